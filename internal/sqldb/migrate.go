@@ -1,0 +1,105 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Migrate applies the migrations in dir of fsys that component has not yet
+// applied. Files are named NNN_description.sql (NNN a positive integer);
+// each runs in its own transaction together with its row in
+// ozg_schema_migrations(component, version, name, applied_at). On
+// PostgreSQL a transaction-scoped advisory lock per component serialises
+// instances that migrate at the same time; on SQLite BEGIN IMMEDIATE does.
+func Migrate(ctx context.Context, db *sql.DB, d Dialect, component string, fsys fs.FS, dir string) error {
+	migs, err := readMigrations(fsys, dir)
+	if err != nil {
+		return fmt.Errorf("sqldb: migrate %s: %w", component, err)
+	}
+	create := `CREATE TABLE IF NOT EXISTS ozg_schema_migrations (
+		component TEXT NOT NULL,
+		version INTEGER NOT NULL,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL,
+		PRIMARY KEY (component, version))`
+	if _, err := db.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("sqldb: migrate %s: %w", component, err)
+	}
+	for _, m := range migs {
+		if err := applyOne(ctx, db, d, component, m); err != nil {
+			return fmt.Errorf("sqldb: migrate %s to version %d: %w", component, m.version, err)
+		}
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var migs []migration
+	seen := map[int]string{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration file %q: name must be NNN_description.sql", e.Name())
+		}
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migration version %d twice: %q and %q", v, prev, e.Name())
+		}
+		seen[v] = e.Name()
+		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		migs = append(migs, migration{version: v, name: e.Name(), sql: string(body)})
+	}
+	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
+	return migs, nil
+}
+
+func applyOne(ctx context.Context, db *sql.DB, d Dialect, component string, m migration) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	if d == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "ozg_migrate_"+component); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, d.Rebind(`SELECT COUNT(*) FROM ozg_schema_migrations WHERE component = ? AND version = ?`), component, m.version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, d.Rebind(`INSERT INTO ozg_schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`),
+		component, m.version, m.name, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,5 @@
+package xmlsafe
+
+import "github.com/beevik/etree"
+
+type etreeElement = etree.Element

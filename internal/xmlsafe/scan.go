@@ -1,0 +1,102 @@
+package xmlsafe
+
+import (
+	"bytes"
+)
+
+// Check scans data once and enforces lim (after WithDefaults) without
+// building a tree. It follows the XML 1.0 lexical structure (§2.5 comments,
+// §2.6 processing instructions, §2.7 CDATA sections, §2.8 document type
+// declaration, §3.1 tags) only as far as needed to count elements and
+// attributes and to find markup declarations; well-formedness proper is left
+// to the parser that runs next.
+func Check(data []byte, lim Limits) error {
+	lim = lim.WithDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
+	}
+	depth, elements := 0, 0
+	i := 0
+	for {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			return nil
+		}
+		i += j
+		rest := data[i+1:]
+		switch {
+		case len(rest) > 0 && rest[0] == '?':
+			end := bytes.Index(rest, []byte("?>"))
+			if end < 0 {
+				return &SyntaxError{Msg: "unterminated processing instruction"}
+			}
+			i += 1 + end + 2
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end := bytes.Index(rest[3:], []byte("-->"))
+			if end < 0 {
+				return &SyntaxError{Msg: "unterminated comment"}
+			}
+			i += 4 + end + 3
+		case bytes.HasPrefix(rest, []byte("![CDATA[")):
+			end := bytes.Index(rest[8:], []byte("]]>"))
+			if end < 0 {
+				return &SyntaxError{Msg: "unterminated CDATA section"}
+			}
+			i += 9 + end + 3
+		case len(rest) > 0 && rest[0] == '!':
+			return ErrDoctype
+		case len(rest) > 0 && rest[0] == '/':
+			end := bytes.IndexByte(rest, '>')
+			if end < 0 {
+				return &SyntaxError{Msg: "unterminated end tag"}
+			}
+			depth--
+			i += 1 + end + 1
+		default:
+			n, attrs, selfClosing, ok := scanStartTag(rest)
+			if !ok {
+				return &SyntaxError{Msg: "unterminated start tag"}
+			}
+			elements++
+			if elements > lim.MaxElements {
+				return &LimitError{Limit: "elements", Max: int64(lim.MaxElements), Offset: int64(i)}
+			}
+			if attrs > lim.MaxAttributes {
+				return &LimitError{Limit: "attributes", Max: int64(lim.MaxAttributes), Offset: int64(i)}
+			}
+			if !selfClosing {
+				depth++
+				if depth > lim.MaxDepth {
+					return &LimitError{Limit: "depth", Max: int64(lim.MaxDepth), Offset: int64(i)}
+				}
+			}
+			i += 1 + n
+		}
+	}
+}
+
+// scanStartTag scans the body of a start tag (after '<') up to and including
+// its '>', skipping quoted attribute values. It returns the bytes consumed,
+// the number of attributes (one per quoted value) and whether the tag is
+// empty-element ("/>").
+func scanStartTag(b []byte) (n, attrs int, selfClosing, ok bool) {
+	i := 0
+	for {
+		k := bytes.IndexAny(b[i:], "\"'>")
+		if k < 0 {
+			return 0, 0, false, false
+		}
+		i += k
+		switch q := b[i]; q {
+		case '>':
+			return i + 1, attrs, i > 0 && b[i-1] == '/', true
+		default:
+			end := bytes.IndexByte(b[i+1:], q)
+			if end < 0 {
+				return 0, 0, false, false
+			}
+			attrs++
+			i += 1 + end + 1
+		}
+	}
+}
