@@ -1,0 +1,313 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/egosaar/ozg/internal/httpx"
+)
+
+// Backoff describes a jittered exponential retry schedule: MaxAttempts
+// (total, default 3), Initial (default 200 ms), Max (default 10 s),
+// Multiplier (default 2) and Jitter (fraction randomised, default 0.5). The
+// zero value is the default. It is the module's one backoff implementation.
+type Backoff = httpx.Backoff
+
+// Config configures a Client. The zero value of every optional field is a
+// safe default. A Config must not be modified after New.
+type Config struct {
+	// Provider is the Bezahldienst adapter (payment/xbezahldienste,
+	// payment/pmpayment or paymenttest). Required.
+	Provider Provider
+	// Store persists transactions. nil: NewMemoryStore() (single process,
+	// not durable).
+	Store Store
+	// Logger receives state changes (Info), anomalies and refused pushes
+	// (Warn). It never receives secrets, personal data or bodies.
+	// nil: slog.Default().
+	Logger *slog.Logger
+	// Now is the clock. nil: time.Now.
+	Now func() time.Time
+	// Sleep waits between create retries and reconciliation rounds.
+	// nil: a ctx-aware sleep (tests inject).
+	Sleep func(context.Context, time.Duration) error
+	// OnStatusChange is called once for every applied transition
+	// (INITIAL → PAYED | CANCELED | FAILED), after it is stored, by the
+	// goroutine that applied it. nil: none.
+	OnStatusChange func(context.Context, StatusChange)
+	// CreateAttempts bounds how often Create sends the same request when
+	// the Bezahldienst is unavailable or the answer is lost. Every attempt
+	// carries the same requestId. Default 3.
+	CreateAttempts int
+	// CreateBackoff spaces those attempts. Default: 200 ms, ×2, jitter.
+	CreateBackoff Backoff
+	// Expiry is how long reconciliation polls a non-terminal transaction
+	// before it gives up and records an AnomalyExpired. Default 24 h.
+	Expiry time.Duration
+	// PollInitial is the delay before the first background pull of a new
+	// transaction. Default 1 min.
+	PollInitial time.Duration
+	// PollMax caps the backoff between background pulls. Default 30 min.
+	PollMax time.Duration
+	// PollInterval is how often Run looks for due transactions.
+	// Default 15 s.
+	PollInterval time.Duration
+	// PollBatch bounds the transactions pulled per round. Default 100.
+	PollBatch int
+}
+
+// StatusChange is one applied transition.
+type StatusChange struct {
+	RequestID     string
+	TransactionID string
+	From, To      Status
+	At            time.Time
+	Transaction   *Transaction // state after the change
+}
+
+// Validate reports a configuration error.
+func (c *Config) Validate() error {
+	if c.Provider == nil {
+		return errors.New("payment: config: Provider is required")
+	}
+	if c.CreateAttempts < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
+		return errors.New("payment: config: negative limits")
+	}
+	return nil
+}
+
+// Client creates payments idempotently, follows their status and applies
+// only verified, pulled results. It is safe for concurrent use.
+type Client struct {
+	cfg Config
+	sf  singleflight.Group
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemoryStore()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = httpx.Sleep
+	}
+	if cfg.CreateAttempts == 0 {
+		cfg.CreateAttempts = 3
+	}
+	if cfg.Expiry == 0 {
+		cfg.Expiry = 24 * time.Hour
+	}
+	if cfg.PollInitial == 0 {
+		cfg.PollInitial = time.Minute
+	}
+	if cfg.PollMax == 0 {
+		cfg.PollMax = 30 * time.Minute
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 15 * time.Second
+	}
+	if cfg.PollBatch == 0 {
+		cfg.PollBatch = 100
+	}
+	return &Client{cfg: cfg}, nil
+}
+
+// Store returns the client's store.
+func (c *Client) Store() Store { return c.cfg.Store }
+
+// Create validates req, stores it under its idempotency key and only then
+// sends it to the Bezahldienst. Repeating Create with the same key and
+// request returns the stored transaction (one provider call, also under
+// concurrent callers); a different request under the same key fails with
+// ErrIdempotencyConflict and makes no call. If the answer to the create call
+// is lost, later attempts re-send the same requestId and recover the
+// transaction after PAYMENT_EXISTS. If every attempt fails, the request
+// stays stored; a later Create with the same key, or Run, re-sends it.
+// Invalid input changes no state.
+func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	r := cloneRequest(*req)
+	fp := r.Fingerprint()
+	for {
+		// Keyed by key and body: callers with the same request share one
+		// flight; a caller with a different body never inherits another
+		// caller's conflict (the store's insert decides who was first).
+		led := false // set only if this caller's function ran (read after the channel receive)
+		ch := c.sf.DoChan(r.IdempotencyKey+"\x00"+fp, func() (any, error) {
+			led = true
+			return c.create(ctx, &r, fp)
+		})
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case res := <-ch:
+			if res.Err != nil {
+				// Another caller led and its context ended, not ours:
+				// try again, possibly as the leader.
+				if !led && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded)) && ctx.Err() == nil {
+					continue
+				}
+				return nil, res.Err
+			}
+			t := res.Val.(*Transaction)
+			if t.Fingerprint != fp {
+				return nil, ErrIdempotencyConflict
+			}
+			return t.Clone(), nil
+		}
+	}
+}
+
+func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Transaction, error) {
+	now := c.cfg.Now()
+	t := &Transaction{
+		RequestID:        req.IdempotencyKey,
+		Fingerprint:      fp,
+		Request:          *req,
+		RequestTimestamp: now.UTC(),
+		CreatedAt:        now,
+		UpdatedAt:        now,
+		ExpiresAt:        now.Add(c.cfg.Expiry),
+		// If this process dies before the Bezahldienst answers, the
+		// reconciler re-sends the stored request from then on.
+		NextCheckAt: now.Add(c.cfg.PollInitial),
+	}
+	stored, inserted, err := c.cfg.Store.Insert(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("payment: store request: %w", err)
+	}
+	if !inserted {
+		if stored.Fingerprint != fp {
+			return nil, ErrIdempotencyConflict
+		}
+		if stored.Status != "" {
+			return stored, nil
+		}
+	}
+	sub := &Submission{RequestID: stored.RequestID, Timestamp: stored.RequestTimestamp, Request: &stored.Request}
+	pt, err := c.submit(ctx, sub)
+	if err != nil {
+		if errors.Is(err, ErrOutcomeUnknown) {
+			c.anomaly(ctx, stored.RequestID, AnomalyOutcomeUnknown, "create answered PAYMENT_EXISTS and the transaction could not be recovered")
+		}
+		return nil, err
+	}
+	if err := checkMatch(stored, pt); err != nil {
+		c.anomaly(ctx, stored.RequestID, AnomalyMismatch, err.Error())
+		return nil, err
+	}
+	conf, err := c.cfg.Store.Confirm(ctx, stored.RequestID, Confirmation{
+		TransactionID:  pt.TransactionID,
+		TransactionURL: pt.TransactionURL,
+		PayURL:         pt.PayURL,
+		Reference:      pt.Reference,
+		At:             c.cfg.Now(),
+		NextCheckAt:    c.cfg.Now().Add(c.cfg.PollInitial),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payment: store confirmation: %w", err)
+	}
+	c.cfg.Logger.InfoContext(ctx, "payment created", "request_id", conf.RequestID, "transaction_id", conf.TransactionID, "amount", conf.Request.Total.String())
+	if pt.Status != "" && pt.Status != StatusInitial {
+		// A Bezahldienst may report a final state right away (rare); apply it
+		// through the status machine like any pull.
+		if applied, err := c.apply(ctx, conf, pt); err == nil {
+			conf = applied
+		}
+	}
+	return conf, nil
+}
+
+// submit sends the create with bounded retries. Every attempt carries the
+// same requestId; PAYMENT_EXISTS after a failed attempt means the earlier
+// attempt reached the Bezahldienst.
+func (c *Client) submit(ctx context.Context, sub *Submission) (*ProviderTransaction, error) {
+	var lastErr error
+	for attempt := 0; attempt < c.cfg.CreateAttempts; attempt++ {
+		if attempt > 0 {
+			if err := c.cfg.Sleep(ctx, c.cfg.CreateBackoff.Delay(attempt)); err != nil {
+				return nil, err
+			}
+		}
+		pt, err := c.cfg.Provider.Create(ctx, sub)
+		if err == nil {
+			return pt, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrPaymentExists) {
+			// Either a lost answer of ours, or another instance created it.
+			return c.recoverCreate(ctx, sub, err)
+		}
+		if !retryableCreate(err) {
+			return nil, err
+		}
+		c.cfg.Logger.WarnContext(ctx, "payment create retry", "request_id", sub.RequestID, "attempt", attempt+1)
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+func (c *Client) recoverCreate(ctx context.Context, sub *Submission, cause error) (*ProviderTransaction, error) {
+	rc, ok := c.cfg.Provider.(Recoverer)
+	if !ok {
+		return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, cause)
+	}
+	pt, err := rc.Recover(ctx, sub)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+	}
+	return pt, nil
+}
+
+func retryableCreate(err error) bool {
+	var pe *ProviderError
+	if errors.As(err, &pe) {
+		return pe.Retryable()
+	}
+	// Transport errors: the request may or may not have arrived; resending
+	// the same requestId is safe.
+	return errors.Is(err, ErrUnavailable)
+}
+
+// Get returns the stored transaction without contacting the Bezahldienst.
+func (c *Client) Get(ctx context.Context, requestID string) (*Transaction, error) {
+	return c.cfg.Store.Get(ctx, requestID)
+}
+
+// Anomalies returns the refused observations recorded for a transaction.
+func (c *Client) Anomalies(ctx context.Context, requestID string) ([]Anomaly, error) {
+	return c.cfg.Store.Anomalies(ctx, requestID)
+}
+
+func (c *Client) anomaly(ctx context.Context, requestID string, kind AnomalyKind, detail string) {
+	a := Anomaly{RequestID: requestID, Kind: kind, Detail: detail, At: c.cfg.Now()}
+	if err := c.cfg.Store.RecordAnomaly(ctx, a); err != nil {
+		c.cfg.Logger.ErrorContext(ctx, "payment anomaly not stored", "request_id", requestID, "kind", string(kind), "err", err)
+		return
+	}
+	c.cfg.Logger.WarnContext(ctx, "payment anomaly", "request_id", requestID, "kind", string(kind), "detail", detail)
+}
+
+// String describes the client without configuration details.
+func (c *Client) String() string { return "payment.Client" }
+
+// GoString is String.
+func (c *Client) GoString() string { return c.String() }

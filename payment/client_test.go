@@ -1,0 +1,522 @@
+package payment_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paymenttest"
+)
+
+var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type harness struct {
+	c       *payment.Client
+	fake    *paymenttest.FakeProvider
+	store   *payment.MemoryStore
+	clk     *clock
+	changes []payment.StatusChange
+	mu      sync.Mutex
+	logs    *bytes.Buffer
+}
+
+func newHarness(t *testing.T, mod func(*payment.Config)) *harness {
+	t.Helper()
+	h := &harness{fake: paymenttest.NewFakeProvider(), store: payment.NewMemoryStore(), clk: &clock{t: t0}, logs: &bytes.Buffer{}}
+	var logMu sync.Mutex
+	cfg := payment.Config{
+		Provider: h.fake, Store: h.store, Now: h.clk.Now,
+		Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: h.logs, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Sleep:  func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+		OnStatusChange: func(_ context.Context, sc payment.StatusChange) {
+			h.mu.Lock()
+			h.changes = append(h.changes, sc)
+			h.mu.Unlock()
+		},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := payment.New(cfg)
+	require.NoError(t, err)
+	h.c = c
+	return h
+}
+
+func (h *harness) changeCount() int { h.mu.Lock(); defer h.mu.Unlock(); return len(h.changes) }
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func TestNewRequiresProvider(t *testing.T) {
+	_, err := payment.New(payment.Config{})
+	require.Error(t, err)
+	_, err = payment.New(payment.Config{Provider: paymenttest.NewFakeProvider(), Expiry: -1})
+	require.Error(t, err)
+}
+
+func TestCreateHappy(t *testing.T) {
+	h := newHarness(t, nil)
+	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusInitial, tx.Status)
+	assert.Equal(t, "FX-k-1", tx.TransactionID)
+	assert.NotEmpty(t, tx.PayURL)
+	assert.True(t, tx.NextCheckAt.After(t0))
+	assert.Equal(t, 1, h.fake.Creates())
+}
+
+func TestCreatePersistsBeforePost(t *testing.T) {
+	h := newHarness(t, nil)
+	seen := false
+	h.fake.CreateHook = func(ctx context.Context) {
+		got, err := h.store.Get(ctx, "k-1")
+		seen = err == nil && got.Status == ""
+	}
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	assert.True(t, seen, "request must be stored before the provider call")
+}
+
+func TestCreateInvalidChangesNothing(t *testing.T) {
+	h := newHarness(t, nil)
+	r := paymenttest.ValidRequest("k-1")
+	r.Purpose = "this purpose is far too long for SEPA"
+	_, err := h.c.Create(context.Background(), r)
+	require.ErrorIs(t, err, payment.ErrInvalidRequest)
+	_, err = h.store.Get(context.Background(), "k-1")
+	require.ErrorIs(t, err, payment.ErrNotFound)
+	assert.Zero(t, h.fake.Creates())
+	_, err = h.c.Create(context.Background(), nil)
+	require.ErrorIs(t, err, payment.ErrInvalidRequest)
+}
+
+func TestCreateIdempotentSameBody(t *testing.T) {
+	h := newHarness(t, nil)
+	a, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	b, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	assert.Equal(t, a.TransactionID, b.TransactionID)
+	assert.Equal(t, 1, h.fake.Creates())
+}
+
+func TestCreateIdempotencyConflict(t *testing.T) {
+	h := newHarness(t, nil)
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	other := paymenttest.ValidRequest("k-1")
+	other.Items[0].Booking.Belegnummer = "B-2026-0002"
+	_, err = h.c.Create(context.Background(), other)
+	require.ErrorIs(t, err, payment.ErrIdempotencyConflict)
+	assert.Equal(t, 1, h.fake.Creates(), "no provider call on conflict")
+}
+
+func TestCreateConcurrent50OneProviderCall(t *testing.T) {
+	h := newHarness(t, nil)
+	gate := make(chan struct{})
+	h.fake.CreateHook = func(context.Context) { <-gate }
+	var wg sync.WaitGroup
+	ids := make([]string, 50)
+	errs := make([]error, 50)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-50"))
+			errs[i] = err
+			if err == nil {
+				ids[i] = tx.TransactionID
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond) // let callers pile up on the in-flight create
+	close(gate)
+	wg.Wait()
+	for i := range ids {
+		require.NoError(t, errs[i])
+		assert.Equal(t, "FX-k-50", ids[i])
+	}
+	assert.Equal(t, 1, h.fake.Creates())
+}
+
+func TestCreateConcurrentConflictingBodies(t *testing.T) {
+	h := newHarness(t, nil)
+	var ok, conflict atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := paymenttest.ValidRequest("k-x")
+			if i%2 == 1 {
+				r.Description = "anders"
+			}
+			_, err := h.c.Create(context.Background(), r)
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, payment.ErrIdempotencyConflict):
+				conflict.Add(1)
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(20), ok.Load()+conflict.Load())
+	assert.Equal(t, int32(10), ok.Load(), "exactly the callers with the winning body succeed")
+	assert.Equal(t, 1, h.fake.Creates())
+}
+
+// Anti-pattern §9.8: a retry after a lost answer re-sends the same
+// requestId and recovers the transaction after PAYMENT_EXISTS.
+func TestCreateLostResponseRecovered(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fake.LoseNextCreates(1)
+	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-lost"))
+	require.NoError(t, err)
+	assert.Equal(t, "FX-k-lost", tx.TransactionID)
+	assert.Equal(t, 2, h.fake.Creates(), "one lost attempt, one PAYMENT_EXISTS")
+}
+
+func TestCreateRetryKeepsRequestIDAndTimestamp(t *testing.T) {
+	rec := &recordingProvider{FakeProvider: paymenttest.NewFakeProvider()}
+	rec.FailCreates(&payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable},
+		&payment.ProviderError{HTTPStatus: 502, Err: payment.ErrUnavailable})
+	h := newHarness(t, func(c *payment.Config) { c.Provider = rec })
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-r"))
+	require.NoError(t, err)
+	require.Len(t, rec.subs, 3)
+	for _, s := range rec.subs {
+		assert.Equal(t, "k-r", s.RequestID)
+		assert.True(t, s.Timestamp.Equal(rec.subs[0].Timestamp))
+	}
+	// A later Create after a failure also re-sends the stored timestamp.
+}
+
+type recordingProvider struct {
+	*paymenttest.FakeProvider
+	mu   sync.Mutex
+	subs []payment.Submission
+}
+
+func (r *recordingProvider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+	r.mu.Lock()
+	r.subs = append(r.subs, *sub)
+	r.mu.Unlock()
+	return r.FakeProvider.Create(ctx, sub)
+}
+
+func TestCreateNonRetryableNotRetried(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payment.ErrBookingDataMissing})
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, payment.ErrBookingDataMissing)
+	assert.Equal(t, 1, h.fake.Creates())
+	// The request stays stored unconfirmed; the same key can be retried
+	// after the cause is fixed? No: same key + same body re-sends.
+	got, err := h.store.Get(context.Background(), "k-1")
+	require.NoError(t, err)
+	assert.Equal(t, payment.Status(""), got.Status)
+}
+
+func TestCreateRetriesExhausted(t *testing.T) {
+	h := newHarness(t, nil)
+	e := &payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable}
+	h.fake.FailCreates(e, e, e)
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, payment.ErrUnavailable)
+	assert.Equal(t, 3, h.fake.Creates())
+	// Later retry with the same key succeeds with the same requestId.
+	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	assert.Equal(t, "FX-k-1", tx.TransactionID)
+}
+
+func TestCreateOutcomeUnknownWithoutRecoverer(t *testing.T) {
+	fake := paymenttest.NewFakeProvider()
+	h := newHarness(t, func(c *payment.Config) { c.Provider = noRecover{fake} })
+	fake.LoseNextCreates(1)
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, payment.ErrOutcomeUnknown)
+	an, err := h.c.Anomalies(context.Background(), "k-1")
+	require.NoError(t, err)
+	require.Len(t, an, 1)
+	assert.Equal(t, payment.AnomalyOutcomeUnknown, an[0].Kind)
+}
+
+type noRecover struct{ p *paymenttest.FakeProvider }
+
+func (n noRecover) Create(ctx context.Context, s *payment.Submission) (*payment.ProviderTransaction, error) {
+	return n.p.Create(ctx, s)
+}
+func (n noRecover) Get(ctx context.Context, r payment.Ref) (*payment.ProviderTransaction, error) {
+	return n.p.Get(ctx, r)
+}
+
+func TestCreateContextCanceled(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.fake.CreateHook = func(context.Context) { cancel() }
+	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable})
+	_, err := h.c.Create(ctx, paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func createdTx(t *testing.T, h *harness, key string) *payment.Transaction {
+	t.Helper()
+	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest(key))
+	require.NoError(t, err)
+	return tx
+}
+
+func TestSyncAppliesPaidOnce(t *testing.T) {
+	h := newHarness(t, nil)
+	createdTx(t, h, "k-1")
+	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, -1))
+	tx, err := h.c.Sync(context.Background(), "k-1")
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusPaid, tx.Status)
+	_, err = h.c.Sync(context.Background(), "k-1")
+	require.NoError(t, err)
+	require.Equal(t, 1, h.changeCount())
+	assert.Equal(t, payment.StatusInitial, h.changes[0].From)
+	assert.Equal(t, payment.StatusPaid, h.changes[0].To)
+}
+
+func TestSyncConcurrentHookExactlyOnce(t *testing.T) {
+	h := newHarness(t, nil)
+	createdTx(t, h, "k-1")
+	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, -1))
+	var wg sync.WaitGroup
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := h.c.Sync(context.Background(), "k-1")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 1, h.changeCount())
+}
+
+// Anti-pattern §9.6: a later FAILED never overwrites PAYED.
+func TestSyncIllegalTransitionRefused(t *testing.T) {
+	cases := []struct{ first, then payment.Status }{
+		{payment.StatusPaid, payment.StatusFailed}, {payment.StatusPaid, payment.StatusInitial}, {payment.StatusPaid, payment.StatusCanceled},
+		{payment.StatusCanceled, payment.StatusPaid}, {payment.StatusFailed, payment.StatusPaid}, {payment.StatusFailed, payment.StatusInitial},
+	}
+	for _, c := range cases {
+		t.Run(string(c.first)+"->"+string(c.then), func(t *testing.T) {
+			h := newHarness(t, nil)
+			createdTx(t, h, "k-1")
+			require.NoError(t, h.fake.Set("k-1", c.first, -1))
+			_, err := h.c.Sync(context.Background(), "k-1")
+			require.NoError(t, err)
+			require.NoError(t, h.fake.Set("k-1", c.then, -1))
+			tx, err := h.c.Sync(context.Background(), "k-1")
+			require.ErrorIs(t, err, payment.ErrIllegalTransition)
+			var te *payment.TransitionError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, c.first, tx.Status)
+			got, _ := h.c.Get(context.Background(), "k-1")
+			assert.Equal(t, c.first, got.Status)
+			an, _ := h.c.Anomalies(context.Background(), "k-1")
+			require.Len(t, an, 1)
+			assert.Equal(t, payment.AnomalyIllegalTransition, an[0].Kind)
+			assert.Equal(t, 1, h.changeCount())
+		})
+	}
+}
+
+func TestSyncUnknownStatusNeverPaid(t *testing.T) {
+	for _, s := range []payment.Status{"PAID", "payed", "SUCCESS", "REFUNDED", ""} {
+		t.Run(string(s), func(t *testing.T) {
+			h := newHarness(t, nil)
+			createdTx(t, h, "k-1")
+			require.NoError(t, h.fake.Set("k-1", s, -1))
+			_, err := h.c.Sync(context.Background(), "k-1")
+			require.ErrorIs(t, err, payment.ErrUnknownStatus)
+			got, _ := h.c.Get(context.Background(), "k-1")
+			assert.Equal(t, payment.StatusInitial, got.Status)
+			assert.Zero(t, h.changeCount())
+			an, _ := h.c.Anomalies(context.Background(), "k-1")
+			require.NotEmpty(t, an)
+			assert.Equal(t, payment.AnomalyUnknownStatus, an[0].Kind)
+		})
+	}
+}
+
+// Anti-pattern §9.5: the paid amount is compared with the requested one.
+func TestSyncAmountTamperingRefused(t *testing.T) {
+	for _, amt := range []payment.Amount{1, 4583, 4585, 0, payment.MaxAmount} {
+		h := newHarness(t, nil)
+		createdTx(t, h, "k-1")
+		require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, amt))
+		_, err := h.c.Sync(context.Background(), "k-1")
+		require.ErrorIs(t, err, payment.ErrMismatch, amt.String())
+		var me *payment.MismatchError
+		require.ErrorAs(t, err, &me)
+		assert.Equal(t, "amount", me.Field)
+		got, _ := h.c.Get(context.Background(), "k-1")
+		assert.Equal(t, payment.StatusInitial, got.Status)
+		an, _ := h.c.Anomalies(context.Background(), "k-1")
+		require.Len(t, an, 1)
+		assert.Equal(t, payment.AnomalyMismatch, an[0].Kind)
+	}
+}
+
+func TestSyncMismatchOtherFields(t *testing.T) {
+	type pv = payment.ProviderTransaction
+	cases := map[string]func(p *pv){
+		"currency":      func(p *pv) { p.Currency = "USD" },
+		"requestId":     func(p *pv) { p.RequestID = "other" },
+		"transactionId": func(p *pv) { p.TransactionID = "FX-other" },
+	}
+	for name, mut := range cases {
+		t.Run(name, func(t *testing.T) {
+			mp := &mutProvider{FakeProvider: paymenttest.NewFakeProvider()}
+			h := newHarness(t, func(c *payment.Config) { c.Provider = mp })
+			createdTx(t, h, "k-1")
+			require.NoError(t, mp.Set("k-1", payment.StatusPaid, -1))
+			mp.mut = mut
+			_, err := h.c.Sync(context.Background(), "k-1")
+			require.ErrorIs(t, err, payment.ErrMismatch)
+			got, _ := h.c.Get(context.Background(), "k-1")
+			assert.Equal(t, payment.StatusInitial, got.Status)
+		})
+	}
+}
+
+type mutProvider struct {
+	*paymenttest.FakeProvider
+	mut func(*payment.ProviderTransaction)
+}
+
+func (m *mutProvider) Get(ctx context.Context, r payment.Ref) (*payment.ProviderTransaction, error) {
+	pt, err := m.FakeProvider.Get(ctx, r)
+	if err == nil && m.mut != nil {
+		m.mut(pt)
+	}
+	return pt, err
+}
+
+// Anti-pattern §9.9: the redirect's query string never sets the state. The
+// only redirect API is Sync(requestID), which pulls.
+func TestRedirectQueryNeverTrusted(t *testing.T) {
+	h := newHarness(t, nil)
+	createdTx(t, h, "k-1")
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tx, err := h.c.Sync(r.Context(), r.URL.Query().Get("rid"))
+		if err != nil {
+			http.Error(w, "error", http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write([]byte(tx.Status))
+	})
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/return?rid=k-1&status=PAYED&amount=45.84&paid=1", nil))
+	assert.Equal(t, "INITIAL", rec.Body.String())
+	assert.Zero(t, h.changeCount())
+}
+
+func TestSyncUnknownAndUnconfirmed(t *testing.T) {
+	h := newHarness(t, nil)
+	_, err := h.c.Sync(context.Background(), "nope")
+	require.ErrorIs(t, err, payment.ErrNotFound)
+	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 400, Err: payment.ErrValidation})
+	_, err = h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.Error(t, err)
+	_, err = h.c.Sync(context.Background(), "k-1")
+	require.ErrorIs(t, err, payment.ErrOutcomeUnknown)
+}
+
+func TestLogsCarryNoPersonalData(t *testing.T) {
+	h := newHarness(t, nil)
+	r := paymenttest.ValidRequest("k-1")
+	r.Requestor = &payment.Requestor{Name: "Mustermann", FirstName: "Erika", Address: &payment.Address{Street: "Heidestrasse", City: "Koeln"}}
+	_, err := h.c.Create(context.Background(), r)
+	require.NoError(t, err)
+	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, 1))
+	_, _ = h.c.Sync(context.Background(), "k-1")
+	out := h.logs.String()
+	require.NotEmpty(t, out)
+	for _, s := range []string{"Mustermann", "Erika", "Heidestrasse", "Koeln"} {
+		assert.NotContains(t, out, s)
+	}
+}
+
+// A follower whose leader was cancelled takes over instead of failing.
+func TestCreateFollowerSurvivesLeaderCancel(t *testing.T) {
+	h := newHarness(t, nil)
+	started := make(chan struct{})
+	release := make(chan struct{})
+	var calls atomic.Int32
+	h.fake.CreateHook = func(ctx context.Context) {
+		if calls.Add(1) == 1 {
+			close(started)
+			select {
+			case <-ctx.Done():
+			case <-release:
+			}
+		}
+	}
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := h.c.Create(leaderCtx, paymenttest.ValidRequest("k-1"))
+		leaderErr <- err
+	}()
+	<-started
+	followerDone := make(chan error, 1)
+	go func() {
+		_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+		followerDone <- err
+	}()
+	cancel()
+	require.ErrorIs(t, <-leaderErr, context.Canceled)
+	require.NoError(t, <-followerDone)
+	close(release)
+}
+
+// A leader whose own provider call times out returns instead of looping.
+func TestCreateLeaderTimeoutDoesNotLoop(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fake.FailCreates(context.DeadlineExceeded, context.DeadlineExceeded, context.DeadlineExceeded)
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, h.fake.Creates(), "a raw deadline error ends the call; it is not re-led in a loop")
+}

@@ -1,0 +1,83 @@
+// Package payment lets an OZG online service (Onlinedienst) take fees
+// through the state's payment service (*Bezahldienst*: ePayBL
+// installations, pmPayment, ePay21 …) and hand the municipal treasury
+// (*Kasse*) correct booking data.
+//
+// The package is provider-neutral. Adapters implement [Provider]:
+// payment/xbezahldienste (the FITKO standard XBezahldienste, the reference
+// adapter) and payment/pmpayment (pmPayment's native push-based interface).
+// payment/paymenttest holds simulators of both, an in-memory FakeProvider
+// and the Store conformance suite; payment/sqlstore stores on SQLite (the
+// embedded default) or PostgreSQL.
+//
+// # Specifications
+//
+//   - XBezahldienste 1.0.0 (FITKO): PaymentRequest, PaymentItem, Requestor,
+//     PaymentTransaction, the status model INITIAL → PAYED | CANCELED |
+//     FAILED ("Statusmodell"), functional error codes. Limits enforced by
+//     [CreateRequest.Validate]: requestId/item id ≤ 36 of [A-Za-z0-9_-],
+//     purpose ≤ 27, description ≤ 250, redirectUrl ≤ 2082, 1 … 99 items,
+//     amounts ≤ 999999.00 EUR, currency EUR only.
+//   - RFC 9457 (problem+json) for error answers, RFC 6749 §4.4 (client
+//     credentials) and RFC 9449 (DPoP) for caller authentication — see
+//     payment/xbezahldienste.
+//
+// # Model
+//
+// Money is [Amount], an int64 number of euro cents; [ParseEUR] and
+// [Amount.String] convert to and from the wire's decimal form with exactly
+// two decimals. No float is used anywhere. [CreateRequest] carries items
+// with a net/tax split ([TaxRate] in hundredths of a percent) and typed
+// [Booking] data: *Kassenzeichen* (payment reference the Kasse books
+// against; ePayBL kassenzeichen, XBezahldienste transactionReference),
+// *Haushaltsstelle* (budget line), *Objektnummer* (cost object),
+// *Buchungstext* (booking text, ≤ 27), *Belegnummer* (voucher number,
+// ≤ 30, unique per Kassenzeichen; AKDB ePayBL), *Faelligkeitsdatum* (due
+// date), plus a free map for Bezahldienst-specific bookingData agreed per
+// *Mandant* (the authority/tenant, identified by originatorId and
+// endPointId). Nothing is truncated, cleaned or clamped: a value beyond a
+// limit is refused with a [*FieldError].
+//
+// # Flow
+//
+//	c, _ := payment.New(payment.Config{Provider: p, Store: s, OnStatusChange: notify})
+//	tx, err := c.Create(ctx, req)    // stored first, then POSTed; idempotent by req.IdempotencyKey
+//	// redirect the user to tx.PayURL; on return:
+//	tx, err = c.Sync(ctx, requestID) // pulls; the redirect itself proves nothing
+//	go c.Run(ctx)                    // background reconciliation with backoff and expiry
+//	http.Handle("/payment/notify", c.PushHandler()) // push-based providers
+//
+// [Client.Create] persists the request under its idempotency key (the
+// requestId) before the provider call, sends the same requestId on every
+// retry, makes one provider call for concurrent callers with the same key,
+// refuses a different body under a used key ([ErrIdempotencyConflict]) and
+// recovers a transaction whose create answer was lost ([Recoverer]).
+//
+// # Security
+//
+//   - Results are pulled. Neither the user's redirect nor a push body sets a
+//     state: both only trigger [Client.Sync]. A pulled result whose amount,
+//     currency, requestId, transactionId or reference differs from the stored
+//     request is refused ([ErrMismatch]) and recorded as an [Anomaly].
+//   - The status machine refuses every transition but INITIAL → terminal
+//     ([ErrIllegalTransition], recorded as an anomaly); unknown status
+//     strings are errors ([ErrUnknownStatus]) and never mean paid. The
+//     store applies transitions by compare-and-set, so [Config.OnStatusChange]
+//     fires once per applied transition even with several instances.
+//   - Pushes are verified over the raw body bytes with [HMACVerifier]
+//     (HMAC-SHA256, hmac.Equal, several secrets for rotation; HMAC-MD5 only
+//     with InsecureAllowMD5), checked for timestamp tolerance and tenant,
+//     and deduplicated by event ID.
+//   - Secrets are [Secret] values that print as REDACTED. Logs carry
+//     request IDs, transaction IDs, amounts and states, never secrets,
+//     tokens, names, addresses or bodies; error texts name fields, not
+//     values.
+//   - The caller must still: serve the redirect and notify URLs over
+//     HTTPS, authorise who may call Sync for which requestId, and act on
+//     anomalies (they need a human).
+//
+// [Config.OnStatusChange] runs after the transition is stored; if the
+// process dies between the two, the change is stored but the hook is not
+// repeated. Use a transactional outbox (package notify) in the hook when
+// delivery must survive crashes.
+package payment

@@ -1,0 +1,20 @@
+// Package girocheckout verifies GiroCheckout-style payment notifications
+// (GiroSolution; also the software behind pmPayment): a GET to urlNotify
+// with gcReference, gcMerchantTxId, gcBackendTxId, gcAmount (cents),
+// gcCurrency, gcResultPayment and gcHash = HMAC-MD5(project passphrase,
+// the six values concatenated without separators).
+//
+// HMAC-MD5 is a legacy construction. The verifier refuses to run unless
+// InsecureAllowMD5 is set, and it is meant only for Bezahldienste that
+// offer nothing better. Combine it with the provider that creates and
+// pulls the transactions through payment.WithPushVerifier.
+//
+// # Security
+//
+// Values are taken from the raw query exactly as received; every field
+// must occur once; the hash is compared in constant time against every
+// configured passphrase (rotation). GiroCheckout sends no timestamp, so
+// replays are caught only by payment.Client's event deduplication — and
+// are harmless because the push only triggers a pull. gcResultPayment 4000
+// is a claim of success, never applied without that pull.
+package girocheckout

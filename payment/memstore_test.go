@@ -1,0 +1,12 @@
+package payment_test
+
+import (
+	"testing"
+
+	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paymenttest"
+)
+
+func TestMemoryStoreConformance(t *testing.T) {
+	paymenttest.RunStoreConformance(t, func(t *testing.T) payment.Store { return payment.NewMemoryStore() })
+}

@@ -1,0 +1,297 @@
+package paymenttest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/payment"
+)
+
+// RunStoreConformance runs the shared Store test suite against stores made
+// by newStore (one fresh, empty store per call). Every payment.Store
+// implementation must pass it.
+func RunStoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
+	t.Helper()
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+	newTx := func(id string) *payment.Transaction {
+		req := ValidRequest(id)
+		return &payment.Transaction{
+			RequestID: id, Fingerprint: req.Fingerprint(), Request: *req, RequestTimestamp: t0,
+			CreatedAt: t0, UpdatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour),
+		}
+	}
+	confirm := func(t *testing.T, s payment.Store, id, txid string, next time.Time) *payment.Transaction {
+		got, err := s.Confirm(ctx, id, payment.Confirmation{TransactionID: txid, PayURL: "https://pay.example/" + txid, At: t0, NextCheckAt: next})
+		require.NoError(t, err)
+		return got
+	}
+
+	t.Run("InsertGetRoundTrip", func(t *testing.T) {
+		s := newStore(t)
+		in := newTx("req-1")
+		in.Request.Items[0].Booking.Extra = map[string]string{"mandant": "0815"}
+		got, inserted, err := s.Insert(ctx, in)
+		require.NoError(t, err)
+		assert.True(t, inserted)
+		assert.Equal(t, in.Request, got.Request)
+		assert.Equal(t, in.Fingerprint, got.Fingerprint)
+		assert.True(t, in.RequestTimestamp.Equal(got.RequestTimestamp))
+		assert.Equal(t, payment.Status(""), got.Status)
+		g2, err := s.Get(ctx, "req-1")
+		require.NoError(t, err)
+		assert.Equal(t, got.Request, g2.Request)
+	})
+	t.Run("InsertExistingReturnsStored", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("req-1"))
+		require.NoError(t, err)
+		other := newTx("req-1")
+		other.Fingerprint = "different"
+		got, inserted, err := s.Insert(ctx, other)
+		require.NoError(t, err)
+		assert.False(t, inserted)
+		assert.NotEqual(t, "different", got.Fingerprint)
+	})
+	t.Run("InsertConcurrentOneWinner", func(t *testing.T) {
+		s := newStore(t)
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, ins, err := s.Insert(ctx, newTx("req-c"))
+				assert.NoError(t, err)
+				if ins {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, int32(1), wins.Load())
+	})
+	t.Run("GetUnknown", func(t *testing.T) {
+		s := newStore(t)
+		_, err := s.Get(ctx, "nope")
+		require.ErrorIs(t, err, payment.ErrNotFound)
+		_, err = s.GetByTransactionID(ctx, "nope")
+		require.ErrorIs(t, err, payment.ErrNotFound)
+		_, err = s.GetByTransactionID(ctx, "")
+		require.ErrorIs(t, err, payment.ErrNotFound)
+	})
+	t.Run("ConfirmSetsInitialOnce", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("req-1"))
+		require.NoError(t, err)
+		got := confirm(t, s, "req-1", "TX1", t0.Add(time.Minute))
+		assert.Equal(t, payment.StatusInitial, got.Status)
+		assert.Equal(t, "TX1", got.TransactionID)
+		again, err := s.Confirm(ctx, "req-1", payment.Confirmation{TransactionID: "TX-OTHER", At: t0})
+		require.NoError(t, err)
+		assert.Equal(t, "TX1", again.TransactionID, "a confirmed transaction is not overwritten")
+		byTx, err := s.GetByTransactionID(ctx, "TX1")
+		require.NoError(t, err)
+		assert.Equal(t, "req-1", byTx.RequestID)
+	})
+	t.Run("ConfirmUnknown", func(t *testing.T) {
+		s := newStore(t)
+		_, err := s.Confirm(ctx, "nope", payment.Confirmation{TransactionID: "TX", At: t0})
+		require.ErrorIs(t, err, payment.ErrNotFound)
+	})
+	t.Run("ConfirmDuplicateTransactionID", func(t *testing.T) {
+		s := newStore(t)
+		for _, id := range []string{"a", "b"} {
+			_, _, err := s.Insert(ctx, newTx(id))
+			require.NoError(t, err)
+		}
+		confirm(t, s, "a", "TX", t0)
+		_, err := s.Confirm(ctx, "b", payment.Confirmation{TransactionID: "TX", At: t0})
+		require.ErrorIs(t, err, payment.ErrConcurrentUpdate)
+	})
+	t.Run("TransitionLegal", func(t *testing.T) {
+		for _, to := range []payment.Status{payment.StatusPaid, payment.StatusCanceled, payment.StatusFailed} {
+			t.Run(string(to), func(t *testing.T) {
+				s := newStore(t)
+				_, _, err := s.Insert(ctx, newTx("r"))
+				require.NoError(t, err)
+				confirm(t, s, "r", "TX", t0)
+				paid := t0.Add(time.Minute)
+				got, err := s.Transition(ctx, "r", payment.StatusInitial, to, payment.Update{At: paid, PaymentMethod: "GIROPAY", PaidAt: paid, StatusDetail: "ok"})
+				require.NoError(t, err)
+				assert.Equal(t, to, got.Status)
+				assert.True(t, got.PaidAt.Equal(paid))
+				assert.Equal(t, "GIROPAY", got.PaymentMethod)
+				assert.Empty(t, got.PayURL, "pay URL is dropped after completion")
+			})
+		}
+	})
+	t.Run("TransitionIllegalRefused", func(t *testing.T) {
+		cases := [][2]payment.Status{
+			{payment.StatusPaid, payment.StatusFailed}, {payment.StatusPaid, payment.StatusInitial}, {payment.StatusCanceled, payment.StatusPaid},
+			{payment.StatusFailed, payment.StatusPaid}, {payment.StatusInitial, payment.StatusInitial}, {payment.StatusInitial, "REFUNDED"},
+			{"", payment.StatusPaid},
+		}
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s->%s", c[0], c[1]), func(t *testing.T) {
+				s := newStore(t)
+				_, _, err := s.Insert(ctx, newTx("r"))
+				require.NoError(t, err)
+				confirm(t, s, "r", "TX", t0)
+				_, err = s.Transition(ctx, "r", c[0], c[1], payment.Update{At: t0})
+				require.ErrorIs(t, err, payment.ErrIllegalTransition)
+				got, err := s.Get(ctx, "r")
+				require.NoError(t, err)
+				assert.Equal(t, payment.StatusInitial, got.Status)
+			})
+		}
+	})
+	t.Run("TransitionStaleFrom", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("r"))
+		require.NoError(t, err)
+		confirm(t, s, "r", "TX", t0)
+		_, err = s.Transition(ctx, "r", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		require.NoError(t, err)
+		_, err = s.Transition(ctx, "r", payment.StatusInitial, payment.StatusFailed, payment.Update{At: t0})
+		require.ErrorIs(t, err, payment.ErrConcurrentUpdate)
+		got, err := s.Get(ctx, "r")
+		require.NoError(t, err)
+		assert.Equal(t, payment.StatusPaid, got.Status, "a late FAILED never overwrites PAYED")
+	})
+	t.Run("TransitionUnknown", func(t *testing.T) {
+		s := newStore(t)
+		_, err := s.Transition(ctx, "nope", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		require.ErrorIs(t, err, payment.ErrNotFound)
+	})
+	t.Run("TransitionConcurrentOneWinner", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("r"))
+		require.NoError(t, err)
+		confirm(t, s, "r", "TX", t0)
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			to := []payment.Status{payment.StatusPaid, payment.StatusFailed, payment.StatusCanceled}[i%3]
+			go func() {
+				defer wg.Done()
+				_, err := s.Transition(ctx, "r", payment.StatusInitial, to, payment.Update{At: t0})
+				if err == nil {
+					wins.Add(1)
+				} else {
+					assert.ErrorIs(t, err, payment.ErrConcurrentUpdate)
+				}
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, int32(1), wins.Load())
+	})
+	t.Run("DueOrderAndFilter", func(t *testing.T) {
+		s := newStore(t)
+		for i, id := range []string{"late", "early", "terminal", "unconfirmed", "future", "unscheduled"} {
+			_, _, err := s.Insert(ctx, newTx(id))
+			require.NoError(t, err)
+			next := t0.Add(time.Duration(10-i) * time.Second)
+			switch id {
+			case "unconfirmed":
+				require.NoError(t, s.Schedule(ctx, id, next, 0))
+				continue
+			case "future":
+				next = t0.Add(time.Hour)
+			case "unscheduled":
+				next = time.Time{}
+			}
+			confirm(t, s, id, "TX-"+id, next)
+		}
+		_, err := s.Transition(ctx, "terminal", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		require.NoError(t, err)
+		due, err := s.Due(ctx, t0.Add(time.Minute), 10)
+		require.NoError(t, err)
+		var ids []string
+		for _, d := range due {
+			ids = append(ids, d.RequestID)
+		}
+		assert.Equal(t, []string{"unconfirmed", "early", "late"}, ids)
+		due, err = s.Due(ctx, t0.Add(time.Minute), 1)
+		require.NoError(t, err)
+		require.Len(t, due, 1)
+		assert.Equal(t, "unconfirmed", due[0].RequestID)
+	})
+	t.Run("Schedule", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("r"))
+		require.NoError(t, err)
+		confirm(t, s, "r", "TX", t0)
+		require.NoError(t, s.Schedule(ctx, "r", t0.Add(time.Hour), 3))
+		got, err := s.Get(ctx, "r")
+		require.NoError(t, err)
+		assert.Equal(t, 3, got.CheckAttempts)
+		assert.True(t, got.NextCheckAt.Equal(t0.Add(time.Hour)))
+		require.NoError(t, s.Schedule(ctx, "r", time.Time{}, 4))
+		due, err := s.Due(ctx, t0.Add(100*time.Hour), 10)
+		require.NoError(t, err)
+		assert.Empty(t, due)
+		require.ErrorIs(t, s.Schedule(ctx, "nope", t0, 1), payment.ErrNotFound)
+	})
+	t.Run("Anomalies", func(t *testing.T) {
+		s := newStore(t)
+		a, err := s.Anomalies(ctx, "r")
+		require.NoError(t, err)
+		assert.Empty(t, a)
+		require.NoError(t, s.RecordAnomaly(ctx, payment.Anomaly{RequestID: "r", Kind: payment.AnomalyMismatch, Detail: "one", At: t0}))
+		require.NoError(t, s.RecordAnomaly(ctx, payment.Anomaly{RequestID: "r", Kind: payment.AnomalyIllegalTransition, Detail: "two", At: t0.Add(time.Second)}))
+		require.NoError(t, s.RecordAnomaly(ctx, payment.Anomaly{RequestID: "other", Kind: payment.AnomalyExpired, Detail: "x", At: t0}))
+		a, err = s.Anomalies(ctx, "r")
+		require.NoError(t, err)
+		require.Len(t, a, 2)
+		assert.Equal(t, payment.AnomalyMismatch, a[0].Kind)
+		assert.Equal(t, "two", a[1].Detail)
+		assert.True(t, a[1].At.Equal(t0.Add(time.Second)))
+	})
+	t.Run("PushSeen", func(t *testing.T) {
+		s := newStore(t)
+		seen, err := s.PushSeen(ctx, "ev")
+		require.NoError(t, err)
+		assert.False(t, seen)
+		first, err := s.MarkPushSeen(ctx, "ev", t0)
+		require.NoError(t, err)
+		assert.True(t, first)
+		first, err = s.MarkPushSeen(ctx, "ev", t0)
+		require.NoError(t, err)
+		assert.False(t, first)
+		seen, err = s.PushSeen(ctx, "ev")
+		require.NoError(t, err)
+		assert.True(t, seen)
+	})
+	t.Run("ReturnedCopiesAreIsolated", func(t *testing.T) {
+		s := newStore(t)
+		got, _, err := s.Insert(ctx, newTx("r"))
+		require.NoError(t, err)
+		got.Request.Items[0].ID = "mutated"
+		got.Status = payment.StatusPaid
+		again, err := s.Get(ctx, "r")
+		require.NoError(t, err)
+		assert.NotEqual(t, "mutated", again.Request.Items[0].ID)
+		assert.Equal(t, payment.Status(""), again.Status)
+	})
+	t.Run("CanceledContext", func(t *testing.T) {
+		s := newStore(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := s.Get(cctx, "r")
+		// In-memory stores may ignore ctx; SQL stores must report it.
+		if err != nil && !errors.Is(err, payment.ErrNotFound) {
+			assert.ErrorIs(t, err, context.Canceled)
+		}
+	})
+}

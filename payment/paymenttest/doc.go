@@ -1,0 +1,23 @@
+// Package paymenttest provides test doubles of real Bezahldienste for SDK
+// users and for payment's own tests:
+//
+//   - XBezahldienste: an httptest server speaking XBezahldienste 1.0.0
+//     (create, get, status, problem+json errors, PAYMENT_EXISTS on a repeated
+//     requestId), with a hosted pay page that can be paid, cancelled or left
+//     to time out, optional HTTP Basic or OAuth2 client-credentials
+//     protection, and fault injection: 5xx, delay, lost response after the
+//     server committed, wrong amount in the pulled result, arbitrary
+//     (illegal or unknown) status strings.
+//   - PMPayment: an httptest pmPayment server (HMAC-SHA256 init hash check,
+//     status pull, signed notification push) whose notifications can be
+//     forged, replayed or redirected to another tenant.
+//   - FakeProvider: an in-memory payment.Provider without network, usable
+//     inside testing/synctest bubbles.
+//   - RunStoreConformance: the shared test suite every payment.Store
+//     implementation must pass.
+//
+// # Security
+//
+// The simulators are for tests only: they hold secrets in memory, accept
+// plain HTTP on loopback and perform no rate limiting.
+package paymenttest

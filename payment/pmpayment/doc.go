@@ -1,0 +1,29 @@
+// Package pmpayment is the payment.Provider for pmPayment's native
+// interface (govconnect / itebo), a push-based Bezahldienst:
+//
+//	POST {base}/payment/secure                  init: form with ags, amount (cents), procedure, desc,
+//	                                            accountingRecord, txid, notifyURL, redirectURL and
+//	                                            hash = HMAC-SHA256(salt, ags|amount|…|redirectURL)
+//	POST {notifyURL}                            notification: ags, txid, amount, desc, status,
+//	                                            payment_method, created_at, hash =
+//	                                            HMAC-SHA256(secret, ags|txid|amount|desc|status|payment_method|created_at)
+//	GET  {base}/payment/status/{ags}/{txid}     pull: {"status": 1 | 0 | -1}
+//
+// The txid is the caller's requestId, so a retried init is recognised and
+// [Provider.Recover] can find a transaction whose init answer was lost. The
+// typed booking data travels in accountingRecord ("Generischer Buchungssatz
+// für Stadtkasse") as a JSON array with one bookingData object per item.
+//
+// # Security
+//
+//   - [Provider.VerifyPush] requires the hash (unsigned notifications are
+//     refused), verifies it over the raw form fields with
+//     payment.HMACVerifier (constant time, several secrets for rotation),
+//     refuses another Mandant's AGS (payment.ErrForeignTenant) and a
+//     created_at outside the tolerance window (default 4 h back, 5 min
+//     ahead). payment.Client then deduplicates and pulls; the notification
+//     never sets the state.
+//   - The notify URL is configuration, never derived from the redirect URL.
+//   - desc must use pmPayment's SEPA character set; other characters are
+//     refused, not replaced.
+package pmpayment

@@ -1,0 +1,86 @@
+package payment
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Provider is a Bezahldienst adapter. Implementations must be safe for
+// concurrent use. Create sends exactly one request (the Client decides about
+// retries); Get may retry on its own because it is idempotent.
+type Provider interface {
+	// Create places the submission at the Bezahldienst. It must send
+	// sub.RequestID as the provider's request/transaction identifier so that a
+	// repeated call is recognised as a duplicate (PAYMENT_EXISTS).
+	Create(ctx context.Context, sub *Submission) (*ProviderTransaction, error)
+	// Get pulls the current state of a transaction.
+	Get(ctx context.Context, ref Ref) (*ProviderTransaction, error)
+}
+
+// Recoverer is implemented by providers that can find a transaction by the
+// caller's requestId. The Client uses it after the Bezahldienst answered
+// PAYMENT_EXISTS to a retried create whose first answer was lost.
+type Recoverer interface {
+	Recover(ctx context.Context, sub *Submission) (*ProviderTransaction, error)
+}
+
+// PushVerifier is implemented by providers whose Bezahldienst pushes
+// notifications (pmPayment). VerifyPush authenticates the raw request and
+// returns what it claims. The claim is never applied as such: the Client
+// only uses it to trigger a pull.
+type PushVerifier interface {
+	VerifyPush(ctx context.Context, in PushInput) (*Push, error)
+}
+
+// Submission is a stored create request as it goes to the provider. On a
+// retry the same RequestID and Timestamp are sent again.
+type Submission struct {
+	RequestID string
+	Timestamp time.Time
+	Request   *CreateRequest
+}
+
+// Ref identifies a transaction at the provider.
+type Ref struct {
+	RequestID      string
+	TransactionID  string
+	TransactionURL string
+}
+
+// ProviderTransaction is the provider's view of a transaction.
+type ProviderTransaction struct {
+	RequestID      string // requestId echoed by the provider; "" if not reported
+	TransactionID  string
+	TransactionURL string
+	PayURL         string // hosted pay page (transactionRedirectUrl), only while INITIAL
+	Reference      string // transactionReference, e.g. the Kassenzeichen
+	Status         Status
+	StatusDetail   string
+	PaymentMethod  string
+	PaidAt         time.Time
+	Amount         Amount // gross amount reported by the provider
+	AmountReported bool   // whether the provider reported an amount at all
+	Currency       Currency
+}
+
+// PushInput is an incoming push exactly as received. Body must be the raw
+// bytes: a signature is computed over them.
+type PushInput struct {
+	Method   string
+	Header   http.Header
+	RawQuery string
+	Body     []byte
+}
+
+// Push is a verified (authentic, fresh) push. Its claims are untrusted for
+// the final state.
+type Push struct {
+	EventID        string // deduplication key, stable across redeliveries
+	RequestID      string
+	TransactionID  string
+	Status         Status // claimed status
+	Amount         Amount
+	AmountReported bool
+	Timestamp      time.Time
+}

@@ -1,0 +1,16 @@
+// Package sqlstore implements payment.Store on SQLite (the embedded
+// default, pure-Go driver) and PostgreSQL (several instances), with schema
+// migrations embedded per dialect. Both pass
+// paymenttest.RunStoreConformance.
+//
+// Timestamps are stored as Unix nanoseconds (UTC) so that both dialects
+// compare them identically. Status changes are compare-and-set updates
+// (UPDATE … WHERE status = from), so concurrent instances apply each
+// transition once.
+//
+// # Security
+//
+// All statements use placeholders. The request JSON holds the payer's
+// name and address when given; protect the database accordingly. No
+// secrets are stored.
+package sqlstore

@@ -1,0 +1,91 @@
+package sqlstore_test
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/internal/sqldb"
+	"github.com/egosaar/ozg/internal/testenv"
+	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/sqlstore"
+)
+
+// Two instances (separate connections to one SQLite file, separate
+// Clients) create the same payment concurrently and then apply the result
+// concurrently: one transaction at the Bezahldienst, one applied
+// transition, one hook call in total.
+func TestTwoInstancesSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	twoInstances(t, func() payment.Store {
+		s, err := sqlstore.OpenSQLite(context.Background(), path)
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestTwoInstancesPostgres(t *testing.T) {
+	dsn := testenv.PostgresDatabase(t)
+	twoInstances(t, func() payment.Store {
+		pool, err := sqldb.OpenPostgres(context.Background(), dsn)
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		s, err := sqlstore.NewPostgres(context.Background(), pool)
+		require.NoError(t, err)
+		return s
+	})
+}
+
+func twoInstances(t *testing.T, open func() payment.Store) {
+	ctx := context.Background()
+	fake := paymenttest.NewFakeProvider()
+	var hooks atomic.Int32
+	var clients []*payment.Client
+	for i := 0; i < 2; i++ {
+		s := open()
+		c, err := payment.New(payment.Config{Provider: fake, Store: s, Logger: slog.New(slog.DiscardHandler),
+			OnStatusChange: func(context.Context, payment.StatusChange) { hooks.Add(1) }})
+		require.NoError(t, err)
+		clients = append(clients, c)
+	}
+	var wg sync.WaitGroup
+	ids := make(chan string, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tx, err := clients[i%2].Create(ctx, paymenttest.ValidRequest("k-shared"))
+			if assert.NoError(t, err) {
+				ids <- tx.TransactionID
+			}
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	for id := range ids {
+		assert.Equal(t, "FX-k-shared", id)
+	}
+	assert.LessOrEqual(t, fake.Creates(), 2, "at most one POST per instance; the second gets PAYMENT_EXISTS and recovers")
+
+	require.NoError(t, fake.Set("k-shared", payment.StatusPaid, -1))
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tx, err := clients[i%2].Sync(ctx, "k-shared")
+			if assert.NoError(t, err) {
+				assert.Equal(t, payment.StatusPaid, tx.Status)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), hooks.Load(), "one hook call for one applied transition")
+}

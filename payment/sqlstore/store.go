@@ -1,0 +1,289 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/egosaar/ozg/internal/sqldb"
+	"github.com/egosaar/ozg/payment"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is a payment.Store on database/sql. It is safe for concurrent use.
+type Store struct {
+	db *sql.DB
+	d  sqldb.Dialect
+}
+
+var _ payment.Store = (*Store)(nil)
+
+// OpenSQLite opens (or creates) the SQLite database at path ("" or
+// ":memory:" for a private in-memory one) and migrates it.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	db, err := sqldb.OpenSQLite(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	s, err := New(ctx, db, sqldb.SQLite)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewPostgres migrates and returns a store on pool.
+func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	return New(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
+}
+
+// New migrates db (opened through internal/sqldb) and returns the store.
+func New(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Store, error) {
+	dir := "migrations/sqlite"
+	if d == sqldb.Postgres {
+		dir = "migrations/postgres"
+	}
+	if err := sqldb.Migrate(ctx, db, d, "payment", migrations, dir); err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	return &Store{db: db, d: d}, nil
+}
+
+// Close closes the database handle.
+func (s *Store) Close() error { return s.db.Close() }
+
+const cols = `request_id, fingerprint, request_json, request_ts, COALESCE(transaction_id, ''), transaction_url, pay_url, reference,
+	status, status_detail, payment_method, paid_at, created_at, updated_at, expires_at, next_check_at, check_attempts`
+
+func ns(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func tm(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanTx(r scanner) (*payment.Transaction, error) {
+	var t payment.Transaction
+	var reqJSON, status string
+	var reqTS, paid, created, updated, expires, next int64
+	if err := r.Scan(&t.RequestID, &t.Fingerprint, &reqJSON, &reqTS, &t.TransactionID, &t.TransactionURL, &t.PayURL, &t.Reference,
+		&status, &t.StatusDetail, &t.PaymentMethod, &paid, &created, &updated, &expires, &next, &t.CheckAttempts); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, payment.ErrNotFound
+		}
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(reqJSON), &t.Request); err != nil {
+		return nil, fmt.Errorf("sqlstore: stored request: %w", err)
+	}
+	t.Status = payment.Status(status)
+	t.RequestTimestamp, t.PaidAt, t.CreatedAt, t.UpdatedAt, t.ExpiresAt, t.NextCheckAt = tm(reqTS), tm(paid), tm(created), tm(updated), tm(expires), tm(next)
+	return &t, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Insert implements payment.Store.
+func (s *Store) Insert(ctx context.Context, t *payment.Transaction) (*payment.Transaction, bool, error) {
+	reqJSON, err := json.Marshal(t.Request)
+	if err != nil {
+		return nil, false, err
+	}
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_transactions (request_id, fingerprint, request_json, request_ts, transaction_id,
+		transaction_url, pay_url, reference, status, status_detail, payment_method, paid_at, created_at, updated_at, expires_at, next_check_at, check_attempts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`),
+		t.RequestID, t.Fingerprint, string(reqJSON), ns(t.RequestTimestamp), nullable(t.TransactionID), t.TransactionURL, t.PayURL, t.Reference,
+		string(t.Status), t.StatusDetail, t.PaymentMethod, ns(t.PaidAt), ns(t.CreatedAt), ns(t.UpdatedAt), ns(t.ExpiresAt), ns(t.NextCheckAt), t.CheckAttempts)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: insert: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, false, err
+	}
+	got, err := s.Get(ctx, t.RequestID)
+	if err != nil {
+		return nil, false, err
+	}
+	return got, n == 1, nil
+}
+
+// Get implements payment.Store.
+func (s *Store) Get(ctx context.Context, requestID string) (*payment.Transaction, error) {
+	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
+}
+
+// GetByTransactionID implements payment.Store.
+func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*payment.Transaction, error) {
+	if transactionID == "" {
+		return nil, payment.ErrNotFound
+	}
+	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE transaction_id = ?`), transactionID))
+}
+
+// Confirm implements payment.Store.
+func (s *Store) Confirm(ctx context.Context, requestID string, c payment.Confirmation) (*payment.Transaction, error) {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET transaction_id = ?, transaction_url = ?, pay_url = ?, reference = ?,
+		status = ?, updated_at = ?, next_check_at = ? WHERE request_id = ? AND status = ''`),
+		c.TransactionID, c.TransactionURL, c.PayURL, c.Reference, string(payment.StatusInitial), ns(c.At), ns(c.NextCheckAt), requestID)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return nil, payment.ErrConcurrentUpdate
+		}
+		return nil, fmt.Errorf("sqlstore: confirm: %w", err)
+	}
+	return s.Get(ctx, requestID)
+}
+
+// Transition implements payment.Store.
+func (s *Store) Transition(ctx context.Context, requestID string, from, to payment.Status, u payment.Update) (*payment.Transaction, error) {
+	if !payment.CanTransition(from, to) {
+		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
+	}
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
+		updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`),
+		string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		if _, err := s.Get(ctx, requestID); err != nil {
+			return nil, err
+		}
+		return nil, payment.ErrConcurrentUpdate
+	}
+	return s.Get(ctx, requestID)
+}
+
+// Schedule implements payment.Store.
+func (s *Store) Schedule(ctx context.Context, requestID string, next time.Time, attempts int) error {
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET next_check_at = ?, check_attempts = ? WHERE request_id = ?`),
+		ns(next), attempts, requestID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: schedule: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return payment.ErrNotFound
+	}
+	return nil
+}
+
+// Due implements payment.Store.
+func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*payment.Transaction, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions
+		WHERE status IN ('', ?) AND next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at, request_id LIMIT ?`),
+		string(payment.StatusInitial), now.UnixNano(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: due: %w", err)
+	}
+	defer rows.Close()
+	var out []*payment.Transaction
+	for rows.Next() {
+		t, err := scanTx(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RecordAnomaly implements payment.Store.
+func (s *Store) RecordAnomaly(ctx context.Context, a payment.Anomaly) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_anomalies (request_id, seq, kind, detail, at)
+		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE request_id = ?`),
+		a.RequestID, string(a.Kind), a.Detail, ns(a.At), a.RequestID)
+	if err != nil && isUniqueViolation(err) {
+		// Two instances raced for the same seq; one retry suffices.
+		_, err = s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_anomalies (request_id, seq, kind, detail, at)
+		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE request_id = ?`),
+			a.RequestID, string(a.Kind), a.Detail, ns(a.At), a.RequestID)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: anomaly: %w", err)
+	}
+	return nil
+}
+
+// Anomalies implements payment.Store.
+func (s *Store) Anomalies(ctx context.Context, requestID string) ([]payment.Anomaly, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT kind, detail, at FROM payment_anomalies WHERE request_id = ? ORDER BY seq`), requestID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: anomalies: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.Anomaly
+	for rows.Next() {
+		var kind, detail string
+		var at int64
+		if err := rows.Scan(&kind, &detail, &at); err != nil {
+			return nil, err
+		}
+		out = append(out, payment.Anomaly{RequestID: requestID, Kind: payment.AnomalyKind(kind), Detail: detail, At: tm(at)})
+	}
+	return out, rows.Err()
+}
+
+// MarkPushSeen implements payment.Store.
+func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_seen (event_id, seen_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`),
+		eventID, ns(at))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: push seen: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PushSeen implements payment.Store.
+func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM payment_push_seen WHERE event_id = ?`), eventID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: push seen: %w", err)
+	}
+	return n > 0, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var se interface{ SQLState() string }
+	if errors.As(err, &se) && se.SQLState() == "23505" {
+		return true
+	}
+	// modernc.org/sqlite: SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY (extended codes 2067, 1555).
+	var ce interface{ Code() int }
+	if errors.As(err, &ce) && (ce.Code() == 2067 || ce.Code() == 1555) {
+		return true
+	}
+	return false
+}

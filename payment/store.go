@@ -1,0 +1,148 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrConcurrentUpdate is returned by Store.Transition when the stored status
+// is no longer the expected one (another process applied a change first).
+var ErrConcurrentUpdate = errors.New("payment: concurrent update")
+
+// Store persists transactions, anomalies and seen pushes. The package ships
+// NewMemoryStore; payment/sqlstore provides SQLite and PostgreSQL.
+// Implementations must be safe for concurrent use and pass
+// paymenttest.RunStoreConformance.
+type Store interface {
+	// Insert stores t unless a transaction with t.RequestID exists. It
+	// returns the stored transaction and whether t was inserted.
+	Insert(ctx context.Context, t *Transaction) (*Transaction, bool, error)
+	// Get returns the transaction with that requestId or ErrNotFound.
+	Get(ctx context.Context, requestID string) (*Transaction, error)
+	// GetByTransactionID returns the transaction with that provider
+	// transactionId or ErrNotFound.
+	GetByTransactionID(ctx context.Context, transactionID string) (*Transaction, error)
+	// Confirm records the provider's answer to create on an unconfirmed
+	// transaction (Status "") and sets Status to INITIAL. On a transaction
+	// that is already confirmed it changes nothing. It returns the stored
+	// transaction.
+	Confirm(ctx context.Context, requestID string, c Confirmation) (*Transaction, error)
+	// Transition changes the status from → to atomically (compare and set).
+	// It returns ErrConcurrentUpdate when the stored status is not from and
+	// ErrIllegalTransition when CanTransition(from, to) is false.
+	Transition(ctx context.Context, requestID string, from, to Status, u Update) (*Transaction, error)
+	// Schedule sets when the reconciler looks at the transaction next; a
+	// zero next removes it from Due.
+	Schedule(ctx context.Context, requestID string, next time.Time, attempts int) error
+	// Due returns up to limit non-terminal transactions (INITIAL, or not
+	// yet confirmed) whose next check is set and at or before now, earliest
+	// first.
+	Due(ctx context.Context, now time.Time, limit int) ([]*Transaction, error)
+	// RecordAnomaly appends an anomaly.
+	RecordAnomaly(ctx context.Context, a Anomaly) error
+	// Anomalies lists the anomalies of a transaction, oldest first.
+	Anomalies(ctx context.Context, requestID string) ([]Anomaly, error)
+	// MarkPushSeen records a push event ID. It reports false when the ID was
+	// seen before.
+	MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error)
+	// PushSeen reports whether the event ID was recorded.
+	PushSeen(ctx context.Context, eventID string) (bool, error)
+}
+
+// Transaction is the stored state of one payment.
+type Transaction struct {
+	RequestID        string
+	Fingerprint      string
+	Request          CreateRequest
+	RequestTimestamp time.Time
+	TransactionID    string
+	TransactionURL   string
+	PayURL           string
+	Reference        string
+	Status           Status // "" until the Bezahldienst confirmed the create
+	StatusDetail     string
+	PaymentMethod    string
+	PaidAt           time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	ExpiresAt        time.Time
+	NextCheckAt      time.Time
+	CheckAttempts    int
+}
+
+// Clone returns a deep copy.
+func (t *Transaction) Clone() *Transaction {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Request = cloneRequest(t.Request)
+	return &c
+}
+
+func cloneRequest(r CreateRequest) CreateRequest {
+	c := r
+	c.Items = make([]Item, len(r.Items))
+	for i, it := range r.Items {
+		c.Items[i] = it
+		if it.Booking.Extra != nil {
+			m := make(map[string]string, len(it.Booking.Extra))
+			for k, v := range it.Booking.Extra {
+				m[k] = v
+			}
+			c.Items[i].Booking.Extra = m
+		}
+	}
+	if r.Requestor != nil {
+		q := *r.Requestor
+		if q.Address != nil {
+			a := *q.Address
+			a.AddressLine = append([]string(nil), a.AddressLine...)
+			q.Address = &a
+		}
+		c.Requestor = &q
+	}
+	return c
+}
+
+// Confirmation is the provider's answer to create.
+type Confirmation struct {
+	TransactionID  string
+	TransactionURL string
+	PayURL         string
+	Reference      string
+	At             time.Time
+	NextCheckAt    time.Time
+}
+
+// Update carries the details of an applied transition.
+type Update struct {
+	At            time.Time
+	StatusDetail  string
+	PaymentMethod string
+	PaidAt        time.Time
+}
+
+// AnomalyKind classifies an anomaly.
+type AnomalyKind string
+
+// Anomaly kinds.
+const (
+	AnomalyIllegalTransition AnomalyKind = "illegal_transition"
+	AnomalyMismatch          AnomalyKind = "mismatch"
+	AnomalyUnknownStatus     AnomalyKind = "unknown_status"
+	AnomalyExpired           AnomalyKind = "expired"
+	AnomalyOutcomeUnknown    AnomalyKind = "outcome_unknown"
+	AnomalyPushMismatch      AnomalyKind = "push_mismatch"
+)
+
+// Anomaly is a refused observation kept for operators: something the
+// Bezahldienst reported that the status machine or the request did not
+// allow. Detail never holds secrets or personal data.
+type Anomaly struct {
+	RequestID string
+	Kind      AnomalyKind
+	Detail    string
+	At        time.Time
+}

@@ -1,0 +1,103 @@
+package xbezahldienste_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/xbezahldienste"
+)
+
+// BenchmarkCreatePullRoundTrip measures create + pull through the SDK
+// (validation, idempotency record in the memory store, adapter, status
+// machine) against a bare net/http client sending the same two requests
+// to the same simulator, interleaved in one run. sdk/bare is the SDK's
+// overhead factor (target ≤ 1.2).
+func BenchmarkCreatePullRoundTrip(b *testing.B) {
+	sim := paymenttest.NewXBezahldienste(paymenttest.XConfig{})
+	defer sim.Close()
+	p, err := xbezahldienste.New(sim.Config())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := payment.New(payment.Config{Provider: p, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hc := sim.Server.Client()
+	base := sim.URL + "/paymenttransaction/onlinedienst/09162000"
+	ctx := context.Background()
+
+	bare := func(i int) {
+		sub := &payment.Submission{RequestID: fmt.Sprintf("bare-%d", i), Timestamp: time.Now(), Request: paymenttest.ValidRequest(fmt.Sprintf("bare-%d", i))}
+		body, err := xbezahldienste.EncodeRequest(sub)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp, err := hc.Post(base, "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var created struct {
+			PaymentInformation struct {
+				TransactionID string `json:"transactionId"`
+			} `json:"paymentInformation"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&created); err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		resp, err = hc.Get(base + "/" + created.PaymentInformation.TransactionID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	sdk := func(i int) {
+		key := fmt.Sprintf("sdk-%d", i)
+		if _, err := c.Create(ctx, paymenttest.ValidRequest(key)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Sync(ctx, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+	bare(-1) // warm connections
+	sdk(-1)
+	var tBare, tSDK time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// Alternate the order so neither side profits from going second.
+		if i%2 == 0 {
+			s := time.Now()
+			bare(i)
+			m := time.Now()
+			sdk(i)
+			tBare += m.Sub(s)
+			tSDK += time.Since(m)
+		} else {
+			s := time.Now()
+			sdk(i)
+			m := time.Now()
+			bare(i)
+			tSDK += m.Sub(s)
+			tBare += time.Since(m)
+		}
+	}
+	b.ReportMetric(float64(tSDK.Nanoseconds())/float64(b.N), "sdk-ns/op")
+	b.ReportMetric(float64(tBare.Nanoseconds())/float64(b.N), "bare-ns/op")
+	b.ReportMetric(float64(tSDK)/float64(tBare), "sdk/bare")
+}

@@ -1,0 +1,88 @@
+package xbezahldienste
+
+import (
+	"encoding/json"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/egosaar/ozg/payment"
+)
+
+// Functional codes of XBezahldienste 1.0.0 (get-status-by-ids, error
+// schema; payment.md §2.8).
+const (
+	CodeNoValidOriginatorOrEndpoint    = "NO_VALID_ORIGINATOR_OR_ENDPOINT"
+	CodeNoValidOriginatorOrDestination = "NO_VALID_ORIGINATOR_OR_DESTINATION" // deprecated predecessor
+	CodePaymentExists                  = "PAYMENT_EXISTS"
+	CodeCalculationError               = "CALCULATION_ERROR"
+	CodeBookingDataMissing             = "BOOKING_DATA_MISSING"
+	CodeValidationError                = "VALIDATION_ERROR"
+	CodeUnspecified                    = "UNSPECIFIED"
+	CodeForbidden                      = "FORBIDDEN"
+)
+
+// problem is an application/problem+json body (RFC 9457) with the
+// XBezahldienste extension member functionalCode.
+type problem struct {
+	Type           string `json:"type"`
+	Status         int    `json:"status"`
+	Title          string `json:"title"`
+	Detail         string `json:"detail"`
+	FunctionalCode string `json:"functionalCode"`
+}
+
+// ProblemError maps an error response to a *payment.ProviderError. Known
+// functional codes unwrap to their sentinel; unknown codes are kept
+// verbatim and unwrap by HTTP status (ErrForbidden for 401/403, ErrNotFound
+// for 404,
+// ErrUnavailable for 5xx, ErrValidation otherwise). Texts longer than the
+// spec limits are cut for the error value only (they are diagnostics, not
+// data).
+func ProblemError(status int, body []byte) *payment.ProviderError {
+	var p problem
+	_ = json.Unmarshal(body, &p) // a non-JSON body still yields a typed error
+	pe := &payment.ProviderError{
+		HTTPStatus:     status,
+		FunctionalCode: clip(p.FunctionalCode, 64),
+		Type:           clip(p.Type, 2082),
+		Title:          clip(p.Title, 250),
+		Detail:         clip(p.Detail, 2000),
+	}
+	switch p.FunctionalCode {
+	case CodePaymentExists:
+		pe.Err = payment.ErrPaymentExists
+	case CodeCalculationError:
+		pe.Err = payment.ErrCalculation
+	case CodeBookingDataMissing:
+		pe.Err = payment.ErrBookingDataMissing
+	case CodeNoValidOriginatorOrEndpoint, CodeNoValidOriginatorOrDestination:
+		pe.Err = payment.ErrUnknownMandant
+	case CodeValidationError:
+		pe.Err = payment.ErrValidation
+	case CodeForbidden:
+		pe.Err = payment.ErrForbidden
+	default:
+		switch {
+		case status == http.StatusUnauthorized || status == http.StatusForbidden:
+			pe.Err = payment.ErrForbidden
+		case status == http.StatusNotFound:
+			pe.Err = payment.ErrNotFound
+		case status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout:
+			pe.Err = payment.ErrUnavailable
+		default:
+			pe.Err = payment.ErrValidation
+		}
+	}
+	return pe
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) && len(s) > 0 {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,309 @@
+package xbezahldienste
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/payment"
+)
+
+// Config configures a Provider. A Config must not be modified after New.
+type Config struct {
+	// BaseURL is the Bezahldienst's API root, e.g.
+	// "https://epayment.example/konnektor/epayment". https is required
+	// (plain http only for loopback hosts, i.e. local simulators).
+	BaseURL string
+	// OriginatorID identifies the online service (≤ 36, [A-Za-z0-9_-]).
+	OriginatorID string
+	// EndpointID identifies the authority / Mandant (≤ 36, [A-Za-z0-9_-]).
+	EndpointID string
+	// HTTPClient sends the requests. nil: a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Auth authenticates requests. nil: none (only for Bezahldienste that
+	// authenticate by ClientCertificate alone).
+	Auth Auth
+	// ClientCertificate, when set, is presented in the TLS handshake
+	// (mTLS, e.g. ePayBL via Dataport konnektor). Load it with
+	// LoadClientCertificate or crypto/tls.
+	ClientCertificate *tls.Certificate
+	// RetryBackoff governs GET retries (jittered exponential backoff,
+	// Retry-After honoured). Zero: 3 attempts from 200 ms.
+	RetryBackoff payment.Backoff
+	// MaxBody bounds response bodies. Default 1 MiB.
+	MaxBody int64
+	// Now is the clock for Retry-After dates. nil: time.Now.
+	Now func() time.Time
+	// Sleep waits between GET retries. nil: ctx-aware sleep.
+	Sleep func(context.Context, time.Duration) error
+	// Logger receives retries (Warn). nil: slog.Default().
+	Logger *slog.Logger
+}
+
+// Provider is the XBezahldienste adapter. It implements payment.Provider
+// and payment.Recoverer and is safe for concurrent use.
+type Provider struct {
+	cfg     Config
+	base    *url.URL
+	client  *http.Client
+	retrier *httpx.Retrier
+}
+
+var (
+	_ payment.Provider  = (*Provider)(nil)
+	_ payment.Recoverer = (*Provider)(nil)
+)
+
+// Validate reports a configuration error.
+func (c *Config) Validate() error {
+	_, err := c.baseURL()
+	return err
+}
+
+func (c *Config) baseURL() (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u))) {
+		return nil, errors.New("xbezahldienste: BaseURL must be an absolute https URL")
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New("xbezahldienste: BaseURL must not carry credentials, query or fragment")
+	}
+	if err := payment.CheckID("originatorId", c.OriginatorID); err != nil {
+		return nil, fmt.Errorf("xbezahldienste: %w", err)
+	}
+	if err := payment.CheckID("endPointId", c.EndpointID); err != nil {
+		return nil, fmt.Errorf("xbezahldienste: %w", err)
+	}
+	return u, nil
+}
+
+// New validates cfg and returns a Provider.
+func New(cfg Config) (*Provider, error) {
+	u, err := cfg.baseURL()
+	if err != nil {
+		return nil, err
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.ClientCertificate != nil {
+		client, err = withClientCertificate(client, *cfg.ClientCertificate)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = httpx.DefaultMaxBody
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	p := &Provider{cfg: cfg, base: u, client: client}
+	p.retrier = &httpx.Retrier{Client: client, Backoff: cfg.RetryBackoff, Now: cfg.Now, Sleep: cfg.Sleep}
+	return p, nil
+}
+
+func withClientCertificate(c *http.Client, cert tls.Certificate) (*http.Client, error) {
+	var tr *http.Transport
+	switch t := c.Transport.(type) {
+	case nil:
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+	case *http.Transport:
+		tr = t.Clone()
+	default:
+		return nil, errors.New("xbezahldienste: ClientCertificate needs an *http.Transport in HTTPClient")
+	}
+	if tr.TLSClientConfig == nil {
+		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	tr.TLSClientConfig.Certificates = []tls.Certificate{cert}
+	nc := *c
+	nc.Transport = tr
+	return &nc, nil
+}
+
+func (p *Provider) endpoint(parts ...string) string {
+	segs := []string{p.base.String()}
+	for _, s := range parts {
+		segs = append(segs, url.PathEscape(s))
+	}
+	return strings.Join(segs, "/")
+}
+
+// Create implements payment.Provider: POST
+// /paymenttransaction/{originatorId}/{endPointId} (XBezahldienste 1.0.0
+// initiate-payment-transaction). It sends once (plus once more after a 401
+// with refreshed credentials; a 401 means the request was not processed).
+// Transport errors wrap payment.ErrUnavailable.
+func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+	body, err := EncodeRequest(sub)
+	if err != nil {
+		return nil, err
+	}
+	target := p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID)
+	newReq := func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, application/problem+json")
+		return req, p.authorize(ctx, req)
+	}
+	resp, err := p.send(ctx, newReq, func(ctx context.Context, nr func(context.Context) (*http.Request, error)) (*http.Response, error) {
+		req, err := nr(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return p.client.Do(req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.decode(resp, http.StatusOK, http.StatusCreated)
+}
+
+// Get implements payment.Provider: GET
+// /paymenttransaction/{originatorId}/{endPointId}/{transactionId}, retried
+// with backoff. The transactionUrl reported by the Bezahldienst is not
+// followed: credentials go only to the configured BaseURL.
+func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderTransaction, error) {
+	if ref.TransactionID == "" {
+		return nil, fmt.Errorf("%w: transactionId missing", payment.ErrNotFound)
+	}
+	return p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, ref.TransactionID))
+}
+
+// Recover implements payment.Recoverer for Bezahldienste that use the
+// requestId as transactionId (allowed by the specification: "Falls der
+// Bezahldienst keine eigenen IDs vergibt, kann die requestId zurückgegeben
+// werden"). Others answer 404, which yields payment.ErrNotFound.
+func (p *Provider) Recover(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+	pt, err := p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, sub.RequestID))
+	if err != nil {
+		return nil, err
+	}
+	if pt.RequestID != "" && pt.RequestID != sub.RequestID {
+		return nil, &payment.MismatchError{RequestID: sub.RequestID, Field: "requestId"}
+	}
+	return pt, nil
+}
+
+// Status checks the configuration at the Bezahldienst: GET
+// /status/{originatorId}/{endPointId}. nil means 200.
+func (p *Provider) Status(ctx context.Context) error {
+	resp, err := p.sendGet(ctx, p.endpoint("status", p.cfg.OriginatorID, p.cfg.EndpointID))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode == http.StatusOK {
+		httpx.DrainAndClose(resp)
+		return nil
+	}
+	return p.errorFrom(resp)
+}
+
+func (p *Provider) get(ctx context.Context, target string) (*payment.ProviderTransaction, error) {
+	resp, err := p.sendGet(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	return p.decode(resp, http.StatusOK)
+}
+
+func (p *Provider) sendGet(ctx context.Context, target string) (*http.Response, error) {
+	newReq := func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept", "application/json, application/problem+json")
+		return req, p.authorize(ctx, req)
+	}
+	return p.send(ctx, newReq, p.retrier.Do)
+}
+
+// send runs do and, after a 401, refreshes the credentials once and runs it
+// once more.
+func (p *Provider) send(ctx context.Context, newReq func(context.Context) (*http.Request, error),
+	do func(context.Context, func(context.Context) (*http.Request, error)) (*http.Response, error)) (*http.Response, error) {
+	resp, err := do(ctx, newReq)
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	if resp.StatusCode != http.StatusUnauthorized {
+		return resp, nil
+	}
+	ref, ok := p.cfg.Auth.(Refresher)
+	if !ok {
+		return resp, nil
+	}
+	rerr := ref.Refresh(ctx, resp)
+	httpx.DrainAndClose(resp)
+	if rerr != nil {
+		return nil, rerr
+	}
+	resp, err = do(ctx, newReq)
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	return resp, nil
+}
+
+func (p *Provider) authorize(ctx context.Context, req *http.Request) error {
+	if p.cfg.Auth == nil {
+		return nil
+	}
+	return p.cfg.Auth.Authorize(ctx, req)
+}
+
+func transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var pe *payment.ProviderError
+	if errors.As(err, &pe) || errors.Is(err, payment.ErrForbidden) || errors.Is(err, payment.ErrUnavailable) {
+		return err
+	}
+	// Do not echo URLs with possible credentials; url.Error carries the URL
+	// we built (no secrets in it), the cause is kept for errors.Is.
+	return fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
+}
+
+func (p *Provider) decode(resp *http.Response, ok ...int) (*payment.ProviderTransaction, error) {
+	for _, s := range ok {
+		if resp.StatusCode == s {
+			body, err := httpx.ReadBody(resp, p.cfg.MaxBody)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", payment.ErrProtocol, err)
+			}
+			return DecodeTransaction(body)
+		}
+	}
+	return nil, p.errorFrom(resp)
+}
+
+func (p *Provider) errorFrom(resp *http.Response) error {
+	body, err := httpx.ReadBody(resp, 64<<10)
+	if err != nil {
+		body = nil
+	}
+	return ProblemError(resp.StatusCode, body)
+}
+
+// String describes the provider without secrets.
+func (p *Provider) String() string {
+	return fmt.Sprintf("xbezahldienste.Provider{base=%s, originatorId=%s, endPointId=%s}", p.base.Redacted(), p.cfg.OriginatorID, p.cfg.EndpointID)
+}
+
+// GoString is String.
+func (p *Provider) GoString() string { return p.String() }

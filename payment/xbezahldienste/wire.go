@@ -1,0 +1,255 @@
+package xbezahldienste
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/egosaar/ozg/payment"
+)
+
+// decimal is an amount on the wire: a JSON number with exactly two
+// decimals, written and read without float (XBezahldienste 1.0.0
+// grosAmount, *Amount, taxRate).
+type decimal int64
+
+func (d decimal) MarshalJSON() ([]byte, error) {
+	if d < 0 {
+		return nil, fmt.Errorf("%w: negative amount", payment.ErrInvalidAmount)
+	}
+	return []byte(payment.Amount(d).String()), nil
+}
+
+func (d *decimal) UnmarshalJSON(b []byte) error {
+	s := string(bytes.TrimSpace(b))
+	if s == "null" {
+		return fmt.Errorf("%w: null amount", payment.ErrProtocol)
+	}
+	s = strings.Trim(s, `"`) // some servers quote decimals
+	// Trailing zeros beyond two decimals are exact ("12.340"); anything
+	// else beyond two decimals is refused, never rounded.
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 > 2 {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	a, err := payment.ParseEUR(s)
+	if err != nil {
+		return fmt.Errorf("%w: %w", payment.ErrProtocol, err)
+	}
+	*d = decimal(a)
+	return nil
+}
+
+// wireRequest is the PaymentRequest (XBezahldienste 1.0.0, payment.md §2.3).
+type wireRequest struct {
+	RequestID        string         `json:"requestId"`
+	RequestTimestamp string         `json:"requestTimestamp"`
+	Currency         string         `json:"currency"`
+	GrosAmount       decimal        `json:"grosAmount"`
+	Purpose          string         `json:"purpose"`
+	Description      string         `json:"description,omitempty"`
+	RedirectURL      string         `json:"redirectUrl"`
+	Items            []wireItem     `json:"items"`
+	Requestor        *wireRequestor `json:"requestor,omitempty"`
+}
+
+type wireItem struct {
+	ID              string            `json:"id"`
+	Reference       string            `json:"reference,omitempty"`
+	Description     string            `json:"description,omitempty"`
+	TaxRate         decimal           `json:"taxRate"`
+	Quantity        int               `json:"quantity"`
+	TotalNetAmount  decimal           `json:"totalNetAmount"`
+	TotalTaxAmount  decimal           `json:"totalTaxAmount"`
+	SingleNetAmount decimal           `json:"singleNetAmount"`
+	SingleTaxAmount decimal           `json:"singleTaxAmount"`
+	BookingData     map[string]string `json:"bookingData,omitempty"`
+}
+
+type wireRequestor struct {
+	Name             string       `json:"name,omitempty"`
+	FirstName        string       `json:"firstName,omitempty"`
+	Gender           string       `json:"gender,omitempty"`
+	IsOrganization   bool         `json:"isOrganization"`
+	OrganizationName string       `json:"organizationName,omitempty"`
+	Address          *wireAddress `json:"address,omitempty"`
+}
+
+type wireAddress struct {
+	Street      string   `json:"street,omitempty"`
+	HouseNumber string   `json:"houseNumber,omitempty"`
+	AddressLine []string `json:"addressLine,omitempty"`
+	PostalCode  string   `json:"postalCode,omitempty"`
+	City        string   `json:"city,omitempty"`
+	Country     string   `json:"country,omitempty"`
+}
+
+// wireTransaction is the PaymentTransaction (payment.md §2.6).
+type wireTransaction struct {
+	PaymentInformation *wireInformation `json:"paymentInformation"`
+	PaymentRequest     *wireEcho        `json:"paymentRequest"`
+}
+
+type wireInformation struct {
+	TransactionURL         string `json:"transactionUrl"`
+	TransactionRedirectURL string `json:"transactionRedirectUrl"`
+	TransactionID          string `json:"transactionId"`
+	TransactionReference   string `json:"transactionReference"`
+	TransactionTimestamp   string `json:"transactionTimestamp"`
+	PaymentMethod          string `json:"paymentMethod"`
+	PaymentMethodDetail    string `json:"paymentMethodDetail"`
+	Status                 string `json:"status"`
+	StatusDetail           string `json:"statusDetail"`
+}
+
+// wireEcho is the part of the echoed PaymentRequest that is compared with
+// the stored request.
+type wireEcho struct {
+	RequestID  string   `json:"requestId"`
+	Currency   string   `json:"currency"`
+	GrosAmount *decimal `json:"grosAmount"`
+}
+
+// TimestampLayout is how requestTimestamp is written: UTC with
+// milliseconds, as deployed XBezahldienste clients send it.
+const TimestampLayout = "2006-01-02T15:04:05.000Z"
+
+// EncodeRequest returns the PaymentRequest JSON for a submission. It is
+// exported for tests and simulators; Provider.Create uses it.
+func EncodeRequest(sub *payment.Submission) ([]byte, error) {
+	r := sub.Request
+	w := wireRequest{
+		RequestID:        sub.RequestID,
+		RequestTimestamp: sub.Timestamp.UTC().Format(TimestampLayout),
+		Currency:         string(r.Currency),
+		GrosAmount:       decimal(r.Total),
+		Purpose:          r.Purpose,
+		Description:      r.Description,
+		RedirectURL:      r.RedirectURL,
+	}
+	for _, it := range r.Items {
+		w.Items = append(w.Items, wireItem{
+			ID: it.ID, Reference: it.Reference, Description: it.Description,
+			TaxRate: decimal(it.TaxRate), Quantity: it.Quantity,
+			TotalNetAmount: decimal(it.TotalNet), TotalTaxAmount: decimal(it.TotalTax),
+			SingleNetAmount: decimal(it.SingleNet), SingleTaxAmount: decimal(it.SingleTax),
+			BookingData: it.Booking.Map(),
+		})
+	}
+	if q := r.Requestor; q != nil {
+		wr := &wireRequestor{Name: q.Name, FirstName: q.FirstName, Gender: q.Gender, IsOrganization: q.IsOrganization, OrganizationName: q.OrganizationName}
+		if a := q.Address; a != nil {
+			wr.Address = &wireAddress{Street: a.Street, HouseNumber: a.HouseNumber, AddressLine: a.AddressLine, PostalCode: a.PostalCode, City: a.City, Country: a.Country}
+		}
+		w.Requestor = wr
+	}
+	return json.Marshal(w)
+}
+
+// DecodeTransaction parses a PaymentTransaction body. Unknown status strings
+// yield payment.ErrUnknownStatus, malformed bodies payment.ErrProtocol.
+func DecodeTransaction(body []byte) (*payment.ProviderTransaction, error) {
+	var w wireTransaction
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("%w: transaction body: %w", payment.ErrProtocol, err)
+	}
+	if w.PaymentInformation == nil {
+		return nil, fmt.Errorf("%w: paymentInformation missing", payment.ErrProtocol)
+	}
+	pi := w.PaymentInformation
+	if pi.TransactionID == "" {
+		return nil, fmt.Errorf("%w: transactionId missing", payment.ErrProtocol)
+	}
+	st, err := payment.ParseStatus(pi.Status)
+	if err != nil {
+		return nil, err
+	}
+	pt := &payment.ProviderTransaction{
+		TransactionID:  pi.TransactionID,
+		TransactionURL: pi.TransactionURL,
+		PayURL:         pi.TransactionRedirectURL,
+		Reference:      pi.TransactionReference,
+		Status:         st,
+		StatusDetail:   pi.StatusDetail,
+		PaymentMethod:  pi.PaymentMethod,
+	}
+	if pi.TransactionTimestamp != "" && st == payment.StatusPaid {
+		if ts, err := time.Parse(time.RFC3339Nano, pi.TransactionTimestamp); err == nil {
+			pt.PaidAt = ts
+		}
+	}
+	if e := w.PaymentRequest; e != nil {
+		pt.RequestID = e.RequestID
+		if e.Currency != "" {
+			pt.Currency = payment.Currency(e.Currency)
+		}
+		if e.GrosAmount != nil {
+			pt.Amount, pt.AmountReported = payment.Amount(*e.GrosAmount), true
+		}
+	}
+	return pt, nil
+}
+
+// DecodeRequest parses a PaymentRequest body (for simulators and tests).
+func DecodeRequest(body []byte) (*payment.Submission, error) {
+	var w wireRequest
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, fmt.Errorf("%w: request body: %w", payment.ErrProtocol, err)
+	}
+	ts, err := time.Parse(time.RFC3339Nano, w.RequestTimestamp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: requestTimestamp: %w", payment.ErrProtocol, err)
+	}
+	r := &payment.CreateRequest{
+		IdempotencyKey: w.RequestID, Currency: payment.Currency(w.Currency), Total: payment.Amount(w.GrosAmount),
+		Purpose: w.Purpose, Description: w.Description, RedirectURL: w.RedirectURL,
+	}
+	for _, it := range w.Items {
+		b, err := bookingFromMap(it.BookingData)
+		if err != nil {
+			return nil, err
+		}
+		r.Items = append(r.Items, payment.Item{
+			ID: it.ID, Reference: it.Reference, Description: it.Description, Quantity: it.Quantity,
+			TaxRate: payment.TaxRate(it.TaxRate), SingleNet: payment.Amount(it.SingleNetAmount), SingleTax: payment.Amount(it.SingleTaxAmount),
+			TotalNet: payment.Amount(it.TotalNetAmount), TotalTax: payment.Amount(it.TotalTaxAmount), Booking: b,
+		})
+	}
+	if q := w.Requestor; q != nil {
+		rq := &payment.Requestor{Name: q.Name, FirstName: q.FirstName, Gender: q.Gender, IsOrganization: q.IsOrganization, OrganizationName: q.OrganizationName}
+		if a := q.Address; a != nil {
+			rq.Address = &payment.Address{Street: a.Street, HouseNumber: a.HouseNumber, AddressLine: a.AddressLine, PostalCode: a.PostalCode, City: a.City, Country: a.Country}
+		}
+		r.Requestor = rq
+	}
+	return &payment.Submission{RequestID: w.RequestID, Timestamp: ts, Request: r}, nil
+}
+
+func bookingFromMap(m map[string]string) (payment.Booking, error) {
+	var b payment.Booking
+	for k, v := range m {
+		switch k {
+		case payment.BookingKeyKassenzeichen:
+			b.Kassenzeichen = v
+		case payment.BookingKeyHaushaltsstelle:
+			b.Haushaltsstelle = v
+		case payment.BookingKeyObjektnummer:
+			b.Objektnummer = v
+		case payment.BookingKeyBuchungstext:
+			b.Buchungstext = v
+		case payment.BookingKeyBelegnummer:
+			b.Belegnummer = v
+		case payment.BookingKeyFaelligkeitsdatum:
+			b.Faelligkeitsdatum = payment.DueDate(v)
+		default:
+			if b.Extra == nil {
+				b.Extra = map[string]string{}
+			}
+			b.Extra[k] = v
+		}
+	}
+	return b, nil
+}

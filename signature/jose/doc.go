@@ -1,0 +1,54 @@
+// Package jose implements the JOSE profile of FIT-Connect and the other
+// JOSE uses of the module on top of github.com/lestrrat-go/jwx/v2:
+//
+//   - JWS ([Signer], [Verifier]; RFC 7515 compact serialization) with an
+//     allow-list of asymmetric algorithms (PS*, RS*, ES*, EdDSA);
+//   - Security Event Tokens ([SETSigner], [SETVerifier]; RFC 8417) for
+//     FIT-Connect event logs and signed status audit records, PS512 by
+//     default;
+//   - JWE ([Encrypt], [Decrypter]; RFC 7516 compact serialization) with
+//     RSA-OAEP-256 and A256GCM as FIT-Connect requires;
+//   - JWKs from keys and key pairs with kid = RFC 7638 thumbprint and x5c
+//     ([PublicJWK], [KeyPairJWK]) and validation of a counterpart's JWK
+//     against a [signature.TrustStore] ([VerifyJWK]);
+//   - DPoP proofs ([DPoP]; RFC 9449) and their server-side check
+//     ([DPoPVerifier], §4.3, with jti replay memory) for resource servers
+//     and test simulators.
+//
+// # Specifications
+//
+//   - RFC 7515 (JWS) §4.1 headers, §7.1 compact serialization; RFC 7518
+//     §3.3 (RS*), §3.4 (ES*: r‖s), §3.5 (PS*: MGF1 with the same hash,
+//     salt length = hash length), §4.3 (RSA-OAEP-256), §5.3 (AES-GCM);
+//     RFC 8037 (EdDSA).
+//   - RFC 7516 (JWE) §7.1; RFC 7517 (JWK) §4.7 x5c; RFC 7638 thumbprints.
+//   - RFC 8417 (SET) §2.2 claims, §2.3 typ "secevent+jwt".
+//   - RFC 9449 (DPoP) §4.2 proof syntax, §4.3 checks.
+//   - FIT-Connect "Vorgaben für kryptographische Verfahren" (see
+//     fitconnect.md §5.4, §7): PS512 SETs with kid, RSA-OAEP-256 +
+//     A256GCM compact JWE, 4096-bit RSA keys with x5c chains to the
+//     Verwaltungs-PKI.
+//
+// # Security
+//
+//   - Verification goes through one path: the header is parsed by jwx,
+//     the alg is checked against an explicit allow-list and against the
+//     key type, and the signature over the exact received bytes is checked
+//     by package signature (strict PSS salt length, raw ECDSA r‖s) or
+//     crypto/ed25519. "none" and HS* are never accepted (no HMAC API);
+//     there is no alg confusion because the key is pinned or resolved by
+//     kid from a configured set, never taken from the token (jwk, jku,
+//     x5u, x5c headers are ignored for trust).
+//   - Only compact serialization with strict base64url; crit and b64
+//     headers are refused; token sizes are bounded.
+//   - SET claims iss, iat, jti and events are required; iat in the future
+//     beyond Leeway is refused, as is iat older than MaxAge when set.
+//     The verifier does not remember jti: callers that need replay
+//     protection store jti themselves.
+//   - JWE: the header (alg RSA-OAEP-256, enc allow-list, no zip) is
+//     checked before the private key is used; decryption failures are one
+//     error value ([ErrDecrypt]). Encrypt refuses RSA keys below 4096 bits
+//     unless told otherwise; check the recipient JWK with [VerifyJWK].
+//   - The caller must still decide which keys to trust (pinning or
+//     [VerifyJWK] with the Verwaltungs-PKI anchors).
+package jose

@@ -1,0 +1,205 @@
+package signature
+
+import (
+	"context"
+	"crypto/subtle"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// RevocationChecker decides whether a verified chain (leaf first, anchor
+// last) is revoked, e.g. by OCSP or CRL. Return an error wrapping
+// [ErrRevoked] for a revoked certificate; any other error means "status
+// unknown" and also fails verification (fail closed). It must honour ctx.
+type RevocationChecker interface {
+	CheckRevocation(ctx context.Context, chain []*x509.Certificate) error
+}
+
+// TrustConfig configures a [TrustStore]. At least one of Anchors or Pinned
+// must be set.
+type TrustConfig struct {
+	// Anchors are the trust anchors (root certificates, e.g. the
+	// Verwaltungs-PKI roots or an IdP's metadata certificate).
+	Anchors []*x509.Certificate
+	// Intermediates are additional untrusted certificates offered for path
+	// building (they are not trusted by themselves).
+	Intermediates []*x509.Certificate
+	// Pinned certificates are trusted by exact DER match only (no chain),
+	// e.g. a SAML IdP's metadata certificate or a FIT-Connect test key.
+	Pinned []*x509.Certificate
+	// KeyUsages restricts the accepted extended key usages; nil accepts any
+	// (x509.ExtKeyUsageAny), which suits document-signing certificates that
+	// carry no EKU.
+	KeyUsages []x509.ExtKeyUsage
+	// Revocation is called for every chain that otherwise verifies; nil
+	// means no revocation check.
+	Revocation RevocationChecker
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// InsecureIgnorePinnedValidity accepts a pinned certificate outside its
+	// validity window (some IdPs publish long-expired self-signed metadata
+	// certificates; SAML metadata trust does not depend on them).
+	InsecureIgnorePinnedValidity bool
+}
+
+// TrustStore verifies certificates against configured anchors and pinned
+// certificates. It is immutable after [NewTrustStore] and safe for
+// concurrent use.
+type TrustStore struct {
+	roots         *x509.CertPool
+	intermediates []*x509.Certificate
+	anchors       []*x509.Certificate
+	pinned        [][]byte
+	keyUsages     []x509.ExtKeyUsage
+	revocation    RevocationChecker
+	now           func() time.Time
+	ignorePinned  bool
+}
+
+// NewTrustStore validates cfg and returns a TrustStore.
+func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
+	if len(cfg.Anchors) == 0 && len(cfg.Pinned) == 0 {
+		return nil, errors.New("signature: trust config: no anchors and no pinned certificates")
+	}
+	s := &TrustStore{
+		roots:         x509.NewCertPool(),
+		intermediates: slices.Clone(cfg.Intermediates),
+		anchors:       slices.Clone(cfg.Anchors),
+		keyUsages:     slices.Clone(cfg.KeyUsages),
+		revocation:    cfg.Revocation,
+		now:           cfg.Now,
+		ignorePinned:  cfg.InsecureIgnorePinnedValidity,
+	}
+	for i, c := range cfg.Anchors {
+		if c == nil {
+			return nil, fmt.Errorf("signature: trust config: anchor %d is nil", i)
+		}
+		s.roots.AddCert(c)
+	}
+	for i, c := range cfg.Intermediates {
+		if c == nil {
+			return nil, fmt.Errorf("signature: trust config: intermediate %d is nil", i)
+		}
+	}
+	for i, c := range cfg.Pinned {
+		if c == nil || len(c.Raw) == 0 {
+			return nil, fmt.Errorf("signature: trust config: pinned certificate %d is nil or not parsed", i)
+		}
+		s.pinned = append(s.pinned, slices.Clone(c.Raw))
+	}
+	if len(s.keyUsages) == 0 {
+		s.keyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// Verify checks leaf: first against the pinned certificates (exact DER
+// match, constant-time, validity at Now unless
+// InsecureIgnorePinnedValidity), then by building a path through
+// intermediates (the caller's, e.g. from KeyInfo or x5c, and the
+// configured ones) to an anchor at Now with the configured key usages;
+// finally the revocation checker is called. It returns the verified chain
+// leaf..anchor (just the leaf when pinned). Failures are [*TrustError]s
+// wrapping [ErrUntrustedKey] and, as applicable, [ErrCertificateExpired]
+// or [ErrRevoked].
+func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, intermediates []*x509.Certificate) ([]*x509.Certificate, error) {
+	if leaf == nil {
+		return nil, &TrustError{Reason: TrustUnknownAuthority, Err: errors.New("no certificate")}
+	}
+	now := s.now()
+	subject := leaf.Subject.String()
+	if s.isPinned(leaf) {
+		if !s.ignorePinned && (now.Before(leaf.NotBefore) || now.After(leaf.NotAfter)) {
+			return nil, &TrustError{Reason: TrustExpired, Subject: subject}
+		}
+		chain := []*x509.Certificate{leaf}
+		if err := s.checkRevocation(ctx, chain, subject); err != nil {
+			return nil, err
+		}
+		return chain, nil
+	}
+	if len(s.anchors) == 0 {
+		return nil, &TrustError{Reason: TrustUnknownAuthority, Subject: subject}
+	}
+	pool := x509.NewCertPool()
+	for _, c := range s.intermediates {
+		pool.AddCert(c)
+	}
+	for _, c := range intermediates {
+		if c != nil {
+			pool.AddCert(c)
+		}
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{
+		Roots:         s.roots,
+		Intermediates: pool,
+		CurrentTime:   now,
+		KeyUsages:     s.keyUsages,
+	})
+	if err != nil {
+		return nil, s.classify(leaf, subject, err, now)
+	}
+	var firstErr error
+	for _, chain := range chains {
+		err := s.checkRevocation(ctx, chain, subject)
+		if err == nil {
+			return chain, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, firstErr
+}
+
+func (s *TrustStore) isPinned(c *x509.Certificate) bool {
+	found := 0
+	for _, p := range s.pinned {
+		if len(p) == len(c.Raw) {
+			found |= subtle.ConstantTimeCompare(p, c.Raw)
+		}
+	}
+	return found == 1
+}
+
+func (s *TrustStore) checkRevocation(ctx context.Context, chain []*x509.Certificate, subject string) error {
+	if s.revocation == nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return &TrustError{Reason: TrustRevocationUnavailable, Subject: subject, Err: err}
+	}
+	err := s.revocation.CheckRevocation(ctx, slices.Clone(chain))
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrRevoked) {
+		return &TrustError{Reason: TrustRevoked, Subject: subject, Err: err}
+	}
+	return &TrustError{Reason: TrustRevocationUnavailable, Subject: subject, Err: err}
+}
+
+func (s *TrustStore) classify(leaf *x509.Certificate, subject string, err error, now time.Time) error {
+	var inv x509.CertificateInvalidError
+	if errors.As(err, &inv) {
+		switch inv.Reason {
+		case x509.Expired:
+			return &TrustError{Reason: TrustExpired, Subject: subject, Err: err}
+		case x509.IncompatibleUsage:
+			return &TrustError{Reason: TrustKeyUsage, Subject: subject, Err: err}
+		}
+	}
+	// Go's path builder may report an unknown authority when the only
+	// candidate path has an expired intermediate; report expiry when the
+	// leaf itself is out of its window so callers see the real cause.
+	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+		return &TrustError{Reason: TrustExpired, Subject: subject, Err: err}
+	}
+	return &TrustError{Reason: TrustUnknownAuthority, Subject: subject, Err: err}
+}
