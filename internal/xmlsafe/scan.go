@@ -53,9 +53,9 @@ func Check(data []byte, lim Limits) error {
 			depth--
 			i += 1 + end + 1
 		default:
-			n, attrs, selfClosing, ok := scanStartTag(rest)
-			if !ok {
-				return &SyntaxError{Msg: "unterminated start tag"}
+			n, attrs, selfClosing, err := scanStartTag(rest)
+			if err != nil {
+				return err
 			}
 			elements++
 			if elements > lim.MaxElements {
@@ -78,25 +78,58 @@ func Check(data []byte, lim Limits) error {
 // scanStartTag scans the body of a start tag (after '<') up to and including
 // its '>', skipping quoted attribute values. It returns the bytes consumed,
 // the number of attributes (one per quoted value) and whether the tag is
-// empty-element ("/>").
-func scanStartTag(b []byte) (n, attrs int, selfClosing, ok bool) {
+// empty-element ("/>"). A repeated attribute name is an error (XML 1.0 §3.1,
+// WFC: Unique Att Spec): encoding/xml does not check it and etree would keep
+// only one of the values, a parser differential that signature-wrapping
+// attacks exploit.
+func scanStartTag(b []byte) (n, attrs int, selfClosing bool, err error) {
+	var names [][]byte
 	i := 0
 	for {
 		k := bytes.IndexAny(b[i:], "\"'>")
 		if k < 0 {
-			return 0, 0, false, false
+			return 0, 0, false, &SyntaxError{Msg: "unterminated start tag"}
 		}
 		i += k
 		switch q := b[i]; q {
 		case '>':
-			return i + 1, attrs, i > 0 && b[i-1] == '/', true
+			return i + 1, attrs, i > 0 && b[i-1] == '/', nil
 		default:
+			name := attrName(b[:i])
+			for _, prev := range names {
+				if bytes.Equal(prev, name) {
+					return 0, 0, false, &SyntaxError{Msg: "duplicate attribute " + string(name)}
+				}
+			}
+			names = append(names, name)
 			end := bytes.IndexByte(b[i+1:], q)
 			if end < 0 {
-				return 0, 0, false, false
+				return 0, 0, false, &SyntaxError{Msg: "unterminated start tag"}
 			}
 			attrs++
 			i += 1 + end + 1
 		}
 	}
 }
+
+// attrName returns the attribute name that precedes a quoted value: the
+// bytes before '=' (white space allowed around it) back to white space.
+func attrName(b []byte) []byte {
+	j := len(b)
+	for j > 0 && isSpace(b[j-1]) {
+		j--
+	}
+	if j > 0 && b[j-1] == '=' {
+		j--
+	}
+	for j > 0 && isSpace(b[j-1]) {
+		j--
+	}
+	end := j
+	for j > 0 && !isSpace(b[j-1]) && b[j-1] != '=' && b[j-1] != '"' && b[j-1] != '\'' {
+		j--
+	}
+	return b[j:end]
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

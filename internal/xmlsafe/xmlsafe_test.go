@@ -26,6 +26,7 @@ func TestParse(t *testing.T) {
 	}{
 		{name: "simple", in: `<?xml version="1.0" encoding="UTF-8"?><r a="1"><b/>text</r>`},
 		{name: "comment cdata pi", in: `<r><!-- <x> --><![CDATA[<y><z>]]><?pi <q>?></r>`},
+		{name: "same local name other prefix", in: `<r xmlns:a="urn:1" a:x="1" x="3"/>`},
 		{name: "gt in attribute", in: `<r a="x>y" b='>'/>`},
 		{name: "at depth limit", in: deep(8)},
 		{name: "doctype", in: `<!DOCTYPE r><r/>`, wantErr: ErrDoctype},
@@ -37,6 +38,9 @@ func TestParse(t *testing.T) {
 		{name: "too many elements", in: "<r>" + strings.Repeat("<e/>", 20) + "</r>", wantErr: ErrLimit, limit: "elements"},
 		{name: "too many attributes", in: `<r a="1" b="2" c="3" d="4"/>`, wantErr: ErrLimit, limit: "attributes"},
 		{name: "too large", in: "<r>" + strings.Repeat("x", 5000) + "</r>", wantErr: ErrLimit, limit: "bytes"},
+		{name: "duplicate attribute", in: `<r ID="a" x="1" ID="b"/>`, wantErr: ErrSyntax},
+		{name: "duplicate attribute spaced", in: "<r><s ID = 'a'\n ID='b'/></r>", wantErr: ErrSyntax},
+		{name: "duplicate xmlns", in: `<r xmlns:a="urn:1" xmlns:a="urn:2"/>`, wantErr: ErrSyntax},
 		{name: "unterminated comment", in: `<r><!-- x</r>`, wantErr: ErrSyntax},
 		{name: "unterminated tag", in: `<r a="1`, wantErr: ErrSyntax},
 		{name: "mismatched tags", in: `<r></s>`, wantErr: ErrSyntax},

@@ -1,0 +1,80 @@
+// Package saml is a SAML 2.0 service provider (Web Browser SSO profile)
+// for the German service accounts: BundID (Nutzerkonto Bund) and BayernID
+// on the AKDB platform, Mein Unternehmenskonto (MUK, ELSTER NEZO) and any
+// other SAML 2.0 identity provider. It returns an [account.Identity].
+//
+// # Quick start
+//
+//	sp, err := saml.New(saml.Config{
+//		EntityID: "https://service.example.org/saml", ACSURL: "https://service.example.org/saml/acs",
+//		SigningKey: signingKeyPair, DecryptionKey: dec, EncryptionCertificate: encCert,
+//		IdPMetadata: idpMetadata, Profile: saml.BundIDProduction(), Level: account.LevelSubstanziell,
+//		Extension: &saml.Extension{...}, Store: sqlStore,
+//	})
+//	// login button:  sp.StartLogin(ctx, w, r, saml.LoginOptions{ReturnTo: "/antrag"})
+//	// ACS (POST):    login, err := sp.FinishLogin(ctx, w, r)
+//	// metadata:      md, err := sp.Metadata() // upload to the IdP
+//
+// # Specifications
+//
+//   - SAML 2.0 core (OASIS saml-core-2.0-os): §2.3.4 EncryptedAssertion,
+//     §2.4 Subject, §2.5 Conditions (all conditions must be understood,
+//     §2.5.1.5), §2.7.2 AuthnStatement, §3.2.2 Status, §3.4.1
+//     AuthnRequest with RequestedAuthnContext (Comparison "minimum" only,
+//     BundID §5.1);
+//   - SAML 2.0 bindings: §3.4 HTTP-Redirect (DEFLATE, signature over the
+//     query string, RelayState ≤ 80 bytes) and §3.5 HTTP-POST
+//     (auto-submitting form, Destination required on signed messages);
+//   - SAML 2.0 profiles §4.1 Web Browser SSO (bearer SubjectConfirmation,
+//     Recipient, NotOnOrAfter, InResponseTo, no NotBefore, §4.1.4.2–3);
+//   - SAML 2.0 metadata §2.4 (SP metadata without validUntil and ID,
+//     BundID §7.2) and §3 (signed IdP metadata, optional:
+//     Config.IdPMetadataSigners, VerifyIdPMetadata);
+//   - Schnittstellenbeschreibung BundID 10.2.0.0 (16.05.2025): §5.4
+//     algorithms (RSA-PSS xmldsig-more#sha256-rsa-MGF1, AES-GCM since
+//     2024), §7.2 metadata rules, §8 bindings and back-button replay, §9
+//     akdb:AuthenticationRequest extension version 2
+//     (namespace https://www.akdb.de/request/2018/09, classic-ui/v1
+//     DisplayInformation), §9.6 IdP error codes, §9.7 akdb:StatusDetail
+//     JSON version 1.0;
+//   - XML Signature 1.1 and XML Encryption 1.1 through package
+//     signature/xmldsig and signature/xmlenc; this package has no crypto
+//     of its own except the Redirect query signature via signature.Sign.
+//
+// Single Logout (SAML 2.0 profiles §4.4) is not implemented: BundID does
+// not describe SAML SLO for online services; end the application session
+// locally (see account.Level.SessionLimits). IdP-initiated SSO is refused
+// (every response must answer a request of the same user agent).
+//
+// # Security
+//
+// ParseResponse verifies before it reads: the Response and/or Assertion
+// signature is checked with the IdP metadata certificates only (pinned;
+// a certificate in KeyInfo is never trusted by itself), with an algorithm
+// allow-list (no SHA-1 unless signature.Policy.InsecureAllowSHA1), and
+// everything afterwards is read from the element the verifier returns,
+// rebuilt from the signed canonical bytes. Exactly one Assertion or
+// EncryptedAssertion must be a child of the Response, so the signature
+// wrapping attacks (XSW 1–8) fail; text values must be plain character
+// data, so comment injection cannot truncate a NameID. AES-CBC needs
+// Config.InsecureAllowCBC. Issuer, Destination, Recipient, Audience,
+// InResponseTo, all time windows (Config.Skew), bearer confirmation,
+// assertion-ID replay (Store) and the requested level (the lower of
+// AuthnContextClassRef and EID-CITIZEN-QAA-LEVEL) are enforced. Parsing
+// uses internal/xmlsafe (no DOCTYPE, size/depth limits), Redirect
+// payloads are inflated through a bounded reader.
+//
+// StartLogin binds each request to the user agent with a random HttpOnly
+// cookie (stored as a hash) and a random RelayState; FinishLogin accepts a
+// response only from that user agent and only once, so login CSRF and
+// response injection fail. ReturnTo must be a local path. The POST form
+// is served with Cache-Control no-store and every request is single use,
+// so the browser's back button yields a fresh AuthnRequest instead of a
+// replayed one (BundID §8.2).
+//
+// Errors never contain assertions, NameIDs or attribute values; their
+// text is generic, details are reachable with errors.Is/As. The caller
+// must still: serve the ACS over https, keep the SP keys secret, share one
+// persistent Store between instances (account/sqlstore), and authorise
+// with Identity.Level and the per-attribute levels.
+package saml

@@ -1,0 +1,109 @@
+package saml_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+
+	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/saml"
+	"github.com/egosaar/ozg/signature/signaturetest"
+)
+
+// Example logs a citizen in at the BundID simulator: the service provider
+// sends a signed AuthnRequest with the akdb extension over the HTTP-POST
+// binding and verifies the RSA-PSS signed, AES-GCM encrypted response.
+func Example() {
+	idp, err := accounttest.NewServer(accounttest.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer idp.Close()
+
+	// Keys: load yours with signature.LoadPEM or signature.LoadPKCS12.
+	signing, _ := signaturetest.SelfSigned(signaturetest.Options{CommonName: "sp signing"})
+	encryption, _ := signaturetest.SelfSigned(signaturetest.Options{CommonName: "sp encryption"})
+	decrypter, _ := encryption.Decrypter()
+
+	var sp *saml.ServiceProvider
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+		_ = sp.StartLogin(r.Context(), w, r, saml.LoginOptions{ReturnTo: "/start"})
+	})
+	mux.HandleFunc("POST /saml/acs", func(w http.ResponseWriter, r *http.Request) {
+		login, err := sp.FinishLogin(r.Context(), w, r)
+		if err != nil {
+			http.Error(w, "login failed", http.StatusForbidden)
+			return
+		}
+		id := login.Identity
+		fmt.Fprintf(w, "%s level=%s name=%s %s born=%s country=%s (trust %s) mailbox=%t",
+			id.Provider, id.Level, id.Person.GivenNames.Value, id.Person.FamilyName.Value,
+			id.Person.BirthDate.Value, id.Person.Address.Country.Value, id.Person.Address.Country.Level,
+			id.MailboxHandle.Set)
+	})
+	web := httptest.NewServer(mux)
+	defer web.Close()
+
+	sp, err = saml.New(saml.Config{
+		EntityID:              "https://service.example.org/saml",
+		ACSURL:                web.URL + "/saml/acs",
+		SigningKey:            signing,
+		DecryptionKey:         decrypter,
+		EncryptionCertificate: encryption.Certificate,
+		IdPMetadata:           idp.Metadata(),
+		Profile:               idp.Profile(), // saml.BundIDIntegration() with the simulator's entityID
+		Level:                 account.LevelSubstanziell,
+		Extension: &saml.Extension{
+			RequestedAttributes: []saml.RequestedAttribute{
+				{Name: account.AttrBPK2, Required: true},
+				{Name: account.AttrGivenName, Required: true},
+				{Name: account.AttrSurname, Required: true},
+				{Name: account.AttrBirthdate},
+				{Name: account.AttrCountry},
+				{Name: account.AttrPostkorbHandle},
+			},
+			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", OnlineServiceID: "99123456760000"},
+		},
+		InsecureCookie: true, // plain-http test server
+		Logger:         slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		panic(err)
+	}
+	md, _ := sp.Metadata() // upload this to the IdP (BundID: self-service portal)
+	if err := idp.RegisterSP(md); err != nil {
+		panic(err)
+	}
+
+	jar, _ := cookiejar.New(nil)
+	_, body, err := accounttest.Browse(context.Background(), &http.Client{Jar: jar}, web.URL+"/login")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(body)
+	// Output: bundid level=hoch name=ERIKA MUSTERMANN born=1964-08-12 country=DE (trust hoch) mailbox=true
+}
+
+// ExampleStatusError shows the typed error for a required attribute the
+// account cannot supply (BundID §9.7 status detail).
+func ExampleStatusError() {
+	e := newExampleEnv()
+	defer e.idp.Close()
+	u := accounttest.Erika()
+	u.Temporary = true // guest login: no bPK2
+	e.idp.SetUser(u)
+	_, err := e.login(saml.LoginOptions{}, accounttest.Faults{})
+	var se *saml.StatusError
+	if errorAs(err, &se) {
+		fmt.Println(se.SubCode)
+		fmt.Println(se.MissingAttributes())
+	}
+	// Output:
+	// urn:oasis:names:tc:SAML:2.0:status:RequestDenied
+	// [urn:oid:1.3.6.1.4.1.25484.494450.3]
+}

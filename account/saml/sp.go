@@ -1,0 +1,345 @@
+package saml
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/signature"
+	"github.com/egosaar/ozg/signature/xmldsig"
+	"github.com/egosaar/ozg/signature/xmlenc"
+)
+
+// ServiceProvider is a SAML 2.0 service provider for one IdP (Web Browser
+// SSO profile, SAML 2.0 profiles §4.1). It is safe for concurrent use.
+type ServiceProvider struct {
+	cfg       Config
+	idp       *IdPMetadata
+	reqMethod signature.Method
+	verifier  *xmldsig.Verifier
+	signer    *xmldsig.Signer
+	decrypter *xmlenc.Decrypter
+}
+
+// New validates cfg, parses the IdP metadata and prepares signing,
+// verification and decryption. The IdP's metadata signing certificates
+// become the only trusted keys (pinned); a certificate sent in a message's
+// KeyInfo is never trusted by itself.
+func New(cfg Config) (*ServiceProvider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if cfg.Profile.AKDB {
+		if u, err := url.Parse(cfg.EntityID); err != nil || u.Scheme != "https" || u.Port() != "" {
+			return nil, fmt.Errorf("%w: EntityID must be an https URL without port (BundID §7.2)", ErrConfig)
+		}
+	}
+	var idp *IdPMetadata
+	var err error
+	if len(cfg.IdPMetadataSigners) > 0 {
+		idp, err = VerifyIdPMetadata(context.Background(), cfg.IdPMetadata, cfg.IdPMetadataSigners)
+	} else {
+		idp, err = ParseIdPMetadata(cfg.IdPMetadata)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: IdP metadata: %w", ErrConfig, err)
+	}
+	if !idp.ValidUntil.IsZero() && !cfg.Now().Before(idp.ValidUntil) {
+		return nil, fmt.Errorf("%w: IdP metadata expired (validUntil)", ErrConfig)
+	}
+	if cfg.Profile.IdPEntityID != "" && idp.EntityID != cfg.Profile.IdPEntityID {
+		return nil, fmt.Errorf("%w: IdP metadata is for %q, profile expects %q", ErrConfig, idp.EntityID, cfg.Profile.IdPEntityID)
+	}
+	sp := &ServiceProvider{cfg: cfg, idp: idp}
+	if sp.reqMethod, err = (signature.Policy{}).SignatureMethod(cfg.RequestSignatureMethod); err != nil {
+		return nil, fmt.Errorf("%w: RequestSignatureMethod: %w", ErrConfig, err)
+	}
+	switch cfg.SigningKey.Signer.Public().(type) {
+	case *rsa.PublicKey:
+		if sp.reqMethod.Key != signature.KeyRSA && sp.reqMethod.Key != signature.KeyRSAPSS {
+			return nil, fmt.Errorf("%w: RequestSignatureMethod does not fit the RSA SigningKey", ErrConfig)
+		}
+	case *ecdsa.PublicKey:
+		if sp.reqMethod.Key != signature.KeyECDSA {
+			return nil, fmt.Errorf("%w: RequestSignatureMethod does not fit the ECDSA SigningKey", ErrConfig)
+		}
+	default:
+		return nil, fmt.Errorf("%w: SigningKey must be RSA or ECDSA", ErrConfig)
+	}
+	if err := sp.initCrypto(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return sp, nil
+}
+
+// IdP returns the parsed IdP metadata.
+func (sp *ServiceProvider) IdP() IdPMetadata { return *sp.idp }
+
+// Metadata returns the SP metadata document to upload to the IdP (BundID:
+// self-service portal). It follows BundID §7.2: no validUntil, no ID.
+func (sp *ServiceProvider) Metadata() ([]byte, error) {
+	enc := sp.cfg.EncryptionCertificate
+	if enc == nil {
+		enc = sp.cfg.SigningKey.Certificate
+	}
+	m := &SPMetadata{
+		EntityID: sp.cfg.EntityID, ACSURL: sp.cfg.ACSURL,
+		SigningCertificate: sp.cfg.SigningKey.Certificate, EncryptionCertificate: enc,
+		EncryptionMethods: []string{xmlenc.AES256GCM, xmlenc.AES128GCM, xmlenc.RSAOAEP, xmlenc.RSAOAEPMGF1P},
+	}
+	return m.Marshal()
+}
+
+// LoginOptions vary one login. Zero fields take the Config values.
+type LoginOptions struct {
+	// Level overrides Config.Level.
+	Level account.Level
+	// AuthnMethods overrides Extension.AuthnMethods (AKDB profiles).
+	AuthnMethods []AuthnMethod
+	// RequestedAttributes overrides Extension.RequestedAttributes.
+	RequestedAttributes []RequestedAttribute
+	// Lang overrides Extension.Display.Lang.
+	Lang string
+	// ReturnTo is a local path ("/antrag/42") to continue at after the
+	// login; it is stored server-side and returned by FinishLogin. Absolute
+	// and protocol-relative URLs are refused (no open redirect).
+	ReturnTo string
+}
+
+// Login is the result of FinishLogin.
+type Login struct {
+	Identity *account.Identity
+	ReturnTo string
+}
+
+// AuthnRequest builds (but does not sign or record) the AuthnRequest for
+// opts. StartLogin uses it; it is exported for callers that run their own
+// binding.
+func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error) {
+	lvl := sp.cfg.Level
+	if opts.Level != account.LevelUnknown {
+		if !opts.Level.Valid() {
+			return nil, fmt.Errorf("%w: invalid level", ErrConfig)
+		}
+		lvl = opts.Level
+	}
+	dest := sp.idp.SSOPost
+	if sp.cfg.Binding == BindingHTTPRedirect {
+		dest = sp.idp.SSORedirect
+	}
+	if dest == "" {
+		return nil, fmt.Errorf("%w: IdP has no SSO endpoint for %s", ErrConfig, sp.cfg.Binding)
+	}
+	r := &AuthnRequest{
+		ID: newID(), IssueInstant: sp.cfg.Now(), Destination: dest, Issuer: sp.cfg.EntityID,
+		ACSURL: sp.cfg.ACSURL, ProtocolBinding: BindingHTTPPost, ForceAuthn: sp.cfg.ForceAuthn,
+		Level: lvl, NameIDFormat: sp.cfg.Profile.NameIDFormat,
+	}
+	if sp.cfg.Profile.AKDB && sp.cfg.Extension != nil {
+		ext := *sp.cfg.Extension
+		if opts.AuthnMethods != nil {
+			ext.AuthnMethods = opts.AuthnMethods
+		}
+		if opts.RequestedAttributes != nil {
+			ext.RequestedAttributes = opts.RequestedAttributes
+		}
+		if opts.Lang != "" {
+			ext.Display.Lang = opts.Lang
+		}
+		if err := ext.Validate(); err != nil {
+			return nil, err
+		}
+		r.Extension = &ext
+	}
+	return r, nil
+}
+
+// StartLogin sends the user agent to the IdP: it builds and signs an
+// AuthnRequest, records it under a fresh RelayState bound to the user
+// agent by a random HttpOnly cookie (CSRF and login-injection defence,
+// RFC 9700 §4.7 by analogy; BundID Anbindungsleitfaden), and writes either
+// the auto-submitting POST form or the signed Redirect.
+func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) error {
+	if opts.ReturnTo != "" && !localPath(opts.ReturnTo) {
+		return fmt.Errorf("%w: ReturnTo must be a local path", ErrConfig)
+	}
+	req, err := sp.AuthnRequest(opts)
+	if err != nil {
+		return err
+	}
+	bind := sp.bindingCookie(r)
+	relay := randomToken(16)
+	pending := PendingRequest{ID: req.ID, BindingHash: hashHex(bind), Level: req.Level, ReturnTo: opts.ReturnTo,
+		Expires: sp.cfg.Now().Add(sp.cfg.RequestTTL)}
+	if req.Extension != nil {
+		for _, a := range req.Extension.RequestedAttributes {
+			pending.Requested = append(pending.Requested, a.Name)
+		}
+	}
+	var query string
+	var body []byte
+	if sp.cfg.Binding == BindingHTTPRedirect {
+		xml, err := serialize(req.Element())
+		if err != nil {
+			return err
+		}
+		query, err = encodeRedirect("SAMLRequest", xml, relay, sp.cfg.SigningKey.Signer, sp.cfg.RequestSignatureMethod, sp.reqMethod)
+		if err != nil {
+			return fmt.Errorf("saml: sign redirect request: %w", err)
+		}
+	} else {
+		el := req.Element()
+		if err := sp.signer.SignElement(el); err != nil {
+			return fmt.Errorf("saml: sign request: %w", err)
+		}
+		if body, err = serialize(el); err != nil {
+			return err
+		}
+	}
+	if err := sp.cfg.Store.SaveRequest(ctx, relay, pending, sp.cfg.Now()); err != nil {
+		return fmt.Errorf("saml: save pending request: %w", err)
+	}
+	http.SetCookie(w, sp.cookie(bind))
+	sp.cfg.Logger.DebugContext(ctx, "saml: login started", "request_id", req.ID, "binding", sp.cfg.Binding, "level", req.Level.String())
+	if query != "" {
+		sep := "?"
+		if strings.Contains(req.Destination, "?") {
+			sep = "&"
+		}
+		w.Header().Set("Cache-Control", "no-cache, no-store")
+		http.Redirect(w, r, req.Destination+sep+query, http.StatusFound)
+		return nil
+	}
+	return WritePostForm(w, req.Destination, url.Values{
+		"SAMLRequest": {base64.StdEncoding.EncodeToString(body)},
+		"RelayState":  {relay},
+	})
+}
+
+// FinishLogin handles the POST to the AssertionConsumerService: it finds
+// the pending request by RelayState, checks that the same user agent
+// started it, consumes it (single use), and verifies the response with
+// ParseResponse. Errors wrap the sentinels of this package; show the
+// citizen a generic message.
+func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Login, error) {
+	if r.Method != http.MethodPost {
+		return nil, fmt.Errorf("%w: ACS accepts POST only", ErrBinding)
+	}
+	// base64 grows by 4/3; allow form overhead.
+	r.Body = http.MaxBytesReader(w, r.Body, sp.cfg.MaxResponseBytes*4/3+8192)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, fmt.Errorf("%w: response body too large", ErrLimit)
+		}
+		return nil, fmt.Errorf("%w: unreadable form", ErrBinding)
+	}
+	if len(r.PostForm["SAMLResponse"]) != 1 || len(r.PostForm["RelayState"]) > 1 {
+		return nil, fmt.Errorf("%w: exactly one SAMLResponse required", ErrBinding)
+	}
+	relay := r.PostForm.Get("RelayState")
+	if relay == "" {
+		// IdP-initiated SSO is not supported: every response must answer
+		// a request of this user agent (profiles §4.1.5 allows refusing).
+		return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: no RelayState", ErrInResponseTo)}
+	}
+	c, err := r.Cookie(sp.cfg.CookieName)
+	if err != nil || c.Value == "" {
+		return nil, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: binding cookie missing", ErrInResponseTo)}
+	}
+	now := sp.cfg.Now()
+	pending, err := sp.cfg.Store.Request(ctx, relay, now)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: unknown or used RelayState", ErrInResponseTo)}
+		}
+		return nil, fmt.Errorf("saml: load pending request: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(hashHex(c.Value)), []byte(pending.BindingHash)) != 1 {
+		return nil, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: started by another user agent", ErrInResponseTo)}
+	}
+	if err := sp.cfg.Store.ConsumeRequest(ctx, relay); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: RelayState already used", ErrInResponseTo)}
+		}
+		return nil, fmt.Errorf("saml: consume pending request: %w", err)
+	}
+	raw := strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, r.PostForm.Get("SAMLResponse"))
+	data, err := base64.StdEncoding.DecodeString(raw)
+	if err != nil {
+		return nil, &ResponseError{Check: "binding", Err: fmt.Errorf("%w: SAMLResponse not base64", ErrBinding)}
+	}
+	id, err := sp.ParseResponse(ctx, data, pending)
+	if err != nil {
+		// Security events are logged (without the error text, which the
+		// caller receives); everything else is only returned.
+		if errors.Is(err, ErrReplay) || errors.Is(err, ErrSignature) {
+			var re *ResponseError
+			check := ""
+			if errors.As(err, &re) {
+				check = re.Check
+			}
+			sp.cfg.Logger.WarnContext(ctx, "saml: response rejected", "request_id", pending.ID, "check", check)
+		}
+		return nil, err
+	}
+	sp.cfg.Logger.InfoContext(ctx, "saml: login accepted", "request_id", pending.ID, "identity", id)
+	return &Login{Identity: id, ReturnTo: pending.ReturnTo}, nil
+}
+
+func (sp *ServiceProvider) bindingCookie(r *http.Request) string {
+	if c, err := r.Cookie(sp.cfg.CookieName); err == nil && len(c.Value) == 43 {
+		if _, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
+			return c.Value
+		}
+	}
+	return randomToken(32)
+}
+
+func (sp *ServiceProvider) cookie(v string) *http.Cookie {
+	// Path "/": the cookie is read both where logins start and at the ACS.
+	c := &http.Cookie{Name: sp.cfg.CookieName, Value: v, Path: "/", HttpOnly: true,
+		MaxAge: int(sp.cfg.RequestTTL.Seconds()), Secure: true, SameSite: http.SameSiteNoneMode}
+	if sp.cfg.InsecureCookie {
+		c.Secure, c.SameSite = false, http.SameSiteLaxMode
+	}
+	return c
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashHex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// localPath accepts "/x…" but not "//host", "/\host" or anything with a
+// scheme.
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return false
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && !strings.ContainsAny(p, "\r\n")
+}

@@ -1,0 +1,164 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/egosaar/ozg/account/saml"
+	"github.com/egosaar/ozg/internal/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store implements saml.Store on database/sql. It is safe for concurrent
+// use.
+type Store struct {
+	db      *sql.DB
+	dialect sqldb.Dialect
+	pool    *pgxpool.Pool // closed by Close when the Store opened it
+}
+
+var _ saml.Store = (*Store)(nil)
+
+// OpenSQLite opens (creating if needed) the SQLite database at path — ""
+// or ":memory:" for a private in-memory database — and migrates it.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	db, err := sqldb.OpenSQLite(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	s := &Store{db: db, dialect: sqldb.SQLite}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenPostgres connects to dsn and migrates the database.
+func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
+	pool, err := sqldb.OpenPostgres(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	s, err := NewPostgres(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.pool = pool
+	return s, nil
+}
+
+// NewPostgres uses an existing pgx pool (shared with the application) and
+// migrates the database. Close does not close pool.
+func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	s := &Store{db: sqldb.PostgresDB(pool), dialect: sqldb.Postgres}
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if err := sqldb.Migrate(ctx, s.db, s.dialect, "account", migrations, "migrations"); err != nil {
+		return fmt.Errorf("sqlstore: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database handle.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
+
+// SaveRequest implements saml.Store.
+func (s *Store) SaveRequest(ctx context.Context, key string, r saml.PendingRequest, _ time.Time) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode request: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, s.dialect.Rebind(`INSERT INTO ozg_account_saml_requests (relay_key, data, expires_at) VALUES (?, ?, ?)`),
+		key, string(data), r.Expires.UnixNano())
+	if err != nil {
+		return fmt.Errorf("sqlstore: save request: %w", err)
+	}
+	return nil
+}
+
+// Request implements saml.Store.
+func (s *Store) Request(ctx context.Context, key string, now time.Time) (saml.PendingRequest, error) {
+	var data string
+	err := s.db.QueryRowContext(ctx, s.dialect.Rebind(`SELECT data FROM ozg_account_saml_requests WHERE relay_key = ? AND expires_at > ?`),
+		key, now.UnixNano()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return saml.PendingRequest{}, saml.ErrNotFound
+	}
+	if err != nil {
+		return saml.PendingRequest{}, fmt.Errorf("sqlstore: load request: %w", err)
+	}
+	var r saml.PendingRequest
+	if err := json.Unmarshal([]byte(data), &r); err != nil {
+		return saml.PendingRequest{}, fmt.Errorf("sqlstore: decode request: %w", err)
+	}
+	return r, nil
+}
+
+// ConsumeRequest implements saml.Store.
+func (s *Store) ConsumeRequest(ctx context.Context, key string) error {
+	res, err := s.db.ExecContext(ctx, s.dialect.Rebind(`DELETE FROM ozg_account_saml_requests WHERE relay_key = ?`), key)
+	if err != nil {
+		return fmt.Errorf("sqlstore: consume request: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlstore: consume request: %w", err)
+	} else if n == 0 {
+		return saml.ErrNotFound
+	}
+	return nil
+}
+
+// MarkAssertion implements saml.Store. The insert succeeds for a new ID
+// and overwrites an expired one; an unexpired ID leaves the row unchanged
+// and reports saml.ErrReplay.
+func (s *Store) MarkAssertion(ctx context.Context, issuer, id string, expires, now time.Time) error {
+	res, err := s.db.ExecContext(ctx, s.dialect.Rebind(`INSERT INTO ozg_account_saml_assertions (issuer, assertion_id, expires_at) VALUES (?, ?, ?)
+		ON CONFLICT (issuer, assertion_id) DO UPDATE SET expires_at = excluded.expires_at
+		WHERE ozg_account_saml_assertions.expires_at <= ?`), issuer, id, expires.UnixNano(), now.UnixNano())
+	if err != nil {
+		return fmt.Errorf("sqlstore: mark assertion: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlstore: mark assertion: %w", err)
+	}
+	if n == 0 {
+		return saml.ErrReplay
+	}
+	return nil
+}
+
+// DeleteExpired implements saml.Store.
+func (s *Store) DeleteExpired(ctx context.Context, now time.Time) error {
+	for _, q := range []string{
+		`DELETE FROM ozg_account_saml_requests WHERE expires_at <= ?`,
+		`DELETE FROM ozg_account_saml_assertions WHERE expires_at <= ?`,
+	} {
+		if _, err := s.db.ExecContext(ctx, s.dialect.Rebind(q), now.UnixNano()); err != nil {
+			return fmt.Errorf("sqlstore: delete expired: %w", err)
+		}
+	}
+	return nil
+}

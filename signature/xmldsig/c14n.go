@@ -1,0 +1,597 @@
+package xmldsig
+
+import (
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// Canonicalization method URIs.
+const (
+	// C14N10 is Canonical XML 1.0 (W3C Rec 15 March 2001), without comments.
+	C14N10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+	// C14N10WithComments is Canonical XML 1.0 with comments.
+	C14N10WithComments = C14N10 + "#WithComments"
+	// C14N11 is Canonical XML 1.1 (W3C Rec 2 May 2008), without comments.
+	C14N11 = "http://www.w3.org/2006/12/xml-c14n11"
+	// C14N11WithComments is Canonical XML 1.1 with comments.
+	C14N11WithComments = C14N11 + "#WithComments"
+	// ExcC14N is Exclusive XML Canonicalization 1.0 (W3C Rec 18 July 2002),
+	// without comments; the default of this package.
+	ExcC14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	// ExcC14NWithComments is Exclusive XML Canonicalization 1.0 with
+	// comments.
+	ExcC14NWithComments = ExcC14N + "WithComments"
+)
+
+const (
+	nsXML   = "http://www.w3.org/XML/1998/namespace"
+	nsDSig  = "http://www.w3.org/2000/09/xmldsig#"
+	nsXMLNS = "http://www.w3.org/2000/xmlns/"
+)
+
+// c14nMode selects one of the six canonicalization variants.
+type c14nMode struct {
+	exclusive bool
+	v11       bool
+	comments  bool
+	// inclusive is the exc-C14N InclusiveNamespaces PrefixList ("" stands
+	// for #default).
+	inclusive []string
+}
+
+// modeFor maps a canonicalization URI to its mode; ok is false for any
+// other URI.
+func modeFor(uri string, prefixList []string) (c14nMode, bool) {
+	switch uri {
+	case ExcC14N:
+		return c14nMode{exclusive: true, inclusive: prefixList}, true
+	case ExcC14NWithComments:
+		return c14nMode{exclusive: true, comments: true, inclusive: prefixList}, true
+	case C14N10:
+		return c14nMode{}, true
+	case C14N10WithComments:
+		return c14nMode{comments: true}, true
+	case C14N11:
+		return c14nMode{v11: true}, true
+	case C14N11WithComments:
+		return c14nMode{v11: true, comments: true}, true
+	}
+	return c14nMode{}, false
+}
+
+type nsBind struct{ prefix, uri string }
+
+// ancestorContext returns the namespace bindings in scope at el's parent
+// (nearest declaration wins, in document order of the winners) and the
+// xml:* attributes inherited from el's ancestors (nearest wins), as needed
+// to canonicalize el as the apex of a document subset (C14N 1.0 §2.4,
+// C14N 1.1 §2.4, exc-C14N §3).
+func ancestorContext(el *etree.Element) (ns []nsBind, xmlAttrs []etree.Attr) {
+	var chain []*etree.Element
+	for p := el.Parent(); p != nil; p = p.Parent() {
+		chain = append(chain, p)
+	}
+	// Walk from the top down so that nearer declarations override.
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, a := range chain[i].Attr {
+			switch {
+			case a.Space == "xmlns":
+				ns = setBind(ns, a.Key, a.Value)
+			case a.Space == "" && a.Key == "xmlns":
+				ns = setBind(ns, "", a.Value)
+			case a.Space == "xml":
+				xmlAttrs = setXMLAttr(xmlAttrs, a)
+			}
+		}
+	}
+	return ns, xmlAttrs
+}
+
+func setBind(ns []nsBind, prefix, uri string) []nsBind {
+	for i := range ns {
+		if ns[i].prefix == prefix {
+			ns[i].uri = uri
+			return ns
+		}
+	}
+	return append(ns, nsBind{prefix, uri})
+}
+
+func setXMLAttr(list []etree.Attr, a etree.Attr) []etree.Attr {
+	for i := range list {
+		if list[i].Key == a.Key {
+			list[i] = a
+			return list
+		}
+	}
+	return append(list, a)
+}
+
+// lookup finds prefix in a binding stack, innermost last.
+func lookup(stack []nsBind, prefix string) (string, bool) {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i].prefix == prefix {
+			return stack[i].uri, true
+		}
+	}
+	return "", false
+}
+
+// canonicalizer writes the canonical form of a subtree (minus one excluded
+// element, the enveloped signature) straight into w, typically a hash, and
+// optionally builds an etree copy of exactly the nodes it wrote. It never
+// holds the canonical octets of more than its write buffer.
+type canonicalizer struct {
+	mode  c14nMode
+	skip  *etree.Element
+	w     io.Writer
+	buf   []byte
+	err   error
+	build bool
+	// inplace rewrites the processed tree itself into the canonical
+	// node-set (Signature and, without comments, comments removed; text
+	// merged; namespace declarations as rendered) instead of building a
+	// copy. Only for trees the caller owns.
+	inplace bool
+
+	inscope  []nsBind
+	rendered []nsBind
+
+	// depth guards the recursion on trees that did not come through the
+	// parser's limits (SignElement on a caller's tree).
+	depth int
+
+	nsScratch   []nsBind
+	attrScratch []outAttr
+}
+
+type outAttr struct {
+	uri, prefix, local, value string
+}
+
+const (
+	c14nBufSize   = 32 << 10
+	maxCanonDepth = 4096
+)
+
+func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build bool) *canonicalizer {
+	return &canonicalizer{mode: mode, skip: skip, w: w, build: build}
+}
+
+// subtree canonicalizes apex and its descendants as a document subset
+// whose apex's ancestors are omitted. inherited are the namespace bindings
+// in scope at apex's parent, xmlAttrs the xml:* attributes of its
+// ancestors (see ancestorContext).
+func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttrs []etree.Attr) (*etree.Element, error) {
+	c.inscope = append(c.inscope[:0], inherited...)
+	c.rendered = c.rendered[:0]
+	if c.mode.exclusive {
+		xmlAttrs = nil
+	} else if len(xmlAttrs) > 0 {
+		var keep []etree.Attr
+		for _, a := range xmlAttrs {
+			if hasAttr(apex, "xml", a.Key) {
+				continue
+			}
+			if c.mode.v11 {
+				switch a.Key {
+				case "id":
+					continue // C14N 1.1 §2.4: xml:id is not inherited.
+				case "base":
+					// xml:base fix-up (C14N 1.1 §2.4) is not implemented.
+					return nil, &UnsupportedError{Feature: "xml:base on an ancestor of a C14N 1.1 reference"}
+				}
+			}
+			keep = append(keep, a)
+		}
+		xmlAttrs = keep
+	}
+	var out *etree.Element
+	if c.build && !c.inplace {
+		out = &etree.Element{}
+	}
+	c.start()
+	c.element(apex, out, true, xmlAttrs)
+	c.done()
+	if c.err != nil {
+		return nil, c.err
+	}
+	if c.inplace {
+		if p := apex.Parent(); p != nil {
+			p.RemoveChild(apex)
+		}
+		return apex, nil
+	}
+	if out != nil {
+		for _, t := range out.Child {
+			if e, ok := t.(*etree.Element); ok {
+				e.Parent().RemoveChild(e)
+				return e, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// document canonicalizes a whole document (the node-set of a same-document
+// URI="" reference, XML-DSig 1.1 §4.5.3.3): processing instructions
+// outside the root element and, in a with-comments mode, comments, plus the
+// root subtree.
+func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etree.Element, error) {
+	if doc == nil || doc == root {
+		return c.subtree(root, nil, nil)
+	}
+	c.inscope = c.inscope[:0]
+	c.rendered = c.rendered[:0]
+	var out *etree.Element
+	if c.build && !c.inplace {
+		out = &etree.Element{}
+	}
+	after := false
+	c.start()
+	for _, t := range doc.Child {
+		switch t := t.(type) {
+		case *etree.Element:
+			if t == root {
+				c.element(t, out, true, nil)
+				after = true
+			}
+		case *etree.ProcInst:
+			if t.Target == "xml" {
+				continue // the XML declaration is not a PI node
+			}
+			if after {
+				c.writeByte('\n')
+			}
+			c.procInst(t)
+			if !after {
+				c.writeByte('\n')
+			}
+		case *etree.Comment:
+			if !c.mode.comments {
+				continue
+			}
+			if after {
+				c.writeByte('\n')
+			}
+			c.writeString("<!--")
+			c.writeString(t.Data)
+			c.writeString("-->")
+			if !after {
+				c.writeByte('\n')
+			}
+		}
+	}
+	c.done()
+	if c.err != nil {
+		return nil, c.err
+	}
+	if c.inplace {
+		doc.RemoveChild(root)
+		return root, nil
+	}
+	if out != nil {
+		for _, t := range out.Child {
+			if e, ok := t.(*etree.Element); ok {
+				out.RemoveChild(e)
+				return e, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+func hasAttr(el *etree.Element, space, key string) bool {
+	for _, a := range el.Attr {
+		if a.Space == space && a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *canonicalizer) procInst(p *etree.ProcInst) {
+	c.writeString("<?")
+	c.writeString(p.Target)
+	if p.Inst != "" {
+		c.writeByte(' ')
+		c.writeString(p.Inst)
+	}
+	c.writeString("?>")
+}
+
+// element writes el. parent is the builder element (nil when not
+// building); apex marks the first element of the subset.
+func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex bool, xmlAttrs []etree.Attr) {
+	if c.err != nil {
+		return
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxCanonDepth {
+		c.fail(&LimitError{Limit: "depth", Max: maxCanonDepth})
+		return
+	}
+	inMark, rMark := len(c.inscope), len(c.rendered)
+
+	// Namespace declarations of el enter the in-scope stack.
+	for _, a := range el.Attr {
+		if a.Space == "xmlns" {
+			c.inscope = append(c.inscope, nsBind{a.Key, a.Value})
+		} else if a.Space == "" && a.Key == "xmlns" {
+			c.inscope = append(c.inscope, nsBind{"", a.Value})
+		}
+	}
+
+	// Decide which namespace nodes to render (C14N 1.0 §2.3 and §4.7,
+	// exc-C14N §3).
+	nsOut := c.nsScratch[:0]
+	consider := func(prefix string) {
+		if prefix == "xml" {
+			return
+		}
+		for _, n := range nsOut {
+			if n.prefix == prefix {
+				return
+			}
+		}
+		uri, ok := lookup(c.inscope, prefix)
+		if !ok && prefix != "" {
+			c.fail(&StructureError{Reason: "undeclared namespace prefix " + quote(prefix)})
+			return
+		}
+		have, _ := lookup(c.rendered, prefix)
+		if uri == have {
+			return
+		}
+		nsOut = append(nsOut, nsBind{prefix, uri})
+	}
+	if c.mode.exclusive {
+		consider(el.Space)
+		for _, a := range el.Attr {
+			if a.Space != "" && a.Space != "xmlns" {
+				consider(a.Space)
+			}
+		}
+		for _, p := range c.mode.inclusive {
+			if _, ok := lookup(c.inscope, p); ok || p == "" {
+				consider(p)
+			}
+		}
+	} else if apex {
+		// Every namespace node in scope is rendered at the apex.
+		seen := map[string]bool{}
+		for i := len(c.inscope) - 1; i >= 0; i-- {
+			p := c.inscope[i].prefix
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			consider(p)
+		}
+	} else {
+		for i := inMark; i < len(c.inscope); i++ {
+			consider(c.inscope[i].prefix)
+		}
+	}
+	if c.err != nil {
+		return
+	}
+	slices.SortFunc(nsOut, func(a, b nsBind) int { return strings.Compare(a.prefix, b.prefix) })
+	c.rendered = append(c.rendered, nsOut...)
+
+	// Attributes, sorted by namespace URI then local name.
+	attrs := c.attrScratch[:0]
+	for _, a := range el.Attr {
+		if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
+			continue
+		}
+		oa := outAttr{prefix: a.Space, local: a.Key, value: a.Value}
+		switch a.Space {
+		case "":
+		case "xml":
+			oa.uri = nsXML
+		default:
+			uri, ok := lookup(c.inscope, a.Space)
+			if !ok {
+				c.fail(&StructureError{Reason: "undeclared namespace prefix " + quote(a.Space)})
+				return
+			}
+			oa.uri = uri
+		}
+		attrs = append(attrs, oa)
+	}
+	for _, a := range xmlAttrs {
+		attrs = append(attrs, outAttr{uri: nsXML, prefix: "xml", local: a.Key, value: a.Value})
+	}
+	if len(attrs) > 1 {
+		slices.SortFunc(attrs, func(a, b outAttr) int {
+			if r := strings.Compare(a.uri, b.uri); r != 0 {
+				return r
+			}
+			return strings.Compare(a.local, b.local)
+		})
+	}
+
+	c.writeByte('<')
+	if el.Space != "" {
+		c.writeString(el.Space)
+		c.writeByte(':')
+	}
+	c.writeString(el.Tag)
+	for _, n := range nsOut {
+		if n.prefix == "" {
+			c.writeString(` xmlns="`)
+		} else {
+			c.writeString(" xmlns:")
+			c.writeString(n.prefix)
+			c.writeString(`="`)
+		}
+		c.escapeAttr(n.uri)
+		c.writeByte('"')
+	}
+	for _, a := range attrs {
+		c.writeByte(' ')
+		if a.prefix != "" {
+			c.writeString(a.prefix)
+			c.writeByte(':')
+		}
+		c.writeString(a.local)
+		c.writeString(`="`)
+		c.escapeAttr(a.value)
+		c.writeByte('"')
+	}
+	c.writeByte('>')
+
+	var copyEl *etree.Element
+	if parent != nil {
+		copyEl = parent.CreateElement(el.Tag)
+		copyEl.Space = el.Space
+		n := len(nsOut) + len(attrs)
+		if n > 0 {
+			copyEl.Attr = make([]etree.Attr, 0, n)
+		}
+		for _, ns := range nsOut {
+			if ns.prefix == "" {
+				copyEl.CreateAttr("xmlns", ns.uri)
+			} else {
+				copyEl.CreateAttr("xmlns:"+ns.prefix, ns.uri)
+			}
+		}
+		for _, a := range attrs {
+			if a.prefix != "" {
+				copyEl.CreateAttr(a.prefix+":"+a.local, a.value)
+			} else {
+				copyEl.CreateAttr(a.local, a.value)
+			}
+		}
+	}
+	if c.inplace {
+		el.Attr = el.Attr[:0]
+		for _, ns := range nsOut {
+			if ns.prefix == "" {
+				el.CreateAttr("xmlns", ns.uri)
+			} else {
+				el.CreateAttr("xmlns:"+ns.prefix, ns.uri)
+			}
+		}
+		for _, a := range attrs {
+			if a.prefix != "" {
+				el.CreateAttr(a.prefix+":"+a.local, a.value)
+			} else {
+				el.CreateAttr(a.local, a.value)
+			}
+		}
+	}
+	// The scratch slices are reused by children; keep nothing from them.
+	c.nsScratch, c.attrScratch = nsOut[:0], attrs[:0]
+
+	// Adjacent text nodes (split by a dropped comment) are merged, so the
+	// result reads as the canonical text does.
+	var first string
+	var firstTok *etree.CharData
+	var more []string
+	pending := false
+	var kept []etree.Token
+	if c.inplace {
+		kept = make([]etree.Token, 0, len(el.Child))
+	}
+	flushText := func() {
+		if pending {
+			switch {
+			case copyEl != nil && more != nil:
+				copyEl.CreateText(first + strings.Join(more, ""))
+			case copyEl != nil:
+				copyEl.CreateText(first)
+			case c.inplace && more != nil:
+				firstTok.SetData(first + strings.Join(more, ""))
+			}
+			more = nil
+		}
+		pending = false
+	}
+	for _, t := range el.Child {
+		switch t := t.(type) {
+		case *etree.Element:
+			if t == c.skip {
+				continue
+			}
+			flushText()
+			c.element(t, copyEl, false, nil)
+			if c.inplace {
+				kept = append(kept, t)
+			}
+		case *etree.CharData:
+			c.escapeText(t.Data)
+			if pending {
+				more = append(more, t.Data)
+			} else {
+				first, firstTok = t.Data, t
+				pending = true
+				if c.inplace {
+					kept = append(kept, t)
+				}
+			}
+		case *etree.Comment:
+			if !c.mode.comments {
+				continue
+			}
+			flushText()
+			c.writeString("<!--")
+			c.writeString(t.Data)
+			c.writeString("-->")
+			if copyEl != nil {
+				copyEl.CreateComment(t.Data)
+			}
+			if c.inplace {
+				kept = append(kept, t)
+			}
+		case *etree.ProcInst:
+			flushText()
+			c.procInst(t)
+			if copyEl != nil {
+				copyEl.CreateProcInst(t.Target, t.Inst)
+			}
+			if c.inplace {
+				kept = append(kept, t)
+			}
+		case *etree.Directive:
+			c.fail(&StructureError{Reason: "directive inside an element"})
+		}
+		if c.err != nil {
+			return
+		}
+	}
+	flushText()
+	if c.inplace {
+		el.Child = kept
+		el.ReindexChildren()
+	}
+
+	c.writeString("</")
+	if el.Space != "" {
+		c.writeString(el.Space)
+		c.writeByte(':')
+	}
+	c.writeString(el.Tag)
+	c.writeByte('>')
+
+	c.inscope = c.inscope[:inMark]
+	c.rendered = c.rendered[:rMark]
+}
+
+func (c *canonicalizer) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+func quote(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return `"` + s + `"`
+}

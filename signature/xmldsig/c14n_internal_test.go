@@ -1,0 +1,111 @@
+package xmldsig
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/internal/xmlsafe"
+)
+
+func canonDoc(t *testing.T, in string, mode c14nMode) string {
+	t.Helper()
+	doc, err := xmlsafe.Parse([]byte(in), xmlsafe.Limits{})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = newCanonicalizer(&buf, mode, nil, false).document(&doc.Element, doc.Root())
+	require.NoError(t, err)
+	return buf.String()
+}
+
+// Examples from Canonical XML 1.0 §3.1 and §3.3 (DTD parts removed: this
+// package refuses DOCTYPE).
+func TestC14NSpecExamples(t *testing.T) {
+	pis := "<?xml version=\"1.0\"?>\n\n<?xml-stylesheet   href=\"doc.xsl\"\n   type=\"text/xsl\"   ?>\n\n<doc>Hello, world!<!-- Comment 1 --></doc>\n\n<?pi-without-data     ?>\n\n<!-- Comment 2 -->\n\n<!-- Comment 3 -->"
+	assert.Equal(t, "<?xml-stylesheet href=\"doc.xsl\"\n   type=\"text/xsl\"   ?>\n<doc>Hello, world!</doc>\n<?pi-without-data?>",
+		canonDoc(t, pis, c14nMode{}))
+	assert.Equal(t, "<?xml-stylesheet href=\"doc.xsl\"\n   type=\"text/xsl\"   ?>\n<doc>Hello, world!<!-- Comment 1 --></doc>\n<?pi-without-data?>\n<!-- Comment 2 -->\n<!-- Comment 3 -->",
+		canonDoc(t, pis, c14nMode{comments: true}))
+
+	tags := `<doc>
+   <e1   />
+   <e2   ></e2>
+   <e3   name = "elem3"   id="elem3"   />
+   <e4   name="elem4"   id="elem4"   ></e4>
+   <e5 a:attr="out" b:attr="sorted" attr2="all" attr="I'm"
+      xmlns:b="http://www.ietf.org"
+      xmlns:a="http://www.w3.org"
+      xmlns="http://example.org"/>
+   <e6 xmlns="" xmlns:a="http://www.w3.org">
+      <e7 xmlns="http://www.ietf.org">
+         <e8 xmlns="" xmlns:a="http://www.w3.org">
+            <e9 xmlns="" xmlns:a="http://www.ietf.org"/>
+         </e8>
+      </e7>
+   </e6>
+</doc>`
+	want := `<doc>
+   <e1></e1>
+   <e2></e2>
+   <e3 id="elem3" name="elem3"></e3>
+   <e4 id="elem4" name="elem4"></e4>
+   <e5 xmlns="http://example.org" xmlns:a="http://www.w3.org" xmlns:b="http://www.ietf.org" attr="I'm" attr2="all" b:attr="sorted" a:attr="out"></e5>
+   <e6 xmlns:a="http://www.w3.org">
+      <e7 xmlns="http://www.ietf.org">
+         <e8 xmlns="">
+            <e9 xmlns:a="http://www.ietf.org"></e9>
+         </e8>
+      </e7>
+   </e6>
+</doc>`
+	assert.Equal(t, want, canonDoc(t, tags, c14nMode{}))
+}
+
+func TestC14NEscaping(t *testing.T) {
+	in := "<r a=\"&lt;&amp;&quot;&#9;&#10;&#13;&gt;'\">&lt;&amp;&gt;&#13;\"'<![CDATA[<x>&]]></r>"
+	assert.Equal(t, "<r a=\"&lt;&amp;&quot;&#x9;&#xA;&#xD;>'\">&lt;&amp;&gt;&#xD;\"'&lt;x&gt;&amp;</r>", canonDoc(t, in, c14nMode{}))
+}
+
+func TestExcC14NNamespaces(t *testing.T) {
+	in := `<a:r xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" xmlns="urn:d"><b:x c:y="1"><z/></b:x></a:r>`
+	doc, err := xmlsafe.Parse([]byte(in), xmlsafe.Limits{})
+	require.NoError(t, err)
+	x := doc.Root().ChildElements()[0]
+	var buf bytes.Buffer
+	ns, xa := ancestorContext(x)
+	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(x, ns, xa)
+	require.NoError(t, err)
+	assert.Equal(t, `<b:x xmlns:b="urn:b" xmlns:c="urn:c" c:y="1"><z xmlns="urn:d"></z></b:x>`, buf.String())
+
+	buf.Reset()
+	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true, inclusive: []string{"a", ""}}, nil, false).subtree(x, ns, xa)
+	require.NoError(t, err)
+	assert.Equal(t, `<b:x xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" c:y="1"><z></z></b:x>`, buf.String())
+
+	buf.Reset()
+	_, err = newCanonicalizer(&buf, c14nMode{}, nil, false).subtree(x, ns, xa)
+	require.NoError(t, err)
+	assert.Equal(t, `<b:x xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" c:y="1"><z></z></b:x>`, buf.String())
+}
+
+func TestC14NInheritedXMLAttributes(t *testing.T) {
+	in := `<r xml:lang="de" xml:space="preserve" xml:id="i" xml:base="http://example.org/"><e><v/></e></r>`
+	doc, err := xmlsafe.Parse([]byte(in), xmlsafe.Limits{})
+	require.NoError(t, err)
+	e := doc.Root().ChildElements()[0]
+	ns, xa := ancestorContext(e)
+	var buf bytes.Buffer
+	_, err = newCanonicalizer(&buf, c14nMode{}, nil, false).subtree(e, ns, xa)
+	require.NoError(t, err)
+	assert.Equal(t, `<e xml:base="http://example.org/" xml:id="i" xml:lang="de" xml:space="preserve"><v></v></e>`, buf.String())
+
+	_, err = newCanonicalizer(&buf, c14nMode{v11: true}, nil, false).subtree(e, ns, xa)
+	assert.ErrorIs(t, err, ErrUnsupported, "C14N 1.1 xml:base fix-up")
+
+	buf.Reset()
+	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(e, ns, xa)
+	require.NoError(t, err)
+	assert.Equal(t, `<e><v></v></e>`, buf.String())
+}

@@ -1,0 +1,101 @@
+package xmldsig_test
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"log"
+
+	"github.com/beevik/etree"
+
+	"github.com/egosaar/ozg/signature"
+	"github.com/egosaar/ozg/signature/signaturetest"
+	"github.com/egosaar/ozg/signature/xmldsig"
+)
+
+// Sign an XÖV message with an authority certificate and verify it against
+// the issuing CA. Business code reads only Result.Element.
+func Example() {
+	ca, err := signaturetest.NewCA("Verwaltungs-PKI Test-CA", signaturetest.P256)
+	if err != nil {
+		log.Fatal(err)
+	}
+	key, err := ca.Issue(signaturetest.Options{CommonName: "Bauamt Musterstadt", Key: signaturetest.P256})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signer, err := xmldsig.NewSigner(xmldsig.SignerConfig{Key: key})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signed, err := signer.Sign([]byte(`<xbau:baugenehmigung.antrag.0200 xmlns:xbau="http://www.xleitstelle.de/xbau/2/6"><antragsteller>Erika Mustermann</antragsteller></xbau:baugenehmigung.antrag.0200>`))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	trust, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{ca.Certificate}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: trust})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := verifier.Verify(context.Background(), signed)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Certificate.Subject.CommonName)
+	fmt.Println(res.SignatureMethod)
+	fmt.Println(res.Element.FindElement("antragsteller").Text())
+	// Output:
+	// Bauamt Musterstadt
+	// http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256
+	// Erika Mustermann
+}
+
+// Sign a SAML assertion inside a response (Signature after saml:Issuer)
+// and verify that element by its ID.
+func ExampleVerifier_VerifyElement() {
+	idp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "idp.example", Key: signaturetest.RSA2048})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signer, err := xmldsig.NewSigner(xmldsig.SignerConfig{
+		Key:       idp,
+		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: "urn:oasis:names:tc:SAML:2.0:assertion", Local: "Issuer"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromString(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1"><saml:Issuer>https://idp.example</saml:Issuer><saml:Subject><saml:NameID>alice</saml:NameID></saml:Subject></saml:Assertion></samlp:Response>`); err != nil {
+		log.Fatal(err)
+	}
+	if err := signer.SignElement(doc.FindElement("//Assertion")); err != nil {
+		log.Fatal(err)
+	}
+
+	// The IdP's metadata certificate is pinned.
+	trust, err := signature.NewTrustStore(signature.TrustConfig{Pinned: []*x509.Certificate{idp.Certificate}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: trust})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := verifier.VerifyElement(context.Background(), doc.FindElement("//Assertion"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Element.FindElement("Subject/NameID").Text())
+
+	// A changed NameID no longer verifies.
+	doc.FindElement("//NameID").SetText("admin")
+	_, err = verifier.VerifyElement(context.Background(), doc.FindElement("//Assertion"))
+	fmt.Println(err)
+	// Output:
+	// alice
+	// xmldsig: reference "#a1": digest mismatch
+}

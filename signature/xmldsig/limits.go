@@ -1,0 +1,55 @@
+package xmldsig
+
+import "github.com/egosaar/ozg/internal/xmlsafe"
+
+// Default limits of the zero [Limits].
+const (
+	DefaultMaxBytes      = xmlsafe.DefaultMaxBytes      // 64 MiB
+	DefaultMaxDepth      = xmlsafe.DefaultMaxDepth      // 256
+	DefaultMaxElements   = xmlsafe.DefaultMaxElements   // 2,000,000
+	DefaultMaxAttributes = xmlsafe.DefaultMaxAttributes // 256 per element
+	DefaultMaxReferences = 30                           // per SignedInfo (as Santuario's secure validation)
+	DefaultMaxTransforms = 5                            // per Reference (as Santuario's secure validation)
+)
+
+// Limits bounds the resources one verification may use. A zero field takes
+// the matching Default value; negative values are invalid.
+type Limits struct {
+	MaxBytes      int64 // whole document, in bytes
+	MaxDepth      int   // element nesting depth (the root is depth 1)
+	MaxElements   int   // elements in the document
+	MaxAttributes int   // attributes (namespace declarations included) on one element
+	MaxReferences int   // References in SignedInfo
+	MaxTransforms int   // Transforms in one Reference
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes == 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	if l.MaxDepth == 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxElements == 0 {
+		l.MaxElements = DefaultMaxElements
+	}
+	if l.MaxAttributes == 0 {
+		l.MaxAttributes = DefaultMaxAttributes
+	}
+	if l.MaxReferences == 0 {
+		l.MaxReferences = DefaultMaxReferences
+	}
+	if l.MaxTransforms == 0 {
+		l.MaxTransforms = DefaultMaxTransforms
+	}
+	return l
+}
+
+func (l Limits) valid() bool {
+	return l.MaxBytes >= 0 && l.MaxDepth >= 0 && l.MaxElements >= 0 && l.MaxAttributes >= 0 &&
+		l.MaxReferences >= 0 && l.MaxTransforms >= 0
+}
+
+func (l Limits) xmlsafe() xmlsafe.Limits {
+	return xmlsafe.Limits{MaxBytes: l.MaxBytes, MaxDepth: l.MaxDepth, MaxElements: l.MaxElements, MaxAttributes: l.MaxAttributes}
+}

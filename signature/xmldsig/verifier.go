@@ -1,0 +1,364 @@
+package xmldsig
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/subtle"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/egosaar/ozg/internal/xmlsafe"
+	"github.com/egosaar/ozg/signature"
+)
+
+// VerifierConfig configures a [Verifier]. It must not be modified after
+// it has been passed to [NewVerifier].
+type VerifierConfig struct {
+	// Trust decides which signing certificates are trusted (chain to an
+	// anchor, or pinned), including the clock used for validity checks.
+	// Required.
+	Trust *signature.TrustStore
+	// Policy is the algorithm allow-list; the zero value is the secure
+	// default (no SHA-1, RSA ≥ 2048 bits).
+	Policy signature.Policy
+	// IDAttribute is the name of the ID attribute that "#id" references
+	// point to, e.g. "ID" (SAML), "Id" or "id". Default "ID".
+	IDAttribute string
+	// Limits bounds the work per document; zero fields take defaults.
+	Limits Limits
+	// Logger receives warnings (for example SHA-1 use under
+	// InsecureAllowSHA1). nil discards.
+	Logger *slog.Logger
+	// AllowECDSADER additionally accepts ECDSA signature values encoded as
+	// ASN.1 DER (non-conforming signers such as goxmldsig). The standard
+	// encoding r‖s (XML-DSig 1.1 §6.4.3) is always accepted.
+	AllowECDSADER bool
+}
+
+// Verifier verifies enveloped XML signatures. It is safe for concurrent use.
+type Verifier struct {
+	trust  *signature.TrustStore
+	policy signature.Policy
+	idAttr string
+	lim    Limits
+	log    *slog.Logger
+	opts   signature.VerifyOptions
+	certs  certCache
+}
+
+// Result is the outcome of a successful verification. Business code must
+// read only Element: it is rebuilt from the canonical content that the
+// signature covers, with the Signature removed, comments dropped and
+// adjacent text merged, detached from any unsigned ancestors.
+type Result struct {
+	// Element is the verified element.
+	Element *etree.Element
+	// Certificate is the trusted signing certificate.
+	Certificate *x509.Certificate
+	// Chain is the verified path from Certificate to a trust anchor (or
+	// just Certificate when pinned).
+	Chain []*x509.Certificate
+	// SignatureMethod and DigestMethod are the algorithm URIs used.
+	SignatureMethod, DigestMethod string
+}
+
+// NewVerifier returns a Verifier for cfg.
+func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	if cfg.Trust == nil {
+		return nil, errors.New("xmldsig: VerifierConfig.Trust is required")
+	}
+	if !cfg.Limits.valid() {
+		return nil, errors.New("xmldsig: limits must not be negative")
+	}
+	v := &Verifier{
+		trust:  cfg.Trust,
+		policy: cfg.Policy,
+		idAttr: cfg.IDAttribute,
+		lim:    cfg.Limits.withDefaults(),
+		log:    cfg.Logger,
+		opts:   signature.VerifyOptions{AllowECDSADER: cfg.AllowECDSADER},
+	}
+	if v.idAttr == "" {
+		v.idAttr = "ID"
+	}
+	if v.log == nil {
+		v.log = slog.New(slog.DiscardHandler)
+	}
+	return v, nil
+}
+
+// Verify parses data (under the configured limits, DOCTYPE refused) and
+// verifies the signature that references the document root, by URI="" or
+// by the root's ID.
+func (v *Verifier) Verify(ctx context.Context, data []byte) (*Result, error) {
+	doc, err := xmlsafe.Parse(data, v.lim.xmlsafe())
+	if err != nil {
+		return nil, parseError(err)
+	}
+	return v.verify(ctx, doc.Root(), true)
+}
+
+// VerifyDocument verifies the signature that references the root of an
+// already parsed document. The document is not modified.
+func (v *Verifier) VerifyDocument(ctx context.Context, doc *etree.Document) (*Result, error) {
+	if doc == nil || doc.Root() == nil {
+		return nil, fmt.Errorf("%w: no document root", ErrMalformed)
+	}
+	return v.verify(ctx, doc.Root(), false)
+}
+
+// VerifyElement verifies the enveloped signature inside el that references
+// el by its ID attribute (or by URI="" when el is the document root), for
+// example a SAML Response or Assertion. ID uniqueness is checked across
+// el's whole document. The tree is not modified.
+func (v *Verifier) VerifyElement(ctx context.Context, el *etree.Element) (*Result, error) {
+	if el == nil || isDocNode(el) {
+		return nil, fmt.Errorf("%w: not an element", ErrMalformed)
+	}
+	return v.verify(ctx, el, false)
+}
+
+// checkProlog refuses character data outside the root element, which
+// etree (unlike XML 1.0 §2.1) accepts.
+func checkProlog(doc *etree.Element) error {
+	for _, t := range doc.Child {
+		if c, ok := t.(*etree.CharData); ok && strings.TrimLeft(c.Data, " \t\r\n") != "" {
+			return fmt.Errorf("%w: text outside the root element", ErrMalformed)
+		}
+	}
+	return nil
+}
+
+func isDocNode(e *etree.Element) bool {
+	return e != nil && e.Parent() == nil && e.Tag == "" && e.Space == ""
+}
+
+func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	top := el
+	for top.Parent() != nil {
+		top = top.Parent()
+	}
+	if isDocNode(top) {
+		if err := checkProlog(top); err != nil {
+			return nil, err
+		}
+	}
+	isRoot := top == el || (isDocNode(top) && el.Parent() == top)
+	elID := ""
+	for _, a := range el.Attr {
+		if a.Space == "" && a.Key == v.idAttr {
+			elID = a.Value
+		}
+	}
+
+	sc := scan{lim: v.lim, idAttr: v.idAttr, id: elID, target: el, isRoot: isRoot}
+	if isDocNode(top) {
+		for _, c := range top.ChildElements() {
+			sc.walk(c, 1, c == el)
+		}
+	} else {
+		sc.walk(top, 1, top == el)
+	}
+	if sc.err != nil {
+		return nil, sc.err
+	}
+	switch len(sc.sigs) {
+	case 0:
+		return nil, ErrMissingSignature
+	case 1:
+	default:
+		return nil, &StructureError{Reason: "more than one Signature references the element"}
+	}
+	if elID != "" && sc.idCount != 1 {
+		return nil, &StructureError{Reason: fmt.Sprintf("the ID of the signed element occurs %d times in the document", sc.idCount)}
+	}
+	sig := sc.sigs[0]
+
+	ps, err := parseSignature(sig, v.lim)
+	if err != nil {
+		return nil, err
+	}
+	method, err := v.policy.SignatureMethod(ps.method)
+	if err != nil {
+		return nil, err
+	}
+	hashes := make([]crypto.Hash, len(ps.refs))
+	for i, r := range ps.refs {
+		if !(r.uri == "" && isRoot) && !(elID != "" && r.uri == "#"+elID) {
+			return nil, &ReferenceError{URI: r.uri, Err: &UnsupportedError{Feature: "reference to anything but the signed element"}}
+		}
+		if hashes[i], err = v.policy.DigestMethod(r.digestMethod); err != nil {
+			return nil, &ReferenceError{URI: r.uri, Err: err}
+		}
+		if hashes[i] == crypto.SHA1 {
+			v.log.WarnContext(ctx, "xmldsig: verifying a SHA-1 digest (InsecureAllowSHA1)")
+		}
+	}
+	if method.Hash == crypto.SHA1 {
+		v.log.WarnContext(ctx, "xmldsig: verifying a SHA-1 signature method (InsecureAllowSHA1)", "method", ps.method)
+	}
+
+	leaf, others, err := certificatesFromKeyInfo(ps.keyInfo, &v.certs)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := v.trust.Verify(ctx, leaf, others)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
+		return nil, err
+	}
+
+	// SignedInfo is canonicalized in its document context (§4.5.1) and the
+	// SignatureValue checked before any reference is digested.
+	var si bytes.Buffer
+	ns, xmlAttrs := ancestorContext(ps.signedInfo)
+	if _, err := newCanonicalizer(&si, ps.c14n, nil, false).subtree(ps.signedInfo, ns, xmlAttrs); err != nil {
+		return nil, err
+	}
+	if err := signature.Verify(leaf.PublicKey, method, si.Bytes(), ps.value, v.opts); err != nil {
+		return nil, err
+	}
+
+	var verified *etree.Element
+	for i, r := range ps.refs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		h := hashes[i].New()
+		var skip *etree.Element
+		if r.enveloped {
+			skip = sig
+		}
+		last := i == len(ps.refs)-1
+		c := newCanonicalizer(h, r.c14n, skip, last)
+		// A tree parsed here is rewritten in place into the verified
+		// node-set (no copy); a caller's tree is copied.
+		c.inplace = last && owned
+		var out *etree.Element
+		if r.uri == "" {
+			if isDocNode(top) {
+				out, err = c.document(top, el)
+			} else {
+				out, err = c.subtree(el, nil, nil)
+			}
+		} else {
+			ns, xmlAttrs := ancestorContext(el)
+			out, err = c.subtree(el, ns, xmlAttrs)
+		}
+		if err != nil {
+			return nil, &ReferenceError{URI: r.uri, Err: err}
+		}
+		if subtle.ConstantTimeCompare(h.Sum(nil), r.digest) != 1 {
+			return nil, &ReferenceError{URI: r.uri, Err: ErrDigestMismatch}
+		}
+		if last {
+			verified = out
+		}
+	}
+	return &Result{
+		Element:         verified,
+		Certificate:     leaf,
+		Chain:           chain,
+		SignatureMethod: ps.method,
+		DigestMethod:    ps.refs[len(ps.refs)-1].digestMethod,
+	}, nil
+}
+
+// scan walks the whole document once: it enforces the limits on trees that
+// did not come through the parser, counts the elements carrying the
+// processed element's ID, and collects the Signatures inside the processed
+// element that reference it.
+type scan struct {
+	lim     Limits
+	idAttr  string
+	id      string
+	target  *etree.Element
+	isRoot  bool
+	ns      []nsBind
+	n       int
+	idCount int
+	sigs    []*etree.Element
+	err     error
+}
+
+func (s *scan) walk(e *etree.Element, depth int, inside bool) {
+	if s.err != nil {
+		return
+	}
+	s.n++
+	if s.n > s.lim.MaxElements {
+		s.err = &LimitError{Limit: "elements", Max: int64(s.lim.MaxElements)}
+		return
+	}
+	if depth > s.lim.MaxDepth {
+		s.err = &LimitError{Limit: "depth", Max: int64(s.lim.MaxDepth)}
+		return
+	}
+	if len(e.Attr) > s.lim.MaxAttributes {
+		s.err = &LimitError{Limit: "attributes", Max: int64(s.lim.MaxAttributes)}
+		return
+	}
+	mark := len(s.ns)
+	for _, a := range e.Attr {
+		switch {
+		case a.Space == "xmlns":
+			s.ns = append(s.ns, nsBind{a.Key, a.Value})
+		case a.Space == "" && a.Key == "xmlns":
+			s.ns = append(s.ns, nsBind{"", a.Value})
+		}
+	}
+	if s.id != "" {
+		for _, a := range e.Attr {
+			if a.Key == s.idAttr && a.Space != "xmlns" && a.Value == s.id {
+				s.idCount++
+			}
+		}
+	}
+	if inside && e != s.target && e.Tag == "Signature" {
+		if uri, _ := lookup(s.ns, e.Space); uri == nsDSig {
+			if s.references(e) {
+				s.sigs = append(s.sigs, e)
+			}
+		}
+	}
+	for _, t := range e.Child {
+		if c, ok := t.(*etree.Element); ok {
+			s.walk(c, depth+1, inside || c == s.target)
+		}
+	}
+	s.ns = s.ns[:mark]
+}
+
+// references reports whether a Signature has a Reference to the processed
+// element (URI="" for the document root, or "#" + its ID).
+func (s *scan) references(sig *etree.Element) bool {
+	for _, si := range sig.ChildElements() {
+		if si.Tag != "SignedInfo" {
+			continue
+		}
+		for _, r := range si.ChildElements() {
+			if r.Tag != "Reference" {
+				continue
+			}
+			a := r.SelectAttr("URI")
+			if a == nil {
+				continue
+			}
+			if (a.Value == "" && s.isRoot) || (s.id != "" && a.Value == "#"+s.id) {
+				return true
+			}
+		}
+	}
+	return false
+}
