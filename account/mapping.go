@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/egosaar/ozg/internal/uuidfmt"
 )
 
 // MapAttributes fills the typed fields of id (Person, Organisation,
@@ -107,10 +109,10 @@ func (m mapper) akdb(id *Identity) error {
 	id.MailboxHandle = m.str(AttrPostkorbHandle)
 	id.ApplicationID = m.str(AttrApplicationID)
 	id.Version = m.str(AttrVersion)
-	if id.MailboxHandle.Set && !isUUID(id.MailboxHandle.Value) {
+	if id.MailboxHandle.Set && !uuidfmt.Valid(id.MailboxHandle.Value) {
 		return &AttributeError{Name: AttrPostkorbHandle, Reason: "not a UUID"}
 	}
-	if id.ApplicationID.Set && !isUUID(id.ApplicationID.Value) {
+	if id.ApplicationID.Set && !uuidfmt.Valid(id.ApplicationID.Value) {
 		return &AttributeError{Name: AttrApplicationID, Reason: "not a UUID"}
 	}
 	if personPresent(p) {
@@ -191,26 +193,6 @@ func isUpperAlpha(s string, minLen, maxLen int) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 'A' || s[i] > 'Z' {
 			return false
-		}
-	}
-	return true
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
 		}
 	}
 	return true
