@@ -103,6 +103,25 @@ func DefaultAlgorithmFor(pub crypto.PublicKey) (string, error) {
 	return "", &signature.KeyError{Op: "select algorithm", Err: signature.ErrInvalidKey, Detail: "unsupported key type"}
 }
 
+// signingAlgorithm returns alg, or the default for pub when alg is empty,
+// after checking that the algorithm is known and fits the key. op names the
+// caller in errors.
+func signingAlgorithm(op, alg string, pub crypto.PublicKey) (string, error) {
+	if alg == "" {
+		var err error
+		if alg, err = DefaultAlgorithmFor(pub); err != nil {
+			return "", err
+		}
+	}
+	if !knownAlg(alg) {
+		return "", &signature.AlgorithmError{URI: alg}
+	}
+	if !keyFitsAlg(alg, pub) {
+		return "", &signature.KeyError{Op: op, Err: signature.ErrInvalidKey, Detail: "key does not fit algorithm " + alg}
+	}
+	return alg, nil
+}
+
 // verifySignature checks sig over signingInput with pub under alg. It is
 // the only verification path of this package.
 func verifySignature(alg string, pub crypto.PublicKey, signingInput, sig []byte) error {

@@ -49,18 +49,9 @@ func NewDPoP(cfg DPoPConfig) (*DPoP, error) {
 	if err := (signature.Policy{}).CheckPublicKey(pub); err != nil {
 		return nil, err
 	}
-	alg := cfg.Algorithm
-	if alg == "" {
-		var err error
-		if alg, err = DefaultAlgorithmFor(pub); err != nil {
-			return nil, err
-		}
-	}
-	if !knownAlg(alg) {
-		return nil, &signature.AlgorithmError{URI: alg}
-	}
-	if !keyFitsAlg(alg, pub) {
-		return nil, &signature.KeyError{Op: "DPoP config", Err: signature.ErrInvalidKey, Detail: "key does not fit algorithm " + alg}
+	alg, err := signingAlgorithm("DPoP config", cfg.Algorithm, pub)
+	if err != nil {
+		return nil, err
 	}
 	// RFC 9449 §4.2: the jwk header carries the public key only, without
 	// kid or other metadata that could be confused for a key reference.

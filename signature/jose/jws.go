@@ -125,18 +125,9 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 		return nil, errors.New("jose: signer config: no key")
 	}
 	pub := cfg.Key.Public()
-	alg := cfg.Algorithm
-	if alg == "" {
-		var err error
-		if alg, err = DefaultAlgorithmFor(pub); err != nil {
-			return nil, err
-		}
-	}
-	if !knownAlg(alg) {
-		return nil, &signature.AlgorithmError{URI: alg}
-	}
-	if !keyFitsAlg(alg, pub) {
-		return nil, &signature.KeyError{Op: "signer config", Err: signature.ErrInvalidKey, Detail: "key does not fit algorithm " + alg}
+	alg, err := signingAlgorithm("signer config", cfg.Algorithm, pub)
+	if err != nil {
+		return nil, err
 	}
 	if err := (signature.Policy{}).CheckPublicKey(pub); err != nil {
 		return nil, err
