@@ -1,0 +1,69 @@
+package xsd
+
+import "github.com/egosaar/ozg/internal/xmlsafe"
+
+// Default limits applied when a Config field is zero.
+const (
+	DefaultMaxViolations      = 1000
+	DefaultMaxSchemaDocuments = 512
+	DefaultMaxSchemaBytes     = 16 << 20
+	DefaultMaxContentStates   = 20000
+)
+
+// Config controls compilation and validation. The zero value is usable.
+type Config struct {
+	// Catalog maps absolute schemaLocation URIs (http://, https://, urn:
+	// …) to paths inside the fs.FS given to Compile. Absolute locations
+	// not listed are refused: the compiler never opens a network
+	// connection and never reads outside the fs.FS.
+	Catalog map[string]string
+
+	// MaxDocumentBytes, MaxDepth, MaxElements and MaxAttributes bound each
+	// instance document (zero: the internal/xmlsafe defaults, 64 MiB,
+	// depth 256, 2,000,000 elements, 256 attributes per element).
+	MaxDocumentBytes int64
+	MaxDepth         int
+	MaxElements      int
+	MaxAttributes    int
+
+	// StrictIDs additionally enforces cvc-id.1 (every xs:IDREF value
+	// matches an xs:ID in the document) and ID uniqueness for IDs in
+	// element content (Part 1 §3.15.5). The default follows libxml2,
+	// the oracle: only duplicate ID attributes are violations.
+	StrictIDs bool
+
+	// MaxViolations caps the violations collected per document.
+	MaxViolations int
+	// MaxSchemaDocuments caps the number of schema documents loaded.
+	MaxSchemaDocuments int
+	// MaxSchemaBytes caps the size of one schema document.
+	MaxSchemaBytes int64
+	// MaxContentStates caps the automaton size of one content model
+	// (occurrence bounds are unrolled); larger models are refused.
+	MaxContentStates int
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxViolations <= 0 {
+		c.MaxViolations = DefaultMaxViolations
+	}
+	if c.MaxSchemaDocuments <= 0 {
+		c.MaxSchemaDocuments = DefaultMaxSchemaDocuments
+	}
+	if c.MaxSchemaBytes <= 0 {
+		c.MaxSchemaBytes = DefaultMaxSchemaBytes
+	}
+	if c.MaxContentStates <= 0 {
+		c.MaxContentStates = DefaultMaxContentStates
+	}
+	return c
+}
+
+func (c Config) limits() xmlsafe.Limits {
+	return xmlsafe.Limits{
+		MaxBytes:      c.MaxDocumentBytes,
+		MaxDepth:      c.MaxDepth,
+		MaxElements:   c.MaxElements,
+		MaxAttributes: c.MaxAttributes,
+	}
+}
