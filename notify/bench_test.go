@@ -1,0 +1,419 @@
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/internal/sqldb"
+	"github.com/egosaar/ozg/internal/testenv"
+	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/notify/webhook"
+)
+
+// Same river tuning for both sides (setup-notes §4).
+const (
+	benchWorkers  = 100
+	benchCooldown = time.Millisecond
+	benchPoll     = 50 * time.Millisecond
+)
+
+// sink is a loopback receiver that records the first receipt per ID.
+type sink struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	first  map[string]time.Time
+	target int
+	done   chan struct{}
+}
+
+func newSink(tb testing.TB) *sink {
+	s := &sink{first: map[string]time.Time{}, done: make(chan struct{})}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(r.Body)
+		id := r.Header.Get("webhook-id")
+		now := time.Now()
+		s.mu.Lock()
+		if _, ok := s.first[id]; !ok {
+			s.first[id] = now
+			if len(s.first) == s.target {
+				close(s.done)
+			}
+		}
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	tb.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *sink) expect(n int) {
+	s.mu.Lock()
+	s.first = map[string]time.Time{}
+	s.target = n
+	s.done = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *sink) wait(tb testing.TB) {
+	select {
+	case <-s.done:
+	case <-time.After(5 * time.Minute):
+		tb.Fatalf("sink: timeout")
+	}
+}
+
+// bare river job doing the same unsigned POST, without log or signature.
+type bareArgs struct {
+	ID  string `json:"id"`
+	App string `json:"app"`
+}
+
+func (bareArgs) Kind() string { return "bench_bare_post" }
+
+type bareWorker struct {
+	river.WorkerDefaults[bareArgs]
+	client *http.Client
+	url    string
+}
+
+func (w *bareWorker) Work(ctx context.Context, job *river.Job[bareArgs]) error {
+	body, _ := json.Marshal(job.Args)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
+	req.Header.Set("webhook-id", job.Args.ID)
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// side is one contestant: begin/commit a caller transaction, enqueue in
+// it, start and stop the workers.
+type side[TTx any] struct {
+	begin   func(context.Context) (TTx, error)
+	commit  func(context.Context, TTx) error
+	enqueue func(context.Context, TTx, int) (string, error)
+	start   func(context.Context) error
+	stop    func(context.Context) error
+}
+
+type figures struct {
+	enqueuePerSec, deliverPerSec float64
+	p50, p99                     time.Duration
+}
+
+func measure[TTx any](b *testing.B, s side[TTx], snk *sink, n, latencyN int) figures {
+	ctx := context.Background()
+	var f figures
+	// Enqueue: one caller transaction per event (one state change each).
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		tx, err := s.begin(ctx)
+		require.NoError(b, err)
+		_, err = s.enqueue(ctx, tx, i)
+		require.NoError(b, err)
+		require.NoError(b, s.commit(ctx, tx))
+	}
+	f.enqueuePerSec = float64(n) / time.Since(t0).Seconds()
+	// Start the workers and let them drain that backlog (untimed: it
+	// includes client start-up).
+	snk.expect(n)
+	require.NoError(b, s.start(ctx))
+	snk.wait(b)
+	// Throughput: n events committed in one transaction at t0, delivered
+	// by running workers.
+	snk.expect(n)
+	tx, err := s.begin(ctx)
+	require.NoError(b, err)
+	for i := 0; i < n; i++ {
+		_, err := s.enqueue(ctx, tx, 10*n+i)
+		require.NoError(b, err)
+	}
+	require.NoError(b, s.commit(ctx, tx))
+	t0 = time.Now()
+	snk.wait(b)
+	f.deliverPerSec = float64(n) / time.Since(t0).Seconds()
+	// Commit → receipt latency with workers idle and waiting.
+	snk.expect(latencyN)
+	committed := map[string]time.Time{}
+	for i := 0; i < latencyN; i++ {
+		tx, err := s.begin(ctx)
+		require.NoError(b, err)
+		id, err := s.enqueue(ctx, tx, 20*n+i)
+		require.NoError(b, err)
+		require.NoError(b, s.commit(ctx, tx))
+		committed[id] = time.Now()
+	}
+	snk.wait(b)
+	var lat []time.Duration
+	snk.mu.Lock()
+	for id, c := range committed {
+		if r, ok := snk.first[id]; ok {
+			lat = append(lat, r.Sub(c))
+		}
+	}
+	snk.mu.Unlock()
+	slices.Sort(lat)
+	f.p50, f.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	require.NoError(b, s.stop(sctx))
+	return f
+}
+
+func notifyBenchConfig(url string, secret webhook.Secret) notify.Config {
+	eps := webhook.StaticEndpoints{"ep1": {ID: "ep1", URL: url, Secrets: []webhook.Secret{secret}}}
+	sender, _ := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback}, InsecureAllowHTTP: true})
+	return notify.Config{
+		Channels:   []notify.Channel{sender},
+		Policies:   map[string]notify.Policy{"webhook": {Concurrency: benchWorkers}},
+		MaxWorkers: benchWorkers, FetchCooldown: benchCooldown, FetchPollInterval: benchPoll,
+		Logger: quietLogger(),
+	}
+}
+
+func benchEvent(i int) notify.Event {
+	ev := testEvent(fmt.Sprintf("B-%d", i))
+	return ev
+}
+
+func report(b *testing.B, name string, ours, bare figures) {
+	b.ReportMetric(ours.enqueuePerSec, name+"_enqueue/s")
+	b.ReportMetric(bare.enqueuePerSec, name+"_bare_enqueue/s")
+	b.ReportMetric(ours.deliverPerSec, name+"_deliver/s")
+	b.ReportMetric(bare.deliverPerSec, name+"_bare_deliver/s")
+	b.ReportMetric(float64(ours.p50.Microseconds())/1000, name+"_p50_ms")
+	b.ReportMetric(float64(ours.p99.Microseconds())/1000, name+"_p99_ms")
+	b.ReportMetric(float64(bare.p50.Microseconds())/1000, name+"_bare_p50_ms")
+	b.ReportMetric(float64(bare.p99.Microseconds())/1000, name+"_bare_p99_ms")
+}
+
+const (
+	benchN        = 1500
+	benchLatencyN = 200
+	benchRounds   = 3 // alternating rounds; medians are reported
+)
+
+func median(fs []figures) figures {
+	pick := func(get func(figures) float64) float64 {
+		v := make([]float64, len(fs))
+		for i, f := range fs {
+			v[i] = get(f)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return figures{
+		enqueuePerSec: pick(func(f figures) float64 { return f.enqueuePerSec }),
+		deliverPerSec: pick(func(f figures) float64 { return f.deliverPerSec }),
+		p50:           time.Duration(pick(func(f figures) float64 { return float64(f.p50) })),
+		p99:           time.Duration(pick(func(f figures) float64 { return float64(f.p99) })),
+	}
+}
+
+// ratios of medians of per-round ratios are more robust on a shared
+// machine than ratios of medians; report both sides' medians and the
+// median per-round ratio.
+func reportRounds(b *testing.B, name string, ours, bare []figures) {
+	report(b, name, median(ours), median(bare))
+	er, dr := make([]float64, len(ours)), make([]float64, len(ours))
+	for i := range ours {
+		er[i] = ours[i].enqueuePerSec / bare[i].enqueuePerSec
+		dr[i] = ours[i].deliverPerSec / bare[i].deliverPerSec
+	}
+	slices.Sort(er)
+	slices.Sort(dr)
+	b.ReportMetric(er[len(er)/2], name+"_enqueue_ratio")
+	b.ReportMetric(dr[len(dr)/2], name+"_deliver_ratio")
+}
+
+// BenchmarkEndToEndSQLite: notify (signed, logged) vs bare river (unsigned
+// POST, no log) on an SQLite file, same tuning, in one run. Run with
+// -benchtime=1x.
+func BenchmarkEndToEndSQLite(b *testing.B) {
+	for b.Loop() {
+		var oursR, bareR []figures
+		for round := 0; round < benchRounds; round++ {
+			o, br := sqliteRound(b)
+			oursR, bareR = append(oursR, o), append(bareR, br)
+		}
+		reportRounds(b, "sqlite", oursR, bareR)
+	}
+}
+
+func sqliteRound(b *testing.B) (figures, figures) {
+	{
+		snk := newSink(b)
+		secret, _ := webhook.NewSecret()
+		ctx := context.Background()
+		// notify
+		db, err := sqldb.OpenSQLite(ctx, filepath.Join(b.TempDir(), "n.db"))
+		require.NoError(b, err)
+		c, err := notify.NewSQLite(db, notifyBenchConfig(snk.srv.URL, secret))
+		require.NoError(b, err)
+		require.NoError(b, c.Migrate(ctx))
+		ours := measure(b, side[*sql.Tx]{
+			begin:  func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
+			commit: func(_ context.Context, tx *sql.Tx) error { return tx.Commit() },
+			enqueue: func(ctx context.Context, tx *sql.Tx, i int) (string, error) {
+				out, err := c.EnqueueTx(ctx, tx, benchEvent(i))
+				return string(out.EventID), err
+			},
+			start: c.Start, stop: c.Stop,
+		}, snk, benchN, benchLatencyN)
+		db.Close()
+		// bare river
+		db2, err := sqldb.OpenSQLite(ctx, filepath.Join(b.TempDir(), "b.db"))
+		require.NoError(b, err)
+		rc := bareRiver(b, riversqlite.New(db2), snk.srv.URL)
+		bare := measure(b, side[*sql.Tx]{
+			begin:  func(ctx context.Context) (*sql.Tx, error) { return db2.BeginTx(ctx, nil) },
+			commit: func(_ context.Context, tx *sql.Tx) error { return tx.Commit() },
+			enqueue: func(ctx context.Context, tx *sql.Tx, i int) (string, error) {
+				id, _ := notify.NewEventID()
+				_, err := rc.InsertTx(ctx, tx, bareArgs{ID: string(id), App: fmt.Sprintf("B-%d", i)}, nil)
+				return string(id), err
+			},
+			start: rc.Start, stop: rc.Stop,
+		}, snk, benchN, benchLatencyN)
+		db2.Close()
+		return ours, bare
+	}
+}
+
+// BenchmarkEndToEndPostgres is the same on PostgreSQL
+// (OZG_TEST_POSTGRES_DSN).
+func BenchmarkEndToEndPostgres(b *testing.B) {
+	for b.Loop() {
+		var oursR, bareR []figures
+		for round := 0; round < benchRounds; round++ {
+			o, br := postgresRound(b)
+			oursR, bareR = append(oursR, o), append(bareR, br)
+		}
+		reportRounds(b, "postgres", oursR, bareR)
+	}
+}
+
+func postgresRound(b *testing.B) (figures, figures) {
+	{
+		snk := newSink(b)
+		secret, _ := webhook.NewSecret()
+		ctx := context.Background()
+		pool, err := sqldb.OpenPostgres(ctx, testenv.PostgresDatabase(b))
+		require.NoError(b, err)
+		c, err := notify.NewPostgres(pool, notifyBenchConfig(snk.srv.URL, secret))
+		require.NoError(b, err)
+		require.NoError(b, c.Migrate(ctx))
+		ours := measure(b, side[pgx.Tx]{
+			begin:  func(ctx context.Context) (pgx.Tx, error) { return pool.Begin(ctx) },
+			commit: func(ctx context.Context, tx pgx.Tx) error { return tx.Commit(ctx) },
+			enqueue: func(ctx context.Context, tx pgx.Tx, i int) (string, error) {
+				out, err := c.EnqueueTx(ctx, tx, benchEvent(i))
+				return string(out.EventID), err
+			},
+			start: c.Start, stop: c.Stop,
+		}, snk, benchN, benchLatencyN)
+		pool.Close()
+		pool2, err := sqldb.OpenPostgres(ctx, testenv.PostgresDatabase(b))
+		require.NoError(b, err)
+		rc := bareRiver(b, riverpgxv5.New(pool2), snk.srv.URL)
+		bare := measure(b, side[pgx.Tx]{
+			begin:  func(ctx context.Context) (pgx.Tx, error) { return pool2.Begin(ctx) },
+			commit: func(ctx context.Context, tx pgx.Tx) error { return tx.Commit(ctx) },
+			enqueue: func(ctx context.Context, tx pgx.Tx, i int) (string, error) {
+				id, _ := notify.NewEventID()
+				_, err := rc.InsertTx(ctx, tx, bareArgs{ID: string(id), App: fmt.Sprintf("B-%d", i)}, nil)
+				return string(id), err
+			},
+			start: rc.Start, stop: rc.Stop,
+		}, snk, benchN, benchLatencyN)
+		pool2.Close()
+		return ours, bare
+	}
+}
+
+func bareRiver[TTx any](b *testing.B, driver riverdriver.Driver[TTx], url string) *river.Client[TTx] {
+	ctx := context.Background()
+	m, err := rivermigrate.New(driver, nil)
+	require.NoError(b, err)
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	require.NoError(b, err)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &bareWorker{url: url, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100, MaxIdleConns: 200}}})
+	rc, err := river.NewClient(driver, &river.Config{
+		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: benchWorkers}},
+		Workers:       workers,
+		FetchCooldown: benchCooldown, FetchPollInterval: benchPoll,
+		Logger: quietLogger(),
+	})
+	require.NoError(b, err)
+	return rc
+}
+
+// BenchmarkResourcesAfter10k delivers 10,000 events on SQLite, stops the
+// client and reports how far goroutines and live heap are from the
+// baseline taken before the client was built.
+func BenchmarkResourcesAfter10k(b *testing.B) {
+	for b.Loop() {
+		snk := newSink(b)
+		secret, _ := webhook.NewSecret()
+		ctx := context.Background()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		g0, h0 := runtime.NumGoroutine(), ms.HeapAlloc
+		db, err := sqldb.OpenSQLite(ctx, filepath.Join(b.TempDir(), "r.db"))
+		require.NoError(b, err)
+		c, err := notify.NewSQLite(db, notifyBenchConfig(snk.srv.URL, secret))
+		require.NoError(b, err)
+		require.NoError(b, c.Migrate(ctx))
+		const n = 10_000
+		snk.expect(n)
+		require.NoError(b, c.Start(ctx))
+		for i := 0; i < n; i += 500 {
+			tx, err := db.BeginTx(ctx, nil)
+			require.NoError(b, err)
+			for j := i; j < i+500; j++ {
+				_, err := c.EnqueueTx(ctx, tx, benchEvent(j))
+				require.NoError(b, err)
+			}
+			require.NoError(b, tx.Commit())
+		}
+		snk.wait(b)
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		require.NoError(b, c.Stop(sctx))
+		cancel()
+		require.NoError(b, db.Close())
+		snk.srv.CloseClientConnections()
+		c = nil
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(runtime.NumGoroutine()-g0), "goroutines_delta")
+		b.ReportMetric(float64(int64(ms.HeapAlloc)-int64(h0))/(1<<20), "heap_delta_MiB")
+	}
+}

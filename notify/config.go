@@ -1,0 +1,142 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Defaults.
+const (
+	DefaultAttemptTimeout = 15 * time.Second // Svix / Standard Webhooks: 15-30 s
+	DefaultRescueAfter    = time.Hour        // river JobRescuerRescueAfterDefault
+	DefaultQueue          = "ozg_notify"
+	DefaultMaxWorkers     = 50
+	// minRescueFactor: RescueAfter must be at least this many attempt
+	// timeouts, so a live attempt is never rescued (and sent twice) while
+	// it is still running: river has no fencing token (notify.md §5.2).
+	minRescueFactor = 4
+)
+
+// Config configures a Client. The zero value of every optional field is a
+// safe default. A Config must not be modified after New.
+type Config struct {
+	// Channels are the delivery channels, keyed by Channel.Name().
+	// Required: at least one.
+	Channels []Channel
+	// Policies overrides the delivery policy per channel name.
+	Policies map[string]Policy
+	// AttemptTimeout bounds one delivery attempt. Default 15 s.
+	AttemptTimeout time.Duration
+	// RescueAfter is river's RescueStuckJobsAfter: a job running longer
+	// (its worker crashed) is retried. Must be ≥ 4 × AttemptTimeout.
+	// Default 1 h.
+	RescueAfter time.Duration
+	// Queue is the river queue name. Default "ozg_notify".
+	Queue string
+	// MaxWorkers is the number of concurrent deliveries per process.
+	// Default 50.
+	MaxWorkers int
+	// FetchCooldown and FetchPollInterval tune river's fetch loop
+	// (defaults 100 ms and 1 s; lower for throughput, see README).
+	FetchCooldown     time.Duration
+	FetchPollInterval time.Duration
+	// CompletedRetention keeps completed jobs (and thereby the unique
+	// (application, transition, channel) key) this long. Default 24 h.
+	CompletedRetention time.Duration
+	// ClientID names this process to river (unique per process);
+	// default random.
+	ClientID string
+	// Logger receives state changes and retries; nil: slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+	// OnExhausted is called after an event/target was dead-lettered
+	// (attempts exhausted, permanent failure, endpoint gone/disabled).
+	OnExhausted func(ctx context.Context, dl DeadLetter)
+	// OnEndpointDisabled is called once when an endpoint is disabled
+	// (410 Gone, or failing for Policy.DisableAfter).
+	OnEndpointDisabled func(ctx context.Context, st EndpointStatus)
+	// DisabledNotice, if set, receives a "notify.endpoint.disabled" event
+	// on its channels whenever an endpoint is disabled (the "report on
+	// another channel" of Standard Webhooks).
+	DisabledNotice *Recipients
+	// Audit, if set, signs a Security Event Token per enqueued event and
+	// stores it with the enqueue transaction.
+	Audit AuditSigner
+	// Test holds test-only settings.
+	Test TestConfig
+}
+
+// TestConfig holds settings for tests only.
+type TestConfig struct {
+	// Time stubs river's clock (use with Config.Now on the same clock).
+	Time rivertype.TimeGenerator
+	// TestOnly sets river's TestOnly (no staggered maintenance start).
+	TestOnly bool
+}
+
+func (c Config) withDefaults() Config {
+	if c.AttemptTimeout <= 0 {
+		c.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if c.RescueAfter <= 0 {
+		c.RescueAfter = max(DefaultRescueAfter, minRescueFactor*c.AttemptTimeout)
+	}
+	if c.Queue == "" {
+		c.Queue = DefaultQueue
+	}
+	if c.MaxWorkers <= 0 {
+		c.MaxWorkers = DefaultMaxWorkers
+	}
+	if c.FetchCooldown == 0 && c.FetchPollInterval > 0 {
+		c.FetchCooldown = min(100*time.Millisecond, c.FetchPollInterval)
+	}
+	if c.CompletedRetention <= 0 {
+		c.CompletedRetention = 24 * time.Hour
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Validate reports configuration errors (wrapping ErrInvalidConfig).
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	if len(c.Channels) == 0 {
+		return fmt.Errorf("%w: no channels", ErrInvalidConfig)
+	}
+	seen := map[string]bool{}
+	for _, ch := range c.Channels {
+		if ch == nil || ch.Name() == "" {
+			return fmt.Errorf("%w: channel without name", ErrInvalidConfig)
+		}
+		if seen[ch.Name()] {
+			return fmt.Errorf("%w: channel %q twice", ErrInvalidConfig, ch.Name())
+		}
+		seen[ch.Name()] = true
+	}
+	for name, p := range c.Policies {
+		if !seen[name] {
+			return fmt.Errorf("%w: policy for unknown channel %q", ErrInvalidConfig, name)
+		}
+		if err := p.withDefaults().validate(name); err != nil {
+			return err
+		}
+	}
+	if c.RescueAfter < minRescueFactor*c.AttemptTimeout {
+		return fmt.Errorf("%w: RescueAfter %s must be at least %d × AttemptTimeout %s (a running attempt must never be rescued)",
+			ErrInvalidConfig, c.RescueAfter, minRescueFactor, c.AttemptTimeout)
+	}
+	if c.FetchPollInterval > 0 && c.FetchCooldown > c.FetchPollInterval {
+		return fmt.Errorf("%w: FetchCooldown above FetchPollInterval", ErrInvalidConfig)
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+// Package notify announces status changes of applications (Antraege) —
+// received, in progress, action required, completed, a fee paid — to the
+// applicant and to connected systems, and never loses one.
+//
+// A notification is an [Event] with a stable [EventID] (UUIDv7, RFC 9562
+// §5.7) reused on every retry, every channel and every replay: it is the
+// Standard Webhooks webhook-id, the seed of the e-mail Message-ID, the
+// Postfach reference and the jti of the audit Security Event Token.
+// Statuses use the ZBP Statusmonitor vocabulary (INITIATED, SUBMITTED,
+// RECEIVED, PROCESSING, ACTION_REQUIRED, COMPLETED; status-update schema
+// 0.9.0) plus payment events.
+//
+// # Outbox on river
+//
+// The queue is river (github.com/riverqueue/river v0.51.2): the embedded
+// default is SQLite ([NewSQLite], riversqlite on modernc.org/sqlite), the
+// store for several instances is PostgreSQL ([NewPostgres], riverpgxv5).
+// [Client.EnqueueTx] inserts one delivery job per recipient channel inside
+// the caller's transaction (river InsertTx): a rolled-back state change
+// sends nothing, a committed one is delivered at least once. Jobs are
+// unique per (application, transition, channel, target), so enqueueing
+// a transition twice is a no-op. A worker that dies mid-delivery is
+// recovered by river's rescuer; [Config.RescueAfter] must be at least four
+// times [Config.AttemptTimeout] (checked by New) so a live attempt is never
+// rescued and sent twice while it still runs.
+//
+// # Delivery policy
+//
+// Each channel has a [Policy]: by default the Svix / Standard Webhooks
+// schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) with
+// ±10 % jitter; a receiver's Retry-After is honoured when longer. HTTP 410
+// disables the endpoint; an endpoint failing for Policy.DisableAfter (5
+// days) is disabled and reported through [Config.OnEndpointDisabled] and,
+// if configured, on the [Config.DisabledNotice] channels. Exhausted,
+// permanently failed and disabled deliveries become dead letters
+// ([Config.OnExhausted], [Client.DeadLetters]); [Client.Replay] re-sends
+// them with the original EventID and body. Policy.Concurrency caps
+// in-flight attempts per endpoint in each process.
+//
+// # Delivery log and audit
+//
+// Every attempt is logged (time, channel, target ID or fingerprint,
+// status code and class, latency, error class, outcome) and queryable per
+// application ([Client.Attempts]); no bodies, addresses or personal data.
+// With [Config.Audit] each enqueued status change is signed as a Security
+// Event Token (RFC 8417; JWS PS512, typ secevent+jwt, claims iss, iat,
+// jti = EventID, txn = "case:<application>", events), stored in the same
+// transaction ([Client.AuditToken]); RFC 8935 push delivery of SETs is not
+// implemented.
+//
+// Channels live in sub-packages: webhook (Standard Webhooks v1 and the
+// FIT-Connect callback profile, with the receiver-side Verifier), email
+// (SMTP via go-mail) and postfach (ZBP REST and a FIT-Connect bridge
+// interface). notifytest has simulators for all of them.
+//
+// # Security
+//
+// Delivery is at-least-once, never exactly-once: receivers must
+// deduplicate on the EventID. Job rows hold the event (including e-mail
+// address and Postkorb-Handle of its one target, and attachments) and must
+// be protected like the application's own data; webhook secrets are never
+// stored in jobs (endpoints are resolved by ID). Logs and the delivery log
+// carry endpoint IDs or fingerprints, error classes and status codes only.
+// The per-endpoint concurrency cap is per process. Jobs carry one spare
+// attempt so a crash during the last scheduled attempt still ends in a
+// dead letter; only two crashes in a row on that job leave it discarded in
+// river (visible there) without a dead letter.
+package notify

@@ -1,0 +1,258 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/egosaar/ozg/notify"
+)
+
+// TLSPolicy is the STARTTLS policy.
+type TLSPolicy int
+
+const (
+	// TLSMandatory (default) refuses to send unless the server offers
+	// STARTTLS and the handshake succeeds with a verified certificate.
+	TLSMandatory TLSPolicy = iota
+	// TLSOpportunistic uses STARTTLS when offered.
+	TLSOpportunistic
+	// InsecureNoTLS sends in clear text (local test servers only).
+	InsecureNoTLS
+)
+
+// Sentinel errors.
+var (
+	ErrInvalidConfig  = errors.New("email: invalid config")
+	ErrInvalidAddress = errors.New("email: invalid recipient address")
+	ErrTooLarge       = errors.New("email: message too large")
+)
+
+// Config configures a Sender.
+type Config struct {
+	// Host and Port of the submission server. Port default 587 (465 with
+	// ImplicitTLS).
+	Host string
+	Port int
+	// ImplicitTLS uses SMTPS (TLS from the first byte, port 465).
+	ImplicitTLS bool
+	// TLSPolicy applies to STARTTLS; default TLSMandatory.
+	TLSPolicy TLSPolicy
+	// TLSConfig customises TLS (e.g. RootCAs); nil: system roots, TLS ≥ 1.2.
+	TLSConfig *tls.Config
+	// Username and Password enable SMTP AUTH PLAIN (only over TLS unless
+	// TLSPolicy is InsecureNoTLS).
+	Username string
+	Password string
+	// From is the sender address; FromName its display name (UTF-8).
+	From     string
+	FromName string
+	// MessageIDDomain is the right-hand side of Message-ID
+	// (<EventID@MessageIDDomain>). Default: the domain of From.
+	MessageIDDomain string
+	// MaxMessageBytes bounds the total attachment size. Default 20 MiB.
+	MaxMessageBytes int
+	// Compose renders subject and text body; nil: DefaultCompose.
+	Compose func(ev notify.Event) (subject, body string)
+}
+
+// Sender is the e-mail notify.Channel ("email") on go-mail. It is safe
+// for concurrent use; each attempt opens one SMTP session.
+type Sender struct {
+	cfg    Config
+	client *gomail.Client
+	from   *mail.Address
+	domain string
+}
+
+// New validates cfg and returns a Sender.
+func New(cfg Config) (*Sender, error) {
+	if cfg.Host == "" {
+		return nil, fmt.Errorf("%w: Host required", ErrInvalidConfig)
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("%w: From: %w", ErrInvalidConfig, err)
+	}
+	from.Name = cfg.FromName
+	domain := cfg.MessageIDDomain
+	if domain == "" {
+		_, domain, _ = strings.Cut(from.Address, "@")
+	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = 20 << 20
+	}
+	if cfg.Compose == nil {
+		cfg.Compose = DefaultCompose
+	}
+	opts := []gomail.Option{gomail.WithTimeout(30 * time.Second)}
+	switch {
+	case cfg.ImplicitTLS:
+		opts = append(opts, gomail.WithSSL(), gomail.WithPort(cmpPort(cfg.Port, 465)))
+	default:
+		opts = append(opts, gomail.WithPort(cmpPort(cfg.Port, 587)))
+		switch cfg.TLSPolicy {
+		case TLSMandatory:
+			opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		case TLSOpportunistic:
+			opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+		case InsecureNoTLS:
+			opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		default:
+			return nil, fmt.Errorf("%w: unknown TLS policy", ErrInvalidConfig)
+		}
+	}
+	tc := cfg.TLSConfig
+	if tc == nil {
+		tc = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	tc = tc.Clone()
+	if tc.ServerName == "" {
+		tc.ServerName = cfg.Host
+	}
+	opts = append(opts, gomail.WithTLSConfig(tc))
+	if cfg.Username != "" {
+		auth := gomail.SMTPAuthPlain
+		if cfg.TLSPolicy == InsecureNoTLS && !cfg.ImplicitTLS {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	}
+	client, err := gomail.NewClient(cfg.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return &Sender{cfg: cfg, client: client, from: from, domain: domain}, nil
+}
+
+func cmpPort(p, d int) int {
+	if p > 0 {
+		return p
+	}
+	return d
+}
+
+// Name implements notify.Channel.
+func (s *Sender) Name() string { return "email" }
+
+// MessageID returns the Message-ID of an event's mail: stable across
+// retries, so the recipient's mail system can drop duplicates.
+func (s *Sender) MessageID(id notify.EventID) string { return string(id) + "@" + s.domain }
+
+// DefaultCompose uses Event.Message, or a short bilingual status text.
+func DefaultCompose(ev notify.Event) (string, string) {
+	subject, body := ev.Message.Title, ev.Message.Body
+	if subject == "" {
+		subject = "Statusänderung Ihres Antrags / Status update of your application"
+		if ev.PublicServiceName != "" {
+			subject = ev.PublicServiceName + ": " + subject
+		}
+	}
+	if body == "" {
+		status := string(ev.Status)
+		if ev.Payment != nil {
+			status = "PAYMENT " + string(ev.Payment.Status)
+		}
+		body = fmt.Sprintf("Antrag/Application %s\nStatus: %s\n%s\n", ev.ApplicationID, status, ev.StatusDetails)
+	}
+	return subject, body
+}
+
+func (s *Sender) build(ev notify.Event, to string) (*gomail.Msg, error) {
+	rcpt, err := mail.ParseAddress(to)
+	if err != nil || rcpt.Address != to {
+		return nil, ErrInvalidAddress
+	}
+	total := 0
+	for _, a := range ev.Message.Attachments {
+		total += len(a.Data)
+	}
+	if total > s.cfg.MaxMessageBytes {
+		return nil, ErrTooLarge
+	}
+	m := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
+	m.FromMailAddress(s.from)
+	m.ToMailAddress(rcpt)
+	subject, body := s.cfg.Compose(ev)
+	m.Subject(subject)
+	m.SetMessageIDWithValue(s.MessageID(ev.ID))
+	m.SetDateWithValue(ev.OccurredAt)
+	m.SetGenHeader("Auto-Submitted", "auto-generated") // RFC 3834
+	m.SetBodyString(gomail.TypeTextPlain, body)
+	for _, a := range ev.Message.Attachments {
+		ct := a.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		if err := m.AttachReader(sanitizeFilename(a.Filename), bytes.NewReader(a.Data),
+			gomail.WithFileContentType(gomail.ContentType(ct))); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func sanitizeFilename(n string) string {
+	n = strings.Map(func(r rune) rune {
+		if r < 0x20 || strings.ContainsRune(`\/:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, n)
+	if n == "" {
+		n = "attachment"
+	}
+	return n
+}
+
+// Deliver implements notify.Channel: one SMTP transaction. SMTP 4xx and
+// connection failures are retried; 5xx is permanent (RFC 5321 §4.2.1).
+func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
+	m, err := s.build(d.Event, d.Target)
+	if err != nil {
+		return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: err}
+	}
+	err = s.client.DialAndSendWithContext(ctx, m)
+	if err == nil {
+		return nil
+	}
+	return classify(ctx, err)
+}
+
+func classify(ctx context.Context, err error) error {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		code := se.ErrorCode()
+		switch {
+		case code >= 500 && code < 600:
+			return &notify.DeliveryError{Class: notify.ClassRejected, StatusCode: code, Permanent: true,
+				Err: fmt.Errorf("email: rejected (%s)", se.Reason)}
+		case code >= 400 || se.IsTemp():
+			return &notify.DeliveryError{Class: notify.ClassThrottled, StatusCode: code,
+				Err: fmt.Errorf("email: temporary failure (%s)", se.Reason)}
+		}
+	}
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+		return &notify.DeliveryError{Class: notify.ClassTimeout, Err: context.DeadlineExceeded}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &notify.DeliveryError{Class: notify.ClassTimeout, Err: errors.New("email: network timeout")}
+	}
+	// go-mail v0.8.1 reports a server without STARTTLS under TLSMandatory
+	// only as a formatted error (client.go), not as a typed one.
+	if strings.Contains(err.Error(), "STARTTLS") {
+		return &notify.DeliveryError{Class: notify.ClassConfig, Err: errors.New("email: server does not offer STARTTLS")}
+	}
+	// Other errors (dial, TLS) are retried; their text may carry the
+	// recipient, so only the class is kept.
+	return &notify.DeliveryError{Class: notify.ClassConnection, Err: errors.New("email: connection failed")}
+}

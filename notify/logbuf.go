@@ -1,0 +1,103 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The delivery log is written in batches, like river's own job
+// completions: one multi-row INSERT per flushInterval or flushRows rows
+// instead of one write transaction per attempt (on SQLite every write
+// serialises on the one connection). A hard crash can lose the last
+// interval's rows — together with river's unflushed completions, whose
+// jobs are then worked (and logged) again.
+const (
+	flushInterval = 50 * time.Millisecond
+	flushRows     = 256
+	logBuffer     = 4096
+)
+
+type logBuf struct {
+	st   *store
+	log  *slog.Logger
+	ch   chan Attempt
+	done chan struct{}
+	once sync.Once
+}
+
+func newLogBuf(st *store, log *slog.Logger) *logBuf {
+	return &logBuf{st: st, log: log, ch: make(chan Attempt, logBuffer), done: make(chan struct{})}
+}
+
+// run flushes until stop is closed, then drains and returns.
+func (l *logBuf) run(stop <-chan struct{}) {
+	defer close(l.done)
+	batch := make([]Attempt, 0, flushRows)
+	t := time.NewTicker(flushInterval)
+	defer t.Stop()
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := l.st.insertAttempts(ctx, batch); err != nil {
+			l.log.ErrorContext(ctx, "notify: delivery log write failed", slog.Int("rows", len(batch)))
+		}
+		cancel()
+		batch = batch[:0]
+	}
+	for {
+		select {
+		case a := <-l.ch:
+			batch = append(batch, a)
+			if len(batch) >= flushRows {
+				flush()
+			}
+		case <-t.C:
+			flush()
+		case <-stop:
+			for {
+				select {
+				case a := <-l.ch:
+					batch = append(batch, a)
+					if len(batch) >= flushRows {
+						flush()
+					}
+				default:
+					flush()
+					return
+				}
+			}
+		}
+	}
+}
+
+// add queues a row, or writes it directly when the buffer is full.
+func (l *logBuf) add(ctx context.Context, a Attempt) error {
+	select {
+	case l.ch <- a:
+		return nil
+	default:
+		return l.st.insertAttempts(ctx, []Attempt{a})
+	}
+}
+
+func (s *store) insertAttempts(ctx context.Context, as []Attempt) error {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO notify_attempts (id, event_id, application_id, channel, target_ref, attempt, started_at,
+		latency_us, status_code, status_class, outcome, error_class) VALUES `)
+	args := make([]any, 0, len(as)*12)
+	for i, a := range as {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, a.ID, string(a.EventID), a.ApplicationID, a.Channel, a.Target, a.Number, micros(a.StartedAt),
+			a.Latency.Microseconds(), a.StatusCode, a.StatusClass, string(a.Outcome), string(a.ErrorClass))
+	}
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(b.String()), args...)
+	return err
+}

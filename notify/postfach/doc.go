@@ -1,0 +1,26 @@
+// Package postfach delivers notify events to the citizen's BundID mailbox
+// through the Zentrales Buergerpostfach (ZBP) REST interface: Statusmonitor
+// updates (status-update schema 0.9.0: applicationId, status,
+// publicServiceName, senderName, statusDetails, additionalInformation,
+// reference, createdDate) and mailbox messages (message_v6 fields:
+// mailboxUuid = Postkorb-Handle, sender, title, content, service,
+// storkQaaLevel, applicationId, retrievalConfirmationAddress,
+// replyAddress, reference, senderUrl, attachments with sha512sum and
+// contentLength).
+//
+// The field limits (account.md §2.5; legacy BSP: at most 5 attachments of
+// 2 MB, no \ / : * ? " < | > in file names) are checked before any request
+// ([Message.Validate], [StatusUpdate.Validate]); a violation is a
+// *FieldError wrapping ErrLimit and changes nothing. The endpoint paths are
+// configurable: the official "ZBP Schnittstellenbeschreibung" is not public
+// (notify.md §9), the defaults are placeholders to be set from the
+// onboarding documents. [Transport] is the seam for a FIT-Connect bridge
+// ("Brueckenkopf") for systems outside the NdB network.
+//
+// # Security
+//
+// The client authenticates with the authority's BPKI certificate over
+// mutual TLS (TLS ≥ 1.2, server verified against RootCAs) and never
+// follows redirects. Error values carry the HTTP status and the problem
+// title only, never message content.
+package postfach

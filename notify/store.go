@@ -1,0 +1,285 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/egosaar/ozg/internal/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrationsFS embed.FS
+
+// Outcome is the result of one attempt in the delivery log.
+type Outcome string
+
+// Attempt outcomes.
+const (
+	OutcomeDelivered Outcome = "delivered" // 2xx / accepted
+	OutcomeRetry     Outcome = "retry"     // failed, another attempt is scheduled
+	OutcomeDead      Outcome = "dead"      // failed for good, dead-lettered
+)
+
+// Attempt is one row of the delivery log. It holds no bodies, addresses
+// or personal data: Target is an endpoint ID or a fingerprint.
+type Attempt struct {
+	ID            string
+	EventID       EventID
+	ApplicationID string
+	Channel       string
+	Target        string
+	Number        int
+	StartedAt     time.Time
+	Latency       time.Duration
+	StatusCode    int
+	StatusClass   string // "2xx", "4xx", "5xx", "none"
+	Outcome       Outcome
+	ErrorClass    ErrorClass
+}
+
+// EndpointStatus is the health of one channel target.
+type EndpointStatus struct {
+	Channel        string
+	Target         string // endpoint ID or fingerprint
+	FailingSince   time.Time
+	LastSuccessAt  time.Time
+	DisabledAt     time.Time
+	DisabledReason string // "gone" or "failing"
+}
+
+// Disabled reports whether the endpoint is disabled.
+func (s EndpointStatus) Disabled() bool { return !s.DisabledAt.IsZero() }
+
+// DeadLetter is an event/target whose delivery was given up.
+type DeadLetter struct {
+	ID            string
+	EventID       EventID
+	ApplicationID string
+	Channel       string
+	Target        string // endpoint ID or fingerprint
+	Reason        string // "exhausted", "permanent", "gone", "disabled"
+	ErrorClass    ErrorClass
+	Attempts      int
+	DeadAt        time.Time
+	ReplayedAt    time.Time
+}
+
+type store struct {
+	db *sql.DB
+	d  sqldb.Dialect
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}
+
+func (s *store) migrate(ctx context.Context) error {
+	return sqldb.Migrate(ctx, s.db, s.d, "notify", migrationsFS, "migrations")
+}
+
+func (s *store) attempts(ctx context.Context, where string, arg any, limit int) ([]Attempt, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, event_id, application_id, channel, target_ref, attempt,
+		started_at, latency_us, status_code, status_class, outcome, error_class
+		FROM notify_attempts WHERE `+where+` ORDER BY started_at, attempt LIMIT ?`), arg, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Attempt
+	for rows.Next() {
+		var a Attempt
+		var started, lat int64
+		var ev, outcome, class string
+		if err := rows.Scan(&a.ID, &ev, &a.ApplicationID, &a.Channel, &a.Target, &a.Number, &started, &lat,
+			&a.StatusCode, &a.StatusClass, &outcome, &class); err != nil {
+			return nil, err
+		}
+		a.EventID, a.Outcome, a.ErrorClass = EventID(ev), Outcome(outcome), ErrorClass(class)
+		a.StartedAt = time.UnixMicro(started).UTC()
+		a.Latency = time.Duration(lat) * time.Microsecond
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+const endpointCols = `channel, target_ref, failing_since, last_success_at, disabled_at, disabled_reason`
+
+func scanEndpoint(sc interface{ Scan(...any) error }) (EndpointStatus, error) {
+	var st EndpointStatus
+	var fs, ls, da sql.NullInt64
+	err := sc.Scan(&st.Channel, &st.Target, &fs, &ls, &da, &st.DisabledReason)
+	st.FailingSince, st.LastSuccessAt, st.DisabledAt = fromMicros(fs), fromMicros(ls), fromMicros(da)
+	return st, err
+}
+
+func (s *store) endpoint(ctx context.Context, key string) (EndpointStatus, bool, error) {
+	row := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+endpointCols+` FROM notify_endpoints WHERE endpoint_key = ?`), key)
+	st, err := scanEndpoint(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return EndpointStatus{}, false, nil
+	}
+	return st, err == nil, err
+}
+
+func (s *store) endpoints(ctx context.Context, onlyDisabled bool) ([]EndpointStatus, error) {
+	q := `SELECT ` + endpointCols + ` FROM notify_endpoints`
+	if onlyDisabled {
+		q += ` WHERE disabled_at IS NOT NULL`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY endpoint_key`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EndpointStatus
+	for rows.Next() {
+		st, err := scanEndpoint(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+func (s *store) markSuccess(ctx context.Context, key, channel, ref string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref, last_success_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET failing_since = NULL, last_success_at = excluded.last_success_at`),
+		key, channel, ref, micros(now))
+	return err
+}
+
+// markFailure records a failure and returns since when the endpoint has
+// been failing, in one statement (a concurrent success may reset the
+// clock at any time).
+func (s *store) markFailure(ctx context.Context, key, channel, ref string, now time.Time) (time.Time, error) {
+	var fs sql.NullInt64
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref, failing_since)
+		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET
+		failing_since = COALESCE(notify_endpoints.failing_since, excluded.failing_since)
+		RETURNING failing_since`), key, channel, ref, micros(now)).Scan(&fs)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !fs.Valid {
+		return now, nil
+	}
+	return fromMicros(fs), nil
+}
+
+// disable marks the endpoint disabled and reports whether this call did
+// it (false if it already was).
+func (s *store) disable(ctx context.Context, key, channel, ref, reason string, now time.Time) (bool, error) {
+	if _, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref)
+		VALUES (?, ?, ?) ON CONFLICT (endpoint_key) DO NOTHING`), key, channel, ref); err != nil {
+		return false, err
+	}
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE notify_endpoints SET disabled_at = ?, disabled_reason = ?
+		WHERE endpoint_key = ? AND disabled_at IS NULL`), micros(now), reason, key)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func (s *store) enable(ctx context.Context, key string) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE notify_endpoints SET disabled_at = NULL, disabled_reason = '',
+		failing_since = NULL WHERE endpoint_key = ?`), key)
+	return err
+}
+
+func (s *store) insertDeadLetter(ctx context.Context, dl DeadLetter, args []byte) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_dead_letters
+		(id, event_id, application_id, channel, target_ref, reason, error_class, attempts, dead_at, args)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		dl.ID, string(dl.EventID), dl.ApplicationID, dl.Channel, dl.Target, dl.Reason, string(dl.ErrorClass),
+		dl.Attempts, micros(dl.DeadAt), string(args))
+	return err
+}
+
+// ReplayFilter selects dead letters. Empty fields match everything; at
+// least one of ApplicationID, EventID or Since must be set so a replay is
+// never accidentally global.
+type ReplayFilter struct {
+	ApplicationID string
+	EventID       EventID
+	Channel       string
+	Since         time.Time // dead at or after
+	Until         time.Time // dead before (zero: no bound)
+	// IncludeReplayed also selects dead letters replayed before.
+	IncludeReplayed bool
+	Limit           int // default 1000
+}
+
+func (f ReplayFilter) where(d sqldb.Dialect) (string, []any) {
+	var conds []string
+	var args []any
+	if f.ApplicationID != "" {
+		conds, args = append(conds, "application_id = ?"), append(args, f.ApplicationID)
+	}
+	if f.EventID != "" {
+		conds, args = append(conds, "event_id = ?"), append(args, string(f.EventID))
+	}
+	if f.Channel != "" {
+		conds, args = append(conds, "channel = ?"), append(args, f.Channel)
+	}
+	if !f.Since.IsZero() {
+		conds, args = append(conds, "dead_at >= ?"), append(args, micros(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds, args = append(conds, "dead_at < ?"), append(args, micros(f.Until))
+	}
+	if !f.IncludeReplayed {
+		conds = append(conds, "replayed_at IS NULL")
+	}
+	if len(conds) == 0 {
+		return "1=1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+type deadRow struct {
+	DeadLetter
+	args []byte
+}
+
+func (s *store) deadLetters(ctx context.Context, f ReplayFilter) ([]deadRow, error) {
+	where, args := f.where(s.d)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, event_id, application_id, channel, target_ref, reason,
+		error_class, attempts, dead_at, replayed_at, args FROM notify_dead_letters WHERE `+where+
+		` ORDER BY dead_at, id LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("notify: list dead letters: %w", err)
+	}
+	defer rows.Close()
+	var out []deadRow
+	for rows.Next() {
+		var r deadRow
+		var ev, class, a string
+		var dead int64
+		var replayed sql.NullInt64
+		if err := rows.Scan(&r.ID, &ev, &r.ApplicationID, &r.Channel, &r.Target, &r.Reason, &class,
+			&r.Attempts, &dead, &replayed, &a); err != nil {
+			return nil, err
+		}
+		r.EventID, r.ErrorClass, r.args = EventID(ev), ErrorClass(class), []byte(a)
+		r.DeadAt, r.ReplayedAt = time.UnixMicro(dead).UTC(), fromMicros(replayed)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

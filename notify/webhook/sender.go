@@ -1,0 +1,263 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/notify"
+)
+
+// Endpoint is a receiver of webhooks.
+type Endpoint struct {
+	ID  string
+	URL string
+	// Secrets sign every request; the first is current, further ones are
+	// kept during rotation (Standard Webhooks sends one v1 signature per
+	// secret; FIT-Connect has room for one, so only the first is used).
+	Secrets []Secret
+	Profile Profile
+}
+
+// EndpointSource resolves endpoint IDs. Secrets stay out of the job
+// table: notify stores only the endpoint ID. Implementations must be
+// safe for concurrent use and return an error wrapping
+// ErrUnknownEndpoint for unknown IDs.
+type EndpointSource interface {
+	Endpoint(ctx context.Context, id string) (Endpoint, error)
+}
+
+// StaticEndpoints is an EndpointSource backed by a map.
+type StaticEndpoints map[string]Endpoint
+
+// Endpoint implements EndpointSource.
+func (s StaticEndpoints) Endpoint(_ context.Context, id string) (Endpoint, error) {
+	e, ok := s[id]
+	if !ok {
+		return Endpoint{}, fmt.Errorf("%w: %q", ErrUnknownEndpoint, id)
+	}
+	return e, nil
+}
+
+// SenderConfig configures a Sender.
+type SenderConfig struct {
+	// Endpoints resolves endpoint IDs. Required.
+	Endpoints EndpointSource
+	// HTTPClient sends the requests. nil: a client dialling through
+	// Guard, without proxy, TLS ≥ 1.2. A caller-supplied client is used
+	// as given except that redirects are never followed; it is then the
+	// caller's job to guard against SSRF.
+	HTTPClient *http.Client
+	// Guard is the SSRF guard of the default client; nil blocks every
+	// special-purpose range.
+	Guard *Guard
+	// InsecureAllowHTTP permits http:// endpoint URLs (tests, on-premise
+	// networks with TLS termination elsewhere). Default: https only.
+	InsecureAllowHTTP bool
+	// UserAgent is sent with each request. Default "ozg-notify/1".
+	UserAgent string
+	// Now is the clock for webhook-timestamp; nil: time.Now.
+	Now func() time.Time
+	// Timeout bounds one attempt when ctx has no earlier deadline
+	// (notify sets its AttemptTimeout). Default 15 s (Standard Webhooks:
+	// 15-30 s).
+	Timeout time.Duration
+}
+
+// Sender is the webhook notify.Channel ("webhook"). It is safe for
+// concurrent use.
+type Sender struct {
+	cfg    SenderConfig
+	client *http.Client
+}
+
+// NewSender returns a Sender.
+func NewSender(cfg SenderConfig) (*Sender, error) {
+	if cfg.Endpoints == nil {
+		return nil, errors.New("webhook: SenderConfig.Endpoints required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "ozg-notify/1"
+	}
+	var client http.Client
+	if cfg.HTTPClient != nil {
+		client = *cfg.HTTPClient
+	} else {
+		g := cfg.Guard
+		if g == nil {
+			g = &Guard{}
+		}
+		d := g.Dialer()
+		d.Timeout = 10 * time.Second
+		client.Transport = &http.Transport{
+			Proxy:                 nil, // a proxy would bypass the guard
+			DialContext:           d.DialContext,
+			TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout:   10 * time.Second,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          200,
+			MaxIdleConnsPerHost:   100,
+			IdleConnTimeout:       90 * time.Second,
+			ResponseHeaderTimeout: 0, // the per-attempt context bounds it
+		}
+	}
+	// Standard Webhooks: 3xx is a failure; redirects are never followed.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Sender{cfg: cfg, client: &client}, nil
+}
+
+// Name implements notify.Channel.
+func (s *Sender) Name() string { return "webhook" }
+
+// LogTarget implements notify.TargetLogger: endpoint IDs are not
+// personal data.
+func (s *Sender) LogTarget(target string) string { return target }
+
+// payload is the Standard Webhooks recommended envelope (type,
+// timestamp, data). It is a thin payload: no message texts, attachments
+// or recipient addresses.
+type payload struct {
+	Type      string      `json:"type"`
+	Timestamp string      `json:"timestamp"`
+	Data      payloadData `json:"data"`
+}
+
+type payloadData struct {
+	EventID               notify.EventID  `json:"event_id"`
+	ApplicationID         string          `json:"application_id"`
+	Transition            string          `json:"transition"`
+	Status                notify.Status   `json:"status,omitempty"`
+	Payment               *notify.Payment `json:"payment,omitempty"`
+	PublicServiceName     string          `json:"public_service_name,omitempty"`
+	SenderName            string          `json:"sender_name,omitempty"`
+	StatusDetails         string          `json:"status_details,omitempty"`
+	AdditionalInformation string          `json:"additional_information,omitempty"`
+}
+
+// Payload returns the request body for ev. It depends only on ev, so
+// every retry sends the same bytes.
+func Payload(ev notify.Event) ([]byte, error) {
+	return json.Marshal(payload{
+		Type:      ev.EventType(),
+		Timestamp: ev.OccurredAt.UTC().Format(time.RFC3339Nano),
+		Data: payloadData{
+			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Status: ev.Status,
+			Payment: ev.Payment, PublicServiceName: ev.PublicServiceName, SenderName: ev.SenderName,
+			StatusDetails: ev.StatusDetails, AdditionalInformation: ev.AdditionalInformation,
+		},
+	})
+}
+
+// Deliver implements notify.Channel: one signed POST.
+func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
+	ep, err := s.cfg.Endpoints.Endpoint(ctx, d.Target)
+	if err != nil {
+		perm := errors.Is(err, ErrUnknownEndpoint)
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: perm, Err: err}
+	}
+	if err := s.checkURL(ep); err != nil {
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: err}
+	}
+	if len(ep.Secrets) == 0 || ep.Secrets[0].IsZero() {
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: ErrInvalidSecret}
+	}
+	body, err := Payload(d.Event)
+	if err != nil {
+		return &notify.DeliveryError{Class: notify.ClassInternal, Permanent: true, Err: err}
+	}
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > s.cfg.Timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
+		defer cancel()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
+	if err != nil {
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: err}
+	}
+	ts := s.cfg.Now()
+	id := string(d.Event.ID)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", s.cfg.UserAgent)
+	req.Header[canonID] = []string{id}
+	if ep.Profile == FITConnect {
+		req.Header[canonFCTS] = []string{strconv.FormatInt(ts.Unix(), 10)}
+		req.Header[canonFCSig] = []string{SignFITConnect(ts, body, ep.Secrets[0])}
+	} else {
+		req.Header[canonTS] = []string{strconv.FormatInt(ts.Unix(), 10)}
+		req.Header[canonSig] = []string{Sign(id, ts, body, ep.Secrets...)}
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return transportError(ctx, err)
+	}
+	defer httpx.DrainAndClose(resp)
+	return statusError(resp, ts)
+}
+
+func (s *Sender) checkURL(ep Endpoint) error {
+	u, err := url.Parse(ep.URL)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%w: unparsable endpoint URL", ErrInsecureURL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%w: credentials in URL", ErrInsecureURL)
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && s.cfg.InsecureAllowHTTP:
+	default:
+		return ErrInsecureURL
+	}
+	return nil
+}
+
+func transportError(ctx context.Context, err error) error {
+	var be *BlockedAddressError
+	switch {
+	case errors.As(err, &be) || errors.Is(err, ErrBlockedAddress):
+		return &notify.DeliveryError{Class: notify.ClassBlocked, Permanent: true, Err: ErrBlockedAddress}
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+		return &notify.DeliveryError{Class: notify.ClassTimeout, Err: context.DeadlineExceeded}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &notify.DeliveryError{Class: notify.ClassTimeout, Err: errors.New("webhook: network timeout")}
+	}
+	// The transport error text may contain the URL; keep only the class.
+	return &notify.DeliveryError{Class: notify.ClassConnection, Err: errors.New("webhook: connection failed")}
+}
+
+func statusError(resp *http.Response, now time.Time) error {
+	code := resp.StatusCode
+	switch {
+	case code >= 200 && code < 300:
+		return nil
+	case code == http.StatusGone:
+		return &notify.DeliveryError{Class: notify.ClassGone, StatusCode: code, Gone: true}
+	case code >= 300 && code < 400:
+		return &notify.DeliveryError{Class: notify.ClassRedirect, StatusCode: code}
+	case code == http.StatusTooManyRequests || code == http.StatusBadGateway ||
+		code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
+		ra, _ := httpx.RetryAfter(resp.Header, now)
+		return &notify.DeliveryError{Class: notify.ClassThrottled, StatusCode: code, RetryAfter: ra}
+	case code >= 500:
+		return &notify.DeliveryError{Class: notify.ClassServer, StatusCode: code}
+	default:
+		return &notify.DeliveryError{Class: notify.ClassClient, StatusCode: code}
+	}
+}

@@ -1,0 +1,243 @@
+package webhook
+
+import (
+	"context"
+	"crypto/hmac"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultTolerance is the accepted clock difference in both directions
+// (Standard Webhooks reference library; FIT-Connect: "nicht älter als 5
+// Minuten").
+const DefaultTolerance = 5 * time.Minute
+
+// maxIDLen bounds webhook-id.
+const maxIDLen = 255
+
+// Message is a verified webhook: only use these bytes, never re-read the
+// request.
+type Message struct {
+	// ID is webhook-id (Standard Webhooks) or, for FIT-Connect callbacks
+	// that carry no ID, "fit-connect:" + the signature.
+	ID        string
+	Timestamp time.Time
+	Body      []byte
+	Profile   Profile
+}
+
+// VerifierConfig configures a Verifier.
+type VerifierConfig struct {
+	// Secrets are all currently accepted secrets (several during
+	// rotation). Required.
+	Secrets []Secret
+	// Profile selects Standard Webhooks (default) or FIT-Connect callbacks.
+	Profile Profile
+	// Tolerance is the allowed timestamp skew in both directions.
+	// Default 5 min; at most 1 h.
+	Tolerance time.Duration
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+	// Replay remembers processed message IDs. nil: a MemoryReplayCache
+	// with 24 h retention and 100,000 entries.
+	Replay ReplayCache
+	// Retention is how long processed IDs are remembered. Default 24 h.
+	Retention time.Duration
+	// MaxBodyBytes limits request bodies in Middleware. Default 1 MiB.
+	MaxBodyBytes int64
+}
+
+// Verifier checks webhook signatures. It is safe for concurrent use.
+type Verifier struct {
+	cfg  VerifierConfig
+	keys [][]byte
+}
+
+// NewVerifier validates cfg and returns a Verifier.
+func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	if len(cfg.Secrets) == 0 {
+		return nil, fmt.Errorf("%w: no secrets", ErrInvalidSecret)
+	}
+	keys := make([][]byte, 0, len(cfg.Secrets))
+	for _, s := range cfg.Secrets {
+		if len(s.key) < MinSecretBytes {
+			return nil, fmt.Errorf("%w: secret shorter than %d bytes", ErrInvalidSecret, MinSecretBytes)
+		}
+		keys = append(keys, s.key)
+	}
+	if cfg.Tolerance <= 0 {
+		cfg.Tolerance = DefaultTolerance
+	}
+	if cfg.Tolerance > time.Hour {
+		return nil, fmt.Errorf("webhook: tolerance %s above 1h", cfg.Tolerance)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = 24 * time.Hour
+	}
+	if cfg.Replay == nil {
+		mc := NewMemoryReplayCache(100_000)
+		mc.now = cfg.Now
+		cfg.Replay = mc
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	return &Verifier{cfg: cfg, keys: keys}, nil
+}
+
+var (
+	canonID    = http.CanonicalHeaderKey(HeaderID)
+	canonTS    = http.CanonicalHeaderKey(HeaderTimestamp)
+	canonSig   = http.CanonicalHeaderKey(HeaderSignature)
+	canonFCSig = http.CanonicalHeaderKey(HeaderCallbackAuthentication)
+	canonFCTS  = http.CanonicalHeaderKey(HeaderCallbackTimestamp)
+)
+
+// header returns the single value of a canonical key, falling back to
+// Get for maps built by hand with other spellings.
+func header(h http.Header, canon string) (string, bool) {
+	v, ok := h[canon]
+	if !ok {
+		s := h.Get(canon)
+		return s, s != ""
+	}
+	if len(v) != 1 {
+		return "", false
+	}
+	return v[0], true
+}
+
+// Verify checks body against the signature headers: timestamp within the
+// tolerance in both directions, at least one signature valid under one of
+// the secrets (constant-time compare), and the message ID not processed
+// before (ErrReplay; answer 2xx to such duplicates). After handling the
+// message successfully call MarkProcessed. Errors are *VerifyError
+// wrapping one sentinel.
+func (v *Verifier) Verify(ctx context.Context, body []byte, h http.Header) (Message, error) {
+	var msg Message
+	var err error
+	if v.cfg.Profile == FITConnect {
+		msg, err = v.verifyFIT(body, h)
+	} else {
+		msg, err = v.verifyStandard(body, h)
+	}
+	if err != nil {
+		return Message{}, err
+	}
+	seen, err := v.cfg.Replay.Seen(ctx, msg.ID)
+	if err != nil {
+		return Message{}, fmt.Errorf("webhook: replay cache: %w", err)
+	}
+	if seen {
+		return msg, verr(ErrReplay, "message id already processed")
+	}
+	return msg, nil
+}
+
+// MarkProcessed remembers msg's ID so redeliveries are recognised.
+func (v *Verifier) MarkProcessed(ctx context.Context, msg Message) error {
+	return v.cfg.Replay.Remember(ctx, msg.ID, v.cfg.Now().Add(v.cfg.Retention))
+}
+
+func (v *Verifier) checkTimestamp(s string) (time.Time, error) {
+	if len(s) == 0 || len(s) > 19 || s[0] == '-' || s[0] == '+' {
+		return time.Time{}, verr(ErrInvalidHeaders, "timestamp not an integer")
+	}
+	sec, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, verr(ErrInvalidHeaders, "timestamp not an integer")
+	}
+	ts := time.Unix(sec, 0)
+	now := v.cfg.Now()
+	if now.Sub(ts) > v.cfg.Tolerance {
+		return time.Time{}, verr(ErrTimestampTooOld, "timestamp outside tolerance")
+	}
+	if ts.Sub(now) > v.cfg.Tolerance {
+		return time.Time{}, verr(ErrTimestampTooNew, "timestamp outside tolerance")
+	}
+	return ts, nil
+}
+
+func (v *Verifier) verifyStandard(body []byte, h http.Header) (Message, error) {
+	id, ok1 := header(h, canonID)
+	tsStr, ok2 := header(h, canonTS)
+	sigs, ok3 := header(h, canonSig)
+	if !ok1 || !ok2 || !ok3 || id == "" || sigs == "" {
+		return Message{}, verr(ErrMissingHeaders, "webhook-id, webhook-timestamp and webhook-signature required")
+	}
+	if len(id) > maxIDLen || strings.ContainsAny(id, ". \t") {
+		return Message{}, verr(ErrInvalidHeaders, "webhook-id malformed")
+	}
+	if len(sigs) > 8192 {
+		return Message{}, verr(ErrInvalidHeaders, "webhook-signature too long")
+	}
+	ts, err := v.checkTimestamp(tsStr)
+	if err != nil {
+		return Message{}, err
+	}
+	var buf [64]byte
+	var macs [4][]byte // computed lazily per key
+	for sigs != "" {
+		var entry string
+		entry, sigs, _ = strings.Cut(sigs, " ")
+		ver, b64, ok := strings.Cut(entry, ",")
+		if !ok || ver != "v1" {
+			continue // other schemes (v1a) are ignored, as the spec allows
+		}
+		if base64.StdEncoding.DecodedLen(len(b64)) > len(buf) {
+			continue
+		}
+		n, err := base64.StdEncoding.Decode(buf[:], []byte(b64))
+		if err != nil || n != 32 {
+			continue
+		}
+		for i, k := range v.keys {
+			var mac []byte
+			if i < len(macs) && macs[i] != nil {
+				mac = macs[i]
+			} else {
+				mac = macV1(k, id, tsStr, body)
+				if i < len(macs) {
+					macs[i] = mac
+				}
+			}
+			if hmac.Equal(mac, buf[:n]) {
+				return Message{ID: id, Timestamp: ts, Body: body, Profile: StandardWebhooks}, nil
+			}
+		}
+	}
+	return Message{}, verr(ErrNoMatchingSignature, "no v1 signature matched")
+}
+
+func (v *Verifier) verifyFIT(body []byte, h http.Header) (Message, error) {
+	sig, ok1 := header(h, canonFCSig)
+	tsStr, ok2 := header(h, canonFCTS)
+	if !ok1 || !ok2 || sig == "" {
+		return Message{}, verr(ErrMissingHeaders, "callback-authentication and callback-timestamp required")
+	}
+	if len(sig) != 128 {
+		return Message{}, verr(ErrInvalidHeaders, "callback-authentication is not 128 hex digits")
+	}
+	var got [64]byte
+	if _, err := hex.Decode(got[:], []byte(sig)); err != nil {
+		return Message{}, verr(ErrInvalidHeaders, "callback-authentication is not hex")
+	}
+	ts, err := v.checkTimestamp(tsStr)
+	if err != nil {
+		return Message{}, err
+	}
+	for _, k := range v.keys {
+		if hmac.Equal(macFIT(k, tsStr, body), got[:]) {
+			return Message{ID: "fit-connect:" + strings.ToLower(sig), Timestamp: ts, Body: body, Profile: FITConnect}, nil
+		}
+	}
+	return Message{}, verr(ErrNoMatchingSignature, "callback-authentication did not match")
+}

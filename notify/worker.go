@@ -1,0 +1,288 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/egosaar/ozg/internal/redact"
+)
+
+// healthTTL bounds how long a process trusts its cached view of an
+// endpoint's health (another process may disable it).
+const healthTTL = 2 * time.Second
+
+type healthEntry struct {
+	disabled bool
+	failing  bool
+	loaded   time.Time
+}
+
+type deliveryWorker struct {
+	river.WorkerDefaults[deliveryArgs]
+	e *engine
+}
+
+// Timeout is river's job timeout: the attempt timeout plus room for the
+// bookkeeping around it. It stays below RescueAfter (enforced by New).
+func (w *deliveryWorker) Timeout(*river.Job[deliveryArgs]) time.Duration {
+	return 2 * w.e.cfg.AttemptTimeout
+}
+
+// NextRetry applies the channel's schedule and the receiver's Retry-After.
+func (w *deliveryWorker) NextRetry(job *river.Job[deliveryArgs]) time.Time {
+	var ra time.Duration
+	if v, ok := w.e.retryAfter.LoadAndDelete(job.ID); ok {
+		ra = v.(time.Duration)
+	}
+	return w.e.nextRetry(job.Args.Key.Channel, job.Attempt, ra)
+}
+
+func (e *engine) nextRetry(channel string, attempt int, retryAfter time.Duration) time.Time {
+	p, ok := e.policies[channel]
+	if !ok {
+		p = Policy{}.withDefaults()
+	}
+	return e.cfg.Now().Add(p.delay(attempt, retryAfter))
+}
+
+// retryPolicy serves river's rescuer, which retries jobs of crashed
+// workers without running Work.
+type retryPolicy struct{ e *engine }
+
+func (p *retryPolicy) NextRetry(row *rivertype.JobRow) time.Time {
+	var a struct {
+		Key deliveryKey `json:"key"`
+	}
+	_ = json.Unmarshal(row.EncodedArgs, &a)
+	return p.e.nextRetry(a.Key.Channel, row.Attempt, 0)
+}
+
+func (e *engine) endpointKey(channel, target string) (key, ref string) {
+	ref = redact.Fingerprint(target)
+	if tl, ok := e.channels[channel].(TargetLogger); ok {
+		ref = tl.LogTarget(target)
+	}
+	return channel + ":" + ref, ref
+}
+
+func (e *engine) forget(key string) {
+	e.mu.Lock()
+	delete(e.health, key)
+	e.mu.Unlock()
+}
+
+func (e *engine) healthOf(ctx context.Context, key string) (healthEntry, error) {
+	e.mu.Lock()
+	h, ok := e.health[key]
+	e.mu.Unlock()
+	if ok && time.Since(h.loaded) < healthTTL {
+		return h, nil
+	}
+	st, _, err := e.store.endpoint(ctx, key)
+	if err != nil {
+		return healthEntry{}, err
+	}
+	h = healthEntry{disabled: st.Disabled(), failing: !st.FailingSince.IsZero(), loaded: time.Now()}
+	e.setHealth(key, h)
+	return h, nil
+}
+
+func (e *engine) setHealth(key string, h healthEntry) {
+	e.mu.Lock()
+	e.health[key] = h
+	e.mu.Unlock()
+}
+
+func (e *engine) sem(key string, n int) chan struct{} {
+	if v, ok := e.sems.Load(key); ok {
+		return v.(chan struct{})
+	}
+	v, _ := e.sems.LoadOrStore(key, make(chan struct{}, n))
+	return v.(chan struct{})
+}
+
+// concurrencyWait is how long an attempt waits for a slot of its
+// endpoint before it is snoozed (snoozes do not count as attempts).
+const (
+	concurrencyWait   = 250 * time.Millisecond
+	concurrencySnooze = time.Second
+)
+
+func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs]) error {
+	e := w.e
+	a := job.Args
+	ch := e.channels[a.Key.Channel]
+	key, ref := e.endpointKey(a.Key.Channel, a.Key.Target)
+	at := attemptCtx{job: job, key: key, ref: ref}
+	if ch == nil {
+		return e.dead(ctx, at, "permanent", &DeliveryError{Class: ClassConfig, Permanent: true, Err: ErrUnknownChannel}, e.cfg.Now(), 0)
+	}
+	pol := e.policies[a.Key.Channel]
+	h, err := e.healthOf(ctx, key)
+	if err != nil {
+		return err // store unavailable: river retries
+	}
+	if h.disabled {
+		return e.dead(ctx, at, "disabled", &DeliveryError{Class: ClassDisabled, Permanent: true, Err: ErrEndpointDisabled}, e.cfg.Now(), 0)
+	}
+
+	sem := e.sem(key, pol.Concurrency)
+	select {
+	case sem <- struct{}{}:
+	default:
+		t := time.NewTimer(concurrencyWait)
+		select {
+		case sem <- struct{}{}:
+			t.Stop()
+		case <-t.C:
+			return river.JobSnooze(concurrencySnooze)
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+	dctx, cancel := context.WithTimeout(ctx, e.cfg.AttemptTimeout)
+	start := e.cfg.Now()
+	mono := time.Now()
+	derr := ch.Deliver(dctx, Delivery{Event: a.Event, Target: a.Key.Target, Attempt: job.Attempt})
+	latency := time.Since(mono)
+	timedOut := dctx.Err() != nil && ctx.Err() == nil
+	cancel()
+	<-sem
+
+	if derr == nil {
+		if err := e.log(ctx, at, start, latency, 0, OutcomeDelivered, ClassNone); err != nil {
+			e.cfg.Logger.WarnContext(ctx, "notify: delivery log write failed", slog.String("error_class", "store"))
+		}
+		if h.failing {
+			if err := e.store.markSuccess(ctx, key, a.Key.Channel, ref, start); err == nil {
+				e.setHealth(key, healthEntry{loaded: time.Now()})
+			}
+		}
+		return nil
+	}
+	de := classify(derr)
+	if timedOut && de.Class == ClassInternal {
+		de = &DeliveryError{Class: ClassTimeout, Err: derr}
+	}
+	switch {
+	case de.Gone:
+		if err := e.disableEndpoint(ctx, at, "gone", start); err != nil {
+			return err
+		}
+		return e.dead(ctx, at, "gone", de, start, latency)
+	case de.Permanent:
+		return e.dead(ctx, at, "permanent", de, start, latency)
+	}
+	since, err := e.store.markFailure(ctx, key, a.Key.Channel, ref, start)
+	if err != nil {
+		return de // retry; health will be recorded next time
+	}
+	e.setHealth(key, healthEntry{failing: true, loaded: time.Now()})
+	if pol.DisableAfter > 0 && start.Sub(since) >= pol.DisableAfter {
+		if err := e.disableEndpoint(ctx, at, "failing", start); err != nil {
+			return err
+		}
+		return e.dead(ctx, at, "disabled", de, start, latency)
+	}
+	if job.Attempt >= pol.attempts() {
+		return e.dead(ctx, at, "exhausted", de, start, latency)
+	}
+	if de.RetryAfter > 0 {
+		e.retryAfter.Store(job.ID, de.RetryAfter)
+	}
+	_ = e.log(ctx, at, start, latency, de.StatusCode, OutcomeRetry, de.Class)
+	e.cfg.Logger.WarnContext(ctx, "notify: delivery attempt failed, will retry",
+		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
+		slog.String("target", ref), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
+		slog.Int("status", de.StatusCode))
+	return de
+}
+
+type attemptCtx struct {
+	job      *river.Job[deliveryArgs]
+	key, ref string
+}
+
+func statusClass(code int) string {
+	if code < 100 || code > 599 {
+		return "none"
+	}
+	return string(rune('0'+code/100)) + "xx"
+}
+
+func (e *engine) log(ctx context.Context, at attemptCtx, start time.Time, latency time.Duration, code int, o Outcome, class ErrorClass) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	a := at.job.Args
+	return e.logs.add(ctx, Attempt{
+		ID: id.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
+		Target: at.ref, Number: at.job.Attempt, StartedAt: start, Latency: latency, StatusCode: code,
+		StatusClass: statusClass(code), Outcome: o, ErrorClass: class,
+	})
+}
+
+// dead dead-letters the job's event/target, calls OnExhausted and tells
+// river to stop retrying.
+func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *DeliveryError, start time.Time, latency time.Duration) error {
+	a := at.job.Args
+	_ = e.log(ctx, at, start, latency, de.StatusCode, OutcomeDead, de.Class)
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	args, err := json.Marshal(a)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	dl := DeadLetter{
+		ID: id.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
+		Target: at.ref, Reason: reason, ErrorClass: de.Class, Attempts: at.job.Attempt, DeadAt: e.cfg.Now().UTC(),
+	}
+	if err := e.store.insertDeadLetter(ctx, dl, args); err != nil {
+		return err // not recorded: keep the job alive so nothing is lost
+	}
+	e.cfg.Logger.WarnContext(ctx, "notify: delivery dead-lettered",
+		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
+		slog.String("target", at.ref), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
+	if e.cfg.OnExhausted != nil {
+		e.cfg.OnExhausted(ctx, dl)
+	}
+	if reason == "exhausted" {
+		return river.JobCancel(errors.Join(ErrExhausted, de))
+	}
+	return river.JobCancel(de)
+}
+
+func (e *engine) disableEndpoint(ctx context.Context, at attemptCtx, reason string, now time.Time) error {
+	ch := at.job.Args.Key.Channel
+	did, err := e.store.disable(ctx, at.key, ch, at.ref, reason, now)
+	if err != nil {
+		return err
+	}
+	e.setHealth(at.key, healthEntry{disabled: true, loaded: time.Now()})
+	if !did {
+		return nil
+	}
+	st := EndpointStatus{Channel: ch, Target: at.ref, DisabledAt: now.UTC(), DisabledReason: reason}
+	e.cfg.Logger.WarnContext(ctx, "notify: endpoint disabled",
+		slog.String("channel", ch), slog.String("target", at.ref), slog.String("reason", reason))
+	if e.cfg.OnEndpointDisabled != nil {
+		e.cfg.OnEndpointDisabled(ctx, st)
+	}
+	if e.notice != nil {
+		if err := e.notice(ctx, st); err != nil {
+			e.cfg.Logger.ErrorContext(ctx, "notify: could not report disabled endpoint", slog.String("target", at.ref))
+		}
+	}
+	return nil
+}
