@@ -196,7 +196,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 		var err error
 		attempts, err = e.client.Attempts(context.Background(), "D-1", 0)
 		return err == nil && len(attempts) == 2
-	}, 5*time.Second, 5*time.Millisecond)
+	}, 45*time.Second, 5*time.Millisecond)
 	assert.Equal(t, notify.ClassRedirect, attempts[0].ErrorClass)
 	assert.Equal(t, "3xx", attempts[0].StatusClass)
 }
@@ -211,7 +211,7 @@ func TestSlowReceiverAndReset(t *testing.T) {
 		var err error
 		attempts, err = e.client.Attempts(context.Background(), "S-1", 0)
 		return err == nil && len(attempts) == 3
-	}, 5*time.Second, 5*time.Millisecond)
+	}, 45*time.Second, 5*time.Millisecond)
 	assert.Equal(t, notify.ClassTimeout, attempts[0].ErrorClass)
 	assert.Equal(t, notify.ClassConnection, attempts[1].ErrorClass)
 	assert.Equal(t, notify.OutcomeDelivered, attempts[2].Outcome)

@@ -41,7 +41,7 @@ func TestReceiverDownForAnHour(t *testing.T) {
 			}
 			next = jobs.Jobs[0].ScheduledAt
 			return true
-		}, 10*time.Second, 5*time.Millisecond)
+		}, 45*time.Second, 5*time.Millisecond)
 		if next.Sub(start) >= time.Hour {
 			e.rcv.Up()
 		}
