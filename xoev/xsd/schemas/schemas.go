@@ -1,12 +1,3 @@
-// Package schemas bundles XÖV schema sets for offline validation with
-// package xsd: XBau 2.6, XWasser 1.0.0 and xdomea 3.0.0, copied unchanged
-// from their public sources (see SOURCES.md in each folder), each with the
-// catalog that maps the absolute schemaLocations its files use to the
-// bundled copies.
-//
-// Callers add their own standard's set by building a Bundle from any
-// fs.FS (for example their own embed.FS or os.DirFS) with an entry path
-// and catalog.
 package schemas
 
 import (
