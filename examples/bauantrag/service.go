@@ -207,7 +207,9 @@ func (s *service) setupPayment(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.payDB, err = sqlstore.OpenSQLite(ctx, filepath.Join(s.cfg.Dir, "zahlungen.db")); err != nil {
+	// Payments live in the service's own database, next to the
+	// applications and the notification outbox.
+	if s.payDB, err = sqlstore.NewSQLite(ctx, s.db); err != nil {
 		return err
 	}
 	s.pay, err = payment.New(payment.Config{

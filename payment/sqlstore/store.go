@@ -20,8 +20,9 @@ var migrations embed.FS
 
 // Store is a payment.Store on database/sql. It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
-	d  sqldb.Dialect
+	db     *sql.DB
+	d      sqldb.Dialect
+	ownsDB bool
 }
 
 var _ payment.Store = (*Store)(nil)
@@ -33,21 +34,34 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
-	s, err := New(ctx, db, sqldb.SQLite)
+	s, err := newStore(ctx, db, sqldb.SQLite)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	s.ownsDB = true
 	return s, nil
 }
 
 // NewPostgres migrates and returns a store on pool.
 func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
-	return New(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
+	s, err := newStore(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
+	if err != nil {
+		return nil, err
+	}
+	s.ownsDB = true // closing the database/sql handle leaves pool open
+	return s, nil
 }
 
-// New migrates db (opened through internal/sqldb) and returns the store.
-func New(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Store, error) {
+// NewSQLite migrates db, a SQLite database the caller already uses (for
+// example the one notify's outbox runs on), and returns a store on it.
+// db must allow only one open connection and use BEGIN IMMEDIATE, as
+// notify.OpenSQLite and OpenSQLite set it up. Close leaves db open.
+func NewSQLite(ctx context.Context, db *sql.DB) (*Store, error) {
+	return newStore(ctx, db, sqldb.SQLite)
+}
+
+func newStore(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Store, error) {
 	dir := "migrations/sqlite"
 	if d == sqldb.Postgres {
 		dir = "migrations/postgres"
@@ -58,8 +72,14 @@ func New(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Store, error) {
 	return &Store{db: db, d: d}, nil
 }
 
-// Close closes the database handle.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database handle the store opened itself; a database
+// passed to NewSQLite stays open.
+func (s *Store) Close() error {
+	if !s.ownsDB {
+		return nil
+	}
+	return s.db.Close()
+}
 
 const cols = `request_id, fingerprint, request_json, request_ts, COALESCE(transaction_id, ''), transaction_url, pay_url, reference,
 	status, status_detail, payment_method, paid_at, created_at, updated_at, expires_at, next_check_at, check_attempts`
