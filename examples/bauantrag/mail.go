@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -15,8 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	gomail "github.com/wneessen/go-mail"
 
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/email"
@@ -47,7 +44,11 @@ func newMailSink(_ context.Context, cfg config) (mailSink, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
-		return &fileMail{dir: dir}, nil
+		s, err := email.New(email.Config{PickupDir: dir, From: mailFrom, FromName: mailFromName})
+		if err != nil {
+			return nil, err
+		}
+		return &fileMail{Sender: s, dir: dir}, nil
 	}
 	host, portStr, err := net.SplitHostPort(cfg.SMTPAddr)
 	if err != nil {
@@ -118,54 +119,19 @@ func (m *smtpMail) Count(ctx context.Context, addr, akz string) (int, int, error
 	return len(r.Messages), att, nil
 }
 
-// fileMail is a notify.Channel named "email" that writes each delivery
-// as <EventID>.eml (RFC 5322, rendered by go-mail) instead of sending
-// it: a stand-in for an SMTP server in the demo. Subject and text come
-// from email.DefaultCompose, the Message-ID follows notify/email's rule
-// (EventID@domain), so a retry rewrites the same file.
+// fileMail is notify/email in pickup-directory mode: each delivery is
+// written as <EventID>.eml instead of being sent, a stand-in for an SMTP
+// server in the demo; a retry rewrites the same file.
 type fileMail struct {
-	dir string
+	*email.Sender // PickupDir mode: <EventID>.eml files instead of SMTP
+	dir           string
 }
 
-func (m *fileMail) Name() string            { return "email" }
-func (m *fileMail) Channel() notify.Channel { return m }
+func (m *fileMail) Channel() notify.Channel { return m.Sender }
 func (m *fileMail) Describe() string {
 	return ".eml-Dateien in " + m.dir + " (kein SMTP-Server konfiguriert; -smtp oder OZG_SMTP_ADDR setzen)"
 }
 func (m *fileMail) Close() {}
-
-func (m *fileMail) Deliver(_ context.Context, d notify.Delivery) error {
-	to, err := mail.ParseAddress(d.Target)
-	if err != nil {
-		return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: errors.New("invalid recipient address")}
-	}
-	subject, body := email.DefaultCompose(d.Event)
-	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	if err := msg.FromFormat(mailFromName, mailFrom); err != nil {
-		return &notify.DeliveryError{Class: notify.ClassInternal, Permanent: true, Err: err}
-	}
-	if err := msg.To(to.Address); err != nil {
-		return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: err}
-	}
-	msg.Subject(subject)
-	msg.SetMessageIDWithValue(string(d.Event.ID) + "@musterstadt.example")
-	msg.SetDateWithValue(d.Event.OccurredAt)
-	msg.SetBodyString(gomail.TypeTextPlain, body)
-	for _, a := range d.Event.Message.Attachments {
-		if err := msg.AttachReader(a.Filename, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
-			return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: err}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := msg.WriteTo(&buf); err != nil {
-		return &notify.DeliveryError{Class: notify.ClassInternal, Err: err}
-	}
-	name := filepath.Join(m.dir, string(d.Event.ID)+".eml")
-	if err := os.WriteFile(name, buf.Bytes(), 0o600); err != nil {
-		return &notify.DeliveryError{Class: notify.ClassInternal, Err: err}
-	}
-	return nil
-}
 
 // Count reads the .eml files addressed to addr whose subject names akz.
 func (m *fileMail) Count(_ context.Context, addr, akz string) (int, int, error) {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -62,6 +64,11 @@ type Config struct {
 	MaxMessageBytes int
 	// Compose renders subject and text body; nil: DefaultCompose.
 	Compose func(ev notify.Event) (subject, body string)
+	// PickupDir, when set, replaces SMTP for development and demos: each
+	// message is written as an RFC 5322 file <EventID>.eml into this
+	// existing directory (a retry rewrites the same file atomically).
+	// Host and the TLS settings are then unused.
+	PickupDir string
 }
 
 // Sender is the e-mail notify.Channel ("email") on go-mail. It is safe
@@ -75,8 +82,13 @@ type Sender struct {
 
 // New validates cfg and returns a Sender.
 func New(cfg Config) (*Sender, error) {
-	if cfg.Host == "" {
-		return nil, fmt.Errorf("%w: Host required", ErrInvalidConfig)
+	if cfg.Host == "" && cfg.PickupDir == "" {
+		return nil, fmt.Errorf("%w: Host or PickupDir required", ErrInvalidConfig)
+	}
+	if cfg.PickupDir != "" {
+		if fi, err := os.Stat(cfg.PickupDir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("%w: PickupDir must be an existing directory", ErrInvalidConfig)
+		}
 	}
 	from, err := mail.ParseAddress(cfg.From)
 	if err != nil {
@@ -109,6 +121,9 @@ func New(cfg Config) (*Sender, error) {
 		default:
 			return nil, fmt.Errorf("%w: unknown TLS policy", ErrInvalidConfig)
 		}
+	}
+	if cfg.PickupDir != "" {
+		return &Sender{cfg: cfg, from: from, domain: domain}, nil
 	}
 	tc := cfg.TLSConfig
 	if tc == nil {
@@ -220,11 +235,41 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 	if err != nil {
 		return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: err}
 	}
+	if s.cfg.PickupDir != "" {
+		return s.writePickup(d.Event.ID, m)
+	}
 	err = s.client.DialAndSendWithContext(ctx, m)
 	if err == nil {
 		return nil
 	}
 	return classify(ctx, err)
+}
+
+// writePickup writes m to PickupDir/<id>.eml via a temporary file and a
+// rename, so a reader never sees half a message.
+func (s *Sender) writePickup(id notify.EventID, m *gomail.Msg) error {
+	if _, err := notify.ParseEventID(string(id)); err != nil { // the ID names the file
+		return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: err}
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		return &notify.DeliveryError{Class: notify.ClassInternal, Permanent: true, Err: err}
+	}
+	tmp, err := os.CreateTemp(s.cfg.PickupDir, ".pickup-*")
+	if err != nil {
+		return &notify.DeliveryError{Class: notify.ClassInternal, Err: err}
+	}
+	_, werr := tmp.Write(buf.Bytes())
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return &notify.DeliveryError{Class: notify.ClassInternal, Err: err}
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(s.cfg.PickupDir, string(id)+".eml")); err != nil {
+		os.Remove(tmp.Name())
+		return &notify.DeliveryError{Class: notify.ClassInternal, Err: err}
+	}
+	return nil
 }
 
 func classify(ctx context.Context, err error) error {
