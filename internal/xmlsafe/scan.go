@@ -11,7 +11,21 @@ import (
 // attributes and to find markup declarations; well-formedness proper is left
 // to the parser that runs next.
 func Check(data []byte, lim Limits) error {
-	lim = lim.WithDefaults()
+	return scan(data, lim.WithDefaults(), nil)
+}
+
+// tag is one start, end or empty-element tag found by scan: data[start:end]
+// is the whole tag, name its raw (possibly prefixed) name.
+type tag struct {
+	start, end  int
+	name        []byte
+	endTag      bool
+	selfClosing bool
+}
+
+// scan is the lexer behind Check and StripElements; onTag, if not nil, sees
+// every tag in document order.
+func scan(data []byte, lim Limits, onTag func(tag)) error {
 	if int64(len(data)) > lim.MaxBytes {
 		return &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
 	}
@@ -51,6 +65,9 @@ func Check(data []byte, lim Limits) error {
 				return &SyntaxError{Msg: "unterminated end tag"}
 			}
 			depth--
+			if onTag != nil {
+				onTag(tag{start: i, end: i + 1 + end + 1, name: bytes.TrimSpace(rest[1:end]), endTag: true})
+			}
 			i += 1 + end + 1
 		default:
 			n, attrs, selfClosing, err := scanStartTag(rest)
@@ -69,6 +86,9 @@ func Check(data []byte, lim Limits) error {
 				if depth > lim.MaxDepth {
 					return &LimitError{Limit: "depth", Max: int64(lim.MaxDepth), Offset: int64(i)}
 				}
+			}
+			if onTag != nil {
+				onTag(tag{start: i, end: i + 1 + n, name: tagName(rest), selfClosing: selfClosing})
 			}
 			i += 1 + n
 		}
@@ -110,6 +130,16 @@ func scanStartTag(b []byte) (n, attrs int, selfClosing bool, err error) {
 			i += 1 + end + 1
 		}
 	}
+}
+
+// tagName returns the raw name at the start of a start tag body.
+func tagName(b []byte) []byte {
+	for i, c := range b {
+		if isSpace(c) || c == '/' || c == '>' {
+			return b[:i]
+		}
+	}
+	return b
 }
 
 // attrName returns the attribute name that precedes a quoted value: the

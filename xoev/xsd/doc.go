@@ -72,6 +72,16 @@
 // repetitions, and content models whose automaton exceeds
 // Config.MaxContentStates. Nothing unsupported is silently ignored.
 //
+// # Performance
+//
+// Measured on a 2-core machine (go test -bench XMLLint|Compile, xmllint
+// 2.9.14 in the same run): compiling XBau 2.6 takes about 37 ms and keeps
+// 2.7 MiB (xs:annotation, two thirds of the schema bytes, is removed before
+// tokenising); validating one typical 32 KiB message in a fresh process
+// takes 51 ms wall against xmllint's 63 ms (CPU time at parity); in-process
+// a 5 MB message validates at 0.76x libxml2's speed. Compile once and
+// reuse the *Schema: a compiled schema validates concurrently.
+//
 // # Security
 //
 // Compile reads only from the fs.FS it is given: relative schemaLocations
