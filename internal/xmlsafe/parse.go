@@ -30,6 +30,13 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	if doc.Root() == nil {
 		return nil, &SyntaxError{Msg: "no root element"}
 	}
+	// XML 1.0 §2.1: only markup and white space may surround the root
+	// element; etree keeps stray text there instead of refusing it.
+	for _, tok := range doc.Child {
+		if cd, ok := tok.(*etree.CharData); ok && strings.TrimSpace(cd.Data) != "" {
+			return nil, &SyntaxError{Msg: "text outside the root element"}
+		}
+	}
 	return doc, nil
 }
 

@@ -43,3 +43,22 @@ func TestStripElements(t *testing.T) {
 		})
 	}
 }
+
+func FuzzStripElements(f *testing.F) {
+	for _, s := range []string{"<s><a>x</a><e/></s>", "<s><!--<a>--><a v='>'><a/></a></s>", "<s>\n<a>\n</a></s>"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := Parse(data, Limits{})
+		if err != nil {
+			return
+		}
+		out, err := StripElements(data, Limits{}, "a")
+		require.NoError(t, err, "a well-formed document must strip cleanly")
+		require.Equal(t, strings.Count(string(data), "\n"), strings.Count(string(out), "\n"))
+		if doc.Root().Tag != "a" || doc.Root().Space != "" {
+			_, err = Parse(out, Limits{})
+			require.NoError(t, err, "stripping must keep the document well-formed")
+		}
+	})
+}

@@ -47,6 +47,8 @@ func TestParse(t *testing.T) {
 		{name: "unknown entity", in: `<r>&foo;</r>`, wantErr: ErrSyntax},
 		{name: "empty", in: ``, wantErr: ErrSyntax},
 		{name: "text only", in: `hello`, wantErr: ErrSyntax},
+		{name: "text before root", in: `x<r/>`, wantErr: ErrSyntax},
+		{name: "text after root", in: "<r/>\nx", wantErr: ErrSyntax},
 		{name: "latin1 declared", in: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r>\xe4</r>", wantErr: ErrSyntax},
 		{name: "invalid utf-8", in: "<r>\xe4</r>", wantErr: ErrSyntax},
 		{name: "unsupported encoding", in: `<?xml version="1.0" encoding="EBCDIC-CP-US"?><r/>`, wantErr: ErrSyntax},
