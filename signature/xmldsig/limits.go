@@ -24,18 +24,9 @@ type Limits struct {
 }
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxBytes == 0 {
-		l.MaxBytes = DefaultMaxBytes
-	}
-	if l.MaxDepth == 0 {
-		l.MaxDepth = DefaultMaxDepth
-	}
-	if l.MaxElements == 0 {
-		l.MaxElements = DefaultMaxElements
-	}
-	if l.MaxAttributes == 0 {
-		l.MaxAttributes = DefaultMaxAttributes
-	}
+	// The parser limits and their defaults belong to internal/xmlsafe.
+	x := l.xmlsafe().WithDefaults()
+	l.MaxBytes, l.MaxDepth, l.MaxElements, l.MaxAttributes = x.MaxBytes, x.MaxDepth, x.MaxElements, x.MaxAttributes
 	if l.MaxReferences == 0 {
 		l.MaxReferences = DefaultMaxReferences
 	}
@@ -46,8 +37,7 @@ func (l Limits) withDefaults() Limits {
 }
 
 func (l Limits) valid() bool {
-	return l.MaxBytes >= 0 && l.MaxDepth >= 0 && l.MaxElements >= 0 && l.MaxAttributes >= 0 &&
-		l.MaxReferences >= 0 && l.MaxTransforms >= 0
+	return l.xmlsafe().Validate() == nil && l.MaxReferences >= 0 && l.MaxTransforms >= 0
 }
 
 func (l Limits) xmlsafe() xmlsafe.Limits {
