@@ -60,7 +60,10 @@ func (p *retryPolicy) NextRetry(row *rivertype.JobRow) time.Time {
 	var a struct {
 		Key deliveryKey `json:"key"`
 	}
-	_ = json.Unmarshal(row.EncodedArgs, &a)
+	if err := json.Unmarshal(row.EncodedArgs, &a); err != nil {
+		p.e.cfg.Logger.Warn("notify: rescued job has unreadable arguments; using the default retry schedule",
+			slog.Int64("job_id", row.ID), slog.String("error", err.Error()))
+	}
 	return p.e.nextRetry(a.Key.Channel, row.Attempt, 0)
 }
 
@@ -198,7 +201,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if de.RetryAfter > 0 {
 		e.retryAfter.Store(job.ID, de.RetryAfter)
 	}
-	_ = e.log(ctx, at, start, latency, de.StatusCode, OutcomeRetry, de.Class)
+	e.logAttempt(ctx, at, start, latency, de.StatusCode, OutcomeRetry, de.Class)
 	e.cfg.Logger.WarnContext(ctx, "notify: delivery attempt failed, will retry",
 		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
 		slog.String("target", ref), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
@@ -231,11 +234,21 @@ func (e *engine) log(ctx context.Context, at attemptCtx, start time.Time, latenc
 	})
 }
 
+// logAttempt records an attempt whose outcome is already decided; a failed
+// write of the delivery log is reported, not returned, so it cannot change
+// the delivery's fate.
+func (e *engine) logAttempt(ctx context.Context, at attemptCtx, start time.Time, latency time.Duration, code int, o Outcome, class ErrorClass) {
+	if err := e.log(ctx, at, start, latency, code, o, class); err != nil {
+		e.cfg.Logger.ErrorContext(ctx, "notify: delivery log write failed; this attempt is missing from the log",
+			slog.String("event_id", string(at.job.Args.Event.ID)), slog.String("outcome", string(o)), slog.String("error", err.Error()))
+	}
+}
+
 // dead dead-letters the job's event/target, calls OnExhausted and tells
 // river to stop retrying.
 func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *DeliveryError, start time.Time, latency time.Duration) error {
 	a := at.job.Args
-	_ = e.log(ctx, at, start, latency, de.StatusCode, OutcomeDead, de.Class)
+	e.logAttempt(ctx, at, start, latency, de.StatusCode, OutcomeDead, de.Class)
 	id, err := uuid.NewV7()
 	if err != nil {
 		return err

@@ -57,6 +57,8 @@ type Config struct {
 	// Timeout bounds one request when ctx has no earlier deadline.
 	// Default 15 s.
 	Timeout time.Duration
+	// Now is the clock used to read Retry-After dates; nil: time.Now.
+	Now func() time.Time
 }
 
 // Client is the ZBP REST client. It is safe for concurrent use.
@@ -80,6 +82,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -184,7 +189,7 @@ func (c *Client) post(ctx context.Context, path string, v any) error {
 		return nil
 	}
 	se := &StatusError{StatusCode: resp.StatusCode}
-	se.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
+	se.RetryAfter, _ = httpx.RetryAfter(resp.Header, c.cfg.Now())
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") {
 		if b, err := httpx.ReadBody(resp, 64<<10); err == nil {
 			var p struct{ Title, Type string }

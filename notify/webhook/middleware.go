@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 )
 
@@ -63,7 +64,12 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		if rec.status >= 200 && rec.status < 300 {
-			_ = v.MarkProcessed(r.Context(), msg)
+			if err := v.MarkProcessed(r.Context(), msg); err != nil {
+				// The handler has run; all that is lost is replay
+				// protection for this one message, so say so.
+				v.cfg.Logger.WarnContext(r.Context(), "webhook: replay cache write failed; a redelivery of this message will not be recognised",
+					slog.String("webhook_id", msg.ID), slog.String("error", err.Error()))
+			}
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,6 +51,9 @@ type VerifierConfig struct {
 	Retention time.Duration
 	// MaxBodyBytes limits request bodies in Middleware. Default 1 MiB.
 	MaxBodyBytes int64
+	// Logger receives a warning when Middleware cannot record a processed
+	// message in Replay; nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // Verifier checks webhook signatures. It is safe for concurrent use.
@@ -75,6 +79,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	if cfg.Tolerance > time.Hour {
 		return nil, fmt.Errorf("webhook: tolerance %s above 1h", cfg.Tolerance)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

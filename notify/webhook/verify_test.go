@@ -7,6 +7,8 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -295,4 +297,37 @@ func TestMiddleware(t *testing.T) {
 	assert.Equal(t, 413, do(big, signed("m4", now, big, s), http.MethodPost))
 	assert.Equal(t, 405, do(body, signed("m5", now, body, s), http.MethodGet))
 	assert.Equal(t, 1, calls)
+}
+
+// failingRemember is a replay cache whose writes fail.
+type failingRemember struct{ webhook.ReplayCache }
+
+func (failingRemember) Remember(context.Context, string, time.Time) error {
+	return errors.New("cache down")
+}
+
+// A replay-cache write that fails after the handler ran cannot undo the
+// delivery; the middleware still answers with the handler's status and
+// reports that replay protection is missing for that message.
+func TestMiddlewareReplayCacheWriteFailure(t *testing.T) {
+	s := mustSecret(t)
+	var logs bytes.Buffer
+	v, err := webhook.NewVerifier(webhook.VerifierConfig{
+		Secrets: []webhook.Secret{s},
+		Replay:  failingRemember{webhook.NewMemoryReplayCache(10)},
+		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	require.NoError(t, err)
+	h := v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	body := []byte(`{"ok":true}`)
+	req := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(body))
+	for k, vs := range signed("m9", time.Now(), body, s) {
+		req.Header[k] = vs
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusNoContent, rec.Code)
+	assert.Contains(t, logs.String(), "replay cache write failed")
+	assert.Contains(t, logs.String(), "webhook_id=m9")
+	assert.NotContains(t, logs.String(), `"ok"`, "no body in logs")
 }
