@@ -46,4 +46,7 @@ func (e *AttributeError) Error() string {
 // Unwrap returns ErrInvalidAttribute.
 func (e *AttributeError) Unwrap() error { return ErrInvalidAttribute }
 
-func fingerprint(v string) string { return redact.Fingerprint(v) }
+// fingerprint tags a subject for logs with a per-process key: a NameID
+// may be an e-mail address (generic IdPs), which an unkeyed hash would
+// give away to a dictionary.
+func fingerprint(v string) string { return redact.LogFingerprint(v) }

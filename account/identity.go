@@ -21,7 +21,9 @@ const (
 // signed (and decrypted) assertion.
 //
 // Identity holds personal data: do not log it. Its LogValue prints only the
-// provider, level and a fingerprint of the subject.
+// provider, level and a fingerprint of the subject, keyed per process
+// (redact.LogFingerprint): log lines of one process correlate, and the
+// subject cannot be recovered from them by a dictionary.
 type Identity struct {
 	Provider Provider
 	Issuer   string // entityID of the identity provider

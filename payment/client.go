@@ -59,6 +59,17 @@ type Config struct {
 	PollInterval time.Duration
 	// PollBatch bounds the transactions pulled per round. Default 100.
 	PollBatch int
+	// InsecureAcceptUnreportedAmount applies a final PAYED whose amount or
+	// currency was reported neither by the pull nor by a verified push,
+	// without comparing it with the request. Off by default: such a result
+	// is refused with a *MismatchError (NotReported) and recorded as an
+	// AnomalyMismatch (reference §9.5: a result is never accepted without
+	// comparing the amount), and for providers whose amount comes only with
+	// the signed push (pmPayment) it waits for that push. Set it only for a
+	// Bezahldienst that demonstrably never reports the amount (e.g. a
+	// pmPayment installation that sends no signed notification); every
+	// result applied this way is logged at Warn.
+	InsecureAcceptUnreportedAmount bool
 }
 
 // StatusChange is one applied transition.
@@ -137,6 +148,10 @@ func (c *Client) Store() Store { return c.cfg.Store }
 // is lost, later attempts re-send the same requestId and recover the
 // transaction after PAYMENT_EXISTS. If every attempt fails, the request
 // stays stored; a later Create with the same key, or Run, re-sends it.
+// If the Bezahldienst answers the create with a final state that cannot be
+// applied (refused: anomaly; store failure: logged at Error with the
+// request ID), Create still returns the created, confirmed transaction and
+// reconciliation pulls its state again.
 // Invalid input changes no state.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, error) {
 	if err := req.Validate(); err != nil {
@@ -226,9 +241,20 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 	c.cfg.Logger.InfoContext(ctx, "payment created", "request_id", conf.RequestID, "transaction_id", conf.TransactionID, "amount", conf.Request.Total.String())
 	if pt.Status != "" && pt.Status != StatusInitial {
 		// A Bezahldienst may report a final state right away (rare); apply it
-		// through the status machine like any pull.
-		if applied, err := c.apply(ctx, conf, pt); err == nil {
+		// through the status machine like any pull. The payment itself is
+		// created and stored either way, so Create returns it: a refused
+		// state (illegal, unknown, mismatching or unreported amount) is
+		// recorded as an anomaly by apply, any other failure (the store) is
+		// logged at Error here, and reconciliation pulls the transaction
+		// again at NextCheckAt.
+		applied, err := c.apply(ctx, conf, pt, nil)
+		switch {
+		case err == nil:
 			conf = applied
+		case errors.Is(err, ErrIllegalTransition), errors.Is(err, ErrUnknownStatus), errors.Is(err, ErrMismatch):
+		default:
+			c.cfg.Logger.ErrorContext(ctx, "payment final state from create not applied; reconciliation pulls it again",
+				"request_id", conf.RequestID, "to", string(pt.Status), "err", err)
 		}
 	}
 	return conf, nil

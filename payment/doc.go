@@ -59,6 +59,22 @@
 //     state: both only trigger [Client.Sync]. A pulled result whose amount,
 //     currency, requestId, transactionId or reference differs from the stored
 //     request is refused ([ErrMismatch]) and recorded as an [Anomaly].
+//   - A PAYED is never applied without comparing its amount and currency
+//     (reference §9.5). A pull that reports PAYED without them (e.g. no
+//     paymentRequest echo) is refused as a [*MismatchError] with
+//     NotReported and recorded as an AnomalyMismatch, unless a verified push
+//     claiming PAYED reported matching ones (GiroCheckout gcAmount and
+//     gcCurrency, pmPayment amount). Where the protocol's pull never carries
+//     the amount (pmPayment, marked [ProviderTransaction].AmountByPush),
+//     Sync and Run leave the transaction INITIAL and the signed push applies
+//     it; without that push it ends in AnomalyExpired. The only way around
+//     is the explicit [Config].InsecureAcceptUnreportedAmount (logged at
+//     Warn on every use). CANCELED and FAILED move no money and need no
+//     amount.
+//   - Nothing is dropped silently: a final state in the create answer that
+//     cannot be applied is recorded as an anomaly (refused) or logged at
+//     Error with the request ID (store failure); Create still returns the
+//     created transaction and reconciliation pulls it again.
 //   - The status machine refuses every transition but INITIAL → terminal
 //     ([ErrIllegalTransition], recorded as an anomaly); unknown status
 //     strings are errors ([ErrUnknownStatus]) and never mean paid. The

@@ -45,7 +45,8 @@ var (
 	// (e.g. PAYED → FAILED). It is refused and recorded as an anomaly.
 	ErrIllegalTransition = errors.New("payment: illegal status transition")
 	// ErrMismatch: the pulled result differs from the stored request in
-	// amount, currency or reference. It is refused and recorded as an anomaly.
+	// amount, currency or reference, or reports PAYED without amount or
+	// currency. It is refused and recorded as an anomaly.
 	ErrMismatch = errors.New("payment: result does not match request")
 	// ErrNotFound: no such transaction.
 	ErrNotFound = errors.New("payment: transaction not found")
@@ -154,9 +155,15 @@ type MismatchError struct {
 	RequestID string
 	Field     string // "amount", "currency", "reference", "requestId"
 	Want, Got string
+	// NotReported: the provider reported PAYED without this field (Got is
+	// empty), so the result could not be compared with the request.
+	NotReported bool
 }
 
 func (e *MismatchError) Error() string {
+	if e.NotReported {
+		return fmt.Sprintf("payment: result %s not reported, cannot be compared with request", e.Field)
+	}
 	return fmt.Sprintf("payment: result %s does not match request", e.Field)
 }
 

@@ -59,9 +59,16 @@ type ProviderTransaction struct {
 	StatusDetail   string
 	PaymentMethod  string
 	PaidAt         time.Time
-	Amount         Amount // gross amount reported by the provider
-	AmountReported bool   // whether the provider reported an amount at all
-	Currency       Currency
+	Amount         Amount   // gross amount reported by the provider
+	AmountReported bool     // whether the provider reported an amount at all
+	Currency       Currency // currency reported by the provider; "" if not reported
+	// AmountByPush is set by adapters whose pull never carries the amount
+	// because the provider's protocol reports it only in its signed push
+	// (pmPayment's status pull). A final PAYED without a reported amount is
+	// then neither applied nor an anomaly when pulled on its own (Sync, Run):
+	// the Client waits for the signed push whose amount matched (HandlePush).
+	// Any other PAYED without amount and currency is refused as a mismatch.
+	AmountByPush bool
 }
 
 // PushInput is an incoming push exactly as received. Body must be the raw
@@ -82,5 +89,8 @@ type Push struct {
 	Status         Status // claimed status
 	Amount         Amount
 	AmountReported bool
-	Timestamp      time.Time
+	// Currency of Amount as the push reports it, or as its protocol fixes
+	// it (pmPayment amounts are euro cents); "" if unknown.
+	Currency  Currency
+	Timestamp time.Time
 }

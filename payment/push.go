@@ -20,8 +20,11 @@ type PushResult struct {
 
 // HandlePush verifies a provider push (signature over the raw body,
 // timestamp tolerance, tenant), drops duplicates and then pulls the status:
-// the push body never sets the state. A signed push whose amount differs
-// from the stored request is refused as an anomaly.
+// the push body never sets the state. A signed push whose amount or
+// currency differs from the stored request is refused as an anomaly. A
+// signed push claiming PAYED whose amount and currency matched counts as
+// the amount report for a pulled PAYED that carries none (pmPayment's
+// status pull has no amount; its notification has).
 func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, error) {
 	pv, ok := c.cfg.Provider.(PushVerifier)
 	if !ok {
@@ -57,7 +60,14 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, fmt.Sprintf("push amount %s, requested %s", p.Amount, t.Request.Total))
 		return nil, &MismatchError{RequestID: t.RequestID, Field: "amount", Want: t.Request.Total.String(), Got: p.Amount.String()}
 	}
-	nt, err := c.sync(ctx, t)
+	if p.Currency != "" && p.Currency != t.Request.Currency {
+		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, "push currency differs from requested one")
+		return nil, &MismatchError{RequestID: t.RequestID, Field: "currency", Want: string(t.Request.Currency), Got: "other"}
+	}
+	// The push's amount and currency, now compared, stand in for a pull
+	// that does not report them (pmPayment's status pull never does).
+	ev := &pushEvidence{status: p.Status, amount: p.AmountReported, currency: p.Currency != ""}
+	nt, err := c.syncWith(ctx, t, ev)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,12 @@ import (
 // A pulled state that the status machine forbids is refused with
 // ErrIllegalTransition, a pulled result whose amount, currency or reference
 // differs from the stored request with ErrMismatch; both are recorded as
-// anomalies and change nothing.
+// anomalies and change nothing. A pulled PAYED that reports no amount or
+// no currency cannot be compared and is refused the same way (a
+// *MismatchError with NotReported), unless Config.InsecureAcceptUnreportedAmount
+// is set. For a provider whose pull never carries the amount (pmPayment)
+// such a PAYED is not an anomaly: Sync returns the transaction unchanged
+// and the signed push, whose amount HandlePush compares, applies it.
 func (c *Client) Sync(ctx context.Context, requestID string) (*Transaction, error) {
 	t, err := c.cfg.Store.Get(ctx, requestID)
 	if err != nil {
@@ -25,6 +30,19 @@ func (c *Client) Sync(ctx context.Context, requestID string) (*Transaction, erro
 }
 
 func (c *Client) sync(ctx context.Context, t *Transaction) (*Transaction, error) {
+	return c.syncWith(ctx, t, nil)
+}
+
+// pushEvidence is what a verified push reported about the transaction.
+// HandlePush has compared its amount and currency with the request
+// before.
+type pushEvidence struct {
+	status   Status
+	amount   bool // amount reported (and equal to the request)
+	currency bool // currency reported (and equal to the request)
+}
+
+func (c *Client) syncWith(ctx context.Context, t *Transaction, ev *pushEvidence) (*Transaction, error) {
 	if t.Status == "" {
 		return t, fmt.Errorf("%w: create not confirmed yet; repeat Create with the same key", ErrOutcomeUnknown)
 	}
@@ -39,12 +57,14 @@ func (c *Client) sync(ctx context.Context, t *Transaction) (*Transaction, error)
 		c.anomaly(ctx, t.RequestID, AnomalyMismatch, err.Error())
 		return t, err
 	}
-	return c.apply(ctx, t, pt)
+	return c.apply(ctx, t, pt, ev)
 }
 
 // apply moves t to pt.Status if the status machine allows it and emits the
-// change exactly once (the store's compare-and-set picks one winner).
-func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransaction) (*Transaction, error) {
+// change exactly once (the store's compare-and-set picks one winner). A
+// PAYED is applied only if its amount and currency were reported (by pt
+// or by the verified push ev) and compared, see checkReported.
+func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransaction, ev *pushEvidence) (*Transaction, error) {
 	if !pt.Status.Valid() {
 		c.anomaly(ctx, t.RequestID, AnomalyUnknownStatus, "provider status is not one of the four states")
 		return t, fmt.Errorf("%w", ErrUnknownStatus)
@@ -56,6 +76,14 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		err := &TransitionError{RequestID: t.RequestID, From: t.Status, To: pt.Status}
 		c.anomaly(ctx, t.RequestID, AnomalyIllegalTransition, fmt.Sprintf("%s -> %s refused", t.Status, pt.Status))
 		return t, err
+	}
+	switch wait, err := c.checkReported(ctx, t, pt, ev); {
+	case err != nil:
+		c.anomaly(ctx, t.RequestID, AnomalyMismatch, err.Error())
+		return t, err
+	case wait:
+		c.cfg.Logger.InfoContext(ctx, "payment reported paid by pull; waiting for the signed push that carries the amount", "request_id", t.RequestID)
+		return t, nil
 	}
 	u := Update{At: c.cfg.Now(), StatusDetail: pt.StatusDetail, PaymentMethod: pt.PaymentMethod, PaidAt: pt.PaidAt}
 	nt, err := c.cfg.Store.Transition(ctx, t.RequestID, t.Status, pt.Status, u)
@@ -69,7 +97,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		if cur.Status == pt.Status {
 			return cur, nil
 		}
-		return c.apply(ctx, cur, pt)
+		return c.apply(ctx, cur, pt, ev)
 	}
 	if err != nil {
 		return t, fmt.Errorf("payment: store transition: %w", err)
@@ -82,6 +110,40 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		})
 	}
 	return nt, nil
+}
+
+// checkReported enforces reference §9.5 for a final PAYED: its amount and
+// currency must have been reported, by the pull (compared in checkMatch)
+// or by a verified push claiming PAYED (compared in HandlePush). Otherwise
+// the result is refused with a *MismatchError (NotReported), unless
+//   - the adapter marked the pull AmountByPush (the provider's protocol
+//     reports the amount only in its signed push): wait is true, nothing
+//     is applied and HandlePush applies it once that push arrives;
+//   - Config.InsecureAcceptUnreportedAmount is set: it is applied and
+//     logged at Warn.
+//
+// CANCELED and FAILED move no money and need no amount.
+func (c *Client) checkReported(ctx context.Context, t *Transaction, pt *ProviderTransaction, ev *pushEvidence) (wait bool, err error) {
+	if pt.Status != StatusPaid {
+		return false, nil
+	}
+	pushPaid := ev != nil && ev.status == StatusPaid
+	amount := pt.AmountReported || (pushPaid && ev.amount)
+	currency := pt.Currency != "" || (pushPaid && ev.currency)
+	if amount && currency {
+		return false, nil
+	}
+	if c.cfg.InsecureAcceptUnreportedAmount {
+		c.cfg.Logger.WarnContext(ctx, "payment PAYED applied without reported amount or currency (InsecureAcceptUnreportedAmount)", "request_id", t.RequestID)
+		return false, nil
+	}
+	if pt.AmountByPush {
+		return true, nil
+	}
+	if !amount {
+		return false, &MismatchError{RequestID: t.RequestID, Field: "amount", Want: t.Request.Total.String(), NotReported: true}
+	}
+	return false, &MismatchError{RequestID: t.RequestID, Field: "currency", Want: string(t.Request.Currency), NotReported: true}
 }
 
 // checkMatch compares what the Bezahldienst reports with the stored request.

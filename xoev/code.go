@@ -48,7 +48,7 @@ func (p *Parser) ValidateCode(ctx context.Context, c Code, r CodeRule, path stri
 	if uri == "" || version == "" {
 		return newErr(ErrCode, path, "listURI and listVersionID are needed to check the code")
 	}
-	v := &validation{p: p, ctx: ctx}
+	v := p.newValidation(ctx)
 	v.listed(c, r, path, true)
-	return errors.Join(v.errs...)
+	return v.err()
 }

@@ -1,6 +1,7 @@
 package xoev
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -16,6 +17,14 @@ const (
 	DefaultMaxDepth      = xmlsafe.DefaultMaxDepth      // 256
 	DefaultMaxElements   = xmlsafe.DefaultMaxElements   // 2,000,000
 	DefaultMaxAttributes = xmlsafe.DefaultMaxAttributes // 256 per element, namespace declarations included
+
+	// DefaultMaxFindings caps the errors, and separately the warnings,
+	// reported for one message.
+	DefaultMaxFindings = 100
+	// DefaultMaxCodeListFetches caps the distinct code lists outside the
+	// registry that one message may ask for. A valid header names at
+	// most three lists (nachrichtentyp, verzeichnisdienst, kanal).
+	DefaultMaxCodeListFetches = 8
 )
 
 // Config configures a Parser. The zero value is valid and uses the
@@ -32,6 +41,19 @@ type Config struct {
 	// MaxAttributes bounds the attributes of one element; 0 means
 	// DefaultMaxAttributes.
 	MaxAttributes int
+	// MaxFindings caps the errors reported by one Decode or Validate
+	// call, and separately the warnings; 0 means DefaultMaxFindings. When
+	// it is reached, checking stops and one more *Error wrapping ErrLimit
+	// says so (the message stays invalid); warnings beyond it are
+	// summarised by one Warning.
+	MaxFindings int
+	// MaxCodeListFetches caps the distinct code lists (listURI,
+	// listVersionID) not already in CodeLists that one message may make
+	// the registry resolve, i.e. ask its Fetcher for; 0 means
+	// DefaultMaxCodeListFetches. Each distinct list is resolved once per
+	// message. A message that needs more is invalid: one *Error wrapping
+	// ErrLimit and ErrCode, and its further codes are not checked.
+	MaxCodeListFetches int
 
 	// Profiles selects the standard profile by root namespace. nil means
 	// StandardProfiles() (XBau 2.6, XBau-Kernmodul 1.3.0, XWasser 1.0.0).
@@ -48,7 +70,7 @@ type Config struct {
 
 // Validate reports invalid settings.
 func (c Config) Validate() error {
-	if c.MaxBytes < 0 || c.MaxDepth < 0 || c.MaxElements < 0 || c.MaxAttributes < 0 {
+	if c.MaxBytes < 0 || c.MaxDepth < 0 || c.MaxElements < 0 || c.MaxAttributes < 0 || c.MaxFindings < 0 || c.MaxCodeListFetches < 0 {
 		return errors.New("xoev: limits must not be negative")
 	}
 	return nil
@@ -56,6 +78,12 @@ func (c Config) Validate() error {
 
 func (c Config) limits() xmlsafe.Limits {
 	return xmlsafe.Limits{MaxBytes: c.MaxBytes, MaxDepth: c.MaxDepth, MaxElements: c.MaxElements, MaxAttributes: c.MaxAttributes}.WithDefaults()
+}
+
+func (c Config) maxFindings() int { return cmp.Or(c.MaxFindings, DefaultMaxFindings) }
+
+func (c Config) maxCodeListFetches() int {
+	return cmp.Or(c.MaxCodeListFetches, DefaultMaxCodeListFetches)
 }
 
 // Parser decodes and validates XÖV messages. It is safe for concurrent

@@ -1,7 +1,6 @@
 package xoev
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -21,14 +20,17 @@ func layoutOf(f HeaderForm) layout {
 }
 
 // decoder turns the header subtree into a Nachrichtenkopf and collects
-// structural errors and warnings with their locations.
+// structural errors and warnings with their locations (at most
+// Config.MaxFindings; see findings).
 type decoder struct {
-	errs  []error
-	warns []Warning
+	findings
 }
 
 func (d *decoder) fail(path, format string, args ...any) {
-	d.errs = append(d.errs, newErr(ErrHeader, path, format, args...))
+	if d.full() {
+		return
+	}
+	d.add(newErr(ErrHeader, path, format, args...))
 }
 
 // headerOf finds the header element: the first element child of root.
@@ -100,8 +102,15 @@ func (d *decoder) decodeKopf(root, hdr *etree.Element, form HeaderForm) Nachrich
 	if e := d.expect(c, 2, "autor", l.ident, hp); e != nil {
 		k.Autor = d.decodeBehoerde(e, form, l, hp+"/autor")
 	}
-	for i := 3; i < len(c); i++ {
+	for i := 3; i < len(c) && !d.full(); i++ {
 		e := c[i]
+		if len(k.Extensions) == d.limit() {
+			// Profiles declare a handful of extensions; more than the
+			// findings cap cannot make a valid header and would only cost
+			// memory.
+			d.stop(newErr(ErrLimit, hp, "more than %d header extensions after autor", d.limit()))
+			break
+		}
 		ep := hp + "/" + e.FullTag()
 		if form != FormUnqualified || e.NamespaceURI() != "" {
 			d.fail(ep, "unexpected element after autor")
@@ -181,10 +190,10 @@ func (d *decoder) decodeIdent(e *etree.Element, l layout, p string) Identifikati
 			default:
 				id.Erstellungszeitpunkt, id.lexical = t, s
 				if !info.hasZone {
-					d.warns = append(d.warns, Warning{Path: ep, Message: "no time zone (the header spec requires one; read as UTC)"})
+					d.warn(Warning{Path: ep, Message: "no time zone (the header spec requires one; read as UTC)"})
 				}
 				if !info.hasMillis {
-					d.warns = append(d.warns, Warning{Path: ep, Message: "no millisecond precision (the header spec requires it)"})
+					d.warn(Warning{Path: ep, Message: "no millisecond precision (the header spec requires it)"})
 				}
 			}
 		}
@@ -214,13 +223,13 @@ func (d *decoder) decodeBehoerde(e *etree.Element, form HeaderForm, l layout, p 
 		b.Name, _ = d.leaf(x, p+"/name")
 	}
 	i++
-	for ; i < len(c); i++ {
+	for ; i < len(c) && !d.full(); i++ {
 		x := c[i]
-		ep := fmt.Sprintf("%s/erreichbarkeit[%d]", p, len(b.Erreichbarkeit)+1)
 		if x.Tag != "erreichbarkeit" || x.NamespaceURI() != l.kom {
 			d.fail(p+"/"+x.FullTag(), "unexpected element")
 			continue
 		}
+		ep := fmt.Sprintf("%s/erreichbarkeit[%d]", p, len(b.Erreichbarkeit)+1)
 		b.Erreichbarkeit = append(b.Erreichbarkeit, d.decodeKommunikation(x, l.kom, ep))
 	}
 	return b
@@ -270,7 +279,7 @@ func (d *decoder) decodeBehoerdeXInneres4(e *etree.Element, p string) Behoerde {
 		b.Kennung = bk.Praefix.Code + ":" + bk.Kennung.Code
 	}
 	i++
-	for ; i < len(c) && c[i].Tag == "erreichbarkeit" && c[i].Space == ""; i++ {
+	for ; i < len(c) && c[i].Tag == "erreichbarkeit" && c[i].Space == "" && !d.full(); i++ {
 		ep := fmt.Sprintf("%s/erreichbarkeit[%d]", p, len(b.Erreichbarkeit)+1)
 		b.Erreichbarkeit = append(b.Erreichbarkeit, d.decodeKommunikation(c[i], "", ep))
 	}
@@ -326,5 +335,3 @@ func collapse(s string) string {
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
-
-func (d *decoder) err() error { return errors.Join(d.errs...) }

@@ -82,6 +82,47 @@
 // infoset (text split by comments is joined), never from the first text
 // node only.
 //
+// Findings are bounded: Decode and Validate each report at most
+// Config.MaxFindings errors ([DefaultMaxFindings]); the next one is
+// replaced by a single *[Error] wrapping [ErrLimit] and checking stops
+// (the message stays invalid). Warnings are capped the same way. A header
+// with more than MaxFindings elements after autor is refused by Decode
+// ([ErrLimit]). So error text and memory stay proportional to the cap,
+// not to the number of bad elements in the input.
+//
+// The message names the code lists of its Codes (listURI,
+// listVersionID), so it decides which lists a configured
+// codelist.Fetcher is asked for. Validate therefore resolves each
+// distinct list outside the registry once per message and at most
+// Config.MaxCodeListFetches of them ([DefaultMaxCodeListFetches]; a valid
+// header names three lists at most). A message that names more is
+// invalid: one *[Error] wrapping [ErrLimit] and [ErrCode]; its further
+// codes are not checked, and nothing about them is reported as checked.
+// The registry itself bounds what fetching costs across messages: it
+// keeps at most codelist.Config.MaxFetched fetched lists (least recently
+// used evicted), remembers failed fetches for codelist.Config.FailureTTL,
+// and never passes identifiers longer than codelist.MaxIdentifierLen to
+// the Fetcher. Findings and warnings quote message values (codes, list
+// URIs and versions) to at most 32 bytes.
+//
+// An unavailable code list is treated by the kind of Code (XÖV-Handbuch
+// 3.0.2, code types in the chapter on code lists; Codelisten-Handbuch 1.2
+// §2.2, Einbindung von Codelisten). Where the schema or the profile fixes
+// listURI and listVersionID (nachrichtentyp under a profile, and
+// [Parser.ValidateCode]), the list is required: if it cannot be resolved
+// (not bundled, fetch failed, mismatched or invalid document), that is an
+// [ErrCode] error, because the nachrichtentyp↔root rule cannot be checked
+// without it. Where only listURI is fixed and the sender chooses the
+// version at run time (kanal, verzeichnisdienst: listVersionID required;
+// "Code-Typ 3"), or without a profile, a receiver cannot be expected to
+// hold every version: a list that is not found (codelist.ErrNotFound,
+// including a failed or remembered failed fetch) gives one [Warning] per
+// list, "its codes are not checked"; the structural Code rules
+// ([CheckCode]) still apply. Any other resolution failure (a fetched
+// document that is invalid, too large or another list) is an [ErrCode]
+// error. Callers that must check every code treat such warnings as
+// failures.
+//
 // Errors are *[Error] values wrapping one sentinel ([ErrNotXOEV],
 // [ErrHeader], [ErrCode], [ErrNachrichtentyp], [ErrCharacter],
 // [ErrKennung], [ErrProfile], [ErrLimit], [ErrDoctype], [ErrSyntax]) and

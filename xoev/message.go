@@ -147,7 +147,7 @@ func (p *Parser) decodeDoc(doc *etree.Document) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	var d decoder
+	d := decoder{findings: findings{max: p.cfg.maxFindings()}}
 	k := d.decodeKopf(root, hdr, form)
 	if err := d.err(); err != nil {
 		return nil, err

@@ -67,16 +67,29 @@ func effective(c Code, r CodeRule) (uri, version string) {
 
 // validation collects findings of one Validate call.
 type validation struct {
-	p     *Parser
-	ctx   context.Context
-	errs  []error
-	warns []Warning
+	findings
+	p   *Parser
+	ctx context.Context
+
+	// lists holds, per message, the outcome for every code list that
+	// was not in the registry, so each distinct (listURI, listVersionID)
+	// is resolved (possibly fetched) and reported once.
+	lists      map[listKey]*listOutcome
+	overBudget bool // MaxCodeListFetches exceeded and reported
 }
 
-func (v *validation) add(err error) {
-	if err != nil {
-		v.errs = append(v.errs, err)
-	}
+type listKey struct{ uri, version string }
+
+// listOutcome is the result of resolving one list and what was reported
+// about it.
+type listOutcome struct {
+	l              *codelist.List
+	err            error
+	failed, warned bool // an error / a warning was reported
+}
+
+func (p *Parser) newValidation(ctx context.Context) *validation {
+	return &validation{findings: findings{max: p.cfg.maxFindings()}, p: p, ctx: ctx}
 }
 
 // text checks a datatype C value.
@@ -86,39 +99,84 @@ func (v *validation) text(s, base, seg string) {
 	n, err := din91379.NormalizeC(s)
 	switch {
 	case err != nil:
-		v.errs = append(v.errs, &Error{Kind: ErrCharacter, Path: base + seg, Reason: "text outside DIN 91379 datatype C", Err: err})
+		v.add(&Error{Kind: ErrCharacter, Path: base + seg, Reason: "text outside DIN 91379 datatype C", Err: err})
 	case n != s:
 		// Valid after normalisation (DIN 91379 compares NFC forms); the
 		// model keeps the text as sent, so say so.
-		v.warns = append(v.warns, Warning{Path: base + seg, Message: "text is not in Unicode NFC; compare and store its NFC form"})
+		v.warn(Warning{Path: base + seg, Message: "text is not in Unicode NFC; compare and store its NFC form"})
 	}
 }
 
 // latin checks a String.Latin value (XInneres-4 header).
 func (v *validation) latin(s, base, seg string) {
 	if err := din91379.ValidateLatin(s); err != nil {
-		v.errs = append(v.errs, &Error{Kind: ErrCharacter, Path: base + seg, Reason: "text outside XOEV String.Latin", Err: err})
+		v.add(&Error{Kind: ErrCharacter, Path: base + seg, Reason: "text outside XOEV String.Latin", Err: err})
 	}
 }
 
-// listed checks that c.Code is in its code list. With required false, an
-// unavailable list is reported as a warning instead of an error.
+// errListBudget marks a list that was not resolved because the message
+// already asked for Config.MaxCodeListFetches lists outside the registry.
+var errListBudget = errors.New("xoev: too many code lists outside the registry")
+
+// resolve returns the code list uri/version: a list in the registry
+// directly (nil outcome); any other list through the registry (and its
+// Fetcher) at most once per message and at most
+// Config.MaxCodeListFetches distinct ones (errListBudget beyond).
+func (v *validation) resolve(uri, version string) (*codelist.List, *listOutcome, error) {
+	if l, ok := v.p.lists.Lookup(uri, version); ok {
+		return l, nil, nil
+	}
+	k := listKey{uri, version}
+	if o, ok := v.lists[k]; ok {
+		return o.l, o, o.err
+	}
+	if len(v.lists) >= v.p.cfg.maxCodeListFetches() {
+		return nil, nil, errListBudget
+	}
+	if v.lists == nil {
+		v.lists = map[listKey]*listOutcome{}
+	}
+	l, err := v.p.lists.Get(v.ctx, uri, version)
+	o := &listOutcome{l: l, err: err}
+	v.lists[k] = o
+	return l, o, err
+}
+
+// listed checks that c.Code is in its code list. With required false, a
+// list that is unknown or cannot be fetched (codelist.ErrNotFound) is
+// reported as one warning per list instead of an error; a list the
+// profile fixes (required) must be available. Each list is reported once
+// per message, at the first location that names it. See doc.go,
+// # Security.
 func (v *validation) listed(c Code, r CodeRule, path string, required bool) *codelist.List {
 	uri, version := effective(c, r)
 	if uri == "" || version == "" || c.Code == "" {
 		return nil
 	}
-	l, err := v.p.lists.Get(v.ctx, uri, version)
-	if err != nil {
-		if required || !errors.Is(err, codelist.ErrNotFound) {
-			v.errs = append(v.errs, &Error{Kind: ErrCode, Path: path, Reason: "code list not available", Err: err})
-		} else {
-			v.warns = append(v.warns, Warning{Path: path, Message: fmt.Sprintf("code list %s version %s not available; code not checked", uri, version)})
+	l, o, err := v.resolve(uri, version)
+	switch {
+	case err == nil:
+	case errors.Is(err, errListBudget):
+		if !v.overBudget {
+			v.overBudget = true
+			v.add(&Error{Kind: ErrLimit, Path: path, Reason: fmt.Sprintf("message names more than %d code lists outside the registry; further codes not checked", v.p.cfg.maxCodeListFetches()), Err: ErrCode})
+		}
+		return nil
+	case required || !errors.Is(err, codelist.ErrNotFound):
+		if !o.failed {
+			o.failed = true
+			v.add(&Error{Kind: ErrCode, Path: path, Reason: "code list not available", Err: err})
+		}
+		return nil
+	default:
+		if !o.warned {
+			o.warned = true
+			v.warn(Warning{Path: path, Message: fmt.Sprintf("code list %s version %s not available; its codes are not checked", quoteCode(uri), quoteCode(version))})
 		}
 		return nil
 	}
 	if !l.Contains(c.Code) {
-		v.errs = append(v.errs, newErr(ErrCode, path+"/code", "code %s is not in %s version %s", quoteCode(c.Code), uri, version))
+		v.add(newErr(ErrCode, path+"/code", "code %s is not in %s version %s", quoteCode(c.Code), quoteCode(uri), quoteCode(version)))
 		return nil
 	}
 	return l
@@ -137,7 +195,10 @@ func quoteCode(s string) string {
 // listVersionID, required listVersionID, code in its list); nachrichtentyp
 // ↔ root element name; DVDV kennung form; profile rules (@standard,
 // @version, header form, header extensions, signature slot). Warnings found
-// on the way are appended to m.Warnings.
+// on the way are appended to m.Warnings. Findings and warnings are capped
+// at Config.MaxFindings, code lists outside the registry at
+// Config.MaxCodeListFetches per message (see the package documentation,
+// # Security).
 func (p *Parser) Validate(ctx context.Context, m *Message) error {
 	if err := p.ready(); err != nil {
 		return err
@@ -145,7 +206,7 @@ func (p *Parser) Validate(ctx context.Context, m *Message) error {
 	if m == nil || m.doc == nil {
 		return errNoDocument
 	}
-	v := &validation{p: p, ctx: ctx}
+	v := p.newValidation(ctx)
 	k := &m.Kopf
 	rp := "/" + m.doc.Root().FullTag()
 	hp := rp + "/" + tagKopfG2G
@@ -197,7 +258,7 @@ func (p *Parser) Validate(ctx context.Context, m *Message) error {
 		v.add(newErr(ErrHeader, hp+"/"+k.Extensions[0].Name, "header extension without a profile that declares it"))
 	}
 	m.Warnings = append(m.Warnings, v.warns...)
-	return errors.Join(v.errs...)
+	return v.err()
 }
 
 func (v *validation) nachrichtentyp(m *Message, prof *Profile, path string) {
@@ -207,7 +268,7 @@ func (v *validation) nachrichtentyp(m *Message, prof *Profile, path string) {
 		if c.ListURI != "" && c.ListVersionID != "" {
 			v.listed(c, CodeRule{}, path, false)
 		} else {
-			v.warns = append(v.warns, Warning{Path: path, Message: "no profile and no listURI/listVersionID; code not checked"})
+			v.warn(Warning{Path: path, Message: "no profile and no listURI/listVersionID; code not checked"})
 		}
 		return
 	}
@@ -238,6 +299,9 @@ func (v *validation) behoerde(b *Behoerde, form HeaderForm, p string) {
 		}
 		v.latin(b.Name, p, "/behoerdenname")
 		for i, e := range b.Erreichbarkeit {
+			if v.full() {
+				return
+			}
 			ep := p + "/erreichbarkeit[" + strconv.Itoa(i+1) + "]"
 			v.add(CheckCode(e.Kanal, CodeRule{}, ep+"/kanal"))
 			v.latin(e.Kennung, ep, "/kennung")
@@ -261,6 +325,9 @@ func (v *validation) behoerde(b *Behoerde, form HeaderForm, p string) {
 	}
 	v.text(b.Name, p, "/name")
 	for i, e := range b.Erreichbarkeit {
+		if v.full() {
+			return
+		}
 		ep := p + "/erreichbarkeit[" + strconv.Itoa(i+1) + "]"
 		if err := CheckCode(e.Kanal, ruleKanal, ep+"/kanal"); err != nil {
 			v.add(err)
@@ -286,6 +353,9 @@ func (v *validation) profile(m *Message, prof *Profile, rp, hp string) {
 	// Extensions: declared ones only, in declared order.
 	next := 0
 	for _, x := range k.Extensions {
+		if v.full() {
+			return
+		}
 		xp := hp + "/" + x.Name
 		i := next
 		for i < len(prof.HeaderExtensions) && prof.HeaderExtensions[i].Name != x.Name {

@@ -12,8 +12,10 @@ import (
 	"github.com/egosaar/ozg/account/saml"
 )
 
-// TestStore is the conformance suite for saml.Store implementations. Call
-// it from a test with a constructor that returns a fresh, empty store:
+// TestStore is the conformance suite for saml.Store implementations,
+// including the rule that a store removes expired entries without
+// DeleteExpired being called. Call it from a test with a constructor that
+// returns a fresh, empty store:
 //
 //	func TestMyStore(t *testing.T) {
 //		accounttest.TestStore(t, func(t *testing.T) saml.Store { return newMyStore(t) })
@@ -102,6 +104,20 @@ func TestStore(t *testing.T, newStore func(t *testing.T) saml.Store) {
 		is(t, s.ConsumeRequest(ctx, "old"), saml.ErrNotFound)
 		is(t, s.MarkAssertion(ctx, "idp", "_live", now.Add(time.Minute), now), saml.ErrReplay)
 		must(t, s.MarkAssertion(ctx, "idp", "_old", now.Add(time.Minute), now))
+	})
+	t.Run("expired requests leave without DeleteExpired", func(t *testing.T) {
+		// Login starts are unauthenticated: a store must drop expired
+		// entries by itself (saml.Store), here within 200 writes.
+		s := newStore(t)
+		must(t, s.SaveRequest(ctx, "old", req, now))
+		later := req.Expires
+		for i := range 200 {
+			r := req
+			r.Expires = later.Add(time.Hour)
+			must(t, s.SaveRequest(ctx, fmt.Sprint("new", i), r, later))
+		}
+		is(t, s.ConsumeRequest(ctx, "old"), saml.ErrNotFound)
+		must(t, s.ConsumeRequest(ctx, "new0"))
 	})
 }
 

@@ -5,7 +5,9 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/egosaar/ozg/account"
@@ -18,7 +20,13 @@ const (
 	DefaultMaxResponseAge   = 10 * time.Minute
 	DefaultRequestTTL       = 30 * time.Minute
 	DefaultMaxResponseBytes = 512 << 10
-	DefaultCookieName       = "ozg_saml"
+	// DefaultCookieName names the binding cookie. The __Host- prefix makes
+	// browsers refuse it unless it is Secure, has Path "/" and no Domain,
+	// so no other host (a sibling subdomain) can set it.
+	DefaultCookieName = "__Host-ozg_saml"
+	// DefaultInsecureCookieName is the default with InsecureCookie, where
+	// the __Host- prefix is impossible (browsers require Secure for it).
+	DefaultInsecureCookieName = "ozg_saml"
 )
 
 // Config configures a ServiceProvider. After it has been passed to New it
@@ -27,7 +35,8 @@ type Config struct {
 	// EntityID is the SP entityID: an https URL without port (BundID
 	// §7.2; it cannot change after go-live since bPK2 depends on its host).
 	EntityID string
-	// ACSURL is the AssertionConsumerService URL (HTTP-POST binding).
+	// ACSURL is the AssertionConsumerService URL (HTTP-POST binding): https,
+	// or plain http for a loopback host during development.
 	ACSURL string
 	// SigningKey signs AuthnRequests; its certificate goes into the SP
 	// metadata. Load it with signature.LoadPEM or signature.LoadPKCS12, or
@@ -96,10 +105,14 @@ type Config struct {
 	// means slog.Default().
 	Logger *slog.Logger
 	// CookieName names the user-agent binding cookie; default
-	// DefaultCookieName.
+	// DefaultCookieName ("__Host-ozg_saml"), or DefaultInsecureCookieName
+	// with InsecureCookie. Keep the __Host- prefix when you set your own
+	// name: without it, any host under the same registrable domain can
+	// plant the cookie.
 	CookieName string
 	// InsecureCookie sends the binding cookie without the Secure flag
-	// (SameSite=Lax instead of None), for plain-http development only.
+	// (SameSite=Lax instead of None) and without the __Host- prefix, for
+	// plain-http development only.
 	InsecureCookie bool
 }
 
@@ -110,7 +123,7 @@ func (c *Config) Validate() error {
 		return bad("EntityID must be an absolute URI of at most 1024 characters")
 	}
 	if !webURL(c.ACSURL) {
-		return bad("ACSURL must be an http(s) URL")
+		return bad("ACSURL must be an https URL (plain http only for loopback hosts)")
 	}
 	if c.SigningKey == nil || c.SigningKey.Signer == nil || c.SigningKey.Certificate == nil {
 		return bad("SigningKey with certificate is required")
@@ -142,6 +155,14 @@ func (c *Config) Validate() error {
 	case "", BindingHTTPPost, BindingHTTPRedirect:
 	default:
 		return bad("Binding must be HTTP-POST or HTTP-Redirect")
+	}
+	if c.CookieName != "" {
+		if err := (&http.Cookie{Name: c.CookieName, Value: "x"}).Valid(); err != nil {
+			return bad("CookieName is not a valid cookie name")
+		}
+		if c.InsecureCookie && (strings.HasPrefix(c.CookieName, "__Host-") || strings.HasPrefix(c.CookieName, "__Secure-")) {
+			return bad("CookieName with __Host- or __Secure- prefix needs a Secure cookie (InsecureCookie unset)")
+		}
 	}
 	if c.Skew < 0 || c.MaxResponseAge < 0 || c.RequestTTL < 0 || c.MaxResponseBytes < 0 {
 		return bad("durations and limits must not be negative")
@@ -182,6 +203,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CookieName == "" {
 		c.CookieName = DefaultCookieName
+		if c.InsecureCookie {
+			c.CookieName = DefaultInsecureCookieName
+		}
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/beevik/etree"
@@ -48,12 +49,19 @@ func (sp *ServiceProvider) initCrypto() error {
 		return fmt.Errorf("signer: %w", err)
 	}
 	if sp.cfg.DecryptionKey != nil {
+		// The decrypted Assertion is parsed before its signature can be
+		// checked, by anyone holding the public encryption certificate:
+		// it gets the same limits as the Response around it.
+		lim := sp.responseLimits()
 		if sp.decrypter, err = xmlenc.NewDecrypter(xmlenc.DecrypterConfig{
 			Key:               sp.cfg.DecryptionKey,
 			KeyTransports:     sp.cfg.KeyTransports,
 			ContentAlgorithms: sp.cfg.ContentAlgorithms,
 			InsecureAllowCBC:  sp.cfg.InsecureAllowCBC,
-			MaxPlaintextBytes: sp.cfg.MaxResponseBytes,
+			MaxPlaintextBytes: lim.MaxBytes,
+			MaxDepth:          lim.MaxDepth,
+			MaxElements:       lim.MaxElements,
+			MaxAttributes:     lim.MaxAttributes,
 		}); err != nil {
 			return fmt.Errorf("decrypter: %w", err)
 		}
@@ -72,6 +80,9 @@ func (sp *ServiceProvider) decrypt(ea *etree.Element) (*etree.Element, error) {
 	}
 	el, err := sp.decrypter.DecryptElement(eds[0])
 	if err != nil {
+		if errors.Is(err, xmlenc.ErrLimit) {
+			return nil, fmt.Errorf("%w: %w: %w", ErrDecryption, ErrLimit, err)
+		}
 		return nil, fmt.Errorf("%w: %w", ErrDecryption, err)
 	}
 	return el, nil

@@ -61,13 +61,33 @@
 // InResponseTo, all time windows (Config.Skew), bearer confirmation,
 // assertion-ID replay (Store) and the requested level (the lower of
 // AuthnContextClassRef and EID-CITIZEN-QAA-LEVEL) are enforced. Parsing
-// uses internal/xmlsafe (no DOCTYPE, size/depth limits), Redirect
-// payloads are inflated through a bounded reader.
+// uses internal/xmlsafe (no DOCTYPE, size/depth limits); the plaintext of
+// an EncryptedAssertion gets the same limits as the Response (depth 48,
+// 5,000 elements, 64 attributes per element) although its signature is
+// checked only afterwards. Redirect payloads are inflated through a
+// bounded reader.
+//
+// Login starts are unauthenticated and each one stores a pending request,
+// so every Store must bound itself: the ServiceProvider never calls
+// DeleteExpired. MemoryStore removes expired entries on every write in
+// O(expired) and refuses new ones beyond MaxEntries with a
+// *StoreFullError (ErrStoreFull; the login start fails closed);
+// account/sqlstore deletes expired rows in bounded batches during writes.
+// Custom Store implementations must do the same. Rate-limit the login
+// start endpoint at the edge in addition.
 //
 // StartLogin binds each request to the user agent with a random HttpOnly
 // cookie (stored as a hash) and a random RelayState; FinishLogin accepts a
 // response only from that user agent and only once, so login CSRF and
-// response injection fail. ReturnTo must be a local path. The POST form
+// response injection fail. Every login start mints a fresh binding value
+// (a value arriving from the browser is never reused, so nobody who
+// planted or saw an older one knows it); the cookie carries the values of
+// up to four pending logins (several tabs), and a used value is removed.
+// The default cookie name has the __Host- prefix, so a sibling subdomain
+// cannot plant the cookie (DefaultCookieName; InsecureCookie for
+// plain-http development drops the prefix). ReturnTo must be a local
+// path. The IdP's SingleSignOnService and the ACS URL must be https (plain
+// http only for loopback hosts). The POST form
 // is served with Cache-Control no-store and every request is single use,
 // so the browser's back button yields a fresh AuthnRequest instead of a
 // replayed one (BundID §8.2).

@@ -61,6 +61,9 @@ var (
 	ErrBinding = errors.New("saml: invalid binding")
 	// ErrNotFound is returned by a Store for an unknown or expired key.
 	ErrNotFound = errors.New("saml: not found")
+	// ErrStoreFull is returned by a Store at its capacity; see
+	// *StoreFullError.
+	ErrStoreFull = errors.New("saml: store full")
 )
 
 // ResponseError wraps every failure of [ServiceProvider.ParseResponse]. Its

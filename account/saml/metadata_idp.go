@@ -11,6 +11,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmldsig"
@@ -129,7 +130,7 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 		b, _ := plainAttr(s, "Binding")
 		loc, _ := plainAttr(s, "Location")
 		if !webURL(loc) {
-			return nil, &MetadataError{Problems: []string{"SingleSignOnService Location is not an http(s) URL"}}
+			return nil, &MetadataError{Problems: []string{"SingleSignOnService Location is not an https URL (plain http only for loopback hosts)"}}
 		}
 		switch b {
 		case BindingHTTPPost:
@@ -188,7 +189,10 @@ func keyDescriptors(role *etree.Element) (sign, enc []*x509.Certificate, err err
 	return sign, enc, nil
 }
 
+// webURL accepts an https URL, or plain http to a loopback host (local
+// simulators): a SingleSignOnService receives the signed AuthnRequest with
+// the akdb extension and RelayState, the ACS the assertion.
 func webURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
+	return err == nil && httpx.SecureEndpoint(u)
 }

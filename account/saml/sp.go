@@ -179,7 +179,7 @@ func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
-	bind := sp.bindingCookie(r)
+	bind, cookieValue := sp.bindingValues(r)
 	relay := randomToken(16)
 	pending := PendingRequest{ID: req.ID, BindingHash: hashHex(bind), Level: req.Level, ReturnTo: opts.ReturnTo,
 		Expires: sp.cfg.Now().Add(sp.cfg.RequestTTL)}
@@ -211,7 +211,7 @@ func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter
 	if err := sp.cfg.Store.SaveRequest(ctx, relay, pending, sp.cfg.Now()); err != nil {
 		return fmt.Errorf("saml: save pending request: %w", err)
 	}
-	http.SetCookie(w, sp.cookie(bind))
+	http.SetCookie(w, sp.cookie(cookieValue))
 	sp.cfg.Logger.DebugContext(ctx, "saml: login started", "request_id", req.ID, "binding", sp.cfg.Binding, "level", req.Level.String())
 	if query != "" {
 		sep := "?"
@@ -255,8 +255,8 @@ func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWrite
 		// a request of this user agent (profiles §4.1.5 allows refusing).
 		return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: no RelayState", ErrInResponseTo)}
 	}
-	c, err := r.Cookie(sp.cfg.CookieName)
-	if err != nil || c.Value == "" {
+	bindings := sp.incomingBindings(r)
+	if len(bindings) == 0 {
 		return nil, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: binding cookie missing", ErrInResponseTo)}
 	}
 	now := sp.cfg.Now()
@@ -267,7 +267,13 @@ func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWrite
 		}
 		return nil, fmt.Errorf("saml: load pending request: %w", err)
 	}
-	if subtle.ConstantTimeCompare([]byte(hashHex(c.Value)), []byte(pending.BindingHash)) != 1 {
+	used := -1
+	for i, b := range bindings {
+		if subtle.ConstantTimeCompare([]byte(hashHex(b)), []byte(pending.BindingHash)) == 1 {
+			used = i
+		}
+	}
+	if used < 0 {
 		return nil, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: started by another user agent", ErrInResponseTo)}
 	}
 	if err := sp.cfg.Store.ConsumeRequest(ctx, relay); err != nil {
@@ -276,6 +282,8 @@ func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWrite
 		}
 		return nil, fmt.Errorf("saml: consume pending request: %w", err)
 	}
+	// The binding value has done its job: drop it from the cookie.
+	http.SetCookie(w, sp.cookie(strings.Join(append(bindings[:used:used], bindings[used+1:]...), ".")))
 	raw := strings.Map(func(r rune) rune {
 		if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
 			return -1
@@ -304,19 +312,58 @@ func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWrite
 	return &Login{Identity: id, ReturnTo: pending.ReturnTo}, nil
 }
 
-func (sp *ServiceProvider) bindingCookie(r *http.Request) string {
-	if c, err := r.Cookie(sp.cfg.CookieName); err == nil && len(c.Value) == 43 {
-		if _, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
-			return c.Value
-		}
+// maxBindings bounds the binding values one cookie carries: logins that
+// the same user agent has pending at once (several tabs).
+const maxBindings = 4
+
+// bindingValues mints the binding value for a new login and returns it
+// with the cookie value to set: the new value first, then up to
+// maxBindings-1 well-formed values of logins still pending in this user
+// agent. A value that arrives from the user agent is never the one a new
+// request is bound to, so nobody who planted or saw an older value knows
+// the value of a new login.
+func (sp *ServiceProvider) bindingValues(r *http.Request) (fresh, cookieValue string) {
+	fresh = randomToken(32)
+	vals := append([]string{fresh}, sp.incomingBindings(r)...)
+	if len(vals) > maxBindings {
+		vals = vals[:maxBindings]
 	}
-	return randomToken(32)
+	return fresh, strings.Join(vals, ".")
 }
 
+// incomingBindings returns the well-formed binding values of the binding
+// cookie (at most maxBindings).
+func (sp *ServiceProvider) incomingBindings(r *http.Request) []string {
+	c, err := r.Cookie(sp.cfg.CookieName)
+	if err != nil {
+		return nil
+	}
+	var vals []string
+	for v := range strings.SplitSeq(c.Value, ".") {
+		if len(vals) == maxBindings {
+			break
+		}
+		if len(v) != 43 {
+			continue
+		}
+		if _, err := base64.RawURLEncoding.DecodeString(v); err == nil {
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// cookie returns the binding cookie with value v; an empty v deletes it.
+// With Secure the default name carries the __Host- prefix, so the browser
+// accepts it only from this host over https with Path "/" and no Domain: a
+// sibling subdomain cannot plant or overwrite it (RFC 6265bis §4.1.3.2).
 func (sp *ServiceProvider) cookie(v string) *http.Cookie {
 	// Path "/": the cookie is read both where logins start and at the ACS.
 	c := &http.Cookie{Name: sp.cfg.CookieName, Value: v, Path: "/", HttpOnly: true,
 		MaxAge: int(sp.cfg.RequestTTL.Seconds()), Secure: true, SameSite: http.SameSiteNoneMode}
+	if v == "" {
+		c.MaxAge = -1
+	}
 	if sp.cfg.InsecureCookie {
 		c.Secure, c.SameSite = false, http.SameSiteLaxMode
 	}

@@ -1,8 +1,10 @@
 package saml
 
 import (
+	"container/heap"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -33,9 +35,18 @@ type PendingRequest struct {
 // concurrent use; with several SP instances, share one persistent store
 // (package account/sqlstore). Every method receives the current time from
 // the service provider's clock.
+//
+// Anyone can start a login, so SaveRequest is reachable without
+// authentication. An implementation must therefore remove expired entries
+// by itself, at a cost bounded per call, and must bound what it holds:
+// the ServiceProvider never calls DeleteExpired. MemoryStore prunes on
+// every write and refuses new entries beyond MaxEntries (*StoreFullError);
+// account/sqlstore deletes a bounded batch of expired rows every few
+// writes.
 type Store interface {
 	// SaveRequest stores r under key. An existing key is an error. now
-	// lets an implementation purge expired entries.
+	// lets the implementation purge expired entries (see above); a store
+	// at its capacity returns an error wrapping ErrStoreFull.
 	SaveRequest(ctx context.Context, key string, r PendingRequest, now time.Time) error
 	// Request returns the pending request for key without consuming it;
 	// ErrNotFound if unknown, consumed or expired at now.
@@ -47,36 +58,75 @@ type Store interface {
 	// until expires. It returns ErrReplay if the ID is already recorded and
 	// not expired at now.
 	MarkAssertion(ctx context.Context, issuer, id string, expires, now time.Time) error
-	// DeleteExpired removes requests and assertion IDs expired at now.
+	// DeleteExpired removes all requests and assertion IDs expired at now.
+	// Implementations also purge without it; an operator may still call it
+	// (for example from a maintenance job after downtime).
 	DeleteExpired(ctx context.Context, now time.Time) error
 }
 
-// MemoryStore is an in-process Store for a single instance. Expired entries
-// are removed by DeleteExpired and by SaveRequest and MarkAssertion once
-// 10,000 entries are held, so memory stays bounded by the request rate
-// times RequestTTL (rate-limit login starts at the edge). It is safe for concurrent use.
-type MemoryStore struct {
-	mu         sync.Mutex
-	requests   map[string]PendingRequest
-	assertions map[string]time.Time
+// DefaultMemoryStoreMaxEntries is the capacity of a MemoryStore whose
+// MaxEntries is zero: at most this many pending requests and, separately,
+// this many remembered assertion IDs.
+const DefaultMemoryStoreMaxEntries = 100_000
+
+// StoreFullError reports a Store at its capacity: the new entry was not
+// stored and nothing changed. It wraps ErrStoreFull. A login start refused
+// this way fails closed; raise the capacity or rate-limit login starts at
+// the edge.
+type StoreFullError struct {
+	What string // "pending requests" or "assertion IDs"
+	Max  int
 }
 
-// NewMemoryStore returns an empty MemoryStore.
-func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{requests: map[string]PendingRequest{}, assertions: map[string]time.Time{}}
+func (e *StoreFullError) Error() string {
+	return fmt.Sprintf("saml: store full: %d %s", e.Max, e.What)
+}
+
+// Unwrap returns ErrStoreFull.
+func (e *StoreFullError) Unwrap() error { return ErrStoreFull }
+
+// MemoryStore is an in-process Store for a single instance. The zero value
+// is ready to use; NewMemoryStore returns one too.
+//
+// Every SaveRequest and MarkAssertion first removes the entries that have
+// expired, in O(expired · log n) through a min-heap ordered by expiry, so
+// memory stays bounded by the login rate times RequestTTL without any
+// operator action. A write that would exceed MaxEntries live entries is
+// refused with a *StoreFullError (fail closed) rather than growing. It is
+// safe for concurrent use.
+type MemoryStore struct {
+	// MaxEntries caps the live pending requests and, separately, the live
+	// assertion IDs; zero means DefaultMemoryStoreMaxEntries, a negative
+	// value is treated as zero. Set it before the first use.
+	MaxEntries int
+
+	mu         sync.Mutex
+	requests   expiring[PendingRequest]
+	assertions expiring[struct{}]
+}
+
+// NewMemoryStore returns an empty MemoryStore with the default capacity.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+func (s *MemoryStore) max() int {
+	if s.MaxEntries <= 0 {
+		return DefaultMemoryStoreMaxEntries
+	}
+	return s.MaxEntries
 }
 
 // SaveRequest implements Store.
 func (s *MemoryStore) SaveRequest(_ context.Context, key string, r PendingRequest, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.requests[key]; ok {
+	s.deleteExpiredLocked(now)
+	if s.requests.has(key) {
 		return errors.New("saml: pending request key already exists")
 	}
-	if len(s.requests) > 10000 {
-		s.deleteExpiredLocked(now)
+	if s.requests.len() >= s.max() {
+		return &StoreFullError{What: "pending requests", Max: s.max()}
 	}
-	s.requests[key] = r
+	s.requests.add(key, r, r.Expires)
 	return nil
 }
 
@@ -84,21 +134,20 @@ func (s *MemoryStore) SaveRequest(_ context.Context, key string, r PendingReques
 func (s *MemoryStore) Request(_ context.Context, key string, now time.Time) (PendingRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.requests[key]
-	if !ok || !now.Before(r.Expires) {
+	e, ok := s.requests.m[key]
+	if !ok || !now.Before(e.expires) {
 		return PendingRequest{}, ErrNotFound
 	}
-	return r, nil
+	return e.val, nil
 }
 
 // ConsumeRequest implements Store.
 func (s *MemoryStore) ConsumeRequest(_ context.Context, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.requests[key]; !ok {
+	if !s.requests.remove(key) {
 		return ErrNotFound
 	}
-	delete(s.requests, key)
 	return nil
 }
 
@@ -106,14 +155,16 @@ func (s *MemoryStore) ConsumeRequest(_ context.Context, key string) error {
 func (s *MemoryStore) MarkAssertion(_ context.Context, issuer, id string, expires, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// After pruning, every remembered ID is unexpired at now.
+	s.deleteExpiredLocked(now)
 	k := issuer + "\x00" + id
-	if exp, ok := s.assertions[k]; ok && now.Before(exp) {
+	if s.assertions.has(k) {
 		return ErrReplay
 	}
-	if len(s.assertions) > 10000 {
-		s.deleteExpiredLocked(now)
+	if s.assertions.len() >= s.max() {
+		return &StoreFullError{What: "assertion IDs", Max: s.max()}
 	}
-	s.assertions[k] = expires
+	s.assertions.add(k, struct{}{}, expires)
 	return nil
 }
 
@@ -126,14 +177,78 @@ func (s *MemoryStore) DeleteExpired(_ context.Context, now time.Time) error {
 }
 
 func (s *MemoryStore) deleteExpiredLocked(now time.Time) {
-	for k, r := range s.requests {
-		if !now.Before(r.Expires) {
-			delete(s.requests, k)
-		}
+	s.requests.prune(now)
+	s.assertions.prune(now)
+}
+
+// expiring is a map whose entries also sit in a min-heap by expiry, so
+// that the expired ones are found without scanning the live ones.
+type expiring[V any] struct {
+	m map[string]*expEntry[V]
+	h expHeap[V]
+}
+
+type expEntry[V any] struct {
+	key     string
+	val     V
+	expires time.Time
+	index   int // position in the heap
+}
+
+func (x *expiring[V]) len() int { return len(x.m) }
+
+func (x *expiring[V]) has(key string) bool {
+	_, ok := x.m[key]
+	return ok
+}
+
+func (x *expiring[V]) add(key string, v V, expires time.Time) {
+	if x.m == nil {
+		x.m = map[string]*expEntry[V]{}
 	}
-	for k, exp := range s.assertions {
-		if !now.Before(exp) {
-			delete(s.assertions, k)
-		}
+	e := &expEntry[V]{key: key, val: v, expires: expires}
+	x.m[key] = e
+	heap.Push(&x.h, e)
+}
+
+func (x *expiring[V]) remove(key string) bool {
+	e, ok := x.m[key]
+	if !ok {
+		return false
 	}
+	heap.Remove(&x.h, e.index)
+	delete(x.m, key)
+	return true
+}
+
+// prune removes every entry expired at now (expires <= now).
+func (x *expiring[V]) prune(now time.Time) {
+	for len(x.h) > 0 && !now.Before(x.h[0].expires) {
+		e := heap.Pop(&x.h).(*expEntry[V])
+		delete(x.m, e.key)
+	}
+}
+
+// expHeap implements heap.Interface ordered by expiry.
+type expHeap[V any] []*expEntry[V]
+
+func (h expHeap[V]) Len() int           { return len(h) }
+func (h expHeap[V]) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h expHeap[V]) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+
+func (h *expHeap[V]) Push(x any) {
+	e := x.(*expEntry[V])
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+
+func (h *expHeap[V]) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return e
 }

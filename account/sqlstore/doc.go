@@ -14,4 +14,15 @@
 // expired), so two instances receiving the same response cannot both
 // accept it. The store holds request IDs, hashes of the binding cookie and
 // the local return path; no personal data.
+//
+// Anyone can start a login, and every start inserts a row. Expired rows
+// are therefore removed without operator action: every PruneEvery-th
+// write of a Store (and its first) deletes up to PruneBatch expired rows
+// per table before writing, so the tables stay bounded by the login rate
+// times the request lifetime (saml.Config.RequestTTL) at a bounded cost
+// per call. The delete re-checks expiry on the row it removes (and skips
+// rows locked by another instance on PostgreSQL), so a replay-cache entry
+// is never removed while it is valid. DeleteExpired remains for an
+// explicit clean-up, e.g. after a long downtime. Rate-limit the login
+// start endpoint at the edge all the same.
 package sqlstore

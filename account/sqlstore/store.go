@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,12 +19,32 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Clean-up of expired rows without operator action: every PruneEvery-th
+// write (SaveRequest or MarkAssertion, counted per Store, starting with
+// the first) deletes at most PruneBatch expired rows from each table
+// before it writes. That is up to PruneBatch/PruneEvery (about 15) expired
+// rows removed per inserted row, so the tables stay bounded by the login
+// rate times the request and assertion lifetimes, at a bounded cost per
+// call.
+const (
+	PruneEvery = 64
+	PruneBatch = 1000
+)
+
 // Store implements saml.Store on database/sql. It is safe for concurrent
 // use.
 type Store struct {
 	db      *sql.DB
 	dialect sqldb.Dialect
 	pool    *pgxpool.Pool // closed by Close when the Store opened it
+
+	writes     atomic.Uint64
+	pruneEvery uint64 // PruneEvery; tests lower it
+	pruneBatch int    // PruneBatch; tests lower it
+}
+
+func newStore(db *sql.DB, d sqldb.Dialect) *Store {
+	return &Store{db: db, dialect: d, pruneEvery: PruneEvery, pruneBatch: PruneBatch}
 }
 
 var _ saml.Store = (*Store)(nil)
@@ -35,7 +56,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
-	s := &Store{db: db, dialect: sqldb.SQLite}
+	s := newStore(db, sqldb.SQLite)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -61,7 +82,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 // NewPostgres uses an existing pgx pool (shared with the application) and
 // migrates the database. Close does not close pool.
 func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
-	s := &Store{db: sqldb.PostgresDB(pool), dialect: sqldb.Postgres}
+	s := newStore(sqldb.PostgresDB(pool), sqldb.Postgres)
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -84,11 +105,15 @@ func (s *Store) Close() error {
 	return err
 }
 
-// SaveRequest implements saml.Store.
-func (s *Store) SaveRequest(ctx context.Context, key string, r saml.PendingRequest, _ time.Time) error {
+// SaveRequest implements saml.Store. Every PruneEvery-th write first
+// deletes up to PruneBatch rows expired at now from each table.
+func (s *Store) SaveRequest(ctx context.Context, key string, r saml.PendingRequest, now time.Time) error {
 	data, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode request: %w", err)
+	}
+	if err := s.maybePrune(ctx, now); err != nil {
+		return err
 	}
 	_, err = s.db.ExecContext(ctx, s.dialect.Rebind(`INSERT INTO ozg_account_saml_requests (relay_key, data, expires_at) VALUES (?, ?, ?)`),
 		key, string(data), r.Expires.UnixNano())
@@ -132,8 +157,12 @@ func (s *Store) ConsumeRequest(ctx context.Context, key string) error {
 
 // MarkAssertion implements saml.Store. The insert succeeds for a new ID
 // and overwrites an expired one; an unexpired ID leaves the row unchanged
-// and reports saml.ErrReplay.
+// and reports saml.ErrReplay. Every PruneEvery-th write first deletes up
+// to PruneBatch rows expired at now from each table.
 func (s *Store) MarkAssertion(ctx context.Context, issuer, id string, expires, now time.Time) error {
+	if err := s.maybePrune(ctx, now); err != nil {
+		return err
+	}
 	res, err := s.db.ExecContext(ctx, s.dialect.Rebind(`INSERT INTO ozg_account_saml_assertions (issuer, assertion_id, expires_at) VALUES (?, ?, ?)
 		ON CONFLICT (issuer, assertion_id) DO UPDATE SET expires_at = excluded.expires_at
 		WHERE ozg_account_saml_assertions.expires_at <= ?`), issuer, id, expires.UnixNano(), now.UnixNano())
@@ -150,13 +179,53 @@ func (s *Store) MarkAssertion(ctx context.Context, issuer, id string, expires, n
 	return nil
 }
 
-// DeleteExpired implements saml.Store.
+// DeleteExpired implements saml.Store: it removes every expired row in
+// one statement per table. Writes already remove expired rows in bounded
+// batches, so calling it is optional (for example once after a long
+// downtime).
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) error {
 	for _, q := range []string{
 		`DELETE FROM ozg_account_saml_requests WHERE expires_at <= ?`,
 		`DELETE FROM ozg_account_saml_assertions WHERE expires_at <= ?`,
 	} {
 		if _, err := s.db.ExecContext(ctx, s.dialect.Rebind(q), now.UnixNano()); err != nil {
+			return fmt.Errorf("sqlstore: delete expired: %w", err)
+		}
+	}
+	return nil
+}
+
+// maybePrune runs prune on the first and every pruneEvery-th write.
+func (s *Store) maybePrune(ctx context.Context, now time.Time) error {
+	if s.writes.Add(1)%s.pruneEvery != 1%s.pruneEvery {
+		return nil
+	}
+	return s.prune(ctx, now)
+}
+
+// prune deletes at most pruneBatch rows expired at now from each table.
+// The outer condition on expires_at is evaluated again on the row that is
+// deleted, so a replay-cache row that MarkAssertion renewed in the
+// meantime is never removed. On PostgreSQL, SKIP LOCKED lets instances
+// that prune at the same time take different rows instead of waiting for
+// each other.
+func (s *Store) prune(ctx context.Context, now time.Time) error {
+	qs := []string{
+		`DELETE FROM ozg_account_saml_requests WHERE rowid IN
+			(SELECT rowid FROM ozg_account_saml_requests WHERE expires_at <= ? LIMIT ?) AND expires_at <= ?`,
+		`DELETE FROM ozg_account_saml_assertions WHERE rowid IN
+			(SELECT rowid FROM ozg_account_saml_assertions WHERE expires_at <= ? LIMIT ?) AND expires_at <= ?`,
+	}
+	if s.dialect == sqldb.Postgres {
+		qs = []string{
+			`DELETE FROM ozg_account_saml_requests WHERE relay_key IN
+				(SELECT relay_key FROM ozg_account_saml_requests WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= ?`,
+			`DELETE FROM ozg_account_saml_assertions WHERE (issuer, assertion_id) IN
+				(SELECT issuer, assertion_id FROM ozg_account_saml_assertions WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= ?`,
+		}
+	}
+	for _, q := range qs {
+		if _, err := s.db.ExecContext(ctx, s.dialect.Rebind(q), now.UnixNano(), s.pruneBatch, now.UnixNano()); err != nil {
 			return fmt.Errorf("sqlstore: delete expired: %w", err)
 		}
 	}

@@ -1,5 +1,3 @@
-// Package boundedio reads untrusted input with a hard size cap. It is the
-// one place in the module that turns an io.Reader into bytes.
 package boundedio
 
 import (

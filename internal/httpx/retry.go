@@ -1,5 +1,3 @@
-// Package httpx holds the module's one implementation of HTTP retry with
-// jittered exponential backoff, Retry-After handling and bounded body reads.
 package httpx
 
 import (

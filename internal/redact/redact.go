@@ -1,11 +1,6 @@
-// Package redact keeps secrets and personal data out of logs and errors.
-// Every package of the module logs through these helpers when a value could
-// be sensitive.
 package redact
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -22,17 +17,6 @@ func (Secret) String() string                 { return Placeholder }
 func (Secret) GoString() string               { return Placeholder }
 func (Secret) LogValue() slog.Value           { return slog.StringValue(Placeholder) }
 func (s Secret) MarshalText() ([]byte, error) { return []byte(Placeholder), nil }
-
-// Fingerprint returns a short, stable, non-reversible tag for a sensitive
-// value (the first 12 hex digits of its SHA-256), so logs can correlate
-// events without holding the value.
-func Fingerprint(v string) string {
-	if v == "" {
-		return ""
-	}
-	h := sha256.Sum256([]byte(v))
-	return hex.EncodeToString(h[:6])
-}
 
 // URL returns u without user info, query and fragment, for logging an
 // endpoint. An unparsable URL yields Placeholder.

@@ -15,21 +15,21 @@ import (
 // Migrate applies the migrations in dir of fsys that component has not yet
 // applied. Files are named NNN_description.sql (NNN a positive integer);
 // each runs in its own transaction together with its row in
-// ozg_schema_migrations(component, version, name, applied_at). On
-// PostgreSQL a transaction-scoped advisory lock per component serialises
-// instances that migrate at the same time; on SQLite BEGIN IMMEDIATE does.
+// ozg_schema_migrations(component, version, name, applied_at).
+//
+// Instances may start at the same time on the same database. On
+// PostgreSQL, the bookkeeping table is created inside a transaction that
+// first takes a transaction-scoped advisory lock shared by all components
+// (two concurrent CREATE TABLE IF NOT EXISTS would otherwise race on the
+// catalog), and each migration runs under a transaction-scoped advisory
+// lock per component. On SQLite the write lock of the transaction
+// serialises (BEGIN IMMEDIATE with OpenSQLite).
 func Migrate(ctx context.Context, db *sql.DB, d Dialect, component string, fsys fs.FS, dir string) error {
 	migs, err := readMigrations(fsys, dir)
 	if err != nil {
 		return fmt.Errorf("sqldb: migrate %s: %w", component, err)
 	}
-	create := `CREATE TABLE IF NOT EXISTS ozg_schema_migrations (
-		component TEXT NOT NULL,
-		version INTEGER NOT NULL,
-		name TEXT NOT NULL,
-		applied_at TEXT NOT NULL,
-		PRIMARY KEY (component, version))`
-	if _, err := db.ExecContext(ctx, create); err != nil {
+	if err := createMigrationsTable(ctx, db, d); err != nil {
 		return fmt.Errorf("sqldb: migrate %s: %w", component, err)
 	}
 	for _, m := range migs {
@@ -38,6 +38,32 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, component string, fsys 
 		}
 	}
 	return nil
+}
+
+// migrateLock is the advisory lock key (hashed by PostgreSQL's hashtext)
+// that serialises creating ozg_schema_migrations across components.
+const migrateLock = "ozg_migrate"
+
+func createMigrationsTable(ctx context.Context, db *sql.DB, d Dialect) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	if d == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, migrateLock); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ozg_schema_migrations (
+		component TEXT NOT NULL,
+		version INTEGER NOT NULL,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL,
+		PRIMARY KEY (component, version))`); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 type migration struct {
@@ -83,7 +109,7 @@ func applyOne(ctx context.Context, db *sql.DB, d Dialect, component string, m mi
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	if d == Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "ozg_migrate_"+component); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, migrateLock+"_"+component); err != nil {
 			return err
 		}
 	}

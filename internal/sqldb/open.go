@@ -1,6 +1,3 @@
-// Package sqldb opens the module's two SQL stores, embedded SQLite and
-// PostgreSQL, with the settings every package needs, and runs schema
-// migrations. It is the one place where these settings live.
 package sqldb
 
 import (

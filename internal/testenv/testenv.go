@@ -1,16 +1,3 @@
-// Package testenv lets tests that need a real counterpart (xmlsec1,
-// xmllint, the JDK, PostgreSQL, an SMTP server, Chromium) skip with a clear
-// message on a developer machine where it is missing, and fail when the
-// environment variable CI is "true", so a CI run can never pass by skipping.
-//
-// Environment:
-//
-//	CI=true                   missing counterparts fail instead of skip
-//	OZG_TEST_POSTGRES_DSN     PostgreSQL DSN (a database the tests may create databases beside)
-//	OZG_TEST_SMTP_ADDR        host:port of an SMTP sink (mailpit)
-//	OZG_TEST_MAILPIT_URL      base URL of that mailpit's HTTP API
-//
-// .ci/run sets all of them.
 package testenv
 
 import (

@@ -1,8 +1,3 @@
-// Package uuidfmt checks the textual UUID form used on the wire by XÖV
-// (bn-uq-g2g:UUID) and by BundID attributes: 8-4-4-4-12 hexadecimal digits
-// of either case (RFC 9562 §4), with no braces and no "urn:uuid:" prefix.
-// github.com/google/uuid.Parse accepts those other forms too, which the
-// wire formats do not allow.
 package uuidfmt
 
 // Valid reports whether s is a UUID in the 8-4-4-4-12 hexadecimal form.

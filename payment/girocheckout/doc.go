@@ -16,5 +16,8 @@
 // configured passphrase (rotation). GiroCheckout sends no timestamp, so
 // replays are caught only by payment.Client's event deduplication — and
 // are harmless because the push only triggers a pull. gcResultPayment 4000
-// is a claim of success, never applied without that pull.
+// is a claim of success, never applied without that pull. gcAmount and
+// gcCurrency (EUR only) are reported: payment.Client refuses a notification
+// for another amount, and a matching success notification counts as the
+// amount report when the composed pull reports PAYED without one.
 package girocheckout

@@ -83,8 +83,10 @@ func (v Verifier) hmac() payment.HMACVerifier {
 }
 
 // VerifyPush implements payment.PushVerifier. gcMerchantTxId is the
-// requestId; gcAmount is reported as the amount, so a signed notification
-// for another amount is refused by payment.Client.
+// requestId; gcAmount and gcCurrency are reported as amount and currency,
+// so a signed notification for another amount is refused by
+// payment.Client, and a matching one stands in for a pull that reports no
+// amount.
 func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.Push, error) {
 	if in.Method != "" && in.Method != "GET" {
 		return nil, fmt.Errorf("%w: method", payment.ErrInvalidPush)
@@ -110,5 +112,6 @@ func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.
 	return &payment.Push{
 		EventID:   "girocheckout:" + n.Reference + ":" + n.ResultPayment,
 		RequestID: n.MerchantTxID, Status: st, Amount: payment.Amount(cents), AmountReported: true,
+		Currency: payment.EUR, // gcCurrency, checked above
 	}, nil
 }

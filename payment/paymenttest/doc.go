@@ -18,6 +18,10 @@
 //
 // # Security
 //
+// Fault injection covers the amount checks: XBezahldienste.ReportAmount
+// (wrong amount), XBezahldienste.OmitEcho (no paymentRequest echo, or
+// without grosAmount or currency) and FakeProvider.Unreport.
+//
 // The simulators are for tests only: they hold secrets in memory, accept
 // plain HTTP on loopback and perform no rate limiting.
 package paymenttest

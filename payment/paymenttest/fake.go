@@ -74,6 +74,25 @@ func (f *FakeProvider) Set(requestID string, status payment.Status, amount payme
 	return nil
 }
 
+// Unreport makes Get (and Recover) report requestId's transaction without
+// amount (amount true) and/or without currency (currency true), like a
+// Bezahldienst that leaves out the paymentRequest echo.
+func (f *FakeProvider) Unreport(requestID string, amount, currency bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.txs[requestID]
+	if !ok {
+		return payment.ErrNotFound
+	}
+	if amount {
+		t.Amount, t.AmountReported = 0, false
+	}
+	if currency {
+		t.Currency = ""
+	}
+	return nil
+}
+
 // Create implements payment.Provider.
 func (f *FakeProvider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
 	if f.CreateHook != nil {

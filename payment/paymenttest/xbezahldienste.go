@@ -65,6 +65,7 @@ type XBezahldienste struct {
 	loseNext int
 	delay    time.Duration
 	tamper   map[string]payment.Amount // transactionId → reported amount
+	omit     map[string][]string       // transactionId → left-out echo fields
 	tokens   map[string]bool
 	calls    map[string]int
 }
@@ -100,7 +101,7 @@ func NewXBezahldienste(cfg XConfig) *XBezahldienste {
 		cfg.Now = time.Now
 	}
 	s := &XBezahldienste{cfg: cfg, txs: map[string]*simTx{}, byReq: map[string]string{},
-		tamper: map[string]payment.Amount{}, tokens: map[string]bool{}, calls: map[string]int{}}
+		tamper: map[string]payment.Amount{}, omit: map[string][]string{}, tokens: map[string]bool{}, calls: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/paymenttransaction/{orig}/{ep}", s.handleCreate)
 	mux.HandleFunc("GET /api/paymenttransaction/{orig}/{ep}/{id}", s.handleGet)
@@ -156,6 +157,19 @@ func (s *XBezahldienste) LoseNextCreateResponses(n int) {
 func (s *XBezahldienste) ReportAmount(transactionID string, amount payment.Amount) {
 	s.mu.Lock()
 	s.tamper[transactionID] = amount
+	s.mu.Unlock()
+}
+
+// OmitEcho makes GETs of the transaction leave fields out of the echoed
+// paymentRequest ("grosAmount", "currency", "requestId"); without fields
+// the whole paymentRequest is left out. Real Bezahldienste have been seen
+// to answer without the echo; payment.Client must then refuse a PAYED.
+func (s *XBezahldienste) OmitEcho(transactionID string, fields ...string) {
+	s.mu.Lock()
+	if fields == nil {
+		fields = []string{}
+	}
+	s.omit[transactionID] = fields
 	s.mu.Unlock()
 }
 
@@ -450,14 +464,21 @@ func (s *XBezahldienste) render(tx *simTx) map[string]any {
 		info["transactionTimestamp"] = tx.paidAt.UTC().Format(time.RFC3339)
 		info["paymentMethod"] = tx.method
 	}
-	return map[string]any{
-		"paymentInformation": info,
-		"paymentRequest": map[string]any{
-			"requestId":  tx.sub.RequestID,
-			"currency":   string(tx.sub.Request.Currency),
-			"grosAmount": json.Number(amount.String()),
-		},
+	echo := map[string]any{
+		"requestId":  tx.sub.RequestID,
+		"currency":   string(tx.sub.Request.Currency),
+		"grosAmount": json.Number(amount.String()),
 	}
+	out := map[string]any{"paymentInformation": info, "paymentRequest": echo}
+	if omit, ok := s.omit[tx.id]; ok {
+		if len(omit) == 0 {
+			delete(out, "paymentRequest")
+		}
+		for _, f := range omit {
+			delete(echo, f)
+		}
+	}
+	return out
 }
 
 var payPage = template.Must(template.New("pay").Parse(`<!doctype html>

@@ -23,6 +23,16 @@
 //     created_at outside the tolerance window (default 4 h back, 5 min
 //     ahead). payment.Client then deduplicates and pulls; the notification
 //     never sets the state.
+//   - pmPayment's status pull carries no amount; only the signed
+//     notification does (euro cents, so currency EUR). Every pulled result
+//     is marked payment.ProviderTransaction.AmountByPush: payment.Client
+//     applies a pulled PAYED only from HandlePush after a signed
+//     notification claiming paid whose amount matched the request. Sync
+//     (redirect) and Run wait for it and record no anomaly; without a
+//     notification the transaction expires with an anomaly. Deployments
+//     whose pmPayment sends no signed notification must opt out with
+//     payment.Config.InsecureAcceptUnreportedAmount (the amount is then
+//     bound only by the hashed init form).
 //   - The notify URL is configuration, never derived from the redirect URL.
 //   - desc must use pmPayment's SEPA character set; other characters are
 //     refused, not replaced.

@@ -140,7 +140,9 @@ func (p *Provider) VerifyPush(_ context.Context, in payment.PushInput) (*payment
 	return &payment.Push{
 		EventID:   "pmpayment:" + n.AGS + ":" + n.TxID + ":" + n.Status + ":" + n.CreatedAt,
 		RequestID: n.TxID, TransactionID: n.TxID, Status: st,
-		Amount: payment.Amount(cents), AmountReported: true, Timestamp: ts,
+		Amount: payment.Amount(cents), AmountReported: true,
+		Currency:  payment.EUR, // pmPayment amounts are euro cents by definition
+		Timestamp: ts,
 	}, nil
 }
 

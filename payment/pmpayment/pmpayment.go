@@ -275,8 +275,10 @@ func providerError(status int) error {
 // Get implements payment.Provider: GET {base}/payment/status/{ags}/{txid}
 // → {"status": 1 | 0 | -1, "timestamp"}; 1 = PAYED, 0 = FAILED, -1 =
 // INITIAL (in progress). Other values are payment.ErrUnknownStatus. The
-// status pull carries no amount; the amount is checked on the signed
-// notification instead.
+// status pull never carries an amount, so every result is marked
+// AmountByPush: payment.Client applies a pulled PAYED only together with a
+// signed notification whose amount (euro cents) matched the request
+// (payment.Client.HandlePush), never from Sync or Run alone.
 func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderTransaction, error) {
 	txid := ref.TransactionID
 	if txid == "" {
@@ -314,7 +316,7 @@ func decodeStatus(txid string, body []byte) (*payment.ProviderTransaction, error
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, fmt.Errorf("%w: status answer", payment.ErrProtocol)
 	}
-	pt := &payment.ProviderTransaction{RequestID: txid, TransactionID: txid}
+	pt := &payment.ProviderTransaction{RequestID: txid, TransactionID: txid, AmountByPush: true}
 	switch strings.Trim(string(out.Status), `"`) {
 	case "1":
 		pt.Status = payment.StatusPaid

@@ -38,6 +38,11 @@
 //   - https is required (plain http only for loopback test servers);
 //     BaseURL must not carry credentials.
 //   - Response bodies are read with a bound (1 MiB, errors 64 KiB).
+//   - Amount and currency of a transaction are read only from the echoed
+//     paymentRequest (grosAmount, currency). A Bezahldienst that leaves the
+//     echo out reports no amount (AmountReported false, Currency ""), and
+//     payment.Client refuses a PAYED from it as a mismatch unless the
+//     caller opts out with payment.Config.InsecureAcceptUnreportedAmount.
 //   - Client secrets and passwords are payment.Secret values and do not
 //     appear in errors or logs; token endpoint errors are reduced to
 //     status and error code.

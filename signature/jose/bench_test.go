@@ -25,7 +25,7 @@ func BenchmarkSETVerify(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, _ := jose.NewSETVerifier(jose.SETVerifierConfig{Key: &key.PublicKey, Now: fixedNow})
+	v, _ := jose.NewSETVerifier(jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "dest", Now: fixedNow})
 	i := strings.LastIndexByte(tok, '.')
 	input := []byte(tok[:i])
 	sig, _ := base64.RawURLEncoding.DecodeString(tok[i+1:])

@@ -40,11 +40,28 @@
 //     kid from a configured set, never taken from the token (jwk, jku,
 //     x5u, x5c headers are ignored for trust).
 //   - Only compact serialization with strict base64url; crit and b64
-//     headers are refused; token sizes are bounded.
+//     headers are refused; token sizes are bounded ([*LimitError]).
+//     Invalid configurations fail in the constructor ([ErrConfig]).
 //   - SET claims iss, iat, jti and events are required; iat in the future
 //     beyond Leeway is refused, as is iat older than MaxAge when set.
-//     The verifier does not remember jti: callers that need replay
-//     protection store jti themselves.
+//     [SETVerifierConfig].Issuer is required and must equal iss: one key
+//     (above all the Zustelldienst's key set) signs SETs of many issuers.
+//     aud must contain Audience; with no Audience configured a SET that
+//     carries aud is refused (it is addressed to someone else). Accepting
+//     any audience takes the explicit InsecureSkipAudience. The verifier
+//     does not remember jti: callers that need replay protection store jti
+//     themselves.
+//   - DPoP: [DPoPVerifier] remembers (key thumbprint, jti) for
+//     MaxAge+Leeway (RFC 9449 §11.1). Anyone can mint valid proofs (the key
+//     is in the proof), so the memory is bounded: at most MaxEntries
+//     (default [DefaultMaxReplayEntries]) live proofs, stored as 32-byte
+//     hashes and pruned in expiry order from an insertion-ordered queue on
+//     the configured clock: O(1) amortised per proof, O(expired) pruning,
+//     never a scan of the whole memory. A full memory refuses new proofs
+//     with a [*LimitError] ([ErrLimit]) rather than forgetting live ones
+//     (fail closed); size MaxEntries for the peak rate and rate-limit
+//     clients in front of the verifier, since a flood can otherwise lock
+//     out honest clients for one window.
 //   - JWE: the header (alg RSA-OAEP-256, enc allow-list, no zip) is
 //     checked before the private key is used; decryption failures are one
 //     error value ([ErrDecrypt]). Encrypt refuses RSA keys below 4096 bits

@@ -5,11 +5,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -30,12 +29,24 @@ type DPoPVerifierConfig struct {
 	Leeway time.Duration
 	// MaxTokenBytes; zero means 16 KiB.
 	MaxTokenBytes int
+	// MaxEntries bounds how many proofs (key thumbprint and jti) are
+	// remembered at once for replay detection; zero means
+	// [DefaultMaxReplayEntries]. Entries are forgotten MaxAge+Leeway after
+	// they were seen. When the memory is full of live entries, Verify
+	// refuses every new proof with a [*LimitError] (fail closed: a proof
+	// that cannot be remembered could be replayed). Size it for the peak
+	// proof rate times MaxAge+Leeway, and rate-limit unauthenticated
+	// clients in front of the verifier: anyone can mint valid proofs.
+	MaxEntries int
 }
 
 // DPoPVerifier checks DPoP proofs on the server side (RFC 9449 §4.3), for
 // resource servers and test simulators. It remembers jti values for
 // MaxAge+Leeway and refuses a replayed proof (process-local memory; use one
-// verifier per server). Safe for concurrent use.
+// verifier per server). The memory is bounded by MaxEntries and pruned in
+// expiry order, so a call costs O(1) amortised however many proofs are
+// live.
+// Safe for concurrent use.
 type DPoPVerifier struct {
 	algs   []string
 	now    func() time.Time
@@ -43,8 +54,7 @@ type DPoPVerifier struct {
 	leeway time.Duration
 	max    int
 
-	mu   sync.Mutex
-	seen map[string]time.Time
+	replay *replayMemory
 }
 
 // NewDPoPVerifier validates cfg and returns a DPoPVerifier.
@@ -57,10 +67,10 @@ func NewDPoPVerifier(cfg DPoPVerifierConfig) (*DPoPVerifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.MaxAge < 0 || cfg.Leeway < 0 || cfg.MaxTokenBytes < 0 {
-		return nil, errors.New("jose: DPoP verifier config: negative limit")
+	if cfg.MaxAge < 0 || cfg.Leeway < 0 || cfg.MaxTokenBytes < 0 || cfg.MaxEntries < 0 {
+		return nil, fmt.Errorf("%w: DPoP verifier: negative limit", ErrConfig)
 	}
-	v := &DPoPVerifier{algs: algs, now: cfg.Now, maxAge: cfg.MaxAge, leeway: cfg.Leeway, max: cfg.MaxTokenBytes, seen: map[string]time.Time{}}
+	v := &DPoPVerifier{algs: algs, now: cfg.Now, maxAge: cfg.MaxAge, leeway: cfg.Leeway, max: cfg.MaxTokenBytes}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -73,6 +83,11 @@ func NewDPoPVerifier(cfg DPoPVerifierConfig) (*DPoPVerifier, error) {
 	if v.max == 0 {
 		v.max = 16 << 10
 	}
+	entries := cfg.MaxEntries
+	if entries == 0 {
+		entries = DefaultMaxReplayEntries
+	}
+	v.replay = newReplayMemory(entries)
 	return v, nil
 }
 
@@ -193,21 +208,11 @@ func (v *DPoPVerifier) Verify(proof string, want DPoPExpect) (*DPoPProof, error)
 	return &DPoPProof{ID: *c.JTI, IssuedAt: iat, Thumbprint: tp, Key: k}, nil
 }
 
+// remember records the proof until it can no longer pass the iat window
+// (RFC 9449 §11.1): ErrReplay for a proof seen before, a *LimitError when
+// the memory is full.
 func (v *DPoPVerifier) remember(key string, now time.Time) error {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if len(v.seen) >= 1024 { // amortised pruning of expired entries
-		for k, exp := range v.seen {
-			if now.After(exp) {
-				delete(v.seen, k)
-			}
-		}
-	}
-	if exp, ok := v.seen[key]; ok && !now.After(exp) {
-		return ErrReplay
-	}
-	v.seen[key] = now.Add(v.maxAge + v.leeway)
-	return nil
+	return v.replay.add(key, now, now.Add(v.maxAge+v.leeway))
 }
 
 // sameHTU compares htu with the request URL per RFC 9449 §4.3 item 9:

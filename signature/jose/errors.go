@@ -2,6 +2,7 @@ package jose
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/egosaar/ozg/signature"
 )
@@ -21,10 +22,15 @@ var (
 	ErrExpired = errors.New("jose: token expired or not yet valid")
 	// ErrKeyNotFound reports that no configured key matches the token's kid.
 	ErrKeyNotFound = errors.New("jose: no matching key")
-	// ErrLimit reports a token larger than the configured limit.
-	ErrLimit = errors.New("jose: token too large")
+	// ErrLimit reports that a configured limit was reached: a token larger
+	// than MaxTokenBytes, or a full DPoP replay memory
+	// ([DPoPVerifierConfig].MaxEntries). Such errors are [*LimitError].
+	ErrLimit = errors.New("jose: limit exceeded")
 	// ErrReplay reports a DPoP proof whose jti was already seen.
 	ErrReplay = errors.New("jose: replayed proof")
+	// ErrConfig reports an invalid configuration passed to a constructor
+	// (missing key or issuer, negative limit, contradicting options).
+	ErrConfig = errors.New("jose: invalid configuration")
 	// ErrDecrypt reports a JWE that does not decrypt; no further detail is
 	// given (no padding or format oracle).
 	ErrDecrypt = errors.New("jose: decryption failed")
@@ -59,6 +65,24 @@ func (e *ClaimError) Unwrap() error {
 	}
 	return ErrClaims
 }
+
+// LimitError names the limit that was reached. It unwraps to [ErrLimit].
+type LimitError struct {
+	// Limit is the configuration field, e.g. "MaxTokenBytes", "MaxEntries".
+	Limit string
+	// Max is its effective value.
+	Max int
+}
+
+func (e *LimitError) Error() string {
+	if e.Limit == "MaxEntries" {
+		return fmt.Sprintf("jose: limit exceeded: DPoP replay memory holds %d live proofs (MaxEntries)", e.Max)
+	}
+	return fmt.Sprintf("jose: limit exceeded: token of more than %d bytes (%s)", e.Max, e.Limit)
+}
+
+// Unwrap returns [ErrLimit].
+func (e *LimitError) Unwrap() error { return ErrLimit }
 
 func claimErr(claim, reason string) error { return &ClaimError{Claim: claim, Reason: reason} }
 

@@ -27,7 +27,7 @@ func ExampleSETSigner() {
 		panic(err)
 	}
 
-	verifier, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: key.Public(), KeyID: "sig-key-1", Now: now, SingleEvent: true})
+	verifier, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: key.Public(), KeyID: "sig-key-1", Issuer: "b8b5a9b6-destination", Now: now, SingleEvent: true})
 	if err != nil {
 		panic(err)
 	}

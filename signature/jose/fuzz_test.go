@@ -42,7 +42,7 @@ func FuzzSETVerify(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	v, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: key.Public(), Algorithms: []string{jose.ES256}, Now: fixedNow})
+	v, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: key.Public(), Algorithms: []string{jose.ES256}, Issuer: "i", Now: fixedNow})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package jose
 
 import (
 	"crypto/rsa"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -148,7 +147,7 @@ type Decrypter struct {
 // NewDecrypter validates cfg and returns a Decrypter.
 func NewDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
 	if cfg.Key == nil {
-		return nil, errors.New("jose: decrypter config: no key")
+		return nil, fmt.Errorf("%w: decrypter: no key", ErrConfig)
 	}
 	if err := (signature.Policy{MinRSABits: cfg.MinRSABits}).CheckPublicKey(&cfg.Key.PublicKey); err != nil {
 		return nil, err
@@ -188,7 +187,7 @@ type Decrypted struct {
 // [ErrDecrypt].
 func (d *Decrypter) Decrypt(compact string) (*Decrypted, error) {
 	if len(compact) > d.max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrLimit, d.max)
+		return nil, &LimitError{Limit: "MaxTokenBytes", Max: d.max}
 	}
 	parts := strings.Split(compact, ".")
 	if len(parts) != 5 {

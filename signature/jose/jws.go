@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,7 +35,7 @@ type compactJWS struct {
 // this package does not implement (crit, b64=false, JSON serialization).
 func parseCompactJWS(token string, max int) (*compactJWS, error) {
 	if len(token) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrLimit, max)
+		return nil, &LimitError{Limit: "MaxTokenBytes", Max: max}
 	}
 	if strings.Count(token, ".") != 2 {
 		return nil, malformed("not a compact JWS")
@@ -122,7 +121,7 @@ type Signer struct {
 // NewSigner validates cfg and returns a Signer.
 func NewSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Key == nil {
-		return nil, errors.New("jose: signer config: no key")
+		return nil, fmt.Errorf("%w: signer: no key", ErrConfig)
 	}
 	pub := cfg.Key.Public()
 	alg, err := signingAlgorithm("signer config", cfg.Algorithm, pub)
@@ -203,7 +202,7 @@ type Verified struct {
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	v := &Verifier{cfg: cfg, policy: signature.Policy{MinRSABits: cfg.MinRSABits}}
 	if (cfg.Key == nil) == (cfg.KeySet == nil) {
-		return nil, errors.New("jose: verifier config: exactly one of Key and KeySet is required")
+		return nil, fmt.Errorf("%w: verifier: exactly one of Key and KeySet is required", ErrConfig)
 	}
 	if cfg.Key != nil {
 		pub, err := rawPublicKey(cfg.Key)

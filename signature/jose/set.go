@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -94,7 +93,7 @@ type SETSigner struct {
 // NewSETSigner validates cfg and returns a SETSigner.
 func NewSETSigner(cfg SETSignerConfig) (*SETSigner, error) {
 	if cfg.Key == nil {
-		return nil, errors.New("jose: SET signer config: no key")
+		return nil, fmt.Errorf("%w: SET signer: no key", ErrConfig)
 	}
 	alg := cfg.Algorithm
 	if alg == "" {
@@ -148,7 +147,8 @@ func (s *SETSigner) Sign(set SET) (string, error) {
 }
 
 // SETVerifierConfig configures a [SETVerifier]. Exactly one of Key and
-// KeySet is required.
+// KeySet is required, and Issuer; a missing or contradicting setting fails
+// in [NewSETVerifier] with [ErrConfig].
 type SETVerifierConfig struct {
 	// Key is the pinned verification key (crypto.PublicKey or jwk.Key).
 	Key any
@@ -160,10 +160,18 @@ type SETVerifierConfig struct {
 	KeySet jwk.Set
 	// Algorithms allow-lists alg; nil means [PS512] only (FIT-Connect).
 	Algorithms []string
-	// Issuer, if set, must equal iss.
+	// Issuer must equal iss. Required: a key (and above all a key set such
+	// as the Zustelldienst's, shared by all destinations) signs SETs of
+	// several issuers, and a SET of another issuer must not verify.
 	Issuer string
-	// Audience, if set, must be contained in aud.
+	// Audience must be contained in aud. Empty means the SET must not
+	// carry an aud claim: a SET addressed to some audience is refused by a
+	// verifier that names none (FIT-Connect and audit SETs carry no aud).
 	Audience string
+	// InsecureSkipAudience accepts SETs for any audience, with or without
+	// aud. Only for a party that reads SETs addressed to others (e.g. an
+	// auditor of a whole event log). It cannot be combined with Audience.
+	InsecureSkipAudience bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Leeway tolerates clock skew for iat in the future (and exp/nbf);
@@ -189,6 +197,12 @@ type SETVerifier struct {
 
 // NewSETVerifier validates cfg and returns a SETVerifier.
 func NewSETVerifier(cfg SETVerifierConfig) (*SETVerifier, error) {
+	if cfg.Issuer == "" {
+		return nil, fmt.Errorf("%w: SET verifier: Issuer is required", ErrConfig)
+	}
+	if cfg.InsecureSkipAudience && cfg.Audience != "" {
+		return nil, fmt.Errorf("%w: SET verifier: Audience and InsecureSkipAudience are exclusive", ErrConfig)
+	}
 	algs := cfg.Algorithms
 	if algs == nil {
 		algs = []string{PS512}
@@ -208,15 +222,17 @@ func NewSETVerifier(cfg SETVerifierConfig) (*SETVerifier, error) {
 		v.cfg.Leeway = time.Minute
 	}
 	if v.cfg.Leeway < 0 || v.cfg.MaxAge < 0 {
-		return nil, errors.New("jose: SET verifier config: negative duration")
+		return nil, fmt.Errorf("%w: SET verifier: negative duration", ErrConfig)
 	}
 	return v, nil
 }
 
 // Verify checks token with a JWS [Verifier] (typ secevent+jwt, alg
 // allow-list, pinned key or key set) and returns the verified SET after
-// checking the claims iss, iat, jti, events (required) and aud, exp, nbf
-// (if present) against the config and clock.
+// checking the claims iss (must equal Issuer), iat, jti, events (required),
+// aud (must contain Audience; absent when no Audience is configured, unless
+// InsecureSkipAudience) and exp, nbf (if present) against the config and
+// clock.
 func (v *SETVerifier) Verify(token string) (*SET, error) {
 	verified, err := v.jws.Verify(token)
 	if err != nil {
@@ -290,10 +306,14 @@ func (v *SETVerifier) claims(payload []byte) (*SET, error) {
 			return nil, claimErr("events", "event payload is not a JSON object")
 		}
 	}
-	if v.cfg.Issuer != "" && set.Issuer != v.cfg.Issuer {
+	if set.Issuer != v.cfg.Issuer {
 		return nil, claimErr("iss", "unexpected issuer")
 	}
-	if v.cfg.Audience != "" && !slices.Contains(set.Audience, v.cfg.Audience) {
+	switch {
+	case v.cfg.InsecureSkipAudience:
+	case v.cfg.Audience == "" && set.Audience != nil:
+		return nil, claimErr("aud", "SET is addressed to an audience, none expected")
+	case v.cfg.Audience != "" && !slices.Contains(set.Audience, v.cfg.Audience):
 		return nil, claimErr("aud", "audience not accepted")
 	}
 	return set, nil

@@ -105,7 +105,7 @@ func TestSETRoundTrip(t *testing.T) {
 	payload := `{"iss":"zustelldienst","iat":` + jsonNum(t0.Unix()) + `,"jti":"x1","events":{"` + acceptEvent + `":{}}}`
 	theirs, err := jws.Sign([]byte(payload), jws.WithKey(jwa.PS512, key, jws.WithProtectedHeaders(hdr)))
 	require.NoError(t, err)
-	v2, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: &key.PublicKey, Now: fixedNow})
+	v2, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "zustelldienst", Now: fixedNow})
 	require.NoError(t, err)
 	_, err = v2.Verify(string(theirs))
 	require.NoError(t, err)
@@ -120,7 +120,7 @@ func TestSETRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	set2 := jwk.NewSet()
 	require.NoError(t, set2.AddKey(pj))
-	kv, err := jose.NewSETVerifier(jose.SETVerifierConfig{KeySet: set2, Algorithms: []string{jose.ES256}, Now: fixedNow})
+	kv, err := jose.NewSETVerifier(jose.SETVerifierConfig{KeySet: set2, Algorithms: []string{jose.ES256}, Issuer: "x", Now: fixedNow})
 	require.NoError(t, err)
 	_, err = kv.Verify(etok)
 	require.NoError(t, err)
@@ -173,7 +173,7 @@ func TestSETVerifyNegative(t *testing.T) {
 		return p[0] + "." + base64.RawURLEncoding.EncodeToString(raw) + "." + p[2]
 	}
 
-	base := jose.SETVerifierConfig{Key: &key.PublicKey, Now: fixedNow}
+	base := jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "dest", Now: fixedNow}
 	with := func(f func(*jose.SETVerifierConfig)) jose.SETVerifierConfig { c := base; f(&c); return c }
 
 	cases := []struct {
@@ -215,6 +215,20 @@ func TestSETVerifyNegative(t *testing.T) {
 		{"two events with SingleEvent", with(func(c *jose.SETVerifierConfig) { c.SingleEvent = true }), forge(hdr, `{"iss":"d","iat":`+iat+`,"jti":"j","events":{"a":{},"b":{}}}`, good), jose.ErrClaims},
 		{"issuer mismatch", with(func(c *jose.SETVerifierConfig) { c.Issuer = "other" }), valid, jose.ErrClaims},
 		{"audience mismatch", with(func(c *jose.SETVerifierConfig) { c.Audience = "me" }), forge(hdr, claims(`,"aud":"you"`), good), jose.ErrClaims},
+		{"audience mismatch in array", with(func(c *jose.SETVerifierConfig) { c.Audience = "me" }), forge(hdr, claims(`,"aud":["you","them"]`), good), jose.ErrClaims},
+		{"audience expected, aud missing", with(func(c *jose.SETVerifierConfig) { c.Audience = "me" }), valid, jose.ErrClaims},
+		{"audience case differs", with(func(c *jose.SETVerifierConfig) { c.Audience = "me" }), forge(hdr, claims(`,"aud":"ME"`), good), jose.ErrClaims},
+		{"aud present, none expected", base, forge(hdr, claims(`,"aud":"other-destination"`), good), jose.ErrClaims},
+		{"aud array present, none expected", base, forge(hdr, claims(`,"aud":["other-destination"]`), good), jose.ErrClaims},
+		{"empty aud array, none expected", base, forge(hdr, claims(`,"aud":[]`), good), jose.ErrClaims},
+		{"aud not a string", base, forge(hdr, claims(`,"aud":7`), good), jose.ErrClaims},
+		{"issuer of another destination", base, forge(hdr, strings.Replace(claims(""), `"iss":"dest"`, `"iss":"dest-2"`, 1), good), jose.ErrClaims},
+		{"issuer case differs", base, forge(hdr, strings.Replace(claims(""), `"iss":"dest"`, `"iss":"DEST"`, 1), good), jose.ErrClaims},
+		{"issuer empty", base, forge(hdr, strings.Replace(claims(""), `"iss":"dest"`, `"iss":""`, 1), good), jose.ErrClaims},
+		{"audience matches", with(func(c *jose.SETVerifierConfig) { c.Audience = "me" }), forge(hdr, claims(`,"aud":"me"`), good), nil},
+		{"audience in array", with(func(c *jose.SETVerifierConfig) { c.Audience = "me" }), forge(hdr, claims(`,"aud":["you","me"]`), good), nil},
+		{"any audience with InsecureSkipAudience", with(func(c *jose.SETVerifierConfig) { c.InsecureSkipAudience = true }), forge(hdr, claims(`,"aud":"you"`), good), nil},
+		{"no aud with InsecureSkipAudience", with(func(c *jose.SETVerifierConfig) { c.InsecureSkipAudience = true }), valid, nil},
 		{"kid mismatch", with(func(c *jose.SETVerifierConfig) { c.KeyID = "k2" }), valid, jose.ErrKeyNotFound},
 		{"crit header", base, forge(`{"alg":"PS512","typ":"secevent+jwt","crit":["exp"],"exp":1}`, claims(""), good), jose.ErrMalformed},
 		{"b64 false", base, forge(`{"alg":"PS512","typ":"secevent+jwt","b64":false,"crit":["b64"]}`, claims(""), good), jose.ErrMalformed},
@@ -261,7 +275,7 @@ func TestSETKeySetNegative(t *testing.T) {
 		require.NoError(t, err)
 		set := jwk.NewSet()
 		require.NoError(t, set.AddKey(pj))
-		v, err := jose.NewSETVerifier(jose.SETVerifierConfig{KeySet: set, Now: fixedNow})
+		v, err := jose.NewSETVerifier(jose.SETVerifierConfig{KeySet: set, Issuer: "d", Now: fixedNow})
 		require.NoError(t, err)
 		_, err = v.Verify(tok)
 		if tc.target == nil {
@@ -290,19 +304,26 @@ func TestSETConfigErrors(t *testing.T) {
 		_, err := jose.NewSETSigner(cfg)
 		require.Error(t, err, name)
 	}
-	verifiers := map[string]jose.SETVerifierConfig{
-		"no key":        {},
-		"key and set":   {Key: &key.PublicKey, KeySet: jwk.NewSet()},
-		"HS256 allowed": {Key: &key.PublicKey, Algorithms: []string{"HS256"}},
-		"none allowed":  {Key: &key.PublicKey, Algorithms: []string{"none"}},
-		"weak key":      {Key: weak.Public()},
-		"4096 required": {Key: &key.PublicKey, MinRSABits: 4096},
-		"negative":      {Key: &key.PublicKey, MaxAge: -1},
-		"bad key type":  {Key: "secret"},
+	verifiers := []struct {
+		name   string
+		cfg    jose.SETVerifierConfig
+		target error
+	}{
+		{"no key", jose.SETVerifierConfig{Issuer: "d"}, jose.ErrConfig},
+		{"key and set", jose.SETVerifierConfig{Key: &key.PublicKey, KeySet: jwk.NewSet(), Issuer: "d"}, jose.ErrConfig},
+		{"HS256 allowed", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Algorithms: []string{"HS256"}}, jose.ErrAlgorithmNotAllowed},
+		{"none allowed", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Algorithms: []string{"none"}}, jose.ErrAlgorithmNotAllowed},
+		{"weak key", jose.SETVerifierConfig{Key: weak.Public(), Issuer: "d"}, jose.ErrInvalidKey},
+		{"4096 required", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", MinRSABits: 4096}, jose.ErrInvalidKey},
+		{"negative", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", MaxAge: -1}, jose.ErrConfig},
+		{"bad key type", jose.SETVerifierConfig{Key: "secret", Issuer: "d"}, jose.ErrInvalidKey},
+		{"no issuer with pinned key", jose.SETVerifierConfig{Key: &key.PublicKey}, jose.ErrConfig},
+		{"no issuer with key set", jose.SETVerifierConfig{KeySet: jwk.NewSet(), Audience: "me"}, jose.ErrConfig},
+		{"audience and skip", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Audience: "me", InsecureSkipAudience: true}, jose.ErrConfig},
 	}
-	for name, cfg := range verifiers {
-		_, err := jose.NewSETVerifier(cfg)
-		require.Error(t, err, name)
+	for _, tc := range verifiers {
+		_, err := jose.NewSETVerifier(tc.cfg)
+		require.ErrorIs(t, err, tc.target, tc.name)
 	}
 	s, err := jose.NewSETSigner(jose.SETSignerConfig{Key: key, Now: fixedNow})
 	require.NoError(t, err)

@@ -48,6 +48,14 @@ type DecrypterConfig struct {
 	// MaxPlaintextBytes limits the plaintext (and so the ciphertext); zero
 	// means [DefaultMaxPlaintextBytes].
 	MaxPlaintextBytes int64
+	// MaxDepth, MaxElements and MaxAttributes bound the element that
+	// DecryptElement parses from the plaintext: its nesting depth (the
+	// decrypted element is depth 1), its number of elements and the
+	// attributes of one element (namespace declarations included). Zero
+	// means the generic parser default (256, 2,000,000 and 256); a caller
+	// that knows the shape of the content, such as a SAML service provider
+	// decrypting an Assertion, sets tighter values. Negative is invalid.
+	MaxDepth, MaxElements, MaxAttributes int
 }
 
 // Decrypter decrypts XML Encryption EncryptedData elements. It is immutable
@@ -58,6 +66,7 @@ type Decrypter struct {
 	contents   []string
 	allowCBC   bool
 	maxPlain   int64
+	limits     xmlsafe.Limits // for the plaintext element, without the wrapper
 }
 
 // NewDecrypter validates cfg and returns a Decrypter.
@@ -75,7 +84,11 @@ func NewDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
 	if cfg.MaxPlaintextBytes < 0 {
 		return nil, errors.New("xmlenc: decrypter config: negative MaxPlaintextBytes")
 	}
-	d := &Decrypter{key: cfg.Key, allowCBC: cfg.InsecureAllowCBC, maxPlain: cfg.MaxPlaintextBytes}
+	if cfg.MaxDepth < 0 || cfg.MaxElements < 0 || cfg.MaxAttributes < 0 {
+		return nil, errors.New("xmlenc: decrypter config: negative MaxDepth, MaxElements or MaxAttributes")
+	}
+	d := &Decrypter{key: cfg.Key, allowCBC: cfg.InsecureAllowCBC, maxPlain: cfg.MaxPlaintextBytes,
+		limits: xmlsafe.Limits{MaxDepth: cfg.MaxDepth, MaxElements: cfg.MaxElements, MaxAttributes: cfg.MaxAttributes}.WithDefaults()}
 	if d.maxPlain == 0 {
 		d.maxPlain = DefaultMaxPlaintextBytes
 	}
@@ -217,7 +230,10 @@ func (d *Decrypter) parsePlaintext(ed *etree.Element, pt []byte) (*etree.Element
 	b.WriteString(">")
 	b.Write(pt)
 	b.WriteString("</ozgxmlencwrap>")
-	doc, err := xmlsafe.Parse(b.Bytes(), xmlsafe.Limits{MaxBytes: d.maxPlain + int64(b.Len()-len(pt))})
+	// The wrapper adds one level, one element and len(ns) attributes.
+	lim := xmlsafe.Limits{MaxBytes: d.maxPlain + int64(b.Len()-len(pt)), MaxDepth: d.limits.MaxDepth + 1,
+		MaxElements: d.limits.MaxElements + 1, MaxAttributes: max(d.limits.MaxAttributes, len(ns))}
+	doc, err := xmlsafe.Parse(b.Bytes(), lim)
 	if err != nil {
 		if errors.Is(err, xmlsafe.ErrLimit) {
 			return nil, fmt.Errorf("%w: %w", ErrLimit, err)

@@ -48,7 +48,11 @@
 //     fetched, CipherReference is refused, at most 8 EncryptedKeys are tried.
 //   - Ciphertext and plaintext sizes are bounded (MaxPlaintextBytes,
 //     default 16 MiB) before decoding; the plaintext is parsed by
-//     internal/xmlsafe (no DOCTYPE or entities, depth/element limits).
+//     internal/xmlsafe (no DOCTYPE or entities) with the structure limits
+//     of DecrypterConfig (MaxDepth, MaxElements, MaxAttributes; defaults
+//     256, 2,000,000, 256). The parse happens before any signature over
+//     the content can be checked, so callers that know the content's
+//     shape set tighter limits (account/saml uses its Response limits).
 //   - Decryption is not authentication of the sender: with AES-GCM the
 //     content is integral under the content key, but anyone with the
 //     recipient's public key can encrypt. Verify the XML signature of the

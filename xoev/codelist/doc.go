@@ -25,9 +25,23 @@
 //
 // Genericode is untrusted XML: it is parsed through the module's secure
 // parser (no DOCTYPE, no entities, size/depth/element/attribute limits;
-// [Config.MaxBytes] etc.). A fetched list is accepted only if its
+// [Config.MaxBytes], [Config.MaxDepth], [Config.MaxElements],
+// [Config.MaxAttributes]). A fetched list is accepted only if its
 // CanonicalUri and Version equal the ones requested, so a compromised or
 // confused fetcher cannot substitute another list. Rows must have unique
 // keys and every required column; lists that violate the genericode
 // structure are refused with [ErrInvalid], never silently repaired.
+//
+// The URI and version passed to [Registry.Get] often come from an
+// untrusted message, so what a Fetcher costs is bounded. A Registry keeps
+// at most [Config.MaxFetched] fetched lists ([DefaultMaxFetched]; the
+// least recently used is evicted, registered lists never are) and
+// remembers a failed fetch for [Config.FailureTTL] ([DefaultFailureTTL],
+// clock [Config.Now]), returning the same error without asking the
+// Fetcher again; at most MaxFetched failures are remembered. Identifiers
+// longer than [MaxIdentifierLen] are never passed to the Fetcher.
+// Callers that resolve lists named by a message should also cap how many
+// distinct lists one message may name (package xoev does:
+// xoev.Config.MaxCodeListFetches). Error messages quote at most 64 bytes
+// of a URI or version.
 package codelist

@@ -47,7 +47,9 @@ func (e *InvalidError) Unwrap() []error {
 	return []error{ErrInvalid}
 }
 
-// NotFoundError names the list that was not found.
+// NotFoundError names the list that was not found. URI and Version come
+// from the request (often an untrusted message); Error quotes at most 64
+// bytes of each.
 type NotFoundError struct {
 	URI, Version string
 	Err          error // fetcher error, if a fetcher was asked
@@ -55,7 +57,7 @@ type NotFoundError struct {
 
 // Error names the list that was not found.
 func (e *NotFoundError) Error() string {
-	msg := fmt.Sprintf("codelist: code list %s version %q not found", e.URI, e.Version)
+	msg := fmt.Sprintf("codelist: code list %s version %s not found", quote(e.URI), quote(e.Version))
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}

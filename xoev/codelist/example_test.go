@@ -31,5 +31,5 @@ func Example() {
 	// Output:
 	// xbau-nachrichten 4.0 code 0200 -> baugenehmigung.antrag.0200
 	// [3 4]
-	// codelist: code list urn:xoev-de:kosit:codeliste:verzeichnisdienst version "1" not found
+	// codelist: code list "urn:xoev-de:kosit:codeliste:verzeichnisdienst" version "1" not found
 }

@@ -1,0 +1,72 @@
+package girocheckout_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/girocheckout"
+	"github.com/egosaar/ozg/payment/paymenttest"
+)
+
+// A GiroCheckout notification reports gcAmount and gcCurrency (payment.md
+// §5), so a verified, matching one stands in for a composed pull that
+// reports PAYED without amount; without it, or with another amount, the
+// PAYED is refused (reference §9.5).
+func TestNotificationReportsAmountForUnreportedPull(t *testing.T) {
+	v := girocheckout.Verifier{Passphrases: []payment.Secret{"project-pass"}, InsecureAllowMD5: true}
+	cases := []struct {
+		name    string
+		push    func(*girocheckout.Notification) // nil: Sync without push
+		target  error
+		want    payment.Status
+		anomaly payment.AnomalyKind
+	}{
+		{"no notification", nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"notification with another amount", func(n *girocheckout.Notification) { n.Amount = "4583" }, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyPushMismatch},
+		{"notification reports failure", func(n *girocheckout.Notification) { n.ResultPayment = "4900" }, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"notification in another currency", func(n *girocheckout.Notification) { n.Currency = "USD" }, payment.ErrInvalidPush, payment.StatusInitial, ""},
+		{"matching notification", func(*girocheckout.Notification) {}, nil, payment.StatusPaid, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := paymenttest.NewFakeProvider()
+			c, err := payment.New(payment.Config{Provider: payment.WithPushVerifier(fake, v), Logger: slog.New(slog.DiscardHandler)})
+			require.NoError(t, err)
+			ctx := context.Background()
+			_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
+			require.NoError(t, err)
+			require.NoError(t, fake.Set("k-1", payment.StatusPaid, -1))
+			require.NoError(t, fake.Unreport("k-1", true, true))
+			if tc.push == nil {
+				_, err = c.Sync(ctx, "k-1")
+			} else {
+				_, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, tc.push)})
+			}
+			if tc.target == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tc.target)
+			}
+			got, err := c.Get(ctx, "k-1")
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got.Status)
+			an, err := c.Anomalies(ctx, "k-1")
+			require.NoError(t, err)
+			if tc.anomaly == "" {
+				assert.Empty(t, an)
+			} else {
+				require.Len(t, an, 1)
+				assert.Equal(t, tc.anomaly, an[0].Kind)
+			}
+		})
+	}
+	p, err := v.VerifyPush(context.Background(), payment.PushInput{Method: "GET", RawQuery: signed(t, v, nil)})
+	require.NoError(t, err)
+	assert.Equal(t, payment.EUR, p.Currency)
+	assert.True(t, p.AmountReported)
+}
