@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/internal/uuidfmt"
 	"github.com/egosaar/ozg/xoev/codelist"
 	"github.com/egosaar/ozg/xoev/din91379"
@@ -182,12 +183,7 @@ func (v *validation) listed(c Code, r CodeRule, path string, required bool) *cod
 	return l
 }
 
-func quoteCode(s string) string {
-	if len(s) > 32 {
-		s = s[:32] + "..."
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quoteCode(s string) string { return redact.Quote(s, 32) }
 
 // Validate applies the header rules to m and returns nil or the joined
 // findings (each an *Error): root attributes present and DIN 91379

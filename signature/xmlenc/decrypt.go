@@ -15,6 +15,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature"
 )
@@ -195,7 +196,7 @@ func (d *Decrypter) decrypt(ed *etree.Element) ([]byte, bool, error) {
 func (d *Decrypter) DecryptElement(encryptedData *etree.Element) (*etree.Element, error) {
 	if encryptedData != nil {
 		if t := attr(encryptedData, "Type"); t != "" && t != TypeElement && t != TypeContent {
-			return nil, fmt.Errorf("%w: EncryptedData Type %q is not an element", ErrUnsupported, truncate(t, 100))
+			return nil, fmt.Errorf("%w: EncryptedData Type %q is not an element", ErrUnsupported, redact.Clip(t, 100))
 		}
 	}
 	pt, authenticated, err := d.decrypt(encryptedData)
@@ -401,7 +402,7 @@ func findEncryptedKeys(ed *etree.Element) ([]*etree.Element, error) {
 		out = append(out, childrenNS(kis[0], NamespaceXENC, "EncryptedKey")...)
 		for _, rm := range childrenNS(kis[0], NamespaceDSig, "RetrievalMethod") {
 			if t := attr(rm, "Type"); t != "" && t != TypeEncryptedKey {
-				return nil, fmt.Errorf("%w: RetrievalMethod Type %q", ErrUnsupported, truncate(t, 100))
+				return nil, fmt.Errorf("%w: RetrievalMethod Type %q", ErrUnsupported, redact.Clip(t, 100))
 			}
 			uri := attr(rm, "URI")
 			if !strings.HasPrefix(uri, "#") || len(uri) < 2 || len(rm.ChildElements()) > 0 {
@@ -552,11 +553,4 @@ func stripXMLDecl(pt []byte) []byte {
 		}
 	}
 	return pt
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

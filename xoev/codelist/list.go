@@ -7,6 +7,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 )
 
@@ -292,9 +293,4 @@ func text(e *etree.Element) string {
 	return strings.TrimSpace(e.Text())
 }
 
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "…"
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quote(s string) string { return redact.Quote(s, 64) }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 )
 
@@ -611,21 +612,14 @@ func (v *session) end() {
 	}
 	_, msg := f.st.check(val, v, v.resolve)
 	if msg != "" {
-		v.add(f.line, v.path(path), "cvc-datatype-valid", fmt.Sprintf("value %q: %s", truncate(val), msg))
+		v.add(f.line, v.path(path), "cvc-datatype-valid", fmt.Sprintf("value %q: %s", redact.Clip(val, 64), msg))
 		return
 	}
 	if f.decl != nil && f.decl.fixed != nil {
 		// libxml2, the oracle, compares an element's fixed value with
 		// the literal content, not in the value space.
 		if val != *f.decl.fixed {
-			v.add(f.line, v.path(path), "cvc-elt.5.2.2.2.2", fmt.Sprintf("value %q does not equal the fixed value %q", truncate(val), *f.decl.fixed))
+			v.add(f.line, v.path(path), "cvc-elt.5.2.2.2.2", fmt.Sprintf("value %q does not equal the fixed value %q", redact.Clip(val, 64), *f.decl.fixed))
 		}
 	}
-}
-
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:61] + "..."
-	}
-	return s
 }
