@@ -84,6 +84,19 @@
 //     (HMAC-SHA256, hmac.Equal, several secrets for rotation; HMAC-MD5 only
 //     with InsecureAllowMD5), checked for timestamp tolerance and tenant,
 //     and deduplicated by event ID.
+//   - A verified push claiming PAYED whose amount and currency matched is
+//     never lost when it arrives before the pulled status confirms it
+//     (the provider's notification can overtake its status API). Its
+//     claim is stored durably ([Store.RecordClaim], [PushClaim]) before the
+//     pull, and a later pull that reports PAYED (Sync, Run) is applied
+//     with it as the amount report; the claim alone never sets a state.
+//     The push is then answered per its provider's documented delivery
+//     ([Push].Redelivers): GiroCheckout repeats a notification until it
+//     gets 200 or 400, so it gets 503 with Retry-After ([ErrClaimPending])
+//     and is not marked seen; pmPayment documents no resending, so it gets
+//     200 and is marked seen once its claim is stored. A pull that reports
+//     FAILED or CANCELED against such a claim is applied and recorded as
+//     an AnomalyPushMismatch; an expiry names the claim in its anomaly.
 //   - Secrets are [Secret] values that print as REDACTED. Logs carry
 //     request IDs, transaction IDs, amounts and states, never secrets,
 //     tokens, names, addresses or bodies; error texts name fields, not

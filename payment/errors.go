@@ -69,6 +69,13 @@ var (
 	// ErrAlgorithmNotAllowed: a legacy algorithm (HMAC-MD5) was used without
 	// the explicit opt-in.
 	ErrAlgorithmNotAllowed = errors.New("payment: algorithm not allowed")
+	// ErrClaimPending: a verified push claims PAYED (amount and currency
+	// matched) but the pulled status does not confirm it yet, and the
+	// provider redelivers unacknowledged pushes (Push.Redelivers,
+	// GiroCheckout). The push is not marked seen; PushHandler answers 503
+	// with Retry-After so that the redelivery is processed again. The
+	// claim is recorded (Store.RecordClaim) either way.
+	ErrClaimPending = errors.New("payment: push claim not confirmed by the pulled status yet")
 	// ErrExpired: the transaction stayed non-terminal beyond its expiry.
 	ErrExpired = errors.New("payment: transaction expired")
 )

@@ -15,6 +15,7 @@ type MemoryStore struct {
 	byTx      map[string]string
 	anomalies map[string][]Anomaly
 	pushes    map[string]time.Time
+	claims    map[string]PushClaim
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -24,6 +25,7 @@ func NewMemoryStore() *MemoryStore {
 		byTx:      map[string]string{},
 		anomalies: map[string][]Anomaly{},
 		pushes:    map[string]time.Time{},
+		claims:    map[string]PushClaim{},
 	}
 }
 
@@ -175,4 +177,26 @@ func (s *MemoryStore) PushSeen(_ context.Context, eventID string) (bool, error) 
 	defer s.mu.Unlock()
 	_, ok := s.pushes[eventID]
 	return ok, nil
+}
+
+// RecordClaim implements Store.
+func (s *MemoryStore) RecordClaim(_ context.Context, c PushClaim) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.claims[c.RequestID]; ok {
+		return false, nil
+	}
+	s.claims[c.RequestID] = c
+	return true, nil
+}
+
+// Claim implements Store.
+func (s *MemoryStore) Claim(_ context.Context, requestID string) (*PushClaim, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.claims[requestID]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return &c, nil
 }

@@ -93,4 +93,13 @@ type Push struct {
 	// it (pmPayment amounts are euro cents); "" if unknown.
 	Currency  Currency
 	Timestamp time.Time
+	// Redelivers reports that the provider's protocol documents the
+	// redelivery of a push that was not acknowledged (GiroCheckout: "The
+	// notification is repeated no more than 10 times every 30 minutes until
+	// the shop returns the status code 200 or 400"). For such a push a
+	// PAYED claim the pull does not confirm yet is answered with
+	// ErrClaimPending (503) and not marked seen; without it (pmPayment,
+	// whose resending is not documented) the push is acknowledged once its
+	// claim is recorded. See Client.HandlePush.
+	Redelivers bool
 }

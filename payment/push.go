@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/egosaar/ozg/internal/boundedio"
 )
@@ -16,15 +18,40 @@ const MaxPushBody = 64 << 10
 type PushResult struct {
 	Transaction *Transaction
 	Duplicate   bool // the push was seen before; nothing was done
+	// Pending: the push claims PAYED but the pulled status does not
+	// confirm it yet. If the push reported amount and currency (they
+	// matched), its claim is recorded and applied with the pull that
+	// reports PAYED (Sync, Run, a later push).
+	Pending bool
 }
 
 // HandlePush verifies a provider push (signature over the raw body,
 // timestamp tolerance, tenant), drops duplicates and then pulls the status:
 // the push body never sets the state. A signed push whose amount or
-// currency differs from the stored request is refused as an anomaly. A
-// signed push claiming PAYED whose amount and currency matched counts as
-// the amount report for a pulled PAYED that carries none (pmPayment's
-// status pull has no amount; its notification has).
+// currency differs from the stored request is refused as an anomaly.
+//
+// A verified push claiming PAYED whose amount and currency matched is
+// never lost:
+//   - it counts as the amount report for a pulled PAYED that carries none
+//     (pmPayment's status pull has no amount; its notification has);
+//   - before the pull, its claim is recorded durably ([Store.RecordClaim])
+//     on a transaction that is not final yet. When the pull fails or still
+//     reports INITIAL (the provider pushed before its status API caught up),
+//     a later pull that reports PAYED — by Sync, Run or another push — is
+//     applied with the recorded claim as its amount report;
+//   - if the pull does not confirm the claim yet, the result is Pending. A
+//     push whose provider redelivers unacknowledged pushes (Push.Redelivers:
+//     GiroCheckout) is then not marked seen and HandlePush returns the
+//     result with ErrClaimPending, so that PushHandler answers 503 and the
+//     redelivery pulls again. Any other push (pmPayment, whose resending is
+//     not documented, payment.md §4) is marked seen and acknowledged: its
+//     recorded claim is the evidence.
+//   - if the pull reports another final state (FAILED, CANCELED), that
+//     state is applied and the contradicting claim is recorded as an
+//     AnomalyPushMismatch for an operator.
+//
+// A claim of FAILED or CANCELED is only a trigger: those move no money and
+// are applied from the pull alone.
 func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, error) {
 	pv, ok := c.cfg.Provider.(PushVerifier)
 	if !ok {
@@ -64,6 +91,18 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, "push currency differs from requested one")
 		return nil, &MismatchError{RequestID: t.RequestID, Field: "currency", Want: string(t.Request.Currency), Got: "other"}
 	}
+	paidClaim := p.Status == StatusPaid
+	recordClaim := paidClaim && p.AmountReported && p.Currency != "" && !t.Status.Terminal()
+	if recordClaim {
+		// Durable before the pull: a failed pull, a pull that lags behind
+		// the push, or a crash loses nothing.
+		if _, err := c.cfg.Store.RecordClaim(ctx, PushClaim{
+			RequestID: t.RequestID, EventID: p.EventID, Status: StatusPaid,
+			Amount: p.Amount, Currency: p.Currency, At: c.cfg.Now(),
+		}); err != nil {
+			return nil, fmt.Errorf("payment: store push claim: %w", err)
+		}
+	}
 	// The push's amount and currency, now compared, stand in for a pull
 	// that does not report them (pmPayment's status pull never does).
 	ev := &pushEvidence{status: p.Status, amount: p.AmountReported, currency: p.Currency != ""}
@@ -71,11 +110,28 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 	if err != nil {
 		return nil, err
 	}
+	pending := false
+	if paidClaim && nt.Status != StatusPaid {
+		if nt.Status.Terminal() {
+			// With a recorded claim, apply reported the contradiction
+			// when it made the transition.
+			if !recordClaim {
+				c.anomaly(ctx, nt.RequestID, AnomalyPushMismatch, fmt.Sprintf("verified push claims PAYED, payment service reports %s", nt.Status))
+			}
+		} else {
+			pending = true
+			c.cfg.Logger.InfoContext(ctx, "payment push claims paid before the pulled status confirms it",
+				"request_id", nt.RequestID, "claim_recorded", recordClaim, "redelivers", p.Redelivers)
+			if p.Redelivers {
+				return &PushResult{Transaction: nt, Pending: true}, ErrClaimPending
+			}
+		}
+	}
 	first, err := c.cfg.Store.MarkPushSeen(ctx, p.EventID, c.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
-	return &PushResult{Transaction: nt, Duplicate: !first}, nil
+	return &PushResult{Transaction: nt, Duplicate: !first, Pending: pending}, nil
 }
 
 func pushReason(err error) string {
@@ -87,11 +143,23 @@ func pushReason(err error) string {
 	return "other"
 }
 
+// PushRetryAfter is the Retry-After PushHandler sends with a 503.
+const PushRetryAfter = time.Minute
+
 // PushHandler returns an http.Handler for the provider's notification URL.
-// It reads at most MaxPushBody bytes and answers 200 for an applied or
-// duplicate push, 400 for a forged, stale, foreign or malformed one (the
-// provider must not retry it), 404 for an unknown transaction and 503 when
-// the pull failed (the provider may retry). Error texts are generic.
+// It reads at most MaxPushBody bytes and answers (see HandlePush)
+//   - 200 for an applied or duplicate push, and for a PAYED claim the pull
+//     does not confirm yet from a provider that does not redeliver
+//     (pmPayment): its claim is recorded and the push marked seen;
+//   - 400 for a forged, stale, foreign, malformed or mismatching one (the
+//     provider must not retry it; GiroCheckout stops on 200 or 400);
+//   - 404 for an unknown transaction;
+//   - 503 with Retry-After (PushRetryAfter) when the pull or the store
+//     failed, and for a PAYED claim the pull does not confirm yet from a
+//     provider that redelivers (ErrClaimPending, GiroCheckout): the push is
+//     not marked seen, so its redelivery is processed again.
+//
+// Error texts are generic.
 func (c *Client) PushHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
@@ -113,6 +181,7 @@ func (c *Client) PushHandler() http.Handler {
 		case errors.Is(err, ErrNotFound):
 			http.Error(w, "not found", http.StatusNotFound)
 		default:
+			w.Header().Set("Retry-After", strconv.Itoa(int(PushRetryAfter/time.Second)))
 			http.Error(w, "try again", http.StatusServiceUnavailable)
 		}
 	})

@@ -64,7 +64,15 @@ func (c *Client) ReconcileOnce(ctx context.Context) (int, error) {
 			continue
 		}
 		if !now.Before(t.ExpiresAt) {
-			c.anomaly(ctx, t.RequestID, AnomalyExpired, "no terminal state before expiry")
+			detail := "no terminal state before expiry"
+			claimed, err := c.claimedPaid(ctx, t)
+			if err != nil {
+				return 0, err
+			}
+			if claimed {
+				detail += "; a verified push claimed PAYED with the requested amount, the payment service never confirmed it"
+			}
+			c.anomaly(ctx, t.RequestID, AnomalyExpired, detail)
 			if err := c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1); err != nil {
 				return 0, err
 			}

@@ -48,6 +48,27 @@ type Store interface {
 	MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error)
 	// PushSeen reports whether the event ID was recorded.
 	PushSeen(ctx context.Context, eventID string) (bool, error)
+	// RecordClaim durably stores a verified push's claim unless a claim
+	// for c.RequestID is stored already (the first one is kept). It
+	// reports whether c was stored. The Client calls it only for a stored
+	// transaction.
+	RecordClaim(ctx context.Context, c PushClaim) (bool, error)
+	// Claim returns the claim stored for requestID or ErrNotFound.
+	Claim(ctx context.Context, requestID string) (*PushClaim, error)
+}
+
+// PushClaim is what a verified push claimed about a transaction before
+// the pulled status confirmed it: the Client records a push claiming PAYED
+// whose amount and currency it compared equal to the request, so that the
+// later pull that reports PAYED is applied with it even when that pull
+// carries no amount (pmPayment) and the push is not delivered again.
+type PushClaim struct {
+	RequestID string
+	EventID   string   // the push's deduplication key
+	Status    Status   // claimed status (the Client records PAYED only)
+	Amount    Amount   // claimed amount, equal to the request's total when recorded
+	Currency  Currency // claimed currency, equal to the request's when recorded
+	At        time.Time
 }
 
 // Transaction is the stored state of one payment.

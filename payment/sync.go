@@ -20,7 +20,9 @@ import (
 // *MismatchError with NotReported), unless Config.InsecureAcceptUnreportedAmount
 // is set. For a provider whose pull never carries the amount (pmPayment)
 // such a PAYED is not an anomaly: Sync returns the transaction unchanged
-// and the signed push, whose amount HandlePush compares, applies it.
+// and the signed push, whose amount HandlePush compares, applies it. If
+// that push arrived before the pull confirmed it, its recorded claim
+// (Store.Claim) is the amount report and Sync applies the PAYED.
 func (c *Client) Sync(ctx context.Context, requestID string) (*Transaction, error) {
 	t, err := c.cfg.Store.Get(ctx, requestID)
 	if err != nil {
@@ -78,8 +80,10 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		return t, err
 	}
 	switch wait, err := c.checkReported(ctx, t, pt, ev); {
-	case err != nil:
+	case errors.Is(err, ErrMismatch):
 		c.anomaly(ctx, t.RequestID, AnomalyMismatch, err.Error())
+		return t, err
+	case err != nil:
 		return t, err
 	case wait:
 		c.cfg.Logger.InfoContext(ctx, "payment reported paid by pull; waiting for the signed push that carries the amount", "request_id", t.RequestID)
@@ -103,6 +107,17 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		return t, fmt.Errorf("payment: store transition: %w", err)
 	}
 	c.cfg.Logger.InfoContext(ctx, "payment status changed", "request_id", nt.RequestID, "from", string(t.Status), "to", string(nt.Status))
+	if nt.Status != StatusPaid {
+		// The Bezahldienst is authoritative, but a verified push that
+		// claimed PAYED with the requested amount contradicts it: money
+		// may have moved, an operator must look.
+		switch claimed, err := c.claimedPaid(ctx, nt); {
+		case err != nil:
+			c.cfg.Logger.ErrorContext(ctx, "payment push claim not checked", "request_id", nt.RequestID, "err", err)
+		case claimed:
+			c.anomaly(ctx, nt.RequestID, AnomalyPushMismatch, fmt.Sprintf("verified push claimed PAYED with the requested amount, payment service reports %s", nt.Status))
+		}
+	}
 	if c.cfg.OnStatusChange != nil {
 		c.cfg.OnStatusChange(ctx, StatusChange{
 			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
@@ -113,8 +128,10 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 }
 
 // checkReported enforces reference §9.5 for a final PAYED: its amount and
-// currency must have been reported, by the pull (compared in checkMatch)
-// or by a verified push claiming PAYED (compared in HandlePush). Otherwise
+// currency must have been reported, by the pull (compared in checkMatch),
+// by a verified push claiming PAYED (compared in HandlePush) or by the
+// claim such a push left in the store (Store.Claim; compared again here)
+// because it arrived before the pull confirmed it. Otherwise
 // the result is refused with a *MismatchError (NotReported), unless
 //   - the adapter marked the pull AmountByPush (the provider's protocol
 //     reports the amount only in its signed push): wait is true, nothing
@@ -131,6 +148,13 @@ func (c *Client) checkReported(ctx context.Context, t *Transaction, pt *Provider
 	amount := pt.AmountReported || (pushPaid && ev.amount)
 	currency := pt.Currency != "" || (pushPaid && ev.currency)
 	if amount && currency {
+		return false, nil
+	}
+	switch claimed, err := c.claimedPaid(ctx, t); {
+	case err != nil:
+		return false, err
+	case claimed:
+		c.cfg.Logger.InfoContext(ctx, "payment PAYED applied with the amount of a recorded push claim", "request_id", t.RequestID)
 		return false, nil
 	}
 	if c.cfg.InsecureAcceptUnreportedAmount {
@@ -166,4 +190,18 @@ func checkMatch(t *Transaction, pt *ProviderTransaction) error {
 		return &MismatchError{RequestID: t.RequestID, Field: "reference", Want: t.Reference, Got: pt.Reference}
 	}
 	return nil
+}
+
+// claimedPaid reports whether a verified push claiming PAYED with the
+// request's amount and currency was recorded for t (HandlePush records it
+// when it arrives before the pull confirms it).
+func (c *Client) claimedPaid(ctx context.Context, t *Transaction) (bool, error) {
+	cl, err := c.cfg.Store.Claim(ctx, t.RequestID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("payment: store push claim: %w", err)
+	}
+	return cl.Status == StatusPaid && cl.Amount == t.Request.Total && cl.Currency == t.Request.Currency, nil
 }

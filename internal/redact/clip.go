@@ -8,16 +8,17 @@ import (
 // Ellipsis marks text that Clip shortened.
 const Ellipsis = "…"
 
-// Clip returns s unchanged if it has at most n bytes; otherwise its first
-// at most n bytes, cut at a rune boundary so the result stays valid UTF-8,
-// followed by Ellipsis. Error messages and log lines that echo untrusted
-// input (a code, a URI, an element name) pass it through Clip, so one
-// oversized value cannot blow up an error string. n < 1 is treated as 1.
+// Clip returns s unchanged if it has at most n bytes; otherwise a prefix
+// of s cut at a rune boundary and followed by Ellipsis, together at most n
+// bytes (n below 4 counts as 4), so the result stays valid UTF-8 for valid
+// input and fits a field's length limit. Error messages and log lines that
+// echo untrusted input (a code, a URI, an element name) pass it through
+// Clip, so one oversized value cannot blow up an error string.
 func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	n = max(n, 1)
+	n = max(n, len(Ellipsis)+1) - len(Ellipsis)
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}

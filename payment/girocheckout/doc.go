@@ -20,4 +20,13 @@
 // gcCurrency (EUR only) are reported: payment.Client refuses a notification
 // for another amount, and a matching success notification counts as the
 // amount report when the composed pull reports PAYED without one.
+//
+// GiroCheckout repeats a notification "no more than 10 times every 30
+// minutes until the shop returns the status code 200 or 400" (payment.md
+// §5, S22), so VerifyPush sets payment.Push.Redelivers: a success
+// notification that arrives before the composed pull confirms it is
+// answered 503 with Retry-After (payment.ErrClaimPending) and not marked
+// seen, so the next delivery pulls again. payment.Client stores its claim
+// (amount matched) durably as well, so a confirming pull after the last
+// delivery still has its amount report.
 package girocheckout

@@ -113,5 +113,9 @@ func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.
 		EventID:   "girocheckout:" + n.Reference + ":" + n.ResultPayment,
 		RequestID: n.MerchantTxID, Status: st, Amount: payment.Amount(cents), AmountReported: true,
 		Currency: payment.EUR, // gcCurrency, checked above
+		// payment.md §5 (S22): "The notification is repeated no more than
+		// 10 times every 30 minutes until the shop returns the status code
+		// 200 or 400."
+		Redelivers: true,
 	}, nil
 }

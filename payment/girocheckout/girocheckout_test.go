@@ -70,14 +70,22 @@ func TestWithPushVerifier(t *testing.T) {
 	ctx := context.Background()
 	_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)
+	// The push claims success, the pull still says INITIAL: the claim is
+	// recorded, the push is not acknowledged (GiroCheckout redelivers until
+	// 200 or 400) and not marked seen.
 	res, err := c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, nil)})
-	require.NoError(t, err)
-	assert.Equal(t, payment.StatusInitial, res.Transaction.Status, "the push claims success, the pull says INITIAL")
+	require.ErrorIs(t, err, payment.ErrClaimPending)
+	assert.True(t, res.Pending)
+	assert.Equal(t, payment.StatusInitial, res.Transaction.Status)
 	require.NoError(t, fake.Set("k-1", payment.StatusPaid, -1))
-	res, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Reference = "second" })})
+	// The redelivery of the same notification is processed again and the
+	// pull now confirms it.
+	res, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, nil)})
 	require.NoError(t, err)
+	assert.False(t, res.Duplicate)
+	assert.False(t, res.Pending)
 	assert.Equal(t, payment.StatusPaid, res.Transaction.Status)
-	res, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Reference = "second" })})
+	res, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, nil)})
 	require.NoError(t, err)
 	assert.True(t, res.Duplicate)
 	_, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Amount = "1"; n.Reference = "third" })})

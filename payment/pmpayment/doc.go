@@ -26,10 +26,19 @@
 //   - pmPayment's status pull carries no amount; only the signed
 //     notification does (euro cents, so currency EUR). Every pulled result
 //     is marked payment.ProviderTransaction.AmountByPush: payment.Client
-//     applies a pulled PAYED only from HandlePush after a signed
-//     notification claiming paid whose amount matched the request. Sync
-//     (redirect) and Run wait for it and record no anomaly; without a
-//     notification the transaction expires with an anomaly. Deployments
+//     applies a pulled PAYED only together with a signed notification
+//     claiming paid whose amount matched the request, received now
+//     (HandlePush) or stored earlier (below). Without one, Sync
+//     (redirect) and Run wait and record no anomaly; without any
+//     notification the transaction expires with an anomaly.
+//   - A signed notification claiming paid can arrive while the status
+//     pull still says -1 (in progress). payment.md §4 documents no
+//     resending of notifications by pmPayment (its Koha client even notes
+//     that the hash is not always sent), so the adapter does not rely on a second
+//     delivery (payment.Push.Redelivers is false): payment.Client stores
+//     the verified claim (amount matched) durably before it pulls, answers
+//     200 and marks the notification seen, and applies the pull that later
+//     reports 1 with the stored claim as its amount report. Deployments
 //     whose pmPayment sends no signed notification must opt out with
 //     payment.Config.InsecureAcceptUnreportedAmount (the amount is then
 //     bound only by the hashed init form).

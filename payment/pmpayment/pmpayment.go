@@ -78,7 +78,7 @@ func (c *Config) Validate() error {
 
 func (c *Config) baseURL() (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/"))
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && loopback(u))) || u.User != nil {
+	if err != nil || !httpx.SecureEndpoint(u) {
 		return nil, errors.New("pmpayment: BaseURL must be an absolute https URL")
 	}
 	if len(c.AGS) != 8 || !digits(c.AGS) {
@@ -134,7 +134,7 @@ func New(cfg Config) (*Provider, error) {
 
 func checkNotifyURL(s string) error {
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && loopback(u))) || u.User != nil {
+	if err != nil || !httpx.SecureEndpoint(u) {
 		return errors.New("pmpayment: NotifyURL must be an absolute https URL without credentials")
 	}
 	return nil
@@ -333,11 +333,6 @@ func decodeStatus(txid string, body []byte) (*payment.ProviderTransaction, error
 // Recover implements payment.Recoverer: the txid is the requestId.
 func (p *Provider) Recover(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
 	return p.Get(ctx, payment.Ref{RequestID: sub.RequestID, TransactionID: sub.RequestID})
-}
-
-func loopback(u *url.URL) bool {
-	h := u.Hostname()
-	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 func digits(s string) bool {

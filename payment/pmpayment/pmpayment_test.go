@@ -104,6 +104,9 @@ func TestPushPaysViaPull(t *testing.T) {
 }
 
 // A push is only a trigger: if the pull says "in progress", nothing changes.
+// The signed claim (amount matched) is recorded and the notification is
+// acknowledged, since pmPayment documents no resending (payment.md §4); the
+// pull that later reports paid is applied with the recorded claim.
 func TestPushClaimNotTrusted(t *testing.T) {
 	e := newPMEnv(t, nil)
 	ctx := context.Background()
@@ -119,6 +122,19 @@ func TestPushClaimNotTrusted(t *testing.T) {
 	got, _ := e.c.Get(ctx, "k-1")
 	assert.Equal(t, payment.StatusInitial, got.Status)
 	assert.Zero(t, e.changeCount())
+	cl, err := e.c.Store().Claim(ctx, "k-1")
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusPaid, cl.Status)
+	assert.Equal(t, payment.Amount(4584), cl.Amount)
+
+	got, err = e.c.Sync(ctx, "k-1")
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusInitial, got.Status, "the recorded claim alone never sets the state")
+	require.NoError(t, e.sim.SetStatus("k-1", "1"))
+	got, err = e.c.Sync(ctx, "k-1")
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusPaid, got.Status, "the pull confirms, the recorded claim reports the amount")
+	assert.Equal(t, 1, e.changeCount())
 }
 
 func TestForgedReplayedCrossTenantPushes(t *testing.T) {

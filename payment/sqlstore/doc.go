@@ -6,7 +6,9 @@
 // Timestamps are stored as Unix nanoseconds (UTC) so that both dialects
 // compare them identically. Status changes are compare-and-set updates
 // (UPDATE … WHERE status = from), so concurrent instances apply each
-// transition once.
+// transition once. Verified push claims that arrive before the pull
+// confirms them (payment.PushClaim) are kept in their own table
+// (migration 002), first claim per transaction wins.
 //
 // # Security
 //

@@ -295,6 +295,35 @@ func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 	return n > 0, nil
 }
 
+// RecordClaim implements payment.Store.
+func (s *Store) RecordClaim(ctx context.Context, c payment.PushClaim) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_claims (request_id, event_id, status, amount, currency, at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`),
+		c.RequestID, c.EventID, string(c.Status), int64(c.Amount), string(c.Currency), ns(c.At))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: push claim: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Claim implements payment.Store.
+func (s *Store) Claim(ctx context.Context, requestID string) (*payment.PushClaim, error) {
+	c := payment.PushClaim{RequestID: requestID}
+	var status, currency string
+	var amount, at int64
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT event_id, status, amount, currency, at FROM payment_push_claims WHERE request_id = ?`), requestID).
+		Scan(&c.EventID, &status, &amount, &currency, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, payment.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: push claim: %w", err)
+	}
+	c.Status, c.Amount, c.Currency, c.At = payment.Status(status), payment.Amount(amount), payment.Currency(currency), tm(at)
+	return &c, nil
+}
+
 func isUniqueViolation(err error) bool {
 	var se interface{ SQLState() string }
 	if errors.As(err, &se) && se.SQLState() == "23505" {

@@ -32,7 +32,7 @@ func postgresFactory(t *testing.T) func(t *testing.T) payment.Store {
 	return func(t *testing.T) payment.Store {
 		s, err := sqlstore.NewPostgres(context.Background(), pool)
 		require.NoError(t, err)
-		_, err = pool.Exec(context.Background(), `TRUNCATE payment_transactions, payment_anomalies, payment_push_seen`)
+		_, err = pool.Exec(context.Background(), `TRUNCATE payment_transactions, payment_anomalies, payment_push_seen, payment_push_claims`)
 		require.NoError(t, err)
 		return s
 	}

@@ -12,6 +12,8 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/payment"
 )
 
@@ -87,7 +89,7 @@ type OAuth2 struct {
 // NewOAuth2 validates cfg and returns the Auth.
 func NewOAuth2(cfg OAuth2Config) (*OAuth2, error) {
 	u, err := url.Parse(cfg.TokenURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !isLoopback(u)) {
+	if err != nil || !httpx.SecureEndpoint(u) {
 		return nil, errors.New("xbezahldienste: oauth2: TokenURL must be an https URL")
 	}
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
@@ -129,7 +131,7 @@ func (o *OAuth2) token(ctx context.Context) (*oauth2.Token, error) {
 		// client secret; keep only the classification.
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return nil, fmt.Errorf("%w: token endpoint answered %d (%s)", payment.ErrForbidden, statusOf(re), clip(re.ErrorCode, 64))
+			return nil, fmt.Errorf("%w: token endpoint answered %d (%s)", payment.ErrForbidden, statusOf(re), redact.Clip(re.ErrorCode, 64))
 		}
 		return nil, fmt.Errorf("%w: token request: %w", payment.ErrUnavailable, err)
 	}
@@ -226,11 +228,6 @@ func (t *dpopTokenTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return send(n)
 	}
 	return resp, nil
-}
-
-func isLoopback(u *url.URL) bool {
-	h := u.Hostname()
-	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 // String describes the Auth without secrets or tokens.

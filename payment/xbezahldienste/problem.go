@@ -3,8 +3,8 @@ package xbezahldienste
 import (
 	"encoding/json"
 	"net/http"
-	"unicode/utf8"
 
+	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/payment"
 )
 
@@ -43,10 +43,10 @@ func ProblemError(status int, body []byte) *payment.ProviderError {
 	_ = json.Unmarshal(body, &p) // a non-JSON body still yields a typed error
 	pe := &payment.ProviderError{
 		HTTPStatus:     status,
-		FunctionalCode: clip(p.FunctionalCode, 64),
-		Type:           clip(p.Type, 2082),
-		Title:          clip(p.Title, 250),
-		Detail:         clip(p.Detail, 2000),
+		FunctionalCode: redact.Clip(p.FunctionalCode, 64),
+		Type:           redact.Clip(p.Type, 2082),
+		Title:          redact.Clip(p.Title, 250),
+		Detail:         redact.Clip(p.Detail, 2000),
 	}
 	switch p.FunctionalCode {
 	case CodePaymentExists:
@@ -74,15 +74,4 @@ func ProblemError(status int, body []byte) *payment.ProviderError {
 		}
 	}
 	return pe
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for !utf8.ValidString(s) && len(s) > 0 {
-		s = s[:len(s)-1]
-	}
-	return s
 }

@@ -70,11 +70,11 @@ func (c *Config) Validate() error {
 
 func (c *Config) baseURL() (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/"))
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u))) {
-		return nil, errors.New("xbezahldienste: BaseURL must be an absolute https URL")
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if err == nil && (u.User != nil || u.RawQuery != "" || u.Fragment != "") {
 		return nil, errors.New("xbezahldienste: BaseURL must not carry credentials, query or fragment")
+	}
+	if err != nil || !httpx.SecureEndpoint(u) {
+		return nil, errors.New("xbezahldienste: BaseURL must be an absolute https URL")
 	}
 	if err := payment.CheckID("originatorId", c.OriginatorID); err != nil {
 		return nil, fmt.Errorf("xbezahldienste: %w", err)

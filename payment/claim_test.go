@@ -1,0 +1,182 @@
+package payment_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paymenttest"
+)
+
+var errStoreDown = errors.New("store down")
+
+// claimStore fails RecordClaim or Claim on demand.
+type claimStore struct {
+	payment.Store
+	recordErr, claimErr error
+}
+
+func (s *claimStore) RecordClaim(ctx context.Context, c payment.PushClaim) (bool, error) {
+	if s.recordErr != nil {
+		return false, s.recordErr
+	}
+	return s.Store.RecordClaim(ctx, c)
+}
+
+func (s *claimStore) Claim(ctx context.Context, requestID string) (*payment.PushClaim, error) {
+	if s.claimErr != nil {
+		return nil, s.claimErr
+	}
+	return s.Store.Claim(ctx, requestID)
+}
+
+// A recorded claim stands in for the amount report of a later pulled
+// PAYED only if it claims PAYED with exactly the request's amount and
+// currency; it never overrides what the pull reports and never sets a
+// state by itself. Store failures are returned, never taken as "no claim"
+// or as an anomaly.
+func TestRecordedClaimEvidence(t *testing.T) {
+	const total = payment.Amount(4584) // paymenttest.ValidRequest
+	claim := func(mut func(*payment.PushClaim)) *payment.PushClaim {
+		c := &payment.PushClaim{RequestID: "k-1", EventID: "e-0", Status: payment.StatusPaid, Amount: total, Currency: payment.EUR, At: t0}
+		if mut != nil {
+			mut(c)
+		}
+		return c
+	}
+	type pull struct {
+		status               payment.Status
+		amount               payment.Amount // -1: the request's
+		noAmount, noCurrency bool
+		byPush               bool
+	}
+	paidByPush := pull{payment.StatusPaid, -1, true, true, true}
+	paidNoEcho := pull{payment.StatusPaid, -1, true, true, false}
+	cases := []struct {
+		name     string
+		claim    *payment.PushClaim
+		pull     pull
+		claimErr error
+		target   error
+		want     payment.Status
+		anomaly  payment.AnomalyKind
+	}{
+		{"claim with another amount is no evidence", claim(func(c *payment.PushClaim) { c.Amount = total - 1 }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"claim with zero amount is no evidence", claim(func(c *payment.PushClaim) { c.Amount = 0 }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"claim in another currency is no evidence", claim(func(c *payment.PushClaim) { c.Currency = "USD" }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"claim without currency is no evidence", claim(func(c *payment.PushClaim) { c.Currency = "" }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"failure claim is no evidence", claim(func(c *payment.PushClaim) { c.Status = payment.StatusFailed }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"claim for another transaction is no evidence", claim(func(c *payment.PushClaim) { c.RequestID = "k-2" }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"push-only pull: mismatching claim, still waits", claim(func(c *payment.PushClaim) { c.Amount = total + 1 }), paidByPush, nil, nil, payment.StatusInitial, ""},
+		{"claim never overrides a pulled amount", claim(nil), pull{payment.StatusPaid, total - 1, false, false, false}, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
+		{"claim alone never sets a state", claim(nil), pull{payment.StatusInitial, -1, true, true, true}, nil, nil, payment.StatusInitial, ""},
+		{"claim store down: error, no anomaly", claim(nil), paidByPush, errStoreDown, errStoreDown, payment.StatusInitial, ""},
+		{"pulled FAILED against a paid claim: applied, operator told", claim(nil), pull{payment.StatusFailed, -1, true, true, true}, nil, nil, payment.StatusFailed, payment.AnomalyPushMismatch},
+		{"pulled CANCELED against a paid claim: applied, operator told", claim(nil), pull{payment.StatusCanceled, -1, true, true, false}, nil, nil, payment.StatusCanceled, payment.AnomalyPushMismatch},
+		{"matching claim, push-only pull", claim(nil), paidByPush, nil, nil, payment.StatusPaid, ""},
+		{"matching claim, pull without echo", claim(nil), paidNoEcho, nil, nil, payment.StatusPaid, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mp := &mutProvider{FakeProvider: paymenttest.NewFakeProvider()}
+			cs := &claimStore{Store: payment.NewMemoryStore()}
+			h := newHarness(t, func(c *payment.Config) { c.Provider, c.Store = mp, cs })
+			ctx := context.Background()
+			createdTx(t, h, "k-1")
+			_, err := cs.RecordClaim(ctx, *tc.claim)
+			require.NoError(t, err)
+			cs.claimErr = tc.claimErr
+			require.NoError(t, mp.Set("k-1", tc.pull.status, tc.pull.amount))
+			require.NoError(t, mp.Unreport("k-1", tc.pull.noAmount, tc.pull.noCurrency))
+			mp.mut = func(p *payment.ProviderTransaction) { p.AmountByPush = tc.pull.byPush }
+
+			_, err = h.c.Sync(ctx, "k-1")
+			if tc.target == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tc.target)
+			}
+			got, err := h.c.Get(ctx, "k-1")
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got.Status)
+			an, err := h.c.Anomalies(ctx, "k-1")
+			require.NoError(t, err)
+			if tc.anomaly == "" {
+				assert.Empty(t, an)
+			} else {
+				require.Len(t, an, 1)
+				assert.Equal(t, tc.anomaly, an[0].Kind)
+			}
+		})
+	}
+}
+
+// A claim that cannot be recorded is not acknowledged: HandlePush fails
+// before it pulls or marks the push seen, and PushHandler answers 503 with
+// Retry-After.
+func TestPushClaimNotRecordedIsRetried(t *testing.T) {
+	push := payment.Push{EventID: "e-1", RequestID: "k-1", Status: payment.StatusPaid, Amount: 4584, AmountReported: true, Currency: payment.EUR}
+	for _, redelivers := range []bool{false, true} {
+		t.Run(map[bool]string{false: "no redelivery", true: "redelivery"}[redelivers], func(t *testing.T) {
+			cs := &claimStore{Store: payment.NewMemoryStore(), recordErr: errStoreDown}
+			p := push
+			p.Redelivers = redelivers
+			var fake *paymenttest.FakeProvider
+			h := newHarness(t, func(c *payment.Config) {
+				fake = c.Provider.(*paymenttest.FakeProvider)
+				c.Provider, c.Store = payment.WithPushVerifier(fake, stubPush{p}), cs
+			})
+			ctx := context.Background()
+			createdTx(t, h, "k-1")
+			gets := fake.Gets()
+			rec := httptest.NewRecorder()
+			h.c.PushHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/notify", nil))
+			assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+			assert.Equal(t, "60", rec.Header().Get("Retry-After"))
+			assert.Equal(t, gets, fake.Gets(), "no pull before the claim is stored")
+			seen, err := cs.PushSeen(ctx, "e-1")
+			require.NoError(t, err)
+			assert.False(t, seen)
+
+			// The store is back: the redelivered push is recorded and,
+			// the pull not confirming yet, answered per the provider.
+			cs.recordErr = nil
+			rec = httptest.NewRecorder()
+			h.c.PushHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/notify", nil))
+			want := map[bool]int{false: http.StatusOK, true: http.StatusServiceUnavailable}[redelivers]
+			assert.Equal(t, want, rec.Code)
+			seen, err = cs.PushSeen(ctx, "e-1")
+			require.NoError(t, err)
+			assert.Equal(t, !redelivers, seen)
+			_, err = cs.Claim(ctx, "k-1")
+			require.NoError(t, err)
+		})
+	}
+}
+
+// HandlePush reports a claim ahead of the pull as Pending; only a provider
+// that redelivers gets ErrClaimPending.
+func TestHandlePushPending(t *testing.T) {
+	for _, redelivers := range []bool{false, true} {
+		p := payment.Push{EventID: "e-1", RequestID: "k-1", Status: payment.StatusPaid, Amount: 4584, AmountReported: true, Currency: payment.EUR, Redelivers: redelivers}
+		h := newHarness(t, func(c *payment.Config) { c.Provider = payment.WithPushVerifier(c.Provider, stubPush{p}) })
+		ctx := context.Background()
+		createdTx(t, h, "k-1")
+		res, err := h.c.HandlePush(ctx, payment.PushInput{})
+		if redelivers {
+			require.ErrorIs(t, err, payment.ErrClaimPending)
+		} else {
+			require.NoError(t, err)
+		}
+		require.NotNil(t, res)
+		assert.True(t, res.Pending)
+		assert.False(t, res.Duplicate)
+		assert.Equal(t, payment.StatusInitial, res.Transaction.Status)
+	}
+}
