@@ -32,6 +32,9 @@ type Client[TTx any] struct {
 
 	logStop     chan struct{}
 	logStopOnce sync.Once
+
+	reconCancel context.CancelFunc
+	reconDone   chan struct{}
 }
 
 // txOps abstracts the few transaction operations notify needs itself.
@@ -70,7 +73,12 @@ func NewPostgres(pool *pgxpool.Pool, cfg Config) (*Client[pgx.Tx], error) {
 			return err
 		},
 	}
-	return newClient(riverpgxv5.New(pool), &store{db: sqldb.PostgresDB(pool), d: sqldb.Postgres}, ops, cfg)
+	st := &store{db: sqldb.PostgresDB(pool), d: sqldb.Postgres,
+		copyRows: func(ctx context.Context, table string, cols []string, rows [][]any) error {
+			_, err := pool.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+			return err
+		}}
+	return newClient(riverpgxv5.New(pool), st, ops, cfg)
 }
 
 func newClient[TTx any](driver riverdriver.Driver[TTx], st *store, ops txOps[TTx], cfg Config) (*Client[TTx], error) {
@@ -84,6 +92,7 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], st *store, ops txOps[TTx
 		channels: map[string]Channel{},
 		policies: map[string]Policy{},
 		health:   map[string]healthEntry{},
+		loading:  map[string]chan struct{}{},
 	}
 	e.logs = newLogBuf(st, cfg.Logger)
 	for _, ch := range cfg.Channels {
@@ -148,6 +157,9 @@ func (c *Client[TTx]) Start(ctx context.Context) error {
 	if err := c.river.Start(ctx); err != nil {
 		return fmt.Errorf("notify: start: %w", err)
 	}
+	rctx, cancel := context.WithCancel(ctx)
+	c.reconCancel, c.reconDone = cancel, make(chan struct{})
+	go c.reconcileLoop(rctx, c.cfg.ReconcileInterval, c.reconDone)
 	go func() {
 		// Flush the delivery log once river has stopped, however it was
 		// stopped (Stop or cancelled ctx).
@@ -168,6 +180,13 @@ func (c *Client[TTx]) stopLog() {
 
 // Stop waits for running attempts to finish (bounded by ctx) and stops.
 func (c *Client[TTx]) Stop(ctx context.Context) error {
+	if c.reconCancel != nil {
+		c.reconCancel()
+		select {
+		case <-c.reconDone:
+		case <-ctx.Done():
+		}
+	}
 	if err := c.river.Stop(ctx); err != nil {
 		return fmt.Errorf("notify: stop: %w", err)
 	}
@@ -228,24 +247,35 @@ func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (Enqueued
 			return Enqueued{}, fmt.Errorf("%w: %s", ErrUnknownChannel, r.Channel)
 		}
 	}
-	out := Enqueued{EventID: ev.ID}
-	fresh := false
-	for i, r := range routes {
-		args := routeArgs(ev, r)
-		res, err := c.river.InsertTx(ctx, tx, args, c.insertOpts(r.Channel))
+	out := Enqueued{EventID: ev.ID, Jobs: make([]EnqueuedJob, 0, len(routes))}
+	// The first route alone: if it is a duplicate, the other routes reuse
+	// the original event's ID so the receivers see one event.
+	res, err := c.river.InsertTx(ctx, tx, routeArgs(ev, routes[0]), c.insertOpts(routes[0].Channel))
+	if err != nil {
+		return Enqueued{}, fmt.Errorf("notify: enqueue: %w", err)
+	}
+	if res.UniqueSkippedAsDuplicate {
+		var prev deliveryArgs
+		if json.Unmarshal(res.Job.EncodedArgs, &prev) == nil && prev.Event.ID != "" {
+			ev.ID, out.EventID = prev.Event.ID, prev.Event.ID
+		}
+	}
+	out.Jobs = append(out.Jobs, EnqueuedJob{Channel: routes[0].Channel, JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate})
+	fresh := !res.UniqueSkippedAsDuplicate
+	if rest := routes[1:]; len(rest) > 0 {
+		// The fan-out to the other channels in one statement.
+		params := make([]river.InsertManyParams, len(rest))
+		for i, r := range rest {
+			params[i] = river.InsertManyParams{Args: routeArgs(ev, r), InsertOpts: c.insertOpts(r.Channel)}
+		}
+		results, err := c.river.InsertManyTx(ctx, tx, params)
 		if err != nil {
 			return Enqueued{}, fmt.Errorf("notify: enqueue: %w", err)
 		}
-		j := EnqueuedJob{Channel: r.Channel, JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}
-		if j.Duplicate && i == 0 {
-			// Reuse the original event's ID so the receiver sees one event.
-			var prev deliveryArgs
-			if json.Unmarshal(res.Job.EncodedArgs, &prev) == nil && prev.Event.ID != "" {
-				ev.ID, out.EventID = prev.Event.ID, prev.Event.ID
-			}
+		for i, res := range results {
+			out.Jobs = append(out.Jobs, EnqueuedJob{Channel: rest[i].Channel, JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate})
+			fresh = fresh || !res.UniqueSkippedAsDuplicate
 		}
-		fresh = fresh || !j.Duplicate
-		out.Jobs = append(out.Jobs, j)
 	}
 	if fresh && c.cfg.Audit != nil {
 		if err := c.auditTx(ctx, tx, ev); err != nil {
@@ -478,9 +508,10 @@ type engine struct {
 	notice   func(context.Context, EndpointStatus) error
 	logs     *logBuf
 
-	mu     sync.Mutex
-	health map[string]healthEntry
-	sems   sync.Map // endpoint key → chan struct{}
+	mu      sync.Mutex
+	health  map[string]healthEntry
+	loading map[string]chan struct{} // endpoint key → closed when its health load ends
+	sems    sync.Map                 // endpoint key → chan struct{}
 	// retryAfter carries a receiver's Retry-After from Work to NextRetry
 	// (same process, same job, right after Work returns).
 	retryAfter sync.Map // job ID → time.Duration

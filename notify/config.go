@@ -15,6 +15,9 @@ const (
 	DefaultRescueAfter    = time.Hour        // river JobRescuerRescueAfterDefault
 	DefaultQueue          = "ozg_notify"
 	DefaultMaxWorkers     = 50
+	// DefaultReconcileInterval: river's rescuer runs every 30 s; discarded
+	// jobs are kept 7 days, so any interval well below that loses nothing.
+	DefaultReconcileInterval = time.Minute
 	// minRescueFactor: RescueAfter must be at least this many attempt
 	// timeouts, so a live attempt is never rescued (and sent twice) while
 	// it is still running: river has no fencing token (notify.md §5.2).
@@ -47,6 +50,10 @@ type Config struct {
 	// CompletedRetention keeps completed jobs (and thereby the unique
 	// (application, transition, channel) key) this long. Default 24 h.
 	CompletedRetention time.Duration
+	// ReconcileInterval is how often a started Client runs Reconcile
+	// (dead-lettering jobs river discarded, e.g. after repeated worker
+	// crashes). Default 1 min; negative: only once on Start.
+	ReconcileInterval time.Duration
 	// ClientID names this process to river (unique per process);
 	// default random.
 	ClientID string
@@ -55,7 +62,12 @@ type Config struct {
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
 	// OnExhausted is called after an event/target was dead-lettered
-	// (attempts exhausted, permanent failure, endpoint gone/disabled).
+	// (attempts exhausted, permanent failure, endpoint gone/disabled, or
+	// discarded by river and found by Reconcile). It is called once per
+	// dead letter in normal operation and at least once across crashes: if
+	// the process dies before the call is recorded, Reconcile calls it
+	// again after RescueAfter. It should return promptly and be
+	// idempotent on DeadLetter.ID.
 	OnExhausted func(ctx context.Context, dl DeadLetter)
 	// OnEndpointDisabled is called once when an endpoint is disabled
 	// (410 Gone, or failing for Policy.DisableAfter).
@@ -94,6 +106,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FetchCooldown == 0 && c.FetchPollInterval > 0 {
 		c.FetchCooldown = min(100*time.Millisecond, c.FetchPollInterval)
+	}
+	if c.ReconcileInterval == 0 {
+		c.ReconcileInterval = DefaultReconcileInterval
 	}
 	if c.CompletedRetention <= 0 {
 		c.CompletedRetention = 24 * time.Hour

@@ -16,8 +16,9 @@
 // default is SQLite ([NewSQLite], riversqlite on modernc.org/sqlite), the
 // store for several instances is PostgreSQL ([NewPostgres], riverpgxv5).
 // [Client.EnqueueTx] inserts one delivery job per recipient channel inside
-// the caller's transaction (river InsertTx): a rolled-back state change
-// sends nothing, a committed one is delivered at least once. Jobs are
+// the caller's transaction (river InsertTx, the fan-out to further
+// targets in one InsertManyTx): a rolled-back state change sends
+// nothing, a committed one is delivered at least once. Jobs are
 // unique per (application, transition, channel, target), so enqueueing
 // a transition twice is a no-op. A worker that dies mid-delivery is
 // recovered by river's rescuer; [Config.RescueAfter] must be at least four
@@ -32,7 +33,8 @@
 // disables the endpoint; an endpoint failing for Policy.DisableAfter (5
 // days) is disabled and reported through [Config.OnEndpointDisabled] and,
 // if configured, on the [Config.DisabledNotice] channels. Exhausted,
-// permanently failed and disabled deliveries become dead letters
+// permanently failed and disabled deliveries, and jobs river discarded
+// after worker crashes ([Client.Reconcile]), become dead letters
 // ([Config.OnExhausted], [Client.DeadLetters]); [Client.Replay] re-sends
 // them with the original EventID and body. Policy.Concurrency caps
 // in-flight attempts per endpoint in each process.
@@ -62,7 +64,12 @@
 // stored in jobs (endpoints are resolved by ID). Logs and the delivery log
 // carry endpoint IDs or fingerprints, error classes and status codes only.
 // The per-endpoint concurrency cap is per process. Jobs carry one spare
-// attempt so a crash during the last scheduled attempt still ends in a
-// dead letter; only two crashes in a row on that job leave it discarded in
-// river (visible there) without a dead letter.
+// attempt so a crash during the last scheduled attempt is retried once
+// more. Whatever river gives up on without a verdict of the worker (a job
+// discarded after repeated crashes, or because the store failed on its
+// last attempt) is dead-lettered by [Client.Reconcile], which every
+// started Client runs on Start and every [Config.ReconcileInterval]: one
+// dead letter per job (its river job ID is unique in the dead-letter
+// table), [Config.OnExhausted] called once, or again after RescueAfter if
+// the process died before the call was recorded (at-least-once).
 package notify

@@ -37,10 +37,12 @@ type env struct {
 }
 
 type envOpts struct {
-	cfg      notify.Config
-	clock    *notifytest.Clock
-	guard    *webhook.Guard
-	extra    []notify.Channel
+	cfg   notify.Config
+	clock *notifytest.Clock
+	guard *webhook.Guard
+	extra []notify.Channel
+	// wrap, if set, wraps the webhook sender (e.g. to observe Deliver).
+	wrap     func(notify.Channel) notify.Channel
 	noStart  bool
 	schedule []time.Duration
 }
@@ -72,7 +74,11 @@ func newEnv(t *testing.T, o envOpts) *env {
 	e := &env{t: t, db: db, rcv: rcv, secret: secret, sender: sender, eps: eps,
 		dead: make(chan notify.DeadLetter, 100), disabled: make(chan notify.EndpointStatus, 10)}
 	cfg := o.cfg
-	cfg.Channels = append([]notify.Channel{sender}, o.extra...)
+	var wh notify.Channel = sender
+	if o.wrap != nil {
+		wh = o.wrap(sender)
+	}
+	cfg.Channels = append([]notify.Channel{wh}, o.extra...)
 	if cfg.Policies == nil {
 		sched := o.schedule
 		if sched == nil {

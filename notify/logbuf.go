@@ -85,7 +85,25 @@ func (l *logBuf) add(ctx context.Context, a Attempt) error {
 	}
 }
 
+// attemptCols are the delivery log's columns in insert order.
+var attemptCols = []string{"id", "event_id", "application_id", "channel", "target_ref", "attempt", "started_at",
+	"latency_us", "status_code", "status_class", "outcome", "error_class"}
+
+func attemptRow(a *Attempt) []any {
+	return []any{a.ID, string(a.EventID), a.ApplicationID, a.Channel, a.Target, a.Number, micros(a.StartedAt),
+		a.Latency.Microseconds(), a.StatusCode, a.StatusClass, string(a.Outcome), string(a.ErrorClass)}
+}
+
 func (s *store) insertAttempts(ctx context.Context, as []Attempt) error {
+	if s.copyRows != nil && len(as) > 1 {
+		// PostgreSQL: COPY instead of a multi-row INSERT with 12 bind
+		// parameters per row, which the server parses and plans per flush.
+		rows := make([][]any, len(as))
+		for i := range as {
+			rows[i] = attemptRow(&as[i])
+		}
+		return s.copyRows(ctx, "notify_attempts", attemptCols, rows)
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO notify_attempts (id, event_id, application_id, channel, target_ref, attempt, started_at,
 		latency_us, status_code, status_class, outcome, error_class) VALUES `)
@@ -95,8 +113,7 @@ func (s *store) insertAttempts(ctx context.Context, as []Attempt) error {
 			b.WriteByte(',')
 		}
 		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, a.ID, string(a.EventID), a.ApplicationID, a.Channel, a.Target, a.Number, micros(a.StartedAt),
-			a.Latency.Microseconds(), a.StatusCode, a.StatusClass, string(a.Outcome), string(a.ErrorClass))
+		args = append(args, attemptRow(&a)...)
 	}
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(b.String()), args...)
 	return err

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,11 +45,16 @@ func TestFailingEndpointDisabledAndReported(t *testing.T) {
 	assert.Len(t, e.rcv.Received(), 2, "the notice never goes to the disabled endpoint")
 }
 
+// The cap bounds the attempts in flight per endpoint (measured around
+// Channel.Deliver: the receiver's own count would include hung requests
+// the sender already gave up on, whose server handlers end only once the
+// server notices the closed connection).
 func TestPerEndpointConcurrencyCap(t *testing.T) {
+	cc := &countingChannel{}
 	e := newEnv(t, envOpts{cfg: notify.Config{
 		AttemptTimeout: 200 * time.Millisecond,
 		Policies:       map[string]notify.Policy{"webhook": {Schedule: fastSchedule, Jitter: -1, Concurrency: 2}},
-	}})
+	}, wrap: func(ch notify.Channel) notify.Channel { cc.Channel = ch; return cc }})
 	e.rcv.Fail(notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true})
 	for i := range 6 {
 		ev := testEvent("CC")
@@ -56,7 +62,34 @@ func TestPerEndpointConcurrencyCap(t *testing.T) {
 		e.enqueue(ev)
 	}
 	require.NoError(t, e.rcv.WaitDelivered(waitCtx(t, 30*time.Second), 6))
-	assert.LessOrEqual(t, e.rcv.MaxInFlight(), 2)
+	assert.LessOrEqual(t, cc.maxInFlight(), 2)
+	assert.Positive(t, cc.maxInFlight())
+}
+
+// countingChannel records how many Deliver calls run at once.
+type countingChannel struct {
+	notify.Channel
+	mu      sync.Mutex
+	in, max int
+}
+
+func (c *countingChannel) Deliver(ctx context.Context, d notify.Delivery) error {
+	c.mu.Lock()
+	c.in++
+	c.max = max(c.max, c.in)
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.in--
+		c.mu.Unlock()
+	}()
+	return c.Channel.Deliver(ctx, d)
+}
+
+func (c *countingChannel) maxInFlight() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.max
 }
 
 func TestConfigValidation(t *testing.T) {

@@ -62,16 +62,26 @@ type DeadLetter struct {
 	ApplicationID string
 	Channel       string
 	Target        string // endpoint ID or fingerprint
-	Reason        string // "exhausted", "permanent", "gone", "disabled"
-	ErrorClass    ErrorClass
-	Attempts      int
-	DeadAt        time.Time
-	ReplayedAt    time.Time
+	// Reason is "exhausted", "permanent", "gone", "disabled", or
+	// "discarded": river gave the job up without a verdict of the channel
+	// (its worker crashed on the last attempt river allowed, or the store
+	// failed then); found by reconciliation (see [Client.Reconcile]).
+	Reason     string
+	ErrorClass ErrorClass
+	Attempts   int
+	DeadAt     time.Time
+	ReplayedAt time.Time
+	// JobID is the river job that was given up (0 for dead letters
+	// written before notify migration 002).
+	JobID int64
 }
 
 type store struct {
 	db *sql.DB
 	d  sqldb.Dialect
+	// copyRows bulk-loads rows where the database has a faster path than
+	// INSERT (PostgreSQL COPY); nil elsewhere.
+	copyRows func(ctx context.Context, table string, cols []string, rows [][]any) error
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
@@ -199,12 +209,30 @@ func (s *store) enable(ctx context.Context, key string) error {
 	return err
 }
 
-func (s *store) insertDeadLetter(ctx context.Context, dl DeadLetter, args []byte) error {
-	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_dead_letters
-		(id, event_id, application_id, channel, target_ref, reason, error_class, attempts, dead_at, args)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+// insertDeadLetter records a dead letter unless its job already has one
+// (a crash after the insert and before river recorded the cancellation
+// runs the job again). It reports whether this call inserted the row.
+// With notified false the row waits for markNotified.
+func (s *store) insertDeadLetter(ctx context.Context, dl DeadLetter, args []byte, notified bool) (bool, error) {
+	var nt sql.NullInt64
+	if notified {
+		nt = sql.NullInt64{Int64: micros(dl.DeadAt), Valid: true}
+	}
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_dead_letters
+		(id, event_id, application_id, channel, target_ref, reason, error_class, attempts, dead_at, args, job_id, notified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING`),
 		dl.ID, string(dl.EventID), dl.ApplicationID, dl.Channel, dl.Target, dl.Reason, string(dl.ErrorClass),
-		dl.Attempts, micros(dl.DeadAt), string(args))
+		dl.Attempts, micros(dl.DeadAt), string(args), dl.JobID, nt)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// markNotified records that OnExhausted returned for a dead letter.
+func (s *store) markNotified(ctx context.Context, id string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE notify_dead_letters SET notified_at = ? WHERE id = ?`), micros(now), id)
 	return err
 }
 
@@ -260,9 +288,19 @@ func (s *store) deadLetters(ctx context.Context, f ReplayFilter) ([]deadRow, err
 	if limit <= 0 {
 		limit = 1000
 	}
+	return s.scanDeadLetters(ctx, where, append(args, limit))
+}
+
+// unnotified lists dead letters whose OnExhausted call was not recorded
+// and that died before horizon.
+func (s *store) unnotified(ctx context.Context, horizon time.Time, limit int) ([]deadRow, error) {
+	return s.scanDeadLetters(ctx, "notified_at IS NULL AND dead_at < ?", []any{micros(horizon), limit})
+}
+
+func (s *store) scanDeadLetters(ctx context.Context, where string, args []any) ([]deadRow, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, event_id, application_id, channel, target_ref, reason,
-		error_class, attempts, dead_at, replayed_at, args FROM notify_dead_letters WHERE `+where+
-		` ORDER BY dead_at, id LIMIT ?`), append(args, limit)...)
+		error_class, attempts, dead_at, replayed_at, args, job_id FROM notify_dead_letters WHERE `+where+
+		` ORDER BY dead_at, id LIMIT ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("notify: list dead letters: %w", err)
 	}
@@ -272,11 +310,12 @@ func (s *store) deadLetters(ctx context.Context, f ReplayFilter) ([]deadRow, err
 		var r deadRow
 		var ev, class, a string
 		var dead int64
-		var replayed sql.NullInt64
+		var replayed, job sql.NullInt64
 		if err := rows.Scan(&r.ID, &ev, &r.ApplicationID, &r.Channel, &r.Target, &r.Reason, &class,
-			&r.Attempts, &dead, &replayed, &a); err != nil {
+			&r.Attempts, &dead, &replayed, &a, &job); err != nil {
 			return nil, err
 		}
+		r.JobID = job.Int64
 		r.EventID, r.ErrorClass, r.args = EventID(ev), ErrorClass(class), []byte(a)
 		r.DeadAt, r.ReplayedAt = time.UnixMicro(dead).UTC(), fromMicros(replayed)
 		out = append(out, r)

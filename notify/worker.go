@@ -68,9 +68,10 @@ func (p *retryPolicy) NextRetry(row *rivertype.JobRow) time.Time {
 }
 
 func (e *engine) endpointKey(channel, target string) (key, ref string) {
-	ref = redact.Fingerprint(target)
 	if tl, ok := e.channels[channel].(TargetLogger); ok {
 		ref = tl.LogTarget(target)
+	} else {
+		ref = redact.Fingerprint(target)
 	}
 	return channel + ":" + ref, ref
 }
@@ -81,19 +82,52 @@ func (e *engine) forget(key string) {
 	e.mu.Unlock()
 }
 
+// healthOf returns the endpoint's health from the cache, loading it when
+// missing or older than healthTTL. One goroutine loads per endpoint; the
+// others keep using the stale entry meanwhile, or wait for the load if
+// there is none: with MaxWorkers attempts in flight, an expiring entry
+// would otherwise send them all to the database at once and starve
+// river's own fetches and completions of pool connections.
 func (e *engine) healthOf(ctx context.Context, key string) (healthEntry, error) {
-	e.mu.Lock()
-	h, ok := e.health[key]
-	e.mu.Unlock()
-	if ok && time.Since(h.loaded) < healthTTL {
-		return h, nil
+	for {
+		e.mu.Lock()
+		h, ok := e.health[key]
+		if ok && time.Since(h.loaded) < healthTTL {
+			e.mu.Unlock()
+			return h, nil
+		}
+		wait, busy := e.loading[key]
+		if !busy {
+			done := make(chan struct{})
+			e.loading[key] = done
+			e.mu.Unlock()
+			return e.loadHealth(ctx, key, done)
+		}
+		e.mu.Unlock()
+		if ok {
+			return h, nil // stale while another goroutine refreshes it
+		}
+		select {
+		case <-wait: // loaded, or failed: look again
+		case <-ctx.Done():
+			return healthEntry{}, ctx.Err()
+		}
 	}
+}
+
+func (e *engine) loadHealth(ctx context.Context, key string, done chan struct{}) (healthEntry, error) {
 	st, _, err := e.store.endpoint(ctx, key)
+	h := healthEntry{disabled: st.Disabled(), failing: !st.FailingSince.IsZero(), loaded: time.Now()}
+	e.mu.Lock()
+	delete(e.loading, key)
+	if err == nil {
+		e.health[key] = h
+	}
+	e.mu.Unlock()
+	close(done)
 	if err != nil {
 		return healthEntry{}, err
 	}
-	h = healthEntry{disabled: st.Disabled(), failing: !st.FailingSince.IsZero(), loaded: time.Now()}
-	e.setHealth(key, h)
 	return h, nil
 }
 
@@ -260,15 +294,23 @@ func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *Del
 	dl := DeadLetter{
 		ID: id.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
 		Target: at.ref, Reason: reason, ErrorClass: de.Class, Attempts: at.job.Attempt, DeadAt: e.cfg.Now().UTC(),
+		JobID: at.job.ID,
 	}
-	if err := e.store.insertDeadLetter(ctx, dl, args); err != nil {
-		return err // not recorded: keep the job alive so nothing is lost
+	fresh, err := e.store.insertDeadLetter(ctx, dl, args, e.cfg.OnExhausted == nil)
+	if err != nil {
+		// Not recorded: keep the job alive so nothing is lost (if this was
+		// river's last attempt, the job is discarded and Reconcile
+		// dead-letters it).
+		return err
 	}
-	e.cfg.Logger.WarnContext(ctx, "notify: delivery dead-lettered",
-		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
-		slog.String("target", at.ref), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
-	if e.cfg.OnExhausted != nil {
-		e.cfg.OnExhausted(ctx, dl)
+	if fresh {
+		// Otherwise an earlier run of this job dead-lettered it and died
+		// before river recorded the cancellation; Reconcile calls the hook
+		// if that run could not.
+		e.cfg.Logger.WarnContext(ctx, "notify: delivery dead-lettered",
+			slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
+			slog.String("target", at.ref), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
+		e.exhausted(ctx, dl)
 	}
 	if reason == "exhausted" {
 		return river.JobCancel(errors.Join(ErrExhausted, de))

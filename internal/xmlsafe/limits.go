@@ -1,11 +1,3 @@
-// Package xmlsafe parses untrusted XML with the limits every parser in this
-// module applies: no DOCTYPE (so no entity expansion and no external
-// entities), and caps on size, nesting depth, element count and attributes
-// per element. It never opens a file or a network connection.
-//
-// The checks run as a single byte-level pre-scan before etree builds the
-// tree, so a hostile document is refused before any allocation proportional
-// to its structure; the pre-scan costs a few percent of the parse.
 package xmlsafe
 
 import (
@@ -81,10 +73,17 @@ func (e *LimitError) Error() string {
 // Unwrap returns ErrLimit.
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
-// SyntaxError reports malformed XML with its position.
+// SyntaxError reports malformed XML with its position. Parse sets Line and
+// Offset; the streaming Decoder sets Line only.
 type SyntaxError struct {
-	Line int
-	Msg  string
+	Line   int   // 1-based line, 0 if unknown
+	Offset int64 // byte offset in the input (Parse only)
+	Msg    string
+
+	// rule names the well-formedness constraint when encoding/xml (the
+	// former parser) would have accepted the input; the differential test
+	// uses it to tell deliberate strictness from a regression.
+	rule string
 }
 
 func (e *SyntaxError) Error() string {

@@ -11,31 +11,31 @@ import (
 	"github.com/egosaar/ozg/internal/boundedio"
 )
 
-// Parse checks data against lim and parses it into an etree document.
-// Errors wrap ErrDoctype, ErrLimit or ErrSyntax.
+// Parse parses data into an etree document under lim in one pass: the
+// limits, the DOCTYPE ban, the well-formedness constraints of XML 1.0 (Fifth
+// Edition) and the namespace constraints of Namespaces in XML 1.0 (Third
+// Edition) are enforced while the tree is built, so a hostile document is
+// refused before the work or memory it would cost exceeds what lim allows.
+// Attribute values are normalized per XML 1.0 §3.3.3 (see doc.go). Errors wrap ErrDoctype, ErrLimit (*LimitError) or ErrSyntax
+// (*SyntaxError with line and byte offset).
+//
+// data is copied once; the caller may reuse it afterwards.
 func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	if err := lim.Validate(); err != nil {
 		return nil, err
 	}
-	if err := Check(data, lim); err != nil {
-		return nil, err
+	lim = lim.WithDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
 	}
+	p := newParser(string(data), lim)
 	doc := etree.NewDocument()
-	// Strict parsing of UTF-8 only (XÖV and SAML require it). etree's default
-	// would read any declared encoding as if it were UTF-8.
+	// Kept for callers that read more into the document: UTF-8 only.
 	doc.ReadSettings = etree.ReadSettings{CharsetReader: utf8Only}
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, &SyntaxError{Msg: stripPrefix(err.Error())}
-	}
-	if doc.Root() == nil {
-		return nil, &SyntaxError{Msg: "no root element"}
-	}
-	// XML 1.0 §2.1: only markup and white space may surround the root
-	// element; etree keeps stray text there instead of refusing it.
-	for _, tok := range doc.Child {
-		if cd, ok := tok.(*etree.CharData); ok && strings.TrimSpace(cd.Data) != "" {
-			return nil, &SyntaxError{Msg: "text outside the root element"}
-		}
+	err := p.document(doc)
+	p.release(err != nil)
+	if err != nil {
+		return nil, err
 	}
 	return doc, nil
 }
@@ -65,12 +65,4 @@ func utf8Only(label string, input io.Reader) (io.Reader, error) {
 		return input, nil
 	}
 	return nil, fmt.Errorf("encoding %q not supported: only UTF-8", label)
-}
-
-func stripPrefix(s string) string {
-	const p = "XML syntax error "
-	if len(s) > len(p) && s[:len(p)] == p {
-		return s[len(p):]
-	}
-	return s
 }

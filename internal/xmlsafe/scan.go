@@ -9,7 +9,8 @@ import (
 // §2.6 processing instructions, §2.7 CDATA sections, §2.8 document type
 // declaration, §3.1 tags) only as far as needed to count elements and
 // attributes and to find markup declarations; well-formedness proper is left
-// to the parser that runs next.
+// to a parser. Parse does not need it (it enforces the limits itself);
+// StripElements and callers that only want a cheap verdict use it.
 func Check(data []byte, lim Limits) error {
 	return scan(data, lim.WithDefaults(), nil)
 }
