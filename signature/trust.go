@@ -88,7 +88,12 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 		if c == nil || len(c.Raw) == 0 {
 			return nil, fmt.Errorf("signature: trust config: pinned certificate %d is nil or not parsed", i)
 		}
-		s.pinned = append(s.pinned, slices.Clone(c.Raw))
+		raw := slices.Clone(c.Raw)
+		// The store keeps only the DER; Pinned parses it again.
+		if _, err := x509.ParseCertificate(raw); err != nil {
+			return nil, fmt.Errorf("signature: trust config: pinned certificate %d: %w", i, err)
+		}
+		s.pinned = append(s.pinned, raw)
 	}
 	if len(s.keyUsages) == 0 {
 		s.keyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
@@ -156,6 +161,25 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 		}
 	}
 	return nil, firstErr
+}
+
+// Pinned returns the pinned certificates in configuration order, freshly
+// parsed on every call (changing them changes nothing in the store). It
+// lets a verifier that received no certificate with a signature (an XML
+// signature without KeyInfo, as many SAML IdPs send) try each pinned key
+// in turn. A candidate is trusted only after [TrustStore.Verify] accepted
+// it, which applies the same validity, revocation and pinning rules as for
+// a certificate that came with the message; anchors never yield
+// candidates.
+func (s *TrustStore) Pinned() []*x509.Certificate {
+	out := make([]*x509.Certificate, 0, len(s.pinned))
+	for _, raw := range s.pinned {
+		// NewTrustStore parsed the same bytes, so this cannot fail.
+		if c, err := x509.ParseCertificate(raw); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (s *TrustStore) isPinned(c *x509.Certificate) bool {

@@ -165,3 +165,35 @@ func TestNewTrustStoreInvalid(t *testing.T) {
 		require.Error(t, err, name)
 	}
 }
+
+func TestTrustStorePinned(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, signaturetest.P256)
+	a, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "IdP A", Key: signaturetest.P256})
+	require.NoError(t, err)
+	b, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "IdP B", Key: signaturetest.P256})
+	require.NoError(t, err)
+
+	anchorsOnly, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{p.root.Certificate}})
+	require.NoError(t, err)
+	assert.Empty(t, anchorsOnly.Pinned(), "anchors are never pinned candidates")
+
+	cfgCert := *a.Certificate // the caller's copy, changed after NewTrustStore
+	s, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{p.root.Certificate}, Pinned: []*x509.Certificate{&cfgCert, b.Certificate}})
+	require.NoError(t, err)
+	got := s.Pinned()
+	require.Len(t, got, 2)
+	assert.True(t, got[0].Equal(a.Certificate))
+	assert.True(t, got[1].Equal(b.Certificate))
+
+	cfgCert.PublicKey = b.Certificate.PublicKey
+	got[0].PublicKey = b.Certificate.PublicKey
+	got[1] = a.Certificate
+	again := s.Pinned()
+	assert.True(t, again[0].Equal(a.Certificate), "the store keeps its own copy")
+	assert.Equal(t, a.Certificate.PublicKey, again[0].PublicKey)
+	assert.True(t, again[1].Equal(b.Certificate))
+
+	_, err = signature.NewTrustStore(signature.TrustConfig{Pinned: []*x509.Certificate{{Raw: []byte{0x30, 0x00}}}})
+	assert.Error(t, err, "a pinned certificate whose DER does not parse")
+}

@@ -139,6 +139,9 @@ type canonicalizer struct {
 
 	inscope  []nsBind
 	rendered []nsBind
+	// fixBase: the apex's own xml:base is replaced by the C14N 1.1
+	// fix-up value passed in with the inherited xml:* attributes.
+	fixBase bool
 
 	// depth guards the recursion on trees that did not come through the
 	// parser's limits (SignElement on a caller's tree).
@@ -168,24 +171,37 @@ func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build boo
 func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttrs []etree.Attr) (*etree.Element, error) {
 	c.inscope = append(c.inscope[:0], inherited...)
 	c.rendered = c.rendered[:0]
-	if c.mode.exclusive {
+	c.fixBase = false
+	switch {
+	case c.mode.exclusive:
+		// exc-C14N §3 (and its §2.4 discussion): attributes in the xml
+		// namespace are not imported from omitted ancestors.
 		xmlAttrs = nil
-	} else if len(xmlAttrs) > 0 {
+	case c.mode.v11:
+		// C14N 1.1 §2.4: xml:lang and xml:space are inherited as in 1.0,
+		// xml:id is not, and xml:base is fixed up (joined) instead.
 		var keep []etree.Attr
 		for _, a := range xmlAttrs {
-			if hasAttr(apex, "xml", a.Key) {
-				continue
+			if a.Key != "id" && a.Key != "base" && !hasAttr(apex, "xml", a.Key) {
+				keep = append(keep, a)
 			}
-			if c.mode.v11 {
-				switch a.Key {
-				case "id":
-					continue // C14N 1.1 §2.4: xml:id is not inherited.
-				case "base":
-					// xml:base fix-up (C14N 1.1 §2.4) is not implemented.
-					return nil, &UnsupportedError{Feature: "xml:base on an ancestor of a C14N 1.1 reference"}
-				}
+		}
+		if v, ok := xmlBaseFixup(apex); ok {
+			c.fixBase = true
+			if v != "" {
+				keep = append(keep, etree.Attr{Space: "xml", Key: "base", Value: v})
 			}
-			keep = append(keep, a)
+		}
+		xmlAttrs = keep
+	case len(xmlAttrs) > 0:
+		// C14N 1.0 §2.4: the nearest xml:* attributes of the omitted
+		// ancestors (xml:base included, copied unchanged) unless the apex
+		// has its own.
+		var keep []etree.Attr
+		for _, a := range xmlAttrs {
+			if !hasAttr(apex, "xml", a.Key) {
+				keep = append(keep, a)
+			}
 		}
 		xmlAttrs = keep
 	}
@@ -226,6 +242,7 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	}
 	c.inscope = c.inscope[:0]
 	c.rendered = c.rendered[:0]
+	c.fixBase = false
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
@@ -388,6 +405,9 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	for _, a := range el.Attr {
 		if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
 			continue
+		}
+		if apex && c.fixBase && a.Space == "xml" && a.Key == "base" {
+			continue // replaced by the fix-up value in xmlAttrs
 		}
 		oa := outAttr{prefix: a.Space, local: a.Key, value: a.Value}
 		switch a.Space {

@@ -25,8 +25,9 @@ var (
 	// content (the content was changed after signing).
 	ErrDigestMismatch = errors.New("xmldsig: digest mismatch")
 	// ErrUntrustedKey: the signing certificate does not chain to a trust
-	// anchor of the TrustStore and is not pinned, KeyInfo is missing or
-	// inconsistent. It is [signature.ErrUntrustedKey].
+	// anchor of the TrustStore and is not pinned, KeyInfo is inconsistent,
+	// or KeyInfo is missing and no pinned certificate verifies the
+	// signature. It is [signature.ErrUntrustedKey].
 	ErrUntrustedKey = signature.ErrUntrustedKey
 	// ErrAlgorithmNotAllowed: a signature or digest method outside the
 	// policy, unknown URIs included. It is [signature.ErrAlgorithmNotAllowed].
@@ -34,7 +35,7 @@ var (
 	ErrAlgorithmNotAllowed = signature.ErrAlgorithmNotAllowed
 	// ErrUnsupported: a feature this package refuses by design (XPath,
 	// XSLT and other transforms, external or foreign references,
-	// RetrievalMethod, C14N 1.1 xml:base fix-up).
+	// Manifests).
 	ErrUnsupported = errors.New("xmldsig: unsupported")
 	// ErrLimit: a size, depth, element, attribute, reference or transform
 	// limit was exceeded.

@@ -3,6 +3,7 @@ package xmldsig_test
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"log"
 
@@ -98,4 +99,57 @@ func ExampleVerifier_VerifyElement() {
 	// Output:
 	// alice
 	// xmldsig: reference "#a1": digest mismatch
+}
+
+// Verify a signature that carries no KeyInfo, as IdPs do that rely on
+// their metadata: the key is found among the pinned certificates (here
+// two, during a key rollover). Trust anchors alone would not do.
+func ExampleVerifier_Verify_withoutKeyInfo() {
+	oldKey, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "idp.example 2025", Key: signaturetest.P256})
+	if err != nil {
+		log.Fatal(err)
+	}
+	newKey, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "idp.example 2026", Key: signaturetest.P256})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signer, err := xmldsig.NewSigner(xmldsig.SignerConfig{Key: newKey, OmitKeyInfo: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signed, err := signer.Sign([]byte(`<EntityAttributes xmlns="urn:example"><Attribute>bundid</Attribute></EntityAttributes>`))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	trust, err := signature.NewTrustStore(signature.TrustConfig{Pinned: []*x509.Certificate{oldKey.Certificate, newKey.Certificate}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: trust})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := verifier.Verify(context.Background(), signed)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Certificate.Subject.CommonName)
+	fmt.Println(res.Element.FindElement("Attribute").Text())
+
+	// Only the old certificate pinned: the signer is not trusted.
+	oldOnly, err := signature.NewTrustStore(signature.TrustConfig{Pinned: []*x509.Certificate{oldKey.Certificate}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier, err = xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: oldOnly})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = verifier.Verify(context.Background(), signed)
+	fmt.Println(errors.Is(err, xmldsig.ErrUntrustedKey))
+	// Output:
+	// idp.example 2026
+	// bundid
+	// true
 }

@@ -34,6 +34,7 @@ func FuzzVerify(f *testing.F) {
 		{Key: kp},
 		{Key: kp, Canonicalization: xmldsig.C14N10WithComments, Placement: xmldsig.Placement{Position: xmldsig.FirstChild}},
 		{Key: kp, Canonicalization: xmldsig.C14N11, Prefix: "-"},
+		{Key: kp, OmitKeyInfo: true}, // found among the pinned certificates
 	} {
 		signed, err := newSigner(f, cfg).Sign([]byte(xoevDoc))
 		if err != nil {
@@ -77,11 +78,15 @@ func FuzzSignVerify(f *testing.F) {
 		newSigner(f, xmldsig.SignerConfig{Key: kp}),
 		newSigner(f, xmldsig.SignerConfig{Key: kp, Canonicalization: xmldsig.C14N10, Placement: xmldsig.Placement{Position: xmldsig.FirstChild}}),
 		newSigner(f, xmldsig.SignerConfig{Key: kp, Canonicalization: xmldsig.C14N11WithComments}),
+		newSigner(f, xmldsig.SignerConfig{Key: kp, Canonicalization: xmldsig.C14N11, OmitKeyInfo: true, Placement: xmldsig.Placement{Position: xmldsig.FirstChild}}),
 	}
 	f.Add([]byte(xoevDoc), uint8(0))
 	f.Add([]byte(`<a xmlns="urn:a" xmlns:b="urn:b"><b:c b:d="1&#10;2" e="&quot;'"/><![CDATA[<x>]]>&#xD;</a>`), uint8(1))
 	f.Add([]byte("<?pi?><r/><!--c-->"), uint8(2))
 	f.Add([]byte("0<a>&#xD;</a>"), uint8(0)) // found by fuzzing: text before the root
+	// SignedInfo below an xml:base root: the C14N 1.1 fix-up on both sides.
+	f.Add([]byte(`<r xml:base="http://x.example/a/b"><m xml:base="../c/"><n xml:base="d?q#f"/></m></r>`), uint8(3))
+	f.Add([]byte(`<r xml:base="a/b/../.."><m xml:base=".."/></r>`), uint8(2))
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		s := signers[int(which)%len(signers)]
 		signed, err := s.Sign(data)

@@ -19,7 +19,8 @@ const (
 
 // KeyInfoError reports a KeyInfo that cannot identify a trusted key: no
 // certificate, a RetrievalMethod, or key data that disagrees with the
-// certificate. It unwraps to [ErrUntrustedKey].
+// certificate; or a missing KeyInfo when no pinned certificate verifies
+// the signature. It unwraps to [ErrUntrustedKey].
 type KeyInfoError struct {
 	// Reason is a short description.
 	Reason string

@@ -65,6 +65,10 @@ type SignerConfig struct {
 	// OmitChain leaves the intermediate certificates out of KeyInfo (the
 	// leaf certificate is always included).
 	OmitChain bool
+	// OmitKeyInfo writes no KeyInfo at all, for partners that know the
+	// signing certificate from configuration (SAML metadata) and verify
+	// against it. Key may then lack a certificate.
+	OmitKeyInfo bool
 	// Limits bounds the documents Sign parses (size, depth, elements,
 	// attributes); zero fields take the defaults of [Limits].
 	Limits Limits
@@ -153,7 +157,7 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Placement.Position == AfterElement && cfg.Placement.Local == "" {
 		return nil, errors.New("xmldsig: Placement AfterElement needs Local")
 	}
-	if c := cfg.Key.Certificate; c != nil {
+	if c := cfg.Key.Certificate; c != nil && !cfg.OmitKeyInfo {
 		s.certs = append(s.certs, base64.StdEncoding.EncodeToString(c.Raw))
 		if !cfg.OmitChain {
 			for _, ic := range cfg.Key.Chain {

@@ -22,7 +22,10 @@ import (
 type VerifierConfig struct {
 	// Trust decides which signing certificates are trusted (chain to an
 	// anchor, or pinned), including the clock used for validity checks.
-	// Required.
+	// A Signature without KeyInfo is verified against the pinned
+	// certificates only (each tried once, in order; see
+	// [signature.TrustStore.Pinned]); with anchors alone it is refused
+	// with [ErrUntrustedKey]. Required.
 	Trust *signature.TrustStore
 	// Policy is the algorithm allow-list; the zero value is the secure
 	// default (no SHA-1, RSA ≥ 2048 bits).
@@ -50,6 +53,9 @@ type Verifier struct {
 	log    *slog.Logger
 	opts   signature.VerifyOptions
 	certs  certCache
+	// pinned are the TrustStore's pinned certificates (it is immutable),
+	// the candidates for a Signature without KeyInfo.
+	pinned []*x509.Certificate
 }
 
 // Result is the outcome of a successful verification. Business code must
@@ -83,6 +89,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		lim:    cfg.Limits.withDefaults(),
 		log:    cfg.Logger,
 		opts:   signature.VerifyOptions{AllowECDSADER: cfg.AllowECDSADER},
+		pinned: cfg.Trust.Pinned(),
 	}
 	if v.idAttr == "" {
 		v.idAttr = "ID"
@@ -207,16 +214,23 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		v.log.WarnContext(ctx, "xmldsig: verifying a SHA-1 signature method (InsecureAllowSHA1)", "method", ps.method)
 	}
 
-	leaf, others, err := certificatesFromKeyInfo(ps.keyInfo, &v.certs)
-	if err != nil {
-		return nil, err
-	}
-	chain, err := v.trust.Verify(ctx, leaf, others)
-	if err != nil {
-		return nil, err
-	}
-	if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
-		return nil, err
+	// A Signature without KeyInfo is checked against the pinned
+	// certificates (below); one with KeyInfo must name a trusted
+	// certificate itself, whatever is pinned.
+	var leaf *x509.Certificate
+	var chain []*x509.Certificate
+	if ps.keyInfo != nil || len(v.pinned) == 0 {
+		var others []*x509.Certificate
+		leaf, others, err = certificatesFromKeyInfo(ps.keyInfo, &v.certs)
+		if err != nil {
+			return nil, err
+		}
+		if chain, err = v.trust.Verify(ctx, leaf, others); err != nil {
+			return nil, err
+		}
+		if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
+			return nil, err
+		}
 	}
 
 	// SignedInfo is canonicalized in its document context (§4.5.1) and the
@@ -226,7 +240,11 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	if _, err := newCanonicalizer(&si, ps.c14n, nil, false).subtree(ps.signedInfo, ns, xmlAttrs); err != nil {
 		return nil, err
 	}
-	if err := signature.Verify(leaf.PublicKey, method, si.Bytes(), ps.value, v.opts); err != nil {
+	if leaf == nil {
+		if leaf, chain, err = v.verifyPinned(ctx, method, si.Bytes(), ps.value); err != nil {
+			return nil, err
+		}
+	} else if err := signature.Verify(leaf.PublicKey, method, si.Bytes(), ps.value, v.opts); err != nil {
 		return nil, err
 	}
 
@@ -273,6 +291,43 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		SignatureMethod: ps.method,
 		DigestMethod:    ps.refs[len(ps.refs)-1].digestMethod,
 	}, nil
+}
+
+// verifyPinned checks the SignatureValue of a Signature without KeyInfo
+// against each pinned certificate of the TrustStore, in configuration order
+// (two certificates during an IdP's key rollover; anchors are never
+// tried). A certificate whose key verifies the value is accepted only after
+// the TrustStore (validity at its clock, revocation) and the Policy (key
+// type and size) accepted it, exactly as a certificate from KeyInfo; if it
+// fails there, the next pinned certificate is tried (a renewed certificate
+// for the same key) and the first such failure is returned. When no pinned
+// key verifies the value the result is a [*KeyInfoError]
+// ([ErrUntrustedKey]): without KeyInfo a foreign signer and a modified
+// SignedInfo cannot be told apart.
+func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, signedInfo, value []byte) (*x509.Certificate, []*x509.Certificate, error) {
+	var firstErr error
+	for _, c := range v.pinned {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if signature.Verify(c.PublicKey, method, signedInfo, value, v.opts) != nil {
+			continue
+		}
+		chain, err := v.trust.Verify(ctx, c, nil)
+		if err == nil {
+			err = v.policy.CheckPublicKey(c.PublicKey)
+		}
+		if err == nil {
+			return c, chain, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return nil, nil, firstErr
+	}
+	return nil, nil, &KeyInfoError{Reason: "no KeyInfo, and no pinned certificate verifies the signature"}
 }
 
 // scan walks the whole document once: it enforces the limits on trees that
