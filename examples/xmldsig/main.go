@@ -135,12 +135,9 @@ func sign(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out, err := signer.Sign(data)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
-	return err
+	// SignTo writes the input around the Signature, without a second
+	// in-memory copy of a large document.
+	return signer.SignTo(w, data)
 }
 
 func verify(ctx context.Context, args []string, w io.Writer) error {

@@ -124,22 +124,22 @@
 //
 // # Performance
 //
-// Measured on a shared 2-core machine (load average about 3.5; one run of
-// three iterations, so ±30 %) with the benchmarks in bench_test.go, which
-// run the anchors interleaved in the same loop, and
-// testdata/bench-xmlsec1.sh (whole process against xmlsec1), with the
-// single-pass parser of internal/xmlsafe:
+// Measured on a 2-core machine at load average 1.2-1.3 with the
+// benchmarks in bench_test.go, which run the anchors interleaved in the
+// same loop, and testdata/bench-xmlsec1.sh (whole process against
+// xmlsec1), with the single-pass parser of internal/xmlsafe:
 //
 //   - Verify of a 2.4 KB RSA-2048 document (4.5 KB signed, certificate in
-//     KeyInfo): 2.4× a raw rsa.VerifyPKCS1v15 with an already parsed tree
-//     (VerifyDocument, 0.18× goxmldsig's time) and 5.2× including the
-//     parse (Verify, 0.23× goxmldsig's time).
-//   - 1 MB and 20 MB structured documents: sign 7.7-10.6× and verify
-//     9.6-12.2× the throughput of goxmldsig; 20 MB single base64 node:
-//     sign 11.6×, verify 14.0×.
-//   - Allocation 2-7.5 bytes per document byte; peak RSS of a whole
-//     process is 8.0× (sign) and 7.1× (verify) the size for 17 MiB of
-//     structured XML (xmlsec1: 10.2×) and 2.4-4.4× for 20 MiB of base64.
-//   - Whole process against xmlsec1 on the same files: 0.29-0.66× its
-//     wall time for 1 MB and 20 MB documents, 0.12-0.14× at 2 KB (start-up).
+//     KeyInfo): 2.7-2.9× a raw rsa.VerifyPKCS1v15 with an already parsed
+//     tree (VerifyDocument, 0.15× goxmldsig's time) and 3.1-3.2× including
+//     the parse (Verify, 0.18× goxmldsig's time); five runs each.
+//   - 1 MB and 20 MB structured documents: sign 7.6-10.7× and verify
+//     10.5-12.9× the throughput of goxmldsig; 20 MB single base64 node:
+//     sign 10.3×, verify 15.8×.
+//   - Allocation 2-6.9 bytes per document byte; peak RSS of a whole
+//     process is 7.0× (sign, with SignTo) and 7.1× (verify) the size for
+//     17 MiB of structured XML (xmlsec1: 10.2×) and 2.4-3.3× for 20 MiB of
+//     base64.
+//   - Whole process against xmlsec1 on the same files: 0.23-0.64× its
+//     wall time for 1 MB and 20 MB documents, 0.12× at 2 KB (start-up).
 package xmldsig

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -173,35 +174,69 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 // Signature is spliced into the input bytes, which stay otherwise
 // unchanged; AfterElement re-serializes the document.
 func (s *Signer) Sign(data []byte) ([]byte, error) {
+	pieces, whole, err := s.sign(data)
+	if err != nil || whole != nil {
+		return whole, err
+	}
+	out := make([]byte, 0, len(pieces[0])+len(pieces[1])+len(pieces[2]))
+	return append(append(append(out, pieces[0]...), pieces[1]...), pieces[2]...), nil
+}
+
+// SignTo signs data like Sign and writes the signed document to w. For
+// the first- and last-child placements it writes the input bytes around
+// the Signature instead of building the signed document in memory, which
+// saves one copy of a large document; w receives nothing if signing fails.
+func (s *Signer) SignTo(w io.Writer, data []byte) error {
+	pieces, whole, err := s.sign(data)
+	if err != nil {
+		return err
+	}
+	if whole != nil {
+		_, err = w.Write(whole)
+		return err
+	}
+	for _, p := range pieces {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sign returns the signed document either as three pieces to concatenate
+// (splice) or whole (re-serialized). The parsed tree is garbage once it
+// returns, before any caller allocates the output.
+func (s *Signer) sign(data []byte) (pieces [3][]byte, whole []byte, err error) {
 	doc, err := xmlsafe.Parse(data, s.lim.xmlsafe())
 	if err != nil {
-		return nil, parseError(err)
+		return pieces, nil, parseError(err)
 	}
 	if err := checkProlog(&doc.Element); err != nil {
-		return nil, err
+		return pieces, nil, err
 	}
 	root := doc.Root()
 	sig, err := s.build(root, "")
 	if err != nil {
-		return nil, err
+		return pieces, nil, err
 	}
 	if _, err := s.digestInto(sig, func(c *canonicalizer) (*etree.Element, error) {
 		return c.document(&doc.Element, root)
 	}); err != nil {
-		return nil, err
+		return pieces, nil, err
 	}
 	if err := s.signSignedInfo(sig); err != nil {
-		return nil, err
+		return pieces, nil, err
 	}
 	if s.placement.Position != AfterElement {
-		if out, ok := splice(data, root, sig, s.placement.Position == FirstChild); ok {
-			return out, nil
+		if pieces, ok := splice(data, root, sig, s.placement.Position == FirstChild); ok {
+			return pieces, nil, nil
 		}
 	}
 	// Escape #xD in text and TAB/LF/CR in attribute values, so the
 	// re-parsed document has the content that was signed.
 	doc.WriteSettings = etree.WriteSettings{CanonicalText: true, CanonicalAttrVal: true}
-	return doc.WriteToBytes()
+	whole, err = doc.WriteToBytes()
+	return pieces, whole, err
 }
 
 // SignElement adds an enveloped signature over el, referenced by "#" + its

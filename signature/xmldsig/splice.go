@@ -6,45 +6,40 @@ import (
 	"github.com/beevik/etree"
 )
 
-// splice inserts the serialized sig into data as the first or last child
-// of the root element, leaving every other byte unchanged, so the signed
-// content is exactly what the caller passed in (no re-serialization, no
-// round-trip risk). ok is false when the root's tags cannot be located
-// with certainty; the caller then re-serializes the tree.
-func splice(data []byte, root, sig *etree.Element, first bool) ([]byte, bool) {
+// splice returns data with the serialized sig inserted as the first or
+// last child of the root element, as three pieces to be written in order
+// (head and tail are sub-slices of data), leaving every other byte
+// unchanged, so the signed content is exactly what the caller passed in
+// (no re-serialization, no round-trip risk). It holds no reference to the
+// tree afterwards. ok is false when the root's tags cannot be located with
+// certainty; the caller then re-serializes the tree.
+func splice(data []byte, root, sig *etree.Element, first bool) (pieces [3][]byte, ok bool) {
 	qname := root.FullTag()
 	_, end, selfClosing, ok := rootStartTag(data, qname)
 	if !ok {
-		return nil, false
+		return pieces, false
 	}
-	var sb bytes.Buffer
-	sig.WriteTo(&sb, &etree.WriteSettings{CanonicalEndTags: true, CanonicalText: true, CanonicalAttrVal: true})
-
-	out := make([]byte, 0, len(data)+sb.Len()+len(qname)+3)
-	switch {
-	case selfClosing:
-		// <root .../>  →  <root ...><ds:Signature…/></root>
-		out = append(out, data[:end-2]...)
-		out = append(out, '>')
-		out = append(out, sb.Bytes()...)
-		out = append(out, "</"...)
-		out = append(out, qname...)
-		out = append(out, '>')
-		out = append(out, data[end:]...)
-	case first:
-		out = append(out, data[:end]...)
-		out = append(out, sb.Bytes()...)
-		out = append(out, data[end:]...)
-	default:
+	at := end
+	if !selfClosing && !first {
 		k, ok := rootEndTag(data, qname)
 		if !ok || k < end {
-			return nil, false
+			return pieces, false
 		}
-		out = append(out, data[:k]...)
-		out = append(out, sb.Bytes()...)
-		out = append(out, data[k:]...)
+		at = k
 	}
-	return out, true
+	var mid bytes.Buffer
+	if selfClosing {
+		// <root .../>  →  <root ...><ds:Signature…/></root>
+		at = end - 2
+		mid.WriteByte('>')
+	}
+	sig.WriteTo(&mid, &etree.WriteSettings{CanonicalEndTags: true, CanonicalText: true, CanonicalAttrVal: true})
+	tail := data[at:]
+	if selfClosing {
+		mid.WriteString("</" + qname + ">")
+		tail = data[end:]
+	}
+	return [3][]byte{data[:at], mid.Bytes(), tail}, true
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
