@@ -18,7 +18,11 @@ type Channel interface {
 
 // TargetLogger is implemented by channels whose targets are not personal
 // data (webhook endpoint IDs) and may appear in the delivery log as they
-// are. Other targets are logged as redact.Fingerprint.
+// are. Other targets (e-mail addresses, mailbox handles) appear in the
+// delivery log, dead letters and endpoint status as a short SHA-256
+// fingerprint that is stable across instances, and in log lines as a
+// fingerprint keyed per process, which cannot be reversed by trying
+// candidate addresses.
 type TargetLogger interface {
 	LogTarget(target string) string
 }

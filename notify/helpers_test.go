@@ -45,6 +45,7 @@ type envOpts struct {
 	wrap     func(notify.Channel) notify.Channel
 	noStart  bool
 	schedule []time.Duration
+	logger   *slog.Logger // nil: discard
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -92,6 +93,9 @@ func newEnv(t *testing.T, o envOpts) *env {
 	cfg.FetchCooldown = time.Millisecond
 	cfg.FetchPollInterval = 20 * time.Millisecond
 	cfg.Logger = quietLogger()
+	if o.logger != nil {
+		cfg.Logger = o.logger
+	}
 	cfg.Test.TestOnly = true
 	if o.clock != nil {
 		cfg.Now = o.clock.Now

@@ -67,6 +67,18 @@ func (p *retryPolicy) NextRetry(row *rivertype.JobRow) time.Time {
 	return p.e.nextRetry(a.Key.Channel, row.Attempt, 0)
 }
 
+// logTarget names a target in log lines: the channel's own log form, or
+// a fingerprint keyed per process (redact.LogFingerprint), because an
+// unkeyed hash of an e-mail address can be reversed by dictionary. The
+// persisted ref (endpointKey) stays stable across instances; it sits in
+// the same database as the job arguments that hold the target itself.
+func (e *engine) logTarget(channel, target string) string {
+	if tl, ok := e.channels[channel].(TargetLogger); ok {
+		return tl.LogTarget(target)
+	}
+	return redact.LogFingerprint(target)
+}
+
 func (e *engine) endpointKey(channel, target string) (key, ref string) {
 	if tl, ok := e.channels[channel].(TargetLogger); ok {
 		ref = tl.LogTarget(target)
@@ -157,7 +169,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	a := job.Args
 	ch := e.channels[a.Key.Channel]
 	key, ref := e.endpointKey(a.Key.Channel, a.Key.Target)
-	at := attemptCtx{job: job, key: key, ref: ref}
+	at := attemptCtx{job: job, key: key, ref: ref, logRef: e.logTarget(a.Key.Channel, a.Key.Target)}
 	if ch == nil {
 		return e.dead(ctx, at, "permanent", &DeliveryError{Class: ClassConfig, Permanent: true, Err: ErrUnknownChannel}, e.cfg.Now(), 0)
 	}
@@ -238,14 +250,15 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	e.logAttempt(ctx, at, start, latency, de.StatusCode, OutcomeRetry, de.Class)
 	e.cfg.Logger.WarnContext(ctx, "notify: delivery attempt failed, will retry",
 		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
-		slog.String("target", ref), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
+		slog.String("target", at.logRef), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
 		slog.Int("status", de.StatusCode))
 	return de
 }
 
 type attemptCtx struct {
 	job      *river.Job[deliveryArgs]
-	key, ref string
+	key, ref string // persisted endpoint key and target reference
+	logRef   string // target as it may appear in log lines
 }
 
 func statusClass(code int) string {
@@ -309,7 +322,7 @@ func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *Del
 		// if that run could not.
 		e.cfg.Logger.WarnContext(ctx, "notify: delivery dead-lettered",
 			slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
-			slog.String("target", at.ref), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
+			slog.String("target", at.logRef), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
 		e.exhausted(ctx, dl)
 	}
 	if reason == "exhausted" {
@@ -330,13 +343,13 @@ func (e *engine) disableEndpoint(ctx context.Context, at attemptCtx, reason stri
 	}
 	st := EndpointStatus{Channel: ch, Target: at.ref, DisabledAt: now.UTC(), DisabledReason: reason}
 	e.cfg.Logger.WarnContext(ctx, "notify: endpoint disabled",
-		slog.String("channel", ch), slog.String("target", at.ref), slog.String("reason", reason))
+		slog.String("channel", ch), slog.String("target", at.logRef), slog.String("reason", reason))
 	if e.cfg.OnEndpointDisabled != nil {
 		e.cfg.OnEndpointDisabled(ctx, st)
 	}
 	if e.notice != nil {
 		if err := e.notice(ctx, st); err != nil {
-			e.cfg.Logger.ErrorContext(ctx, "notify: could not report disabled endpoint", slog.String("target", at.ref))
+			e.cfg.Logger.ErrorContext(ctx, "notify: could not report disabled endpoint", slog.String("target", at.logRef))
 		}
 	}
 	return nil
