@@ -132,7 +132,7 @@ func (e *engine) deadLetterDiscarded(ctx context.Context, job *rivertype.JobRow)
 	}
 	e.cfg.Logger.WarnContext(ctx, "notify: discarded delivery job dead-lettered",
 		slog.Int64("job_id", job.ID), slog.String("event_id", string(a.Event.ID)),
-		slog.String("channel", a.Key.Channel), slog.String("target", e.logTarget(a.Key.Channel, a.Key.Target)), slog.Int("attempt", job.Attempt))
+		slog.String("channel", a.Key.Channel), slog.String("target", e.logTarget(a.Key)), slog.Int("attempt", job.Attempt))
 	e.exhausted(ctx, dl)
 	return true, nil
 }

@@ -72,11 +72,11 @@ func (p *retryPolicy) NextRetry(row *rivertype.JobRow) time.Time {
 // unkeyed hash of an e-mail address can be reversed by dictionary. The
 // persisted ref (endpointKey) stays stable across instances; it sits in
 // the same database as the job arguments that hold the target itself.
-func (e *engine) logTarget(channel, target string) string {
-	if tl, ok := e.channels[channel].(TargetLogger); ok {
-		return tl.LogTarget(target)
+func (e *engine) logTarget(k deliveryKey) string {
+	if tl, ok := e.channels[k.Channel].(TargetLogger); ok {
+		return tl.LogTarget(k.Target)
 	}
-	return redact.LogFingerprint(target)
+	return redact.LogFingerprint(k.Target)
 }
 
 func (e *engine) endpointKey(channel, target string) (key, ref string) {
@@ -169,7 +169,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	a := job.Args
 	ch := e.channels[a.Key.Channel]
 	key, ref := e.endpointKey(a.Key.Channel, a.Key.Target)
-	at := attemptCtx{job: job, key: key, ref: ref, logRef: e.logTarget(a.Key.Channel, a.Key.Target)}
+	at := attemptCtx{job: job, key: key, ref: ref}
 	if ch == nil {
 		return e.dead(ctx, at, "permanent", &DeliveryError{Class: ClassConfig, Permanent: true, Err: ErrUnknownChannel}, e.cfg.Now(), 0)
 	}
@@ -250,7 +250,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	e.logAttempt(ctx, at, start, latency, de.StatusCode, OutcomeRetry, de.Class)
 	e.cfg.Logger.WarnContext(ctx, "notify: delivery attempt failed, will retry",
 		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
-		slog.String("target", at.logRef), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
+		slog.String("target", e.logTarget(at.job.Args.Key)), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
 		slog.Int("status", de.StatusCode))
 	return de
 }
@@ -258,7 +258,6 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 type attemptCtx struct {
 	job      *river.Job[deliveryArgs]
 	key, ref string // persisted endpoint key and target reference
-	logRef   string // target as it may appear in log lines
 }
 
 func statusClass(code int) string {
@@ -322,7 +321,7 @@ func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *Del
 		// if that run could not.
 		e.cfg.Logger.WarnContext(ctx, "notify: delivery dead-lettered",
 			slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
-			slog.String("target", at.logRef), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
+			slog.String("target", e.logTarget(at.job.Args.Key)), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
 		e.exhausted(ctx, dl)
 	}
 	if reason == "exhausted" {
@@ -343,13 +342,13 @@ func (e *engine) disableEndpoint(ctx context.Context, at attemptCtx, reason stri
 	}
 	st := EndpointStatus{Channel: ch, Target: at.ref, DisabledAt: now.UTC(), DisabledReason: reason}
 	e.cfg.Logger.WarnContext(ctx, "notify: endpoint disabled",
-		slog.String("channel", ch), slog.String("target", at.logRef), slog.String("reason", reason))
+		slog.String("channel", ch), slog.String("target", e.logTarget(at.job.Args.Key)), slog.String("reason", reason))
 	if e.cfg.OnEndpointDisabled != nil {
 		e.cfg.OnEndpointDisabled(ctx, st)
 	}
 	if e.notice != nil {
 		if err := e.notice(ctx, st); err != nil {
-			e.cfg.Logger.ErrorContext(ctx, "notify: could not report disabled endpoint", slog.String("target", at.logRef))
+			e.cfg.Logger.ErrorContext(ctx, "notify: could not report disabled endpoint", slog.String("target", e.logTarget(at.job.Args.Key)))
 		}
 	}
 	return nil

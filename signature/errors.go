@@ -2,6 +2,8 @@ package signature
 
 import (
 	"errors"
+
+	"github.com/egosaar/ozg/internal/redact"
 )
 
 // Sentinel errors. Every error returned by this module's signing, verifying
@@ -36,7 +38,7 @@ type AlgorithmError struct {
 }
 
 func (e *AlgorithmError) Error() string {
-	return "signature: algorithm not allowed: " + truncate(e.URI, 128)
+	return "signature: algorithm not allowed: " + redact.Clip(e.URI, 128)
 }
 
 // Unwrap returns [ErrAlgorithmNotAllowed].
@@ -146,13 +148,6 @@ func (e *KeyError) Unwrap() []error {
 
 func keyErr(op, detail string, cause error) error {
 	return &KeyError{Op: op, Err: ErrInvalidKey, Cause: cause, Detail: detail}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // ErrIncorrectPassword reports a PKCS#12 file whose password is wrong. It is

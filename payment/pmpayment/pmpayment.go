@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -227,18 +228,9 @@ func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*paymen
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := p.client.Do(req)
+	body, err := answer(ctx, resp, err, http.StatusOK, http.StatusCreated)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
-	}
-	body, err := httpx.ReadBody(resp, 64<<10)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", payment.ErrProtocol, err)
-	}
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		return nil, providerError(resp.StatusCode)
+		return nil, err
 	}
 	var out struct {
 		URL  string `json:"url"`
@@ -292,6 +284,18 @@ func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderT
 		}
 		return req, err
 	})
+	body, err := answer(ctx, resp, err, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	return decodeStatus(txid, body)
+}
+
+// answer maps the outcome of one round trip: a transport failure to
+// payment.ErrUnavailable (or the caller's context error), an unreadable
+// body to payment.ErrProtocol, a status outside ok to providerError;
+// otherwise it returns the bounded body.
+func answer(ctx context.Context, resp *http.Response, err error, ok ...int) ([]byte, error) {
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -302,10 +306,10 @@ func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderT
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", payment.ErrProtocol, err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if !slices.Contains(ok, resp.StatusCode) {
 		return nil, providerError(resp.StatusCode)
 	}
-	return decodeStatus(txid, body)
+	return body, nil
 }
 
 func decodeStatus(txid string, body []byte) (*payment.ProviderTransaction, error) {

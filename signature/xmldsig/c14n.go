@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
+
+	"github.com/egosaar/ozg/internal/redact"
 )
 
 // Canonicalization method URIs.
@@ -609,9 +611,4 @@ func (c *canonicalizer) fail(err error) {
 	}
 }
 
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "…"
-	}
-	return `"` + s + `"`
-}
+func quote(s string) string { return redact.Quote(s, 64) }
