@@ -315,22 +315,33 @@ func (e *engine) prepare(ev *Event) error {
 	return nil
 }
 
-// routeArgs builds the job args of one route; the stored event carries
-// only that route's recipient.
+// routeArgs builds the job args of one route. The stored event carries
+// no recipients: the route's target is stored once, in the key, and
+// deliveryArgs.event puts it back for the channel. Every recipient
+// entry would otherwise be written, and indexed by river's GIN index on
+// args, three times per job (insert, fetch, completion).
 func routeArgs(ev Event, r Route) deliveryArgs {
 	ev.Recipients = Recipients{}
-	switch r.Channel {
-	case "webhook":
-		ev.Recipients.Webhooks = []string{r.Target}
-	case "email":
-		ev.Recipients.Email = r.Target
-	case "postfach":
-		ev.Recipients.Mailbox = r.Target
-	}
 	return deliveryArgs{
 		Key:   deliveryKey{Application: ev.ApplicationID, Transition: ev.Transition, Channel: r.Channel, Target: r.Target},
 		Event: ev,
 	}
+}
+
+// event is the event as its channel sees it: with this job's recipient
+// only (jobs stored by earlier versions carry it in the event too).
+func (a *deliveryArgs) event() Event {
+	ev := a.Event
+	ev.Recipients = Recipients{}
+	switch a.Key.Channel {
+	case "webhook":
+		ev.Recipients.Webhooks = []string{a.Key.Target}
+	case "email":
+		ev.Recipients.Email = a.Key.Target
+	case "postfach":
+		ev.Recipients.Mailbox = a.Key.Target
+	}
+	return ev
 }
 
 // Enqueue is EnqueueTx in a transaction of its own, for callers without a

@@ -200,7 +200,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	dctx, cancel := context.WithTimeout(ctx, e.cfg.AttemptTimeout)
 	start := e.cfg.Now()
 	mono := time.Now()
-	derr := ch.Deliver(dctx, Delivery{Event: a.Event, Target: a.Key.Target, Attempt: job.Attempt})
+	derr := ch.Deliver(dctx, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt})
 	latency := time.Since(mono)
 	timedOut := dctx.Err() != nil && ctx.Err() == nil
 	cancel()
