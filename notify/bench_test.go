@@ -265,7 +265,7 @@ const (
 	// Rounds alternate which side goes first (see sqliteRound), so an
 	// even number balances the order; the median of the per-round ratios
 	// is reported.
-	benchRounds = 4
+	benchRounds = 6
 )
 
 func median(fs []figures) figures {
