@@ -317,9 +317,9 @@ func (e *engine) prepare(ev *Event) error {
 
 // routeArgs builds the job args of one route. The stored event carries
 // no recipients: the route's target is stored once, in the key, and
-// deliveryArgs.event puts it back for the channel. Every recipient
-// entry would otherwise be written, and indexed by river's GIN index on
-// args, three times per job (insert, fetch, completion).
+// deliveryArgs.event puts it back for the channel. A second copy would
+// be written three times per job (insert, fetch, completion), on
+// PostgreSQL each time with its entries in river's GIN index on args.
 func routeArgs(ev Event, r Route) deliveryArgs {
 	ev.Recipients = Recipients{}
 	return deliveryArgs{
