@@ -105,14 +105,7 @@ func TestRecordedClaimEvidence(t *testing.T) {
 			got, err := h.c.Get(ctx, "k-1")
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got.Status)
-			an, err := h.c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			if tc.anomaly == "" {
-				assert.Empty(t, an)
-			} else {
-				require.Len(t, an, 1)
-				assert.Equal(t, tc.anomaly, an[0].Kind)
-			}
+			paymenttest.RequireAnomaly(t, h.c, "k-1", tc.anomaly)
 		})
 	}
 }

@@ -116,14 +116,7 @@ func TestPaidWithoutReportedAmount(t *testing.T) {
 			} else {
 				assert.Equal(t, 1, h.changeCount())
 			}
-			an, err := h.c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			if tc.anomaly == "" {
-				assert.Empty(t, an)
-			} else {
-				require.Len(t, an, 1)
-				assert.Equal(t, tc.anomaly, an[0].Kind)
-			}
+			paymenttest.RequireAnomaly(t, h.c, "k-1", tc.anomaly)
 			if tc.insecure {
 				assert.Contains(t, h.logs.String(), `"level":"WARN","msg":"payment PAYED applied without reported amount or currency`)
 			}
@@ -211,14 +204,7 @@ func TestCreateFinalStateNotApplied(t *testing.T) {
 			require.NoError(t, err, "the payment is created either way")
 			assert.Equal(t, tc.want, tx.Status)
 			assert.NotEmpty(t, tx.TransactionID)
-			an, err := h.c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			if tc.anomaly == "" {
-				assert.Empty(t, an)
-			} else {
-				require.Len(t, an, 1)
-				assert.Equal(t, tc.anomaly, an[0].Kind)
-			}
+			paymenttest.RequireAnomaly(t, h.c, "k-1", tc.anomaly)
 			logs := h.logs.String()
 			if tc.errorLog {
 				assert.Contains(t, logs, `"level":"ERROR","msg":"payment final state from create not applied`)

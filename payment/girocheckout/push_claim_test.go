@@ -120,13 +120,7 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got.Status)
 			assert.Equal(t, tc.changes, e.changes)
-			an, err := e.c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			var kinds []payment.AnomalyKind
-			for _, a := range an {
-				kinds = append(kinds, a.Kind)
-			}
-			assert.Equal(t, tc.anomalies, kinds)
+			assert.Equal(t, tc.anomalies, paymenttest.AnomalyKinds(t, e.c, "k-1"))
 			_, err = e.c.Store().Claim(ctx, "k-1")
 			if tc.claim {
 				require.NoError(t, err)

@@ -55,14 +55,7 @@ func TestNotificationReportsAmountForUnreportedPull(t *testing.T) {
 			got, err := c.Get(ctx, "k-1")
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got.Status)
-			an, err := c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			if tc.anomaly == "" {
-				assert.Empty(t, an)
-			} else {
-				require.Len(t, an, 1)
-				assert.Equal(t, tc.anomaly, an[0].Kind)
-			}
+			paymenttest.RequireAnomaly(t, c, "k-1", tc.anomaly)
 		})
 	}
 	p, err := v.VerifyPush(context.Background(), payment.PushInput{Method: "GET", RawQuery: signed(t, v, nil)})

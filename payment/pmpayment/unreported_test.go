@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paymenttest"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -84,14 +85,7 @@ func TestPaidOnlyWithSignedAmount(t *testing.T) {
 			if tc.want == payment.StatusPaid && !tc.insecure {
 				assert.Equal(t, 1, e.changeCount())
 			}
-			an, err := c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			if tc.anomaly == "" {
-				assert.Empty(t, an)
-			} else {
-				require.Len(t, an, 1)
-				assert.Equal(t, tc.anomaly, an[0].Kind)
-			}
+			paymenttest.RequireAnomaly(t, c, "k-1", tc.anomaly)
 		})
 	}
 }

@@ -70,14 +70,11 @@ func TestPaidWithoutEchoRefused(t *testing.T) {
 			got, err := e.c.Get(ctx, "k-1")
 			require.NoError(t, err)
 			assert.Equal(t, tc.status, got.Status)
-			an, err := e.c.Anomalies(ctx, "k-1")
-			require.NoError(t, err)
-			if tc.field == "" {
-				assert.Empty(t, an)
-			} else {
-				require.Len(t, an, 1)
-				assert.Equal(t, payment.AnomalyMismatch, an[0].Kind)
+			want := payment.AnomalyKind("")
+			if tc.field != "" {
+				want = payment.AnomalyMismatch
 			}
+			paymenttest.RequireAnomaly(t, e.c, "k-1", want)
 		})
 	}
 }
