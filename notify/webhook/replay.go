@@ -2,8 +2,10 @@ package webhook
 
 import (
 	"context"
-	"sync"
+	"errors"
 	"time"
+
+	"github.com/egosaar/ozg/internal/replay"
 )
 
 // ReplayCache remembers processed message IDs. Implementations (e.g. on
@@ -17,12 +19,12 @@ type ReplayCache interface {
 }
 
 // MemoryReplayCache is an in-process ReplayCache with a size bound. When
-// full, expired entries are swept; if it is still full, the entries
-// closest to expiry are dropped first.
+// full, it forgets the ID remembered first to make room: redeliveries
+// follow their original closely (Standard Webhooks retries within about a
+// day and a half), so the newest IDs are the ones worth keeping. Lookups
+// and inserts cost O(1) however full it is.
 type MemoryReplayCache struct {
-	mu  sync.Mutex
-	max int
-	m   map[string]time.Time
+	m   *replay.Memory
 	now func() time.Time
 }
 
@@ -32,50 +34,22 @@ func NewMemoryReplayCache(maxEntries int) *MemoryReplayCache {
 	if maxEntries <= 0 {
 		maxEntries = 100_000
 	}
-	return &MemoryReplayCache{max: maxEntries, m: make(map[string]time.Time), now: time.Now}
+	return &MemoryReplayCache{m: replay.New(maxEntries, replay.EvictOldest), now: time.Now}
 }
 
 // Seen implements ReplayCache.
 func (c *MemoryReplayCache) Seen(_ context.Context, id string) (bool, error) {
-	c.mu.Lock()
-	until, ok := c.m[id]
-	c.mu.Unlock()
-	return ok && c.now().Before(until), nil
+	return c.m.Seen(id, c.now()), nil
 }
 
-// Remember implements ReplayCache.
+// Remember implements ReplayCache. An ID still remembered keeps its first
+// expiry.
 func (c *MemoryReplayCache) Remember(_ context.Context, id string, until time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[id]; !ok && len(c.m) >= c.max {
-		c.evict()
+	if err := c.m.Add(id, c.now(), until); err != nil && !errors.Is(err, replay.ErrReplay) {
+		return err
 	}
-	c.m[id] = until
 	return nil
 }
 
-func (c *MemoryReplayCache) evict() {
-	now := c.now()
-	for k, t := range c.m {
-		if !now.Before(t) {
-			delete(c.m, k)
-		}
-	}
-	for len(c.m) >= c.max {
-		var oldK string
-		var oldT time.Time
-		for k, t := range c.m {
-			if oldK == "" || t.Before(oldT) {
-				oldK, oldT = k, t
-			}
-		}
-		delete(c.m, oldK)
-	}
-}
-
 // Len returns the number of remembered IDs.
-func (c *MemoryReplayCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.m)
-}
+func (c *MemoryReplayCache) Len() int { return c.m.Len() }

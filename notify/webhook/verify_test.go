@@ -331,3 +331,36 @@ func TestMiddlewareReplayCacheWriteFailure(t *testing.T) {
 	assert.Contains(t, logs.String(), "webhook_id=m9")
 	assert.NotContains(t, logs.String(), `"ok"`, "no body in logs")
 }
+
+// The default cache forgets an ID after Retention, and a full cache makes
+// room by forgetting the ID remembered first.
+func TestMemoryReplayCache(t *testing.T) {
+	s := mustSecret(t)
+	body := []byte("x")
+	now := t0
+	v, err := webhook.NewVerifier(webhook.VerifierConfig{Secrets: []webhook.Secret{s}, Now: func() time.Time { return now }, Retention: time.Hour})
+	require.NoError(t, err)
+	msg, err := v.Verify(context.Background(), body, signed("m1", now, body, s))
+	require.NoError(t, err)
+	require.NoError(t, v.MarkProcessed(context.Background(), msg))
+	require.NoError(t, v.MarkProcessed(context.Background(), msg), "remembering twice is no error")
+	now = now.Add(time.Hour)
+	_, err = v.Verify(context.Background(), body, signed("m1", now, body, s))
+	require.ErrorIs(t, err, webhook.ErrReplay, "remembered up to its expiry")
+	now = now.Add(time.Second)
+	_, err = v.Verify(context.Background(), body, signed("m1", now, body, s))
+	require.NoError(t, err, "forgotten after Retention")
+
+	ctx := context.Background()
+	c := webhook.NewMemoryReplayCache(2)
+	until := time.Now().Add(time.Hour)
+	for _, id := range []string{"a", "b", "c"} {
+		require.NoError(t, c.Remember(ctx, id, until))
+	}
+	assert.Equal(t, 2, c.Len())
+	for id, want := range map[string]bool{"a": false, "b": true, "c": true, "d": false} {
+		seen, err := c.Seen(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, want, seen, id)
+	}
+}

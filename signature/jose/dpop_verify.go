@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -13,8 +14,16 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/egosaar/ozg/internal/replay"
 	"github.com/egosaar/ozg/signature"
 )
+
+// DefaultMaxReplayEntries is the default [DPoPVerifierConfig].MaxEntries:
+// the number of DPoP proofs remembered at once. With the default window of
+// 6 minutes (MaxAge 5 min + Leeway 1 min) it admits about 275 new proofs
+// per second sustained; each entry costs about 100 bytes (a 32-byte hash
+// key in a map and in a queue), so a full memory holds about 10 MB.
+const DefaultMaxReplayEntries = 100_000
 
 // DPoPVerifierConfig configures a [DPoPVerifier].
 type DPoPVerifierConfig struct {
@@ -54,7 +63,8 @@ type DPoPVerifier struct {
 	leeway time.Duration
 	max    int
 
-	replay *replayMemory
+	replay    *replay.Memory
+	replayMax int
 }
 
 // NewDPoPVerifier validates cfg and returns a DPoPVerifier.
@@ -87,7 +97,7 @@ func NewDPoPVerifier(cfg DPoPVerifierConfig) (*DPoPVerifier, error) {
 	if entries == 0 {
 		entries = DefaultMaxReplayEntries
 	}
-	v.replay = newReplayMemory(entries)
+	v.replay, v.replayMax = replay.New(entries, replay.Refuse), entries
 	return v, nil
 }
 
@@ -212,7 +222,14 @@ func (v *DPoPVerifier) Verify(proof string, want DPoPExpect) (*DPoPProof, error)
 // (RFC 9449 §11.1): ErrReplay for a proof seen before, a *LimitError when
 // the memory is full.
 func (v *DPoPVerifier) remember(key string, now time.Time) error {
-	return v.replay.add(key, now, now.Add(v.maxAge+v.leeway))
+	switch err := v.replay.Add(key, now, now.Add(v.maxAge+v.leeway)); {
+	case errors.Is(err, replay.ErrReplay):
+		return ErrReplay
+	case errors.Is(err, replay.ErrFull):
+		return &LimitError{Limit: "MaxEntries", Max: v.replayMax}
+	default:
+		return err
+	}
 }
 
 // sameHTU compares htu with the request URL per RFC 9449 §4.3 item 9:

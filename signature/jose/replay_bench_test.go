@@ -28,7 +28,7 @@ func newSteadyVerifier(b *testing.B, live int) *steadyVerifier {
 	window := v.maxAge + v.leeway
 	s.v, s.step = v, window/time.Duration(live)
 	for i := range live {
-		if err := v.replay.add("prefill|"+strconv.Itoa(i), s.now, s.now.Add(time.Duration(i)*s.step)); err != nil {
+		if err := v.replay.Add("prefill|"+strconv.Itoa(i), s.now, s.now.Add(time.Duration(i)*s.step)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -97,7 +97,7 @@ func BenchmarkDPoPReplay(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	if n := large.v.replay.len(); n < 49_000 || n > 51_000 {
+	if n := large.v.replay.Len(); n < 49_000 || n > 51_000 {
 		b.Fatalf("large memory holds %d entries, want about 50000", n)
 	}
 	n := float64(b.N)
