@@ -1,7 +1,6 @@
 package saml
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/internal/expiry"
 )
 
 // PendingRequest is what the service provider remembers about an
@@ -101,8 +101,8 @@ type MemoryStore struct {
 	MaxEntries int
 
 	mu         sync.Mutex
-	requests   expiring[PendingRequest]
-	assertions expiring[struct{}]
+	requests   expiry.Map[string, PendingRequest]
+	assertions expiry.Map[string, struct{}]
 }
 
 // NewMemoryStore returns an empty MemoryStore with the default capacity.
@@ -120,13 +120,13 @@ func (s *MemoryStore) SaveRequest(_ context.Context, key string, r PendingReques
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deleteExpiredLocked(now)
-	if s.requests.has(key) {
+	if _, _, ok := s.requests.Get(key); ok {
 		return errors.New("saml: pending request key already exists")
 	}
-	if s.requests.len() >= s.max() {
+	if s.requests.Len() >= s.max() {
 		return &StoreFullError{What: "pending requests", Max: s.max()}
 	}
-	s.requests.add(key, r, r.Expires)
+	s.requests.Set(key, r, r.Expires)
 	return nil
 }
 
@@ -134,18 +134,18 @@ func (s *MemoryStore) SaveRequest(_ context.Context, key string, r PendingReques
 func (s *MemoryStore) Request(_ context.Context, key string, now time.Time) (PendingRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.requests.m[key]
-	if !ok || !now.Before(e.expires) {
+	r, expires, ok := s.requests.Get(key)
+	if !ok || !now.Before(expires) {
 		return PendingRequest{}, ErrNotFound
 	}
-	return e.val, nil
+	return r, nil
 }
 
 // ConsumeRequest implements Store.
 func (s *MemoryStore) ConsumeRequest(_ context.Context, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.requests.remove(key) {
+	if !s.requests.Delete(key) {
 		return ErrNotFound
 	}
 	return nil
@@ -158,13 +158,13 @@ func (s *MemoryStore) MarkAssertion(_ context.Context, issuer, id string, expire
 	// After pruning, every remembered ID is unexpired at now.
 	s.deleteExpiredLocked(now)
 	k := issuer + "\x00" + id
-	if s.assertions.has(k) {
+	if _, _, ok := s.assertions.Get(k); ok {
 		return ErrReplay
 	}
-	if s.assertions.len() >= s.max() {
+	if s.assertions.Len() >= s.max() {
 		return &StoreFullError{What: "assertion IDs", Max: s.max()}
 	}
-	s.assertions.add(k, struct{}{}, expires)
+	s.assertions.Set(k, struct{}{}, expires)
 	return nil
 }
 
@@ -177,78 +177,6 @@ func (s *MemoryStore) DeleteExpired(_ context.Context, now time.Time) error {
 }
 
 func (s *MemoryStore) deleteExpiredLocked(now time.Time) {
-	s.requests.prune(now)
-	s.assertions.prune(now)
-}
-
-// expiring is a map whose entries also sit in a min-heap by expiry, so
-// that the expired ones are found without scanning the live ones.
-type expiring[V any] struct {
-	m map[string]*expEntry[V]
-	h expHeap[V]
-}
-
-type expEntry[V any] struct {
-	key     string
-	val     V
-	expires time.Time
-	index   int // position in the heap
-}
-
-func (x *expiring[V]) len() int { return len(x.m) }
-
-func (x *expiring[V]) has(key string) bool {
-	_, ok := x.m[key]
-	return ok
-}
-
-func (x *expiring[V]) add(key string, v V, expires time.Time) {
-	if x.m == nil {
-		x.m = map[string]*expEntry[V]{}
-	}
-	e := &expEntry[V]{key: key, val: v, expires: expires}
-	x.m[key] = e
-	heap.Push(&x.h, e)
-}
-
-func (x *expiring[V]) remove(key string) bool {
-	e, ok := x.m[key]
-	if !ok {
-		return false
-	}
-	heap.Remove(&x.h, e.index)
-	delete(x.m, key)
-	return true
-}
-
-// prune removes every entry expired at now (expires <= now).
-func (x *expiring[V]) prune(now time.Time) {
-	for len(x.h) > 0 && !now.Before(x.h[0].expires) {
-		e := heap.Pop(&x.h).(*expEntry[V])
-		delete(x.m, e.key)
-	}
-}
-
-// expHeap implements heap.Interface ordered by expiry.
-type expHeap[V any] []*expEntry[V]
-
-func (h expHeap[V]) Len() int           { return len(h) }
-func (h expHeap[V]) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
-func (h expHeap[V]) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-
-func (h *expHeap[V]) Push(x any) {
-	e := x.(*expEntry[V])
-	e.index = len(*h)
-	*h = append(*h, e)
-}
-
-func (h *expHeap[V]) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	return e
+	s.requests.Prune(now)
+	s.assertions.Prune(now)
 }

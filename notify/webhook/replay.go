@@ -19,10 +19,10 @@ type ReplayCache interface {
 }
 
 // MemoryReplayCache is an in-process ReplayCache with a size bound. When
-// full, it forgets the ID remembered first to make room: redeliveries
+// full, it forgets the ID that expires first to make room: redeliveries
 // follow their original closely (Standard Webhooks retries within about a
-// day and a half), so the newest IDs are the ones worth keeping. Lookups
-// and inserts cost O(1) however full it is.
+// day and a half), so the newest IDs are the ones worth keeping. Inserts
+// cost O(log n), lookups O(1), however full it is.
 type MemoryReplayCache struct {
 	m   *replay.Memory
 	now func() time.Time
@@ -34,7 +34,7 @@ func NewMemoryReplayCache(maxEntries int) *MemoryReplayCache {
 	if maxEntries <= 0 {
 		maxEntries = 100_000
 	}
-	return &MemoryReplayCache{m: replay.New(maxEntries, replay.EvictOldest), now: time.Now}
+	return &MemoryReplayCache{m: replay.New(maxEntries, replay.EvictFirstExpiring), now: time.Now}
 }
 
 // Seen implements ReplayCache.

@@ -333,7 +333,7 @@ func TestMiddlewareReplayCacheWriteFailure(t *testing.T) {
 }
 
 // The default cache forgets an ID after Retention, and a full cache makes
-// room by forgetting the ID remembered first.
+// room by forgetting the ID that expires first.
 func TestMemoryReplayCache(t *testing.T) {
 	s := mustSecret(t)
 	body := []byte("x")

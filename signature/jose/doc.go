@@ -55,9 +55,9 @@
 //     MaxAge+Leeway (RFC 9449 §11.1). Anyone can mint valid proofs (the key
 //     is in the proof), so the memory is bounded: at most MaxEntries
 //     (default [DefaultMaxReplayEntries]) live proofs, stored as 32-byte
-//     hashes and pruned in expiry order from an insertion-ordered queue on
-//     the configured clock: O(1) amortised per proof, O(expired) pruning,
-//     never a scan of the whole memory. A full memory refuses new proofs
+//     hashes and pruned in expiry order from a min-heap on the configured
+//     clock: O(log n) per proof, O(expired · log n) pruning, never a scan
+//     of the whole memory. A full memory refuses new proofs
 //     with a [*LimitError] ([ErrLimit]) rather than forgetting live ones
 //     (fail closed); size MaxEntries for the peak rate and rate-limit
 //     clients in front of the verifier, since a flood can otherwise lock

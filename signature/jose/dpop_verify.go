@@ -21,8 +21,9 @@ import (
 // DefaultMaxReplayEntries is the default [DPoPVerifierConfig].MaxEntries:
 // the number of DPoP proofs remembered at once. With the default window of
 // 6 minutes (MaxAge 5 min + Leeway 1 min) it admits about 275 new proofs
-// per second sustained; each entry costs about 100 bytes (a 32-byte hash
-// key in a map and in a queue), so a full memory holds about 10 MB.
+// per second sustained; each entry costs about 140 bytes (a 32-byte hash
+// key in a map and in a heap ordered by expiry), so a full memory holds
+// about 14 MB.
 const DefaultMaxReplayEntries = 100_000
 
 // DPoPVerifierConfig configures a [DPoPVerifier].
@@ -53,8 +54,8 @@ type DPoPVerifierConfig struct {
 // resource servers and test simulators. It remembers jti values for
 // MaxAge+Leeway and refuses a replayed proof (process-local memory; use one
 // verifier per server). The memory is bounded by MaxEntries and pruned in
-// expiry order, so a call costs O(1) amortised however many proofs are
-// live.
+// expiry order, so a call costs O(log n) in the number of live proofs,
+// never a scan of them.
 // Safe for concurrent use.
 type DPoPVerifier struct {
 	algs   []string
