@@ -6,12 +6,14 @@ import (
 	"strings"
 )
 
-// SecureEndpoint reports whether u may receive requests that carry
-// credentials, signed messages or personal data: an absolute https URL
-// with a host and no user info, or plain http to a loopback host (local
-// simulators and tests; the traffic never leaves the machine). It is the
-// module's one rule for "https, or http on loopback".
-func SecureEndpoint(u *url.URL) bool {
+// AllowedEndpoint reports whether u may receive requests that carry
+// credentials, signed messages or personal data, or serve as a redirect or
+// callback target: an absolute https URL with a host and no user info; and,
+// only when development is true (the module's one development switch,
+// Config.InsecureDevelopment in every package), plain http to a loopback
+// host, for local simulators and tests whose traffic never leaves the
+// machine. It is the module's one rule for endpoint URLs.
+func AllowedEndpoint(u *url.URL, development bool) bool {
 	if u == nil || u.Host == "" || u.User != nil || u.Opaque != "" {
 		return false
 	}
@@ -19,10 +21,18 @@ func SecureEndpoint(u *url.URL) bool {
 	case "https":
 		return true
 	case "http":
-		return Loopback(u.Hostname())
+		return development && Loopback(u.Hostname())
 	}
 	return false
 }
+
+// SecureEndpoint is AllowedEndpoint with development on: https, or plain
+// http to a loopback host.
+//
+// Deprecated: call AllowedEndpoint with the package's
+// Config.InsecureDevelopment so that production configurations refuse
+// plain http; SecureEndpoint goes once every caller has moved.
+func SecureEndpoint(u *url.URL) bool { return AllowedEndpoint(u, true) }
 
 // Loopback reports whether host (without port or brackets, as returned by
 // url.URL.Hostname) names the local machine: "localhost" or a loopback IP

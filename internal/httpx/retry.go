@@ -97,11 +97,12 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 }
 
 // Retryable is the default classification for idempotent requests: transport
-// errors (other than the caller's own cancellation) and 408, 425, 429, 500,
-// 502, 503, 504 responses.
+// errors (other than the caller's own cancellation and certificate
+// failures, see IsCertificateError) and 408, 425, 429, 500, 502, 503, 504
+// responses.
 func Retryable(resp *http.Response, err error) bool {
 	if err != nil {
-		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !IsCertificateError(err)
 	}
 	switch resp.StatusCode {
 	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests,
@@ -156,7 +157,7 @@ func (r *Retrier) Do(ctx context.Context, newReq func(context.Context) (*http.Re
 			return nil, err
 		}
 		resp, err := client.Do(req)
-		if attempt >= b.MaxAttempts || !should(resp, err) || ctx.Err() != nil {
+		if attempt >= b.MaxAttempts || IsCertificateError(err) || !should(resp, err) || ctx.Err() != nil {
 			if err != nil {
 				return nil, err
 			}

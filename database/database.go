@@ -1,0 +1,45 @@
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/egosaar/ozg/internal/sqldb"
+)
+
+// MemoryPath opens a private in-memory SQLite database when passed to
+// OpenSQLite. Its contents are gone when the *sql.DB is closed: use it for
+// tests and demos only, never where a payment or a notification must
+// survive a restart.
+const MemoryPath = ":memory:"
+
+// ErrOpen is wrapped by every error of OpenSQLite and OpenPostgres.
+var ErrOpen = errors.New("database: cannot open database")
+
+// OpenSQLite opens (creating if needed) the SQLite database file at path,
+// or a private in-memory database for MemoryPath. An empty path is refused
+// so that a missing setting never silently becomes a database that forgets
+// everything. See the package documentation for the settings.
+func OpenSQLite(ctx context.Context, path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, errors.Join(ErrOpen, errors.New("database: empty sqlite path (use MemoryPath for an in-memory database)"))
+	}
+	db, err := sqldb.OpenSQLite(ctx, path)
+	if err != nil {
+		return nil, errors.Join(ErrOpen, err)
+	}
+	return db, nil
+}
+
+// OpenPostgres connects a pgx pool to dsn (a PostgreSQL URL or key/value
+// string) and checks it with a ping.
+func OpenPostgres(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+	pool, err := sqldb.OpenPostgres(ctx, dsn)
+	if err != nil {
+		return nil, errors.Join(ErrOpen, err)
+	}
+	return pool, nil
+}

@@ -1,0 +1,88 @@
+package httpx
+
+import (
+	"context"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCertificateErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+	}))
+	t.Cleanup(srv.Close)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+
+	var sleeps int
+	r := &Retrier{
+		Client:  &http.Client{}, // default roots: the test CA is unknown
+		Backoff: Backoff{MaxAttempts: 5},
+		Sleep:   func(context.Context, time.Duration) error { sleeps++; return nil },
+	}
+	resp, err := r.Do(context.Background(), func(ctx context.Context) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	})
+	require.Error(t, err)
+	assert.Nil(t, resp)
+	assert.True(t, IsCertificateError(err))
+	assert.Zero(t, sleeps, "a certificate failure must not be retried")
+	assert.Zero(t, hits.Load(), "the handshake fails before any request reaches the handler")
+}
+
+func TestAllowedEndpoint(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url       string
+		dev, prod bool
+	}{
+		{"https://example.org/x", true, true},
+		{"http://127.0.0.1:8080/x", true, false},
+		{"http://localhost/x", true, false},
+		{"http://[::1]/x", true, false},
+		{"http://example.org/x", false, false},
+		{"http://127.0.0.1.example.org/x", false, false},
+		{"https://user:pw@example.org/x", false, false},
+		{"ftp://example.org/x", false, false},
+		{"/relative", false, false},
+		{"https:opaque", false, false},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse(tt.url)
+		require.NoError(t, err)
+		assert.Equal(t, tt.dev, AllowedEndpoint(u, true), "development %s", tt.url)
+		assert.Equal(t, tt.prod, AllowedEndpoint(u, false), "production %s", tt.url)
+	}
+	assert.False(t, AllowedEndpoint(nil, true))
+}
+
+func TestIsCertificateError(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(srv.Close)
+
+	_, err := (&http.Client{}).Get(srv.URL) // unknown authority
+	require.Error(t, err)
+	assert.True(t, IsCertificateError(err))
+
+	u, _ := url.Parse(srv.URL)
+	u.Host = "localhost:" + u.Port() // wrong host name (the test certificate names 127.0.0.1 and example.com)
+	_, err = srv.Client().Get(u.String())
+	if err != nil {
+		assert.True(t, IsCertificateError(err))
+	}
+
+	assert.False(t, IsCertificateError(nil))
+	assert.False(t, IsCertificateError(context.DeadlineExceeded))
+	assert.False(t, IsCertificateError(&url.Error{Op: "Get", Err: assert.AnError}))
+}
