@@ -86,4 +86,4 @@ func login(t *testing.T, sim *accounttest.OIDCSim, c *oidc.Client) (*oidc.Login,
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
-func newRequest() *http.Request              { return httptest.NewRequest("GET", "http://127.0.0.1/login", nil) }
+func newRequest() *http.Request               { return httptest.NewRequest("GET", "http://127.0.0.1/login", nil) }

@@ -123,7 +123,9 @@ func TestFaults(t *testing.T) {
 			return accounttest.OIDCFaults{Claims: map[string]any{"nbf": now(c, 2*time.Minute)}}
 		}, nil, oidc.ErrNotYetValid, "nbf"},
 		{"wrong nonce", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{Nonce: "attacker"} }, nil, oidc.ErrNonce, "nonce"},
-		{"missing nonce", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{Claims: map[string]any{"nonce": nil}} }, nil, oidc.ErrNonce, "nonce"},
+		{"missing nonce", func(*clock) accounttest.OIDCFaults {
+			return accounttest.OIDCFaults{Claims: map[string]any{"nonce": nil}}
+		}, nil, oidc.ErrNonce, "nonce"},
 		{"level too low", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{ACR: account.LevelNiedrig.EIDAS()} }, nil, oidc.ErrLevel, "acr"},
 		{"unknown acr", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{ACR: "urn:x:gold"} }, nil, oidc.ErrLevel, "acr"},
 		{"missing acr", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{Claims: map[string]any{"acr": nil}} }, nil, oidc.ErrLevel, "acr"},
@@ -133,7 +135,9 @@ func TestFaults(t *testing.T) {
 			return accounttest.OIDCFaults{Claims: map[string]any{"auth_time": nil}}
 		}, func(c *oidc.Config) { c.MaxAge = time.Hour }, oidc.ErrAuthTime, "auth_time"},
 		{"auth_time in future", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{AuthTimeAge: -time.Hour} }, nil, oidc.ErrAuthTime, "auth_time"},
-		{"bad at_hash", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{AccessTokenHash: "AAAAAAAAAAAAAAAAAAAAAA"} }, nil, oidc.ErrAccessTokenHash, "at_hash"},
+		{"bad at_hash", func(*clock) accounttest.OIDCFaults {
+			return accounttest.OIDCFaults{AccessTokenHash: "AAAAAAAAAAAAAAAAAAAAAA"}
+		}, nil, oidc.ErrAccessTokenHash, "at_hash"},
 		{"alg none", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{Algorithm: "none"} }, nil, oidc.ErrMalformed, "form"},
 		{"alg confusion HS256", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{Algorithm: "HS256"} }, nil, oidc.ErrAlgorithm, "alg"},
 		{"unknown kid", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{KeyID: "nope"} }, nil, oidc.ErrUnknownKey, "kid"},
@@ -141,10 +145,14 @@ func TestFaults(t *testing.T) {
 		{"events claim", func(*clock) accounttest.OIDCFaults {
 			return accounttest.OIDCFaults{Claims: map[string]any{"events": map[string]any{"http://schemas.openid.net/event/backchannel-logout": map[string]any{}}}}
 		}, nil, oidc.ErrTokenType, "events"},
-		{"wrong response iss", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{ResponseIssuer: "https://evil.example"} }, nil, oidc.ErrResponseIssuer, "iss"},
+		{"wrong response iss", func(*clock) accounttest.OIDCFaults {
+			return accounttest.OIDCFaults{ResponseIssuer: "https://evil.example"}
+		}, nil, oidc.ErrResponseIssuer, "iss"},
 		{"missing response iss", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{OmitResponseIssuer: true} }, nil, oidc.ErrResponseIssuer, "iss"},
 		{"userinfo sub", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{UserInfoSubject: "someone-else"} }, nil, oidc.ErrSubject, "sub"},
-		{"bad birthdate", func(*clock) accounttest.OIDCFaults { return accounttest.OIDCFaults{Claims: map[string]any{"birthdate": "12.08.1964"}} }, nil, account.ErrInvalidAttribute, ""},
+		{"bad birthdate", func(*clock) accounttest.OIDCFaults {
+			return accounttest.OIDCFaults{Claims: map[string]any{"birthdate": "12.08.1964"}}
+		}, nil, account.ErrInvalidAttribute, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
