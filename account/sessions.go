@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -117,8 +118,11 @@ func NewSessions(cfg SessionConfig) (*Sessions, error) {
 
 // Session is one logged-in session.
 type Session struct {
-	// Identity is the verified login result the session started with.
-	Identity *Identity
+	// Issuer is the identity provider (entityID or OIDC issuer).
+	Issuer string
+	// Subject is the user's stable identifier at Issuer; "" for a
+	// temporary login.
+	Subject  string
 	Level    Level
 	Created  time.Time
 	LastSeen time.Time
@@ -126,32 +130,60 @@ type Session struct {
 	// IdleTimeout without requests.
 	Expires     time.Time
 	IdleTimeout time.Duration
-	// IDToken is the OIDC ID token (id_token_hint for RP-initiated
-	// logout); "" for SAML.
-	IDToken string
 	// ProviderSessionID is the OIDC sid or SAML SessionIndex.
 	ProviderSessionID string
 
-	key string
+	key  string
+	data []byte
+
+	once  sync.Once
+	id    *Identity
+	idTok string
+	err   error
+}
+
+// Identity returns the verified login result the session started with.
+// It is decoded from the store on first use (a handler that only checks
+// the level never decodes personal data).
+func (s *Session) Identity() (*Identity, error) {
+	s.decode()
+	return s.id, s.err
+}
+
+// IDToken returns the OIDC ID token (id_token_hint for RP-initiated
+// logout); "" for SAML.
+func (s *Session) IDToken() string {
+	s.decode()
+	return s.idTok
+}
+
+func (s *Session) decode() {
+	s.once.Do(func() {
+		var d sessionData
+		if err := json.Unmarshal(s.data, &d); err != nil || d.Identity == nil {
+			s.err = errors.New("account: session data unreadable")
+			return
+		}
+		s.id, s.idTok = d.Identity, d.IDToken
+	})
 }
 
 // Temporary reports a login without a stable subject (BundID temporary
 // login): the session belongs to nobody who could be recognised later.
-func (s *Session) Temporary() bool { return isTemporary(s.Identity) }
+func (s *Session) Temporary() bool { return s.Subject == "" }
 
-// UserKey identifies the user across sessions (provider, issuer and
-// subject); ok is false for a temporary login, whose session must never
-// be linked to stored data of any user.
+// UserKey identifies the user across sessions (issuer and subject); ok is
+// false for a temporary login, whose session must never be linked to
+// stored data of any user.
 func (s *Session) UserKey() (key string, ok bool) {
 	if s.Temporary() {
 		return "", false
 	}
-	id := s.Identity
-	return string(id.Provider) + "\x00" + id.Issuer + "\x00" + id.Subject, true
+	return s.Issuer + "\x00" + s.Subject, true
 }
 
 // isTemporary: no stable subject, whatever else the login carried.
-func isTemporary(id *Identity) bool { return id == nil || id.Subject == "" || id.Temporary }
+func isTemporary(id *Identity) bool { return id.Subject == "" || id.Temporary }
 
 // StartOptions carry protocol data into a new session.
 type StartOptions struct {
@@ -202,8 +234,7 @@ func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Req
 	}
 	http.SetCookie(w, s.cookie(value, exp.Sub(now)))
 	s.cfg.Logger.InfoContext(ctx, "account: session started", "identity", id)
-	return &Session{Identity: id, Level: id.Level, Created: now, LastSeen: now, Expires: exp,
-		IdleTimeout: lim.IdleTimeout, IDToken: opts.IDToken, ProviderSessionID: opts.ProviderSessionID, key: rec.Key}, nil
+	return sessionOf(rec, lim), nil
 }
 
 // Get returns the request's session; ErrSessionNotFound when there is
@@ -230,19 +261,19 @@ func (s *Sessions) Get(r *http.Request) (*Session, error) {
 		_ = s.cfg.Store.DeleteSession(ctx, key)
 		return nil, ErrSessionNotFound
 	}
-	var d sessionData
-	if err := json.Unmarshal(rec.Data, &d); err != nil || d.Identity == nil {
-		return nil, fmt.Errorf("account: session data unreadable")
-	}
 	if now.Sub(rec.LastSeen) >= min(s.cfg.TouchInterval, lim.IdleTimeout/4) {
 		if err := s.cfg.Store.TouchSession(ctx, key, now); err != nil {
 			return nil, err
 		}
 		rec.LastSeen = now
 	}
-	return &Session{Identity: d.Identity, Level: rec.Level, Created: rec.Created, LastSeen: rec.LastSeen,
-		Expires: rec.Expires, IdleTimeout: lim.IdleTimeout, IDToken: d.IDToken,
-		ProviderSessionID: rec.ProviderSessionID, key: key}, nil
+	return sessionOf(rec, lim), nil
+}
+
+func sessionOf(rec SessionRecord, lim SessionLimits) *Session {
+	return &Session{Issuer: rec.Issuer, Subject: rec.Subject, Level: rec.Level, Created: rec.Created,
+		LastSeen: rec.LastSeen, Expires: rec.Expires, IdleTimeout: lim.IdleTimeout,
+		ProviderSessionID: rec.ProviderSessionID, key: rec.Key, data: rec.Data}
 }
 
 // End ends the request's session (local logout) and deletes the cookie.

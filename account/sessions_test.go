@@ -84,7 +84,9 @@ func TestSessionCookie(t *testing.T) {
 	assert.NotContains(t, c.Value, "erika")
 	sess, err := get(s, c)
 	require.NoError(t, err)
-	assert.Equal(t, "erika", sess.Identity.Subject)
+	id, err := sess.Identity()
+	require.NoError(t, err)
+	assert.Equal(t, "erika", id.Subject)
 }
 
 func TestSessionRotation(t *testing.T) {
@@ -165,7 +167,7 @@ func TestSessionEnd(t *testing.T) {
 	req.AddCookie(c)
 	ended, err := s.End(context.Background(), rec, req)
 	require.NoError(t, err)
-	assert.Equal(t, "a.b.c", ended.IDToken)
+	assert.Equal(t, "a.b.c", ended.IDToken())
 	assert.Equal(t, -1, rec.Result().Cookies()[0].MaxAge)
 	_, err = get(s, c)
 	assert.ErrorIs(t, err, account.ErrSessionNotFound)
@@ -216,7 +218,7 @@ func TestTemporaryNeverMatchesUser(t *testing.T) {
 func TestRequireLogin(t *testing.T) {
 	s, _, _ := newSessions(t)
 	h := s.RequireLogin(account.LevelSubstanziell)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(account.SessionFromContext(r.Context()).Identity.Subject))
+		_, _ = w.Write([]byte(account.SessionFromContext(r.Context()).Subject))
 	}))
 	do := func(method string, c *http.Cookie, hdr map[string]string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()

@@ -29,7 +29,8 @@ type SessionStore struct {
 	dialect sqldb.Dialect
 	creates atomic.Uint64
 
-	qGet, qTouch, qDelete, qBySub, qBySID, qInsert, qPrune string
+	get                                              *sql.Stmt // prepared: the per-request lookup
+	qTouch, qDelete, qBySub, qBySID, qInsert, qPrune string
 }
 
 var _ account.SessionStore = (*SessionStore)(nil)
@@ -60,7 +61,11 @@ func newSessionStore(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Session
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	s := &SessionStore{db: db, dialect: d}
-	s.qGet = d.Rebind(`SELECT issuer, subject, provider_sid, level, created_at, last_seen, expires_at, data FROM ozg_account_sessions WHERE session_key = ? AND expires_at > ?`)
+	get, err := db.PrepareContext(ctx, d.Rebind(`SELECT issuer, subject, provider_sid, level, created_at, last_seen, expires_at, data FROM ozg_account_sessions WHERE session_key = ? AND expires_at > ?`))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: prepare session lookup: %w", err)
+	}
+	s.get = get
 	s.qTouch = d.Rebind(`UPDATE ozg_account_sessions SET last_seen = ? WHERE session_key = ?`)
 	s.qDelete = d.Rebind(`DELETE FROM ozg_account_sessions WHERE session_key = ?`)
 	s.qBySub = d.Rebind(`DELETE FROM ozg_account_sessions WHERE issuer = ? AND subject = ? AND subject <> ''`)
@@ -69,6 +74,9 @@ func newSessionStore(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Session
 	s.qPrune = d.Rebind(`DELETE FROM ozg_account_sessions WHERE session_key IN (SELECT session_key FROM ozg_account_sessions WHERE expires_at <= ? LIMIT ?)`)
 	return s, nil
 }
+
+// Close releases the prepared statement; the database stays open.
+func (s *SessionStore) Close() error { return s.get.Close() }
 
 // CreateSession implements account.SessionStore.
 func (s *SessionStore) CreateSession(ctx context.Context, r account.SessionRecord, now time.Time) error {
@@ -91,7 +99,7 @@ func (s *SessionStore) Session(ctx context.Context, key string, now time.Time) (
 	var level int
 	var created, seen, exp int64
 	var data string
-	err := s.db.QueryRowContext(ctx, s.qGet, key, now.UnixNano()).Scan(&r.Issuer, &r.Subject, &r.ProviderSessionID, &level, &created, &seen, &exp, &data)
+	err := s.get.QueryRowContext(ctx, key, now.UnixNano()).Scan(&r.Issuer, &r.Subject, &r.ProviderSessionID, &level, &created, &seen, &exp, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return account.SessionRecord{}, account.ErrSessionNotFound
 	}
