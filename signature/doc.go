@@ -11,9 +11,9 @@
 //   - [TrustStore]: certificate path validation to configured anchors
 //     (crypto/x509, RFC 5280 §6) or exact pinning, with a clock and a
 //     [RevocationChecker] hook; [TrustStore.Pinned] lists the pinned
-//     certificates for signatures that carry no certificate (XML
-//     signatures without KeyInfo), each still checked by
-//     [TrustStore.Verify].
+//     certificates for signatures that name no trusted certificate (XML
+//     signatures without KeyInfo, with a KeyName or KeyValue only, or with
+//     a re-issued certificate), each still checked by [TrustStore.Verify].
 //   - [OCSPChecker]: a [RevocationChecker] that queries the OCSP responders
 //     named in the certificates (RFC 6960), failing closed.
 //   - [Policy]: algorithm allow-lists with a secure zero value.

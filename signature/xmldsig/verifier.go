@@ -22,7 +22,9 @@ import (
 type VerifierConfig struct {
 	// Trust decides which signing certificates are trusted (chain to an
 	// anchor, or pinned), including the clock used for validity checks.
-	// A Signature without KeyInfo is verified against the pinned
+	// A certificate in KeyInfo is used when Trust accepts it. A Signature
+	// whose KeyInfo names no trusted certificate (none at all, a KeyName,
+	// a KeyValue, a re-issued certificate) is verified against the pinned
 	// certificates only (each tried once, in order; see
 	// [signature.TrustStore.Pinned]); with anchors alone it is refused
 	// with [ErrUntrustedKey]. Required.
@@ -214,23 +216,14 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		v.log.WarnContext(ctx, "xmldsig: verifying a SHA-1 signature method (InsecureAllowSHA1)", "method", ps.method)
 	}
 
-	// A Signature without KeyInfo is checked against the pinned
-	// certificates (below); one with KeyInfo must name a trusted
-	// certificate itself, whatever is pinned.
-	var leaf *x509.Certificate
-	var chain []*x509.Certificate
-	if ps.keyInfo != nil || len(v.pinned) == 0 {
-		var others []*x509.Certificate
-		leaf, others, err = certificatesFromKeyInfo(ps.keyInfo, &v.certs)
-		if err != nil {
-			return nil, err
-		}
-		if chain, err = v.trust.Verify(ctx, leaf, others); err != nil {
-			return nil, err
-		}
-		if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
-			return nil, err
-		}
+	// KeyInfo is unsigned: at most a hint. A certificate it carries is used
+	// when the TrustStore accepts it; otherwise (no KeyInfo, a KeyName, a
+	// KeyValue, a certificate that is neither pinned nor anchored, such as
+	// a re-issued certificate for a pinned key) only the pinned keys are
+	// tried, after SignedInfo has been canonicalized.
+	leaf, chain, kiErr := v.keyInfoCertificate(ctx, ps.keyInfo)
+	if kiErr != nil && (len(v.pinned) == 0 || !fallbackAllowed(kiErr)) {
+		return nil, kiErr
 	}
 
 	// SignedInfo is canonicalized in its document context (§4.5.1) and the
@@ -241,7 +234,7 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		return nil, err
 	}
 	if leaf == nil {
-		if leaf, chain, err = v.verifyPinned(ctx, method, si.Bytes(), ps.value); err != nil {
+		if leaf, chain, err = v.verifyPinned(ctx, method, si.Bytes(), ps.value, kiErr); err != nil {
 			return nil, err
 		}
 	} else if err := signature.Verify(leaf.PublicKey, method, si.Bytes(), ps.value, v.opts); err != nil {
@@ -293,18 +286,49 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	}, nil
 }
 
-// verifyPinned checks the SignatureValue of a Signature without KeyInfo
-// against each pinned certificate of the TrustStore, in configuration order
-// (two certificates during an IdP's key rollover; anchors are never
-// tried). A certificate whose key verifies the value is accepted only after
-// the TrustStore (validity at its clock, revocation) and the Policy (key
-// type and size) accepted it, exactly as a certificate from KeyInfo; if it
-// fails there, the next pinned certificate is tried (a renewed certificate
-// for the same key) and the first such failure is returned. When no pinned
-// key verifies the value the result is a [*KeyInfoError]
-// ([ErrUntrustedKey]): without KeyInfo a foreign signer and a modified
-// SignedInfo cannot be told apart.
-func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, signedInfo, value []byte) (*x509.Certificate, []*x509.Certificate, error) {
+// keyInfoCertificate returns the certificate KeyInfo names and its
+// verified chain when the TrustStore and the Policy accept it. Otherwise
+// the error says why KeyInfo identifies no trusted key: a [*KeyInfoError]
+// (no KeyInfo, no certificate, inconsistent key data), a
+// [*signature.TrustError], a Policy error, or a [*LimitError].
+func (v *Verifier) keyInfoCertificate(ctx context.Context, ki *etree.Element) (*x509.Certificate, []*x509.Certificate, error) {
+	leaf, others, err := certificatesFromKeyInfo(ki, &v.certs)
+	if err != nil {
+		return nil, nil, err
+	}
+	chain, err := v.trust.Verify(ctx, leaf, others)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
+		return nil, nil, err
+	}
+	return leaf, chain, nil
+}
+
+// fallbackAllowed reports whether the pinned keys may be tried after
+// KeyInfo failed with err: for every reason except a limit, a cancelled
+// context, or a trusted certificate whose key the Policy refuses (that
+// signer is known and refused).
+func fallbackAllowed(err error) bool {
+	var le *LimitError
+	var ke *signature.KeyError
+	return !errors.As(err, &le) && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &ke)
+}
+
+// verifyPinned checks the SignatureValue against each pinned certificate
+// of the TrustStore, in configuration order (two certificates during an
+// IdP's key rollover; anchors are never tried), when KeyInfo named no
+// trusted certificate (kiErr says why). A certificate whose key verifies
+// the value is accepted only after the TrustStore (validity at its clock,
+// revocation) and the Policy (key type and size) accepted it, exactly as a
+// certificate from KeyInfo; if it fails there, the next pinned certificate
+// is tried (a renewed certificate for the same key) and the first such
+// failure is returned. When no pinned key verifies the value the result is
+// a [*KeyInfoError] ([ErrUntrustedKey]) wrapping kiErr: a foreign signer
+// and a modified SignedInfo cannot be told apart then.
+func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, signedInfo, value []byte, kiErr error) (*x509.Certificate, []*x509.Certificate, error) {
 	var firstErr error
 	for _, c := range v.pinned {
 		if err := ctx.Err(); err != nil {
@@ -327,7 +351,7 @@ func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, si
 	if firstErr != nil {
 		return nil, nil, firstErr
 	}
-	return nil, nil, &KeyInfoError{Reason: "no KeyInfo, and no pinned certificate verifies the signature"}
+	return nil, nil, &KeyInfoError{Reason: "no pinned key verifies the signature", Err: kiErr}
 }
 
 // scan walks the whole document once: it enforces the limits on trees that
