@@ -85,11 +85,13 @@
 //     no trusted certificate (no KeyInfo, a KeyName, a KeyValue, a
 //     RetrievalMethod, which is never followed, or a certificate that is
 //     neither pinned nor anchored, such as an IdP's re-issued certificate
-//     for its pinned key) the pinned certificates of the TrustStore are
+//     for its pinned key) the pinned certificates of the TrustStore, then
+//     its bare pinned keys ([signature.TrustConfig.PinnedKeys]), are
 //     tried instead, each once, in order (two during a key rollover): the
 //     one whose key verifies the SignatureValue must still pass the
 //     TrustStore (validity at its clock, revocation) and the Policy (key
-//     type and size), and becomes [Result.Certificate]. SAML IdPs and
+//     type and size), and becomes [Result.Certificate] (nil for a bare
+//     key; [Result.PublicKey] is always set). SAML IdPs and
 //     other partners configured by metadata send all of these forms.
 //     Trust anchors alone never verify such a signature, and a key from
 //     KeyInfo is never trusted by itself: a signature that verifies with

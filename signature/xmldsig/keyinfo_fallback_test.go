@@ -2,6 +2,7 @@ package xmldsig_test
 
 import (
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
@@ -167,4 +168,75 @@ func repeatCert(c *x509.Certificate, n int) []*x509.Certificate {
 		out[i] = c
 	}
 	return out
+}
+
+// TestVerifyPinnedBareKey: a bare public key pinned in the TrustStore
+// verifies signatures whose KeyInfo names no trusted certificate; it
+// yields no certificate, and only the exact key is trusted.
+func TestVerifyPinnedBareKey(t *testing.T) {
+	ctx := context.Background()
+	partner := selfSigned(t, "Partner", signaturetest.RSA2048, time.Time{}, time.Time{})
+	ecPartner := selfSigned(t, "Partner EC", signaturetest.P384, time.Time{}, time.Time{})
+	other := selfSigned(t, "Partner", signaturetest.RSA2048, time.Time{}, time.Time{})
+	expired := selfSigned(t, "Partner", signaturetest.RSA2048, testNow.Add(-48*time.Hour), testNow.Add(-time.Hour))
+	weak, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "weak", Key: signaturetest.RSA1024})
+	require.NoError(t, err)
+	leaf, ca := issue(t, signaturetest.P256)
+
+	keys := func(kp ...*signature.KeyPair) signature.TrustConfig {
+		var out []crypto.PublicKey
+		for _, k := range kp {
+			out = append(out, k.Signer.Public())
+		}
+		return signature.TrustConfig{PinnedKeys: out}
+	}
+	signed := signNoKeyInfo(t, partner)
+
+	accepted := []struct {
+		name string
+		cfg  signature.TrustConfig
+		data []byte
+		want crypto.PublicKey
+	}{
+		{"no KeyInfo", keys(partner), signed, partner.Signer.Public()},
+		{"KeyValue", keys(partner), withKeyInfo(t, signed, keyValueXML(t, partner)), partner.Signer.Public()},
+		{"certificate for the key (not trusted as such)", keys(partner), withKeyInfo(t, signed, x509DataXML(partner.Certificate)), partner.Signer.Public()},
+		{"expired certificate for the key", keys(expired), withKeyInfo(t, signNoKeyInfo(t, expired), x509DataXML(expired.Certificate)), expired.Signer.Public()},
+		{"second of two keys, EC", keys(partner, ecPartner), signNoKeyInfo(t, ecPartner), ecPartner.Signer.Public()},
+		{"beside a pinned certificate", signature.TrustConfig{Pinned: []*x509.Certificate{other.Certificate}, PinnedKeys: []crypto.PublicKey{partner.Signer.Public()}}, signed, partner.Signer.Public()},
+	}
+	for _, c := range accepted {
+		t.Run("accepted/"+c.name, func(t *testing.T) {
+			v := newVerifier(t, xmldsig.VerifierConfig{Trust: trustConfig(t, c.cfg)})
+			res, err := v.Verify(ctx, c.data)
+			require.NoError(t, err)
+			assert.Nil(t, res.Certificate)
+			assert.Nil(t, res.Chain)
+			assert.True(t, c.want.(interface{ Equal(crypto.PublicKey) bool }).Equal(res.PublicKey))
+		})
+	}
+
+	refused := []struct {
+		name string
+		cfg  signature.TrustConfig
+		data []byte
+		want error
+	}{
+		{"other key signs", keys(partner), signNoKeyInfo(t, other), xmldsig.ErrUntrustedKey},
+		{"other key with its certificate", keys(partner), withKeyInfo(t, signNoKeyInfo(t, other), x509DataXML(other.Certificate)), xmldsig.ErrUntrustedKey},
+		{"other key with its KeyValue", keys(partner), withKeyInfo(t, signNoKeyInfo(t, other), keyValueXML(t, other)), xmldsig.ErrUntrustedKey},
+		{"weak pinned key", keys(weak), signNoKeyInfo(t, weak), signature.ErrInvalidKey},
+		{"tampered", keys(partner), replace(t, signed, "Musterstadt", "Musterstadx"), xmldsig.ErrDigestMismatch},
+		{"tampered SignedInfo", keys(partner), replace(t, signed, "<ds:DigestValue>", "<ds:DigestValue>AAAA"), xmldsig.ErrUntrustedKey},
+		{"anchored certificate with a pinned key is used strictly", signature.TrustConfig{Anchors: []*x509.Certificate{ca.Certificate}, PinnedKeys: []crypto.PublicKey{partner.Signer.Public()}}, withKeyInfo(t, signed, x509DataXML(leaf.Certificate)), xmldsig.ErrInvalidSignature},
+	}
+	for _, c := range refused {
+		t.Run("refused/"+c.name, func(t *testing.T) {
+			v := newVerifier(t, xmldsig.VerifierConfig{Trust: trustConfig(t, c.cfg)})
+			res, err := v.Verify(ctx, c.data)
+			require.Error(t, err)
+			assert.Nil(t, res)
+			assert.ErrorIs(t, err, c.want, "%v", err)
+		})
+	}
 }
