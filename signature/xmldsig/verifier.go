@@ -92,12 +92,12 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		return nil, errors.New("xmldsig: limits must not be negative")
 	}
 	v := &Verifier{
-		trust:  cfg.Trust,
-		policy: cfg.Policy,
-		idAttr: cfg.IDAttribute,
-		lim:    cfg.Limits.withDefaults(),
-		log:    cfg.Logger,
-		opts:   signature.VerifyOptions{AllowECDSADER: cfg.AllowECDSADER},
+		trust:      cfg.Trust,
+		policy:     cfg.Policy,
+		idAttr:     cfg.IDAttribute,
+		lim:        cfg.Limits.withDefaults(),
+		log:        cfg.Logger,
+		opts:       signature.VerifyOptions{AllowECDSADER: cfg.AllowECDSADER},
 		pinned:     cfg.Trust.Pinned(),
 		pinnedKeys: cfg.Trust.PinnedKeys(),
 	}
