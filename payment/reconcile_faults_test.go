@@ -14,8 +14,6 @@ import (
 	"github.com/egosaar/ozg/payment/paymenttest"
 )
 
-
-
 // faultyStore fails the named methods the given number of times.
 type faultyStore struct {
 	payment.Store
