@@ -74,7 +74,7 @@ func (e *LimitError) Error() string {
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // SyntaxError reports malformed XML with its position. Parse sets Line and
-// Offset; the streaming Decoder sets Line only.
+// Offset.
 type SyntaxError struct {
 	Line   int   // 1-based line, 0 if unknown
 	Offset int64 // byte offset in the input (Parse only)

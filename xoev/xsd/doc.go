@@ -92,7 +92,7 @@
 // .xsd files next to the entry (at most 64) speculatively in parallel;
 // files that are never included or imported are discarded, and their
 // errors are ignored. Schema documents and instance
-// documents are parsed by internal/xmlsafe: DOCTYPEs (and with them entity
+// documents are parsed by the module's one XML parser: DOCTYPEs (and with them entity
 // expansion and external entities) are refused, and size, depth, element
 // and attribute limits apply (Config.MaxDocumentBytes etc.; schema
 // documents are capped by MaxSchemaBytes and MaxSchemaDocuments). Patterns

@@ -66,6 +66,22 @@ func (e *ValidationError) Error() string {
 // Unwrap returns ErrInvalid.
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
+// SyntaxError reports an instance document that is not well-formed XML
+// (XML 1.0 Fifth Edition, Namespaces in XML 1.0 Third Edition), with the
+// position of the first violation. It unwraps to ErrNotWellFormed.
+type SyntaxError struct {
+	Line   int   // 1-based line
+	Offset int64 // byte offset in the document
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("xsd: document is not well-formed XML: line %d: %s", e.Line, e.Msg)
+}
+
+// Unwrap returns ErrNotWellFormed.
+func (e *SyntaxError) Unwrap() error { return ErrNotWellFormed }
+
 // SchemaError reports a problem in one schema document. It unwraps to
 // ErrSchema or ErrUnsupported.
 type SchemaError struct {
