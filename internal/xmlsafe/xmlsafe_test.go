@@ -135,7 +135,7 @@ func TestStream(t *testing.T) {
 type recorder struct {
 	noLines bool
 	events  []string
-	text   strings.Builder
+	text    strings.Builder
 }
 
 func (r *recorder) flush() {
