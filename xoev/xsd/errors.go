@@ -28,7 +28,7 @@ var (
 // Violation is one schema-validity violation in an instance document.
 type Violation struct {
 	Line       int    // 1-based line on which the element's start tag ends, as xmllint reports it (0 if unknown)
-	Path       string // element path from the root, e.g. /a/b/c
+	Path       string // element path from the root by local name, with the position among same-named siblings when not 1, e.g. /nachricht/anlage[8199]/datei
 	Constraint string // the violated constraint, e.g. "cvc-complex-type.2.4"
 	Msg        string
 }

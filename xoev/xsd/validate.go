@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/egosaar/ozg/internal/redact"
@@ -42,8 +43,28 @@ type frame struct {
 	laxChild bool
 	line     int
 	name     string
-	index    int // 1-based position among the parent's element children
-	kids     int // element children seen so far
+	index    int32      // 1-based position among the parent's children of the same name
+	kidNames []sibCount // children seen so far, per name
+}
+
+// sibCount counts a frame's children of one local name, for path
+// positions (anlage[8199]).
+type sibCount struct {
+	name string
+	n    int32
+}
+
+// childIndex counts a child named local and returns its 1-based position
+// among its siblings of that name.
+func (f *frame) childIndex(local string) int32 {
+	for i := range f.kidNames {
+		if f.kidNames[i].name == local {
+			f.kidNames[i].n++
+			return f.kidNames[i].n
+		}
+	}
+	f.kidNames = append(f.kidNames, sibCount{local, 1})
+	return 1
 }
 
 type nsBinding struct{ prefix, uri string }
@@ -73,6 +94,7 @@ type session struct {
 	textBuf    []byte // content of the innermost collecting element
 	line       int
 	curLocal   string
+	curIndex   int32 // position of the element being started (see path)
 	events     int
 }
 
@@ -150,15 +172,27 @@ func (v *session) add(line int, path, constraint, msg string) {
 	v.violations = append(v.violations, Violation{Line: line, Path: path, Constraint: constraint, Msg: msg})
 }
 
+// path returns the element path of a violation: local names from the
+// root, each with its position among the siblings of the same name when
+// that is not 1 (/nachricht/anlage[8199]), so that one of thousands of
+// siblings can be found. extra, if not empty, is the element being
+// started (not yet on the stack; its position is v.curIndex).
 func (v *session) path(extra string) string {
 	var b strings.Builder
-	for i := range v.stack {
+	step := func(name string, index int32) {
 		b.WriteByte('/')
-		b.WriteString(v.stack[i].name)
+		b.WriteString(name)
+		if index > 1 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(int(index)))
+			b.WriteByte(']')
+		}
+	}
+	for i := range v.stack {
+		step(v.stack[i].name, v.stack[i].index)
 	}
 	if extra != "" {
-		b.WriteByte('/')
-		b.WriteString(extra)
+		step(extra, v.curIndex)
 	}
 	return b.String()
 }
@@ -213,6 +247,10 @@ func (v *session) start(t xml.StartElement) {
 	}
 	name := qname{t.Name.Space, t.Name.Local}
 	path := t.Name.Local // expanded by v.path only when a violation is reported
+	v.curIndex = 1
+	if len(v.stack) > 0 {
+		v.curIndex = v.stack[len(v.stack)-1].childIndex(t.Name.Local)
+	}
 	var decl *elementDecl
 	lax := false
 	if len(v.stack) == 0 {
@@ -236,7 +274,10 @@ func (v *session) start(t xml.StartElement) {
 			return
 		}
 	}
-	f := frame{decl: decl, line: v.line, name: t.Name.Local}
+	f := frame{decl: decl, line: v.line, name: t.Name.Local, index: v.curIndex}
+	if n := len(v.stack); n < cap(v.stack) {
+		f.kidNames = v.stack[:n+1][n].kidNames[:0] // reuse the popped frame's
+	}
 	var typ typeDef = anyType
 	if decl != nil {
 		typ = decl.typ
@@ -508,7 +549,7 @@ func (v *session) attrValue(t *simpleType, fixed *string, val string, q qname, p
 	canon, msg := t.check(val, v, v.resolve)
 	v.inAttr = false
 	if msg != "" {
-		v.add(v.line, v.path(path), "cvc-attribute.3", fmt.Sprintf("attribute %s value %q: %s", q, val, msg))
+		v.add(v.line, v.path(path), "cvc-attribute.3", fmt.Sprintf("attribute %s: %s", q, describeValue(val, msg)))
 		return
 	}
 	if fixed != nil {
@@ -618,7 +659,7 @@ func (v *session) end() {
 	}
 	_, msg := f.st.check(val, v, v.resolve)
 	if msg != "" {
-		v.add(f.line, v.path(path), "cvc-datatype-valid", fmt.Sprintf("value %q: %s", redact.Clip(val, 64), msg))
+		v.add(f.line, v.path(path), "cvc-datatype-valid", describeValue(val, msg))
 		return
 	}
 	if f.decl != nil && f.decl.fixed != nil {
