@@ -7,6 +7,9 @@ import (
 )
 
 var (
+	// ErrInvalidConfig: the Config is unusable (a negative limit); Compile
+	// wraps it.
+	ErrInvalidConfig = errors.New("xsd: invalid configuration")
 	// ErrInvalid: the document is well-formed but violates the schema.
 	// A *ValidationError carrying every violation unwraps to it.
 	ErrInvalid = errors.New("xsd: document is not valid")
