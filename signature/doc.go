@@ -55,6 +55,14 @@
 //     clock, and fails closed when the revocation checker errs. A bare
 //     pinned key has neither validity nor revocation: remove it from the
 //     configuration to end trust.
+//   - The zero [TrustConfig] accepts only signing certificates: the leaf's
+//     key usage must allow digitalSignature or contentCommitment
+//     ([DefaultSigningKeyUsage]; a certificate without the key usage
+//     extension is unrestricted, RFC 5280 §4.2.1.3). A store that checks
+//     encryption certificates sets [TrustConfig.KeyUsage] to
+//     keyEncipherment explicitly.
+//   - Constructors ([NewTrustStore], [NewOCSPChecker]) wrap
+//     [ErrInvalidConfig] in every error.
 //   - [KeyPair] prints and logs as REDACTED (fmt and slog); errors never
 //     contain passwords or key bytes.
 //   - What the caller must still check: that the verified certificate is

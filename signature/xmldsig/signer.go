@@ -94,6 +94,14 @@ type Signer struct {
 
 // NewSigner returns a Signer for cfg.
 func NewSigner(cfg SignerConfig) (*Signer, error) {
+	v, err := newSigner(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Key == nil || cfg.Key.Signer == nil {
 		return nil, errors.New("xmldsig: SignerConfig.Key is required")
 	}
