@@ -44,7 +44,13 @@
 //     reproduced byte for byte (testdata/c14n11).
 //
 // Canonicalization is this package's own streaming implementation over the
-// etree tree: the canonical octets go straight into the hash. Verify
+// etree tree: the canonical octets go straight into the hash. It is public
+// for callers that need canonical bytes themselves: [Canonicalize] (an
+// element as the apex of a document subset) and [CanonicalizeDocument]
+// (a whole document), for all six methods of [CanonicalizationMethods]
+// and the exclusive InclusiveNamespaces PrefixList. They reproduce the
+// W3C and Merlin expected outputs byte for byte (testdata/c14n/SOURCES.md)
+// and agree with libxml2 (xmllint) on the with-comments variants. Verify
 // rewrites the tree it parsed in place into the verified element;
 // VerifyDocument and VerifyElement leave the caller's tree alone and build
 // a copy. goxmldsig (v1.6.1) is
