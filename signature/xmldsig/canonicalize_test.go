@@ -132,4 +132,3 @@ func TestCanonicalizeRefused(t *testing.T) {
 	}
 	assert.Len(t, xmldsig.CanonicalizationMethods(), 6)
 }
-
