@@ -44,8 +44,10 @@
 //     only. [Sign] refuses SHA-1 methods unconditionally.
 //   - RSA-PSS is signed and verified with salt length = hash length only;
 //     Go's default (maximum salt) is never used, other salt lengths fail.
-//   - ECDSA values are raw r‖s; DER is accepted only with
-//     [VerifyOptions.AllowECDSADER].
+//   - ECDSA values are raw r‖s of 2×field size; DER is accepted only with
+//     [VerifyOptions.AllowECDSADER]. The one shorter value accepted is a
+//     P-521 value of 2×65 bytes ([P521ShortHalf]), which older Java
+//     signers produce and xmlsec1 verifies; every other length is refused.
 //   - RSA keys below 2048 bits and curves other than P-256/384/521 fail
 //     [Policy.CheckPublicKey]. Callers verifying signatures must call it
 //     (xmldsig and jose do).

@@ -106,7 +106,10 @@
 //     as [ErrUntrustedKey] (a [*KeyInfoError] wrapping the reason KeyInfo
 //     was not trusted, e.g. a [*signature.TrustError]). Limits on KeyInfo
 //     and a trusted certificate whose key the Policy refuses are final;
-//   - ECDSA values in DER unless [VerifierConfig.AllowECDSADER].
+//   - ECDSA values in DER unless [VerifierConfig.AllowECDSADER], and r‖s
+//     values of another length than 2×field size, except the P-521 value of
+//     2×65 bytes of older Java signers, which xmlsec1 accepts too
+//     ([signature.P521ShortHalf]).
 //
 // Same-document references are digested without comments, whatever the
 // canonicalization transform says (XML-DSig 1.1 §4.5.3.3); the rebuilt
