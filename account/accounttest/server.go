@@ -144,6 +144,9 @@ func (s *Server) Profile() saml.Profile {
 		p = saml.BundIDIntegration()
 	}
 	p.IdPEntityID = s.EntityID
+	// A simulator is no production environment: the SP may use
+	// saml.Config.InsecureDevelopment against its plain-http endpoints.
+	p.Production = false
 	return p
 }
 

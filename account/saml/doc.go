@@ -84,7 +84,7 @@
 // planted or saw an older one knows it); the cookie carries the values of
 // up to four pending logins (several tabs), and a used value is removed.
 // The default cookie name has the __Host- prefix, so a sibling subdomain
-// cannot plant the cookie (DefaultCookieName; InsecureCookie for
+// cannot plant the cookie (DefaultCookieName; InsecureDevelopment for
 // plain-http development drops the prefix). ReturnTo must be a local
 // path. The IdP's SingleSignOnService and the ACS URL must be https (plain
 // http only for loopback hosts). The POST form

@@ -69,8 +69,9 @@ func Example() {
 			},
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", OnlineServiceID: "99123456760000"},
 		},
-		InsecureCookie: true, // plain-http test server
-		Logger:         slog.New(slog.DiscardHandler),
+		InsecureDevelopment: true, // plain-http test server
+		Store:               saml.NewMemoryStore(),
+		Logger:              slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		panic(err)

@@ -39,7 +39,7 @@ func newHTTPEnv(t *testing.T, binding string) *httpEnv {
 	h.env = newEnv(t, accounttest.BundID, func(c *saml.Config) {
 		c.ACSURL = h.srv.URL + "/saml/acs"
 		c.Binding = binding
-		c.InsecureCookie = true
+		c.InsecureDevelopment = true
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
