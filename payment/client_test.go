@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -143,32 +144,37 @@ func TestCreateIdempotencyConflict(t *testing.T) {
 	assert.Equal(t, 1, h.fake.Creates(), "no provider call on conflict")
 }
 
+// Fifty concurrent callers with one key share one provider call. The
+// bubble's synctest.Wait replaces a sleep: the create is released only
+// once every other caller is blocked waiting for it.
 func TestCreateConcurrent50OneProviderCall(t *testing.T) {
-	h := newHarness(t, nil)
-	gate := make(chan struct{})
-	h.fake.CreateHook = func(context.Context) { <-gate }
-	var wg sync.WaitGroup
-	ids := make([]string, 50)
-	errs := make([]error, 50)
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-50"))
-			errs[i] = err
-			if err == nil {
-				ids[i] = tx.TransactionID
-			}
-		}()
-	}
-	time.Sleep(20 * time.Millisecond) // let callers pile up on the in-flight create
-	close(gate)
-	wg.Wait()
-	for i := range ids {
-		require.NoError(t, errs[i])
-		assert.Equal(t, "FX-k-50", ids[i])
-	}
-	assert.Equal(t, 1, h.fake.Creates())
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, nil)
+		gate := make(chan struct{})
+		h.fake.CreateHook = func(context.Context) { <-gate }
+		var wg sync.WaitGroup
+		ids := make([]string, 50)
+		errs := make([]error, 50)
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-50"))
+				errs[i] = err
+				if err == nil {
+					ids[i] = tx.TransactionID
+				}
+			}()
+		}
+		synctest.Wait() // all 50 callers are blocked: one in the create, 49 on it
+		close(gate)
+		wg.Wait()
+		for i := range ids {
+			require.NoError(t, errs[i])
+			assert.Equal(t, "FX-k-50", ids[i])
+		}
+		assert.Equal(t, 1, h.fake.Creates())
+	})
 }
 
 func TestCreateConcurrentConflictingBodies(t *testing.T) {
