@@ -98,8 +98,8 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 		{"duplicate notification after applied", []step{set(payment.StatusPaid, false), push(nil, http.StatusOK), push(nil, http.StatusOK), push(nil, http.StatusOK)},
 			payment.StatusPaid, 1, nil, true},
 		{"replayed notification with another reference after applied", []step{set(payment.StatusPaid, false), push(nil, http.StatusOK),
-			push(func(n *girocheckout.Notification) { n.Reference = "replayed" }, http.StatusOK)},
-			payment.StatusPaid, 1, nil, true},
+			push(func(n *girocheckout.Notification) { n.Reference = "replayed" }, http.StatusBadRequest)},
+			payment.StatusPaid, 1, []payment.AnomalyKind{payment.AnomalyPushMismatch}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
