@@ -76,7 +76,7 @@ type Config struct {
 	// currency was reported neither by the pull nor by a verified push,
 	// without comparing it with the request. Off by default: such a result
 	// is refused with a *MismatchError (NotReported) and recorded as an
-	// AnomalyMismatch (reference §9.5: a result is never accepted without
+	// AnomalyMismatch (anti-pattern 9.5 in payment/paymenttest/SOURCES.md: a result is never accepted without
 	// comparing the amount), and for providers whose amount comes only with
 	// the signed push (pmPayment) it waits for that push. Set it only for a
 	// Bezahldienst that demonstrably never reports the amount (e.g. a

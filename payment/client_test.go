@@ -206,7 +206,7 @@ func TestCreateConcurrentConflictingBodies(t *testing.T) {
 	assert.Equal(t, 1, h.fake.Creates())
 }
 
-// Anti-pattern §9.8: a retry after a lost answer re-sends the same
+// Anti-pattern 9.8 (payment/paymenttest/SOURCES.md): a retry after a lost answer re-sends the same
 // requestId and recovers the transaction after PAYMENT_EXISTS.
 func TestCreateLostResponseRecovered(t *testing.T) {
 	h := newHarness(t, nil)
@@ -339,7 +339,7 @@ func TestSyncConcurrentHookExactlyOnce(t *testing.T) {
 	assert.Equal(t, 1, h.changeCount())
 }
 
-// Anti-pattern §9.6: a later FAILED never overwrites PAYED.
+// Anti-pattern 9.6 (payment/paymenttest/SOURCES.md): a later FAILED never overwrites PAYED.
 func TestSyncIllegalTransitionRefused(t *testing.T) {
 	cases := []struct{ first, then payment.Status }{
 		{payment.StatusPaid, payment.StatusFailed}, {payment.StatusPaid, payment.StatusInitial}, {payment.StatusPaid, payment.StatusCanceled},
@@ -386,7 +386,7 @@ func TestSyncUnknownStatusNeverPaid(t *testing.T) {
 	}
 }
 
-// Anti-pattern §9.5: the paid amount is compared with the requested one.
+// Anti-pattern 9.5 (payment/paymenttest/SOURCES.md): the paid amount is compared with the requested one.
 func TestSyncAmountTamperingRefused(t *testing.T) {
 	for _, amt := range []payment.Amount{1, 4583, 4585, 0, payment.MaxAmount} {
 		h := newHarness(t, nil)
@@ -440,7 +440,7 @@ func (m *mutProvider) Get(ctx context.Context, r payment.Ref) (*payment.Provider
 	return pt, err
 }
 
-// Anti-pattern §9.9: the redirect's query string never sets the state. The
+// Anti-pattern 9.9 (payment/paymenttest/SOURCES.md): the redirect's query string never sets the state. The
 // only redirect API is Sync(requestID), which pulls.
 func TestRedirectQueryNeverTrusted(t *testing.T) {
 	h := newHarness(t, nil)

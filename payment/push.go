@@ -44,7 +44,7 @@ type PushResult struct {
 //     GiroCheckout) is then not marked seen and HandlePush returns the
 //     result with ErrClaimPending, so that PushHandler answers 503 and the
 //     redelivery pulls again. Any other push (pmPayment, whose resending is
-//     not documented, payment.md §4) is marked seen and acknowledged: its
+//     not documented, see payment/paymenttest/SOURCES.md) is marked seen and acknowledged: its
 //     recorded claim is the evidence.
 //   - if the pull reports another final state (FAILED, CANCELED), that
 //     state is applied and the contradicting claim is recorded as an
