@@ -243,8 +243,12 @@ func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (Enqueued
 	}
 	routes := ev.Routes()
 	for _, r := range routes {
-		if c.channels[r.Channel] == nil {
+		ch := c.channels[r.Channel]
+		if ch == nil {
 			return Enqueued{}, fmt.Errorf("%w: %s", ErrUnknownChannel, r.Channel)
+		}
+		if err := validateRoute(ctx, ch, ev, r); err != nil {
+			return Enqueued{}, err
 		}
 	}
 	out := Enqueued{EventID: ev.ID, Jobs: make([]EnqueuedJob, 0, len(routes))}
@@ -331,17 +335,7 @@ func routeArgs(ev Event, r Route) deliveryArgs {
 // event is the event as its channel sees it: with this job's recipient
 // only (jobs stored by earlier versions carry it in the event too).
 func (a *deliveryArgs) event() Event {
-	ev := a.Event
-	ev.Recipients = Recipients{}
-	switch a.Key.Channel {
-	case "webhook":
-		ev.Recipients.Webhooks = []string{a.Key.Target}
-	case "email":
-		ev.Recipients.Email = a.Key.Target
-	case "postfach":
-		ev.Recipients.Mailbox = a.Key.Target
-	}
-	return ev
+	return a.Event.forRoute(Route{Channel: a.Key.Channel, Target: a.Key.Target})
 }
 
 // Enqueue is EnqueueTx in a transaction of its own, for callers without a
@@ -383,7 +377,7 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 	// Never report on the endpoint that was just disabled.
 	var hooks []string
 	for _, w := range rec.Webhooks {
-		if !(st.Channel == "webhook" && w == st.Target) {
+		if !(st.Channel == ChannelWebhook && w == st.Target) {
 			hooks = append(hooks, w)
 		}
 	}

@@ -35,7 +35,7 @@ func Example() {
 		// Only for this loopback example; production endpoints are https
 		// and public (or listed in Guard.Allow).
 		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		InsecureAllowHTTP: true,
+		InsecureDevelopment: true,
 	})
 	client, err := notify.NewSQLite(db, notify.Config{Channels: []notify.Channel{sender}, FetchPollInterval: 50 * time.Millisecond})
 	if err != nil {

@@ -118,7 +118,7 @@ func TestSenderClassifiesStatus(t *testing.T) {
 			snd, err := webhook.NewSender(webhook.SenderConfig{
 				Endpoints:         oneEndpoint{webhook.Endpoint{ID: "e", URL: srv, Secrets: []webhook.Secret{s}}},
 				Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-				InsecureAllowHTTP: true,
+				InsecureDevelopment: true,
 			})
 			require.NoError(t, err)
 			err = snd.Deliver(context.Background(), notify.Delivery{Event: notify.Event{ID: "x", Status: notify.StatusReceived}, Target: "e"})
@@ -149,7 +149,7 @@ func TestSenderTimeout(t *testing.T) {
 	snd, err := webhook.NewSender(webhook.SenderConfig{
 		Endpoints:         oneEndpoint{webhook.Endpoint{ID: "e", URL: srv.URL, Secrets: []webhook.Secret{s}}},
 		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		InsecureAllowHTTP: true,
+		InsecureDevelopment: true,
 		Timeout:           100 * time.Millisecond,
 	})
 	require.NoError(t, err)
