@@ -74,6 +74,10 @@ type Delivery struct {
 	Event   Event
 	Target  string // endpoint ID, e-mail address or Postkorb-Handle
 	Attempt int    // 1 for the first attempt
+	// Superseded is set when a newer event of the same application has
+	// already been delivered to this target and this one is delivered only
+	// for its Message (see OrderLatest): leave out any status update.
+	Superseded bool
 }
 
 // Route names a channel and target of an event.

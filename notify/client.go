@@ -43,6 +43,7 @@ type txOps[TTx any] struct {
 	commit   func(ctx context.Context, tx TTx) error
 	rollback func(ctx context.Context, tx TTx) error
 	exec     func(ctx context.Context, tx TTx, q string, args ...any) error
+	queryInt func(ctx context.Context, tx TTx, q string, args ...any) (int64, error)
 }
 
 // NewSQLite returns a Client on an embedded SQLite database opened with
@@ -56,6 +57,11 @@ func NewSQLite(db *sql.DB, cfg Config) (*Client[*sql.Tx], error) {
 		exec: func(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
 			_, err := tx.ExecContext(ctx, q, args...)
 			return err
+		},
+		queryInt: func(ctx context.Context, tx *sql.Tx, q string, args ...any) (int64, error) {
+			var n int64
+			err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
+			return n, err
 		},
 	}
 	return newClient(riversqlite.New(db), &store{db: db, d: sqldb.SQLite}, ops, cfg)
@@ -71,6 +77,11 @@ func NewPostgres(pool *pgxpool.Pool, cfg Config) (*Client[pgx.Tx], error) {
 		exec: func(ctx context.Context, tx pgx.Tx, q string, args ...any) error {
 			_, err := tx.Exec(ctx, q, args...)
 			return err
+		},
+		queryInt: func(ctx context.Context, tx pgx.Tx, q string, args ...any) (int64, error) {
+			var n int64
+			err := tx.QueryRow(ctx, q, args...).Scan(&n)
+			return n, err
 		},
 	}
 	st := &store{db: sqldb.PostgresDB(pool), d: sqldb.Postgres,
@@ -251,6 +262,11 @@ func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (Enqueued
 			return Enqueued{}, err
 		}
 	}
+	seq, err := c.tx.queryInt(ctx, tx, c.store.d.Rebind(nextSequence), ev.ApplicationID)
+	if err != nil {
+		return Enqueued{}, fmt.Errorf("notify: enqueue: sequence: %w", err)
+	}
+	ev.Sequence = seq
 	out := Enqueued{EventID: ev.ID, Jobs: make([]EnqueuedJob, 0, len(routes))}
 	// The first route alone: if it is a duplicate, the other routes reuse
 	// the original event's ID so the receivers see one event.
@@ -446,6 +462,18 @@ func (c *Client[TTx]) DeadLetters(ctx context.Context, f ReplayFilter) ([]DeadLe
 		out[i] = r.DeadLetter
 	}
 	return out, nil
+}
+
+// FlushLog writes the delivery log rows of every attempt that has ended
+// before the call. The log is written in batches, at the latest 50 ms
+// after an attempt (plus the write itself), so a reader may not see an
+// attempt that has just ended; tests and support tools call FlushLog
+// before Attempts or EventAttempts instead of polling.
+func (c *Client[TTx]) FlushLog(ctx context.Context) error {
+	if err := c.logs.flushNow(ctx); err != nil {
+		return fmt.Errorf("notify: flush delivery log: %w", err)
+	}
+	return nil
 }
 
 // Attempts returns the delivery log of an application, oldest first (at

@@ -137,7 +137,13 @@ type Event struct {
 	// Transition names this state change uniquely within the application
 	// (e.g. "RECEIVED" or "ACTION_REQUIRED#2"). Enqueueing the same
 	// (ApplicationID, Transition) twice for a channel is a no-op.
-	Transition string    `json:"transition"`
+	Transition string `json:"transition"`
+	// Sequence orders the events of one application: EnqueueTx assigns
+	// 1, 2, 3 … in the caller's transaction, in commit order (a value set
+	// by the caller is replaced). "Newer" always means a higher Sequence,
+	// never a later status value: ACTION_REQUIRED → PROCESSING is a
+	// legitimate step. See Ordering.
+	Sequence   int64     `json:"sequence,omitempty"`
 	Status     Status    `json:"status,omitempty"`
 	Payment    *Payment  `json:"payment,omitempty"`
 	OccurredAt time.Time `json:"occurred_at"`

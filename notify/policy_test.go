@@ -58,7 +58,7 @@ func TestPerEndpointConcurrencyCap(t *testing.T) {
 	}, wrap: func(ch notify.Channel) notify.Channel { cc.Channel = ch; return cc }})
 	e.rcv.Fail(notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true})
 	for i := range 6 {
-		ev := testEvent("CC")
+		ev := testEvent("CC-" + string(rune('a'+i)))
 		ev.Transition = "T" + string(rune('a'+i))
 		e.enqueue(ev)
 	}

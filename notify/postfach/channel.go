@@ -126,6 +126,9 @@ func (c *Channel) Deliver(ctx context.Context, d notify.Delivery) error {
 	if err := c.check(u, m); err != nil {
 		return deliveryError(err)
 	}
+	if d.Superseded {
+		u = nil // a newer status is already in the Statusmonitor
+	}
 	if u != nil {
 		if err := c.cfg.Transport.SendStatus(ctx, *u); err != nil {
 			return deliveryError(err)

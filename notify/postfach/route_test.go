@@ -138,12 +138,12 @@ func TestChannelConfig(t *testing.T) {
 
 func TestSanitizeFilename(t *testing.T) {
 	for in, want := range map[string]string{
-		"Bescheid 2026.pdf":    "Bescheid 2026.pdf",
-		"bescheid:2026.pdf":    "bescheid_2026.pdf",
-		`a\b/c*d?e"f<g|h>i`:    "a_b_c_d_e_f_g_h_i",
+		"Bescheid 2026.pdf":   "Bescheid 2026.pdf",
+		"bescheid:2026.pdf":   "bescheid_2026.pdf",
+		`a\b/c*d?e"f<g|h>i`:   "a_b_c_d_e_f_g_h_i",
 		"tab\tnul\x00del\x7f": "tab_nul_del_",
-		"":                     "attachment",
-		"Übersicht.pdf":        "Übersicht.pdf",
+		"":                    "attachment",
+		"Übersicht.pdf":       "Übersicht.pdf",
 	} {
 		assert.Equal(t, want, postfach.SanitizeFilename(in), in)
 	}

@@ -144,6 +144,7 @@ type payloadData struct {
 	EventID               notify.EventID  `json:"event_id"`
 	ApplicationID         string          `json:"application_id"`
 	Transition            string          `json:"transition"`
+	Sequence              int64           `json:"sequence,omitempty"`
 	Status                notify.Status   `json:"status,omitempty"`
 	Payment               *notify.Payment `json:"payment,omitempty"`
 	PublicServiceName     string          `json:"public_service_name,omitempty"`
@@ -159,7 +160,7 @@ func Payload(ev notify.Event) ([]byte, error) {
 		Type:      ev.EventType(),
 		Timestamp: ev.OccurredAt.UTC().Format(time.RFC3339Nano),
 		Data: payloadData{
-			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Status: ev.Status,
+			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Sequence: ev.Sequence, Status: ev.Status,
 			Payment: ev.Payment, PublicServiceName: ev.PublicServiceName, SenderName: ev.SenderName,
 			StatusDetails: ev.StatusDetails, AdditionalInformation: ev.AdditionalInformation,
 		},
