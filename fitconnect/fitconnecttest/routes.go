@@ -57,7 +57,7 @@ func (s *Sim) auth(next http.HandlerFunc) http.HandlerFunc {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
 		valid := ok && s.tokens[tok]
-		s.requests[r.Method+" "+r.Pattern]++
+		s.requests[r.Pattern]++
 		s.mu.Unlock()
 		if !valid {
 			problem(w, http.StatusUnauthorized, "unauthorized")

@@ -72,9 +72,9 @@ type Sim struct {
 	srv *httptest.Server
 	t   testing.TB
 
-	root                      *x509.Certificate
-	enc, encNext, sig, zd     *testKey
-	zdSigner, wrongAlgSigner  *jose.SETSigner
+	root                       *x509.Certificate
+	enc, encNext, sig, zd      *testKey
+	zdSigner, wrongAlgSigner   *jose.SETSigner
 	encJWK, encNextJWK, sigJWK json.RawMessage
 
 	mu          sync.Mutex
