@@ -205,7 +205,7 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 	}
 	stored, inserted, err := c.cfg.Store.Insert(ctx, t)
 	if err != nil {
-		return nil, fmt.Errorf("payment: store request: %w", err)
+		return nil, &StoreError{Op: "insert", Err: err}
 	}
 	if !inserted {
 		if stored.Fingerprint != fp {
@@ -218,9 +218,7 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 	sub := &Submission{RequestID: stored.RequestID, Timestamp: stored.RequestTimestamp, Request: &stored.Request}
 	pt, err := c.submit(ctx, sub)
 	if err != nil {
-		if errors.Is(err, ErrOutcomeUnknown) {
-			c.anomaly(ctx, stored.RequestID, AnomalyOutcomeUnknown, "create answered PAYMENT_EXISTS and the transaction could not be recovered")
-		}
+		c.settleFailedCreate(ctx, stored, err)
 		return nil, err
 	}
 	if err := checkMatch(stored, pt); err != nil {
@@ -236,7 +234,7 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 		NextCheckAt:    c.cfg.Now().Add(c.cfg.PollInitial),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("payment: store confirmation: %w", err)
+		return nil, &StoreError{Op: "confirm", Err: err}
 	}
 	c.cfg.Logger.InfoContext(ctx, "payment created", "request_id", conf.RequestID, "transaction_id", conf.TransactionID, "amount", conf.Request.Total.String())
 	if pt.Status != "" && pt.Status != StatusInitial {
@@ -297,20 +295,70 @@ func (c *Client) recoverCreate(ctx context.Context, sub *Submission, cause error
 		return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, cause)
 	}
 	pt, err := rc.Recover(ctx, sub)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+	switch {
+	case err == nil:
+		return pt, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrCertificate):
+		// The lookup itself failed: try again later, nothing is known yet.
+		return nil, fmt.Errorf("%w (recovering after %w)", err, cause)
 	}
-	return pt, nil
+	// The provider's PAYMENT_EXISTS stays in the chain: errors.Is(err,
+	// ErrPaymentExists) holds for the caller.
+	return nil, fmt.Errorf("%w: %w: %w", ErrOutcomeUnknown, cause, err)
 }
 
-func retryableCreate(err error) bool {
-	var pe *ProviderError
-	if errors.As(err, &pe) {
-		return pe.Retryable()
+// settleFailedCreate records what a failed create means for the stored
+// request. A definite refusal by the Bezahldienst and an unrecoverable
+// lost answer end it (anomaly, off the reconciler's schedule: re-sending
+// would only be refused again or answered PAYMENT_EXISTS). Every other
+// failure (unreachable, certificate, store) leaves it scheduled, so Run
+// re-sends it with backoff.
+func (c *Client) settleFailedCreate(ctx context.Context, t *Transaction, err error) {
+	var kind AnomalyKind
+	var detail string
+	switch {
+	case errors.Is(err, ErrOutcomeUnknown):
+		kind, detail = AnomalyOutcomeUnknown, "create answered PAYMENT_EXISTS and the transaction could not be recovered"
+	case isRefusal(err):
+		kind, detail = AnomalyRefused, "create refused by the payment service: "+refusalCode(err)
+	default:
+		return
 	}
-	// Transport errors: the request may or may not have arrived; resending
-	// the same requestId is safe.
-	return errors.Is(err, ErrUnavailable)
+	c.anomaly(ctx, t.RequestID, kind, detail)
+	if serr := c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1); serr != nil {
+		c.cfg.Logger.ErrorContext(ctx, "payment refused create still scheduled", "request_id", t.RequestID, "err", serr)
+	}
+}
+
+// isRefusal reports whether err is a definite answer of the Bezahldienst
+// that this request, as sent, will not be accepted: a 4xx other than
+// PAYMENT_EXISTS, 401/403 (credentials can be fixed) and the retryable
+// 408/425/429. Transport, certificate and store errors are never a
+// refusal.
+func isRefusal(err error) bool {
+	var pe *ProviderError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	if pe.Retryable() || errors.Is(pe, ErrPaymentExists) || errors.Is(pe, ErrForbidden) {
+		return false
+	}
+	return pe.HTTPStatus >= 400 && pe.HTTPStatus < 500
+}
+
+func refusalCode(err error) string {
+	var pe *ProviderError
+	if errors.As(err, &pe) && pe.FunctionalCode != "" && len(pe.FunctionalCode) <= 64 {
+		return pe.FunctionalCode
+	}
+	return fmt.Sprintf("HTTP %d", pe.HTTPStatus)
+}
+
+func isStoreError(err error) bool {
+	var se *StoreError
+	return errors.As(err, &se)
 }
 
 // Get returns the stored transaction without contacting the Bezahldienst.
@@ -337,3 +385,19 @@ func (c *Client) String() string { return "payment.Client" }
 
 // GoString is String.
 func (c *Client) GoString() string { return c.String() }
+
+// retryableCreate reports whether the same create may be sent again in
+// this call. A certificate failure never is (the handshake failed; the
+// configuration must change first).
+func retryableCreate(err error) bool {
+	if errors.Is(err, ErrCertificate) {
+		return false
+	}
+	var pe *ProviderError
+	if errors.As(err, &pe) {
+		return pe.Retryable()
+	}
+	// Transport errors: the request may or may not have arrived; resending
+	// the same requestId is safe.
+	return errors.Is(err, ErrUnavailable)
+}

@@ -76,6 +76,11 @@ var (
 	// with Retry-After so that the redelivery is processed again. The
 	// claim is recorded (Store.RecordClaim) either way.
 	ErrClaimPending = errors.New("payment: push claim not confirmed by the pulled status yet")
+	// ErrCertificate: the Bezahldienst's TLS certificate did not verify
+	// (unknown CA, wrong host name, expired). It is permanent until the
+	// configuration changes: never retried, and a create is never
+	// re-sent after it within one call. See [CertificateError].
+	ErrCertificate = errors.New("payment: payment service certificate not trusted")
 	// ErrExpired: the transaction stayed non-terminal beyond its expiry.
 	ErrExpired = errors.New("payment: transaction expired")
 )
@@ -176,3 +181,32 @@ func (e *MismatchError) Error() string {
 
 // Unwrap returns ErrMismatch.
 func (e *MismatchError) Unwrap() error { return ErrMismatch }
+
+// StoreError is a failure of the Store (database unreachable, constraint,
+// …), never an answer of the Bezahldienst. The reconciler keeps the
+// transaction and tries again; it never ends a transaction because of it.
+type StoreError struct {
+	Op  string // "insert", "confirm", "transition", …
+	Err error
+}
+
+func (e *StoreError) Error() string { return "payment: store " + e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the store's error.
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// CertificateError reports that the TLS connection to the Bezahldienst
+// failed because its certificate did not verify. It unwraps to
+// ErrCertificate and to the TLS/x509 error. Adapters return it instead of
+// ErrUnavailable, so that no create is sent again after it.
+type CertificateError struct {
+	Host string // host name that was dialled
+	Err  error
+}
+
+func (e *CertificateError) Error() string {
+	return "payment: certificate of payment service " + e.Host + " not trusted: " + e.Err.Error()
+}
+
+// Unwrap returns ErrCertificate and the underlying error.
+func (e *CertificateError) Unwrap() []error { return []error{ErrCertificate, e.Err} }

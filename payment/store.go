@@ -156,6 +156,10 @@ const (
 	AnomalyExpired           AnomalyKind = "expired"
 	AnomalyOutcomeUnknown    AnomalyKind = "outcome_unknown"
 	AnomalyPushMismatch      AnomalyKind = "push_mismatch"
+	// AnomalyRefused: the Bezahldienst definitely refused the create (a
+	// 4xx such as VALIDATION_ERROR or BOOKING_DATA_MISSING). The request
+	// is not re-sent.
+	AnomalyRefused AnomalyKind = "refused"
 )
 
 // Anomaly is a refused observation kept for operators: something the

@@ -96,7 +96,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		// the state they stored.
 		cur, gerr := c.cfg.Store.Get(ctx, t.RequestID)
 		if gerr != nil {
-			return t, gerr
+			return t, &StoreError{Op: "get", Err: gerr}
 		}
 		if cur.Status == pt.Status {
 			return cur, nil
@@ -104,7 +104,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		return c.apply(ctx, cur, pt, ev)
 	}
 	if err != nil {
-		return t, fmt.Errorf("payment: store transition: %w", err)
+		return t, &StoreError{Op: "transition", Err: err}
 	}
 	c.cfg.Logger.InfoContext(ctx, "payment status changed", "request_id", nt.RequestID, "from", string(t.Status), "to", string(nt.Status))
 	if nt.Status != StatusPaid {
@@ -201,7 +201,7 @@ func (c *Client) claimedPaid(ctx context.Context, t *Transaction) (bool, error) 
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("payment: store push claim: %w", err)
+		return false, &StoreError{Op: "push claim", Err: err}
 	}
 	return cl.Status == StatusPaid && cl.Amount == t.Request.Total && cl.Currency == t.Request.Currency, nil
 }

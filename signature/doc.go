@@ -9,11 +9,13 @@
 //     or [LoadPKCS12] (.p12/.pfx, via software.sslmate.com/src/go-pkcs12),
 //     or built with [NewKeyPair].
 //   - [TrustStore]: certificate path validation to configured anchors
-//     (crypto/x509, RFC 5280 §6) or exact pinning, with a clock and a
+//     (crypto/x509, RFC 5280 §6) or exact pinning of certificates or bare
+//     public keys ([TrustConfig.PinnedKeys], [TrustStore.VerifyKey],
+//     [ParsePublicKeyPEM]), with a clock and a
 //     [RevocationChecker] hook; [TrustStore.Pinned] lists the pinned
-//     certificates for signatures that carry no certificate (XML
-//     signatures without KeyInfo), each still checked by
-//     [TrustStore.Verify].
+//     certificates for signatures that name no trusted certificate (XML
+//     signatures without KeyInfo, with a KeyName or KeyValue only, or with
+//     a re-issued certificate), each still checked by [TrustStore.Verify].
 //   - [OCSPChecker]: a [RevocationChecker] that queries the OCSP responders
 //     named in the certificates (RFC 6960), failing closed.
 //   - [Policy]: algorithm allow-lists with a secure zero value.
@@ -48,9 +50,11 @@
 //     [Policy.CheckPublicKey]. Callers verifying signatures must call it
 //     (xmldsig and jose do).
 //   - A key is never trusted because a document carries it: [TrustStore]
-//     requires a path to an anchor or an exact pinned certificate, checks
-//     validity at the configured clock, and fails closed when the
-//     revocation checker errs.
+//     requires a path to an anchor, an exact pinned certificate or an
+//     exact pinned key, checks certificate validity at the configured
+//     clock, and fails closed when the revocation checker errs. A bare
+//     pinned key has neither validity nor revocation: remove it from the
+//     configuration to end trust.
 //   - [KeyPair] prints and logs as REDACTED (fmt and slog); errors never
 //     contain passwords or key bytes.
 //   - What the caller must still check: that the verified certificate is

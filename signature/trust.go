@@ -2,6 +2,10 @@ package signature
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
 	"errors"
@@ -18,8 +22,8 @@ type RevocationChecker interface {
 	CheckRevocation(ctx context.Context, chain []*x509.Certificate) error
 }
 
-// TrustConfig configures a [TrustStore]. At least one of Anchors or Pinned
-// must be set.
+// TrustConfig configures a [TrustStore]. At least one of Anchors, Pinned or
+// PinnedKeys must be set.
 type TrustConfig struct {
 	// Anchors are the trust anchors (root certificates, e.g. the
 	// Verwaltungs-PKI roots or an IdP's metadata certificate).
@@ -30,6 +34,16 @@ type TrustConfig struct {
 	// Pinned certificates are trusted by exact DER match only (no chain),
 	// e.g. a SAML IdP's metadata certificate or a FIT-Connect test key.
 	Pinned []*x509.Certificate
+	// PinnedKeys are bare public keys (*rsa.PublicKey, *ecdsa.PublicKey,
+	// ed25519.PublicKey) trusted by exact match of their
+	// SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), for partners that publish
+	// a key rather than a certificate (a PEM "PUBLIC KEY", a JWK, a
+	// KeyValue in metadata). A bare key has no validity period and no
+	// revocation: trust ends only when it is removed from the
+	// configuration. It is checked by [TrustStore.VerifyKey], never by
+	// [TrustStore.Verify]: a certificate is not trusted because it carries
+	// a pinned key. The verifier's [Policy] still checks its strength.
+	PinnedKeys []crypto.PublicKey
 	// KeyUsages restricts the accepted extended key usages; nil accepts any
 	// (x509.ExtKeyUsageAny), which suits document-signing certificates that
 	// carry no EKU.
@@ -53,6 +67,7 @@ type TrustStore struct {
 	intermediates []*x509.Certificate
 	anchors       []*x509.Certificate
 	pinned        [][]byte
+	pinnedKeys    [][]byte // SubjectPublicKeyInfo DER
 	keyUsages     []x509.ExtKeyUsage
 	revocation    RevocationChecker
 	now           func() time.Time
@@ -61,8 +76,8 @@ type TrustStore struct {
 
 // NewTrustStore validates cfg and returns a TrustStore.
 func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
-	if len(cfg.Anchors) == 0 && len(cfg.Pinned) == 0 {
-		return nil, errors.New("signature: trust config: no anchors and no pinned certificates")
+	if len(cfg.Anchors) == 0 && len(cfg.Pinned) == 0 && len(cfg.PinnedKeys) == 0 {
+		return nil, errors.New("signature: trust config: no anchors, pinned certificates or pinned keys")
 	}
 	s := &TrustStore{
 		roots:         x509.NewCertPool(),
@@ -94,6 +109,13 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 			return nil, fmt.Errorf("signature: trust config: pinned certificate %d: %w", i, err)
 		}
 		s.pinned = append(s.pinned, raw)
+	}
+	for i, k := range cfg.PinnedKeys {
+		der, err := marshalPublicKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("signature: trust config: pinned key %d: %w", i, err)
+		}
+		s.pinnedKeys = append(s.pinnedKeys, der)
 	}
 	if len(s.keyUsages) == 0 {
 		s.keyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
@@ -180,6 +202,72 @@ func (s *TrustStore) Pinned() []*x509.Certificate {
 		}
 	}
 	return out
+}
+
+// PinnedKeys returns the bare pinned keys in configuration order, freshly
+// parsed on every call. Like [TrustStore.Pinned] it lets a verifier try
+// each pinned key against a signature that names no trusted certificate; a
+// candidate is trusted only after [TrustStore.VerifyKey] accepted it.
+func (s *TrustStore) PinnedKeys() []crypto.PublicKey {
+	out := make([]crypto.PublicKey, 0, len(s.pinnedKeys))
+	for _, der := range s.pinnedKeys {
+		// NewTrustStore marshalled a parsed key, so this cannot fail.
+		if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// VerifyKey accepts pub if it is one of the bare [TrustConfig.PinnedKeys]
+// (exact SubjectPublicKeyInfo match, constant-time). The key of a pinned
+// or anchored certificate is not accepted here: certificates go through
+// [TrustStore.Verify], which checks their validity. Failures are
+// [*TrustError]s wrapping [ErrUntrustedKey], or the context's error.
+func (s *TrustStore) VerifyKey(ctx context.Context, pub crypto.PublicKey) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	der, err := marshalPublicKey(pub)
+	if err != nil {
+		return &TrustError{Reason: TrustUnknownAuthority, Err: err}
+	}
+	found := 0
+	for _, p := range s.pinnedKeys {
+		if len(p) == len(der) {
+			found |= subtle.ConstantTimeCompare(p, der)
+		}
+	}
+	if found != 1 {
+		return &TrustError{Reason: TrustUnknownAuthority}
+	}
+	return nil
+}
+
+// marshalPublicKey returns the SubjectPublicKeyInfo DER of a supported
+// public key.
+func marshalPublicKey(pub crypto.PublicKey) ([]byte, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k == nil || k.N == nil {
+			return nil, keyErr("pin key", "nil RSA key", nil)
+		}
+	case *ecdsa.PublicKey:
+		if k == nil || k.Curve == nil {
+			return nil, keyErr("pin key", "nil ECDSA key", nil)
+		}
+	case ed25519.PublicKey:
+		if len(k) != ed25519.PublicKeySize {
+			return nil, keyErr("pin key", "malformed Ed25519 key", nil)
+		}
+	default:
+		return nil, keyErr("pin key", fmt.Sprintf("unsupported key type %T", pub), nil)
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, keyErr("pin key", "key cannot be encoded", err)
+	}
+	return der, nil
 }
 
 func (s *TrustStore) isPinned(c *x509.Certificate) bool {

@@ -15,6 +15,7 @@ import (
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/internal/transport"
 )
 
 // Auth authenticates the online service to the Bezahldienst. The base
@@ -133,7 +134,7 @@ func (o *OAuth2) token(ctx context.Context) (*oauth2.Token, error) {
 		if errors.As(err, &re) {
 			return nil, fmt.Errorf("%w: token endpoint answered %d (%s)", payment.ErrForbidden, statusOf(re), redact.Clip(re.ErrorCode, 64))
 		}
-		return nil, fmt.Errorf("%w: token request: %w", payment.ErrUnavailable, err)
+		return nil, fmt.Errorf("xbezahldienste: token request: %w", transport.Error(ctx, err))
 	}
 	o.tok = tok
 	return tok, nil
