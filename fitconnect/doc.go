@@ -8,7 +8,12 @@
 // A [Client] made by [New] acts as sender ([Client.Send],
 // [Client.Status]) and, with DecryptionKeys and SigningKey, as subscriber
 // ([Client.ListSubmissions], [Client.Receive], [Client.Accept],
-// [Client.Reject]). Package fitconnecttest is a Zustelldienst simulator;
+// [Client.Reject]). [Client.Process] receives a submission exactly once
+// per [Store] (SQLite, or PostgreSQL for several instances): "processing"
+// is recorded before the caller's handler runs and the decided event
+// after it, so a redelivery or a crash never starts the process twice and
+// never loses the accept. [NewCallbackHandler] serves the destination's
+// new-submissions callback. Package fitconnecttest is a Zustelldienst simulator;
 // its Sim.Config returns a ready Config.
 //
 // # Specifications
