@@ -172,20 +172,9 @@ func (c *Client) zustelldienstKeys(ctx context.Context) (jwk.Set, error) {
 		return s, nil
 	}
 	c.mu.Unlock()
-	var raw json.RawMessage
-	if err := c.getJSON(ctx, "/.well-known/jwks.json", false, &raw); err != nil {
-		return nil, err
-	}
-	set, err := jwk.Parse(raw)
+	set, err := c.fetchJWKS(ctx, "Zustelldienst", "/.well-known/jwks.json", false)
 	if err != nil {
-		return nil, fmt.Errorf("%w: Zustelldienst key set is not a JWKS", ErrMalformedResponse)
-	}
-	for i := range set.Len() {
-		k, _ := set.Key(i)
-		var pub any
-		if k.Raw(&pub) != nil || checkRSA4096(pub) != nil {
-			return nil, fmt.Errorf("%w: Zustelldienst key is not RSA 4096", ErrUntrustedKey)
-		}
+		return nil, err
 	}
 	c.mu.Lock()
 	c.zdSet, c.zdLoaded = set, c.cfg.Now()

@@ -170,7 +170,11 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		"signing key without kid":  func(c *fitconnect.Config) { c.SigningKeyID = "" },
 		"unknown api version":      func(c *fitconnect.Config) { c.APIVersion = 7 },
 		"token url not a url":      func(c *fitconnect.Config) { c.Environment.TokenURL = "::" },
-		"production test keys":     func(c *fitconnect.Config) { c.Environment = fitconnect.PROD; c.InsecureDevelopment = false; c.InsecureTestKeys = true },
+		"production test keys": func(c *fitconnect.Config) {
+			c.Environment = fitconnect.PROD
+			c.InsecureDevelopment = false
+			c.InsecureTestKeys = true
+		},
 	}
 	for name, mod := range cases {
 		cfg := sim.Config()

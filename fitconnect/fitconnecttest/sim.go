@@ -73,7 +73,7 @@ type Sim struct {
 	t   testing.TB
 
 	root                       *x509.Certificate
-	enc, encNext, sig, zd      *testKey
+	enc, encNext, sig, zd, ssp *testKey
 	zdSigner, wrongAlgSigner   *jose.SETSigner
 	encJWK, encNextJWK, sigJWK json.RawMessage
 
@@ -112,7 +112,7 @@ func newSim(t testing.TB) (*Sim, error) {
 	}
 	s := &Sim{t: t, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
 		submissions: map[string]*submission{}, events: map[string][]string{}, requests: map[string]int{}}
-	for name, dst := range map[string]**testKey{"destination-enc": &s.enc, "destination-enc-next": &s.encNext, "destination-sig": &s.sig, "zustelldienst-sig": &s.zd} {
+	for name, dst := range map[string]**testKey{"destination-enc": &s.enc, "destination-enc-next": &s.encNext, "destination-sig": &s.sig, "zustelldienst-sig": &s.zd, "ssp-sig": &s.ssp} {
 		if *dst, err = loadKey(name, root); err != nil {
 			return nil, err
 		}
@@ -128,6 +128,7 @@ func newSim(t testing.TB) (*Sim, error) {
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
+	s.routingRoutes(mux)
 	s.srv = httptest.NewServer(s.count(mux))
 	s.URL = s.srv.URL
 	t.Cleanup(s.srv.Close)
@@ -152,6 +153,7 @@ func (s *Sim) Config() fitconnect.Config {
 	return fitconnect.Config{
 		Environment: fitconnect.Environment{
 			Name: "fitconnecttest", TokenURL: s.URL + "/token", SubmissionAPI: s.URL + "/submission-api",
+			RoutingAPI: s.URL + "/routing-api", SSPKeysURL: s.URL + "/ssp/.well-known/jwks.json",
 		},
 		ClientID: ClientID, ClientSecret: ClientSecret, InsecureDevelopment: true, TrustStore: ts,
 		DecryptionKeys: []jose.DecryptionKey{{KeyID: EncryptionKeyID, Key: s.enc.priv}, {KeyID: NextEncryptionKey, Key: s.encNext.priv}},
