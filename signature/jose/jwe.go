@@ -193,12 +193,20 @@ func (j *JWE) Len() int64 {
 		b64.EncodedLen(len(j.ciphertext))+b64.EncodedLen(len(j.tag)))
 }
 
-// String returns the compact serialization.
+// String returns the compact serialization. The ciphertext is encoded
+// straight into the string's memory.
 func (j *JWE) String() string {
-	var sb strings.Builder
-	sb.Grow(int(j.Len()))
-	_, _ = j.WriteTo(&sb)
-	return sb.String()
+	buf := make([]byte, j.Len())
+	n := copy(buf, j.prefix())
+	b64.Encode(buf[n:], j.ciphertext)
+	n += b64.EncodedLen(len(j.ciphertext))
+	n += copy(buf[n:], ".")
+	b64.Encode(buf[n:], j.tag)
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
+
+func (j *JWE) prefix() string {
+	return j.header + "." + b64.EncodeToString(j.encKey) + "." + b64.EncodeToString(j.iv) + "."
 }
 
 // WriteTo writes the compact serialization to w, encoding the ciphertext
@@ -210,12 +218,15 @@ func (j *JWE) WriteTo(w io.Writer) (int64, error) {
 // Reader returns a reader of the compact serialization (e.g. as an HTTP
 // request body with ContentLength [JWE.Len]); each call starts anew.
 func (j *JWE) Reader() io.Reader {
-	prefix := j.header + "." + b64.EncodeToString(j.encKey) + "." + b64.EncodeToString(j.iv) + "."
-	return io.MultiReader(strings.NewReader(prefix), &b64Reader{src: j.ciphertext},
+	return io.MultiReader(strings.NewReader(j.prefix()), &b64Reader{src: j.ciphertext},
 		strings.NewReader("."+j.AuthenticationTag()))
 }
 
-// b64Reader encodes src as unpadded base64url in chunks of 3·1024 bytes.
+// b64Chunk is the number of ciphertext bytes b64Reader encodes at a time
+// (a multiple of 3, so chunks concatenate without padding).
+const b64Chunk = 3 * 16 << 10
+
+// b64Reader encodes src as unpadded base64url in chunks of b64Chunk bytes.
 type b64Reader struct {
 	src []byte
 	buf []byte
@@ -227,9 +238,9 @@ func (r *b64Reader) Read(p []byte) (int, error) {
 		if len(r.src) == 0 {
 			return 0, io.EOF
 		}
-		n := min(len(r.src), 3*1024)
+		n := min(len(r.src), b64Chunk)
 		if r.buf == nil {
-			r.buf = make([]byte, b64.EncodedLen(3*1024))
+			r.buf = make([]byte, b64.EncodedLen(b64Chunk))
 		}
 		m := b64.EncodedLen(n)
 		b64.Encode(r.buf[:m], r.src[:n])
@@ -480,16 +491,12 @@ func parseCompactJWE(compact string) (*compactJWE, error) {
 	return p, nil
 }
 
-// isB64URL reports whether s uses only the base64url alphabet without
-// padding (the standard decoder would skip CR and LF).
+// isB64URL reports whether s has no CR or LF, which the standard
+// decoder would skip; every other character outside the base64url
+// alphabet (and padding) is refused by the strict decoder that decodes
+// each segment before any private-key operation.
 func isB64URL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
+	return strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0
 }
 
 // AuthenticationTag returns the fifth segment of a compact JWE, which
