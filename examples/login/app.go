@@ -85,10 +85,10 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 			},
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", Lang: "de", OnlineServiceID: "99123456760000"},
 		},
-		Store:          store,
-		Now:            cfg.Now,
-		Logger:         cfg.Logger,
-		InsecureCookie: true, // plain-http demo; remove behind https
+		Store:               store,
+		Now:                 cfg.Now,
+		Logger:              cfg.Logger,
+		InsecureDevelopment: true, // plain-http demo; remove behind https
 	})
 	if err != nil {
 		store.Close()
