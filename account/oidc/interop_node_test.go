@@ -75,8 +75,8 @@ func (op *nodeOP) start(t *testing.T, node string, cfg map[string]any) {
 	cmd.Dir = op.dir
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("oidc-provider stderr:\n%s", stderr.String())
@@ -101,6 +101,24 @@ func (op *nodeOP) start(t *testing.T, node string, cfg map[string]any) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("oidc-provider did not start: %s", stderr.String())
 	}
+}
+
+// lockedBuffer collects the provider's stderr while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func (op *nodeOP) stop() {
