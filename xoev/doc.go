@@ -42,7 +42,11 @@
 //   - [DVDVKennung]: the DVDV identifier "praefix:kennung" used when
 //     verzeichnisdienst is DVDV (Deutsches Verwaltungsdiensteverzeichnis).
 //   - DIN 91379 datatype C for every header string (package din91379;
-//     NFC first, errors name the code point as U+XXXX and its position).
+//     errors name the code point as U+XXXX and its position). Text must be
+//     in Unicode NFC: a decomposed sequence (e + U+0301) is refused with
+//     [ErrCharacter], the verdict of the standards' XSD patterns and of
+//     xmllint on the same bytes; the [Builder] normalises the header to
+//     NFC before writing.
 //   - [Profile]: per-standard facts as data (namespace, fixed @standard and
 //     @version, header form, nachrichtentyp list and root column, header
 //     extensions such as XWasser's referenzUUID and dvdvDienstkennung,

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/internal/uuidfmt"
@@ -102,9 +105,9 @@ func (v *validation) text(s, base, seg string) {
 	case err != nil:
 		v.add(&Error{Kind: ErrCharacter, Path: base + seg, Reason: "text outside DIN 91379 datatype C", Err: err})
 	case n != s:
-		// Valid after normalisation (DIN 91379 compares NFC forms); the
-		// model keeps the text as sent, so say so.
-		v.warn(Warning{Path: base + seg, Message: "text is not in Unicode NFC; compare and store its NFC form"})
+		// One verdict with the schema: the DIN 91379 patterns of the XSD
+		// (and xmllint) refuse decomposed sequences, so Parse does too.
+		v.add(&Error{Kind: ErrCharacter, Path: base + seg, Reason: nfcReason(s)})
 	}
 }
 
@@ -410,3 +413,13 @@ func contains(xs []string, s string) bool {
 // [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
 // (upper-case hex digits are allowed; no braces, no "urn:uuid:").
 func ValidUUID(s string) bool { return uuidfmt.Valid(s) }
+
+// nfcReason names where s stops being in Unicode NFC (Unicode Standard
+// Annex #15): the 1-based character position and code point of the first
+// sequence that has a composed form. The rest of s is not quoted.
+func nfcReason(s string) string {
+	i := norm.NFC.QuickSpanString(s)
+	pos := utf8.RuneCountInString(s[:i]) + 1
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return fmt.Sprintf("text is not in Unicode NFC (DIN 91379 requires it): the sequence at position %d, starting with U+%04X, has a composed form; send the NFC form", pos, r)
+}
