@@ -52,7 +52,9 @@ type attrGroup struct {
 
 // Compile reads the schema document entry from fsys, follows its includes
 // and imports (absolute locations only through cfg.Catalog), and compiles
-// the schema set. It never reads outside fsys and never uses the network.
+// the schema set. It never reads outside fsys (and cfg.Sources, where
+// absolute locations may also be found through each Source's catalog) and
+// never uses the network.
 // Errors wrap ErrSchema, ErrUnsupported or ErrLimit.
 func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 	if err := cfg.Validate(); err != nil {
@@ -66,7 +68,11 @@ func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 	if !fs.ValidPath(entry) {
 		return nil, &SchemaError{File: entry, Msg: "invalid entry path", Err: ErrSchema}
 	}
-	l := &loader{fsys: fsys, cfg: cfg, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
+	mounted := len(cfg.Sources) > 0
+	if mounted {
+		fsys, entry, cfg.Catalog = mount(fsys, entry, cfg)
+	}
+	l := &loader{fsys: fsys, cfg: cfg, mounted: mounted, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
 	l.prefetch(path.Dir(entry))
 	if _, err := l.load(entry, nil, &schemaDoc{path: entry}, nil); err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ type schemaDoc struct {
 // include and import (Part 1 §4.2.1, §4.2.3), only from fsys.
 type loader struct {
 	fsys     fs.FS
+	mounted  bool // fsys is a mountFS of Config.Sources
 	cfg      Config
 	docs     map[string]*schemaDoc // key: path + "#" + tns
 	order    []*schemaDoc
@@ -66,7 +67,7 @@ func (l *loader) resolveLocation(from *schemaDoc, el *node, loc string) (string,
 		return "", l.fail(from, el, ErrSchema, "schemaLocation %q is not a relative path", loc)
 	}
 	p := path.Clean(path.Join(path.Dir(from.path), loc))
-	if !fs.ValidPath(p) {
+	if !fs.ValidPath(p) || !l.sameSource(from.path, p) {
 		return "", l.fail(from, el, ErrSchema, "schemaLocation %q leaves the schema file system", loc)
 	}
 	return p, nil
