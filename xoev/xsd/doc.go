@@ -84,8 +84,11 @@
 //
 // # Security
 //
-// Compile reads only from the fs.FS it is given: relative schemaLocations
-// are resolved inside it and must not leave it (".." beyond the root and
+// Compile reads only from the fs.FS it is given and from Config.Sources
+// (further file systems, e.g. schemas.XOEVCore for a standard of one's
+// own, each answering the absolute locations in its catalog): relative
+// schemaLocations are resolved inside the file system of the document that
+// names them and must not leave it (".." beyond the root and
 // absolute paths are refused); absolute locations (http:, https:, urn:,
 // file:) are looked up in Config.Catalog and refused when absent. No
 // network connection is ever opened. To use all cores, Compile parses the
