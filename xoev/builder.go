@@ -49,6 +49,9 @@ func (c BuilderConfig) Validate() error {
 	if c.Form == FormXInneres4 {
 		return fmt.Errorf("%w: %w: the XInneres-4 header is read only", ErrInvalidConfig, ErrBuild)
 	}
+	if c.Form == FormXdomea3 || c.Form == FormUnknown && c.Profile.HeaderForm == FormXdomea3 {
+		return fmt.Errorf("%w: %w: the xdomea Kopf is read only", ErrInvalidConfig, ErrBuild)
+	}
 	return nil
 }
 

@@ -116,7 +116,7 @@ func TestDVDVKennung(t *testing.T) {
 func TestProfilesAreData(t *testing.T) {
 	ps, err := xoev.StandardProfiles()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"xbau-2.6", "xbau-kernmodul-1.3.0", "xwasser-1.0.0"}, ps.Names())
+	assert.Equal(t, []string{"xbau-2.6", "xbau-kernmodul-1.3.0", "xdomea-3.0.0", "xwasser-1.0.0"}, ps.Names())
 	x, ok := ps.Lookup("https://gitlab.opencode.de/akdb/xoev/xwasser/-/raw/main/V1_0_0")
 	require.True(t, ok)
 	assert.Equal(t, "Nachricht", x.Nachrichtentyp.RootColumn)
