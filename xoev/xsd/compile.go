@@ -17,7 +17,12 @@ type Schema struct {
 	cfg       Config
 	documents int
 	bytes     int64
+	warnings  []string
 }
+
+// Warnings returns what Compile skipped but did not refuse: absolute import
+// locations treated as hints (Config.AbsoluteImportsAsHints).
+func (s *Schema) Warnings() []string { return append([]string(nil), s.warnings...) }
 
 type rawComp struct {
 	el  *node
@@ -92,7 +97,7 @@ func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 	for k, v := range c.types {
 		types[k] = v
 	}
-	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes}, nil
+	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes, warnings: l.warnings}, nil
 }
 
 func (c *compiler) fail(doc *schemaDoc, el *node, kind error, format string, args ...any) error {

@@ -203,3 +203,31 @@ func TestCompileInvalidConfig(t *testing.T) {
 	_, err := xsd.Compile(fsys, "s.xsd", xsd.Config{})
 	require.NoError(t, err)
 }
+
+func TestAbsoluteImportsAsHints(t *testing.T) {
+	imp := func(body string) fstest.MapFS {
+		return schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:o="urn:o" targetNamespace="urn:t">
+		  <xs:import namespace="urn:o" schemaLocation="https://example.org/o.xsd"/>` + body + `</xs:schema>`})
+	}
+	unused := imp(`<xs:element name="r" type="xs:string"/>`)
+	used := imp(`<xs:element name="r" type="o:T"/>`)
+
+	_, err := xsd.Compile(unused, "s.xsd", xsd.Config{})
+	require.ErrorIs(t, err, xsd.ErrSchema, "default stays fatal")
+
+	s, err := xsd.Compile(unused, "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.NoError(t, err)
+	require.Len(t, s.Warnings(), 1)
+	assert.Contains(t, s.Warnings()[0], `"https://example.org/o.xsd" is not in the catalog; treated as a hint`)
+
+	_, err = xsd.Compile(used, "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.ErrorIs(t, err, xsd.ErrSchema, "a reference into the skipped namespace still fails")
+
+	inc := schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:include schemaLocation="https://example.org/i.xsd"/></xs:schema>`})
+	_, err = xsd.Compile(inc, "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.ErrorIs(t, err, xsd.ErrSchema, "includes stay fatal")
+
+	s, err = xsd.Compile(schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>`}), "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.NoError(t, err)
+	assert.Empty(t, s.Warnings())
+}

@@ -22,6 +22,14 @@ type Config struct {
 	// connection and never reads outside the fs.FS.
 	Catalog map[string]string
 
+	// AbsoluteImportsAsHints treats the absolute schemaLocation of an
+	// xs:import that is in no catalog as the hint XML Schema Part 1
+	// §4.2.3 says it is: Compile warns (Schema.Warnings) and goes on, as
+	// xmllint does, instead of refusing the schema set. The default
+	// (false) refuses it, so that a missing catalog entry cannot silently
+	// drop a namespace's declarations. Includes stay fatal.
+	AbsoluteImportsAsHints bool
+
 	// Sources are further file systems of schema documents (each with the
 	// catalog of the absolute locations it provides), e.g. a bundle of
 	// shared core schemas imported by URI. Relative locations never cross
