@@ -94,9 +94,15 @@
 // network connection is ever opened. To use all cores, Compile parses the
 // .xsd files next to the entry (at most 64) speculatively in parallel;
 // files that are never included or imported are discarded, and their
-// errors are ignored. Schema documents and instance
-// documents are parsed by the module's one XML parser: DOCTYPEs (and with them entity
-// expansion and external entities) are refused, and size, depth, element
+// errors are ignored. Schema documents and instance documents are parsed
+// by the module's one XML parser. Instance documents with a DOCTYPE are
+// refused (ErrDoctype: no entity expansion, no external entities). Schema
+// files are the caller's trusted choice: a DOCTYPE before the root is
+// accepted there if its internal subset declares only plain general
+// entities (at most 64, 4 KiB each, 1 MiB of expansion, no references or
+// markup in a value), as W3C's xmldsig-core-schema.xsd does; external
+// entities, parameter entity references and the external DTD are never
+// used, and DTD attribute defaults are not applied. Size, depth, element
 // and attribute limits apply (Config.MaxDocumentBytes etc.; schema
 // documents are capped by MaxSchemaBytes and MaxSchemaDocuments). Patterns
 // run on RE2 semantics (a lazily built DFA with a bounded number of states,
