@@ -177,6 +177,9 @@ func (c *compiler) run() error {
 	if err := c.substitutionGroups(); err != nil {
 		return err
 	}
+	if err := c.resolveKeyrefs(); err != nil {
+		return err
+	}
 	for _, ct := range c.complexes {
 		if err := c.buildModel(ct); err != nil {
 			return err

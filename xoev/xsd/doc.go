@@ -32,6 +32,14 @@
 //     strict, lax and skip;
 //   - xsi:type (§3.3.4 cvc-elt.4, derivation checked, blocking honoured),
 //     xsi:nil, xsi:schemaLocation hints (ignored, as xmllint --schema does);
+//   - identity constraints (§3.11): xs:unique, xs:key and xs:keyref with
+//     the restricted XPath subset of §3.11.6 (selector paths of child steps
+//     with an optional leading .//, name tests QName, * and prefix:*, the
+//     child:: and attribute:: axes, unions; fields ending in an element or
+//     an @attribute step); element fields compare in the value space of
+//     their simple type, attribute fields as collapsed strings; a keyref is
+//     checked against the key table of the same element (node tables of
+//     descendants are not propagated, §3.11.5);
 //   - ID uniqueness (§3.15.5 cvc-id.2) for ID attributes, as libxml2
 //     does; Config.StrictIDs adds IDs in element content and IDREF
 //     resolution (cvc-id.1), which libxml2 does not check;
@@ -66,8 +74,8 @@
 // already imported from another location is skipped.
 //
 // Refused at Compile time with an error wrapping ErrUnsupported:
-// xs:redefine, xs:override, identity constraints (xs:key, xs:keyref,
-// xs:unique), xs:notation, min/max facets on date, time and duration
+// xs:redefine, xs:override, a keyref that refers to a key or unique
+// constraint of another element declaration, xs:notation, min/max facets on date, time and duration
 // types, patterns that use unknown block names or need more than 1000
 // repetitions, and content models whose automaton exceeds
 // Config.MaxContentStates. Nothing unsupported is silently ignored.
