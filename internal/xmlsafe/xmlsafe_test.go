@@ -266,3 +266,32 @@ func TestStreamTrustedDoctype(t *testing.T) {
 		})
 	}
 }
+
+// FuzzStreamTrusted: the DOCTYPE reader of trusted documents never panics,
+// keeps expansion bounded, and whatever it accepts without a DOCTYPE is
+// exactly what Stream accepts.
+func FuzzStreamTrusted(f *testing.F) {
+	f.Add([]byte(`<!DOCTYPE r [<!ENTITY e 'x'><!ENTITY % p ''>]><r a="&e;">&e;</r>`))
+	f.Add([]byte(`<!DOCTYPE r PUBLIC "p" "s" [<!ATTLIST r a CDATA "x"><!-- c -->]><r/>`))
+	f.Add([]byte(`<!DOCTYPE r [<!ENTITY e SYSTEM "x">]><r/>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lim := Limits{MaxBytes: 1 << 16, MaxElements: 1 << 12}
+		var rec recorder
+		err := StreamTrusted(data, lim, &rec)
+		if err == nil {
+			n := 0
+			for _, e := range rec.events {
+				n += len(e)
+			}
+			if n > len(data)+maxExpansion+64*len(rec.events) {
+				t.Fatalf("expansion unbounded: %d bytes of events from %d bytes", n, len(data))
+			}
+		}
+		if !strings.Contains(string(data), "<!DOCTYPE") {
+			streamErr := Stream(data, lim, &recorder{})
+			if (err == nil) != (streamErr == nil) {
+				t.Fatalf("StreamTrusted %v, Stream %v on %q", err, streamErr, data)
+			}
+		}
+	})
+}
