@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -115,7 +116,9 @@ func TestOraclePostgres(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT 40 + 2").Scan(&n))
 	assert.Equal(t, 42, n)
 	_, err = conn.Exec(ctx, "SELECT * FROM no_such_table")
-	require.Error(t, err)
+	var pe *pgconn.PgError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "42P01", pe.Code, "undefined_table")
 }
 
 func TestOracleSMTP(t *testing.T) {
