@@ -74,7 +74,18 @@
 //   - References to anything but the processed element (external URIs,
 //     other IDs, XPointer), more than 30 References or 5 Transforms
 //     ([ErrLimit]); XPath, XPath Filter 2, XSLT and base64 transforms,
-//     Manifests, HMAC parameters ([ErrUnsupported]);
+//     Manifests, HMAC parameters ([ErrUnsupported], naming the transform).
+//     The one XPath accepted is the enveloped-signature idiom of XML-DSig
+//     1.0 signers, exactly not(ancestor-or-self::dsig:Signature) with dsig
+//     bound to the XML-DSig namespace (alone or after the
+//     enveloped-signature transform): it is processed as the
+//     enveloped-signature transform, which removes only its own Signature,
+//     so a signed element holding a further Signature fails with
+//     [ErrDigestMismatch] instead of being accepted;
+//   - enveloping signatures (the signed content inside the Signature's
+//     Object) and detached ones (a Reference to a sibling or to external
+//     content) with an [*UnsupportedError] naming the form, rather than
+//     [ErrMissingSignature];
 //   - an ID that occurs more than once anywhere in the document (signature
 //     wrapping, [StructureError]);
 //   - algorithms outside the Policy: SHA-1 and MD5 by default, unknown

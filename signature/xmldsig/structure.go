@@ -267,7 +267,18 @@ func parseReference(r *etree.Element, lim Limits) (parsedReference, error) {
 				}
 				pr.c14nURI = alg
 				pr.c14n, _ = modeFor(alg, prefixes)
-			case transformXPath, transformXPathFilter2, transformXSLT, transformBase64:
+			case transformXPath:
+				if !isEnvelopedXPath(t) {
+					return pr, &UnsupportedError{Feature: "XPath transform other than not(ancestor-or-self::dsig:Signature)", Algorithm: alg}
+				}
+				// After the enveloped-signature transform (a common
+				// template) the idiom removes nothing more of this
+				// Signature.
+				if pr.c14nURI != "" {
+					return pr, &UnsupportedError{Feature: "transform order", Algorithm: alg}
+				}
+				pr.enveloped = true
+			case transformXPathFilter2, transformXSLT, transformBase64:
 				return pr, &UnsupportedError{Feature: "transform", Algorithm: alg}
 			default:
 				return pr, &UnsupportedError{Feature: "transform", Algorithm: alg}
@@ -300,4 +311,38 @@ func parseReference(r *etree.Element, lim Limits) (parsedReference, error) {
 	// the canonicalization transform says.
 	pr.c14n.comments = false
 	return pr, nil
+}
+
+// isEnvelopedXPath reports whether an XPath transform (XML-DSig 1.1
+// §6.6.3) is exactly the enveloped-signature idiom of XML-DSig 1.0
+// implementations, not(ancestor-or-self::dsig:Signature) with dsig bound
+// to the XML-DSig namespace on the XPath element: its only child, whose
+// text is that expression (surrounding whitespace aside). The idiom
+// removes every Signature of the node-set, the enveloped-signature
+// transform only its own: where the signed element holds another
+// Signature the two differ and the digest does not match (fails closed).
+func isEnvelopedXPath(t *etree.Element) bool {
+	kids := t.ChildElements()
+	if len(kids) != 1 || kids[0].Tag != "XPath" || kids[0].NamespaceURI() != nsDSig {
+		return false
+	}
+	x := kids[0]
+	text, err := textOf(x)
+	if err != nil || strings.TrimSpace(text) != "not(ancestor-or-self::dsig:Signature)" {
+		return false
+	}
+	uri, ok := prefixURI(x, "dsig")
+	return ok && uri == nsDSig
+}
+
+// prefixURI resolves prefix in el's scope.
+func prefixURI(el *etree.Element, prefix string) (string, bool) {
+	for e := el; e != nil; e = e.Parent() {
+		for _, a := range e.Attr {
+			if a.Space == "xmlns" && a.Key == prefix {
+				return a.Value, true
+			}
+		}
+	}
+	return "", false
 }
