@@ -64,6 +64,12 @@ func dsChildren(el *etree.Element) ([]*etree.Element, error) {
 // elements (comments split text nodes; the concatenation is what the
 // canonical form carries).
 func textOf(el *etree.Element) (string, error) {
+	// One text node (the usual case) needs no builder.
+	if len(el.Child) == 1 {
+		if t, ok := el.Child[0].(*etree.CharData); ok {
+			return t.Data, nil
+		}
+	}
 	var b strings.Builder
 	for _, t := range el.Child {
 		switch t := t.(type) {
@@ -81,18 +87,27 @@ func base64Of(el *etree.Element) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '\n', '\r':
-			return -1
-		}
-		return r
-	}, s)
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := decodeBase64(s)
 	if err != nil {
 		return nil, &StructureError{Reason: "invalid base64 in " + el.Tag}
 	}
 	return b, nil
+}
+
+// decodeBase64 decodes base64 text with XML whitespace anywhere in it
+// (line breaks are common). encoding/base64 skips CR and LF itself; spaces
+// and tabs are removed first, only when present.
+func decodeBase64(s string) ([]byte, error) {
+	if strings.ContainsAny(s, " \t") {
+		s = strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '\t', '\n', '\r':
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return base64.StdEncoding.DecodeString(s)
 }
 
 func algorithmOf(el *etree.Element) (string, error) {
