@@ -291,7 +291,7 @@ func (s *TrustStore) VerifyKey(ctx context.Context, pub crypto.PublicKey) error 
 	}
 	der, err := marshalPublicKey(pub)
 	if err != nil {
-		return &TrustError{Reason: TrustUnknownAuthority, Err: err}
+		return &TrustError{Reason: TrustKeyNotPinned, Err: err}
 	}
 	found := 0
 	for _, p := range s.pinnedKeys {
@@ -300,7 +300,7 @@ func (s *TrustStore) VerifyKey(ctx context.Context, pub crypto.PublicKey) error 
 		}
 	}
 	if found != 1 {
-		return &TrustError{Reason: TrustUnknownAuthority}
+		return &TrustError{Reason: TrustKeyNotPinned}
 	}
 	return nil
 }
