@@ -53,8 +53,10 @@ func TestTrustStorePathCache(t *testing.T) {
 	assert.ErrorIs(t, err, signature.ErrUntrustedKey, "other intermediates, other entry")
 
 	revoke = true
+	before := calls
 	_, err = s.Verify(ctx, p.leaf.Certificate, p.leaf.Chain)
 	assert.ErrorIs(t, err, signature.ErrRevoked, "a cached path is still checked for revocation")
+	assert.Equal(t, before+1, calls, "and the checker is asked once, not again for a rebuilt path")
 	revoke = false
 
 	clock = p.leaf.Certificate.NotAfter.Add(time.Second)

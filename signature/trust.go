@@ -202,10 +202,9 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 	}
 	key := chainKey(leaf, intermediates)
 	if chains := s.paths.get(key, now); len(chains) > 0 {
-		if chain, err := s.firstUnrevoked(ctx, chains, subject); err == nil {
-			return chain, nil
-		}
-		// Another path than the cached ones may pass: build them anew.
+		// The checker is asked once per path, as without the cache (a
+		// refused path is not built and asked again).
+		return s.firstUnrevoked(ctx, chains, subject)
 	}
 	pool := x509.NewCertPool()
 	for _, c := range s.intermediates {
