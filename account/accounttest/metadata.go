@@ -5,6 +5,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/signature/xmldsig"
 )
@@ -14,12 +15,12 @@ import (
 func (s *Server) Metadata() []byte {
 	doc := etree.NewDocument()
 	ed := doc.CreateElement("md:EntityDescriptor")
-	ed.CreateAttr("xmlns:md", saml.NSMetadata)
-	ed.CreateAttr("xmlns:ds", saml.NSDSig)
+	ed.CreateAttr("xmlns:md", samlwire.NSMetadata)
+	ed.CreateAttr("xmlns:ds", samlwire.NSDSig)
 	ed.CreateAttr("entityID", s.EntityID)
 	idp := ed.CreateElement("md:IDPSSODescriptor")
 	idp.CreateAttr("WantAuthnRequestsSigned", "true")
-	idp.CreateAttr("protocolSupportEnumeration", saml.NSProtocol)
+	idp.CreateAttr("protocolSupportEnumeration", samlwire.NSProtocol)
 	kd := idp.CreateElement("md:KeyDescriptor")
 	kd.CreateAttr("use", "signing")
 	kd.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").

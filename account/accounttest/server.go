@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlidp"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature"
@@ -125,7 +127,7 @@ func newSigner(kp *signature.KeyPair, method string) (*xmldsig.Signer, error) {
 	return xmldsig.NewSigner(xmldsig.SignerConfig{
 		Key: kp, SignatureMethod: method, DigestMethod: signature.DigestSHA256,
 		Canonicalization: xmldsig.ExcC14N, InclusiveNamespaces: []string{"xsd"}, IDAttribute: "ID",
-		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: saml.NSAssertion, Local: "Issuer"},
+		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: samlwire.NSAssertion, Local: "Issuer"},
 		Prefix:    "ds",
 	})
 }
@@ -154,7 +156,7 @@ func (s *Server) Profile() saml.Profile {
 // signing certificate verifies AuthnRequests, its encryption certificate
 // receives the assertions, its ACS URL is the only allowed one).
 func (s *Server) RegisterSP(metadata []byte) error {
-	md, err := saml.ParseSPMetadata(metadata)
+	md, err := samlidp.ParseSPMetadata(metadata)
 	if err != nil {
 		return err
 	}
@@ -252,7 +254,7 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 	lim := xmlsafe.Limits{MaxBytes: 256 << 10, MaxDepth: 32, MaxElements: 2000}
 	switch r.Method {
 	case http.MethodGet:
-		m, err := saml.DecodeRedirect(r.URL.RawQuery, 0, 0)
+		m, err := samlidp.DecodeRedirect(r.URL.RawQuery, 0, 0)
 		if err != nil {
 			return nil, "", "invalid-request"
 		}
@@ -266,7 +268,7 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 		if err != nil {
 			return nil, "", "invalid-request"
 		}
-		if req, err = saml.ParseAuthnRequest(doc.Root()); err != nil {
+		if req, err = samlidp.ParseAuthnRequest(doc.Root()); err != nil {
 			return nil, "", "invalid-request"
 		}
 		relay = m.RelayState
@@ -291,7 +293,7 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 		if s.cfg.Mode == MUK && res.SignatureMethod != signature.RSAPSSSHA256 {
 			return nil, "", "saml-request-signature-method"
 		}
-		if req, err = saml.ParseAuthnRequest(res.Element); err != nil {
+		if req, err = samlidp.ParseAuthnRequest(res.Element); err != nil {
 			return nil, "", "invalid-request"
 		}
 		relay = r.PostForm.Get("RelayState")

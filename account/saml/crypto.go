@@ -6,6 +6,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmldsig"
 	"github.com/egosaar/ozg/signature/xmlenc"
@@ -43,7 +44,7 @@ func (sp *ServiceProvider) initCrypto() error {
 		Canonicalization: xmldsig.ExcC14N,
 		IDAttribute:      "ID",
 		// core §5.4.1 / schema: ds:Signature follows saml:Issuer.
-		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: NSAssertion, Local: "Issuer"},
+		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: samlwire.NSAssertion, Local: "Issuer"},
 		Prefix:    "ds",
 	}); err != nil {
 		return fmt.Errorf("signer: %w", err)
@@ -74,7 +75,7 @@ func (sp *ServiceProvider) decrypt(ea *etree.Element) (*etree.Element, error) {
 	if sp.decrypter == nil {
 		return nil, fmt.Errorf("%w: no DecryptionKey configured", ErrDecryption)
 	}
-	eds := children(ea, NSXMLEnc, "EncryptedData")
+	eds := children(ea, samlwire.NSXMLEnc, "EncryptedData")
 	if len(eds) != 1 {
 		return nil, fmt.Errorf("%w: EncryptedAssertion needs exactly one EncryptedData", ErrDecryption)
 	}

@@ -3,7 +3,7 @@ package saml
 import (
 	"context"
 	"crypto/x509"
-	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature"
@@ -82,14 +83,14 @@ func VerifyIdPMetadata(ctx context.Context, data []byte, signers []*x509.Certifi
 
 func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 	ed := root
-	if is(ed, NSMetadata, "EntitiesDescriptor") {
-		eds := children(ed, NSMetadata, "EntityDescriptor")
+	if is(ed, samlwire.NSMetadata, "EntitiesDescriptor") {
+		eds := children(ed, samlwire.NSMetadata, "EntityDescriptor")
 		if len(eds) != 1 {
 			return nil, &MetadataError{Problems: []string{"EntitiesDescriptor must hold exactly one EntityDescriptor"}}
 		}
 		ed = eds[0]
 	}
-	if !is(ed, NSMetadata, "EntityDescriptor") {
+	if !is(ed, samlwire.NSMetadata, "EntityDescriptor") {
 		return nil, &MetadataError{Problems: []string{"root is not an EntityDescriptor"}}
 	}
 	md := &IdPMetadata{}
@@ -108,12 +109,12 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 	if md.EntityID == "" {
 		return nil, &MetadataError{Problems: []string{"entityID missing"}}
 	}
-	idps := children(ed, NSMetadata, "IDPSSODescriptor")
+	idps := children(ed, samlwire.NSMetadata, "IDPSSODescriptor")
 	if len(idps) != 1 {
 		return nil, &MetadataError{Problems: []string{"exactly one IDPSSODescriptor required"}}
 	}
 	idp := idps[0]
-	if pse, _ := plainAttr(idp, "protocolSupportEnumeration"); !strings.Contains(pse, NSProtocol) {
+	if pse, _ := plainAttr(idp, "protocolSupportEnumeration"); !strings.Contains(pse, samlwire.NSProtocol) {
 		return nil, &MetadataError{Problems: []string{"IDPSSODescriptor does not support SAML 2.0"}}
 	}
 	w, _ := plainAttr(idp, "WantAuthnRequestsSigned")
@@ -126,7 +127,7 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 	if len(md.SigningCertificates) == 0 {
 		return nil, &MetadataError{Problems: []string{"no signing certificate"}}
 	}
-	for _, s := range children(idp, NSMetadata, "SingleSignOnService") {
+	for _, s := range children(idp, samlwire.NSMetadata, "SingleSignOnService") {
 		b, _ := plainAttr(s, "Binding")
 		loc, _ := plainAttr(s, "Location")
 		if !webURL(loc) {
@@ -150,43 +151,15 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 }
 
 // keyDescriptors returns the signing and encryption certificates of a role
-// descriptor. A KeyDescriptor without use counts for both (metadata §2.4.1.1).
+// descriptor (samlwire.KeyDescriptors), reporting a rule violation as a
+// *MetadataError.
 func keyDescriptors(role *etree.Element) (sign, enc []*x509.Certificate, err error) {
-	for _, kd := range children(role, NSMetadata, "KeyDescriptor") {
-		use, _ := plainAttr(kd, "use")
-		ki, _ := child(kd, NSDSig, "KeyInfo")
-		if ki == nil {
-			return nil, nil, &MetadataError{Problems: []string{"KeyDescriptor without KeyInfo"}}
-		}
-		for _, xd := range children(ki, NSDSig, "X509Data") {
-			for _, xc := range children(xd, NSDSig, "X509Certificate") {
-				t, err := text(xc)
-				if err != nil {
-					return nil, nil, err
-				}
-				der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(t), ""))
-				if err != nil {
-					return nil, nil, &MetadataError{Problems: []string{"X509Certificate is not base64"}}
-				}
-				c, err := x509.ParseCertificate(der)
-				if err != nil {
-					return nil, nil, &MetadataError{Problems: []string{"X509Certificate does not parse: " + err.Error()}}
-				}
-				switch use {
-				case "signing":
-					sign = append(sign, c)
-				case "encryption":
-					enc = append(enc, c)
-				case "":
-					sign = append(sign, c)
-					enc = append(enc, c)
-				default:
-					return nil, nil, &MetadataError{Problems: []string{fmt.Sprintf("KeyDescriptor use %q unknown", use)}}
-				}
-			}
-		}
+	sign, enc, err = samlwire.KeyDescriptors(role)
+	var p samlwire.Problem
+	if errors.As(err, &p) {
+		return nil, nil, &MetadataError{Problems: []string{string(p)}}
 	}
-	return sign, enc, nil
+	return sign, enc, err
 }
 
 // webURL accepts an https URL, or plain http to a loopback host (local
