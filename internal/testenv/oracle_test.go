@@ -153,3 +153,27 @@ func TestOracleChromium(t *testing.T) {
 	require.NoError(t, cmd.Run())
 	assert.Contains(t, stdout.String(), "js ran")
 }
+
+func TestOracleNode(t *testing.T) {
+	t.Parallel()
+	node := Node(t)
+	out, err := exec.Command(node, "-e", `const c = require("node:crypto"); console.log(typeof c.webcrypto.subtle.importKey)`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "function\n", string(out))
+	out, err = exec.Command(node, "-e", `process.exit(3)`).CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "node ignored a failing script: %s", out)
+	assert.Equal(t, 3, exit.ExitCode())
+}
+
+func TestOraclePHP(t *testing.T) {
+	t.Parallel()
+	php := PHP(t, "dom")
+	out, err := exec.Command(php, "-r", `$d = new DOMDocument(); $d->loadXML("<a><b>42</b></a>"); echo $d->documentElement->textContent;`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "42", string(out))
+	out, err = exec.Command(php, "-r", `exit(4);`).CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "php ignored a failing script: %s", out)
+	assert.Equal(t, 4, exit.ExitCode())
+}
