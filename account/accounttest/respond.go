@@ -166,7 +166,9 @@ func (s *Server) finish(resp *etree.Element, f Faults, sign bool) ([]byte, error
 // sign signs el with the IdP key (or an attacker key) and applies the
 // algorithm-URI faults.
 func (s *Server) sign(el *etree.Element, f Faults) error {
-	signer := s.signer
+	s.mu.Lock()
+	signer, key := s.signer, s.key
+	s.mu.Unlock()
 	if f.AttackerKey {
 		kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "accounttest IdP", UniqueKey: true})
 		if err != nil {
@@ -177,8 +179,8 @@ func (s *Server) sign(el *etree.Element, f Faults) error {
 		}
 	}
 	if f.PSSSaltLength != 0 {
-		kp := *s.key
-		kp.Signer = saltSigner{Signer: s.key.Signer, salt: f.PSSSaltLength}
+		kp := *key
+		kp.Signer = saltSigner{Signer: key.Signer, salt: f.PSSSaltLength}
 		var err error
 		if signer, err = newSigner(&kp, s.cfg.SignatureMethod); err != nil {
 			return err

@@ -51,6 +51,15 @@ type Config struct {
 	KeyTransport, ContentAlgorithm string
 	// Key is the IdP signing key; nil generates a self-signed RSA key.
 	Key *signature.KeyPair
+	// MetadataKey signs the metadata served at GET /idp/metadata
+	// (SignedMetadata); nil uses the first signing key, which stays the
+	// metadata signer across RotateKey, as a federation's metadata signer
+	// outlives the IdP's signing keys.
+	MetadataKey *signature.KeyPair
+	// MetadataValidity and MetadataCacheDuration are written as validUntil
+	// (now + MetadataValidity) and cacheDuration into the metadata; zero
+	// omits them.
+	MetadataValidity, MetadataCacheDuration time.Duration
 }
 
 // Server is an httptest SAML IdP. Endpoints: GET /idp/metadata, GET (HTTP
@@ -62,9 +71,11 @@ type Server struct {
 	EntityID string
 	SSOURL   string
 
-	cfg    Config
-	key    *signature.KeyPair
-	signer *xmldsig.Signer
+	cfg     Config
+	key     *signature.KeyPair
+	signer  *xmldsig.Signer
+	oldKeys []*signature.KeyPair // still in the metadata during a rollover
+	metaKey *signature.KeyPair
 
 	mu       sync.Mutex
 	sp       *saml.SPMetadata
@@ -103,6 +114,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.signer, err = newSigner(s.key, cfg.SignatureMethod); err != nil {
 		return nil, err
 	}
+	if s.metaKey = cfg.MetadataKey; s.metaKey == nil {
+		s.metaKey = s.key
+	}
 	switch {
 	case cfg.User != nil:
 		s.user = *cfg.User
@@ -113,8 +127,13 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /idp/metadata", func(w http.ResponseWriter, r *http.Request) {
+		md, err := s.SignedMetadata()
+		if err != nil {
+			http.Error(w, "metadata", http.StatusInternalServerError)
+			return
+		}
 		w.Header().Set("Content-Type", "application/samlmetadata+xml")
-		_, _ = w.Write(s.Metadata())
+		_, _ = w.Write(md)
 	})
 	mux.HandleFunc("/idp/sso", s.handleSSO)
 	s.Server = httptest.NewServer(mux)
@@ -134,7 +153,43 @@ func newSigner(kp *signature.KeyPair, method string) (*xmldsig.Signer, error) {
 
 // Key returns the IdP signing key pair; its certificate is the one in the
 // metadata. Test use only (benchmarks, external verifiers).
-func (s *Server) Key() *signature.KeyPair { return s.key }
+func (s *Server) Key() *signature.KeyPair {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.key
+}
+
+// MetadataCertificate returns the certificate of the metadata signer, the
+// value for saml.Config.IdPMetadataSigners.
+func (s *Server) MetadataCertificate() *x509.Certificate { return s.metaKey.Certificate }
+
+// RotateKey starts a signing-key rollover: a new key signs every response
+// from now on, and the metadata lists the new certificate first and the
+// old one after it until RetireOldKeys (SAML 2.0 metadata §2.4.1.1 allows
+// several signing KeyDescriptors).
+func (s *Server) RotateKey() error {
+	kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "accounttest IdP", UniqueKey: true,
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		return err
+	}
+	signer, err := newSigner(kp, s.cfg.SignatureMethod)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.oldKeys = append([]*signature.KeyPair{s.key}, s.oldKeys...)
+	s.key, s.signer = kp, signer
+	return nil
+}
+
+// RetireOldKeys ends a rollover: the metadata lists the current key only.
+func (s *Server) RetireOldKeys() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.oldKeys = nil
+}
 
 // Profile returns the saml.Profile that matches this simulator, with
 // IdPEntityID set to its entityID.

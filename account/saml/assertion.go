@@ -40,7 +40,7 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 		return nil, reject("issue_instant", ErrExpired, "Assertion IssueInstant too old")
 	}
 
-	id := &account.Identity{Provider: sp.cfg.Profile.Provider, Issuer: sp.idp.EntityID}
+	id := &account.Identity{Provider: sp.cfg.Profile.Provider, Issuer: sp.entityID}
 
 	// Subject (core §2.4, profiles §4.1.4.2).
 	subj, err := child(a, samlwire.NSAssertion, "Subject")
@@ -158,7 +158,7 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 
 	// Replay cache last, so that a rejected assertion does not block a
 	// correct retry (core §2.5.1.5 OneTimeUse is covered by this too).
-	if err := sp.cfg.Store.MarkAssertion(ctx, sp.idp.EntityID, aid, validUntil.Add(skew), now); err != nil {
+	if err := sp.cfg.Store.MarkAssertion(ctx, sp.entityID, aid, validUntil.Add(skew), now); err != nil {
 		if errors.Is(err, ErrReplay) {
 			return nil, reject("replay", ErrReplay, "assertion ID already used")
 		}

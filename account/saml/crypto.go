@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -18,25 +19,7 @@ import (
 // own besides the Redirect-binding query signature, which goes through
 // signature.Sign and signature.Verify.
 func (sp *ServiceProvider) initCrypto() error {
-	trust, err := signature.NewTrustStore(signature.TrustConfig{
-		Pinned: sp.idp.SigningCertificates,
-		Now:    sp.cfg.Now,
-		// SAML metadata trust is by exact certificate match; IdPs publish
-		// long-lived self-signed certificates whose dates carry no meaning
-		// (SAML 2.0 metadata interoperability profile §2.4.1).
-		InsecureIgnorePinnedValidity: true,
-	})
-	if err != nil {
-		return fmt.Errorf("IdP trust store: %w", err)
-	}
-	if sp.verifier, err = xmldsig.NewVerifier(xmldsig.VerifierConfig{
-		Trust:       trust,
-		Policy:      sp.cfg.Policy,
-		IDAttribute: "ID",
-		Logger:      sp.cfg.Logger,
-	}); err != nil {
-		return fmt.Errorf("verifier: %w", err)
-	}
+	var err error
 	if sp.signer, err = xmldsig.NewSigner(xmldsig.SignerConfig{
 		Key:              sp.cfg.SigningKey,
 		SignatureMethod:  sp.cfg.RequestSignatureMethod,
@@ -68,6 +51,32 @@ func (sp *ServiceProvider) initCrypto() error {
 		}
 	}
 	return nil
+}
+
+// newVerifier returns the response verifier for the signing certificates
+// of one metadata copy: they are its only trusted keys (pinned).
+func (sp *ServiceProvider) newVerifier(certs []*x509.Certificate) (*xmldsig.Verifier, error) {
+	trust, err := signature.NewTrustStore(signature.TrustConfig{
+		Pinned: certs,
+		Now:    sp.cfg.Now,
+		// SAML metadata trust is by exact certificate match; IdPs publish
+		// long-lived self-signed certificates whose dates carry no meaning
+		// (SAML 2.0 metadata interoperability profile §2.4.1).
+		InsecureIgnorePinnedValidity: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("IdP trust store: %w", err)
+	}
+	v, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{
+		Trust:       trust,
+		Policy:      sp.cfg.Policy,
+		IDAttribute: "ID",
+		Logger:      sp.cfg.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verifier: %w", err)
+	}
+	return v, nil
 }
 
 // decrypt returns the Assertion inside an EncryptedAssertion (core §2.3.4).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +38,10 @@ type IdPMetadata struct {
 	// ValidUntil is the metadata's validUntil (zero if absent); New
 	// refuses metadata that has expired.
 	ValidUntil time.Time
+	// CacheDuration is the metadata's cacheDuration (zero if absent): how
+	// long a copy may be used before it is fetched again (metadata
+	// §1.2.3).
+	CacheDuration time.Duration
 }
 
 // ParseIdPMetadata parses an EntityDescriptor with an IDPSSODescriptor (or
@@ -102,6 +107,17 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 			}
 			if md.ValidUntil.IsZero() || t.Before(md.ValidUntil) {
 				md.ValidUntil = t
+			}
+		}
+	}
+	for _, el := range []*etree.Element{root, ed} {
+		if v, ok := plainAttr(el, "cacheDuration"); ok {
+			d, err := parseDuration(v)
+			if err != nil {
+				return nil, &MetadataError{Problems: []string{"cacheDuration is not a supported xs:duration"}}
+			}
+			if md.CacheDuration == 0 || d < md.CacheDuration {
+				md.CacheDuration = d
 			}
 		}
 	}
@@ -172,4 +188,55 @@ func webURL(s string) bool { return endpointURL(s, true) }
 func endpointURL(s string, development bool) bool {
 	u, err := url.Parse(s)
 	return err == nil && httpx.AllowedEndpoint(u, development)
+}
+
+// parseDuration reads an xs:duration (XML Schema 1.0 part 2 §3.2.6) of
+// days, hours, minutes and seconds, e.g. "PT6H" or "P1DT12H". Years and
+// months have no fixed length and are refused, as are negative values.
+func parseDuration(s string) (time.Duration, error) {
+	rest, ok := strings.CutPrefix(s, "P")
+	if !ok || rest == "" || len(s) > 64 {
+		return 0, errors.New("not an xs:duration")
+	}
+	var d time.Duration
+	inTime, timeParts := false, 0
+	for rest != "" {
+		if rest[0] == 'T' {
+			if inTime {
+				return 0, errors.New("not an xs:duration")
+			}
+			inTime, rest = true, rest[1:]
+			continue
+		}
+		i := strings.IndexFunc(rest, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+		if i <= 0 {
+			return 0, errors.New("not an xs:duration")
+		}
+		n, err := strconv.ParseFloat(rest[:i], 64)
+		if err != nil || n > 1e6 {
+			return 0, errors.New("not an xs:duration")
+		}
+		var unit time.Duration
+		switch {
+		case rest[i] == 'D' && !inTime:
+			unit = 24 * time.Hour
+		case rest[i] == 'H' && inTime:
+			unit = time.Hour
+		case rest[i] == 'M' && inTime:
+			unit = time.Minute
+		case rest[i] == 'S' && inTime:
+			unit = time.Second
+		default:
+			return 0, errors.New("unsupported xs:duration unit")
+		}
+		d += time.Duration(n * float64(unit))
+		if inTime {
+			timeParts++
+		}
+		rest = rest[i+1:]
+	}
+	if inTime && timeParts == 0 {
+		return 0, errors.New("not an xs:duration")
+	}
+	return d, nil
 }

@@ -46,6 +46,10 @@ func (sp *ServiceProvider) responseLimits() xmlsafe.Limits {
 // ParseResponse does not consume req; FinishLogin does that first.
 func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req PendingRequest) (*account.Identity, error) {
 	now := sp.cfg.Now()
+	st, err := sp.current(ctx)
+	if err != nil {
+		return nil, &ResponseError{Check: "metadata", Err: err}
+	}
 	if int64(len(data)) > sp.cfg.MaxResponseBytes {
 		return nil, reject("size", ErrLimit, "response over %d bytes", sp.cfg.MaxResponseBytes)
 	}
@@ -62,7 +66,7 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 	switch len(sigs) {
 	case 0:
 	case 1:
-		v, err := sp.verify(ctx, resp)
+		v, err := sp.verify(ctx, st, resp)
 		if err != nil {
 			return nil, &ResponseError{Check: "response_signature", Err: err}
 		}
@@ -99,7 +103,7 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 	assertionSigned := false
 	switch n := len(children(assertion, samlwire.NSDSig, "Signature")); {
 	case n == 1:
-		v, err := sp.verify(ctx, assertion)
+		v, err := sp.verify(ctx, st, assertion)
 		if err != nil {
 			return nil, &ResponseError{Check: "assertion_signature", Err: err}
 		}
@@ -116,8 +120,8 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 	return sp.readAssertion(ctx, assertion, req, now)
 }
 
-func (sp *ServiceProvider) verify(ctx context.Context, el *etree.Element) (*etree.Element, error) {
-	res, err := sp.verifier.VerifyElement(ctx, el)
+func (sp *ServiceProvider) verify(ctx context.Context, st *idpState, el *etree.Element) (*etree.Element, error) {
+	res, err := st.verifier.VerifyElement(ctx, el)
 	if err != nil {
 		if errors.Is(err, xmldsig.ErrLimit) {
 			return nil, fmt.Errorf("%w: %w: %w", ErrSignature, ErrLimit, err)
@@ -177,7 +181,7 @@ func (sp *ServiceProvider) checkIssuer(iss *etree.Element) error {
 	if err != nil {
 		return &ResponseError{Check: "issuer", Err: err}
 	}
-	if strings.TrimSpace(v) != sp.idp.EntityID {
+	if strings.TrimSpace(v) != sp.entityID {
 		return reject("issuer", ErrIssuer, "Issuer is not the configured IdP")
 	}
 	return nil
