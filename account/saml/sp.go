@@ -124,6 +124,11 @@ func (sp *ServiceProvider) Metadata() ([]byte, error) {
 		SigningCertificate: sp.cfg.SigningKey.Certificate, EncryptionCertificate: enc,
 		EncryptionMethods: []string{xmlenc.AES256GCM, xmlenc.AES128GCM, xmlenc.RSAOAEP, xmlenc.RSAOAEPMGF1P},
 	}
+	if sp.cfg.Profile.SubjectFromNameID {
+		// The subject is the persistent NameID: an IdP that picks the
+		// first listed format (without NameIDPolicy) must pick it.
+		m.NameIDFormats = []string{NameIDFormatPersistent, NameIDFormatTransient}
+	}
 	return m.Marshal()
 }
 
