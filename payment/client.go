@@ -2,9 +2,9 @@ package payment
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
-	"crypto/rand"
 	"log/slog"
 	"strconv"
 	"sync/atomic"
@@ -27,9 +27,17 @@ type Config struct {
 	// Provider is the Bezahldienst adapter (payment/xbezahldienste,
 	// payment/pmpayment or paymenttest). Required.
 	Provider Provider
-	// Store persists transactions. nil: NewMemoryStore() (single process,
-	// not durable).
+	// Store persists transactions. Required: a nil Store is
+	// ErrInvalidConfig, never a silent in-memory store that forgets every
+	// payment on restart. Use payment/sqlstore in production and
+	// NewMemoryStore() as an explicit choice in tests.
 	Store Store
+	// InsecureDevelopment allows a RedirectURL with plain http to a
+	// loopback host (127.0.0.1, ::1, localhost), for local development
+	// against simulators. It relaxes nothing else (no amount, signature or
+	// replay check). Off by default: redirect URLs must be https.
+	// New refuses it together with a Profile marked Production.
+	InsecureDevelopment bool
 	// Logger receives state changes (Info), anomalies and refused pushes
 	// (Warn). It never receives secrets, personal data or bodies.
 	// nil: slog.Default().
@@ -94,13 +102,16 @@ type StatusChange struct {
 	Transaction   *Transaction // state after the change
 }
 
-// Validate reports a configuration error.
+// Validate reports a configuration error; it wraps ErrInvalidConfig.
 func (c *Config) Validate() error {
 	if c.Provider == nil {
-		return errors.New("payment: config: Provider is required")
+		return fmt.Errorf("%w: Provider is required", ErrInvalidConfig)
+	}
+	if c.Store == nil {
+		return fmt.Errorf("%w: Store is required (sqlstore, or NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
-		return errors.New("payment: config: negative limits")
+		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)
 	}
 	return nil
 }
@@ -118,9 +129,6 @@ type Client struct {
 func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
-	}
-	if cfg.Store == nil {
-		cfg.Store = NewMemoryStore()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -175,7 +183,7 @@ func (c *Client) Store() Store { return c.cfg.Store }
 // reconciliation pulls its state again.
 // Invalid input changes no state.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, error) {
-	if err := req.Validate(); err != nil {
+	if err := req.validate(c.cfg.InsecureDevelopment); err != nil {
 		return nil, err
 	}
 	r := cloneRequest(*req)

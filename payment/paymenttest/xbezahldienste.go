@@ -120,7 +120,7 @@ func (s *XBezahldienste) Close() { s.Server.Close() }
 // Config returns an xbezahldienste.Config pointing at the simulator (Auth
 // left to the caller).
 func (s *XBezahldienste) Config() xbezahldienste.Config {
-	return xbezahldienste.Config{BaseURL: s.URL, OriginatorID: s.cfg.OriginatorID, EndpointID: s.cfg.EndpointID, HTTPClient: s.Server.Client()}
+	return xbezahldienste.Config{BaseURL: s.URL, OriginatorID: s.cfg.OriginatorID, EndpointID: s.cfg.EndpointID, HTTPClient: s.Server.Client(), InsecureDevelopment: true}
 }
 
 // TokenURL is the simulator's OAuth2 token endpoint.

@@ -27,7 +27,7 @@ func BenchmarkCreatePullRoundTrip(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := payment.New(payment.Config{Provider: p, Logger: slog.New(slog.DiscardHandler)})
+	c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: p, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
