@@ -13,7 +13,7 @@ var ErrConcurrentUpdate = errors.New("payment: concurrent update")
 // Store persists transactions, anomalies and seen pushes. The package ships
 // NewMemoryStore; payment/sqlstore provides SQLite and PostgreSQL.
 // Implementations must be safe for concurrent use and pass
-// paymenttest.RunStoreConformance.
+// paymenttest.StoreConformance.
 type Store interface {
 	// Insert stores t unless a transaction with t.RequestID exists. It
 	// returns the stored transaction and whether t was inserted.

@@ -15,10 +15,10 @@ import (
 	"github.com/egosaar/ozg/payment"
 )
 
-// RunStoreConformance runs the shared Store test suite against stores made
+// StoreConformance runs the shared Store test suite against stores made
 // by newStore (one fresh, empty store per call). Every payment.Store
 // implementation must pass it.
-func RunStoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
+func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Helper()
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)

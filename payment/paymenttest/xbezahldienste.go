@@ -9,11 +9,13 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/egosaar/ozg/internal/boundedio"
+	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
@@ -375,7 +377,14 @@ func (s *XBezahldienste) handleCreate(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, xbezahldienste.CodeValidationError, "malformed request")
 		return
 	}
-	if err := sub.Request.Validate(); err != nil {
+	// Like a Bezahldienst's test system, the simulator sends the user back
+	// to a development service on loopback http as well.
+	chk := *sub.Request
+	if u, err := url.Parse(chk.RedirectURL); err == nil && u.Scheme == "http" && httpx.Loopback(u.Hostname()) {
+		u.Scheme = "https"
+		chk.RedirectURL = u.String()
+	}
+	if err := chk.Validate(); err != nil {
 		code := xbezahldienste.CodeValidationError
 		if errors.Is(err, payment.ErrCalculation) {
 			code = xbezahldienste.CodeCalculationError

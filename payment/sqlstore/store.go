@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/internal/sqldb"
 	"github.com/egosaar/ozg/payment"
 )
@@ -27,10 +28,19 @@ type Store struct {
 
 var _ payment.Store = (*Store)(nil)
 
-// OpenSQLite opens (or creates) the SQLite database at path ("" or
-// ":memory:" for a private in-memory one) and migrates it.
+// ErrInvalidConfig is wrapped by the configuration errors of the
+// constructors (an empty path, a nil database or pool).
+var ErrInvalidConfig = errors.New("sqlstore: invalid configuration")
+
+// OpenSQLite opens (or creates) the SQLite database file at path and
+// migrates it. An empty path is ErrInvalidConfig, never a silent
+// in-memory database; database.MemoryPath opens a private in-memory one
+// (tests and demos only).
 func OpenSQLite(ctx context.Context, path string) (*Store, error) {
-	db, err := sqldb.OpenSQLite(ctx, path)
+	if path == "" {
+		return nil, fmt.Errorf("%w: empty SQLite path (database.MemoryPath for an in-memory database)", ErrInvalidConfig)
+	}
+	db, err := database.OpenSQLite(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -45,6 +55,9 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 
 // NewPostgres migrates and returns a store on pool.
 func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	if pool == nil {
+		return nil, fmt.Errorf("%w: nil pool", ErrInvalidConfig)
+	}
 	s, err := newStore(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
 	if err != nil {
 		return nil, err
@@ -58,6 +71,9 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 // db must allow only one open connection and use BEGIN IMMEDIATE, as
 // notify.OpenSQLite and OpenSQLite set it up. Close leaves db open.
 func NewSQLite(ctx context.Context, db *sql.DB) (*Store, error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: nil database", ErrInvalidConfig)
+	}
 	return newStore(ctx, db, sqldb.SQLite)
 }
 
