@@ -15,11 +15,19 @@ import (
 	"github.com/egosaar/ozg/internal/httpx"
 )
 
-// Backoff describes a jittered exponential retry schedule: MaxAttempts
-// (total, default 3), Initial (default 200 ms), Max (default 10 s),
-// Multiplier (default 2) and Jitter (fraction randomised, default 0.5). The
-// zero value is the default. It is the module's one backoff implementation.
-type Backoff = httpx.Backoff
+// Backoff describes a jittered exponential retry schedule. The zero value
+// of each field is its default.
+type Backoff struct {
+	MaxAttempts int           // total attempts including the first; default 3
+	Initial     time.Duration // delay before the second attempt; default 200 ms
+	Max         time.Duration // cap for one delay; default 10 s
+	Multiplier  float64       // growth per attempt; default 2
+	Jitter      float64       // fraction of each delay randomised, 0 … 1; default 0.5
+}
+
+// Delay returns the jittered delay before attempt (1 = the second
+// attempt), after filling the defaults.
+func (b Backoff) Delay(attempt int) time.Duration { return httpx.Backoff(b).Delay(attempt) }
 
 // Config configures a Client. The zero value of every optional field is a
 // safe default. A Config must not be modified after New.

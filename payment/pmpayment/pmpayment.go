@@ -137,7 +137,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	return &Provider{
 		cfg: cfg, base: u.String(), client: client,
-		retrier: &httpx.Retrier{Client: client, Backoff: cfg.RetryBackoff, Now: cfg.Now, Sleep: cfg.Sleep},
+		retrier: &httpx.Retrier{Client: client, Backoff: httpx.Backoff(cfg.RetryBackoff), Now: cfg.Now, Sleep: cfg.Sleep},
 		init:    payment.HMACVerifier{Algorithm: payment.HMACSHA256, Secrets: []payment.Secret{cfg.Salt}},
 		push:    payment.HMACVerifier{Algorithm: payment.HMACSHA256, Secrets: cfg.PushSecrets},
 	}, nil

@@ -117,7 +117,7 @@ func New(cfg Config) (*Provider, error) {
 		cfg.Logger = slog.Default()
 	}
 	p := &Provider{cfg: cfg, base: u, client: client}
-	p.retrier = &httpx.Retrier{Client: client, Backoff: cfg.RetryBackoff, Now: cfg.Now, Sleep: cfg.Sleep}
+	p.retrier = &httpx.Retrier{Client: client, Backoff: httpx.Backoff(cfg.RetryBackoff), Now: cfg.Now, Sleep: cfg.Sleep}
 	return p, nil
 }
 
