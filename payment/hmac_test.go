@@ -145,7 +145,7 @@ func TestNoVariableTimeHashCompare(t *testing.T) {
 	}
 }
 
-func TestSecretNeverPrints(t *testing.T) {
+func TestSecretNeverPrintsAnywhere(t *testing.T) {
 	s := payment.Secret("hunter2-SECRET")
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "s", s)
