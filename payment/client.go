@@ -88,6 +88,11 @@ type Config struct {
 	PollInterval time.Duration
 	// PollBatch bounds the transactions pulled per round. Default 100.
 	PollBatch int
+	// Profile holds the Mandant's own rules (required booking fields,
+	// length rules such as ePayBL's 27 characters for Kassenzeichen + "/"
+	// + Buchungstext), checked by Create before anything is stored or
+	// sent. nil: only the XBezahldienste limits.
+	Profile *Profile
 	// InsecureAcceptUnreportedAmount applies a final PAYED whose amount or
 	// currency was reported neither by the pull nor by a verified push,
 	// without comparing it with the request. Off by default: such a result
@@ -120,6 +125,14 @@ func (c *Config) Validate() error {
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
 		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)
+	}
+	if c.Profile != nil {
+		if err := c.Profile.validate(); err != nil {
+			return err
+		}
+		if c.Profile.Production && c.InsecureDevelopment {
+			return fmt.Errorf("%w: InsecureDevelopment with the production profile %q", ErrInvalidConfig, c.Profile.Name)
+		}
 	}
 	return nil
 }
@@ -193,6 +206,11 @@ func (c *Client) Store() Store { return c.cfg.Store }
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, error) {
 	if err := req.validate(c.cfg.InsecureDevelopment); err != nil {
 		return nil, err
+	}
+	if c.cfg.Profile != nil {
+		if err := c.cfg.Profile.Check(req); err != nil {
+			return nil, err
+		}
 	}
 	r := cloneRequest(*req)
 	fp := r.Fingerprint()
