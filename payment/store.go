@@ -54,6 +54,15 @@ type Store interface {
 	RecordAnomaly(ctx context.Context, a Anomaly) error
 	// Anomalies lists the anomalies of a transaction, oldest first.
 	Anomalies(ctx context.Context, requestID string) ([]Anomaly, error)
+	// ListAnomalies lists anomalies across all transactions ordered by
+	// (At, RequestID, sequence within the transaction), filtered by
+	// f.Kinds, f.Before and f.After, one page of f.Limit after f.Cursor
+	// (see ListFilter.Normalize, DecodeCursor).
+	ListAnomalies(ctx context.Context, f ListFilter) (*AnomalyPage, error)
+	// ListOpen lists non-terminal transactions (Status "" or INITIAL)
+	// ordered by (CreatedAt, RequestID), filtered by f.Statuses,
+	// f.Before and f.After on CreatedAt, one page after f.Cursor.
+	ListOpen(ctx context.Context, f ListFilter) (*TransactionPage, error)
 	// MarkPushSeen records a push event ID. It reports false when the ID was
 	// seen before.
 	MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error)
