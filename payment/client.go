@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -59,6 +60,15 @@ type Config struct {
 	// (INITIAL → PAYED | CANCELED | FAILED), after it is stored, by the
 	// goroutine that applied it. nil: none.
 	OnStatusChange func(context.Context, StatusChange)
+	// OnStatusChangeTx is the atomic variant of OnStatusChange: it runs
+	// inside the store's database transaction that applies the transition
+	// (Store must implement TxStore, e.g. payment/sqlstore), with that
+	// transaction. Write the application's own state change ("fee paid",
+	// a notify.Client.EnqueueTx outbox entry) through tx: both commit
+	// together or not at all. If it returns an error, nothing is applied
+	// and the transaction is pulled again later. Use tx only (on SQLite
+	// the store's connection is the only one). nil: none.
+	OnStatusChangeTx func(ctx context.Context, tx *sql.Tx, sc StatusChange) error
 	// CreateAttempts bounds how often Create sends the same request when
 	// the Bezahldienst is unavailable or the answer is lost. Every attempt
 	// carries the same requestId. Default 3.
@@ -125,6 +135,11 @@ func (c *Config) Validate() error {
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
 		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)
+	}
+	if c.OnStatusChangeTx != nil {
+		if _, ok := c.Store.(TxStore); !ok {
+			return fmt.Errorf("%w: OnStatusChangeTx needs a Store that implements TxStore", ErrInvalidConfig)
+		}
 	}
 	if c.Profile != nil {
 		if err := c.Profile.validate(); err != nil {

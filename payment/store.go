@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 )
@@ -75,6 +76,16 @@ type Store interface {
 	RecordClaim(ctx context.Context, c PushClaim) (bool, error)
 	// Claim returns the claim stored for requestID or ErrNotFound.
 	Claim(ctx context.Context, requestID string) (*PushClaim, error)
+}
+
+// TxStore is implemented by stores on a SQL database (payment/sqlstore)
+// that can apply a transition and the caller's own change in one database
+// transaction: TransitionTx is Transition, but runs hook with the open
+// transaction after the compare-and-set UPDATE and commits only if hook
+// returns nil. Config.OnStatusChangeTx needs it.
+type TxStore interface {
+	Store
+	TransitionTx(ctx context.Context, requestID string, from, to Status, u Update, hook func(tx *sql.Tx, t *Transaction) error) (*Transaction, error)
 }
 
 // PushClaim is what a verified push claimed about a transaction before

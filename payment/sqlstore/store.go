@@ -26,7 +26,7 @@ type Store struct {
 	ownsDB bool
 }
 
-var _ payment.Store = (*Store)(nil)
+var _ payment.TxStore = (*Store)(nil)
 
 // ErrInvalidConfig is wrapped by the configuration errors of the
 // constructors (an empty path, a nil database or pool).
@@ -249,6 +249,45 @@ func (s *Store) Transition(ctx context.Context, requestID string, from, to payme
 		return nil, payment.ErrConcurrentUpdate
 	}
 	return s.Get(ctx, requestID)
+}
+
+// TransitionTx implements payment.TxStore: the compare-and-set UPDATE
+// and hook run in one database transaction, committed only when hook
+// returns nil.
+func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to payment.Status, u payment.Update,
+	hook func(tx *sql.Tx, t *payment.Transaction) error) (*payment.Transaction, error) {
+	if !payment.CanTransition(from, to) {
+		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	res, err := tx.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
+		updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`),
+		string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	t, err := scanTx(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, payment.ErrConcurrentUpdate
+	}
+	if err := hook(tx, t); err != nil {
+		return nil, fmt.Errorf("sqlstore: status hook: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	return t, nil
 }
 
 // Schedule implements payment.Store.
