@@ -18,6 +18,10 @@
 //     inside testing/synctest bubbles.
 //   - StoreConformance: the shared test suite every payment.Store
 //     implementation must pass.
+//   - ProviderConformance: the suite a provider adapter author runs
+//     against their adapter (create, get, amounts reported or not, push
+//     verification, error mapping); xbezahldienste, pmpayment and
+//     girocheckout pass it.
 //
 // # Security
 //
