@@ -17,8 +17,10 @@ func TestProviderConformance(t *testing.T) {
 	p, err := pmpayment.New(sim.Config("https://service.example/payment/notify"))
 	require.NoError(t, err)
 	paymenttest.ProviderConformance(t, paymenttest.ProviderHarness{
-		Provider:       p,
-		Pay:            func(t *testing.T, pt *payment.ProviderTransaction) { require.NoError(t, sim.SetStatus(pt.TransactionID, "1")) },
+		Provider: p,
+		Pay: func(t *testing.T, pt *payment.ProviderTransaction) {
+			require.NoError(t, sim.SetStatus(pt.TransactionID, "1"))
+		},
 		FailNextCreate: func(status int) { sim.FailNext(1, status) },
 		PushInput: func(t *testing.T, pt *payment.ProviderTransaction) payment.PushInput {
 			n, err := sim.Notification(pt.TransactionID)
