@@ -227,14 +227,20 @@ func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) erro
 	return nil
 }
 
+// transitionSQL is the compare-and-set of Transition and TransitionTx.
+const transitionSQL = `UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
+	updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`
+
+func transitionArgs(requestID string, from, to payment.Status, u payment.Update) []any {
+	return []any{string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from)}
+}
+
 // Transition implements payment.Store.
 func (s *Store) Transition(ctx context.Context, requestID string, from, to payment.Status, u payment.Update) (*payment.Transaction, error) {
 	if !payment.CanTransition(from, to) {
 		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
 	}
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
-		updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`),
-		string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from))
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
@@ -264,9 +270,7 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	res, err := tx.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
-		updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`),
-		string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from))
+	res, err := tx.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
