@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/egosaar/ozg/internal/httpx"
 )
 
@@ -156,7 +154,7 @@ func (c *Config) Validate() error {
 // only verified, pulled results. It is safe for concurrent use.
 type Client struct {
 	cfg      Config
-	sf       singleflight.Group
+	flights  flights
 	owner    string // this instance's create lease owner prefix
 	leaseSeq atomic.Uint64
 }
@@ -233,31 +231,28 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 		// Keyed by key and body: callers with the same request share one
 		// flight; a caller with a different body never inherits another
 		// caller's conflict (the store's insert decides who was first).
-		led := false // set only if this caller's function ran (read after the channel receive)
-		ch := c.sf.DoChan(r.IdempotencyKey+"\x00"+fp, func() (any, error) {
-			led = true
+		t, err, led := c.flights.do(ctx, r.IdempotencyKey+"\x00"+fp, func() (*Transaction, error) {
 			return c.create(ctx, &r, fp, true)
 		})
-		select {
-		case <-ctx.Done():
+		if led && err == nil && ctx.Err() != nil {
+			// Our context ended while we led: report it like a waiting
+			// caller would (the transaction is stored either way).
 			return nil, ctx.Err()
-		case res := <-ch:
-			if res.Err != nil {
-				// Another caller led and its context ended, not ours:
-				// try again, possibly as the leader.
-				// The same for a background re-send that found the lease
-				// held by another instance (it does not wait; we do).
-				if !led && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded) || errors.Is(res.Err, errLeaseHeld)) && ctx.Err() == nil {
-					continue
-				}
-				return nil, res.Err
-			}
-			t := res.Val.(*Transaction)
-			if t.Fingerprint != fp {
-				return nil, ErrIdempotencyConflict
-			}
-			return t.Clone(), nil
 		}
+		if err != nil {
+			// Another caller led and its context ended, not ours: try
+			// again, possibly as the leader. The same for a background
+			// re-send that found the lease held by another instance (it
+			// does not wait; we do).
+			if !led && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errLeaseHeld)) && ctx.Err() == nil {
+				continue
+			}
+			return nil, err
+		}
+		if t.Fingerprint != fp {
+			return nil, ErrIdempotencyConflict
+		}
+		return t.Clone(), nil
 	}
 }
 
