@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/egosaar/ozg/internal/hmacsig"
 )
 
 // Secret prefixes and sizes of Standard Webhooks v1 §"Symmetric": "Random.
@@ -19,7 +21,7 @@ const (
 // Secret is a symmetric signing key. It never prints its value (fmt and
 // slog show REDACTED); use Encode to export it.
 type Secret struct {
-	key []byte
+	key hmacsig.Key
 }
 
 // NewSecret returns a fresh random 32-byte secret.
@@ -28,7 +30,7 @@ func NewSecret() (Secret, error) {
 	if _, err := rand.Read(k); err != nil {
 		return Secret{}, fmt.Errorf("webhook: new secret: %w", err)
 	}
-	return Secret{key: k}, nil
+	return SecretFromBytes(k)
 }
 
 // ParseSecret parses "whsec_<base64>" (the prefix is optional) and
@@ -47,7 +49,11 @@ func SecretFromBytes(k []byte) (Secret, error) {
 	if len(k) < MinSecretBytes || len(k) > MaxSecretBytes {
 		return Secret{}, fmt.Errorf("%w: %d bytes, need %d to %d", ErrInvalidSecret, len(k), MinSecretBytes, MaxSecretBytes)
 	}
-	return Secret{key: append([]byte(nil), k...)}, nil
+	key, err := hmacsig.NewKey(k)
+	if err != nil {
+		return Secret{}, fmt.Errorf("%w: empty", ErrInvalidSecret)
+	}
+	return Secret{key: key}, nil
 }
 
 // FITConnectSecret wraps a FIT-Connect callback secret: the UTF-8 bytes
@@ -56,10 +62,12 @@ func SecretFromBytes(k []byte) (Secret, error) {
 func FITConnectSecret(s string) (Secret, error) { return SecretFromBytes([]byte(s)) }
 
 // Encode returns the whsec_ form. Handle the result as a secret.
-func (s Secret) Encode() string { return SecretPrefix + base64.StdEncoding.EncodeToString(s.key) }
+func (s Secret) Encode() string {
+	return SecretPrefix + base64.StdEncoding.EncodeToString(s.key.Bytes())
+}
 
 // IsZero reports whether s holds no key.
-func (s Secret) IsZero() bool { return len(s.key) == 0 }
+func (s Secret) IsZero() bool { return s.key.IsZero() }
 
 func (Secret) String() string       { return "REDACTED" }
 func (Secret) GoString() string     { return "REDACTED" }

@@ -1,14 +1,12 @@
 package webhook
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
-	"encoding/hex"
-	"strconv"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/egosaar/ozg/internal/hmacsig"
 )
 
 // Header names. Standard Webhooks v1 ("follow the exact naming") and the
@@ -43,41 +41,59 @@ func (p Profile) String() string {
 
 // Sign returns the webhook-signature header value for id, ts and body:
 // one "v1,<base64>" entry per secret, space-separated (several secrets
-// during rotation, Standard Webhooks v1 "Signature scheme").
-func Sign(id string, ts time.Time, body []byte, secrets ...Secret) string {
+// during rotation, Standard Webhooks v1 "Signature scheme"). It refuses
+// what no verifier accepts: no secrets or a zero Secret (ErrInvalidSecret),
+// a timestamp before 1970 and an id containing '.' (ErrInvalidHeaders).
+func Sign(id string, ts time.Time, body []byte, secrets ...Secret) (string, error) {
+	tsStr, err := signTimestamp(ts)
+	if err != nil {
+		return "", err
+	}
+	if len(secrets) == 0 {
+		return "", fmt.Errorf("%w: no secrets", ErrInvalidSecret)
+	}
 	var b strings.Builder
-	tsStr := strconv.FormatInt(ts.Unix(), 10)
 	for i, s := range secrets {
+		sig, err := hmacsig.StandardWebhooksV1.Sign(s.key, []string{id, tsStr}, body)
+		if err != nil {
+			return "", signError(err, i)
+		}
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString("v1,")
-		b.WriteString(base64.StdEncoding.EncodeToString(macV1(s.key, id, tsStr, body)))
+		b.WriteString(sig)
 	}
-	return b.String()
-}
-
-func macV1(key []byte, id, ts string, body []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(id))
-	m.Write([]byte{'.'})
-	m.Write([]byte(ts))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return m.Sum(nil)
+	return b.String(), nil
 }
 
 // SignFITConnect returns the callback-authentication value: lowercase hex
 // HMAC-SHA512 over "timestamp.body" (FIT-Connect callbacks: "getrennt
-// durch das Zeichen . (Punkt)", SHA-512).
-func SignFITConnect(ts time.Time, body []byte, s Secret) string {
-	return hex.EncodeToString(macFIT(s.key, strconv.FormatInt(ts.Unix(), 10), body))
+// durch das Zeichen . (Punkt)", SHA-512). A zero Secret or a timestamp
+// before 1970 is refused.
+func SignFITConnect(ts time.Time, body []byte, s Secret) (string, error) {
+	tsStr, err := signTimestamp(ts)
+	if err != nil {
+		return "", err
+	}
+	sig, err := hmacsig.FITConnectCallback.Sign(s.key, []string{tsStr}, body)
+	if err != nil {
+		return "", signError(err, 0)
+	}
+	return sig, nil
 }
 
-func macFIT(key []byte, ts string, body []byte) []byte {
-	m := hmac.New(sha512.New, key)
-	m.Write([]byte(ts))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return m.Sum(nil)
+func signTimestamp(ts time.Time) (string, error) {
+	s, err := hmacsig.FormatUnix(ts)
+	if err != nil {
+		return "", fmt.Errorf("%w: timestamp before 1970", ErrInvalidHeaders)
+	}
+	return s, nil
+}
+
+func signError(err error, slot int) error {
+	if errors.Is(err, hmacsig.ErrEmptyKey) {
+		return fmt.Errorf("%w: secret %d is zero", ErrInvalidSecret, slot)
+	}
+	return fmt.Errorf("%w: webhook-id contains '.'", ErrInvalidHeaders)
 }

@@ -2,21 +2,19 @@ package webhook
 
 import (
 	"context"
-	"crypto/hmac"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/egosaar/ozg/internal/hmacsig"
 )
 
 // DefaultTolerance is the accepted clock difference in both directions
 // (Standard Webhooks reference library; FIT-Connect: "nicht älter als 5
 // Minuten").
-const DefaultTolerance = 5 * time.Minute
+const DefaultTolerance = hmacsig.DefaultTolerance
 
 // maxIDLen bounds webhook-id.
 const maxIDLen = 255
@@ -58,27 +56,35 @@ type VerifierConfig struct {
 
 // Verifier checks webhook signatures. It is safe for concurrent use.
 type Verifier struct {
-	cfg  VerifierConfig
-	keys [][]byte
+	cfg VerifierConfig
+	sig *hmacsig.Verifier
 }
 
 // NewVerifier validates cfg and returns a Verifier.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if len(cfg.Secrets) == 0 {
-		return nil, fmt.Errorf("%w: no secrets", ErrInvalidSecret)
+		return nil, fmt.Errorf("%w: %w: no secrets", ErrInvalidConfig, ErrInvalidSecret)
 	}
-	keys := make([][]byte, 0, len(cfg.Secrets))
+	keys := make([]hmacsig.Key, 0, len(cfg.Secrets))
 	for _, s := range cfg.Secrets {
-		if len(s.key) < MinSecretBytes {
-			return nil, fmt.Errorf("%w: secret shorter than %d bytes", ErrInvalidSecret, MinSecretBytes)
+		if s.key.Len() < MinSecretBytes {
+			return nil, fmt.Errorf("%w: %w: secret shorter than %d bytes", ErrInvalidConfig, ErrInvalidSecret, MinSecretBytes)
 		}
 		keys = append(keys, s.key)
+	}
+	scheme := hmacsig.StandardWebhooksV1
+	if cfg.Profile == FITConnect {
+		scheme = hmacsig.FITConnectCallback
+	}
+	sv, err := hmacsig.NewVerifier(scheme, keys...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w: %w", ErrInvalidConfig, ErrInvalidSecret, err)
 	}
 	if cfg.Tolerance <= 0 {
 		cfg.Tolerance = DefaultTolerance
 	}
 	if cfg.Tolerance > time.Hour {
-		return nil, fmt.Errorf("webhook: tolerance %s above 1h", cfg.Tolerance)
+		return nil, fmt.Errorf("%w: tolerance %s above 1h", ErrInvalidConfig, cfg.Tolerance)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -97,7 +103,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	return &Verifier{cfg: cfg, keys: keys}, nil
+	return &Verifier{cfg: cfg, sig: sv}, nil
 }
 
 var (
@@ -155,19 +161,14 @@ func (v *Verifier) MarkProcessed(ctx context.Context, msg Message) error {
 }
 
 func (v *Verifier) checkTimestamp(s string) (time.Time, error) {
-	if len(s) == 0 || len(s) > 19 || s[0] == '-' || s[0] == '+' {
-		return time.Time{}, verr(ErrInvalidHeaders, "timestamp not an integer")
-	}
-	sec, err := strconv.ParseInt(s, 10, 64)
+	ts, err := hmacsig.ParseUnix(s)
 	if err != nil {
 		return time.Time{}, verr(ErrInvalidHeaders, "timestamp not an integer")
 	}
-	ts := time.Unix(sec, 0)
-	now := v.cfg.Now()
-	if now.Sub(ts) > v.cfg.Tolerance {
+	switch hmacsig.CheckWindow(ts, v.cfg.Now(), v.cfg.Tolerance) {
+	case hmacsig.ErrTooOld:
 		return time.Time{}, verr(ErrTimestampTooOld, "timestamp outside tolerance")
-	}
-	if ts.Sub(now) > v.cfg.Tolerance {
+	case hmacsig.ErrTooNew:
 		return time.Time{}, verr(ErrTimestampTooNew, "timestamp outside tolerance")
 	}
 	return ts, nil
@@ -190,8 +191,10 @@ func (v *Verifier) verifyStandard(body []byte, h http.Header) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	var buf [64]byte
-	var macs [4][]byte // computed lazily per key
+	m, err := v.sig.Message([]string{id, tsStr}, body)
+	if err != nil {
+		return Message{}, verr(ErrInvalidHeaders, "webhook-id malformed")
+	}
 	for sigs != "" {
 		var entry string
 		entry, sigs, _ = strings.Cut(sigs, " ")
@@ -199,26 +202,8 @@ func (v *Verifier) verifyStandard(body []byte, h http.Header) (Message, error) {
 		if !ok || ver != "v1" {
 			continue // other schemes (v1a) are ignored, as the spec allows
 		}
-		if base64.StdEncoding.DecodedLen(len(b64)) > len(buf) {
-			continue
-		}
-		n, err := base64.StdEncoding.Decode(buf[:], []byte(b64))
-		if err != nil || n != 32 {
-			continue
-		}
-		for i, k := range v.keys {
-			var mac []byte
-			if i < len(macs) && macs[i] != nil {
-				mac = macs[i]
-			} else {
-				mac = macV1(k, id, tsStr, body)
-				if i < len(macs) {
-					macs[i] = mac
-				}
-			}
-			if hmac.Equal(mac, buf[:n]) {
-				return Message{ID: id, Timestamp: ts, Body: body, Profile: StandardWebhooks}, nil
-			}
+		if m.Check(b64) == nil {
+			return Message{ID: id, Timestamp: ts, Body: body, Profile: StandardWebhooks}, nil
 		}
 	}
 	return Message{}, verr(ErrNoMatchingSignature, "no v1 signature matched")
@@ -230,21 +215,16 @@ func (v *Verifier) verifyFIT(body []byte, h http.Header) (Message, error) {
 	if !ok1 || !ok2 || sig == "" {
 		return Message{}, verr(ErrMissingHeaders, "callback-authentication and callback-timestamp required")
 	}
-	if len(sig) != 128 {
+	if _, err := hmacsig.FITConnectCallback.Decode(sig); err != nil {
 		return Message{}, verr(ErrInvalidHeaders, "callback-authentication is not 128 hex digits")
-	}
-	var got [64]byte
-	if _, err := hex.Decode(got[:], []byte(sig)); err != nil {
-		return Message{}, verr(ErrInvalidHeaders, "callback-authentication is not hex")
 	}
 	ts, err := v.checkTimestamp(tsStr)
 	if err != nil {
 		return Message{}, err
 	}
-	for _, k := range v.keys {
-		if hmac.Equal(macFIT(k, tsStr, body), got[:]) {
-			return Message{ID: "fit-connect:" + strings.ToLower(sig), Timestamp: ts, Body: body, Profile: FITConnect}, nil
-		}
+	m, err := v.sig.Message([]string{tsStr}, body)
+	if err == nil && m.Check(sig) == nil {
+		return Message{ID: "fit-connect:" + strings.ToLower(sig), Timestamp: ts, Body: body, Profile: FITConnect}, nil
 	}
 	return Message{}, verr(ErrNoMatchingSignature, "callback-authentication did not match")
 }
