@@ -68,6 +68,14 @@
 // them with the original EventID and body. Policy.Concurrency caps
 // in-flight attempts per endpoint in each process.
 //
+// A 429 or 503 answer with Retry-After holds the whole endpoint, not only
+// the refused job: its "not before" time (capped by Policy.MaxRetryAfter)
+// is stored with the endpoint ([EndpointStatus].NotBefore), and every job
+// to it is snoozed until then — a snooze, not an attempt. Other instances
+// see the hold within two seconds (their endpoint health cache); other
+// endpoints are unaffected. 429 is logged as "throttled", 502/503/504 as
+// "unavailable".
+//
 // # Delivery log and audit
 //
 // Every attempt is logged (time, channel, target ID or fingerprint,

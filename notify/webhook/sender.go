@@ -284,10 +284,12 @@ func statusError(resp *http.Response, now time.Time) error {
 		return &notify.DeliveryError{Class: notify.ClassGone, StatusCode: code, Gone: true}
 	case code >= 300 && code < 400:
 		return &notify.DeliveryError{Class: notify.ClassRedirect, StatusCode: code}
-	case code == http.StatusTooManyRequests || code == http.StatusBadGateway ||
-		code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
+	case code == http.StatusTooManyRequests:
 		ra, _ := httpx.RetryAfter(resp.Header, now)
 		return &notify.DeliveryError{Class: notify.ClassThrottled, StatusCode: code, RetryAfter: ra}
+	case code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
+		ra, _ := httpx.RetryAfter(resp.Header, now)
+		return &notify.DeliveryError{Class: notify.ClassUnavailable, StatusCode: code, RetryAfter: ra}
 	case code >= 500:
 		return &notify.DeliveryError{Class: notify.ClassServer, StatusCode: code}
 	default:
