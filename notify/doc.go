@@ -81,9 +81,15 @@
 // Every attempt is logged (time, channel, target ID or fingerprint,
 // status code and class, latency, error class, outcome) and queryable per
 // application ([Client.Attempts]); no bodies, addresses or personal data.
+// Successful attempts carry the receiver's code too (HTTP 2xx, SMTP 250;
+// channels report it with [ReportStatus]). The log is written in batches
+// and lags an attempt by up to 50 ms plus one write; [Client.FlushLog]
+// writes everything that has ended, so tests need not poll.
 // With [Config.Audit] each enqueued status change is signed as a Security
 // Event Token (RFC 8417; JWS PS512, typ secevent+jwt, claims iss, iat,
-// jti = EventID, txn = "case:<application>", events), stored in the same
+// jti = EventID, sub = "application:<application>" — FIT-Connect uses
+// "submission:<id>", see [AuditRecord] —, txn = "case:<application>",
+// events), stored in the same
 // transaction ([Client.AuditToken]); RFC 8935 push delivery of SETs is not
 // implemented.
 //

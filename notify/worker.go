@@ -215,6 +215,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 		}
 	}
 	dctx, cancel := context.WithTimeout(ctx, e.cfg.AttemptTimeout)
+	dctx, rec := withStatusRecorder(dctx)
 	start := e.cfg.Now()
 	mono := time.Now()
 	derr := ch.Deliver(dctx, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt, Superseded: superseded})
@@ -224,7 +225,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	<-sem
 
 	if derr == nil {
-		if err := e.log(ctx, at, start, latency, 0, OutcomeDelivered, ClassNone); err != nil {
+		if err := e.log(ctx, at, start, latency, rec.code, OutcomeDelivered, ClassNone); err != nil {
 			e.cfg.Logger.WarnContext(ctx, "notify: delivery log write failed", slog.String("error_class", "store"))
 		}
 		if h.failing {

@@ -245,6 +245,9 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 	}
 	err = s.client.DialAndSendWithContext(ctx, m)
 	if err == nil {
+		// The server accepted the message data: reply 250 (RFC 5321
+		// §4.1.1.4, §4.2.2); go-mail reports only errors.
+		notify.ReportStatus(ctx, 250)
 		return nil
 	}
 	return classify(ctx, err)

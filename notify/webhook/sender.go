@@ -214,7 +214,7 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 		return transportError(ctx, err)
 	}
 	defer httpx.DrainAndClose(resp)
-	return statusError(resp, ts)
+	return statusError(ctx, resp, ts)
 }
 
 // checkEndpoint refuses an endpoint no request may go to: a URL that is
@@ -275,10 +275,11 @@ func transportError(ctx context.Context, err error) error {
 	return &notify.DeliveryError{Class: notify.ClassConnection, Err: errors.New("webhook: connection failed")}
 }
 
-func statusError(resp *http.Response, now time.Time) error {
+func statusError(ctx context.Context, resp *http.Response, now time.Time) error {
 	code := resp.StatusCode
 	switch {
 	case code >= 200 && code < 300:
+		notify.ReportStatus(ctx, code)
 		return nil
 	case code == http.StatusGone:
 		return &notify.DeliveryError{Class: notify.ClassGone, StatusCode: code, Gone: true}
