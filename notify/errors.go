@@ -11,7 +11,7 @@ var (
 	// ErrInvalidEvent: the event failed validation; nothing was stored.
 	ErrInvalidEvent = errors.New("notify: invalid event")
 	// ErrInvalidConfig: New rejected the configuration.
-	ErrInvalidConfig = errors.New("notify: invalid config")
+	ErrInvalidConfig = errors.New("notify: invalid configuration")
 	// ErrUnknownChannel: a recipient needs a channel that is not configured.
 	ErrUnknownChannel = errors.New("notify: channel not configured")
 	// ErrPermanent: the channel reported a failure retries cannot fix.

@@ -126,7 +126,10 @@ func TestConfigValidation(t *testing.T) {
 			require.ErrorIs(t, err, notify.ErrInvalidConfig)
 		})
 	}
-	_ = context.Background()
+	_, err = notify.NewSQLite(nil, ok())
+	require.ErrorIs(t, err, notify.ErrInvalidConfig, "nil database")
+	_, err = notify.NewPostgres(nil, ok())
+	require.ErrorIs(t, err, notify.ErrInvalidConfig, "nil pool")
 }
 
 type namedChannel string

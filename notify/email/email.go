@@ -34,7 +34,7 @@ const (
 
 // Sentinel errors.
 var (
-	ErrInvalidConfig  = errors.New("email: invalid config")
+	ErrInvalidConfig  = errors.New("email: invalid configuration")
 	ErrInvalidAddress = errors.New("email: invalid recipient address")
 	ErrTooLarge       = errors.New("email: message too large")
 )
