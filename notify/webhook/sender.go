@@ -131,35 +131,14 @@ func (s *Sender) Name() string { return notify.ChannelWebhook }
 // personal data.
 func (s *Sender) LogTarget(target string) string { return target }
 
-// payload is the Standard Webhooks recommended envelope (type,
-// timestamp, data). It is a thin payload: no message texts, attachments
-// or recipient addresses.
-type payload struct {
-	Type      string      `json:"type"`
-	Timestamp string      `json:"timestamp"`
-	Data      payloadData `json:"data"`
-}
-
-type payloadData struct {
-	EventID               notify.EventID  `json:"event_id"`
-	ApplicationID         string          `json:"application_id"`
-	Transition            string          `json:"transition"`
-	Sequence              int64           `json:"sequence,omitempty"`
-	Status                notify.Status   `json:"status,omitempty"`
-	Payment               *notify.Payment `json:"payment,omitempty"`
-	PublicServiceName     string          `json:"public_service_name,omitempty"`
-	SenderName            string          `json:"sender_name,omitempty"`
-	StatusDetails         string          `json:"status_details,omitempty"`
-	AdditionalInformation string          `json:"additional_information,omitempty"`
-}
-
-// Payload returns the request body for ev. It depends only on ev, so
-// every retry sends the same bytes.
+// Payload returns the request body for ev: the Standard Webhooks
+// envelope {type, timestamp, data} as a [Notification]. It depends only
+// on ev, so every retry sends the same bytes.
 func Payload(ev notify.Event) ([]byte, error) {
-	return json.Marshal(payload{
+	return json.Marshal(Notification{
 		Type:      ev.EventType(),
-		Timestamp: ev.OccurredAt.UTC().Format(time.RFC3339Nano),
-		Data: payloadData{
+		Timestamp: ev.OccurredAt.UTC(),
+		Data: NotificationData{
 			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Sequence: ev.Sequence, Status: ev.Status,
 			Payment: ev.Payment, PublicServiceName: ev.PublicServiceName, SenderName: ev.SenderName,
 			StatusDetails: ev.StatusDetails, AdditionalInformation: ev.AdditionalInformation,
