@@ -429,7 +429,9 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 // Replay re-enqueues the dead letters matching f with their original
 // EventID and payload, and marks them replayed. It returns how many were
 // enqueued. Re-enable a disabled endpoint (EnableEndpoint) first, or the
-// replayed deliveries dead-letter again.
+// replayed deliveries dead-letter again. Under OrderLatest a replayed
+// status that a newer one of its application has overtaken at the target
+// is not sent (outcome "superseded"); its Message, if any, still is.
 func (c *Client[TTx]) Replay(ctx context.Context, f ReplayFilter) (int, error) {
 	if f.ApplicationID == "" && f.EventID == "" && f.Since.IsZero() {
 		return 0, fmt.Errorf("%w: replay filter needs ApplicationID, EventID or Since", ErrInvalidConfig)
