@@ -55,6 +55,12 @@ var (
 	// recovered automatically. The request stays stored; retry Create with
 	// the same key later or resolve it by an operator.
 	ErrOutcomeUnknown = errors.New("payment: outcome of create unknown")
+	// ErrCreateEnded: an earlier create with this idempotency key ended
+	// without a transaction: the Bezahldienst refused it (AnomalyRefused),
+	// its outcome could not be determined (AnomalyOutcomeUnknown) or it
+	// expired. It is not sent again; see Client.Anomalies, and use a new
+	// key for a new attempt.
+	ErrCreateEnded = errors.New("payment: create with this key ended without a transaction")
 	// ErrInvalidSignature: a push whose signature is missing or does not
 	// verify with any configured secret.
 	ErrInvalidSignature = errors.New("payment: invalid push signature")
@@ -76,6 +82,11 @@ var (
 	// with Retry-After so that the redelivery is processed again. The
 	// claim is recorded (Store.RecordClaim) either way.
 	ErrClaimPending = errors.New("payment: push claim not confirmed by the pulled status yet")
+	// ErrCertificate: the Bezahldienst's TLS certificate did not verify
+	// (unknown CA, wrong host name, expired). It is permanent until the
+	// configuration changes: never retried, and a create is never
+	// re-sent after it within one call. See [CertificateError].
+	ErrCertificate = errors.New("payment: payment service certificate not trusted")
 	// ErrExpired: the transaction stayed non-terminal beyond its expiry.
 	ErrExpired = errors.New("payment: transaction expired")
 )
@@ -176,3 +187,32 @@ func (e *MismatchError) Error() string {
 
 // Unwrap returns ErrMismatch.
 func (e *MismatchError) Unwrap() error { return ErrMismatch }
+
+// StoreError is a failure of the Store (database unreachable, constraint,
+// …), never an answer of the Bezahldienst. The reconciler keeps the
+// transaction and tries again; it never ends a transaction because of it.
+type StoreError struct {
+	Op  string // "insert", "confirm", "transition", …
+	Err error
+}
+
+func (e *StoreError) Error() string { return "payment: store " + e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the store's error.
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// CertificateError reports that the TLS connection to the Bezahldienst
+// failed because its certificate did not verify. It unwraps to
+// ErrCertificate and to the TLS/x509 error. Adapters return it instead of
+// ErrUnavailable, so that no create is sent again after it.
+type CertificateError struct {
+	Host string // host name that was dialled
+	Err  error
+}
+
+func (e *CertificateError) Error() string {
+	return "payment: certificate of payment service " + e.Host + " not trusted: " + e.Err.Error()
+}
+
+// Unwrap returns ErrCertificate and the underlying error.
+func (e *CertificateError) Unwrap() []error { return []error{ErrCertificate, e.Err} }

@@ -146,22 +146,27 @@ func TestReconcileResumesUnconfirmed(t *testing.T) {
 	assert.Equal(t, 4, h.fake.Creates())
 }
 
+// A definite refusal ends the request at the create: one anomaly
+// "refused", and the reconciler never re-sends it (re-sending used to be
+// answered PAYMENT_EXISTS or refused again and reported as outcome
+// unknown).
 func TestReconcileResumeRefusedStops(t *testing.T) {
 	h := newHarness(t, nil)
 	refuse := &payment.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payment.ErrBookingDataMissing}
 	h.fake.FailCreates(refuse, refuse)
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
 	require.ErrorIs(t, err, payment.ErrBookingDataMissing)
+	assert.Equal(t, 1, h.fake.Creates(), "a refusal is not retried")
 	h.clk.Add(2 * time.Minute)
 	_, err = h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	an, _ := h.c.Anomalies(context.Background(), "k-1")
 	require.Len(t, an, 1)
-	assert.Equal(t, payment.AnomalyOutcomeUnknown, an[0].Kind)
-	creates := h.fake.Creates()
+	assert.Equal(t, payment.AnomalyRefused, an[0].Kind)
+	assert.Contains(t, an[0].Detail, "BOOKING_DATA_MISSING")
 	h.clk.Add(time.Hour)
 	_, _ = h.c.ReconcileOnce(context.Background())
-	assert.Equal(t, creates, h.fake.Creates(), "no further attempts")
+	assert.Equal(t, 1, h.fake.Creates(), "no further attempts")
 }
 
 func TestReconcileResumeExpired(t *testing.T) {

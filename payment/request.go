@@ -12,7 +12,7 @@ import (
 )
 
 // Limits of XBezahldienste 1.0.0 (PaymentRequest, PaymentItem; reference
-// payment.md §2.3–2.5). Values beyond them are refused, never truncated.
+// XBezahldienste 1.0.0, initiate-payment-transaction). Values beyond them are refused, never truncated.
 const (
 	MaxIDLength          = 36   // requestId, item id, item reference, originatorId, endPointId
 	MaxPurposeLength     = 27   // purpose (Verwendungszweck / Buchungstext, SEPA limit)
@@ -40,14 +40,17 @@ type CreateRequest struct {
 	// TotalNet+TotalTax over all items. 0.01 … 999999.00.
 	Total Amount `json:"grosAmount"`
 	// Purpose is the Verwendungszweck / Buchungstext: 1 … 27 characters of
-	// letters, digits, space, "_" and "-". Required.
+	// ASCII letters (A-Z, a-z; no umlauts), digits, space, "_" and "-".
+	// Required.
 	Purpose string `json:"purpose"`
 	// Description may be shown on the pay page: ≤ 250 characters of
 	// letters (incl. U+00C0 … U+017F), digits, whitespace, "_", "-", ",", ".".
 	Description string `json:"description,omitempty"`
 	// RedirectURL is where the Bezahldienst sends the user back: absolute
-	// https URL, ≤ 2082 characters, without user info or fragment. The
-	// redirect is never trusted for the result (see Client.HandleRedirect).
+	// https URL, ≤ 2082 characters, without user info or fragment
+	// (http to a loopback host only with Config.InsecureDevelopment, checked
+	// by Client.Create). The redirect is never trusted for the result: its
+	// handler calls [Client.Sync], which pulls the status.
 	RedirectURL string `json:"redirectUrl"`
 	// Items are the positions, 1 … 99.
 	Items []Item `json:"items"`
@@ -85,8 +88,10 @@ type Booking struct {
 	// Buchungstext is the booking text (key "buchungstext"; ≤ 27, like
 	// Purpose).
 	Buchungstext string `json:"buchungstext,omitempty"`
-	// Belegnummer is the voucher number, unique per Kassenzeichen (key
-	// "belegnummer"; ≤ 30, [A-Za-z0-9_-]).
+	// Belegnummer is the voucher number (key "belegnummer"; ≤ 30,
+	// [A-Za-z0-9_-]). Two items of one request with the same Kassenzeichen
+	// (or both without one) must not share a Belegnummer (AKDB ePayBL:
+	// "eindeutig pro Kassenzeichen"); Validate refuses it.
 	Belegnummer string `json:"belegnummer,omitempty"`
 	// Faelligkeitsdatum is the due date (key "faelligkeitsdatum").
 	Faelligkeitsdatum DueDate `json:"faelligkeitsdatum,omitempty"`
@@ -183,6 +188,7 @@ func (r *CreateRequest) Validate() error {
 	}
 	var sum Amount
 	ids := map[string]bool{}
+	belege := map[[2]string]bool{}
 	for i := range r.Items {
 		it := &r.Items[i]
 		if err := it.validate(fmt.Sprintf("items[%d]", i)); err != nil {
@@ -192,6 +198,13 @@ func (r *CreateRequest) Validate() error {
 			return &FieldError{Field: fmt.Sprintf("items[%d].id", i), Reason: "duplicate item id", Err: ErrInvalidRequest}
 		}
 		ids[it.ID] = true
+		if b := it.Booking; b.Belegnummer != "" {
+			k := [2]string{b.Kassenzeichen, b.Belegnummer}
+			if belege[k] {
+				return &FieldError{Field: fmt.Sprintf("items[%d].bookingData.belegnummer", i), Reason: "not unique per kassenzeichen", Err: ErrInvalidRequest}
+			}
+			belege[k] = true
+		}
 		var ok bool
 		if sum, ok = addAmounts(sum, it.TotalNet); ok {
 			sum, ok = addAmounts(sum, it.TotalTax)

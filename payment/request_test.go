@@ -101,6 +101,16 @@ func TestRequestLimits(t *testing.T) {
 		{"buchungstext 28", func(r *payment.CreateRequest) { r.Items[0].Booking.Buchungstext = strings.Repeat("b", 28) }, payment.ErrInvalidRequest},
 		{"belegnummer 30", func(r *payment.CreateRequest) { r.Items[0].Booking.Belegnummer = strings.Repeat("9", 30) }, nil},
 		{"belegnummer 31", func(r *payment.CreateRequest) { r.Items[0].Booking.Belegnummer = strings.Repeat("9", 31) }, payment.ErrInvalidRequest},
+		{"belegnummer twice per kassenzeichen", func(r *payment.CreateRequest) { r.Items[1].Booking.Belegnummer = r.Items[0].Booking.Belegnummer }, payment.ErrInvalidRequest},
+		{"belegnummer twice without kassenzeichen", func(r *payment.CreateRequest) {
+			r.Items[0].Booking.Kassenzeichen, r.Items[1].Booking.Kassenzeichen = "", ""
+			r.Items[1].Booking.Belegnummer = r.Items[0].Booking.Belegnummer
+		}, payment.ErrInvalidRequest},
+		{"belegnummer same under other kassenzeichen", func(r *payment.CreateRequest) {
+			r.Items[1].Booking.Kassenzeichen = "4200000000062"
+			r.Items[1].Booking.Belegnummer = r.Items[0].Booking.Belegnummer
+		}, nil},
+		{"belegnummer distinct", func(r *payment.CreateRequest) { r.Items[1].Booking.Belegnummer = "B-2026-0002" }, nil},
 		{"belegnummer space", func(r *payment.CreateRequest) { r.Items[0].Booking.Belegnummer = "B 1" }, payment.ErrInvalidRequest},
 		{"due date 2028-02-29", func(r *payment.CreateRequest) { r.Items[0].Booking.Faelligkeitsdatum = "2028-02-29" }, nil},
 		{"due date 2026-02-29", func(r *payment.CreateRequest) { r.Items[0].Booking.Faelligkeitsdatum = "2026-02-29" }, payment.ErrInvalidRequest},
@@ -158,7 +168,7 @@ func TestRequestLimits(t *testing.T) {
 			var fe *payment.FieldError
 			var ae *payment.AmountError
 			assert.True(t, errorsAs(err, &fe) || errorsAs(err, &ae), "typed error")
-			// Anti-pattern §9.1/§9.2: never clamp or truncate.
+			// Anti-patterns 9.1 and 9.2 (payment/paymenttest/SOURCES.md): never clamp or truncate.
 			assert.Equal(t, before.Purpose, r.Purpose)
 			assert.Equal(t, before.Total, r.Total)
 		})

@@ -96,7 +96,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		// the state they stored.
 		cur, gerr := c.cfg.Store.Get(ctx, t.RequestID)
 		if gerr != nil {
-			return t, gerr
+			return t, &StoreError{Op: "get", Err: gerr}
 		}
 		if cur.Status == pt.Status {
 			return cur, nil
@@ -104,7 +104,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		return c.apply(ctx, cur, pt, ev)
 	}
 	if err != nil {
-		return t, fmt.Errorf("payment: store transition: %w", err)
+		return t, &StoreError{Op: "transition", Err: err}
 	}
 	c.cfg.Logger.InfoContext(ctx, "payment status changed", "request_id", nt.RequestID, "from", string(t.Status), "to", string(nt.Status))
 	if nt.Status != StatusPaid {
@@ -127,7 +127,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 	return nt, nil
 }
 
-// checkReported enforces reference §9.5 for a final PAYED: its amount and
+// checkReported enforces anti-pattern 9.5 in payment/paymenttest/SOURCES.md for a final PAYED: its amount and
 // currency must have been reported, by the pull (compared in checkMatch),
 // by a verified push claiming PAYED (compared in HandlePush) or by the
 // claim such a push left in the store (Store.Claim; compared again here)
@@ -171,7 +171,7 @@ func (c *Client) checkReported(ctx context.Context, t *Transaction, pt *Provider
 }
 
 // checkMatch compares what the Bezahldienst reports with the stored request.
-// Anti-pattern §9.5: a result is never accepted without comparing amount,
+// Anti-pattern 9.5 (payment/paymenttest/SOURCES.md): a result is never accepted without comparing amount,
 // currency and reference.
 func checkMatch(t *Transaction, pt *ProviderTransaction) error {
 	if pt.RequestID != "" && pt.RequestID != t.RequestID {
@@ -201,7 +201,7 @@ func (c *Client) claimedPaid(ctx context.Context, t *Transaction) (bool, error) 
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("payment: store push claim: %w", err)
+		return false, &StoreError{Op: "push claim", Err: err}
 	}
 	return cl.Status == StatusPaid && cl.Amount == t.Request.Total && cl.Currency == t.Request.Currency, nil
 }

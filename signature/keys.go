@@ -272,3 +272,30 @@ func parsePEMCertificates(data []byte) ([]*x509.Certificate, error) {
 func ParseCertificatesPEM(data []byte) ([]*x509.Certificate, error) {
 	return parsePEMCertificates(data)
 }
+
+// ParsePublicKeyPEM parses the first PUBLIC KEY block (SubjectPublicKeyInfo,
+// RFC 5280 §4.1.2.7) in data, for [TrustConfig.PinnedKeys]. It fails with
+// [ErrInvalidKey] if there is none, it is malformed, or the key type is not
+// RSA, ECDSA or Ed25519.
+func ParsePublicKeyPEM(data []byte) (crypto.PublicKey, error) {
+	rest := data
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return nil, keyErr("parse PEM public key", "no PUBLIC KEY block found", nil)
+		}
+		if block.Type != "PUBLIC KEY" {
+			continue
+		}
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, keyErr("parse PEM public key", "malformed public key", err)
+		}
+		switch k.(type) {
+		case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+			return k, nil
+		}
+		return nil, keyErr("parse PEM public key", fmt.Sprintf("unsupported key type %T", k), nil)
+	}
+}

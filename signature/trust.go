@@ -2,8 +2,13 @@ package signature
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,8 +23,8 @@ type RevocationChecker interface {
 	CheckRevocation(ctx context.Context, chain []*x509.Certificate) error
 }
 
-// TrustConfig configures a [TrustStore]. At least one of Anchors or Pinned
-// must be set.
+// TrustConfig configures a [TrustStore]. At least one of Anchors, Pinned or
+// PinnedKeys must be set.
 type TrustConfig struct {
 	// Anchors are the trust anchors (root certificates, e.g. the
 	// Verwaltungs-PKI roots or an IdP's metadata certificate).
@@ -30,10 +35,33 @@ type TrustConfig struct {
 	// Pinned certificates are trusted by exact DER match only (no chain),
 	// e.g. a SAML IdP's metadata certificate or a FIT-Connect test key.
 	Pinned []*x509.Certificate
-	// KeyUsages restricts the accepted extended key usages; nil accepts any
-	// (x509.ExtKeyUsageAny), which suits document-signing certificates that
-	// carry no EKU.
-	KeyUsages []x509.ExtKeyUsage
+	// PinnedKeys are bare public keys (*rsa.PublicKey, *ecdsa.PublicKey,
+	// ed25519.PublicKey) trusted by exact match of their
+	// SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), for partners that publish
+	// a key rather than a certificate (a PEM "PUBLIC KEY", a JWK, a
+	// KeyValue in metadata). A bare key has no validity period and no
+	// revocation: trust ends only when it is removed from the
+	// configuration. It is checked by [TrustStore.VerifyKey], never by
+	// [TrustStore.Verify]: a certificate is not trusted because it carries
+	// a pinned key. The verifier's [Policy] still checks its strength.
+	PinnedKeys []crypto.PublicKey
+	// KeyUsage lists the key usage bits (RFC 5280 §4.2.1.3) of which the
+	// signing certificate must carry at least one. Zero means
+	// [DefaultSigningKeyUsage] (digitalSignature or contentCommitment,
+	// formerly nonRepudiation): a certificate limited to key or data
+	// encipherment, key agreement or certificate signing (a CA) must not
+	// be accepted as a signer. It applies to every certificate the store
+	// accepts, pinned or anchored. A certificate without the key usage
+	// extension is unrestricted by RFC 5280 §4.2.1.3 and accepted: most
+	// self-signed SAML metadata certificates carry none.
+	KeyUsage x509.KeyUsage
+	// ExtKeyUsages restricts the extended key usages (RFC 5280 §4.2.1.12)
+	// along a chain to an anchor; nil accepts any (x509.ExtKeyUsageAny)
+	// because no standard EKU exists for XML or JOSE document signing
+	// (certificates of the Verwaltungs-PKI carry none, or e-mail and
+	// client-authentication EKUs), so KeyUsage above is what restricts the
+	// purpose by default. Pinned certificates are not checked against it.
+	ExtKeyUsages []x509.ExtKeyUsage
 	// Revocation is called for every chain that otherwise verifies; nil
 	// means no revocation check.
 	Revocation RevocationChecker
@@ -45,6 +73,11 @@ type TrustConfig struct {
 	InsecureIgnorePinnedValidity bool
 }
 
+// DefaultSigningKeyUsage is the key usage of the zero [TrustConfig]: a
+// signing certificate must allow digitalSignature or contentCommitment
+// (nonRepudiation), RFC 5280 §4.2.1.3.
+const DefaultSigningKeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+
 // TrustStore verifies certificates against configured anchors and pinned
 // certificates. It is immutable after [NewTrustStore] and safe for
 // concurrent use.
@@ -53,7 +86,9 @@ type TrustStore struct {
 	intermediates []*x509.Certificate
 	anchors       []*x509.Certificate
 	pinned        [][]byte
+	pinnedKeys    [][]byte // SubjectPublicKeyInfo DER
 	keyUsages     []x509.ExtKeyUsage
+	keyUsage      x509.KeyUsage
 	revocation    RevocationChecker
 	now           func() time.Time
 	ignorePinned  bool
@@ -61,14 +96,23 @@ type TrustStore struct {
 
 // NewTrustStore validates cfg and returns a TrustStore.
 func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
-	if len(cfg.Anchors) == 0 && len(cfg.Pinned) == 0 {
-		return nil, errors.New("signature: trust config: no anchors and no pinned certificates")
+	v, err := newTrustStore(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newTrustStore(cfg TrustConfig) (*TrustStore, error) {
+	if len(cfg.Anchors) == 0 && len(cfg.Pinned) == 0 && len(cfg.PinnedKeys) == 0 {
+		return nil, errors.New("signature: trust config: no anchors, pinned certificates or pinned keys")
 	}
 	s := &TrustStore{
 		roots:         x509.NewCertPool(),
 		intermediates: slices.Clone(cfg.Intermediates),
 		anchors:       slices.Clone(cfg.Anchors),
-		keyUsages:     slices.Clone(cfg.KeyUsages),
+		keyUsages:     slices.Clone(cfg.ExtKeyUsages),
+		keyUsage:      cfg.KeyUsage,
 		revocation:    cfg.Revocation,
 		now:           cfg.Now,
 		ignorePinned:  cfg.InsecureIgnorePinnedValidity,
@@ -95,6 +139,16 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 		}
 		s.pinned = append(s.pinned, raw)
 	}
+	for i, k := range cfg.PinnedKeys {
+		der, err := marshalPublicKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("signature: trust config: pinned key %d: %w", i, err)
+		}
+		s.pinnedKeys = append(s.pinnedKeys, der)
+	}
+	if s.keyUsage == 0 {
+		s.keyUsage = DefaultSigningKeyUsage
+	}
 	if len(s.keyUsages) == 0 {
 		s.keyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
 	}
@@ -109,7 +163,8 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 // InsecureIgnorePinnedValidity), then by building a path through
 // intermediates (the caller's, e.g. from KeyInfo or x5c, and the
 // configured ones) to an anchor at Now with the configured key usages;
-// finally the revocation checker is called. It returns the verified chain
+// finally the revocation checker is called. Before any of this the leaf's
+// key usage must allow signing ([TrustConfig.KeyUsage]). It returns the verified chain
 // leaf..anchor (just the leaf when pinned). Failures are [*TrustError]s
 // wrapping [ErrUntrustedKey] and, as applicable, [ErrCertificateExpired]
 // or [ErrRevoked].
@@ -119,6 +174,9 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 	}
 	now := s.now()
 	subject := leaf.Subject.String()
+	if !s.keyUsageAllowed(leaf) {
+		return nil, &TrustError{Reason: TrustKeyUsage, Subject: subject, Err: errKeyUsage}
+	}
 	if s.isPinned(leaf) {
 		if !s.ignorePinned && (now.Before(leaf.NotBefore) || now.After(leaf.NotAfter)) {
 			return nil, &TrustError{Reason: TrustExpired, Subject: subject}
@@ -180,6 +238,88 @@ func (s *TrustStore) Pinned() []*x509.Certificate {
 		}
 	}
 	return out
+}
+
+// PinnedKeys returns the bare pinned keys in configuration order, freshly
+// parsed on every call. Like [TrustStore.Pinned] it lets a verifier try
+// each pinned key against a signature that names no trusted certificate; a
+// candidate is trusted only after [TrustStore.VerifyKey] accepted it.
+func (s *TrustStore) PinnedKeys() []crypto.PublicKey {
+	out := make([]crypto.PublicKey, 0, len(s.pinnedKeys))
+	for _, der := range s.pinnedKeys {
+		// NewTrustStore marshalled a parsed key, so this cannot fail.
+		if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// VerifyKey accepts pub if it is one of the bare [TrustConfig.PinnedKeys]
+// (exact SubjectPublicKeyInfo match, constant-time). The key of a pinned
+// or anchored certificate is not accepted here: certificates go through
+// [TrustStore.Verify], which checks their validity. Failures are
+// [*TrustError]s wrapping [ErrUntrustedKey], or the context's error.
+func (s *TrustStore) VerifyKey(ctx context.Context, pub crypto.PublicKey) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	der, err := marshalPublicKey(pub)
+	if err != nil {
+		return &TrustError{Reason: TrustUnknownAuthority, Err: err}
+	}
+	found := 0
+	for _, p := range s.pinnedKeys {
+		if len(p) == len(der) {
+			found |= subtle.ConstantTimeCompare(p, der)
+		}
+	}
+	if found != 1 {
+		return &TrustError{Reason: TrustUnknownAuthority}
+	}
+	return nil
+}
+
+// marshalPublicKey returns the SubjectPublicKeyInfo DER of a supported
+// public key.
+func marshalPublicKey(pub crypto.PublicKey) ([]byte, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k == nil || k.N == nil {
+			return nil, keyErr("pin key", "nil RSA key", nil)
+		}
+	case *ecdsa.PublicKey:
+		if k == nil || k.Curve == nil {
+			return nil, keyErr("pin key", "nil ECDSA key", nil)
+		}
+	case ed25519.PublicKey:
+		if len(k) != ed25519.PublicKeySize {
+			return nil, keyErr("pin key", "malformed Ed25519 key", nil)
+		}
+	default:
+		return nil, keyErr("pin key", fmt.Sprintf("unsupported key type %T", pub), nil)
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, keyErr("pin key", "key cannot be encoded", err)
+	}
+	return der, nil
+}
+
+var (
+	oidKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 15}
+	errKeyUsage = errors.New("certificate key usage does not allow signing")
+)
+
+// keyUsageAllowed reports whether c may sign under the configured key
+// usage: the extension is absent (unrestricted) or grants one of the bits.
+func (s *TrustStore) keyUsageAllowed(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidKeyUsage) {
+			return c.KeyUsage&s.keyUsage != 0
+		}
+	}
+	return true
 }
 
 func (s *TrustStore) isPinned(c *x509.Certificate) bool {

@@ -1,5 +1,6 @@
 // Package testenv lets tests that need a real counterpart (xmlsec1,
-// xmllint, the JDK, PostgreSQL, an SMTP server, Chromium) skip with a clear
+// xmllint, the JDK, PostgreSQL, an SMTP server, Chromium, Node.js with npm
+// packages, PHP with SimpleSAMLphp) skip with a clear
 // message on a developer machine where it is missing, and fail when the
 // environment variable CI is "true", so a CI run can never pass by skipping.
 //
@@ -11,6 +12,12 @@
 //	OZG_TEST_MAILPIT_URL      base URL of that mailpit's HTTP API
 //
 // .ci/run sets all of them.
+//
+// Node.js counterparts (npm jose, oidc-provider) live in a package folder
+// of their own with a committed package-lock.json; .ci/run installs it with
+// `npm ci --prefix DIR`, and a test calls NodeModules(t, DIR) before it runs
+// `node` there. PHP counterparts (SimpleSAMLphp) call PHP(t, extensions...)
+// or SimpleSAMLphp(t).
 //
 // # Security
 //

@@ -15,6 +15,7 @@ import (
 
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/internal/transport"
 )
 
 // Config configures a Provider. A Config must not be modified after New.
@@ -143,7 +144,7 @@ func checkNotifyURL(s string) error {
 
 // InitFields returns the init form for a submission, including the hash
 // HMAC-SHA256(salt, ags|amount|procedure|desc|accountingRecord|txid|notifyURL|redirectURL)
-// (pmPayment, payment.md §4). Exported for simulators and tests.
+// (pmPayment, see payment/paymenttest/SOURCES.md). Exported for simulators and tests.
 func (p *Provider) InitFields(sub *payment.Submission) (url.Values, error) {
 	r := sub.Request
 	if err := checkDesc(r.Purpose); err != nil {
@@ -292,15 +293,13 @@ func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderT
 }
 
 // answer maps the outcome of one round trip: a transport failure to
-// payment.ErrUnavailable (or the caller's context error), an unreadable
+// payment.ErrUnavailable, *payment.CertificateError or the caller's
+// context error, an unreadable
 // body to payment.ErrProtocol, a status outside ok to providerError;
 // otherwise it returns the bounded body.
 func answer(ctx context.Context, resp *http.Response, err error, ok ...int) ([]byte, error) {
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
+		return nil, transport.Error(ctx, err)
 	}
 	body, err := httpx.ReadBody(resp, 64<<10)
 	if err != nil {

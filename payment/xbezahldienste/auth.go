@@ -15,10 +15,11 @@ import (
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/internal/transport"
 )
 
 // Auth authenticates the online service to the Bezahldienst. The base
-// specification leaves this to each Bezahldienst (payment.md §2.10); the
+// specification leaves this to each Bezahldienst (see payment/paymenttest/SOURCES.md); the
 // package ships OAuth2 client credentials (with optional DPoP), HTTP Basic,
 // and mTLS via Config.ClientCertificate. Implementations must be safe for
 // concurrent use.
@@ -133,7 +134,7 @@ func (o *OAuth2) token(ctx context.Context) (*oauth2.Token, error) {
 		if errors.As(err, &re) {
 			return nil, fmt.Errorf("%w: token endpoint answered %d (%s)", payment.ErrForbidden, statusOf(re), redact.Clip(re.ErrorCode, 64))
 		}
-		return nil, fmt.Errorf("%w: token request: %w", payment.ErrUnavailable, err)
+		return nil, fmt.Errorf("xbezahldienste: token request: %w", transport.Error(ctx, err))
 	}
 	o.tok = tok
 	return tok, nil

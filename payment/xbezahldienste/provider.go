@@ -14,6 +14,7 @@ import (
 
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/internal/transport"
 )
 
 // Config configures a Provider. A Config must not be modified after New.
@@ -143,7 +144,8 @@ func (p *Provider) endpoint(parts ...string) string {
 // /paymenttransaction/{originatorId}/{endPointId} (XBezahldienste 1.0.0
 // initiate-payment-transaction). It sends once (plus once more after a 401
 // with refreshed credentials; a 401 means the request was not processed).
-// Transport errors wrap payment.ErrUnavailable.
+// Transport errors wrap payment.ErrUnavailable; a failed certificate
+// check is a *payment.CertificateError.
 func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
 	body, err := EncodeRequest(sub)
 	if err != nil {
@@ -266,18 +268,7 @@ func (p *Provider) authorize(ctx context.Context, req *http.Request) error {
 	return p.cfg.Auth.Authorize(ctx, req)
 }
 
-func transportError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	var pe *payment.ProviderError
-	if errors.As(err, &pe) || errors.Is(err, payment.ErrForbidden) || errors.Is(err, payment.ErrUnavailable) {
-		return err
-	}
-	// Do not echo URLs with possible credentials; url.Error carries the URL
-	// we built (no secrets in it), the cause is kept for errors.Is.
-	return fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
-}
+func transportError(ctx context.Context, err error) error { return transport.Error(ctx, err) }
 
 func (p *Provider) decode(resp *http.Response, ok ...int) (*payment.ProviderTransaction, error) {
 	for _, s := range ok {

@@ -1,13 +1,19 @@
 // Package jose implements the JOSE profile of FIT-Connect and the other
-// JOSE uses of the module on top of github.com/lestrrat-go/jwx/v2:
+// JOSE uses of the module (JWK and JWS header handling on top of
+// github.com/lestrrat-go/jwx/v2; JWE on the standard library):
 //
 //   - JWS ([Signer], [Verifier]; RFC 7515 compact serialization) with an
 //     allow-list of asymmetric algorithms (PS*, RS*, ES*, EdDSA);
 //   - Security Event Tokens ([SETSigner], [SETVerifier]; RFC 8417) for
 //     FIT-Connect event logs and signed status audit records, PS512 by
 //     default;
-//   - JWE ([Encrypt], [Decrypter]; RFC 7516 compact serialization) with
-//     RSA-OAEP-256 and A256GCM as FIT-Connect requires;
+//   - JWE ([Encrypt], [EncryptInPlace], [Decrypter]; RFC 7516 compact
+//     serialization) with RSA-OAEP-256 and A256GCM as FIT-Connect
+//     requires, built on crypto/rsa (OAEP) and crypto/cipher (AES-GCM):
+//     jwx cannot decrypt with an opaque crypto.Decrypter (HSM) and cannot
+//     stream, so this package owns the one JWE implementation. Large
+//     payloads are encrypted in place and base64url-encoded while being
+//     written ([JWE.Reader]); several decryption keys serve a rotation;
 //   - JWKs from keys and key pairs with kid = RFC 7638 thumbprint and x5c
 //     ([PublicJWK], [KeyPairJWK]) and validation of a counterpart's JWK
 //     against a [signature.TrustStore] ([VerifyJWK]);
@@ -24,9 +30,9 @@
 //   - RFC 7516 (JWE) §7.1; RFC 7517 (JWK) §4.7 x5c; RFC 7638 thumbprints.
 //   - RFC 8417 (SET) §2.2 claims, §2.3 typ "secevent+jwt".
 //   - RFC 9449 (DPoP) §4.2 proof syntax, §4.3 checks.
-//   - FIT-Connect "Vorgaben für kryptographische Verfahren" (see
-//     fitconnect.md §5.4, §7): PS512 SETs with kid, RSA-OAEP-256 +
-//     A256GCM compact JWE, 4096-bit RSA keys with x5c chains to the
+//   - FIT-Connect documentation (docs.fitko.de, FIT-Connect v1/v2),
+//     "Vorgaben für kryptographische Verfahren" and "SET Erzeugung":
+//     PS512 SETs with kid, RSA-OAEP-256 + A256GCM compact JWE, 4096-bit RSA keys with x5c chains to the
 //     Verwaltungs-PKI.
 //
 // # Security
@@ -41,7 +47,7 @@
 //     x5u, x5c headers are ignored for trust).
 //   - Only compact serialization with strict base64url; crit and b64
 //     headers are refused; token sizes are bounded ([*LimitError]).
-//     Invalid configurations fail in the constructor ([ErrConfig]).
+//     Invalid configurations fail in the constructor ([ErrInvalidConfig]).
 //   - SET claims iss, iat, jti and events are required; iat in the future
 //     beyond Leeway is refused, as is iat older than MaxAge when set.
 //     [SETVerifierConfig].Issuer is required and must equal iss: one key
@@ -62,10 +68,14 @@
 //     (fail closed); size MaxEntries for the peak rate and rate-limit
 //     clients in front of the verifier, since a flood can otherwise lock
 //     out honest clients for one window.
-//   - JWE: the header (alg RSA-OAEP-256, enc allow-list, no zip) is
-//     checked before the private key is used; decryption failures are one
-//     error value ([ErrDecrypt]). Encrypt refuses RSA keys below 4096 bits
-//     unless told otherwise; check the recipient JWK with [VerifyJWK].
+//   - JWE: the header (alg RSA-OAEP-256 only — RSA1_5, RSA-OAEP and dir
+//     are refused; enc allow-list; no zip, so no decompression bomb; no
+//     crit) is checked before the private key is used; decryption failures
+//     are one error value ([ErrDecrypt]) and a failed RSA-OAEP unwrap
+//     continues with a random content key (RFC 7516 §11.5), so unwrap and
+//     tag failures look alike. Encrypt and Decrypter refuse RSA keys below
+//     4096 bits unless told otherwise; check the recipient JWK with
+//     [VerifyJWK].
 //   - The caller must still decide which keys to trust (pinning or
 //     [VerifyJWK] with the Verwaltungs-PKI anchors).
 package jose

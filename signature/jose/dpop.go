@@ -43,7 +43,7 @@ type DPoP struct {
 // NewDPoP validates cfg and returns a DPoP generator.
 func NewDPoP(cfg DPoPConfig) (*DPoP, error) {
 	if cfg.Key == nil {
-		return nil, fmt.Errorf("%w: DPoP: no key", ErrConfig)
+		return nil, fmt.Errorf("%w: DPoP: no key", ErrInvalidConfig)
 	}
 	pub := cfg.Key.Public()
 	if err := (signature.Policy{}).CheckPublicKey(pub); err != nil {

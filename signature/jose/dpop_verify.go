@@ -79,7 +79,7 @@ func NewDPoPVerifier(cfg DPoPVerifierConfig) (*DPoPVerifier, error) {
 		return nil, err
 	}
 	if cfg.MaxAge < 0 || cfg.Leeway < 0 || cfg.MaxTokenBytes < 0 || cfg.MaxEntries < 0 {
-		return nil, fmt.Errorf("%w: DPoP verifier: negative limit", ErrConfig)
+		return nil, fmt.Errorf("%w: DPoP verifier: negative limit", ErrInvalidConfig)
 	}
 	v := &DPoPVerifier{algs: algs, now: cfg.Now, maxAge: cfg.MaxAge, leeway: cfg.Leeway, max: cfg.MaxTokenBytes}
 	if v.now == nil {

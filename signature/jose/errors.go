@@ -28,9 +28,14 @@ var (
 	ErrLimit = errors.New("jose: limit exceeded")
 	// ErrReplay reports a DPoP proof whose jti was already seen.
 	ErrReplay = errors.New("jose: replayed proof")
-	// ErrConfig reports an invalid configuration passed to a constructor
-	// (missing key or issuer, negative limit, contradicting options).
-	ErrConfig = errors.New("jose: invalid configuration")
+	// ErrInvalidConfig reports an invalid configuration passed to a
+	// constructor (missing key or issuer, negative limit, contradicting
+	// options).
+	ErrInvalidConfig = errors.New("jose: invalid configuration")
+	// ErrConfig is the former name of [ErrInvalidConfig].
+	//
+	// Deprecated: use [ErrInvalidConfig] (module-wide convention).
+	ErrConfig = ErrInvalidConfig
 	// ErrDecrypt reports a JWE that does not decrypt; no further detail is
 	// given (no padding or format oracle).
 	ErrDecrypt = errors.New("jose: decryption failed")

@@ -54,7 +54,7 @@ func ExampleEncrypt() {
 	}
 	fmt.Println("segments:", len(strings.Split(token, ".")))
 
-	d, err := jose.NewDecrypter(jose.DecrypterConfig{Key: key, KeyID: "enc-1"})
+	d, err := jose.NewDecrypter(jose.DecrypterConfig{Key: key, KeyID: "enc-1", MinRSABits: 2048})
 	if err != nil {
 		panic(err)
 	}

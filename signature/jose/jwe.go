@@ -1,13 +1,19 @@
 package jose
 
 import (
+	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
+	"unsafe"
 
-	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jwe"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/egosaar/ozg/signature"
@@ -22,13 +28,19 @@ const (
 )
 
 // FITConnectMinRSABits is the key size FIT-Connect requires for
-// destination encryption keys (fitconnect.md §7.1/§7.2: 4096-bit RSA).
+// destination encryption keys ("Vorgaben für kryptographische Verfahren":
+// 4096-bit RSA).
 const FITConnectMinRSABits = 4096
 
 // DefaultMaxJWEBytes bounds a compact JWE when a config leaves it zero
 // (FIT-Connect Fachdaten are limited to about 10 MB; attachments may be
 // larger, raise the limit for them).
 const DefaultMaxJWEBytes = 64 << 20
+
+// maxJWEHeaderBytes bounds the encoded protected header.
+const maxJWEHeaderBytes = 8 << 10
+
+const gcmIVSize, gcmTagSize = 12, 16
 
 // EncryptOptions are per-message JWE options.
 type EncryptOptions struct {
@@ -44,20 +56,89 @@ type EncryptOptions struct {
 	MinRSABits int
 }
 
+// JWE is an encrypted message in the parts of the compact serialization
+// (RFC 7516 §7.1). It is written out with [JWE.WriteTo] or read as a
+// request body with [JWE.Reader] without building the compact string, so
+// a large attachment exists once as ciphertext and is base64url-encoded
+// while it is sent.
+type JWE struct {
+	header     string // base64url of the protected header (the AAD)
+	encKey     []byte
+	iv         []byte
+	ciphertext []byte
+	tag        []byte
+}
+
 // Encrypt returns the compact JWE (RFC 7516 §7.1) of payload for
 // recipient (a *rsa.PublicKey or an RSA jwk.Key) with RSA-OAEP-256 key
 // encryption and A256GCM content encryption, without compression. A JWK
 // whose alg is set must say RSA-OAEP-256 and whose key_ops is set must
 // permit wrapKey or encrypt. Validate a counterpart's JWK with [VerifyJWK]
-// first.
+// first. payload is not modified; use [EncryptInPlace] for large payloads.
 func Encrypt(payload []byte, recipient any, opts EncryptOptions) (string, error) {
+	j, err := EncryptInPlace(slices.Grow(slices.Clip(payload), gcmTagSize), recipient, opts)
+	if err != nil {
+		return "", err
+	}
+	return j.String(), nil
+}
+
+// EncryptInPlace encrypts payload like [Encrypt] but overwrites payload
+// with the ciphertext instead of copying it: afterwards payload's bytes
+// are ciphertext and must not be used as plaintext. When cap(payload) is
+// at least len(payload)+16 the authentication tag fits as well and no
+// buffer of the payload's size is allocated.
+func EncryptInPlace(payload []byte, recipient any, opts EncryptOptions) (*JWE, error) {
+	pub, kid, err := recipientKey(recipient, opts)
+	if err != nil {
+		return nil, err
+	}
+	enc := opts.ContentEncryption
+	if enc == "" {
+		enc = A256GCM
+	}
+	keyLen, ok := gcmKeyLen(enc)
+	if !ok {
+		return nil, &signature.AlgorithmError{URI: enc}
+	}
+	hdr, err := json.Marshal(jweHeader{Alg: RSAOAEP256, Enc: enc, Kid: kid, Cty: opts.ContentType})
+	if err != nil {
+		return nil, fmt.Errorf("jose: encrypt: %w", err)
+	}
+	cek := make([]byte, keyLen)
+	iv := make([]byte, gcmIVSize)
+	rand.Read(cek)
+	rand.Read(iv)
+	encKey, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, cek, nil)
+	if err != nil {
+		return nil, fmt.Errorf("jose: encrypt: wrap key: %w", err)
+	}
+	gcm, err := newGCM(cek)
+	if err != nil {
+		return nil, err
+	}
+	j := &JWE{header: b64.EncodeToString(hdr), encKey: encKey, iv: iv}
+	sealed := gcm.Seal(payload[:0], iv, payload, []byte(j.header))
+	n := len(sealed) - gcmTagSize
+	j.ciphertext, j.tag = sealed[:n:n], sealed[n:]
+	return j, nil
+}
+
+type jweHeader struct {
+	Alg string `json:"alg"`
+	Enc string `json:"enc"`
+	Kid string `json:"kid,omitempty"`
+	Cty string `json:"cty,omitempty"`
+}
+
+func recipientKey(recipient any, opts EncryptOptions) (*rsa.PublicKey, string, error) {
 	kid := opts.KeyID
 	if k, ok := recipient.(jwk.Key); ok {
 		if a := k.Algorithm().String(); a != "" && a != RSAOAEP256 {
-			return "", &signature.AlgorithmError{URI: a}
+			return nil, "", &signature.AlgorithmError{URI: a}
 		}
 		if ops := k.KeyOps(); len(ops) > 0 && !slices.Contains(ops, jwk.KeyOpWrapKey) && !slices.Contains(ops, jwk.KeyOpEncrypt) {
-			return "", &signature.KeyError{Op: "encrypt", Err: signature.ErrInvalidKey, Detail: "key_ops does not permit wrapKey"}
+			return nil, "", &signature.KeyError{Op: "encrypt", Err: signature.ErrInvalidKey, Detail: "key_ops does not permit wrapKey"}
 		}
 		if kid == "" {
 			kid = k.KeyID()
@@ -65,72 +146,136 @@ func Encrypt(payload []byte, recipient any, opts EncryptOptions) (string, error)
 	}
 	raw, err := rawPublicKey(recipient)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	pub, ok := raw.(*rsa.PublicKey)
 	if !ok {
-		return "", &signature.KeyError{Op: "encrypt", Err: signature.ErrInvalidKey, Detail: "RSA key required"}
+		return nil, "", &signature.KeyError{Op: "encrypt", Err: signature.ErrInvalidKey, Detail: "RSA key required"}
 	}
 	minBits := opts.MinRSABits
 	if minBits == 0 {
 		minBits = FITConnectMinRSABits
 	}
 	if err := (signature.Policy{MinRSABits: minBits}).CheckPublicKey(pub); err != nil {
-		return "", err
+		return nil, "", err
 	}
-	enc := opts.ContentEncryption
-	if enc == "" {
-		enc = A256GCM
-	}
-	if enc != A256GCM && enc != A192GCM && enc != A128GCM {
-		return "", &signature.AlgorithmError{URI: enc}
-	}
-	h := jwe.NewHeaders()
-	if opts.ContentType != "" {
-		if err := h.Set(jwe.ContentTypeKey, opts.ContentType); err != nil {
-			return "", fmt.Errorf("jose: cty: %w", err)
-		}
-	}
-	if kid != "" {
-		if err := h.Set(jwe.KeyIDKey, kid); err != nil {
-			return "", fmt.Errorf("jose: kid: %w", err)
-		}
-	}
-	out, err := jwe.Encrypt(payload,
-		jwe.WithKey(jwa.RSA_OAEP_256, pub),
-		jwe.WithContentEncryption(jwa.ContentEncryptionAlgorithm(enc)),
-		jwe.WithProtectedHeaders(h),
-		jwe.WithCompact())
-	if err != nil {
-		return "", fmt.Errorf("jose: encrypt: %w", err)
-	}
-	return string(out), nil
+	return pub, kid, nil
 }
 
-// AuthenticationTag returns the fifth segment of a compact JWE, which
-// FIT-Connect's accept-submission event lists per part
-// (fitconnect.md §5.4).
-func AuthenticationTag(compact string) (string, error) {
-	parts := strings.Split(compact, ".")
-	if len(parts) != 5 || parts[4] == "" {
-		return "", malformed("not a compact JWE")
+func gcmKeyLen(enc string) (int, bool) {
+	switch enc {
+	case A128GCM:
+		return 16, true
+	case A192GCM:
+		return 24, true
+	case A256GCM:
+		return 32, true
 	}
-	if _, err := b64.DecodeString(parts[4]); err != nil {
-		return "", malformed("authentication tag is not base64url")
+	return 0, false
+}
+
+func newGCM(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("jose: content key: %w", err)
 	}
-	return parts[4], nil
+	return cipher.NewGCM(block)
+}
+
+// AuthenticationTag returns the fifth compact segment (base64url), which
+// FIT-Connect's accept-submission event lists per part ("SET Erzeugung",
+// authenticationTags).
+func (j *JWE) AuthenticationTag() string { return b64.EncodeToString(j.tag) }
+
+// Len returns the length of the compact serialization in bytes.
+func (j *JWE) Len() int64 {
+	return int64(len(j.header)) + 4 + int64(b64.EncodedLen(len(j.encKey))+b64.EncodedLen(len(j.iv))+
+		b64.EncodedLen(len(j.ciphertext))+b64.EncodedLen(len(j.tag)))
+}
+
+// String returns the compact serialization. The ciphertext is encoded
+// straight into the string's memory.
+func (j *JWE) String() string {
+	buf := make([]byte, j.Len())
+	n := copy(buf, j.prefix())
+	b64.Encode(buf[n:], j.ciphertext)
+	n += b64.EncodedLen(len(j.ciphertext))
+	n += copy(buf[n:], ".")
+	b64.Encode(buf[n:], j.tag)
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
+
+func (j *JWE) prefix() string {
+	return j.header + "." + b64.EncodeToString(j.encKey) + "." + b64.EncodeToString(j.iv) + "."
+}
+
+// WriteTo writes the compact serialization to w, encoding the ciphertext
+// in bounded chunks.
+func (j *JWE) WriteTo(w io.Writer) (int64, error) {
+	return io.Copy(w, j.Reader())
+}
+
+// Reader returns a reader of the compact serialization (e.g. as an HTTP
+// request body with ContentLength [JWE.Len]); each call starts anew.
+func (j *JWE) Reader() io.Reader {
+	return io.MultiReader(strings.NewReader(j.prefix()), &b64Reader{src: j.ciphertext},
+		strings.NewReader("."+j.AuthenticationTag()))
+}
+
+// b64Chunk is the number of ciphertext bytes b64Reader encodes at a time
+// (a multiple of 3, so chunks concatenate without padding).
+const b64Chunk = 3 * 16 << 10
+
+// b64Reader encodes src as unpadded base64url in chunks of b64Chunk bytes.
+type b64Reader struct {
+	src []byte
+	buf []byte
+	out []byte
+}
+
+func (r *b64Reader) Read(p []byte) (int, error) {
+	if len(r.out) == 0 {
+		if len(r.src) == 0 {
+			return 0, io.EOF
+		}
+		n := min(len(r.src), b64Chunk)
+		if r.buf == nil {
+			r.buf = make([]byte, b64.EncodedLen(b64Chunk))
+		}
+		m := b64.EncodedLen(n)
+		b64.Encode(r.buf[:m], r.src[:n])
+		r.src, r.out = r.src[n:], r.buf[:m]
+	}
+	n := copy(p, r.out)
+	r.out = r.out[n:]
+	return n, nil
+}
+
+// DecryptionKey is one private key of a [Decrypter].
+type DecryptionKey struct {
+	// KeyID is the key's kid. A JWE carrying a kid is decrypted only with
+	// the key of that kid; a JWE without kid is tried with every key.
+	KeyID string
+	// Key is the RSA private key: *rsa.PrivateKey or any crypto.Decrypter
+	// (HSM, KMS) whose Public is an *rsa.PublicKey and that accepts
+	// *rsa.OAEPOptions.
+	Key crypto.Decrypter
 }
 
 // DecrypterConfig configures a JWE [Decrypter].
 type DecrypterConfig struct {
-	// Key is the recipient's RSA private key. Required. (jwx v2 cannot use
-	// an opaque crypto.Decrypter, so HSM-held JWE keys are not supported.)
-	Key *rsa.PrivateKey
+	// Key is the recipient's RSA private key (*rsa.PrivateKey or an HSM's
+	// crypto.Decrypter) with KeyID as its kid; use Keys for several keys
+	// (rotation). At least one of Key and Keys is required.
+	Key crypto.Decrypter
 	// KeyID, if set, must equal the JWE's kid when the JWE has one.
 	KeyID string
+	// Keys are further keys, e.g. the previous key during a rotation.
+	Keys []DecryptionKey
 	// ContentEncryptions allow-lists enc; nil means A256GCM only.
 	ContentEncryptions []string
-	// MinRSABits for Key; zero means 2048.
+	// MinRSABits for the keys; zero means [FITConnectMinRSABits] (4096),
+	// the FIT-Connect profile. Set 2048 for other senders.
 	MinRSABits int
 	// MaxBytes bounds the compact JWE; zero means [DefaultMaxJWEBytes].
 	MaxBytes int
@@ -138,31 +283,54 @@ type DecrypterConfig struct {
 
 // Decrypter decrypts compact JWEs. It is safe for concurrent use.
 type Decrypter struct {
-	key  *rsa.PrivateKey
-	kid  string
+	keys []decKey
 	encs []string
 	max  int
 }
 
+type decKey struct {
+	kid  string
+	key  crypto.Decrypter
+	size int // modulus bytes
+}
+
 // NewDecrypter validates cfg and returns a Decrypter.
 func NewDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
-	if cfg.Key == nil {
-		return nil, fmt.Errorf("%w: decrypter: no key", ErrConfig)
+	all := slices.Clone(cfg.Keys)
+	if cfg.Key != nil {
+		all = append([]DecryptionKey{{KeyID: cfg.KeyID, Key: cfg.Key}}, all...)
 	}
-	if err := (signature.Policy{MinRSABits: cfg.MinRSABits}).CheckPublicKey(&cfg.Key.PublicKey); err != nil {
-		return nil, err
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%w: decrypter: no key", ErrInvalidConfig)
 	}
-	d := &Decrypter{key: cfg.Key, kid: cfg.KeyID, encs: []string{A256GCM}, max: cfg.MaxBytes}
+	minBits := cfg.MinRSABits
+	if minBits == 0 {
+		minBits = FITConnectMinRSABits
+	}
+	d := &Decrypter{encs: []string{A256GCM}, max: cfg.MaxBytes}
+	for _, k := range all {
+		if k.Key == nil {
+			return nil, fmt.Errorf("%w: decrypter: nil key", ErrInvalidConfig)
+		}
+		pub, ok := k.Key.Public().(*rsa.PublicKey)
+		if !ok {
+			return nil, &signature.KeyError{Op: "decrypt", Err: signature.ErrInvalidKey, Detail: "RSA key required"}
+		}
+		if err := (signature.Policy{MinRSABits: minBits}).CheckPublicKey(pub); err != nil {
+			return nil, err
+		}
+		d.keys = append(d.keys, decKey{kid: k.KeyID, key: k.Key, size: pub.Size()})
+	}
 	if cfg.ContentEncryptions != nil {
 		d.encs = nil
 		for _, e := range cfg.ContentEncryptions {
-			if e != A256GCM && e != A192GCM && e != A128GCM {
+			if _, ok := gcmKeyLen(e); !ok {
 				return nil, &signature.AlgorithmError{URI: e}
 			}
 			d.encs = append(d.encs, e)
 		}
 	}
-	if d.max == 0 {
+	if d.max <= 0 {
 		d.max = DefaultMaxJWEBytes
 	}
 	return d, nil
@@ -180,48 +348,173 @@ type Decrypted struct {
 	AuthenticationTag string
 }
 
-// Decrypt checks the header (compact serialization only; alg
-// RSA-OAEP-256; enc in the allow-list; no zip or crit; key-reference
-// headers such as jku, x5u or jwk are ignored) before any private-key
-// operation, then decrypts with jwx. Every cryptographic failure is
-// [ErrDecrypt].
+// Decrypt checks the compact JWE (five segments of strict base64url; a
+// protected header that is a JSON object with alg RSA-OAEP-256, enc in
+// the allow-list, no zip, no crit; key-reference headers such as jku, x5u
+// or jwk are ignored) before any private-key operation, unwraps the
+// content key with the key named by kid (or each key when kid is absent)
+// and opens the AES-GCM ciphertext. Every cryptographic failure is the one
+// error value [ErrDecrypt]; a failed key unwrap continues with a random
+// key (RFC 7516 §11.5), so it is not told apart from a wrong tag.
 func (d *Decrypter) Decrypt(compact string) (*Decrypted, error) {
 	if len(compact) > d.max {
 		return nil, &LimitError{Limit: "MaxTokenBytes", Max: d.max}
 	}
-	parts := strings.Split(compact, ".")
-	if len(parts) != 5 {
+	p, err := parseCompactJWE(compact)
+	if err != nil {
+		return nil, err
+	}
+	if p.hdr.Alg != RSAOAEP256 {
+		return nil, &signature.AlgorithmError{URI: p.hdr.Alg}
+	}
+	if !slices.Contains(d.encs, p.hdr.Enc) {
+		return nil, &signature.AlgorithmError{URI: p.hdr.Enc}
+	}
+	keyLen, _ := gcmKeyLen(p.hdr.Enc)
+	candidates := d.keys
+	if p.hdr.Kid != "" {
+		candidates = nil
+		for _, k := range d.keys {
+			if k.kid == "" || k.kid == p.hdr.Kid {
+				candidates = append(candidates, k)
+			}
+		}
+		if len(candidates) == 0 {
+			return nil, ErrKeyNotFound
+		}
+	}
+	encKey, err := b64.DecodeString(p.encKey)
+	if err != nil {
+		return nil, malformed("encrypted key is not base64url")
+	}
+	iv, err := b64.DecodeString(p.iv)
+	if err != nil || len(iv) != gcmIVSize {
+		return nil, malformed("iv is not 96 bits")
+	}
+	tag, err := b64.DecodeString(p.tag)
+	if err != nil || len(tag) != gcmTagSize {
+		return nil, malformed("authentication tag is not 128 bits")
+	}
+	// The ciphertext is decoded once into a buffer with room for the tag;
+	// AES-GCM then opens it in place.
+	n := len(p.ciphertext)
+	ct := make([]byte, b64.DecodedLen(n), b64.DecodedLen(n)+gcmTagSize)
+	if m, err := b64.Decode(ct, stringBytes(p.ciphertext)); err != nil {
+		return nil, malformed("ciphertext is not base64url")
+	} else {
+		ct = ct[:m]
+	}
+	ct = append(ct, tag...)
+	last := len(candidates) - 1
+	for i, k := range candidates {
+		cek := unwrap(k, encKey, keyLen)
+		gcm, err := newGCM(cek)
+		if err != nil {
+			return nil, ErrDecrypt
+		}
+		buf := ct
+		if i < last {
+			buf = slices.Clone(ct) // a failed Open may have clobbered the buffer
+		}
+		pt, err := gcm.Open(buf[:0], iv, buf, []byte(p.header))
+		if err == nil {
+			return &Decrypted{Payload: pt, ContentType: p.hdr.Cty, KeyID: p.hdr.Kid, AuthenticationTag: p.tag}, nil
+		}
+	}
+	return nil, ErrDecrypt
+}
+
+// unwrap returns the content key, or a random key of the right length when
+// the RSA-OAEP decryption fails or yields a key of the wrong length.
+func unwrap(k decKey, encKey []byte, keyLen int) []byte {
+	if len(encKey) == k.size {
+		cek, err := k.key.Decrypt(rand.Reader, encKey, &rsa.OAEPOptions{Hash: crypto.SHA256})
+		if err == nil && len(cek) == keyLen {
+			return cek
+		}
+	}
+	cek := make([]byte, keyLen)
+	rand.Read(cek)
+	return cek
+}
+
+// compactJWE is a split, header-checked compact JWE; the segments stay
+// base64url-encoded until used.
+type compactJWE struct {
+	header, encKey, iv, ciphertext, tag string
+	hdr                                 jweHeaderIn
+}
+
+type jweHeaderIn struct {
+	Alg  string          `json:"alg"`
+	Enc  string          `json:"enc"`
+	Kid  string          `json:"kid"`
+	Cty  string          `json:"cty"`
+	Zip  json.RawMessage `json:"zip"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+// parseCompactJWE splits a compact JWE (RFC 7516 §7.1) and checks the
+// protected header; refused header parameters are zip (no decompression,
+// no decompression bombs) and crit (no extension is understood).
+func parseCompactJWE(compact string) (*compactJWE, error) {
+	if strings.Count(compact, ".") != 4 {
 		return nil, malformed("not a compact JWE")
 	}
-	for i, p := range parts {
-		if _, err := b64.DecodeString(p); err != nil || (p == "" && i != 3) {
+	s := strings.SplitN(compact, ".", 5)
+	for i, seg := range s {
+		if (seg == "" && i != 3) || !isB64URL(seg) {
 			return nil, malformed("segment is not base64url")
 		}
 	}
-	msg, err := jwe.Parse([]byte(compact))
+	if len(s[0]) > maxJWEHeaderBytes {
+		return nil, malformed("header too large")
+	}
+	raw, err := b64.DecodeString(s[0])
 	if err != nil {
-		return nil, malformed("cannot parse JWE")
+		return nil, malformed("header is not base64url")
 	}
-	h := msg.ProtectedHeaders()
-	if alg := h.Algorithm().String(); alg != RSAOAEP256 {
-		return nil, &signature.AlgorithmError{URI: alg}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return nil, malformed("header is not a JSON object")
 	}
-	if enc := h.ContentEncryption().String(); !slices.Contains(d.encs, enc) {
-		return nil, &signature.AlgorithmError{URI: enc}
+	p := &compactJWE{header: s[0], encKey: s[1], iv: s[2], ciphertext: s[3], tag: s[4]}
+	if err := json.Unmarshal(raw, &p.hdr); err != nil {
+		return nil, malformed("header member has the wrong type")
 	}
-	if zip := h.Compression().String(); zip != "" {
+	if _, ok := fields["zip"]; ok {
 		return nil, malformed("compression (zip) is not accepted")
 	}
-	if len(h.Critical()) > 0 {
+	if _, ok := fields["crit"]; ok {
 		return nil, malformed("crit header not supported")
 	}
-	kid := h.KeyID()
-	if d.kid != "" && kid != "" && kid != d.kid {
-		return nil, ErrKeyNotFound
-	}
-	pt, err := jwe.Decrypt([]byte(compact), jwe.WithKey(jwaKeyAlg(RSAOAEP256), d.key))
-	if err != nil {
-		return nil, ErrDecrypt
-	}
-	return &Decrypted{Payload: pt, ContentType: h.ContentType(), KeyID: kid, AuthenticationTag: parts[4]}, nil
+	return p, nil
 }
+
+// isB64URL reports whether s has no CR or LF, which the standard
+// decoder would skip; every other character outside the base64url
+// alphabet (and padding) is refused by the strict decoder that decodes
+// each segment before any private-key operation.
+func isB64URL(s string) bool {
+	return strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0
+}
+
+// AuthenticationTag returns the fifth segment of a compact JWE, which
+// FIT-Connect's accept-submission event lists per part ("SET Erzeugung",
+// authenticationTags).
+func AuthenticationTag(compact string) (string, error) {
+	i := strings.LastIndexByte(compact, '.')
+	if strings.Count(compact, ".") != 4 || i < 0 {
+		return "", malformed("not a compact JWE")
+	}
+	tag := compact[i+1:]
+	if raw, err := b64.DecodeString(tag); err != nil || len(raw) != gcmTagSize || !isB64URL(tag) {
+		return "", malformed("authentication tag is not base64url")
+	}
+	return tag, nil
+}
+
+// stringBytes returns a read-only view of s, so that a large ciphertext
+// segment is base64url-decoded without first copying the string. The
+// result must never be written to.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

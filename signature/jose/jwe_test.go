@@ -83,23 +83,23 @@ func TestJWENegative(t *testing.T) {
 		token  string
 		target error
 	}{
-		{"control", jose.DecrypterConfig{Key: key}, tok, nil},
-		{"wrong key", jose.DecrypterConfig{Key: other}, tok, jose.ErrDecrypt},
-		{"tampered ciphertext", jose.DecrypterConfig{Key: key}, flip(3), jose.ErrDecrypt},
-		{"tampered tag", jose.DecrypterConfig{Key: key}, flip(4), jose.ErrDecrypt},
-		{"tampered iv", jose.DecrypterConfig{Key: key}, flip(2), jose.ErrDecrypt},
-		{"tampered encrypted key", jose.DecrypterConfig{Key: key}, flip(1), jose.ErrDecrypt},
-		{"RSA-OAEP (SHA-1)", jose.DecrypterConfig{Key: key}, jwxTok(jwa.RSA_OAEP, jwa.A256GCM), jose.ErrAlgorithmNotAllowed},
-		{"RSA1_5", jose.DecrypterConfig{Key: key}, jwxTok(jwa.RSA1_5, jwa.A256GCM), jose.ErrAlgorithmNotAllowed},
-		{"A128CBC-HS256", jose.DecrypterConfig{Key: key}, jwxTok(jwa.RSA_OAEP_256, jwa.A128CBC_HS256), jose.ErrAlgorithmNotAllowed},
-		{"A128GCM not allowed by default", jose.DecrypterConfig{Key: key}, jwxTok(jwa.RSA_OAEP_256, jwa.A128GCM), jose.ErrAlgorithmNotAllowed},
-		{"A128GCM allowed", jose.DecrypterConfig{Key: key, ContentEncryptions: []string{jose.A128GCM}}, jwxTok(jwa.RSA_OAEP_256, jwa.A128GCM), nil},
-		{"zip", jose.DecrypterConfig{Key: key}, jwxTok(jwa.RSA_OAEP_256, jwa.A256GCM, jwe.WithCompress(jwa.Deflate)), jose.ErrMalformed},
-		{"kid mismatch", jose.DecrypterConfig{Key: key, KeyID: "a"}, mustEncrypt(t, &key.PublicKey, jose.EncryptOptions{MinRSABits: 2048, KeyID: "b"}), jose.ErrKeyNotFound},
-		{"four segments", jose.DecrypterConfig{Key: key}, strings.Join(parts[:4], "."), jose.ErrMalformed},
-		{"padded", jose.DecrypterConfig{Key: key}, tok + "=", jose.ErrMalformed},
-		{"json serialization", jose.DecrypterConfig{Key: key}, `{"protected":"x"}`, jose.ErrMalformed},
-		{"too large", jose.DecrypterConfig{Key: key, MaxBytes: 100}, tok, jose.ErrLimit},
+		{"control", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, tok, nil},
+		{"wrong key", jose.DecrypterConfig{MinRSABits: 2048, Key: other}, tok, jose.ErrDecrypt},
+		{"tampered ciphertext", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, flip(3), jose.ErrDecrypt},
+		{"tampered tag", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, flip(4), jose.ErrDecrypt},
+		{"tampered iv", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, flip(2), jose.ErrDecrypt},
+		{"tampered encrypted key", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, flip(1), jose.ErrDecrypt},
+		{"RSA-OAEP (SHA-1)", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, jwxTok(jwa.RSA_OAEP, jwa.A256GCM), jose.ErrAlgorithmNotAllowed},
+		{"RSA1_5", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, jwxTok(jwa.RSA1_5, jwa.A256GCM), jose.ErrAlgorithmNotAllowed},
+		{"A128CBC-HS256", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, jwxTok(jwa.RSA_OAEP_256, jwa.A128CBC_HS256), jose.ErrAlgorithmNotAllowed},
+		{"A128GCM not allowed by default", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, jwxTok(jwa.RSA_OAEP_256, jwa.A128GCM), jose.ErrAlgorithmNotAllowed},
+		{"A128GCM allowed", jose.DecrypterConfig{MinRSABits: 2048, Key: key, ContentEncryptions: []string{jose.A128GCM}}, jwxTok(jwa.RSA_OAEP_256, jwa.A128GCM), nil},
+		{"zip", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, jwxTok(jwa.RSA_OAEP_256, jwa.A256GCM, jwe.WithCompress(jwa.Deflate)), jose.ErrMalformed},
+		{"kid mismatch", jose.DecrypterConfig{MinRSABits: 2048, Key: key, KeyID: "a"}, mustEncrypt(t, &key.PublicKey, jose.EncryptOptions{MinRSABits: 2048, KeyID: "b"}), jose.ErrKeyNotFound},
+		{"four segments", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, strings.Join(parts[:4], "."), jose.ErrMalformed},
+		{"padded", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, tok + "=", jose.ErrMalformed},
+		{"json serialization", jose.DecrypterConfig{MinRSABits: 2048, Key: key}, `{"protected":"x"}`, jose.ErrMalformed},
+		{"too large", jose.DecrypterConfig{MinRSABits: 2048, Key: key, MaxBytes: 100}, tok, jose.ErrLimit},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestJWEEncryptRefuses(t *testing.T) {
 	require.Error(t, err)
 	_, err = jose.NewDecrypter(jose.DecrypterConfig{Key: key, MinRSABits: 4096})
 	require.ErrorIs(t, err, jose.ErrInvalidKey)
-	_, err = jose.NewDecrypter(jose.DecrypterConfig{Key: key, ContentEncryptions: []string{"A128CBC-HS256"}})
+	_, err = jose.NewDecrypter(jose.DecrypterConfig{MinRSABits: 2048, Key: key, ContentEncryptions: []string{"A128CBC-HS256"}})
 	require.ErrorIs(t, err, jose.ErrAlgorithmNotAllowed)
 	_, err = jose.AuthenticationTag("a.b.c")
 	require.ErrorIs(t, err, jose.ErrMalformed)

@@ -127,7 +127,7 @@ type JWKPolicy struct {
 }
 
 // FITConnectEncryptionKeyPolicy is the JWK policy for FIT-Connect
-// destination encryption keys (fitconnect.md §7.2/7.3: RSA 4096,
+// destination encryption keys (RSA 4096,
 // RSA-OAEP-256, key_ops wrapKey, x5c required).
 var FITConnectEncryptionKeyPolicy = JWKPolicy{MinRSABits: 4096, Algorithm: "RSA-OAEP-256", KeyOp: "wrapKey", RequireX5C: true}
 

@@ -121,7 +121,7 @@ type Signer struct {
 // NewSigner validates cfg and returns a Signer.
 func NewSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Key == nil {
-		return nil, fmt.Errorf("%w: signer: no key", ErrConfig)
+		return nil, fmt.Errorf("%w: signer: no key", ErrInvalidConfig)
 	}
 	pub := cfg.Key.Public()
 	alg, err := signingAlgorithm("signer config", cfg.Algorithm, pub)
@@ -202,7 +202,7 @@ type Verified struct {
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	v := &Verifier{cfg: cfg, policy: signature.Policy{MinRSABits: cfg.MinRSABits}}
 	if (cfg.Key == nil) == (cfg.KeySet == nil) {
-		return nil, fmt.Errorf("%w: verifier: exactly one of Key and KeySet is required", ErrConfig)
+		return nil, fmt.Errorf("%w: verifier: exactly one of Key and KeySet is required", ErrInvalidConfig)
 	}
 	if cfg.Key != nil {
 		pub, err := rawPublicKey(cfg.Key)
@@ -277,4 +277,16 @@ func (v *Verifier) key(j *compactJWS) (crypto.PublicKey, error) {
 		return nil, err
 	}
 	return pub, nil
+}
+
+// UnverifiedKeyID returns the kid header of a compact JWS without
+// verifying it, to pick the verification key (for example the signing key
+// of the destination that issued a SET). Nothing else of an unverified
+// token may be trusted.
+func UnverifiedKeyID(token string) (string, error) {
+	j, err := parseCompactJWS(token, DefaultMaxTokenBytes)
+	if err != nil {
+		return "", err
+	}
+	return j.headers.KeyID(), nil
 }

@@ -93,7 +93,7 @@ type SETSigner struct {
 // NewSETSigner validates cfg and returns a SETSigner.
 func NewSETSigner(cfg SETSignerConfig) (*SETSigner, error) {
 	if cfg.Key == nil {
-		return nil, fmt.Errorf("%w: SET signer: no key", ErrConfig)
+		return nil, fmt.Errorf("%w: SET signer: no key", ErrInvalidConfig)
 	}
 	alg := cfg.Algorithm
 	if alg == "" {
@@ -148,7 +148,7 @@ func (s *SETSigner) Sign(set SET) (string, error) {
 
 // SETVerifierConfig configures a [SETVerifier]. Exactly one of Key and
 // KeySet is required, and Issuer; a missing or contradicting setting fails
-// in [NewSETVerifier] with [ErrConfig].
+// in [NewSETVerifier] with [ErrInvalidConfig].
 type SETVerifierConfig struct {
 	// Key is the pinned verification key (crypto.PublicKey or jwk.Key).
 	Key any
@@ -182,6 +182,10 @@ type SETVerifierConfig struct {
 	MaxAge time.Duration
 	// SingleEvent requires exactly one event (FIT-Connect profile).
 	SingleEvent bool
+	// Subject, if set, must equal sub (FIT-Connect: "submission:<id>").
+	Subject string
+	// TransactionID, if set, must equal txn (FIT-Connect: "case:<id>").
+	TransactionID string
 	// MinRSABits for RSA keys; zero means 2048. FIT-Connect keys have 4096.
 	MinRSABits int
 	// MaxTokenBytes; zero means [DefaultMaxTokenBytes].
@@ -198,10 +202,10 @@ type SETVerifier struct {
 // NewSETVerifier validates cfg and returns a SETVerifier.
 func NewSETVerifier(cfg SETVerifierConfig) (*SETVerifier, error) {
 	if cfg.Issuer == "" {
-		return nil, fmt.Errorf("%w: SET verifier: Issuer is required", ErrConfig)
+		return nil, fmt.Errorf("%w: SET verifier: Issuer is required", ErrInvalidConfig)
 	}
 	if cfg.InsecureSkipAudience && cfg.Audience != "" {
-		return nil, fmt.Errorf("%w: SET verifier: Audience and InsecureSkipAudience are exclusive", ErrConfig)
+		return nil, fmt.Errorf("%w: SET verifier: Audience and InsecureSkipAudience are exclusive", ErrInvalidConfig)
 	}
 	algs := cfg.Algorithms
 	if algs == nil {
@@ -222,7 +226,7 @@ func NewSETVerifier(cfg SETVerifierConfig) (*SETVerifier, error) {
 		v.cfg.Leeway = time.Minute
 	}
 	if v.cfg.Leeway < 0 || v.cfg.MaxAge < 0 {
-		return nil, fmt.Errorf("%w: SET verifier: negative duration", ErrConfig)
+		return nil, fmt.Errorf("%w: SET verifier: negative duration", ErrInvalidConfig)
 	}
 	return v, nil
 }
@@ -308,6 +312,12 @@ func (v *SETVerifier) claims(payload []byte) (*SET, error) {
 	}
 	if set.Issuer != v.cfg.Issuer {
 		return nil, claimErr("iss", "unexpected issuer")
+	}
+	if v.cfg.Subject != "" && set.Subject != v.cfg.Subject {
+		return nil, claimErr("sub", "unexpected subject")
+	}
+	if v.cfg.TransactionID != "" && set.TransactionID != v.cfg.TransactionID {
+		return nil, claimErr("txn", "unexpected transaction")
 	}
 	switch {
 	case v.cfg.InsecureSkipAudience:

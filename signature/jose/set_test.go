@@ -238,6 +238,11 @@ func TestSETVerifyNegative(t *testing.T) {
 		{"payload not json", base, forge(hdr, `not json`, good), jose.ErrMalformed},
 		{"empty token", base, "", jose.ErrMalformed},
 		{"too large", with(func(c *jose.SETVerifierConfig) { c.MaxTokenBytes = 100 }), valid, jose.ErrLimit},
+		{"sub mismatch", with(func(c *jose.SETVerifierConfig) { c.Subject = "submission:a" }), forge(hdr, claims(`,"sub":"submission:b"`), good), jose.ErrClaims},
+		{"sub missing", with(func(c *jose.SETVerifierConfig) { c.Subject = "submission:a" }), valid, jose.ErrClaims},
+		{"txn mismatch", with(func(c *jose.SETVerifierConfig) { c.TransactionID = "case:a" }), forge(hdr, claims(`,"txn":"case:b"`), good), jose.ErrClaims},
+		{"txn missing", with(func(c *jose.SETVerifierConfig) { c.TransactionID = "case:a" }), valid, jose.ErrClaims},
+		{"sub and txn match", with(func(c *jose.SETVerifierConfig) { c.Subject, c.TransactionID = "submission:a", "case:a" }), forge(hdr, claims(`,"sub":"submission:a","txn":"case:a"`), good), nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -309,17 +314,17 @@ func TestSETConfigErrors(t *testing.T) {
 		cfg    jose.SETVerifierConfig
 		target error
 	}{
-		{"no key", jose.SETVerifierConfig{Issuer: "d"}, jose.ErrConfig},
-		{"key and set", jose.SETVerifierConfig{Key: &key.PublicKey, KeySet: jwk.NewSet(), Issuer: "d"}, jose.ErrConfig},
+		{"no key", jose.SETVerifierConfig{Issuer: "d"}, jose.ErrInvalidConfig},
+		{"key and set", jose.SETVerifierConfig{Key: &key.PublicKey, KeySet: jwk.NewSet(), Issuer: "d"}, jose.ErrInvalidConfig},
 		{"HS256 allowed", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Algorithms: []string{"HS256"}}, jose.ErrAlgorithmNotAllowed},
 		{"none allowed", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Algorithms: []string{"none"}}, jose.ErrAlgorithmNotAllowed},
 		{"weak key", jose.SETVerifierConfig{Key: weak.Public(), Issuer: "d"}, jose.ErrInvalidKey},
 		{"4096 required", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", MinRSABits: 4096}, jose.ErrInvalidKey},
-		{"negative", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", MaxAge: -1}, jose.ErrConfig},
+		{"negative", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", MaxAge: -1}, jose.ErrInvalidConfig},
 		{"bad key type", jose.SETVerifierConfig{Key: "secret", Issuer: "d"}, jose.ErrInvalidKey},
-		{"no issuer with pinned key", jose.SETVerifierConfig{Key: &key.PublicKey}, jose.ErrConfig},
-		{"no issuer with key set", jose.SETVerifierConfig{KeySet: jwk.NewSet(), Audience: "me"}, jose.ErrConfig},
-		{"audience and skip", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Audience: "me", InsecureSkipAudience: true}, jose.ErrConfig},
+		{"no issuer with pinned key", jose.SETVerifierConfig{Key: &key.PublicKey}, jose.ErrInvalidConfig},
+		{"no issuer with key set", jose.SETVerifierConfig{KeySet: jwk.NewSet(), Audience: "me"}, jose.ErrInvalidConfig},
+		{"audience and skip", jose.SETVerifierConfig{Key: &key.PublicKey, Issuer: "d", Audience: "me", InsecureSkipAudience: true}, jose.ErrInvalidConfig},
 	}
 	for _, tc := range verifiers {
 		_, err := jose.NewSETVerifier(tc.cfg)

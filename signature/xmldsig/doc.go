@@ -44,7 +44,13 @@
 //     reproduced byte for byte (testdata/c14n11).
 //
 // Canonicalization is this package's own streaming implementation over the
-// etree tree: the canonical octets go straight into the hash. Verify
+// etree tree: the canonical octets go straight into the hash. It is public
+// for callers that need canonical bytes themselves: [Canonicalize] (an
+// element as the apex of a document subset) and [CanonicalizeDocument]
+// (a whole document), for all six methods of [CanonicalizationMethods]
+// and the exclusive InclusiveNamespaces PrefixList. They reproduce the
+// W3C and Merlin expected outputs byte for byte (testdata/c14n/SOURCES.md)
+// and agree with libxml2 (xmllint) on the with-comments variants. Verify
 // rewrites the tree it parsed in place into the verified element;
 // VerifyDocument and VerifyElement leave the caller's tree alone and build
 // a copy. goxmldsig (v1.6.1) is
@@ -76,20 +82,34 @@
 //     InsecureAllowSHA1 and logged as a warning; signing with SHA-1 is
 //     impossible; keys the Policy refuses, such as RSA below 2048 bits
 //     ([signature.ErrInvalidKey]);
-//   - KeyInfo without a certificate, RetrievalMethod, KeyValue,
-//     X509IssuerSerial or X509SKI that disagree with the certificate, and
-//     any certificate the TrustStore does not accept ([ErrUntrustedKey]);
-//   - a Signature without KeyInfo unless one of the TrustStore's pinned
-//     certificates verifies it ([ErrUntrustedKey]). SAML IdPs and other
-//     partners configured by metadata often omit KeyInfo; each pinned
-//     certificate (two during a key rollover) is tried once, and the one
-//     whose key verifies the SignatureValue must still pass the
+//   - a signing key that is neither the key of a certificate in KeyInfo
+//     that the TrustStore accepts nor a pinned key ([ErrUntrustedKey]).
+//     KeyInfo is not signed and only ever a hint. A certificate it carries
+//     (X509Data, consistent with any KeyValue, X509IssuerSerial and X509SKI
+//     beside it) is used when the TrustStore accepts it; the signature
+//     must then verify with exactly that certificate. When KeyInfo names
+//     no trusted certificate (no KeyInfo, a KeyName, a KeyValue, a
+//     RetrievalMethod, which is never followed, or a certificate that is
+//     neither pinned nor anchored, such as an IdP's re-issued certificate
+//     for its pinned key) the pinned certificates of the TrustStore, then
+//     its bare pinned keys ([signature.TrustConfig.PinnedKeys]), are
+//     tried instead, each once, in order (two during a key rollover): the
+//     one whose key verifies the SignatureValue must still pass the
 //     TrustStore (validity at its clock, revocation) and the Policy (key
-//     type and size). Trust anchors alone never verify a Signature
-//     without KeyInfo, and a KeyInfo that is present is always used as
-//     above, never bypassed by the pins. Without KeyInfo a modified
-//     SignedInfo and a foreign signer both surface as [ErrUntrustedKey];
-//   - ECDSA values in DER unless [VerifierConfig.AllowECDSADER].
+//     type and size), and becomes [Result.Certificate] (nil for a bare
+//     key; [Result.PublicKey] is always set). SAML IdPs and
+//     other partners configured by metadata send all of these forms.
+//     Trust anchors alone never verify such a signature, and a key from
+//     KeyInfo is never trusted by itself: a signature that verifies with
+//     an untrusted KeyInfo certificate but with no pinned key is refused.
+//     In that case a modified SignedInfo and a foreign signer both surface
+//     as [ErrUntrustedKey] (a [*KeyInfoError] wrapping the reason KeyInfo
+//     was not trusted, e.g. a [*signature.TrustError]). Limits on KeyInfo
+//     and a trusted certificate whose key the Policy refuses are final;
+//   - ECDSA values in DER unless [VerifierConfig.AllowECDSADER], and r‖s
+//     values of another length than 2×field size, except the P-521 value of
+//     2×65 bytes of older Java signers, which xmlsec1 accepts too
+//     ([signature.P521ShortHalf]).
 //
 // Same-document references are digested without comments, whatever the
 // canonicalization transform says (XML-DSig 1.1 §4.5.3.3); the rebuilt

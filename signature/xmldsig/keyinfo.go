@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"math/big"
+	"strings"
 	"sync"
 
 	"github.com/beevik/etree"
@@ -17,19 +18,34 @@ const (
 	maxKeyInfoCerts = 16
 )
 
-// KeyInfoError reports a KeyInfo that cannot identify a trusted key: no
-// certificate, a RetrievalMethod, or key data that disagrees with the
-// certificate; or a missing KeyInfo when no pinned certificate verifies
-// the signature. It unwraps to [ErrUntrustedKey].
+// KeyInfoError reports a KeyInfo that identifies no trusted key: no
+// KeyInfo, no certificate, a RetrievalMethod, key data that disagrees with
+// the certificate, or a certificate the TrustStore refuses, when no pinned
+// key verifies the signature either. It unwraps to [ErrUntrustedKey] and,
+// when set, to Err.
 type KeyInfoError struct {
 	// Reason is a short description.
 	Reason string
+	// Err is why KeyInfo itself named no trusted key when the pinned keys
+	// were tried as well (for example a [*signature.TrustError] or another
+	// *KeyInfoError); nil otherwise.
+	Err error
 }
 
-func (e *KeyInfoError) Error() string { return "xmldsig: unusable KeyInfo: " + e.Reason }
+func (e *KeyInfoError) Error() string {
+	if e.Err != nil {
+		return "xmldsig: unusable KeyInfo: " + e.Reason + " (" + strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "xmldsig: "), "unusable KeyInfo: ") + ")"
+	}
+	return "xmldsig: unusable KeyInfo: " + e.Reason
+}
 
-// Unwrap returns [ErrUntrustedKey].
-func (e *KeyInfoError) Unwrap() error { return ErrUntrustedKey }
+// Unwrap returns [ErrUntrustedKey] and Err.
+func (e *KeyInfoError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrUntrustedKey, e.Err}
+	}
+	return []error{ErrUntrustedKey}
+}
 
 // certificatesFromKeyInfo returns the leaf certificate and the other
 // certificates of KeyInfo/X509Data, after checking that every other piece

@@ -22,7 +22,9 @@ import (
 type VerifierConfig struct {
 	// Trust decides which signing certificates are trusted (chain to an
 	// anchor, or pinned), including the clock used for validity checks.
-	// A Signature without KeyInfo is verified against the pinned
+	// A certificate in KeyInfo is used when Trust accepts it. A Signature
+	// whose KeyInfo names no trusted certificate (none at all, a KeyName,
+	// a KeyValue, a re-issued certificate) is verified against the pinned
 	// certificates only (each tried once, in order; see
 	// [signature.TrustStore.Pinned]); with anchors alone it is refused
 	// with [ErrUntrustedKey]. Required.
@@ -53,9 +55,11 @@ type Verifier struct {
 	log    *slog.Logger
 	opts   signature.VerifyOptions
 	certs  certCache
-	// pinned are the TrustStore's pinned certificates (it is immutable),
-	// the candidates for a Signature without KeyInfo.
-	pinned []*x509.Certificate
+	// pinned and pinnedKeys are the TrustStore's pinned certificates and
+	// bare keys (it is immutable), the candidates for a Signature whose
+	// KeyInfo names no trusted certificate.
+	pinned     []*x509.Certificate
+	pinnedKeys []crypto.PublicKey
 }
 
 // Result is the outcome of a successful verification. Business code must
@@ -65,17 +69,30 @@ type Verifier struct {
 type Result struct {
 	// Element is the verified element.
 	Element *etree.Element
-	// Certificate is the trusted signing certificate.
+	// Certificate is the trusted signing certificate; nil when the
+	// signature verified with a bare pinned key
+	// ([signature.TrustConfig.PinnedKeys]).
 	Certificate *x509.Certificate
-	// Chain is the verified path from Certificate to a trust anchor (or
-	// just Certificate when pinned).
+	// Chain is the verified path from Certificate to a trust anchor (just
+	// Certificate when pinned, nil for a bare pinned key).
 	Chain []*x509.Certificate
+	// PublicKey is the trusted key that verified the signature: the key of
+	// Certificate, or the bare pinned key.
+	PublicKey crypto.PublicKey
 	// SignatureMethod and DigestMethod are the algorithm URIs used.
 	SignatureMethod, DigestMethod string
 }
 
 // NewVerifier returns a Verifier for cfg.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	v, err := newVerifier(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Trust == nil {
 		return nil, errors.New("xmldsig: VerifierConfig.Trust is required")
 	}
@@ -83,13 +100,14 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		return nil, errors.New("xmldsig: limits must not be negative")
 	}
 	v := &Verifier{
-		trust:  cfg.Trust,
-		policy: cfg.Policy,
-		idAttr: cfg.IDAttribute,
-		lim:    cfg.Limits.withDefaults(),
-		log:    cfg.Logger,
-		opts:   signature.VerifyOptions{AllowECDSADER: cfg.AllowECDSADER},
-		pinned: cfg.Trust.Pinned(),
+		trust:      cfg.Trust,
+		policy:     cfg.Policy,
+		idAttr:     cfg.IDAttribute,
+		lim:        cfg.Limits.withDefaults(),
+		log:        cfg.Logger,
+		opts:       signature.VerifyOptions{AllowECDSADER: cfg.AllowECDSADER},
+		pinned:     cfg.Trust.Pinned(),
+		pinnedKeys: cfg.Trust.PinnedKeys(),
 	}
 	if v.idAttr == "" {
 		v.idAttr = "ID"
@@ -214,23 +232,14 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		v.log.WarnContext(ctx, "xmldsig: verifying a SHA-1 signature method (InsecureAllowSHA1)", "method", ps.method)
 	}
 
-	// A Signature without KeyInfo is checked against the pinned
-	// certificates (below); one with KeyInfo must name a trusted
-	// certificate itself, whatever is pinned.
-	var leaf *x509.Certificate
-	var chain []*x509.Certificate
-	if ps.keyInfo != nil || len(v.pinned) == 0 {
-		var others []*x509.Certificate
-		leaf, others, err = certificatesFromKeyInfo(ps.keyInfo, &v.certs)
-		if err != nil {
-			return nil, err
-		}
-		if chain, err = v.trust.Verify(ctx, leaf, others); err != nil {
-			return nil, err
-		}
-		if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
-			return nil, err
-		}
+	// KeyInfo is unsigned: at most a hint. A certificate it carries is used
+	// when the TrustStore accepts it; otherwise (no KeyInfo, a KeyName, a
+	// KeyValue, a certificate that is neither pinned nor anchored, such as
+	// a re-issued certificate for a pinned key) only the pinned keys are
+	// tried, after SignedInfo has been canonicalized.
+	leaf, chain, kiErr := v.keyInfoCertificate(ctx, ps.keyInfo)
+	if kiErr != nil && (len(v.pinned)+len(v.pinnedKeys) == 0 || !fallbackAllowed(kiErr)) {
+		return nil, kiErr
 	}
 
 	// SignedInfo is canonicalized in its document context (§4.5.1) and the
@@ -240,12 +249,15 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	if _, err := newCanonicalizer(&si, ps.c14n, nil, false).subtree(ps.signedInfo, ns, xmlAttrs); err != nil {
 		return nil, err
 	}
+	var pub crypto.PublicKey
 	if leaf == nil {
-		if leaf, chain, err = v.verifyPinned(ctx, method, si.Bytes(), ps.value); err != nil {
+		if leaf, chain, pub, err = v.verifyPinned(ctx, method, si.Bytes(), ps.value, kiErr); err != nil {
 			return nil, err
 		}
 	} else if err := signature.Verify(leaf.PublicKey, method, si.Bytes(), ps.value, v.opts); err != nil {
 		return nil, err
+	} else {
+		pub = leaf.PublicKey
 	}
 
 	var verified *etree.Element
@@ -288,27 +300,65 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		Element:         verified,
 		Certificate:     leaf,
 		Chain:           chain,
+		PublicKey:       pub,
 		SignatureMethod: ps.method,
 		DigestMethod:    ps.refs[len(ps.refs)-1].digestMethod,
 	}, nil
 }
 
-// verifyPinned checks the SignatureValue of a Signature without KeyInfo
-// against each pinned certificate of the TrustStore, in configuration order
+// keyInfoCertificate returns the certificate KeyInfo names and its
+// verified chain when the TrustStore and the Policy accept it. Otherwise
+// the error says why KeyInfo identifies no trusted key: a [*KeyInfoError]
+// (no KeyInfo, no certificate, inconsistent key data), a
+// [*signature.TrustError], a Policy error, or a [*LimitError].
+func (v *Verifier) keyInfoCertificate(ctx context.Context, ki *etree.Element) (*x509.Certificate, []*x509.Certificate, error) {
+	leaf, others, err := certificatesFromKeyInfo(ki, &v.certs)
+	if err != nil {
+		return nil, nil, err
+	}
+	chain, err := v.trust.Verify(ctx, leaf, others)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := v.policy.CheckPublicKey(leaf.PublicKey); err != nil {
+		return nil, nil, err
+	}
+	return leaf, chain, nil
+}
+
+// fallbackAllowed reports whether the pinned keys may be tried after
+// KeyInfo failed with err: for every reason except a limit, a cancelled
+// context, or a trusted certificate whose key the Policy refuses (that
+// signer is known and refused).
+func fallbackAllowed(err error) bool {
+	var le *LimitError
+	var ke *signature.KeyError
+	return !errors.As(err, &le) && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &ke)
+}
+
+// verifyPinned checks the SignatureValue against each pinned certificate
+// of the TrustStore and then each bare pinned key, in configuration order
 // (two certificates during an IdP's key rollover; anchors are never
-// tried). A certificate whose key verifies the value is accepted only after
-// the TrustStore (validity at its clock, revocation) and the Policy (key
-// type and size) accepted it, exactly as a certificate from KeyInfo; if it
-// fails there, the next pinned certificate is tried (a renewed certificate
-// for the same key) and the first such failure is returned. When no pinned
-// key verifies the value the result is a [*KeyInfoError]
-// ([ErrUntrustedKey]): without KeyInfo a foreign signer and a modified
-// SignedInfo cannot be told apart.
-func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, signedInfo, value []byte) (*x509.Certificate, []*x509.Certificate, error) {
+// tried), when KeyInfo named no trusted certificate (kiErr says why). A
+// candidate whose key verifies the value is accepted only after the
+// TrustStore (validity at its clock, revocation; for a bare key the exact
+// match) and the Policy (key type and size) accepted it, exactly as a
+// certificate from KeyInfo; if it fails there, the next candidate is tried
+// (a renewed certificate for the same key) and the first such failure is
+// returned. When no pinned key verifies the value the result is a
+// [*KeyInfoError] ([ErrUntrustedKey]) wrapping kiErr: a foreign signer and
+// a modified SignedInfo cannot be told apart then.
+func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, signedInfo, value []byte, kiErr error) (*x509.Certificate, []*x509.Certificate, crypto.PublicKey, error) {
 	var firstErr error
+	keep := func(err error) {
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
 	for _, c := range v.pinned {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if signature.Verify(c.PublicKey, method, signedInfo, value, v.opts) != nil {
 			continue
@@ -318,16 +368,30 @@ func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, si
 			err = v.policy.CheckPublicKey(c.PublicKey)
 		}
 		if err == nil {
-			return c, chain, nil
+			return c, chain, c.PublicKey, nil
 		}
-		if firstErr == nil {
-			firstErr = err
+		keep(err)
+	}
+	for _, k := range v.pinnedKeys {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
 		}
+		if signature.Verify(k, method, signedInfo, value, v.opts) != nil {
+			continue
+		}
+		err := v.trust.VerifyKey(ctx, k)
+		if err == nil {
+			err = v.policy.CheckPublicKey(k)
+		}
+		if err == nil {
+			return nil, nil, k, nil
+		}
+		keep(err)
 	}
 	if firstErr != nil {
-		return nil, nil, firstErr
+		return nil, nil, nil, firstErr
 	}
-	return nil, nil, &KeyInfoError{Reason: "no KeyInfo, and no pinned certificate verifies the signature"}
+	return nil, nil, nil, &KeyInfoError{Reason: "no pinned key verifies the signature", Err: kiErr}
 }
 
 // scan walks the whole document once: it enforces the limits on trees that

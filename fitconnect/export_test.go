@@ -1,0 +1,7 @@
+package fitconnect
+
+// Test hooks for the fuzz targets.
+var (
+	ParseProblemForTest  = parseProblem
+	ParseCallbackForTest = parseCallback
+)

@@ -1,0 +1,243 @@
+// Package fitconnecttest is an httptest Zustelldienst for tests of
+// FIT-Connect senders and subscribers built with package fitconnect: OAuth
+// token endpoint, destination with encryption and signature keys from a
+// committed RSA-4096 test PKI, Submission API v2 and v1, an event log of
+// SETs it signs, and fault injection. See SOURCES.md for what follows the
+// official API and what is modelled.
+package fitconnecttest
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/egosaar/ozg/fitconnect"
+	"github.com/egosaar/ozg/signature"
+	"github.com/egosaar/ozg/signature/jose"
+)
+
+// Test identities of the simulator.
+const (
+	ClientID          = "ozg-test-client"
+	ClientSecret      = "ozg-test-secret"
+	DestinationID     = "9b3a1e6c-2f4d-4c8e-9a51-0d7e6f2b8c41"
+	ServiceIdentifier = "urn:de:fim:leika:leistung:99010003001006"
+	ServiceName       = "Baugenehmigung"
+	DataSchemaURI     = "urn:xoev-de:bmk:standard:xbau_2.4"
+	EncryptionKeyID   = "destination-enc-1"
+	NextEncryptionKey = "destination-enc-2"
+	SignatureKeyID    = "destination-sig-1"
+	zdKeyID           = "zustelldienst-sig-1"
+)
+
+// Fault is an injected misbehaviour; each applies to the next matching
+// request(s) only.
+type Fault int
+
+const (
+	// Fault5xx answers the next request with 503.
+	Fault5xx Fault = iota + 1
+	// Fault429 answers the next request with 429 and RateLimit-Reset: 1.
+	Fault429
+	// FaultLostAnnounce creates the next announced submission and then
+	// drops the connection without an answer.
+	FaultLostAnnounce
+	// FaultTamperAttachment flips a ciphertext byte of the next uploaded
+	// attachment (decryption fails at the subscriber).
+	FaultTamperAttachment
+	// FaultHashMismatch replaces the next uploaded attachment with a
+	// valid encryption of other bytes (the hash check fails).
+	FaultHashMismatch
+	// FaultSETWrongAlg, FaultSETWrongTyp, FaultSETWrongKid and
+	// FaultSETTwoEvents corrupt the next SET the simulator signs.
+	FaultSETWrongAlg
+	FaultSETWrongTyp
+	FaultSETWrongKid
+	FaultSETTwoEvents
+	// FaultExpireTokens makes every issued access token expired.
+	FaultExpireTokens
+)
+
+// Sim is a running simulator.
+type Sim struct {
+	// URL is the server's base URL.
+	URL string
+	srv *httptest.Server
+	t   testing.TB
+
+	root                       *x509.Certificate
+	enc, encNext, sig, zd, ssp *testKey
+	zdSigner, wrongAlgSigner   *jose.SETSigner
+	encJWK, encNextJWK, sigJWK json.RawMessage
+
+	mu          sync.Mutex
+	encKid      string
+	faults      []Fault
+	tokens      map[string]bool
+	submissions map[string]*submission
+	events      map[string][]string // caseID → SETs
+	// Requests counts requests by "METHOD /path-pattern".
+	requests map[string]int
+}
+
+type submission struct {
+	ID, CaseID, Destination, Service string
+	Announced                        []string
+	Attachments                      map[string]string
+	Metadata, Data                   string
+	Submitted                        bool
+}
+
+// Start starts a simulator with test defaults; it stops at cleanup.
+func Start(t testing.TB) *Sim {
+	t.Helper()
+	s, err := newSim(t)
+	if err != nil {
+		t.Fatalf("fitconnecttest: %v", err)
+	}
+	return s
+}
+
+func newSim(t testing.TB) (*Sim, error) {
+	root, err := rootCert()
+	if err != nil {
+		return nil, err
+	}
+	s := &Sim{t: t, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
+		submissions: map[string]*submission{}, events: map[string][]string{}, requests: map[string]int{}}
+	for name, dst := range map[string]**testKey{"destination-enc": &s.enc, "destination-enc-next": &s.encNext, "destination-sig": &s.sig, "zustelldienst-sig": &s.zd, "ssp-sig": &s.ssp} {
+		if *dst, err = loadKey(name, root); err != nil {
+			return nil, err
+		}
+	}
+	if s.encJWK, err = s.enc.jwkJSON(EncryptionKeyID, jose.RSAOAEP256, "wrapKey"); err != nil {
+		return nil, err
+	}
+	if s.encNextJWK, err = s.encNext.jwkJSON(NextEncryptionKey, jose.RSAOAEP256, "wrapKey"); err != nil {
+		return nil, err
+	}
+	if s.sigJWK, err = s.sig.jwkJSON(SignatureKeyID, jose.PS512, "verify"); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.routingRoutes(mux)
+	s.srv = httptest.NewServer(s.count(mux))
+	s.URL = s.srv.URL
+	t.Cleanup(s.srv.Close)
+	if s.zdSigner, err = jose.NewSETSigner(jose.SETSignerConfig{Key: s.zd.priv, KeyID: zdKeyID, Issuer: s.URL}); err != nil {
+		return nil, err
+	}
+	if s.wrongAlgSigner, err = jose.NewSETSigner(jose.SETSignerConfig{Key: s.zd.priv, KeyID: zdKeyID, Issuer: s.URL, Algorithm: jose.RS512}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Config returns a sender-and-subscriber fitconnect.Config wired to the
+// simulator: loopback http, the test PKI's root as the only anchor, the
+// destination's two decryption keys (current and rotation) and its
+// signing key.
+func (s *Sim) Config() fitconnect.Config {
+	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{s.root}, KeyUsage: fitconnect.TrustKeyUsage})
+	if err != nil {
+		s.t.Fatalf("fitconnecttest: trust store: %v", err)
+	}
+	return fitconnect.Config{
+		Environment: fitconnect.Environment{
+			Name: "fitconnecttest", TokenURL: s.URL + "/token", SubmissionAPI: s.URL + "/submission-api",
+			RoutingAPI: s.URL + "/routing-api", SSPKeysURL: s.URL + "/ssp/.well-known/jwks.json",
+		},
+		ClientID: ClientID, ClientSecret: ClientSecret, InsecureDevelopment: true, TrustStore: ts,
+		DecryptionKeys: []jose.DecryptionKey{{KeyID: EncryptionKeyID, Key: s.enc.priv}, {KeyID: NextEncryptionKey, Key: s.encNext.priv}},
+		SigningKey:     s.sig.priv, SigningKeyID: SignatureKeyID,
+	}
+}
+
+// Inject queues faults for the next matching requests.
+func (s *Sim) Inject(f ...Fault) {
+	s.mu.Lock()
+	s.faults = append(s.faults, f...)
+	s.mu.Unlock()
+}
+
+// take removes and reports the first queued fault among want.
+func (s *Sim) take(want ...Fault) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		for _, w := range want {
+			if f == w {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+				return f, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// RotateKey makes the rotation key the destination's encryption key.
+func (s *Sim) RotateKey() {
+	s.mu.Lock()
+	s.encKid = NextEncryptionKey
+	s.mu.Unlock()
+}
+
+// Requests returns how often a route was called, e.g.
+// "POST /submission-api/v2/submissions".
+func (s *Sim) Requests(route string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[route]
+}
+
+// Submissions returns how many submissions exist.
+func (s *Sim) Submissions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.submissions)
+}
+
+func (s *Sim) count(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f, ok := s.take(Fault5xx, Fault429); ok {
+			if f == Fault429 {
+				w.Header().Set("RateLimit-Reset", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			problem(w, http.StatusServiceUnavailable, "service-unavailable")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func problem(w http.ResponseWriter, status int, kind string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type": "https://schema.fitko.de/fit-connect/submission-api/problems/" + kind, "title": kind, "status": status,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func newID() string { return uuid.NewString() }

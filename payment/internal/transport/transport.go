@@ -1,0 +1,46 @@
+// Package transport classifies the transport failures of payment's
+// adapters the same way: the caller's context error as is, a failed
+// certificate check as a *payment.CertificateError (never retried, no
+// create sent again), anything else as payment.ErrUnavailable.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/payment"
+)
+
+// Error maps err, returned by an HTTP round trip (or a Retrier), to the
+// error the adapter reports. Errors that are classified already
+// (*payment.ProviderError, payment.ErrForbidden, payment.ErrUnavailable,
+// *payment.CertificateError) are returned unchanged.
+func Error(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var pe *payment.ProviderError
+	var ce *payment.CertificateError
+	if errors.As(err, &pe) || errors.As(err, &ce) || errors.Is(err, payment.ErrForbidden) || errors.Is(err, payment.ErrUnavailable) {
+		return err
+	}
+	if httpx.IsCertificateError(err) {
+		host := ""
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			if u, perr := url.Parse(ue.URL); perr == nil {
+				host = u.Hostname()
+			}
+		}
+		return &payment.CertificateError{Host: host, Err: err}
+	}
+	// url.Error carries the URL we built (no secrets in it); the cause is
+	// kept for errors.Is.
+	return fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
+}
