@@ -1,8 +1,10 @@
 package fitconnecttest
 
 import (
+	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -187,6 +189,19 @@ func (s *Sim) upload(w http.ResponseWriter, r *http.Request) {
 	aid := r.PathValue("aid")
 	if !slices.Contains(sub.Announced, aid) {
 		problem(w, http.StatusNotFound, "attachment-not-announced")
+		return
+	}
+	if s.cfg.DiscardAttachments {
+		h := sha512.New()
+		n, err := io.Copy(h, io.LimitReader(r.Body, maxBody))
+		if err != nil || n == 0 {
+			problem(w, http.StatusUnprocessableEntity, "invalid-jwe")
+			return
+		}
+		s.mu.Lock()
+		sub.Attachments[aid] = "discarded." + hex.EncodeToString(h.Sum(nil))
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))

@@ -71,6 +71,7 @@ type Sim struct {
 	URL string
 	srv *httptest.Server
 	t   testing.TB
+	cfg SimConfig
 
 	root                       *x509.Certificate
 	enc, encNext, sig, zd, ssp *testKey
@@ -95,22 +96,35 @@ type submission struct {
 	Submitted                        bool
 }
 
+// SimConfig are simulator settings for [StartWith].
+type SimConfig struct {
+	// DiscardAttachments hashes uploaded attachments and forgets them
+	// (for memory benchmarks); such submissions cannot be fetched.
+	DiscardAttachments bool
+}
+
 // Start starts a simulator with test defaults; it stops at cleanup.
 func Start(t testing.TB) *Sim {
 	t.Helper()
-	s, err := newSim(t)
+	return StartWith(t, SimConfig{})
+}
+
+// StartWith starts a simulator with cfg; it stops at cleanup.
+func StartWith(t testing.TB, cfg SimConfig) *Sim {
+	t.Helper()
+	s, err := newSim(t, cfg)
 	if err != nil {
 		t.Fatalf("fitconnecttest: %v", err)
 	}
 	return s
 }
 
-func newSim(t testing.TB) (*Sim, error) {
+func newSim(t testing.TB, cfg SimConfig) (*Sim, error) {
 	root, err := rootCert()
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{t: t, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
+	s := &Sim{t: t, cfg: cfg, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
 		submissions: map[string]*submission{}, events: map[string][]string{}, requests: map[string]int{}}
 	for name, dst := range map[string]**testKey{"destination-enc": &s.enc, "destination-enc-next": &s.encNext, "destination-sig": &s.sig, "zustelldienst-sig": &s.zd, "ssp-sig": &s.ssp} {
 		if *dst, err = loadKey(name, root); err != nil {
