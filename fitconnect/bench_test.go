@@ -141,4 +141,3 @@ func bareDo(b *testing.B, hc *http.Client, tok, method, u, ct string, body []byt
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 }
-
