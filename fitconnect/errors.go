@@ -137,6 +137,14 @@ func (e *SubmissionError) Unwrap() []error {
 	return []error{ErrInvalidSubmission, e.Err}
 }
 
+// NewProblem returns a [*SubmissionError] for a check of the content that
+// failed (for a [Handler]): problemType as documented (e.g.
+// [ProblemSchemaViolation]), instance "data", "metadata" or
+// "attachment:<id>", a title, and the cause (not sent).
+func NewProblem(problemType, instance, title string, cause error) error {
+	return invalid(problemType, instance, title, cause)
+}
+
 func invalid(problemType, instance, title string, err error) error {
 	return &SubmissionError{Problem: Problem{Type: problemType, Title: title, Instance: instance}, Err: err}
 }

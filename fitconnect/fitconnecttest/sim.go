@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"testing"
 
 	"github.com/google/uuid"
 
@@ -70,7 +69,7 @@ type Sim struct {
 	// URL is the server's base URL.
 	URL string
 	srv *httptest.Server
-	t   testing.TB
+	t   TB
 	cfg SimConfig
 
 	root                       *x509.Certificate
@@ -103,14 +102,22 @@ type SimConfig struct {
 	DiscardAttachments bool
 }
 
+// TB is the part of testing.TB the simulator needs; programs (examples)
+// can implement it to run the simulator outside tests.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Start starts a simulator with test defaults; it stops at cleanup.
-func Start(t testing.TB) *Sim {
+func Start(t TB) *Sim {
 	t.Helper()
 	return StartWith(t, SimConfig{})
 }
 
 // StartWith starts a simulator with cfg; it stops at cleanup.
-func StartWith(t testing.TB, cfg SimConfig) *Sim {
+func StartWith(t TB, cfg SimConfig) *Sim {
 	t.Helper()
 	s, err := newSim(t, cfg)
 	if err != nil {
@@ -119,7 +126,7 @@ func StartWith(t testing.TB, cfg SimConfig) *Sim {
 	return s
 }
 
-func newSim(t testing.TB, cfg SimConfig) (*Sim, error) {
+func newSim(t TB, cfg SimConfig) (*Sim, error) {
 	root, err := rootCert()
 	if err != nil {
 		return nil, err
