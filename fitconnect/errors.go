@@ -112,6 +112,7 @@ const (
 	ProblemUnexpectedAttachment = problemPrefix + "unexpected-attachment"
 	ProblemServiceMismatch      = problemPrefix + "service-mismatch"
 	ProblemTechnicalError       = problemPrefix + "technical-error"
+	ProblemInvalidSignature     = problemPrefix + "invalid-signature"
 )
 
 // SubmissionError reports why a received submission is invalid. Problem is

@@ -29,7 +29,7 @@ const (
 	DestinationID     = "9b3a1e6c-2f4d-4c8e-9a51-0d7e6f2b8c41"
 	ServiceIdentifier = "urn:de:fim:leika:leistung:99010003001006"
 	ServiceName       = "Baugenehmigung"
-	DataSchemaURI     = "urn:xoev-de:bmk:standard:xbau_2.4"
+	DataSchemaURI     = "urn:xoev-de:bmk:standard:xbau_2.6"
 	EncryptionKeyID   = "destination-enc-1"
 	NextEncryptionKey = "destination-enc-2"
 	SignatureKeyID    = "destination-sig-1"
