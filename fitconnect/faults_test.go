@@ -186,3 +186,41 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, errors.Is(err, fitconnect.ErrInvalidConfig))
 }
+
+func TestDestinationKeyChecks(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		fault     fitconnecttest.Fault
+		testKeys  bool
+		wantError bool
+	}{
+		{"self-signed key without anchor", fitconnecttest.FaultSelfSignedKey, false, true},
+		{"self-signed key with InsecureTestKeys", fitconnecttest.FaultSelfSignedKey, true, false},
+		{"RSA-2048 key", fitconnecttest.FaultWeakKey, false, true},
+		{"RSA-2048 key even with InsecureTestKeys", fitconnecttest.FaultWeakKey, true, true},
+		{"alg PS512 on the encryption key", fitconnecttest.FaultKeyWrongAlg, false, true},
+		{"alg PS512 with InsecureTestKeys", fitconnecttest.FaultKeyWrongAlg, true, true},
+		{"x5c of another key", fitconnecttest.FaultKeyMismatch, false, true},
+		{"x5c of another key with InsecureTestKeys", fitconnecttest.FaultKeyMismatch, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := fitconnecttest.Start(t)
+			c := newClient(t, sim, func(cfg *fitconnect.Config) {
+				if tc.testKeys {
+					cfg.TrustStore, cfg.InsecureTestKeys = nil, true
+				}
+			})
+			sim.Inject(tc.fault)
+			_, err := c.Send(context.Background(), bauantrag())
+			if !tc.wantError {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, fitconnect.ErrUntrustedKey)
+			assert.Equal(t, 0, sim.Submissions(), "nothing announced")
+		})
+	}
+}

@@ -106,6 +106,13 @@ func (s *Sim) key(w http.ResponseWriter, r *http.Request) {
 	switch r.PathValue("kid") {
 	case EncryptionKeyID:
 		k = s.encJWK
+		if f, ok := s.take(FaultSelfSignedKey, FaultWeakKey, FaultKeyWrongAlg, FaultKeyMismatch); ok {
+			var err error
+			if k, err = s.faultyKey(f); err != nil {
+				problem(w, http.StatusInternalServerError, "internal")
+				return
+			}
+		}
 	case NextEncryptionKey:
 		k = s.encNextJWK
 	case SignatureKeyID:

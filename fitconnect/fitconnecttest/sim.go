@@ -62,6 +62,17 @@ const (
 	FaultSETTwoEvents
 	// FaultExpireTokens makes every issued access token expired.
 	FaultExpireTokens
+	// FaultSelfSignedKey serves a self-signed (untrusted) RSA-4096
+	// encryption key on the next key request.
+	FaultSelfSignedKey
+	// FaultWeakKey serves an RSA-2048 encryption key with a matching
+	// self-signed certificate on the next key request.
+	FaultWeakKey
+	// FaultKeyWrongAlg serves the encryption key with alg PS512.
+	FaultKeyWrongAlg
+	// FaultKeyMismatch serves the encryption key with the x5c of the
+	// signature key.
+	FaultKeyMismatch
 )
 
 // Sim is a running simulator.
