@@ -294,6 +294,7 @@ func (s *Sim) submit(w http.ResponseWriter, r *http.Request) {
 	if !already {
 		tags := map[string]any{"metadata": lastSegment(sub.Metadata), "data": lastSegment(sub.Data), "attachments": s.attachmentTags(sub)}
 		s.logEvent(sub, "submit-submission", map[string]any{"authenticationTags": tags})
+		defer s.callback(sub)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"submissionId": sub.ID, "caseId": sub.CaseID})
 }

@@ -88,12 +88,14 @@ type Sim struct {
 	zdSigner, wrongAlgSigner   *jose.SETSigner
 	encJWK, encNextJWK, sigJWK json.RawMessage
 
-	mu          sync.Mutex
-	encKid      string
-	faults      []Fault
-	tokens      map[string]bool
-	submissions map[string]*submission
-	events      map[string][]string // caseID → SETs
+	mu             sync.Mutex
+	callbackURL    string
+	callbackSecret []byte
+	encKid         string
+	faults         []Fault
+	tokens         map[string]bool
+	submissions    map[string]*submission
+	events         map[string][]string // caseID → SETs
 	// Requests counts requests by "METHOD /path-pattern".
 	requests map[string]int
 }
