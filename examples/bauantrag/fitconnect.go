@@ -64,6 +64,7 @@ func newDelivery(ctx context.Context, cfg config, onlineServiceCert *x509.Certif
 func (d *delivery) deliver(ctx context.Context, a *antrag) error {
 	pdf := textPDF([]string{"Antrag auf Baugenehmigung", "", "Aktenzeichen: " + a.Aktenzeichen,
 		"Antragsteller/in: " + a.Antragsteller, "Baugrundstueck: " + a.Grundstueck, "Vorhaben: " + a.Vorhaben})
+	gross := float64(fee) / 100
 	sent, err := d.sender.Send(ctx, fitconnect.Submission{
 		DestinationID: fitconnecttest.DestinationID, ServiceName: fitconnecttest.ServiceName,
 		ServiceIdentifier: fitconnecttest.ServiceIdentifier, DataSchemaURI: fitconnecttest.DataSchemaURI,
@@ -73,6 +74,12 @@ func (d *delivery) deliver(ctx context.Context, a *antrag) error {
 			{Content: a.Baubeschreibung, MimeType: "text/plain", Filename: "baubeschreibung.txt"},
 		},
 		AdditionalReferenceInfo: &fitconnect.AdditionalReferenceInfo{SenderReference: a.Aktenzeichen},
+		// The fee is paid when the application is delivered (XBezahldienste
+		// PAYED is BOOKED in the metadata).
+		Payment: &fitconnect.PaymentInformation{
+			TransactionID: a.paymentKey(), TransactionReference: a.Kassenzeichen,
+			PaymentMethod: "OTHER", Status: "BOOKED", GrossAmount: &gross,
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("fitconnect send: %w", err)
