@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,4 +224,25 @@ func TestDestinationKeyChecks(t *testing.T) {
 			assert.Equal(t, 0, sim.Submissions(), "nothing announced")
 		})
 	}
+}
+
+func TestTokenCachedUntilExpiryMinusSkew(t *testing.T) {
+	t.Parallel()
+	sim := fitconnecttest.Start(t)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	c := newClient(t, sim, func(cfg *fitconnect.Config) { cfg.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	get := func() {
+		_, err := c.Destination(ctx, fitconnecttest.DestinationID)
+		require.NoError(t, err)
+	}
+	get()
+	get()
+	assert.Equal(t, 1, sim.Requests("POST /token"), "cached")
+	now = now.Add(28 * time.Minute) // 30 min lifetime, 1 min skew: still valid
+	get()
+	assert.Equal(t, 1, sim.Requests("POST /token"))
+	now = now.Add(90 * time.Second) // within the skew: renewed
+	get()
+	assert.Equal(t, 2, sim.Requests("POST /token"))
 }

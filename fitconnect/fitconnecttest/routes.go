@@ -44,6 +44,7 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := randomToken()
 	s.mu.Lock()
+	s.requests[r.Pattern]++
 	s.tokens[tok] = true
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 1800})
