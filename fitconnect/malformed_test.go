@@ -2,9 +2,11 @@ package fitconnect_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +70,24 @@ func TestMalformedAnswers(t *testing.T) {
 			tc.check(t, err)
 		})
 	}
+}
+
+// A TLS certificate failure is a *CertificateError and never retried.
+func TestCertificateErrorNotRetried(t *testing.T) {
+	t.Parallel()
+	sim := fitconnecttest.Start(t)
+	var conns atomic.Int32
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	api.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	api.StartTLS()
+	t.Cleanup(api.Close)
+	c := newClient(t, sim, func(cfg *fitconnect.Config) { cfg.Environment.SubmissionAPI = api.URL })
+	_, err := c.Destination(context.Background(), fitconnecttest.DestinationID)
+	var ce *fitconnect.CertificateError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, int32(1), conns.Load(), "one connection: no retry")
 }
