@@ -47,13 +47,17 @@
 //
 // An Identity is built only from the signed and decrypted assertion;
 // attributes are mapped by Name, never by FriendlyName; a malformed value
-// (date, gender, country, level word, UUID) rejects the login with an
-// *AttributeError instead of being dropped or guessed. Use
+// (date, gender, country, level word, UUID) is never guessed: in a
+// required attribute it rejects the login with an *AttributeError, in an
+// optional one it is left unset and listed in Identity.InvalidAttributes
+// ([MapAttributesLenient]); [MapAttributes] rejects every one. Use
 // Identity.Level (the lower of the stated levels) for authorisation
 // decisions and each Claim's Level for attribute-specific ones: an e-mail
 // address at level Basisregistrierung was not verified by the eID card.
-// Subject is empty for temporary logins; never fall back to NameID, which
-// is transient at BundID. Identity, Person and Organisation hold personal
-// data: Identity.LogValue prints no personal data, and no error of this
-// module contains attribute values.
+// A temporary login is marked by Identity.Temporary (explicit, opt-in at
+// the protocol adapter), never by an empty Subject alone; key users with
+// Identity.StableSubject and never fall back to NameID, which is transient
+// at BundID. Identity, Person, Organisation, Attribute and Claim hold
+// personal data: Identity.LogValue and every fmt verb print a redacted
+// summary, and no error of this module contains attribute values.
 package account

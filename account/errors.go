@@ -12,6 +12,9 @@ var (
 	// ErrInvalidAttribute reports an attribute value that does not have the
 	// form its specification requires (birth date, gender, country, …).
 	ErrInvalidAttribute = errors.New("account: invalid attribute value")
+	// ErrMissingAttribute reports a required attribute that the identity
+	// provider did not send.
+	ErrMissingAttribute = errors.New("account: required attribute missing")
 )
 
 // LevelError reports an unrecognised trust level value. Input holds at
@@ -37,14 +40,30 @@ func (e *LevelError) Unwrap() error { return ErrInvalidLevel }
 type AttributeError struct {
 	Name   string // attribute Name URN (or MUK attribute name)
 	Reason string // what is wrong, e.g. "not an ISO 8601 date"
+	// Missing reports a required attribute that was not sent at all
+	// (Unwrap then returns ErrMissingAttribute instead of
+	// ErrInvalidAttribute).
+	Missing bool
 }
 
 func (e *AttributeError) Error() string {
 	return fmt.Sprintf("account: attribute %s: %s", e.Name, e.Reason)
 }
 
-// Unwrap returns ErrInvalidAttribute.
-func (e *AttributeError) Unwrap() error { return ErrInvalidAttribute }
+// Unwrap returns ErrMissingAttribute for a missing attribute and
+// ErrInvalidAttribute otherwise.
+func (e *AttributeError) Unwrap() error {
+	if e.Missing {
+		return ErrMissingAttribute
+	}
+	return ErrInvalidAttribute
+}
+
+// MissingAttribute returns the *AttributeError for a required attribute
+// that was not sent.
+func MissingAttribute(name string) *AttributeError {
+	return &AttributeError{Name: name, Reason: "required attribute missing", Missing: true}
+}
 
 // fingerprint tags a subject for logs with a per-process key: a NameID
 // may be an e-mail address (generic IdPs), which an unkeyed hash would

@@ -1,20 +1,24 @@
 package account
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
 
-// Provider names the kind of service account an identity comes from.
-type Provider string
+// ProviderKind names the kind of service account an identity comes from.
+// (It was called Provider before; renamed so that it does not read like
+// payment.Provider, which is an interface.)
+type ProviderKind string
 
-// Providers known to this package. A generic SAML identity provider uses
-// ProviderSAML.
+// Provider kinds known to this package. A generic SAML identity provider
+// uses ProviderSAML.
 const (
-	ProviderBundID   Provider = "bundid"   // Nutzerkonto Bund (BundID)
-	ProviderBayernID Provider = "bayernid" // BayernID (same AKDB platform)
-	ProviderMUK      Provider = "muk"      // Mein Unternehmenskonto (ELSTER NEZO)
-	ProviderSAML     Provider = "saml"     // any other SAML 2.0 identity provider
+	ProviderBundID   ProviderKind = "bundid"   // Nutzerkonto Bund (BundID)
+	ProviderBayernID ProviderKind = "bayernid" // BayernID (same AKDB platform)
+	ProviderMUK      ProviderKind = "muk"      // Mein Unternehmenskonto (ELSTER NEZO)
+	ProviderSAML     ProviderKind = "saml"     // any other SAML 2.0 identity provider
 )
 
 // Identity is the verified result of a login. It is built only from the
@@ -23,19 +27,39 @@ const (
 // Identity holds personal data: do not log it. Its LogValue prints only the
 // provider, level and a fingerprint of the subject, keyed per process
 // (redact.LogFingerprint): log lines of one process correlate, and the
-// subject cannot be recovered from them by a dictionary.
+// subject cannot be recovered from them by a dictionary. Every fmt verb
+// (%v, %+v, %#v, %s, %q) prints the same redacted summary ([Identity.Format]).
+//
+// # Stable and temporary logins
+//
+// An Identity is either stable or temporary, and the two are told apart by
+// the explicit field Temporary, never by an empty string:
+//
+//   - Temporary == false: Subject is the stable, non-empty identifier of the
+//     user at this service. Key accounts on (Issuer, Subject), or use
+//     [Identity.StableSubject].
+//   - Temporary == true: the IdP sent no stable identifier (a BundID
+//     "Temporär Login", or only a transient NameID). Subject is empty; the
+//     login proves who is at the keyboard now and nothing about any later
+//     visit. The SAML service provider returns such an identity only when
+//     the application opted in (saml.Config.AllowTemporaryLogin); otherwise
+//     the login fails.
+//
+// [Identity.Validate] checks this invariant; code that receives an Identity
+// from elsewhere (a session store, a test) should call it.
 type Identity struct {
-	Provider Provider
+	Provider ProviderKind
 	Issuer   string // entityID of the identity provider
 
 	// Subject is the stable identifier of the user at this service: bPK2
 	// for BundID/BayernID, the persistent NameID for MUK and generic IdPs.
-	// It is empty for a temporary login (BundID "Temporär Login") and when
-	// the IdP sent no stable identifier; never use NameID then.
+	// It is non-empty exactly when Temporary is false. Never use NameID
+	// instead: it is transient at BundID.
 	Subject string
-	// Temporary reports a BundID guest login without account (§5.3),
-	// inferred from the absence of both bPK2 and the mailbox handle when
-	// at least one of them was requested (the IdP marks it no other way).
+	// Temporary reports a login without a stable subject: a BundID guest
+	// login without account ("Temporär Login", BundID §5.3) or a generic
+	// IdP's transient NameID. It is set only when the application allowed
+	// such logins; Subject is empty then.
 	Temporary bool
 
 	NameID       string // NameID as sent (transient for BundID)
@@ -62,6 +86,48 @@ type Identity struct {
 	// Attributes are all verified attributes by Name, including those the
 	// typed fields above were mapped from.
 	Attributes map[string]Attribute
+
+	// InvalidAttributes lists the optional attributes whose value did not
+	// parse (an unknown level word, an empty or malformed date, gender or
+	// country), sorted by Name. Their typed fields are left unset; the raw
+	// attribute stays in Attributes. A required attribute that does not
+	// parse fails the login instead. The entries name the attribute and
+	// the rule, never the value.
+	InvalidAttributes []AttributeError
+}
+
+// StableSubject returns Subject and true for a stable login, and "" and
+// false for a temporary one (or an Identity that breaks the invariant of
+// [Identity.Validate]). Use it where an application keys its users.
+func (id *Identity) StableSubject() (string, bool) {
+	if id == nil || id.Temporary || id.Subject == "" {
+		return "", false
+	}
+	return id.Subject, true
+}
+
+// ErrInvalidIdentity reports an Identity that breaks the stable/temporary
+// invariant (see [Identity.Validate]).
+var ErrInvalidIdentity = errors.New("account: invalid identity")
+
+// Validate checks the invariant every Identity built by this module keeps:
+// a provider kind and issuer are set, a valid Level, and either Temporary
+// is false and Subject is non-empty, or Temporary is true and Subject is
+// empty. It returns an error wrapping ErrInvalidIdentity otherwise.
+func (id *Identity) Validate() error {
+	switch {
+	case id == nil:
+		return fmt.Errorf("%w: nil", ErrInvalidIdentity)
+	case id.Provider == "" || id.Issuer == "":
+		return fmt.Errorf("%w: provider and issuer are required", ErrInvalidIdentity)
+	case !id.Level.Valid():
+		return fmt.Errorf("%w: no valid level", ErrInvalidIdentity)
+	case !id.Temporary && id.Subject == "":
+		return fmt.Errorf("%w: stable login without subject", ErrInvalidIdentity)
+	case id.Temporary && id.Subject != "":
+		return fmt.Errorf("%w: temporary login with subject", ErrInvalidIdentity)
+	}
+	return nil
 }
 
 // LogValue implements slog.LogValuer without personal data.
@@ -74,6 +140,7 @@ func (id *Identity) LogValue() slog.Value {
 		slog.String("level", id.Level.String()),
 		slog.Bool("temporary", id.Temporary),
 		slog.String("subject_fp", fingerprint(id.Subject)),
+		slog.Int("invalid_attributes", len(id.InvalidAttributes)),
 	)
 }
 

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,29 +15,78 @@ import (
 // catalogue: ProviderMUK maps the ELSTER names, every other provider the
 // AKDB URNs (BundID §6). FriendlyName is never consulted.
 //
-// A value that violates its specification (birth date not YYYY-MM-DD,
-// gender not ISO 5218, country not ISO 3166-1 alpha-2, mfa not a boolean,
-// unknown level word) yields an *AttributeError and leaves id unchanged.
+// MapAttributes is strict: a value that violates its specification (birth
+// date not YYYY-MM-DD, gender not ISO 5218, country not ISO 3166-1
+// alpha-2, mfa not a boolean, unknown level word) yields an
+// *AttributeError and leaves id unchanged. [MapAttributesLenient] reports
+// malformed optional attributes on the Identity instead.
 func MapAttributes(id *Identity, attrs map[string]Attribute) error {
-	m := mapper{attrs: attrs}
-	out := *id
-	out.Attributes = attrs
-	if id.Provider == ProviderMUK {
-		if err := m.muk(&out); err != nil {
-			return err
-		}
-	} else if err := m.akdb(&out); err != nil {
-		return err
+	out, errs := mapAll(id, attrs)
+	if len(errs) > 0 {
+		return &errs[0]
 	}
 	*id = out
 	return nil
 }
 
-type mapper struct {
-	attrs map[string]Attribute
+// MapAttributesLenient maps like [MapAttributes], but an attribute whose
+// value does not parse blocks the login only when its Name is in
+// required: every other malformed attribute is left unset in the typed
+// fields and listed in id.InvalidAttributes (sorted by Name), so that a
+// citizen is not turned away for an optional value the application may
+// not even use. It returns the *AttributeError of the first malformed
+// required attribute (by Name) and leaves id unchanged then. It does not
+// check that required attributes are present; see [RequireAttributes].
+func MapAttributesLenient(id *Identity, attrs map[string]Attribute, required []string) error {
+	out, errs := mapAll(id, attrs)
+	for i := range errs {
+		if slices.Contains(required, errs[i].Name) {
+			return &errs[i]
+		}
+	}
+	out.InvalidAttributes = append(out.InvalidAttributes, errs...)
+	*id = out
+	return nil
 }
 
-func (m mapper) str(name string) Claim[string] {
+// RequireAttributes returns a *AttributeError (Missing, wrapping
+// ErrMissingAttribute) for the first Name of required, in order, that
+// attrs lacks or holds without any value.
+func RequireAttributes(attrs map[string]Attribute, required []string) error {
+	for _, n := range required {
+		if a, ok := attrs[n]; !ok || (len(a.Values) == 0 && len(a.Fields) == 0) {
+			return MissingAttribute(n)
+		}
+	}
+	return nil
+}
+
+// mapAll maps attrs onto a copy of id and returns every malformed
+// attribute, sorted by Name (one entry per Name).
+func mapAll(id *Identity, attrs map[string]Attribute) (Identity, []AttributeError) {
+	m := &mapper{attrs: attrs}
+	out := *id
+	out.Attributes = attrs
+	if id.Provider == ProviderMUK {
+		m.muk(&out)
+	} else {
+		m.akdb(&out)
+	}
+	slices.SortFunc(m.errs, func(a, b AttributeError) int { return strings.Compare(a.Name, b.Name) })
+	m.errs = slices.CompactFunc(m.errs, func(a, b AttributeError) bool { return a.Name == b.Name })
+	return out, m.errs
+}
+
+type mapper struct {
+	attrs map[string]Attribute
+	errs  []AttributeError
+}
+
+func (m *mapper) fail(name, reason string) {
+	m.errs = append(m.errs, AttributeError{Name: name, Reason: reason})
+}
+
+func (m *mapper) str(name string) Claim[string] {
 	a, ok := m.attrs[name]
 	if !ok || len(a.Values) == 0 {
 		return Claim[string]{}
@@ -44,7 +94,7 @@ func (m mapper) str(name string) Claim[string] {
 	return Claim[string]{Value: a.Values[0], Level: a.Level, Set: true}
 }
 
-func (m mapper) akdb(id *Identity) error {
+func (m *mapper) akdb(id *Identity) {
 	p := &Person{
 		GivenNames:          m.str(AttrGivenName),
 		FamilyName:          m.str(AttrSurname),
@@ -64,24 +114,19 @@ func (m mapper) akdb(id *Identity) error {
 			Locality:   m.str(AttrLocality),
 		},
 	}
-	var err error
-	if p.BirthDate, err = m.isoDate(AttrBirthdate); err != nil {
-		return err
-	}
-	if p.Gender, err = m.gender(AttrGender); err != nil {
-		return err
-	}
-	if p.Address.Country, err = m.country(AttrCountry); err != nil {
-		return err
-	}
+	p.BirthDate = m.isoDate(AttrBirthdate)
+	p.Gender = m.gender(AttrGender)
+	p.Address.Country = m.country(AttrCountry)
 	if p.EIDASIssuingCountry.Set {
 		if _, err := normaliseCountry(p.EIDASIssuingCountry.Value); err != nil {
-			return &AttributeError{Name: AttrEIDASIssuingCountry, Reason: "not an ISO 3166-1 alpha-2 code"}
+			m.fail(AttrEIDASIssuingCountry, "not an ISO 3166-1 alpha-2 code")
+			p.EIDASIssuingCountry = Claim[string]{}
 		}
 	}
 	p.Nationality = m.str(AttrNationality)
 	if p.Nationality.Set && p.Nationality.Value != "" && !isUpperAlpha(p.Nationality.Value, 1, 3) {
-		return &AttributeError{Name: AttrNationality, Reason: "not an ICAO nationality code"}
+		m.fail(AttrNationality, "not an ICAO nationality code")
+		p.Nationality = Claim[string]{}
 	}
 	// BundID §6.2: old ID cards leave nationality empty; the holder of a
 	// German ID card ("ID") is German.
@@ -89,36 +134,39 @@ func (m mapper) akdb(id *Identity) error {
 		p.Nationality = Claim[string]{Value: "D", Level: p.DocumentType.Level, Set: true}
 	}
 	if p.Email.Set && !strings.Contains(p.Email.Value, "@") {
-		return &AttributeError{Name: AttrMail, Reason: "not an e-mail address"}
+		m.fail(AttrMail, "not an e-mail address")
+		p.Email = Claim[string]{}
 	}
 	if qaa := m.str(AttrQAALevel); qaa.Set {
-		l, err := ParseSTORK(qaa.Value)
-		if err != nil {
-			return &AttributeError{Name: AttrQAALevel, Reason: "not a STORK-QAA level"}
+		if l, err := ParseSTORK(qaa.Value); err != nil {
+			m.fail(AttrQAALevel, "not a STORK-QAA level")
+		} else {
+			id.QAALevel = l
 		}
-		id.QAALevel = l
 	}
 	if mfa := m.str(AttrMFA); mfa.Set {
-		b, err := strconv.ParseBool(mfa.Value)
-		if err != nil || (mfa.Value != "true" && mfa.Value != "false") {
-			return &AttributeError{Name: AttrMFA, Reason: `not "true" or "false"`}
+		if mfa.Value != "true" && mfa.Value != "false" {
+			m.fail(AttrMFA, `not "true" or "false"`)
+		} else {
+			b, _ := strconv.ParseBool(mfa.Value)
+			id.MFA = Claim[bool]{Value: b, Level: mfa.Level, Set: true}
 		}
-		id.MFA = Claim[bool]{Value: b, Level: mfa.Level, Set: true}
 	}
 	id.AssertionProvedBy = m.str(AttrAssertionProvedBy)
 	id.MailboxHandle = m.str(AttrPostkorbHandle)
 	id.ApplicationID = m.str(AttrApplicationID)
 	id.Version = m.str(AttrVersion)
 	if id.MailboxHandle.Set && !uuidfmt.Valid(id.MailboxHandle.Value) {
-		return &AttributeError{Name: AttrPostkorbHandle, Reason: "not a UUID"}
+		m.fail(AttrPostkorbHandle, "not a UUID")
+		id.MailboxHandle = Claim[string]{}
 	}
 	if id.ApplicationID.Set && !uuidfmt.Valid(id.ApplicationID.Value) {
-		return &AttributeError{Name: AttrApplicationID, Reason: "not a UUID"}
+		m.fail(AttrApplicationID, "not a UUID")
+		id.ApplicationID = Claim[string]{}
 	}
 	if personPresent(p) {
 		id.Person = p
 	}
-	return nil
 }
 
 func personPresent(p *Person) bool {
@@ -128,22 +176,23 @@ func personPresent(p *Person) bool {
 		p.DeMail.Set || p.CommunityID.Set || p.Pseudonym.Set || p.EIDASIssuingCountry.Set
 }
 
-func (m mapper) isoDate(name string) (Claim[Date], error) {
+func (m *mapper) isoDate(name string) Claim[Date] {
 	c := m.str(name)
 	if !c.Set {
-		return Claim[Date]{}, nil
+		return Claim[Date]{}
 	}
 	t, err := time.Parse(time.DateOnly, c.Value)
 	if err != nil || len(c.Value) != 10 {
-		return Claim[Date]{}, &AttributeError{Name: name, Reason: "not an ISO 8601 date YYYY-MM-DD"}
+		m.fail(name, "not an ISO 8601 date YYYY-MM-DD")
+		return Claim[Date]{}
 	}
-	return Claim[Date]{Value: Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Level: c.Level, Set: true}, nil
+	return Claim[Date]{Value: Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Level: c.Level, Set: true}
 }
 
-func (m mapper) gender(name string) (Claim[Gender], error) {
+func (m *mapper) gender(name string) Claim[Gender] {
 	c := m.str(name)
 	if !c.Set {
-		return Claim[Gender]{}, nil
+		return Claim[Gender]{}
 	}
 	var g Gender
 	switch c.Value {
@@ -156,22 +205,24 @@ func (m mapper) gender(name string) (Claim[Gender], error) {
 	case "9":
 		g = GenderNotApplicable
 	default:
-		return Claim[Gender]{}, &AttributeError{Name: name, Reason: "not an ISO 5218 code (0, 1, 2, 9)"}
+		m.fail(name, "not an ISO 5218 code (0, 1, 2, 9)")
+		return Claim[Gender]{}
 	}
-	return Claim[Gender]{Value: g, Level: c.Level, Set: true}, nil
+	return Claim[Gender]{Value: g, Level: c.Level, Set: true}
 }
 
-func (m mapper) country(name string) (Claim[string], error) {
+func (m *mapper) country(name string) Claim[string] {
 	c := m.str(name)
 	if !c.Set {
-		return c, nil
+		return c
 	}
 	v, err := normaliseCountry(c.Value)
 	if err != nil {
-		return Claim[string]{}, &AttributeError{Name: name, Reason: "not an ISO 3166-1 alpha-2 code"}
+		m.fail(name, "not an ISO 3166-1 alpha-2 code")
+		return Claim[string]{}
 	}
 	c.Value = v
-	return c, nil
+	return c
 }
 
 // normaliseCountry maps BundID's "D" (from eID and eIDAS, §6.2) to "DE"
@@ -198,7 +249,7 @@ func isUpperAlpha(s string, minLen, maxLen int) bool {
 	return true
 }
 
-func (m mapper) muk(id *Identity) error {
+func (m *mapper) muk(id *Identity) {
 	o := &Organisation{
 		PersTyp:         m.str(MUKPersTyp),
 		Firmenname:      m.str(MUKFirmenname),
@@ -213,10 +264,12 @@ func (m mapper) muk(id *Identity) error {
 		PseudonymID:     m.str(MUKDatenuebermittlerPseudonymID),
 	}
 	if o.PersTyp.Set && o.PersTyp.Value != "NatPers" && o.PersTyp.Value != "NNatPers" {
-		return &AttributeError{Name: MUKPersTyp, Reason: "not NatPers or NNatPers"}
+		m.fail(MUKPersTyp, "not NatPers or NNatPers")
+		o.PersTyp = Claim[string]{}
 	}
 	if o.Rechtsform.Set && (len(o.Rechtsform.Value) != 3 || strings.Trim(o.Rechtsform.Value, "0123456789") != "") {
-		return &AttributeError{Name: MUKRechtsform, Reason: "not a 3-digit ELSTER code"}
+		m.fail(MUKRechtsform, "not a 3-digit ELSTER code")
+		o.Rechtsform = Claim[string]{}
 	}
 	for _, lv := range []struct {
 		name string
@@ -225,7 +278,8 @@ func (m mapper) muk(id *Identity) error {
 		if c := m.str(lv.name); c.Set {
 			l, err := ParseMUKLevel(c.Value)
 			if err != nil {
-				return &AttributeError{Name: lv.name, Reason: "not a MUK level word"}
+				m.fail(lv.name, "not a MUK level word")
+				continue
 			}
 			*lv.dst = Claim[Level]{Value: l, Level: c.Level, Set: true}
 		}
@@ -235,7 +289,8 @@ func (m mapper) muk(id *Identity) error {
 		o.Address = MUKAddress{Typ: f["Typ"], Strasse: f["Strasse"], Hausnummer: f["Hausnummer"], PLZ: f["PLZ"],
 			Ort: f["Ort"], Ortsteil: f["Ortsteil"], Adressergaenzung: f["Adressergaenzung"], Land: f["Land"], Set: true}
 		if o.Address.Typ != "" && o.Address.Typ != "INLAND" && o.Address.Typ != "AUSLAND" {
-			return &AttributeError{Name: MUKUnternehmensanschrift, Reason: "Typ not INLAND or AUSLAND"}
+			m.fail(MUKUnternehmensanschrift, "Typ not INLAND or AUSLAND")
+			o.Address = MUKAddress{}
 		}
 	}
 	if a, ok := m.attrs[MUKHandelndePerson]; ok && len(a.Fields) > 0 {
@@ -258,12 +313,12 @@ func (m mapper) muk(id *Identity) error {
 			// ELSTER writes dd.MM.yyyy.
 			t, err := time.Parse("02.01.2006", v)
 			if err != nil || len(v) != 10 {
-				return &AttributeError{Name: MUKHandelndePerson, Reason: "Geburtsdatum not dd.MM.yyyy"}
+				m.fail(MUKHandelndePerson, "Geburtsdatum not dd.MM.yyyy")
+			} else {
+				p.BirthDate = Claim[Date]{Value: Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Level: a.Level, Set: true}
 			}
-			p.BirthDate = Claim[Date]{Value: Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Level: a.Level, Set: true}
 		}
 		id.Person = p
 	}
 	id.Organisation = o
-	return nil
 }

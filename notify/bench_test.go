@@ -228,7 +228,7 @@ func measureDelivery[TTx any](b *testing.B, s side[TTx], snk *sink, backlog, n, 
 
 func notifyBenchConfig(url string, secret webhook.Secret) notify.Config {
 	eps := webhook.StaticEndpoints{"ep1": {ID: "ep1", URL: url, Secrets: []webhook.Secret{secret}}}
-	sender, _ := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback}, InsecureAllowHTTP: true})
+	sender, _ := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback}, InsecureDevelopment: true})
 	return notify.Config{
 		Channels:   []notify.Channel{sender},
 		Policies:   map[string]notify.Policy{"webhook": {Concurrency: benchWorkers}},

@@ -1,6 +1,48 @@
 package notify
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// Names of the built-in channels (Channel.Name of webhook.Sender,
+// email.Sender and postfach.Channel). Custom channels choose any other
+// name matching [a-z0-9_-]{1,32}.
+const (
+	ChannelWebhook  = "webhook"
+	ChannelEmail    = "email"
+	ChannelPostfach = "postfach"
+)
+
+// RouteValidator is implemented by channels that can tell at enqueue time
+// that they could never deliver an event to a target (a field over the
+// channel's limit, a malformed address, an unknown endpoint). EnqueueTx
+// calls it for every route before anything is stored, and the channel
+// applies the same rules again in Deliver: one rule set, used at both
+// ends. ValidateRoute must not do network I/O; an error should be a
+// *FieldError naming the field in the channel's terms.
+type RouteValidator interface {
+	ValidateRoute(ctx context.Context, ev Event, target string) error
+}
+
+// validateRoute runs ch's enqueue-time check of one route.
+func validateRoute(ctx context.Context, ch Channel, ev Event, r Route) error {
+	rv, ok := ch.(RouteValidator)
+	if !ok {
+		return nil
+	}
+	ev = ev.forRoute(r)
+	err := rv.ValidateRoute(ctx, ev, r.Target)
+	if err == nil {
+		return nil
+	}
+	re := &RouteError{Channel: r.Channel, Field: "", Reason: "refused by channel", Err: err}
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		re.Field, re.Reason = fe.Field, fe.Reason
+	}
+	return re
+}
 
 // Channel delivers one event to one target. Implementations live in the
 // sub-packages webhook, email and postfach; applications may add their
@@ -32,25 +74,47 @@ type Delivery struct {
 	Event   Event
 	Target  string // endpoint ID, e-mail address or Postkorb-Handle
 	Attempt int    // 1 for the first attempt
+	// Superseded is set when a newer event of the same application has
+	// already been delivered to this target and this one is delivered only
+	// for its Message (see OrderLatest): leave out any status update.
+	Superseded bool
 }
 
 // Route names a channel and target of an event.
 type Route struct {
-	Channel string
-	Target  string
+	Channel string `json:"channel"`
+	Target  string `json:"target"`
 }
 
-// Routes lists the channel/target pairs an event's recipients map to.
+// Routes lists the channel/target pairs an event's recipients map to:
+// webhooks, e-mail, Postfach, then the custom routes in their order.
 func (e *Event) Routes() []Route {
 	var rs []Route
 	for _, w := range e.Recipients.Webhooks {
-		rs = append(rs, Route{Channel: "webhook", Target: w})
+		rs = append(rs, Route{Channel: ChannelWebhook, Target: w})
 	}
 	if e.Recipients.Email != "" {
-		rs = append(rs, Route{Channel: "email", Target: e.Recipients.Email})
+		rs = append(rs, Route{Channel: ChannelEmail, Target: e.Recipients.Email})
 	}
 	if e.Recipients.Mailbox != "" {
-		rs = append(rs, Route{Channel: "postfach", Target: e.Recipients.Mailbox})
+		rs = append(rs, Route{Channel: ChannelPostfach, Target: e.Recipients.Mailbox})
 	}
-	return rs
+	return append(rs, e.Recipients.Custom...)
+}
+
+// forRoute returns the event as the channel of r sees it: with r's
+// recipient only.
+func (e Event) forRoute(r Route) Event {
+	e.Recipients = Recipients{}
+	switch r.Channel {
+	case ChannelWebhook:
+		e.Recipients.Webhooks = []string{r.Target}
+	case ChannelEmail:
+		e.Recipients.Email = r.Target
+	case ChannelPostfach:
+		e.Recipients.Mailbox = r.Target
+	default:
+		e.Recipients.Custom = []Route{r}
+	}
+	return e
 }

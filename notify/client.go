@@ -43,6 +43,7 @@ type txOps[TTx any] struct {
 	commit   func(ctx context.Context, tx TTx) error
 	rollback func(ctx context.Context, tx TTx) error
 	exec     func(ctx context.Context, tx TTx, q string, args ...any) error
+	queryInt func(ctx context.Context, tx TTx, q string, args ...any) (int64, error)
 }
 
 // NewSQLite returns a Client on an embedded SQLite database opened with
@@ -56,6 +57,11 @@ func NewSQLite(db *sql.DB, cfg Config) (*Client[*sql.Tx], error) {
 		exec: func(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
 			_, err := tx.ExecContext(ctx, q, args...)
 			return err
+		},
+		queryInt: func(ctx context.Context, tx *sql.Tx, q string, args ...any) (int64, error) {
+			var n int64
+			err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
+			return n, err
 		},
 	}
 	return newClient(riversqlite.New(db), &store{db: db, d: sqldb.SQLite}, ops, cfg)
@@ -71,6 +77,11 @@ func NewPostgres(pool *pgxpool.Pool, cfg Config) (*Client[pgx.Tx], error) {
 		exec: func(ctx context.Context, tx pgx.Tx, q string, args ...any) error {
 			_, err := tx.Exec(ctx, q, args...)
 			return err
+		},
+		queryInt: func(ctx context.Context, tx pgx.Tx, q string, args ...any) (int64, error) {
+			var n int64
+			err := tx.QueryRow(ctx, q, args...).Scan(&n)
+			return n, err
 		},
 	}
 	st := &store{db: sqldb.PostgresDB(pool), d: sqldb.Postgres,
@@ -243,10 +254,19 @@ func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (Enqueued
 	}
 	routes := ev.Routes()
 	for _, r := range routes {
-		if c.channels[r.Channel] == nil {
+		ch := c.channels[r.Channel]
+		if ch == nil {
 			return Enqueued{}, fmt.Errorf("%w: %s", ErrUnknownChannel, r.Channel)
 		}
+		if err := validateRoute(ctx, ch, ev, r); err != nil {
+			return Enqueued{}, err
+		}
 	}
+	seq, err := c.tx.queryInt(ctx, tx, c.store.d.Rebind(nextSequence), ev.ApplicationID)
+	if err != nil {
+		return Enqueued{}, fmt.Errorf("notify: enqueue: sequence: %w", err)
+	}
+	ev.Sequence = seq
 	out := Enqueued{EventID: ev.ID, Jobs: make([]EnqueuedJob, 0, len(routes))}
 	// The first route alone: if it is a duplicate, the other routes reuse
 	// the original event's ID so the receivers see one event.
@@ -331,17 +351,7 @@ func routeArgs(ev Event, r Route) deliveryArgs {
 // event is the event as its channel sees it: with this job's recipient
 // only (jobs stored by earlier versions carry it in the event too).
 func (a *deliveryArgs) event() Event {
-	ev := a.Event
-	ev.Recipients = Recipients{}
-	switch a.Key.Channel {
-	case "webhook":
-		ev.Recipients.Webhooks = []string{a.Key.Target}
-	case "email":
-		ev.Recipients.Email = a.Key.Target
-	case "postfach":
-		ev.Recipients.Mailbox = a.Key.Target
-	}
-	return ev
+	return a.Event.forRoute(Route{Channel: a.Key.Channel, Target: a.Key.Target})
 }
 
 // Enqueue is EnqueueTx in a transaction of its own, for callers without a
@@ -383,7 +393,7 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 	// Never report on the endpoint that was just disabled.
 	var hooks []string
 	for _, w := range rec.Webhooks {
-		if !(st.Channel == "webhook" && w == st.Target) {
+		if !(st.Channel == ChannelWebhook && w == st.Target) {
 			hooks = append(hooks, w)
 		}
 	}
@@ -452,6 +462,18 @@ func (c *Client[TTx]) DeadLetters(ctx context.Context, f ReplayFilter) ([]DeadLe
 		out[i] = r.DeadLetter
 	}
 	return out, nil
+}
+
+// FlushLog writes the delivery log rows of every attempt that has ended
+// before the call. The log is written in batches, at the latest 50 ms
+// after an attempt (plus the write itself), so a reader may not see an
+// attempt that has just ended; tests and support tools call FlushLog
+// before Attempts or EventAttempts instead of polling.
+func (c *Client[TTx]) FlushLog(ctx context.Context) error {
+	if err := c.logs.flushNow(ctx); err != nil {
+		return fmt.Errorf("notify: flush delivery log: %w", err)
+	}
+	return nil
 }
 
 // Attempts returns the delivery log of an application, oldest first (at

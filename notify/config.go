@@ -130,8 +130,8 @@ func (c Config) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, ch := range c.Channels {
-		if ch == nil || ch.Name() == "" {
-			return fmt.Errorf("%w: channel without name", ErrInvalidConfig)
+		if ch == nil || !validChannelName(ch.Name()) {
+			return fmt.Errorf("%w: channel name must match [a-z0-9_-]{1,32}", ErrInvalidConfig)
 		}
 		if seen[ch.Name()] {
 			return fmt.Errorf("%w: channel %q twice", ErrInvalidConfig, ch.Name())

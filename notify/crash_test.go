@@ -82,7 +82,7 @@ func TestCrashWorkerChild(t *testing.T) {
 	clock := offsetClock{off}
 	eps := webhook.StaticEndpoints{"ep1": {ID: "ep1", URL: os.Getenv(envURL), Secrets: []webhook.Secret{secret}}}
 	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback},
-		InsecureAllowHTTP: true, Now: clock.Now})
+		InsecureDevelopment: true, Now: clock.Now})
 	require.NoError(t, err)
 	cfg := crashChildConfig(sender, os.Getenv(envChild), clock)
 	switch os.Getenv(envBackend) {
@@ -283,9 +283,13 @@ func TestCrashRecoveryPostgres(t *testing.T) {
 	runCrash(t, "postgres", dsn, 2, c, 1000)
 }
 
-// enqueueOnlyConfig is the parent's config: same channel names, never started.
+// enqueueOnlyConfig is the parent's config: same channels and endpoint
+// IDs (enqueue validates routes against them), never started.
 func enqueueOnlyConfig(t *testing.T) notify.Config {
-	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: webhook.StaticEndpoints{}})
+	secret, err := webhook.NewSecret()
+	require.NoError(t, err)
+	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: webhook.StaticEndpoints{
+		"ep1": {ID: "ep1", URL: "https://receiver.invalid/hook", Secrets: []webhook.Secret{secret}}}})
 	require.NoError(t, err)
 	return notify.Config{
 		Channels: []notify.Channel{sender},

@@ -25,6 +25,35 @@
 // times [Config.AttemptTimeout] (checked by New) so a live attempt is never
 // rescued and sent twice while it still runs.
 //
+// # Refused at enqueue
+//
+// [Client.EnqueueTx] validates the event ([Event.Validate]) and then each
+// route against its channel's own rules ([RouteValidator]: Statusmonitor
+// and message limits, attachment allow-list, e-mail address syntax,
+// known webhook endpoint with https URL and non-zero secrets). A route a
+// channel would refuse returns a [RouteError] naming channel and field,
+// and nothing of the event is stored, while the caller can still react.
+// Channels apply the same rules again in Deliver. A process that only
+// enqueues needs the same channel configuration (endpoint IDs included).
+//
+// # Order
+//
+// EnqueueTx assigns each event a per-application [Event.Sequence] in the
+// caller's transaction (a row per application in notify_sequences, so
+// concurrent enqueues of one application serialise and sequence order is
+// commit order). With [OrderLatest], the default of every built-in
+// channel, a status never goes backwards at a target: an attempt waits
+// while an older event's attempt to the same target runs, and an event a
+// newer one has overtaken is dropped (outcome "superseded"), across
+// retries, restarts and instances (the claim is one statement on the
+// shared store, held until the attempt's job ends or its lease of two
+// attempt timeouts runs out). The ZBP Statusmonitor and e-mail show the
+// latest state; a superseded event with a Message (a Bescheid) is still
+// delivered, and postfach then leaves out the stale status update.
+// Webhook payloads carry "sequence"; a consumer that wants every
+// transition sets [OrderNone] for the webhook channel and orders by it.
+// Status and payment events are ordered as two separate streams.
+//
 // # Delivery policy
 //
 // Each channel has a [Policy]: by default the Svix / Standard Webhooks

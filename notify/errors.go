@@ -37,6 +37,27 @@ func (e *FieldError) Error() string {
 // Unwrap returns ErrInvalidEvent.
 func (e *FieldError) Unwrap() error { return ErrInvalidEvent }
 
+// RouteError reports an event one of its channels could never deliver to
+// a target, found at enqueue: nothing of the event was stored. Field is
+// the channel's name for the field at fault ("" when the channel gave no
+// field). It wraps ErrInvalidEvent and the channel's error.
+type RouteError struct {
+	Channel string
+	Field   string
+	Reason  string
+	Err     error
+}
+
+func (e *RouteError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("notify: invalid event for channel %s: %s", e.Channel, e.Reason)
+	}
+	return fmt.Sprintf("notify: invalid event for channel %s: %s: %s", e.Channel, e.Field, e.Reason)
+}
+
+// Unwrap returns ErrInvalidEvent and the channel's error.
+func (e *RouteError) Unwrap() []error { return []error{ErrInvalidEvent, e.Err} }
+
 // ErrorClass classifies a failed attempt for the delivery log and retry
 // decisions. It never contains response bodies or addresses.
 type ErrorClass string

@@ -110,6 +110,10 @@ type Recipients struct {
 	// Mailbox is the Postkorb-Handle (ZBP mailboxUuid) of the applicant's
 	// BundID mailbox.
 	Mailbox string `json:"mailbox,omitempty"`
+	// Custom routes the event to channels an application added (an SMS
+	// gateway, say): one Route per channel target. Built-in channel names
+	// are refused here; use the fields above for them.
+	Custom []Route `json:"custom,omitempty"`
 }
 
 // Message is the human-readable part of an event for e-mail and Postfach.
@@ -133,7 +137,13 @@ type Event struct {
 	// Transition names this state change uniquely within the application
 	// (e.g. "RECEIVED" or "ACTION_REQUIRED#2"). Enqueueing the same
 	// (ApplicationID, Transition) twice for a channel is a no-op.
-	Transition string    `json:"transition"`
+	Transition string `json:"transition"`
+	// Sequence orders the events of one application: EnqueueTx assigns
+	// 1, 2, 3 … in the caller's transaction, in commit order (a value set
+	// by the caller is replaced). "Newer" always means a higher Sequence,
+	// never a later status value: ACTION_REQUIRED → PROCESSING is a
+	// legitimate step. See Ordering.
+	Sequence   int64     `json:"sequence,omitempty"`
 	Status     Status    `json:"status,omitempty"`
 	Payment    *Payment  `json:"payment,omitempty"`
 	OccurredAt time.Time `json:"occurred_at"`
@@ -181,8 +191,19 @@ func (e *Event) Validate() error {
 	if e.Type != "" && !validType(e.Type) {
 		return &FieldError{Field: "Type", Reason: "must be full-stop delimited [a-zA-Z0-9_] segments"}
 	}
-	if len(e.Recipients.Webhooks) == 0 && e.Recipients.Email == "" && e.Recipients.Mailbox == "" {
+	if len(e.Recipients.Webhooks) == 0 && e.Recipients.Email == "" && e.Recipients.Mailbox == "" && len(e.Recipients.Custom) == 0 {
 		return &FieldError{Field: "Recipients", Reason: "no channel"}
+	}
+	for _, r := range e.Recipients.Custom {
+		switch {
+		case !validChannelName(r.Channel):
+			return &FieldError{Field: "Recipients.Custom.Channel", Reason: "must match [a-z0-9_-]{1,32}"}
+		case r.Channel == ChannelWebhook || r.Channel == ChannelEmail || r.Channel == ChannelPostfach:
+			return &FieldError{Field: "Recipients.Custom.Channel", Reason: "built-in channel: use its Recipients field"}
+		}
+		if err := checkText("Recipients.Custom.Target", r.Target, 1, 255); err != nil {
+			return err
+		}
 	}
 	for _, w := range e.Recipients.Webhooks {
 		if err := checkText("Recipients.Webhooks", w, 1, 255); err != nil {
@@ -205,6 +226,19 @@ func checkText(field, v string, minLen, maxLen int) error {
 		return &FieldError{Field: field, Reason: "control characters"}
 	}
 	return nil
+}
+
+// validChannelName checks a channel name: [a-z0-9_-]{1,32}.
+func validChannelName(n string) bool {
+	if len(n) == 0 || len(n) > 32 {
+		return false
+	}
+	for _, r := range n {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // validType checks the Standard Webhooks type syntax.

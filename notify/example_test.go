@@ -34,8 +34,8 @@ func Example() {
 		Endpoints: webhook.StaticEndpoints{"kommune": {ID: "kommune", URL: receiver.URL, Secrets: []webhook.Secret{secret}}},
 		// Only for this loopback example; production endpoints are https
 		// and public (or listed in Guard.Allow).
-		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		InsecureAllowHTTP: true,
+		Guard:               &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+		InsecureDevelopment: true,
 	})
 	client, err := notify.NewSQLite(db, notify.Config{Channels: []notify.Channel{sender}, FetchPollInterval: 50 * time.Millisecond})
 	if err != nil {

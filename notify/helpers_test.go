@@ -70,7 +70,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 	if g == nil {
 		g = &webhook.Guard{Allow: loopback}
 	}
-	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: g, InsecureAllowHTTP: true, Now: now})
+	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: g, InsecureDevelopment: true, Now: now})
 	require.NoError(t, err)
 	e := &env{t: t, db: db, rcv: rcv, secret: secret, sender: sender, eps: eps,
 		dead: make(chan notify.DeadLetter, 100), disabled: make(chan notify.EndpointStatus, 10)}

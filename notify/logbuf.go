@@ -5,13 +5,15 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // The delivery log is written in batches, like river's own job
 // completions: one multi-row INSERT per flushInterval or flushRows rows
 // instead of one write transaction per attempt (on SQLite every write
-// serialises on the one connection). A hard crash can lose the last
+// serialises on the one connection). The log therefore lags deliveries by
+// up to flushInterval plus one write; Client.FlushLog waits for it. A hard crash can lose the last
 // interval's rows — together with river's unflushed completions, whose
 // jobs are then worked (and logged) again.
 const (
@@ -21,36 +23,85 @@ const (
 )
 
 type logBuf struct {
-	st   *store
-	log  *slog.Logger
-	ch   chan Attempt
-	done chan struct{}
-	once sync.Once
+	st      *store
+	log     *slog.Logger
+	ch      chan Attempt
+	flushRq chan chan error
+	done    chan struct{}
+	once    sync.Once
+	running atomic.Bool
 }
 
 func newLogBuf(st *store, log *slog.Logger) *logBuf {
-	return &logBuf{st: st, log: log, ch: make(chan Attempt, logBuffer), done: make(chan struct{})}
+	return &logBuf{st: st, log: log, ch: make(chan Attempt, logBuffer), flushRq: make(chan chan error),
+		done: make(chan struct{})}
+}
+
+// flushNow writes every row queued before the call. Without a running
+// writer (Client not started, or stopped) it drains the queue itself.
+func (l *logBuf) flushNow(ctx context.Context) error {
+	if l.running.Load() {
+		res := make(chan error, 1)
+		select {
+		case l.flushRq <- res:
+			select {
+			case err := <-res:
+				return err
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case <-l.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	var batch []Attempt
+	for {
+		select {
+		case a := <-l.ch:
+			batch = append(batch, a)
+		default:
+			if len(batch) == 0 {
+				return nil
+			}
+			return l.st.insertAttempts(ctx, batch)
+		}
+	}
 }
 
 // run flushes until stop is closed, then drains and returns.
 func (l *logBuf) run(stop <-chan struct{}) {
+	l.running.Store(true)
 	defer close(l.done)
+	defer l.running.Store(false)
 	batch := make([]Attempt, 0, flushRows)
 	t := time.NewTicker(flushInterval)
 	defer t.Stop()
-	flush := func() {
+	flush := func() error {
 		if len(batch) == 0 {
-			return
+			return nil
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if err := l.st.insertAttempts(ctx, batch); err != nil {
+		err := l.st.insertAttempts(ctx, batch)
+		if err != nil {
 			l.log.ErrorContext(ctx, "notify: delivery log write failed", slog.Int("rows", len(batch)))
 		}
 		cancel()
 		batch = batch[:0]
+		return err
 	}
 	for {
 		select {
+		case res := <-l.flushRq:
+			for drained := false; !drained; {
+				select {
+				case a := <-l.ch:
+					batch = append(batch, a)
+				default:
+					drained = true
+				}
+			}
+			res <- flush()
 		case a := <-l.ch:
 			batch = append(batch, a)
 			if len(batch) >= flushRows {

@@ -36,6 +36,10 @@ type Policy struct {
 	// success for this long (Svix: 5 days). Default 5 days; negative
 	// never disables.
 	DisableAfter time.Duration
+	// Ordering of an application's events at each target of the channel.
+	// Default OrderLatest (statuses never go backwards); the channel
+	// packages document their choice.
+	Ordering Ordering
 }
 
 func (p Policy) withDefaults() Policy {

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestPerEndpointConcurrencyCap(t *testing.T) {
 	}, wrap: func(ch notify.Channel) notify.Channel { cc.Channel = ch; return cc }})
 	e.rcv.Fail(notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true}, notifytest.Fault{Hang: true})
 	for i := range 6 {
-		ev := testEvent("CC")
+		ev := testEvent("CC-" + string(rune('a'+i)))
 		ev.Transition = "T" + string(rune('a'+i))
 		e.enqueue(ev)
 	}
@@ -102,6 +103,11 @@ func TestConfigValidation(t *testing.T) {
 		"duplicate channel":       func(c *notify.Config) { c.Channels = append(c.Channels, sender) },
 		"rescue below 4x attempt": func(c *notify.Config) { c.AttemptTimeout = time.Minute; c.RescueAfter = 3 * time.Minute },
 		"policy for unknown":      func(c *notify.Config) { c.Policies = map[string]notify.Policy{"sms": {}} },
+		"channel name upper case": func(c *notify.Config) { c.Channels = []notify.Channel{namedChannel("SMS")} },
+		"channel name with colon": func(c *notify.Config) { c.Channels = []notify.Channel{namedChannel("sms:1")} },
+		"channel name empty":      func(c *notify.Config) { c.Channels = []notify.Channel{namedChannel("")} },
+		"channel name too long":   func(c *notify.Config) { c.Channels = []notify.Channel{namedChannel(strings.Repeat("s", 33))} },
+		"nil channel":             func(c *notify.Config) { c.Channels = []notify.Channel{nil} },
 		"schedule not starting 0": func(c *notify.Config) {
 			c.Policies = map[string]notify.Policy{"webhook": {Schedule: []time.Duration{time.Second}}}
 		},
@@ -122,3 +128,8 @@ func TestConfigValidation(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+type namedChannel string
+
+func (n namedChannel) Name() string                                 { return string(n) }
+func (namedChannel) Deliver(context.Context, notify.Delivery) error { return nil }

@@ -30,7 +30,7 @@ func TestPostgresOutbox(t *testing.T) {
 	require.NoError(t, err)
 	rcv := notifytest.NewReceiver(t, notifytest.ReceiverConfig{Secrets: []webhook.Secret{secret}})
 	eps := webhook.StaticEndpoints{"ep1": {ID: "ep1", URL: rcv.URL, Secrets: []webhook.Secret{secret}}}
-	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback}, InsecureAllowHTTP: true})
+	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback}, InsecureDevelopment: true})
 	require.NoError(t, err)
 	key, err := signaturetest.NewKey(signaturetest.RSA2048, false)
 	require.NoError(t, err)

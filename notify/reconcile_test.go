@@ -73,7 +73,7 @@ func testReconcile[TTx any](t *testing.T, be reconBackend[TTx]) {
 	rcv := notifytest.NewReceiver(t, notifytest.ReceiverConfig{Secrets: []webhook.Secret{secret}, Now: clock.Now})
 	eps := webhook.StaticEndpoints{"ep1": {ID: "ep1", URL: rcv.URL, Secrets: []webhook.Secret{secret}}}
 	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loopback},
-		InsecureAllowHTTP: true, Now: clock.Now})
+		InsecureDevelopment: true, Now: clock.Now})
 	require.NoError(t, err)
 	dead := make(chan notify.DeadLetter, 10)
 	cfg := notify.Config{

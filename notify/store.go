@@ -23,6 +23,9 @@ const (
 	OutcomeDelivered Outcome = "delivered" // 2xx / accepted
 	OutcomeRetry     Outcome = "retry"     // failed, another attempt is scheduled
 	OutcomeDead      Outcome = "dead"      // failed for good, dead-lettered
+	// OutcomeSuperseded: not sent, because a newer event of the same
+	// application had already been delivered to the target (OrderLatest).
+	OutcomeSuperseded Outcome = "superseded"
 )
 
 // Attempt is one row of the delivery log. It holds no bodies, addresses

@@ -181,6 +181,16 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if h.disabled {
 		return e.dead(ctx, at, "disabled", &DeliveryError{Class: ClassDisabled, Permanent: true, Err: ErrEndpointDisabled}, e.cfg.Now(), 0)
 	}
+	superseded, drop, err := e.order(ctx, pol, at)
+	switch {
+	case errors.Is(err, errSnooze):
+		return river.JobSnooze(orderSnooze)
+	case err != nil:
+		return err
+	case drop:
+		e.logAttempt(ctx, at, e.cfg.Now(), 0, 0, OutcomeSuperseded, ClassNone)
+		return nil
+	}
 
 	sem := e.sem(key, pol.Concurrency)
 	select {
@@ -200,7 +210,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	dctx, cancel := context.WithTimeout(ctx, e.cfg.AttemptTimeout)
 	start := e.cfg.Now()
 	mono := time.Now()
-	derr := ch.Deliver(dctx, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt})
+	derr := ch.Deliver(dctx, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt, Superseded: superseded})
 	latency := time.Since(mono)
 	timedOut := dctx.Err() != nil && ctx.Err() == nil
 	cancel()

@@ -43,7 +43,7 @@ func TestParseEUR(t *testing.T) {
 	}
 }
 
-// Anti-pattern §9.3: cents by truncation. 10.005 must be refused, not
+// Anti-pattern 9.3 (payment/paymenttest/SOURCES.md): cents by truncation. 10.005 must be refused, not
 // become 1000 ct.
 func TestParseEURNeverTruncates(t *testing.T) {
 	for _, in := range []string{"10.005", "10.009", "0.001", "999999.999"} {

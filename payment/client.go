@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"crypto/rand"
 	"log/slog"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -46,6 +49,16 @@ type Config struct {
 	CreateAttempts int
 	// CreateBackoff spaces those attempts. Default: 200 ms, ×2, jitter.
 	CreateBackoff Backoff
+	// CreateLease is how long one instance holds the store's lease on a
+	// create it is sending (Store.LeaseCreate): instances sharing a store
+	// never both send the same create while it runs. It must exceed one
+	// Create call with all its attempts; if the holder dies, another
+	// instance (or Run) sends the create after it ends, with the same
+	// requestId. Default 2 min.
+	CreateLease time.Duration
+	// CreateLeasePoll is how often a Create waiting for another
+	// instance's lease looks at the store. Default 200 ms.
+	CreateLeasePoll time.Duration
 	// Expiry is how long reconciliation polls a non-terminal transaction
 	// before it gives up and records an AnomalyExpired. Default 24 h.
 	Expiry time.Duration
@@ -63,7 +76,7 @@ type Config struct {
 	// currency was reported neither by the pull nor by a verified push,
 	// without comparing it with the request. Off by default: such a result
 	// is refused with a *MismatchError (NotReported) and recorded as an
-	// AnomalyMismatch (reference §9.5: a result is never accepted without
+	// AnomalyMismatch (anti-pattern 9.5 in payment/paymenttest/SOURCES.md: a result is never accepted without
 	// comparing the amount), and for providers whose amount comes only with
 	// the signed push (pmPayment) it waits for that push. Set it only for a
 	// Bezahldienst that demonstrably never reports the amount (e.g. a
@@ -86,7 +99,7 @@ func (c *Config) Validate() error {
 	if c.Provider == nil {
 		return errors.New("payment: config: Provider is required")
 	}
-	if c.CreateAttempts < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
+	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
 		return errors.New("payment: config: negative limits")
 	}
 	return nil
@@ -95,8 +108,10 @@ func (c *Config) Validate() error {
 // Client creates payments idempotently, follows their status and applies
 // only verified, pulled results. It is safe for concurrent use.
 type Client struct {
-	cfg Config
-	sf  singleflight.Group
+	cfg      Config
+	sf       singleflight.Group
+	owner    string // this instance's create lease owner prefix
+	leaseSeq atomic.Uint64
 }
 
 // New returns a Client for cfg.
@@ -134,7 +149,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.PollBatch == 0 {
 		cfg.PollBatch = 100
 	}
-	return &Client{cfg: cfg}, nil
+	if cfg.CreateLease == 0 {
+		cfg.CreateLease = 2 * time.Minute
+	}
+	if cfg.CreateLeasePoll == 0 {
+		cfg.CreateLeasePoll = 200 * time.Millisecond
+	}
+	return &Client{cfg: cfg, owner: rand.Text()}, nil
 }
 
 // Store returns the client's store.
@@ -166,7 +187,7 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 		led := false // set only if this caller's function ran (read after the channel receive)
 		ch := c.sf.DoChan(r.IdempotencyKey+"\x00"+fp, func() (any, error) {
 			led = true
-			return c.create(ctx, &r, fp)
+			return c.create(ctx, &r, fp, true)
 		})
 		select {
 		case <-ctx.Done():
@@ -175,7 +196,9 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 			if res.Err != nil {
 				// Another caller led and its context ended, not ours:
 				// try again, possibly as the leader.
-				if !led && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded)) && ctx.Err() == nil {
+				// The same for a background re-send that found the lease
+				// held by another instance (it does not wait; we do).
+				if !led && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded) || errors.Is(res.Err, errLeaseHeld)) && ctx.Err() == nil {
 					continue
 				}
 				return nil, res.Err
@@ -189,7 +212,7 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 	}
 }
 
-func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Transaction, error) {
+func (c *Client) create(ctx context.Context, req *CreateRequest, fp string, wait bool) (*Transaction, error) {
 	now := c.cfg.Now()
 	t := &Transaction{
 		RequestID:        req.IdempotencyKey,
@@ -215,6 +238,21 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 			return stored, nil
 		}
 	}
+	if stored.Status == "" && stored.NextCheckAt.IsZero() && !inserted {
+		return nil, ErrCreateEnded
+	}
+	owner, stored, err := c.lease(ctx, stored, wait)
+	if err != nil || stored.Status != "" {
+		return stored, err
+	}
+	// Confirm ends the lease; on every other way out it is released so
+	// that a re-send need not wait for it to expire.
+	confirmed := false
+	defer func() {
+		if !confirmed {
+			c.release(ctx, stored.RequestID, owner)
+		}
+	}()
 	sub := &Submission{RequestID: stored.RequestID, Timestamp: stored.RequestTimestamp, Request: &stored.Request}
 	pt, err := c.submit(ctx, sub)
 	if err != nil {
@@ -236,6 +274,7 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 	if err != nil {
 		return nil, &StoreError{Op: "confirm", Err: err}
 	}
+	confirmed = true
 	c.cfg.Logger.InfoContext(ctx, "payment created", "request_id", conf.RequestID, "transaction_id", conf.TransactionID, "amount", conf.Request.Total.String())
 	if pt.Status != "" && pt.Status != StatusInitial {
 		// A Bezahldienst may report a final state right away (rare); apply it
@@ -256,6 +295,49 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string) (*Tr
 		}
 	}
 	return conf, nil
+}
+
+func (c *Client) release(ctx context.Context, requestID, owner string) {
+	if err := c.cfg.Store.ReleaseCreate(context.WithoutCancel(ctx), requestID, owner); err != nil {
+		c.cfg.Logger.WarnContext(ctx, "payment create lease not released; it expires", "request_id", requestID, "err", err)
+	}
+}
+
+// errLeaseHeld: another instance (or call) is sending this create.
+var errLeaseHeld = errors.New("payment: create lease held by another instance")
+
+// lease takes the store's create lease for t, so that of several
+// instances sharing the store exactly one sends the create. With wait it
+// polls (CreateLeasePoll) until it holds the lease, another instance has
+// confirmed the transaction (returned with its Status set) or ended it
+// (ErrCreateEnded); without wait it returns errLeaseHeld at once.
+func (c *Client) lease(ctx context.Context, t *Transaction, wait bool) (string, *Transaction, error) {
+	owner := c.owner + "/" + strconv.FormatUint(c.leaseSeq.Add(1), 10)
+	for {
+		now := c.cfg.Now()
+		ok, err := c.cfg.Store.LeaseCreate(ctx, t.RequestID, owner, now, now.Add(c.cfg.CreateLease))
+		if err != nil {
+			return "", nil, &StoreError{Op: "lease", Err: err}
+		}
+		if ok {
+			return owner, t, nil
+		}
+		if !wait {
+			return "", nil, errLeaseHeld
+		}
+		if err := c.cfg.Sleep(ctx, c.cfg.CreateLeasePoll); err != nil {
+			return "", nil, err
+		}
+		if t, err = c.cfg.Store.Get(ctx, t.RequestID); err != nil {
+			return "", nil, &StoreError{Op: "get", Err: err}
+		}
+		if t.Status != "" {
+			return "", t, nil
+		}
+		if t.NextCheckAt.IsZero() {
+			return "", nil, ErrCreateEnded
+		}
+	}
 }
 
 // submit sends the create with bounded retries. Every attempt carries the

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -143,32 +144,37 @@ func TestCreateIdempotencyConflict(t *testing.T) {
 	assert.Equal(t, 1, h.fake.Creates(), "no provider call on conflict")
 }
 
+// Fifty concurrent callers with one key share one provider call. The
+// bubble's synctest.Wait replaces a sleep: the create is released only
+// once every other caller is blocked waiting for it.
 func TestCreateConcurrent50OneProviderCall(t *testing.T) {
-	h := newHarness(t, nil)
-	gate := make(chan struct{})
-	h.fake.CreateHook = func(context.Context) { <-gate }
-	var wg sync.WaitGroup
-	ids := make([]string, 50)
-	errs := make([]error, 50)
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-50"))
-			errs[i] = err
-			if err == nil {
-				ids[i] = tx.TransactionID
-			}
-		}()
-	}
-	time.Sleep(20 * time.Millisecond) // let callers pile up on the in-flight create
-	close(gate)
-	wg.Wait()
-	for i := range ids {
-		require.NoError(t, errs[i])
-		assert.Equal(t, "FX-k-50", ids[i])
-	}
-	assert.Equal(t, 1, h.fake.Creates())
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, nil)
+		gate := make(chan struct{})
+		h.fake.CreateHook = func(context.Context) { <-gate }
+		var wg sync.WaitGroup
+		ids := make([]string, 50)
+		errs := make([]error, 50)
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-50"))
+				errs[i] = err
+				if err == nil {
+					ids[i] = tx.TransactionID
+				}
+			}()
+		}
+		synctest.Wait() // all 50 callers are blocked: one in the create, 49 on it
+		close(gate)
+		wg.Wait()
+		for i := range ids {
+			require.NoError(t, errs[i])
+			assert.Equal(t, "FX-k-50", ids[i])
+		}
+		assert.Equal(t, 1, h.fake.Creates())
+	})
 }
 
 func TestCreateConcurrentConflictingBodies(t *testing.T) {
@@ -200,7 +206,7 @@ func TestCreateConcurrentConflictingBodies(t *testing.T) {
 	assert.Equal(t, 1, h.fake.Creates())
 }
 
-// Anti-pattern §9.8: a retry after a lost answer re-sends the same
+// Anti-pattern 9.8 (payment/paymenttest/SOURCES.md): a retry after a lost answer re-sends the same
 // requestId and recovers the transaction after PAYMENT_EXISTS.
 func TestCreateLostResponseRecovered(t *testing.T) {
 	h := newHarness(t, nil)
@@ -333,7 +339,7 @@ func TestSyncConcurrentHookExactlyOnce(t *testing.T) {
 	assert.Equal(t, 1, h.changeCount())
 }
 
-// Anti-pattern §9.6: a later FAILED never overwrites PAYED.
+// Anti-pattern 9.6 (payment/paymenttest/SOURCES.md): a later FAILED never overwrites PAYED.
 func TestSyncIllegalTransitionRefused(t *testing.T) {
 	cases := []struct{ first, then payment.Status }{
 		{payment.StatusPaid, payment.StatusFailed}, {payment.StatusPaid, payment.StatusInitial}, {payment.StatusPaid, payment.StatusCanceled},
@@ -380,7 +386,7 @@ func TestSyncUnknownStatusNeverPaid(t *testing.T) {
 	}
 }
 
-// Anti-pattern §9.5: the paid amount is compared with the requested one.
+// Anti-pattern 9.5 (payment/paymenttest/SOURCES.md): the paid amount is compared with the requested one.
 func TestSyncAmountTamperingRefused(t *testing.T) {
 	for _, amt := range []payment.Amount{1, 4583, 4585, 0, payment.MaxAmount} {
 		h := newHarness(t, nil)
@@ -434,7 +440,7 @@ func (m *mutProvider) Get(ctx context.Context, r payment.Ref) (*payment.Provider
 	return pt, err
 }
 
-// Anti-pattern §9.9: the redirect's query string never sets the state. The
+// Anti-pattern 9.9 (payment/paymenttest/SOURCES.md): the redirect's query string never sets the state. The
 // only redirect API is Sync(requestID), which pulls.
 func TestRedirectQueryNeverTrusted(t *testing.T) {
 	h := newHarness(t, nil)

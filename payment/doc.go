@@ -60,7 +60,7 @@
 //     currency, requestId, transactionId or reference differs from the stored
 //     request is refused ([ErrMismatch]) and recorded as an [Anomaly].
 //   - A PAYED is never applied without comparing its amount and currency
-//     (reference §9.5). A pull that reports PAYED without them (e.g. no
+//     (anti-pattern 9.5 in payment/paymenttest/SOURCES.md). A pull that reports PAYED without them (e.g. no
 //     paymentRequest echo) is refused as a [*MismatchError] with
 //     NotReported and recorded as an AnomalyMismatch, unless a verified push
 //     claiming PAYED reported matching ones (GiroCheckout gcAmount and

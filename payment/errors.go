@@ -55,6 +55,12 @@ var (
 	// recovered automatically. The request stays stored; retry Create with
 	// the same key later or resolve it by an operator.
 	ErrOutcomeUnknown = errors.New("payment: outcome of create unknown")
+	// ErrCreateEnded: an earlier create with this idempotency key ended
+	// without a transaction: the Bezahldienst refused it (AnomalyRefused),
+	// its outcome could not be determined (AnomalyOutcomeUnknown) or it
+	// expired. It is not sent again; see Client.Anomalies, and use a new
+	// key for a new attempt.
+	ErrCreateEnded = errors.New("payment: create with this key ended without a transaction")
 	// ErrInvalidSignature: a push whose signature is missing or does not
 	// verify with any configured secret.
 	ErrInvalidSignature = errors.New("payment: invalid push signature")

@@ -88,7 +88,7 @@ func TestSecretNeverPrints(t *testing.T) {
 	assert.NotContains(t, fmt.Sprintf("%+v", payment.HMACVerifier{Secrets: []payment.Secret{s}}), "hunter2")
 }
 
-// Anti-pattern §9.4: hashes compared in variable time. This scans the
+// Anti-pattern 9.4 (payment/paymenttest/SOURCES.md): hashes compared in variable time. This scans the
 // package and its adapters: no ==, != or bytes.Equal on anything named like
 // a hash, signature or MAC; comparisons go through payment.HMACVerifier
 // (hmac.Equal).

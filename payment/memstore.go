@@ -16,6 +16,12 @@ type MemoryStore struct {
 	anomalies map[string][]Anomaly
 	pushes    map[string]time.Time
 	claims    map[string]PushClaim
+	leases    map[string]lease
+}
+
+type lease struct {
+	owner string
+	until time.Time
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -26,6 +32,7 @@ func NewMemoryStore() *MemoryStore {
 		anomalies: map[string][]Anomaly{},
 		pushes:    map[string]time.Time{},
 		claims:    map[string]PushClaim{},
+		leases:    map[string]lease{},
 	}
 }
 
@@ -82,10 +89,39 @@ func (s *MemoryStore) Confirm(_ context.Context, requestID string, c Confirmatio
 	}
 	t.TransactionID, t.TransactionURL, t.PayURL, t.Reference = c.TransactionID, c.TransactionURL, c.PayURL, c.Reference
 	t.Status = StatusInitial
+	delete(s.leases, requestID)
 	t.UpdatedAt = c.At
 	t.NextCheckAt = c.NextCheckAt
 	s.byTx[c.TransactionID] = requestID
 	return t.Clone(), nil
+}
+
+// LeaseCreate implements Store.
+func (s *MemoryStore) LeaseCreate(_ context.Context, requestID, owner string, now, until time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.byReq[requestID]
+	if !ok {
+		return false, ErrNotFound
+	}
+	if t.Status != "" {
+		return false, nil
+	}
+	if l, held := s.leases[requestID]; held && l.owner != owner && l.until.After(now) {
+		return false, nil
+	}
+	s.leases[requestID] = lease{owner: owner, until: until}
+	return true, nil
+}
+
+// ReleaseCreate implements Store.
+func (s *MemoryStore) ReleaseCreate(_ context.Context, requestID, owner string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, held := s.leases[requestID]; held && l.owner == owner {
+		delete(s.leases, requestID)
+	}
+	return nil
 }
 
 // Transition implements Store.

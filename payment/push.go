@@ -44,7 +44,7 @@ type PushResult struct {
 //     GiroCheckout) is then not marked seen and HandlePush returns the
 //     result with ErrClaimPending, so that PushHandler answers 503 and the
 //     redelivery pulls again. Any other push (pmPayment, whose resending is
-//     not documented, payment.md §4) is marked seen and acknowledged: its
+//     not documented, see payment/paymenttest/SOURCES.md) is marked seen and acknowledged: its
 //     recorded claim is the evidence.
 //   - if the pull reports another final state (FAILED, CANCELED), that
 //     state is applied and the contradicting claim is recorded as an
@@ -72,24 +72,15 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 	if err != nil {
 		return nil, err
 	}
-	if p.TransactionID != "" && t.TransactionID != "" && p.TransactionID != t.TransactionID {
-		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, "push transaction id differs from stored one")
-		return nil, &MismatchError{RequestID: t.RequestID, Field: "transactionId"}
+	if err := c.bindPush(ctx, t, p); err != nil {
+		return nil, err
 	}
 	seen, err := c.cfg.Store.PushSeen(ctx, p.EventID)
 	if err != nil {
-		return nil, err
+		return nil, &StoreError{Op: "push seen", Err: err}
 	}
 	if seen {
 		return &PushResult{Transaction: t, Duplicate: true}, nil
-	}
-	if p.AmountReported && p.Amount != t.Request.Total {
-		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, fmt.Sprintf("push amount %s, requested %s", p.Amount, t.Request.Total))
-		return nil, &MismatchError{RequestID: t.RequestID, Field: "amount", Want: t.Request.Total.String(), Got: p.Amount.String()}
-	}
-	if p.Currency != "" && p.Currency != t.Request.Currency {
-		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, "push currency differs from requested one")
-		return nil, &MismatchError{RequestID: t.RequestID, Field: "currency", Want: string(t.Request.Currency), Got: "other"}
 	}
 	paidClaim := p.Status == StatusPaid
 	recordClaim := paidClaim && p.AmountReported && p.Currency != "" && !t.Status.Terminal()
@@ -132,6 +123,42 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 		return nil, err
 	}
 	return &PushResult{Transaction: nt, Duplicate: !first, Pending: pending}, nil
+}
+
+// ErrPushUnbound: a verified push names a transaction whose create is
+// not confirmed yet, so it cannot be bound to a stored transaction ID.
+// PushHandler answers 503; a redelivery is processed again.
+var ErrPushUnbound = errors.New("payment: push for a transaction not confirmed yet")
+
+// bindPush checks every field the push reports against the stored
+// transaction t before anything is recorded: the requestId, the
+// transaction ID (GiroCheckout's gcReference, pmPayment's txid), the
+// amount and the currency. A signed notification re-split between
+// adjacent unseparated fields, or one for transaction A that names B's
+// reference, fails here and leaves no claim.
+func (c *Client) bindPush(ctx context.Context, t *Transaction, p *Push) error {
+	mismatch := func(field, detail string, want, got string) error {
+		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, detail)
+		return &MismatchError{RequestID: t.RequestID, Field: field, Want: want, Got: got}
+	}
+	if p.RequestID != "" && p.RequestID != t.RequestID {
+		return mismatch("requestId", "push requestId differs from the stored one", t.RequestID, "other")
+	}
+	if p.TransactionID != "" {
+		if t.TransactionID == "" {
+			return ErrPushUnbound
+		}
+		if p.TransactionID != t.TransactionID {
+			return mismatch("transactionId", "push transaction id differs from stored one", t.TransactionID, "other")
+		}
+	}
+	if p.AmountReported && p.Amount != t.Request.Total {
+		return mismatch("amount", fmt.Sprintf("push amount %s, requested %s", p.Amount, t.Request.Total), t.Request.Total.String(), p.Amount.String())
+	}
+	if p.Currency != "" && p.Currency != t.Request.Currency {
+		return mismatch("currency", "push currency differs from requested one", string(t.Request.Currency), "other")
+	}
+	return nil
 }
 
 func pushReason(err error) string {

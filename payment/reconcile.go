@@ -132,7 +132,7 @@ func (c *Client) resume(ctx context.Context, t *Transaction, now time.Time) erro
 		return c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1)
 	}
 	req := t.Request
-	ch := c.sf.DoChan(t.RequestID+"\x00"+t.Fingerprint, func() (any, error) { return c.create(ctx, &req, t.Fingerprint) })
+	ch := c.sf.DoChan(t.RequestID+"\x00"+t.Fingerprint, func() (any, error) { return c.create(ctx, &req, t.Fingerprint, false) })
 	var res singleflight.Result
 	select {
 	case <-ctx.Done():
@@ -144,6 +144,9 @@ func (c *Client) resume(ctx context.Context, t *Transaction, now time.Time) erro
 		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case errors.Is(res.Err, errLeaseHeld):
+		// Another instance is sending it right now.
+		return c.reschedule(ctx, t, now)
 	case isRefusal(res.Err), errors.Is(res.Err, ErrOutcomeUnknown):
 		// create recorded the anomaly and took the request off the
 		// schedule; nothing is re-sent.

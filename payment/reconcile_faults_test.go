@@ -187,3 +187,40 @@ type failingRecoverer struct {
 func (f failingRecoverer) Recover(context.Context, *payment.Submission) (*payment.ProviderTransaction, error) {
 	return nil, f.err
 }
+
+// A key whose create was refused is not sent again by a repeated Create
+// either: the caller gets ErrCreateEnded and no provider call is made.
+func TestCreateAfterRefusalEnded(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 422, FunctionalCode: "VALIDATION_ERROR", Err: payment.ErrValidation})
+	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, payment.ErrValidation)
+	_, err = h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.ErrorIs(t, err, payment.ErrCreateEnded)
+	assert.Equal(t, 1, h.fake.Creates())
+}
+
+// 401/403 and transport failures are no refusal: the request stays
+// scheduled and is re-sent.
+func TestCreateNotRefusedOnAuthOrTransport(t *testing.T) {
+	for name, e := range map[string]error{
+		"forbidden":   &payment.ProviderError{HTTPStatus: 403, FunctionalCode: "FORBIDDEN", Err: payment.ErrForbidden},
+		"unavailable": payment.ErrUnavailable,
+		"certificate": &payment.CertificateError{Host: "pay.example", Err: errStoreDown},
+		"429":         &payment.ProviderError{HTTPStatus: 429, Err: payment.ErrUnavailable},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, func(c *payment.Config) { c.CreateAttempts = 1 })
+			h.fake.FailCreates(e)
+			_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+			require.ErrorIs(t, err, e)
+			an, _ := h.c.Anomalies(context.Background(), "k-1")
+			assert.Empty(t, an)
+			h.clk.Add(time.Hour)
+			_, err = h.c.ReconcileOnce(context.Background())
+			require.NoError(t, err)
+			got, _ := h.c.Get(context.Background(), "k-1")
+			assert.Equal(t, payment.StatusInitial, got.Status)
+		})
+	}
+}

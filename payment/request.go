@@ -12,7 +12,7 @@ import (
 )
 
 // Limits of XBezahldienste 1.0.0 (PaymentRequest, PaymentItem; reference
-// payment.md §2.3–2.5). Values beyond them are refused, never truncated.
+// XBezahldienste 1.0.0, initiate-payment-transaction). Values beyond them are refused, never truncated.
 const (
 	MaxIDLength          = 36   // requestId, item id, item reference, originatorId, endPointId
 	MaxPurposeLength     = 27   // purpose (Verwendungszweck / Buchungstext, SEPA limit)

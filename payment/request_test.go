@@ -168,7 +168,7 @@ func TestRequestLimits(t *testing.T) {
 			var fe *payment.FieldError
 			var ae *payment.AmountError
 			assert.True(t, errorsAs(err, &fe) || errorsAs(err, &ae), "typed error")
-			// Anti-pattern §9.1/§9.2: never clamp or truncate.
+			// Anti-patterns 9.1 and 9.2 (payment/paymenttest/SOURCES.md): never clamp or truncate.
 			assert.Equal(t, before.Purpose, r.Purpose)
 			assert.Equal(t, before.Total, r.Total)
 		})

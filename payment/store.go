@@ -28,6 +28,17 @@ type Store interface {
 	// that is already confirmed it changes nothing. It returns the stored
 	// transaction.
 	Confirm(ctx context.Context, requestID string, c Confirmation) (*Transaction, error)
+	// LeaseCreate gives owner the right to send the create of an
+	// unconfirmed transaction (Status "") until until: it succeeds when no
+	// other owner holds an unexpired lease (lease end after now) and
+	// reports whether owner holds it now. It must be atomic across
+	// processes sharing the store: of two instances, exactly one gets it,
+	// so exactly one POSTs the create. On a confirmed transaction it
+	// returns false.
+	LeaseCreate(ctx context.Context, requestID, owner string, now, until time.Time) (bool, error)
+	// ReleaseCreate ends owner's lease (a no-op when owner does not hold
+	// it), so that another instance may send the create at once.
+	ReleaseCreate(ctx context.Context, requestID, owner string) error
 	// Transition changes the status from → to atomically (compare and set).
 	// It returns ErrConcurrentUpdate when the stored status is not from and
 	// ErrIllegalTransition when CanTransition(from, to) is false.

@@ -127,7 +127,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 	return nt, nil
 }
 
-// checkReported enforces reference §9.5 for a final PAYED: its amount and
+// checkReported enforces anti-pattern 9.5 in payment/paymenttest/SOURCES.md for a final PAYED: its amount and
 // currency must have been reported, by the pull (compared in checkMatch),
 // by a verified push claiming PAYED (compared in HandlePush) or by the
 // claim such a push left in the store (Store.Claim; compared again here)
@@ -171,7 +171,7 @@ func (c *Client) checkReported(ctx context.Context, t *Transaction, pt *Provider
 }
 
 // checkMatch compares what the Bezahldienst reports with the stored request.
-// Anti-pattern §9.5: a result is never accepted without comparing amount,
+// Anti-pattern 9.5 (payment/paymenttest/SOURCES.md): a result is never accepted without comparing amount,
 // currency and reference.
 func checkMatch(t *Transaction, pt *ProviderTransaction) error {
 	if pt.RequestID != "" && pt.RequestID != t.RequestID {

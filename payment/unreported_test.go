@@ -23,7 +23,7 @@ func (s stubPush) VerifyPush(context.Context, payment.PushInput) (*payment.Push,
 	return &p, nil
 }
 
-// Anti-pattern §9.5 / issue 7: a final PAYED is never applied without
+// Anti-pattern 9.5 (payment/paymenttest/SOURCES.md) / issue 7: a final PAYED is never applied without
 // comparing amount and currency. The pull may leave them out (no
 // paymentRequest echo) or never carry them (pmPayment: AmountByPush); then
 // a verified push that reported them stands in, or the explicit opt-out.

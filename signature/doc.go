@@ -44,8 +44,10 @@
 //     only. [Sign] refuses SHA-1 methods unconditionally.
 //   - RSA-PSS is signed and verified with salt length = hash length only;
 //     Go's default (maximum salt) is never used, other salt lengths fail.
-//   - ECDSA values are raw r‖s; DER is accepted only with
-//     [VerifyOptions.AllowECDSADER].
+//   - ECDSA values are raw r‖s of 2×field size; DER is accepted only with
+//     [VerifyOptions.AllowECDSADER]. The one shorter value accepted is a
+//     P-521 value of 2×65 bytes ([P521ShortHalf]), which older Java
+//     signers produce and xmlsec1 verifies; every other length is refused.
 //   - RSA keys below 2048 bits and curves other than P-256/384/521 fail
 //     [Policy.CheckPublicKey]. Callers verifying signatures must call it
 //     (xmldsig and jose do).
@@ -55,6 +57,14 @@
 //     clock, and fails closed when the revocation checker errs. A bare
 //     pinned key has neither validity nor revocation: remove it from the
 //     configuration to end trust.
+//   - The zero [TrustConfig] accepts only signing certificates: the leaf's
+//     key usage must allow digitalSignature or contentCommitment
+//     ([DefaultSigningKeyUsage]; a certificate without the key usage
+//     extension is unrestricted, RFC 5280 §4.2.1.3). A store that checks
+//     encryption certificates sets [TrustConfig.KeyUsage] to
+//     keyEncipherment explicitly.
+//   - Constructors ([NewTrustStore], [NewOCSPChecker]) wrap
+//     [ErrInvalidConfig] in every error.
 //   - [KeyPair] prints and logs as REDACTED (fmt and slog); errors never
 //     contain passwords or key bytes.
 //   - What the caller must still check: that the verified certificate is

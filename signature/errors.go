@@ -2,6 +2,8 @@ package signature
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/egosaar/ozg/internal/redact"
 )
@@ -28,6 +30,9 @@ var (
 	// ErrInvalidKey reports key material that cannot be used: unparsable,
 	// wrongly encrypted, of an unsupported type or too weak.
 	ErrInvalidKey = errors.New("signature: invalid key")
+	// ErrInvalidConfig reports a configuration that the constructors of
+	// this package refuse; every error they return wraps it.
+	ErrInvalidConfig = errors.New("signature: invalid configuration")
 )
 
 // AlgorithmError reports an algorithm URI (or JOSE alg name) that is not
@@ -153,3 +158,17 @@ func keyErr(op, detail string, cause error) error {
 // ErrIncorrectPassword reports a PKCS#12 file whose password is wrong. It is
 // always returned inside a [KeyError] that also unwraps to [ErrInvalidKey].
 var ErrIncorrectPassword = errors.New("signature: incorrect password")
+
+// invalidConfig marks err, returned by a constructor, as a configuration
+// error: it wraps [ErrInvalidConfig] and err.
+func invalidConfig(err error) error {
+	return fmt.Errorf("%w: %w", ErrInvalidConfig, stripPrefix{err})
+}
+
+// stripPrefix drops the package prefix from a wrapped error's message so
+// that it is not repeated after ErrInvalidConfig's.
+type stripPrefix struct{ err error }
+
+func (e stripPrefix) Error() string { return strings.TrimPrefix(e.err.Error(), "signature: ") }
+
+func (e stripPrefix) Unwrap() error { return e.err }

@@ -69,6 +69,14 @@ type OCSPChecker struct {
 
 // NewOCSPChecker returns an OCSPChecker.
 func NewOCSPChecker(cfg OCSPConfig) (*OCSPChecker, error) {
+	v, err := newOCSPChecker(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newOCSPChecker(cfg OCSPConfig) (*OCSPChecker, error) {
 	if cfg.MaxResponseBytes < 0 || cfg.MaxAge < 0 || cfg.Skew < 0 {
 		return nil, errors.New("signature: OCSP config: negative limit")
 	}

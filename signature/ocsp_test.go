@@ -106,3 +106,17 @@ func TestOCSPChecker(t *testing.T) {
 	_, err = signature.NewOCSPChecker(signature.OCSPConfig{MaxAge: -1})
 	require.Error(t, err)
 }
+
+func TestNewOCSPCheckerInvalid(t *testing.T) {
+	t.Parallel()
+	for name, cfg := range map[string]signature.OCSPConfig{
+		"negative MaxResponseBytes": {MaxResponseBytes: -1},
+		"negative MaxAge":           {MaxAge: -1},
+		"negative Skew":             {Skew: -1},
+	} {
+		_, err := signature.NewOCSPChecker(cfg)
+		require.ErrorIs(t, err, signature.ErrInvalidConfig, name)
+	}
+	_, err := signature.NewOCSPChecker(signature.OCSPConfig{})
+	require.NoError(t, err)
+}

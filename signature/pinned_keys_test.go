@@ -96,7 +96,7 @@ func TestTrustStorePinnedKeys(t *testing.T) {
 		"string":        "key",
 	} {
 		_, err := signature.NewTrustStore(signature.TrustConfig{PinnedKeys: []crypto.PublicKey{k}})
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, signature.ErrInvalidConfig, name)
 		assert.ErrorIs(t, err, signature.ErrInvalidKey, name)
 	}
 }

@@ -3,6 +3,7 @@ package signature
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/asn1"
@@ -19,9 +20,20 @@ type VerifyOptions struct {
 	// AllowECDSADER additionally accepts ASN.1 DER encoded ECDSA signature
 	// values (as produced by goxmldsig and Go's crypto.Signer). The default
 	// accepts only the fixed-width r‖s encoding that XML-DSig 1.1 §6.4.3 and
-	// RFC 4050 §3.3 prescribe.
+	// RFC 4050 §3.3 prescribe, plus the one short form described at
+	// [P521ShortHalf].
 	AllowECDSADER bool
 }
+
+// P521ShortHalf is the length of r and s in the one short ECDSA value that
+// [Verify] accepts: a P-521 value of 2×65 bytes instead of 2×66, as older
+// Java XML-DSig signers produce for P-521, and as xmlsec1 verifies (its test vector
+// aleksey-xmldsig-01/enveloped-ecdsa-java-bug.xml, xmlsec issue 228). Each
+// half is read as a big-endian integer. Every other length that is not
+// 2×field size is refused, on every curve, even when r and s would verify
+// after left-padding, because a value of the wrong length is not an
+// XML-DSig 1.1 §6.4.3 encoding.
+const P521ShortHalf = 65
 
 // Sign hashes data with m.Hash and signs it with signer using method m. It
 // is the module's single mapping from a method to a crypto operation:
@@ -137,6 +149,9 @@ func verifyDigest(pub crypto.PublicKey, m Method, digest, sig []byte, opts Verif
 	case KeyECDSA:
 		k := pub.(*ecdsa.PublicKey)
 		n := curveBytes(k)
+		if k.Curve == elliptic.P521() && len(sig) == 2*P521ShortHalf {
+			n = P521ShortHalf
+		}
 		if len(sig) == 2*n {
 			r := new(big.Int).SetBytes(sig[:n])
 			s := new(big.Int).SetBytes(sig[n:])

@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"slices"
@@ -44,10 +45,23 @@ type TrustConfig struct {
 	// [TrustStore.Verify]: a certificate is not trusted because it carries
 	// a pinned key. The verifier's [Policy] still checks its strength.
 	PinnedKeys []crypto.PublicKey
-	// KeyUsages restricts the accepted extended key usages; nil accepts any
-	// (x509.ExtKeyUsageAny), which suits document-signing certificates that
-	// carry no EKU.
-	KeyUsages []x509.ExtKeyUsage
+	// KeyUsage lists the key usage bits (RFC 5280 §4.2.1.3) of which the
+	// signing certificate must carry at least one. Zero means
+	// [DefaultSigningKeyUsage] (digitalSignature or contentCommitment,
+	// formerly nonRepudiation): a certificate limited to key or data
+	// encipherment, key agreement or certificate signing (a CA) must not
+	// be accepted as a signer. It applies to every certificate the store
+	// accepts, pinned or anchored. A certificate without the key usage
+	// extension is unrestricted by RFC 5280 §4.2.1.3 and accepted: most
+	// self-signed SAML metadata certificates carry none.
+	KeyUsage x509.KeyUsage
+	// ExtKeyUsages restricts the extended key usages (RFC 5280 §4.2.1.12)
+	// along a chain to an anchor; nil accepts any (x509.ExtKeyUsageAny)
+	// because no standard EKU exists for XML or JOSE document signing
+	// (certificates of the Verwaltungs-PKI carry none, or e-mail and
+	// client-authentication EKUs), so KeyUsage above is what restricts the
+	// purpose by default. Pinned certificates are not checked against it.
+	ExtKeyUsages []x509.ExtKeyUsage
 	// Revocation is called for every chain that otherwise verifies; nil
 	// means no revocation check.
 	Revocation RevocationChecker
@@ -59,6 +73,11 @@ type TrustConfig struct {
 	InsecureIgnorePinnedValidity bool
 }
 
+// DefaultSigningKeyUsage is the key usage of the zero [TrustConfig]: a
+// signing certificate must allow digitalSignature or contentCommitment
+// (nonRepudiation), RFC 5280 §4.2.1.3.
+const DefaultSigningKeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+
 // TrustStore verifies certificates against configured anchors and pinned
 // certificates. It is immutable after [NewTrustStore] and safe for
 // concurrent use.
@@ -69,6 +88,7 @@ type TrustStore struct {
 	pinned        [][]byte
 	pinnedKeys    [][]byte // SubjectPublicKeyInfo DER
 	keyUsages     []x509.ExtKeyUsage
+	keyUsage      x509.KeyUsage
 	revocation    RevocationChecker
 	now           func() time.Time
 	ignorePinned  bool
@@ -76,6 +96,14 @@ type TrustStore struct {
 
 // NewTrustStore validates cfg and returns a TrustStore.
 func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
+	v, err := newTrustStore(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newTrustStore(cfg TrustConfig) (*TrustStore, error) {
 	if len(cfg.Anchors) == 0 && len(cfg.Pinned) == 0 && len(cfg.PinnedKeys) == 0 {
 		return nil, errors.New("signature: trust config: no anchors, pinned certificates or pinned keys")
 	}
@@ -83,7 +111,8 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 		roots:         x509.NewCertPool(),
 		intermediates: slices.Clone(cfg.Intermediates),
 		anchors:       slices.Clone(cfg.Anchors),
-		keyUsages:     slices.Clone(cfg.KeyUsages),
+		keyUsages:     slices.Clone(cfg.ExtKeyUsages),
+		keyUsage:      cfg.KeyUsage,
 		revocation:    cfg.Revocation,
 		now:           cfg.Now,
 		ignorePinned:  cfg.InsecureIgnorePinnedValidity,
@@ -117,6 +146,9 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 		}
 		s.pinnedKeys = append(s.pinnedKeys, der)
 	}
+	if s.keyUsage == 0 {
+		s.keyUsage = DefaultSigningKeyUsage
+	}
 	if len(s.keyUsages) == 0 {
 		s.keyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
 	}
@@ -131,7 +163,8 @@ func NewTrustStore(cfg TrustConfig) (*TrustStore, error) {
 // InsecureIgnorePinnedValidity), then by building a path through
 // intermediates (the caller's, e.g. from KeyInfo or x5c, and the
 // configured ones) to an anchor at Now with the configured key usages;
-// finally the revocation checker is called. It returns the verified chain
+// finally the revocation checker is called. Before any of this the leaf's
+// key usage must allow signing ([TrustConfig.KeyUsage]). It returns the verified chain
 // leaf..anchor (just the leaf when pinned). Failures are [*TrustError]s
 // wrapping [ErrUntrustedKey] and, as applicable, [ErrCertificateExpired]
 // or [ErrRevoked].
@@ -141,6 +174,9 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 	}
 	now := s.now()
 	subject := leaf.Subject.String()
+	if !s.keyUsageAllowed(leaf) {
+		return nil, &TrustError{Reason: TrustKeyUsage, Subject: subject, Err: errKeyUsage}
+	}
 	if s.isPinned(leaf) {
 		if !s.ignorePinned && (now.Before(leaf.NotBefore) || now.After(leaf.NotAfter)) {
 			return nil, &TrustError{Reason: TrustExpired, Subject: subject}
@@ -268,6 +304,22 @@ func marshalPublicKey(pub crypto.PublicKey) ([]byte, error) {
 		return nil, keyErr("pin key", "key cannot be encoded", err)
 	}
 	return der, nil
+}
+
+var (
+	oidKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 15}
+	errKeyUsage = errors.New("certificate key usage does not allow signing")
+)
+
+// keyUsageAllowed reports whether c may sign under the configured key
+// usage: the extension is absent (unrestricted) or grants one of the bits.
+func (s *TrustStore) keyUsageAllowed(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidKeyUsage) {
+			return c.KeyUsage&s.keyUsage != 0
+		}
+	}
+	return true
 }
 
 func (s *TrustStore) isPinned(c *x509.Certificate) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +52,22 @@ func TestTrustStore(t *testing.T) {
 	expiredPin, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "IdP old", Key: signaturetest.P256, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)})
 	require.NoError(t, err)
 
+	encOnly, err := p.inter.Issue(signaturetest.Options{Key: signaturetest.RSA2048, KeyUsage: x509.KeyUsageKeyEncipherment})
+	require.NoError(t, err)
+	sigOnly, err := p.inter.Issue(signaturetest.Options{Key: signaturetest.P256, KeyUsage: x509.KeyUsageDigitalSignature})
+	require.NoError(t, err)
+	ccOnly, err := p.inter.Issue(signaturetest.Options{Key: signaturetest.P256, KeyUsage: x509.KeyUsageContentCommitment})
+	require.NoError(t, err)
+	noKU, err := p.inter.Issue(signaturetest.Options{Key: signaturetest.P256, NoKeyUsage: true})
+	require.NoError(t, err)
+	require.Zero(t, noKU.Certificate.KeyUsage)
+	encOnlyPin, err := signaturetest.SelfSigned(signaturetest.Options{Key: signaturetest.RSA2048, KeyUsage: x509.KeyUsageKeyEncipherment | x509.KeyUsageDataEncipherment})
+	require.NoError(t, err)
+	kaPin, err := signaturetest.SelfSigned(signaturetest.Options{Key: signaturetest.P256, KeyUsage: x509.KeyUsageKeyAgreement})
+	require.NoError(t, err)
+	noKUPin, err := signaturetest.SelfSigned(signaturetest.Options{Key: signaturetest.P256, NoKeyUsage: true})
+	require.NoError(t, err)
+
 	base := signature.TrustConfig{Anchors: []*x509.Certificate{p.root.Certificate}, Now: func() time.Time { return now }}
 	pinCfg := signature.TrustConfig{Pinned: []*x509.Certificate{pinnedKP.Certificate, expiredPin.Certificate}, Now: func() time.Time { return now }}
 	revoked := base
@@ -61,7 +78,10 @@ func TestTrustStore(t *testing.T) {
 	withInter := base
 	withInter.Intermediates = []*x509.Certificate{p.inter.Certificate}
 	emailOnly := base
-	emailOnly.KeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}
+	emailOnly.ExtKeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}
+	pinEnc := signature.TrustConfig{Pinned: []*x509.Certificate{encOnlyPin.Certificate, kaPin.Certificate, noKUPin.Certificate}, Now: func() time.Time { return now }}
+	encStore := base
+	encStore.KeyUsage = x509.KeyUsageKeyEncipherment
 	later := base
 	later.Now = func() time.Time { return now.AddDate(2, 0, 0) }
 
@@ -90,7 +110,15 @@ func TestTrustStore(t *testing.T) {
 		{"pinned twin", pinCfg, pinnedTwin.Certificate, nil, 0, []error{signature.ErrUntrustedKey}},
 		{"not pinned", pinCfg, p.leaf.Certificate, p.leaf.Chain, 0, []error{signature.ErrUntrustedKey}},
 		{"pinned expired", pinCfg, expiredPin.Certificate, nil, 0, []error{signature.ErrCertificateExpired}},
-		{"intermediate itself chains to the anchor", base, p.inter.Certificate, nil, 3 - 1, nil},
+		{"CA certificate as signer (key usage certSign)", base, p.inter.Certificate, nil, 0, []error{signature.ErrUntrustedKey}},
+		{"encipherment-only leaf", base, encOnly.Certificate, encOnly.Chain, 0, []error{signature.ErrUntrustedKey}},
+		{"encipherment-only leaf pinned", pinEnc, encOnlyPin.Certificate, nil, 0, []error{signature.ErrUntrustedKey}},
+		{"key agreement leaf pinned", pinEnc, kaPin.Certificate, nil, 0, []error{signature.ErrUntrustedKey}},
+		{"encipherment-only leaf for an encryption store", encStore, encOnly.Certificate, encOnly.Chain, 3, nil},
+		{"signing leaf for an encryption store", encStore, sigOnly.Certificate, sigOnly.Chain, 0, []error{signature.ErrUntrustedKey}},
+		{"contentCommitment only", base, ccOnly.Certificate, ccOnly.Chain, 3, nil},
+		{"no key usage extension", base, noKU.Certificate, noKU.Chain, 3, nil},
+		{"no key usage extension pinned", pinEnc, noKUPin.Certificate, nil, 1, nil},
 		{"nil leaf", base, nil, nil, 0, []error{signature.ErrUntrustedKey}},
 	}
 	for _, tc := range cases {
@@ -162,7 +190,8 @@ func TestNewTrustStoreInvalid(t *testing.T) {
 		"nil intermediate": {Pinned: []*x509.Certificate{{Raw: []byte{1}}}, Intermediates: []*x509.Certificate{nil}},
 	} {
 		_, err := signature.NewTrustStore(cfg)
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, signature.ErrInvalidConfig, name)
+		assert.Equal(t, 1, strings.Count(err.Error(), "signature:"), err.Error())
 	}
 }
 

@@ -37,16 +37,16 @@ type BuilderConfig struct {
 // Validate reports missing or inconsistent settings.
 func (c BuilderConfig) Validate() error {
 	if c.Profile == nil {
-		return fmt.Errorf("%w: builder needs a profile", ErrBuild)
+		return fmt.Errorf("%w: %w: builder needs a profile", ErrInvalidConfig, ErrBuild)
 	}
 	if err := c.Profile.Validate(); err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	if c.Produkt == "" || c.Produkthersteller == "" {
-		return fmt.Errorf("%w: produkt and produkthersteller are required", ErrBuild)
+		return fmt.Errorf("%w: %w: produkt and produkthersteller are required", ErrInvalidConfig, ErrBuild)
 	}
 	if c.Form == FormXInneres4 {
-		return fmt.Errorf("%w: the XInneres-4 header is read only", ErrBuild)
+		return fmt.Errorf("%w: %w: the XInneres-4 header is read only", ErrInvalidConfig, ErrBuild)
 	}
 	return nil
 }

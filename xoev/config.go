@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/xoev/codelist"
@@ -13,9 +14,9 @@ import (
 // parser). They fit messages with large base64 attachments; lower them
 // for endpoints that only take small messages.
 const (
-	DefaultMaxBytes      = xmlsafe.DefaultMaxBytes      // 64 MiB
+	DefaultMaxBytes      = xmlsafe.DefaultMaxBytes      // 16 MiB: messages with base64 attachments fit; see Config.MaxBytes
 	DefaultMaxDepth      = xmlsafe.DefaultMaxDepth      // 256
-	DefaultMaxElements   = xmlsafe.DefaultMaxElements   // 2,000,000
+	DefaultMaxElements   = xmlsafe.DefaultMaxElements   // 250,000
 	DefaultMaxAttributes = xmlsafe.DefaultMaxAttributes // 256 per element, namespace declarations included
 
 	// DefaultMaxFindings caps the errors, and separately the warnings,
@@ -71,7 +72,7 @@ type Config struct {
 // Validate reports invalid settings.
 func (c Config) Validate() error {
 	if c.MaxBytes < 0 || c.MaxDepth < 0 || c.MaxElements < 0 || c.MaxAttributes < 0 || c.MaxFindings < 0 || c.MaxCodeListFetches < 0 {
-		return errors.New("xoev: limits must not be negative")
+		return fmt.Errorf("%w: limits must not be negative", ErrInvalidConfig)
 	}
 	return nil
 }

@@ -10,6 +10,9 @@ import (
 // Sentinel errors. Every error from this package wraps one of them; most
 // come as an *Error that also names the location.
 var (
+	// ErrInvalidConfig: a Config or BuilderConfig is unusable (negative
+	// limit, missing profile or product). New and NewBuilder wrap it.
+	ErrInvalidConfig = errors.New("xoev: invalid configuration")
 	// ErrNotXOEV: the document is well-formed XML but not an XÖV message
 	// (no nachrichtenkopf.g2g or nachrichtenkopf as first child of the root).
 	ErrNotXOEV = errors.New("xoev: not an XOEV message")

@@ -42,6 +42,7 @@ func ExampleFaults() {
 		EntityID: "https://service.example.org/saml", ACSURL: "https://service.example.org/saml/acs",
 		SigningKey: signing, DecryptionKey: dec, EncryptionCertificate: enc.Certificate,
 		IdPMetadata: idp.Metadata(), Profile: idp.Profile(), Level: account.LevelSubstanziell,
+		Store: saml.NewMemoryStore(), InsecureDevelopment: true, // the simulator serves plain http on loopback
 		Extension: &saml.Extension{
 			RequestedAttributes: []saml.RequestedAttribute{{Name: account.AttrBPK2, Required: true}},
 			Display:             saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", OnlineServiceID: "99123456760000"},

@@ -45,6 +45,9 @@ type Faults struct {
 	SignResponse bool
 	// UnsignedResponse leaves the Response unsigned in MUK mode.
 	UnsignedResponse bool
+	// EncryptNameID sends the Subject's NameID as an EncryptedID (SAML
+	// core §2.4.1) encrypted for the SP.
+	EncryptNameID bool
 	// PlainAssertion sends the Assertion unencrypted.
 	PlainAssertion bool
 	// AttackerKey signs with a fresh self-signed key whose certificate is

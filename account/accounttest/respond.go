@@ -3,6 +3,7 @@ package accounttest
 import (
 	"crypto"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,6 +73,11 @@ func (s *Server) Respond(req *saml.AuthnRequest) ([]byte, error) {
 	resp.CreateElement("saml2p:Status").CreateElement("saml2p:StatusCode").CreateAttr("Value", saml.StatusSuccess)
 
 	a := s.assertion(now, validity, issuer, irt, acs, sp.EntityID, user, attrs, f)
+	if f.EncryptNameID {
+		if err := s.encryptNameID(a, sp.EncryptionCertificate); err != nil {
+			return nil, err
+		}
+	}
 	if f.BeforeSign != nil {
 		f.BeforeSign(a)
 	}
@@ -110,6 +116,29 @@ func (s *Server) Respond(req *saml.AuthnRequest) ([]byte, error) {
 	}
 	sign := (s.cfg.Mode == MUK && !f.UnsignedResponse) || f.SignResponse
 	return s.finish(resp, f, sign)
+}
+
+// encryptNameID replaces the Subject's NameID by an EncryptedID (SAML core
+// §2.2.4, §2.4.1) for the SP's encryption certificate.
+func (s *Server) encryptNameID(a *etree.Element, to *x509.Certificate) error {
+	subj := a.FindElement("./saml2:Subject")
+	nid := subj.FindElement("./saml2:NameID")
+	enc, err := xmlenc.NewEncrypter(xmlenc.EncrypterConfig{Recipient: to, KeyTransport: s.cfg.KeyTransport, Content: s.cfg.ContentAlgorithm,
+		InsecureAllowCBC: s.cfg.ContentAlgorithm == xmlenc.AES128CBC || s.cfg.ContentAlgorithm == xmlenc.AES256CBC})
+	if err != nil {
+		return err
+	}
+	plain := nid.Copy()
+	plain.CreateAttr("xmlns:saml2", saml.NSAssertion)
+	ed, err := enc.EncryptElement(plain)
+	if err != nil {
+		return err
+	}
+	eid := etree.NewElement("saml2:EncryptedID")
+	eid.AddChild(ed)
+	subj.InsertChildAt(nid.Index(), eid)
+	subj.RemoveChild(nid)
+	return nil
 }
 
 func (s *Server) finish(resp *etree.Element, f Faults, sign bool) ([]byte, error) {

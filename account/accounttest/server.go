@@ -144,6 +144,9 @@ func (s *Server) Profile() saml.Profile {
 		p = saml.BundIDIntegration()
 	}
 	p.IdPEntityID = s.EntityID
+	// A simulator is no production environment: the SP may use
+	// saml.Config.InsecureDevelopment against its plain-http endpoints.
+	p.Production = false
 	return p
 }
 
@@ -256,6 +259,9 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 		if m.Verify(sp.SigningCertificate.PublicKey, signature.Policy{}) != nil {
 			return nil, "", "saml-request-not-signed"
 		}
+		if s.cfg.Mode == MUK && m.SigAlg != signature.RSAPSSSHA256 {
+			return nil, "", "saml-request-signature-method"
+		}
 		doc, err := xmlsafe.Parse(m.XML, lim)
 		if err != nil {
 			return nil, "", "invalid-request"
@@ -280,6 +286,10 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 		res, err := v.VerifyElement(context.Background(), doc.Root())
 		if err != nil {
 			return nil, "", "saml-request-not-signed"
+		}
+		// ELSTER (MUK) accepts RSA-PSS request signatures only.
+		if s.cfg.Mode == MUK && res.SignatureMethod != signature.RSAPSSSHA256 {
+			return nil, "", "saml-request-signature-method"
 		}
 		if req, err = saml.ParseAuthnRequest(res.Element); err != nil {
 			return nil, "", "invalid-request"

@@ -46,12 +46,9 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 	if err != nil || subj == nil {
 		return nil, reject("subject", ErrSubject, "Assertion needs exactly one Subject")
 	}
-	if enc, _ := child(subj, NSAssertion, "EncryptedID"); enc != nil {
-		return nil, reject("subject", ErrSubject, "EncryptedID is not supported")
-	}
-	nid, err := child(subj, NSAssertion, "NameID")
-	if err != nil || nid == nil {
-		return nil, reject("subject", ErrSubject, "Subject needs exactly one NameID")
+	nid, err := sp.subjectNameID(subj)
+	if err != nil {
+		return nil, err
 	}
 	if id.NameID, err = text(nid); err != nil {
 		return nil, &ResponseError{Check: "subject", Err: err}
@@ -98,16 +95,28 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 			if err != nil {
 				return nil, &ResponseError{Check: "authn_context", Err: err}
 			}
-			id.AuthnContextLevel = parseLevelURI(strings.TrimSpace(s))
+			id.AuthnContextLevel = sp.parseLevelURI(strings.TrimSpace(s))
 		}
 	}
 
-	attrs, err := sp.readAttributes(a)
+	attrs, invalid, err := sp.readAttributes(a)
 	if err != nil {
 		return nil, err
 	}
-	if err := account.MapAttributes(id, attrs); err != nil {
+	for _, ae := range invalid {
+		if slices.Contains(req.Required, ae.Name) {
+			return nil, &ResponseError{Check: "attributes", Err: fmt.Errorf("%w: %w", ErrAttribute, &ae)}
+		}
+	}
+	if err := account.RequireAttributes(attrs, req.Required); err != nil {
 		return nil, &ResponseError{Check: "attributes", Err: fmt.Errorf("%w: %w", ErrAttribute, err)}
+	}
+	if err := account.MapAttributesLenient(id, attrs, req.Required); err != nil {
+		return nil, &ResponseError{Check: "attributes", Err: fmt.Errorf("%w: %w", ErrAttribute, err)}
+	}
+	if len(invalid) > 0 {
+		id.InvalidAttributes = append(id.InvalidAttributes, invalid...)
+		slices.SortStableFunc(id.InvalidAttributes, func(a, b account.AttributeError) int { return strings.Compare(a.Name, b.Name) })
 	}
 
 	// Effective level: the lower of the stated levels (BundID §6.2.3).
@@ -129,20 +138,21 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 		return nil, &ResponseError{Check: "level", Err: &LevelError{Requested: req.Level, Got: id.Level}}
 	}
 
-	// Subject: bPK2 for AKDB, persistent NameID otherwise.
+	// Subject: bPK2 for AKDB, persistent NameID otherwise. Without one
+	// the login is temporary, which the application must have allowed:
+	// an empty Subject is never returned for a stable login.
 	if sp.cfg.Profile.AKDB {
 		if b, ok := attrs[account.AttrBPK2]; ok && b.Value() != "" {
 			id.Subject = b.Value()
-		} else {
-			// A temporary login (BundID §5.3) lacks bPK2 and the mailbox
-			// handle; only meaningful if at least one of them was asked for
-			// (extension V2 returns requested attributes only).
-			asked := len(req.Requested) == 0 || slices.Contains(req.Requested, account.AttrBPK2) ||
-				slices.Contains(req.Requested, account.AttrPostkorbHandle)
-			id.Temporary = asked && !id.MailboxHandle.Set
 		}
-	} else if sp.cfg.Profile.SubjectFromNameID && id.NameIDFormat == NameIDFormatPersistent {
+	} else if sp.cfg.Profile.SubjectFromNameID && id.NameIDFormat == NameIDFormatPersistent && id.NameID != "" {
 		id.Subject = id.NameID
+	}
+	if id.Subject == "" {
+		if !sp.cfg.AllowTemporaryLogin {
+			return nil, reject("subject", ErrSubject, "no stable subject (transient NameID or no bPK2) and AllowTemporaryLogin is not set")
+		}
+		id.Temporary = true
 	}
 
 	// Replay cache last, so that a rejected assertion does not block a
@@ -156,9 +166,35 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 	return id, nil
 }
 
-// parseLevelURI maps an AuthnContextClassRef to a level: STORK-QAA values
+// subjectNameID returns the Subject's NameID, decrypting an EncryptedID
+// (SAML core §2.4.1, §2.2.4) with the SP's decryption key like an
+// EncryptedAssertion.
+func (sp *ServiceProvider) subjectNameID(subj *etree.Element) (*etree.Element, error) {
+	nids := children(subj, NSAssertion, "NameID")
+	encs := children(subj, NSAssertion, "EncryptedID")
+	if len(nids)+len(encs) != 1 || len(children(subj, NSAssertion, "BaseID")) > 0 {
+		return nil, reject("subject", ErrSubject, "Subject needs exactly one NameID or EncryptedID")
+	}
+	if len(nids) == 1 {
+		return nids[0], nil
+	}
+	nid, err := sp.decrypt(encs[0])
+	if err != nil {
+		return nil, &ResponseError{Check: "decryption", Err: err}
+	}
+	if !is(nid, NSAssertion, "NameID") {
+		return nil, reject("subject", ErrSubject, "EncryptedID does not contain a NameID")
+	}
+	return nid, nil
+}
+
+// parseLevelURI maps an AuthnContextClassRef to a level: the caller's
+// Config.AuthnContextLevels (Generic profile only), STORK-QAA values
 // (BundID), eIDAS LoA URIs; anything else is LevelUnknown.
-func parseLevelURI(s string) account.Level {
+func (sp *ServiceProvider) parseLevelURI(s string) account.Level {
+	if l, ok := sp.cfg.AuthnContextLevels[s]; ok {
+		return l
+	}
 	if l, err := account.ParseSTORK(s); err == nil {
 		return l
 	}
@@ -276,32 +312,36 @@ func (sp *ServiceProvider) checkConditions(a *etree.Element, now time.Time) (tim
 // readAttributes collects the AttributeStatement attributes by Name. A
 // Name that occurs twice is refused, as are EncryptedAttribute and values
 // with embedded markup other than structured child elements.
-func (sp *ServiceProvider) readAttributes(a *etree.Element) (map[string]account.Attribute, error) {
-	out := map[string]account.Attribute{}
+//
+// An akdb:TrustLevel word that does not parse leaves the attribute's Level
+// unknown and is reported in invalid (the caller refuses it for a required
+// attribute).
+func (sp *ServiceProvider) readAttributes(a *etree.Element) (out map[string]account.Attribute, invalid []account.AttributeError, err error) {
+	out = map[string]account.Attribute{}
 	for _, st := range children(a, NSAssertion, "AttributeStatement") {
 		for _, el := range st.ChildElements() {
 			if is(el, NSAssertion, "EncryptedAttribute") {
-				return nil, reject("attributes", ErrAttribute, "EncryptedAttribute is not supported")
+				return nil, nil, reject("attributes", ErrAttribute, "EncryptedAttribute is not supported")
 			}
 			if !is(el, NSAssertion, "Attribute") {
 				continue
 			}
 			name, _ := plainAttr(el, "Name")
 			if name == "" {
-				return nil, reject("attributes", ErrAttribute, "Attribute without Name")
+				return nil, nil, reject("attributes", ErrAttribute, "Attribute without Name")
 			}
 			if _, dup := out[name]; dup {
-				return nil, reject("attributes", ErrAttribute, "attribute %s occurs twice", name)
+				return nil, nil, reject("attributes", ErrAttribute, "attribute %s occurs twice", name)
 			}
 			at := account.Attribute{Name: name}
 			at.NameFormat, _ = plainAttr(el, "NameFormat")
 			at.FriendlyName, _ = plainAttr(el, "FriendlyName")
 			if tl, ok := attrNS(el, NSAkdb, "TrustLevel"); ok {
-				l, err := account.ParseAkdbTrustLevel(tl)
-				if err != nil {
-					return nil, reject("attributes", ErrAttribute, "attribute %s: invalid akdb:TrustLevel", name)
+				if l, err := account.ParseAkdbTrustLevel(tl); err != nil {
+					invalid = append(invalid, account.AttributeError{Name: name, Reason: "invalid akdb:TrustLevel"})
+				} else {
+					at.Level = l
 				}
-				at.Level = l
 			}
 			for _, v := range children(el, NSAssertion, "AttributeValue") {
 				// Structured values exist only at MUK (HandelndePerson,
@@ -311,7 +351,7 @@ func (sp *ServiceProvider) readAttributes(a *etree.Element) (map[string]account.
 					for _, fc := range v.ChildElements() {
 						s, err := text(fc)
 						if err != nil {
-							return nil, reject("attributes", ErrAttribute, "attribute %s: invalid structured value", name)
+							return nil, nil, reject("attributes", ErrAttribute, "attribute %s: invalid structured value", name)
 						}
 						f[fc.Tag] = strings.TrimSpace(s)
 					}
@@ -320,12 +360,12 @@ func (sp *ServiceProvider) readAttributes(a *etree.Element) (map[string]account.
 				}
 				s, err := text(v)
 				if err != nil {
-					return nil, reject("attributes", ErrAttribute, "attribute %s: value contains markup", name)
+					return nil, nil, reject("attributes", ErrAttribute, "attribute %s: value contains markup", name)
 				}
 				at.Values = append(at.Values, s)
 			}
 			out[name] = at
 		}
 	}
-	return out, nil
+	return out, invalid, nil
 }

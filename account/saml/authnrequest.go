@@ -26,6 +26,11 @@ type AuthnRequest struct {
 	Level        account.Level
 	NameIDFormat string // NameIDPolicy Format; "" omits NameIDPolicy
 	Extension    *Extension
+	// AuthnContextClassRefs, if set, are requested with Comparison
+	// "exact" instead of the STORK value of Level (generic IdPs).
+	AuthnContextClassRefs []string
+	// OmitAuthnContext sends no RequestedAuthnContext at all.
+	OmitAuthnContext bool
 }
 
 // Element builds the unsigned XML element. Child order follows the schema
@@ -52,7 +57,15 @@ func (r *AuthnRequest) Element() *etree.Element {
 		p.CreateAttr("AllowCreate", "true")
 		p.CreateAttr("Format", r.NameIDFormat)
 	}
-	if r.Level.Valid() {
+	switch {
+	case r.OmitAuthnContext:
+	case len(r.AuthnContextClassRefs) > 0:
+		rac := el.CreateElement("saml2p:RequestedAuthnContext")
+		rac.CreateAttr("Comparison", "exact")
+		for _, ref := range r.AuthnContextClassRefs {
+			rac.CreateElement("saml2:AuthnContextClassRef").SetText(ref)
+		}
+	case r.Level.Valid():
 		rac := el.CreateElement("saml2p:RequestedAuthnContext")
 		rac.CreateAttr("Comparison", "minimum")
 		rac.CreateElement("saml2:AuthnContextClassRef").SetText(r.Level.STORK())

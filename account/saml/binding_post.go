@@ -44,7 +44,7 @@ type postField struct{ Name, Value string }
 func WritePostForm(w http.ResponseWriter, action string, fields url.Values) error {
 	u, err := url.Parse(action)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return ErrConfig
+		return ErrInvalidConfig
 	}
 	names := make([]string, 0, len(fields))
 	for k := range fields {

@@ -139,7 +139,7 @@ func TestPostFormCSP(t *testing.T) {
 	assert.NotContains(t, csp, "unsafe-inline")
 	assert.Equal(t, "no-cache, no-store", rec.Header().Get("Cache-Control"))
 	for _, bad := range []string{"javascript:alert(1)", "//idp.example", "ftp://x"} {
-		assert.ErrorIs(t, saml.WritePostForm(httptest.NewRecorder(), bad, nil), saml.ErrConfig)
+		assert.ErrorIs(t, saml.WritePostForm(httptest.NewRecorder(), bad, nil), saml.ErrInvalidConfig)
 	}
 }
 
@@ -148,6 +148,6 @@ func TestStartLoginRejectsOpenRedirect(t *testing.T) {
 	e := newEnv(t, accounttest.BundID, nil)
 	for _, rt := range []string{"https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "relative"} {
 		err := e.sp.StartLogin(t.Context(), httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil), saml.LoginOptions{ReturnTo: rt})
-		assert.ErrorIs(t, err, saml.ErrConfig, rt)
+		assert.ErrorIs(t, err, saml.ErrInvalidConfig, rt)
 	}
 }

@@ -2,6 +2,7 @@ package saml
 
 import (
 	"crypto"
+	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
 	"log/slog"
@@ -24,19 +25,23 @@ const (
 	// browsers refuse it unless it is Secure, has Path "/" and no Domain,
 	// so no other host (a sibling subdomain) can set it.
 	DefaultCookieName = "__Host-ozg_saml"
-	// DefaultInsecureCookieName is the default with InsecureCookie, where
-	// the __Host- prefix is impossible (browsers require Secure for it).
-	DefaultInsecureCookieName = "ozg_saml"
+	// DefaultDevelopmentCookieName is the default for a plain-http ACS
+	// under InsecureDevelopment, where the __Host- prefix is impossible
+	// (browsers require Secure for it).
+	DefaultDevelopmentCookieName = "ozg_saml"
 )
 
 // Config configures a ServiceProvider. After it has been passed to New it
 // must not be modified.
 type Config struct {
-	// EntityID is the SP entityID: an https URL without port (BundID
-	// §7.2; it cannot change after go-live since bPK2 depends on its host).
+	// EntityID is the SP entityID: an https URL without port, user info,
+	// query or fragment, at most 1024 characters, for every profile — the
+	// same rule ValidateSPMetadata applies to the metadata Metadata()
+	// generates (BundID §7.2; it cannot change after go-live since bPK2
+	// depends on its host).
 	EntityID string
-	// ACSURL is the AssertionConsumerService URL (HTTP-POST binding): https,
-	// or plain http for a loopback host during development.
+	// ACSURL is the AssertionConsumerService URL (HTTP-POST binding):
+	// https; plain http to a loopback host only with InsecureDevelopment.
 	ACSURL string
 	// SigningKey signs AuthnRequests; its certificate goes into the SP
 	// metadata. Load it with signature.LoadPEM or signature.LoadPKCS12, or
@@ -65,12 +70,15 @@ type Config struct {
 	// profile; LoginOptions may override methods and attributes. Required
 	// for AKDB profiles; validated by New.
 	Extension *Extension
-	// Binding is the AuthnRequest binding: BindingHTTPPost (default, as
-	// BundID §8.1 recommends) or BindingHTTPRedirect.
+	// Binding is the AuthnRequest binding: BindingHTTPPost or
+	// BindingHTTPRedirect. New refuses a binding the IdP metadata does not
+	// offer (ErrInvalidConfig), so that no login fails later. Empty selects
+	// HTTP-POST (BundID §8.1 recommends it) when the IdP offers it, else
+	// HTTP-Redirect; ServiceProvider.Binding reports the choice.
 	Binding string
-	// RequestSignatureMethod signs AuthnRequests; default
-	// signature.DefaultMethod of the key (RSA: signature.RSASHA256; ELSTER
-	// and MUK want signature.RSAPSSSHA256).
+	// RequestSignatureMethod signs AuthnRequests; default the profile's
+	// (MUK: signature.RSAPSSSHA256, which ELSTER requires), else
+	// signature.DefaultMethod of the key (RSA: signature.RSASHA256).
 	RequestSignatureMethod string
 	// ForceAuthn is sent as ForceAuthn (BundID examples use true).
 	ForceAuthn bool
@@ -84,6 +92,34 @@ type Config struct {
 	// CBC without integrity protection is open to padding-oracle attacks;
 	// do not set it for BundID.
 	InsecureAllowCBC bool
+	// AuthnContextLevels maps the AuthnContextClassRef values of a generic
+	// IdP to levels, e.g. "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
+	// to LevelBasisregistrierung. STORK-QAA and eIDAS LoA URIs are always
+	// understood; a class ref that is in neither gives LevelUnknown, which
+	// fails every login (ErrLevel). Only the Generic profile (not AKDB, not
+	// MUK) may set it: BundID, BayernID and MUK levels stay strict.
+	AuthnContextLevels map[string]account.Level
+	// RequestedAuthnContext lists the AuthnContextClassRef values a
+	// generic IdP is asked for (Comparison "exact", SAML core §3.3.2.2.1).
+	// Nil sends the STORK-QAA value of the level for AKDB and MUK
+	// profiles and no RequestedAuthnContext for the Generic profile (a
+	// generic IdP need not know STORK). Only the Generic profile may set
+	// it. The level is enforced on the response either way.
+	RequestedAuthnContext []string
+	// RequiredAttributes lists attribute Names that every response must
+	// carry with a value that parses; a response without one is refused
+	// with an *account.AttributeError (ErrAttribute). AKDB profiles add
+	// the Required attributes of the akdb extension (including bPK2) to
+	// it. Every other attribute that does not parse is reported in
+	// account.Identity.InvalidAttributes without blocking the login.
+	RequiredAttributes []string
+	// AllowTemporaryLogin accepts logins without a stable subject: a
+	// BundID "Temporär Login" (no bPK2, BundID §5.3) or a generic IdP's
+	// transient NameID. Such an Identity has Temporary set and an empty
+	// Subject. The zero value refuses them (ErrSubject, check "subject"),
+	// so that an application keying users on Subject can never merge
+	// users under an empty or transient identifier.
+	AllowTemporaryLogin bool
 	// Skew is the allowed clock difference for every time check; default
 	// DefaultSkew.
 	Skew time.Duration
@@ -96,8 +132,12 @@ type Config struct {
 	// MaxResponseBytes bounds the decoded SAMLResponse; default
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int64
-	// Store keeps pending requests and the assertion replay cache; nil
-	// uses a MemoryStore (single instance only).
+	// Store keeps pending requests and the assertion replay cache
+	// (required): account/sqlstore for several instances, or an explicit
+	// NewMemoryStore() for a single one. There is no silent in-memory
+	// default, because a store that forgets on restart or is not shared
+	// between instances breaks logins in flight and weakens the replay
+	// check.
 	Store Store
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -105,25 +145,38 @@ type Config struct {
 	// means slog.Default().
 	Logger *slog.Logger
 	// CookieName names the user-agent binding cookie; default
-	// DefaultCookieName ("__Host-ozg_saml"), or DefaultInsecureCookieName
-	// with InsecureCookie. Keep the __Host- prefix when you set your own
-	// name: without it, any host under the same registrable domain can
-	// plant the cookie.
+	// DefaultCookieName ("__Host-ozg_saml"), or
+	// DefaultDevelopmentCookieName for a plain-http ACS. Keep the
+	// __Host- prefix when you set your own name: without it, any host
+	// under the same registrable domain can plant the cookie.
 	CookieName string
-	// InsecureCookie sends the binding cookie without the Secure flag
-	// (SameSite=Lax instead of None) and without the __Host- prefix, for
-	// plain-http development only.
-	InsecureCookie bool
+	// InsecureDevelopment is the module's development switch: it allows
+	// plain http to loopback hosts for the ACS URL and the IdP's
+	// SingleSignOnService, and, when the ACS URL is plain http, sends the
+	// binding cookie without the Secure flag and without the __Host-
+	// prefix (an https ACS keeps the production cookie). Production profiles
+	// (Profile.Production: BundIDProduction, BayernID, MUK) refuse it with
+	// ErrInvalidConfig. The zero value is secure.
+	//
+	// A cookie without Secure cannot be SameSite=None (browsers drop it),
+	// so it is sent SameSite=Lax, and a Lax cookie does not accompany the
+	// cross-site POST with which a real IdP returns the response: every
+	// login against an IdP on another site then fails with "binding
+	// cookie missing" (ErrInResponseTo). It works only where IdP and SP
+	// share a site (a local simulator on 127.0.0.1). Against a real IdP,
+	// serve the ACS over https and leave InsecureDevelopment unset.
+	InsecureDevelopment bool
 }
 
-// Validate reports the first problem of c, wrapping ErrConfig.
+// Validate reports the first problem of c, wrapping ErrInvalidConfig. New
+// checks more (the IdP metadata, the binding it offers).
 func (c *Config) Validate() error {
-	bad := func(f string, a ...any) error { return fmt.Errorf("%w: "+f, append([]any{ErrConfig}, a...)...) }
-	if u, err := url.Parse(c.EntityID); err != nil || !u.IsAbs() || len(c.EntityID) > 1024 {
-		return bad("EntityID must be an absolute URI of at most 1024 characters")
+	bad := func(f string, a ...any) error { return fmt.Errorf("%w: "+f, append([]any{ErrInvalidConfig}, a...)...) }
+	if p := entityIDProblem(c.EntityID); p != "" {
+		return bad("EntityID: %s", p)
 	}
-	if !webURL(c.ACSURL) {
-		return bad("ACSURL must be an https URL (plain http only for loopback hosts)")
+	if !endpointURL(c.ACSURL, c.InsecureDevelopment) {
+		return bad("ACSURL must be an https URL (plain http to a loopback host only with InsecureDevelopment)")
 	}
 	if c.SigningKey == nil || c.SigningKey.Signer == nil || c.SigningKey.Certificate == nil {
 		return bad("SigningKey with certificate is required")
@@ -140,6 +193,26 @@ func (c *Config) Validate() error {
 	if c.Profile.Provider == "" {
 		return bad("Profile is required")
 	}
+	if c.InsecureDevelopment && c.Profile.Production {
+		return bad("InsecureDevelopment is refused by the production profile %s", c.Profile.Provider)
+	}
+	if c.Store == nil {
+		return bad("Store is required (account/sqlstore, or NewMemoryStore for a single instance)")
+	}
+	generic := !c.Profile.AKDB && c.Profile.Provider != account.ProviderMUK
+	if !generic && (c.AuthnContextLevels != nil || c.RequestedAuthnContext != nil) {
+		return bad("AuthnContextLevels and RequestedAuthnContext are for the Generic profile only")
+	}
+	for ref, l := range c.AuthnContextLevels {
+		if ref == "" || !l.Valid() {
+			return bad("AuthnContextLevels needs non-empty class refs and valid levels")
+		}
+	}
+	for _, ref := range c.RequestedAuthnContext {
+		if ref == "" {
+			return bad("RequestedAuthnContext has an empty class ref")
+		}
+	}
 	if !c.Level.Valid() {
 		return bad("Level is required")
 	}
@@ -148,7 +221,7 @@ func (c *Config) Validate() error {
 			return bad("Extension is required for AKDB profiles")
 		}
 		if err := c.Extension.Validate(); err != nil {
-			return fmt.Errorf("%w: %w", ErrConfig, err)
+			return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 		}
 	}
 	switch c.Binding {
@@ -160,8 +233,8 @@ func (c *Config) Validate() error {
 		if err := (&http.Cookie{Name: c.CookieName, Value: "x"}).Valid(); err != nil {
 			return bad("CookieName is not a valid cookie name")
 		}
-		if c.InsecureCookie && (strings.HasPrefix(c.CookieName, "__Host-") || strings.HasPrefix(c.CookieName, "__Secure-")) {
-			return bad("CookieName with __Host- or __Secure- prefix needs a Secure cookie (InsecureCookie unset)")
+		if c.insecureCookie() && (strings.HasPrefix(c.CookieName, "__Host-") || strings.HasPrefix(c.CookieName, "__Secure-")) {
+			return bad("CookieName with __Host- or __Secure- prefix needs a Secure cookie (an https ACSURL)")
 		}
 	}
 	if c.Skew < 0 || c.MaxResponseAge < 0 || c.RequestTTL < 0 || c.MaxResponseBytes < 0 {
@@ -171,13 +244,13 @@ func (c *Config) Validate() error {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Binding == "" {
-		c.Binding = BindingHTTPPost
-	}
 	if c.RequestSignatureMethod == "" {
 		c.RequestSignatureMethod = signature.RSASHA256
 		if m, err := signature.DefaultMethod(c.SigningKey.Signer.Public()); err == nil {
 			c.RequestSignatureMethod = m.URI
+		}
+		if _, rsaKey := c.SigningKey.Signer.Public().(*rsa.PublicKey); rsaKey && c.Profile.RequestSignatureMethod != "" {
+			c.RequestSignatureMethod = c.Profile.RequestSignatureMethod
 		}
 	}
 	if c.Skew == 0 {
@@ -192,9 +265,6 @@ func (c Config) withDefaults() Config {
 	if c.MaxResponseBytes == 0 {
 		c.MaxResponseBytes = DefaultMaxResponseBytes
 	}
-	if c.Store == nil {
-		c.Store = NewMemoryStore()
-	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -203,9 +273,33 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CookieName == "" {
 		c.CookieName = DefaultCookieName
-		if c.InsecureCookie {
-			c.CookieName = DefaultInsecureCookieName
+		if c.insecureCookie() {
+			c.CookieName = DefaultDevelopmentCookieName
 		}
 	}
 	return c
+}
+
+// entityIDProblem is the one entityID rule of this package, shared by
+// Config.Validate and ValidateSPMetadata: an https URL with a host, without
+// port, user info, query or fragment, at most 1024 characters (SAML core
+// §8.3.6 allows 1024; BundID §7.2 the rest). It returns "" when s is fine.
+func entityIDProblem(s string) string {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Scheme != "https" || u.Host == "" || u.Opaque != "":
+		return "entityID must be an https URL"
+	case len(s) > 1024:
+		return "entityID must be at most 1024 characters"
+	case u.Port() != "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "entityID must not contain a port, user info, query or fragment"
+	}
+	return ""
+}
+
+// insecureCookie reports whether the binding cookie goes without Secure:
+// only in development and only for a plain-http ACS, where browsers refuse
+// Secure cookies.
+func (c *Config) insecureCookie() bool {
+	return c.InsecureDevelopment && strings.HasPrefix(c.ACSURL, "http://")
 }

@@ -18,7 +18,7 @@ import (
 // (Secure, Path "/", no Domain), so a sibling subdomain cannot plant it.
 func TestBindingCookieAttributes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, accounttest.BundID, nil)
+	e := newEnv(t, accounttest.BundID, secureIdP)
 	rec := httptest.NewRecorder()
 	require.NoError(t, e.sp.StartLogin(t.Context(), rec, httptest.NewRequest(http.MethodGet, "/login", nil), saml.LoginOptions{}))
 	cookies := rec.Result().Cookies()
@@ -58,13 +58,29 @@ func TestCookieNameConfig(t *testing.T) {
 		{"custom __Host- name", "__Host-login", false, true},
 		{"insecure default", "", true, true},
 	}
+	// InsecureDevelopment with an https ACS keeps the production cookie.
+	t.Run("development with https ACS", func(t *testing.T) {
+		sp, err := saml.New(e.cfg)
+		require.NoError(t, err)
+		rec := httptest.NewRecorder()
+		require.NoError(t, sp.StartLogin(t.Context(), rec, httptest.NewRequest(http.MethodGet, "/login", nil), saml.LoginOptions{}))
+		c := rec.Result().Cookies()[0]
+		assert.Equal(t, saml.DefaultCookieName, c.Name)
+		assert.True(t, c.Secure)
+		assert.Equal(t, http.SameSiteNoneMode, c.SameSite)
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := e.cfg
-			cfg.CookieName, cfg.InsecureCookie = tc.cookie, tc.insecure
+			if !tc.insecure {
+				secureIdP(&cfg)
+			} else {
+				cfg.ACSURL = "http://127.0.0.1:8080/saml/acs"
+			}
+			cfg.CookieName, cfg.InsecureDevelopment = tc.cookie, tc.insecure
 			sp, err := saml.New(cfg)
 			if !tc.ok {
-				require.ErrorIs(t, err, saml.ErrConfig)
+				require.ErrorIs(t, err, saml.ErrInvalidConfig)
 				return
 			}
 			require.NoError(t, err)
@@ -72,7 +88,7 @@ func TestCookieNameConfig(t *testing.T) {
 			require.NoError(t, sp.StartLogin(t.Context(), rec, httptest.NewRequest(http.MethodGet, "/login", nil), saml.LoginOptions{}))
 			want := tc.cookie
 			if want == "" {
-				want = saml.DefaultInsecureCookieName
+				want = saml.DefaultDevelopmentCookieName
 			}
 			assert.Equal(t, want, rec.Result().Cookies()[0].Name)
 		})
@@ -107,12 +123,12 @@ func TestBindingCookieFixation(t *testing.T) {
 	planted := strings.Repeat("B", 43)
 	jarWith := func(v string) *http.Client {
 		c := newClient(t)
-		c.Jar.SetCookies(u, []*http.Cookie{{Name: saml.DefaultInsecureCookieName, Value: v, Path: "/"}})
+		c.Jar.SetCookies(u, []*http.Cookie{{Name: saml.DefaultDevelopmentCookieName, Value: v, Path: "/"}})
 		return c
 	}
 	cookieOf := func(c *http.Client) string {
 		for _, k := range c.Jar.Cookies(u) {
-			if k.Name == saml.DefaultInsecureCookieName {
+			if k.Name == saml.DefaultDevelopmentCookieName {
 				return k.Value
 			}
 		}

@@ -80,12 +80,25 @@ func (sp *ServiceProvider) decrypt(ea *etree.Element) (*etree.Element, error) {
 	}
 	el, err := sp.decrypter.DecryptElement(eds[0])
 	if err != nil {
-		if errors.Is(err, xmlenc.ErrLimit) {
-			return nil, fmt.Errorf("%w: %w: %w", ErrDecryption, ErrLimit, err)
-		}
-		return nil, fmt.Errorf("%w: %w", ErrDecryption, err)
+		return nil, decryptionError(err)
 	}
 	return el, nil
+}
+
+// decryptionError classifies an xmlenc failure. A refused algorithm is an
+// *EncryptionAlgorithmError (ErrDecryption), not the signature package's
+// "algorithm not allowed", which reads like a signature failure.
+func decryptionError(err error) error {
+	var ae *signature.AlgorithmError
+	switch {
+	case errors.As(err, &ae):
+		return &EncryptionAlgorithmError{Algorithm: ae.URI}
+	case errors.Is(err, xmlenc.ErrAlgorithmNotAllowed):
+		return &EncryptionAlgorithmError{}
+	case errors.Is(err, xmlenc.ErrLimit):
+		return fmt.Errorf("%w: %w: %w", ErrDecryption, ErrLimit, err)
+	}
+	return fmt.Errorf("%w: %w", ErrDecryption, err)
 }
 
 func serialize(el *etree.Element) ([]byte, error) {

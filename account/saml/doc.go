@@ -5,15 +5,27 @@
 //
 // # Quick start
 //
+// The package example (Example, runnable against the BundID simulator of
+// account/accounttest) shows every step with real calls:
+//
+//	signing, err := signature.LoadPEM(keyPEM, certPEM)        // or signature.LoadPKCS12
+//	encryption, err := signature.LoadPEM(encKeyPEM, encCertPEM)
+//	dec, err := encryption.Decrypter()
+//	store, err := sqlstore.OpenSQLite(ctx, "saml.db")          // shared by all instances
 //	sp, err := saml.New(saml.Config{
 //		EntityID: "https://service.example.org/saml", ACSURL: "https://service.example.org/saml/acs",
-//		SigningKey: signingKeyPair, DecryptionKey: dec, EncryptionCertificate: encCert,
+//		SigningKey: signing, DecryptionKey: dec, EncryptionCertificate: encryption.Certificate,
 //		IdPMetadata: idpMetadata, Profile: saml.BundIDProduction(), Level: account.LevelSubstanziell,
-//		Extension: &saml.Extension{...}, Store: sqlStore,
+//		Extension: &saml.Extension{RequestedAttributes: []saml.RequestedAttribute{{Name: account.AttrBPK2, Required: true}},
+//			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", OnlineServiceID: "99123456760000"}},
+//		Store: store,
 //	})
-//	// login button:  sp.StartLogin(ctx, w, r, saml.LoginOptions{ReturnTo: "/antrag"})
-//	// ACS (POST):    login, err := sp.FinishLogin(ctx, w, r)
-//	// metadata:      md, err := sp.Metadata() // upload to the IdP
+//	// GET /login:       err := sp.StartLogin(r.Context(), w, r, saml.LoginOptions{ReturnTo: "/antrag"})
+//	// POST /saml/acs:   login, err := sp.FinishLogin(r.Context(), w, r) // login.Identity, login.ReturnTo
+//	// metadata:         md, err := sp.Metadata() // upload to the IdP
+//
+// An application's own end-to-end test wires the simulator the same way
+// (accounttest.NewServer, Server.Profile, Server.RegisterSP).
 //
 // # Specifications
 //
@@ -84,13 +96,30 @@
 // planted or saw an older one knows it); the cookie carries the values of
 // up to four pending logins (several tabs), and a used value is removed.
 // The default cookie name has the __Host- prefix, so a sibling subdomain
-// cannot plant the cookie (DefaultCookieName; InsecureCookie for
-// plain-http development drops the prefix). ReturnTo must be a local
+// cannot plant the cookie (DefaultCookieName; InsecureDevelopment with a
+// plain-http ACS drops the prefix and Secure, and a non-Secure cookie is
+// SameSite=Lax, which a real IdP's cross-site POST does not carry back:
+// development against a simulator on loopback only). ReturnTo must be a local
 // path. The IdP's SingleSignOnService and the ACS URL must be https (plain
 // http only for loopback hosts). The POST form
 // is served with Cache-Control no-store and every request is single use,
 // so the browser's back button yields a fresh AuthnRequest instead of a
 // replayed one (BundID §8.2).
+//
+// A login needs a stable subject (bPK2 for AKDB profiles, a persistent
+// NameID otherwise; an EncryptedID is decrypted like an assertion): a
+// transient NameID or a missing bPK2 is refused with ErrSubject unless
+// Config.AllowTemporaryLogin is set, and then marked
+// account.Identity.Temporary — never an empty Subject on a stable login.
+// Required attributes (Config.RequiredAttributes and the Required
+// attributes of the akdb extension, bPK2 included) must be present and
+// well-formed (*account.AttributeError, ErrAttribute); a malformed
+// optional attribute is listed in account.Identity.InvalidAttributes
+// instead of failing the login. BundID, BayernID and MUK levels are read
+// only from STORK-QAA and eIDAS values; only the Generic profile maps
+// other AuthnContextClassRefs (Config.AuthnContextLevels). The binding is
+// decided by New from what the IdP metadata offers. FinishLogin logs every
+// refusal with its check and reason and without personal data.
 //
 // Errors never contain assertions, NameIDs or attribute values; their
 // text is generic, details are reachable with errors.Is/As. The caller

@@ -55,7 +55,7 @@ func TestEndpointsNeedHTTPS(t *testing.T) {
 			cfg.ACSURL = tc.url
 			_, err := saml.New(cfg)
 			if !tc.ok {
-				require.ErrorIs(t, err, saml.ErrConfig)
+				require.ErrorIs(t, err, saml.ErrInvalidConfig)
 				return
 			}
 			require.NoError(t, err)

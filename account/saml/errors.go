@@ -12,8 +12,8 @@ import (
 // of them; test with errors.Is. The messages are safe to show to a citizen;
 // none contains an assertion, a NameID or an attribute value.
 var (
-	// ErrConfig reports an invalid Config.
-	ErrConfig = errors.New("saml: invalid configuration")
+	// ErrInvalidConfig reports an invalid Config.
+	ErrInvalidConfig = errors.New("saml: invalid configuration")
 	// ErrMalformed reports a message that is not a well-formed SAML message
 	// of the expected shape (also DOCTYPE/entity declarations).
 	ErrMalformed = errors.New("saml: malformed message")
@@ -24,6 +24,9 @@ var (
 	// ErrDecryption reports an EncryptedAssertion that could not be
 	// decrypted, or a required encryption that is missing.
 	ErrDecryption = errors.New("saml: decryption failed")
+	// ErrEncryptionAlgorithm reports an encryption algorithm outside the
+	// allow-list; see *EncryptionAlgorithmError.
+	ErrEncryptionAlgorithm = errors.New("saml: encryption algorithm not allowed")
 	// ErrIssuer reports an Issuer other than the configured IdP.
 	ErrIssuer = errors.New("saml: wrong issuer")
 	// ErrDestination reports a Destination other than the ACS URL.
@@ -47,9 +50,13 @@ var (
 	ErrLevel = errors.New("saml: authentication level too low")
 	// ErrStatus reports a non-success SAML status; see *StatusError.
 	ErrStatus = errors.New("saml: authentication not successful")
-	// ErrSubject reports a missing or unusable Subject/SubjectConfirmation.
-	ErrSubject = errors.New("saml: invalid subject confirmation")
-	// ErrAttribute reports a malformed or duplicate attribute.
+	// ErrSubject reports a missing or unusable Subject/SubjectConfirmation,
+	// or a login without a stable subject (transient NameID, no bPK2) when
+	// Config.AllowTemporaryLogin is not set.
+	ErrSubject = errors.New("saml: invalid subject")
+	// ErrAttribute reports a malformed, duplicate or missing required
+	// attribute; errors.As finds the *account.AttributeError (with
+	// account.ErrMissingAttribute for a missing one).
 	ErrAttribute = errors.New("saml: invalid attribute")
 	// ErrExtension reports an akdb extension that fails validation.
 	ErrExtension = errors.New("saml: invalid akdb extension")
@@ -84,6 +91,32 @@ func (e *ResponseError) Unwrap() error { return e.Err }
 
 func reject(check string, sentinel error, format string, args ...any) error {
 	return &ResponseError{Check: check, Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
+}
+
+// EncryptionAlgorithmError reports an EncryptedAssertion or EncryptedID
+// whose key transport or content encryption algorithm is not allowed
+// (Config.KeyTransports, Config.ContentAlgorithms, Config.InsecureAllowCBC).
+// It wraps ErrDecryption and ErrEncryptionAlgorithm, never ErrSignature.
+type EncryptionAlgorithmError struct {
+	// Algorithm is the refused algorithm URI (at most 128 bytes), or ""
+	// when the decrypter did not name it.
+	Algorithm string
+}
+
+func (e *EncryptionAlgorithmError) Error() string {
+	a := e.Algorithm
+	if len(a) > 128 {
+		a = a[:128]
+	}
+	if a == "" {
+		return "saml: encryption algorithm not allowed"
+	}
+	return "saml: encryption algorithm not allowed: " + a
+}
+
+// Unwrap returns ErrDecryption and ErrEncryptionAlgorithm.
+func (e *EncryptionAlgorithmError) Unwrap() []error {
+	return []error{ErrDecryption, ErrEncryptionAlgorithm}
 }
 
 // LevelError reports an authentication below the requested level.

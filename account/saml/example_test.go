@@ -7,10 +7,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/account/saml"
+	"github.com/egosaar/ozg/account/sqlstore"
+	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/signaturetest"
 )
 
@@ -24,10 +28,38 @@ func Example() {
 	}
 	defer idp.Close()
 
-	// Keys: load yours with signature.LoadPEM or signature.LoadPKCS12.
-	signing, _ := signaturetest.SelfSigned(signaturetest.Options{CommonName: "sp signing"})
-	encryption, _ := signaturetest.SelfSigned(signaturetest.Options{CommonName: "sp encryption"})
-	decrypter, _ := encryption.Decrypter()
+	// Keys: the PEM files of your deployment (here generated for the
+	// example); signature.LoadPKCS12 reads a .p12 file, and
+	// signature.NewKeyPair pairs any crypto.Signer (HSM) with its
+	// certificate.
+	signingKeyPEM, signingCertPEM := examplePEM("sp signing")
+	encryptionKeyPEM, encryptionCertPEM := examplePEM("sp encryption")
+	signing, err := signature.LoadPEM(signingKeyPEM, signingCertPEM)
+	if err != nil {
+		panic(err)
+	}
+	encryption, err := signature.LoadPEM(encryptionKeyPEM, encryptionCertPEM)
+	if err != nil {
+		panic(err)
+	}
+	decrypter, err := encryption.Decrypter()
+	if err != nil {
+		panic(err)
+	}
+
+	// Store: pending requests and the replay cache, shared by every
+	// instance of the service (SQLite here, PostgreSQL with
+	// sqlstore.OpenPostgres).
+	dir, err := os.MkdirTemp("", "saml-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	store, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, "saml.db"))
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
 
 	var sp *saml.ServiceProvider
 	mux := http.NewServeMux()
@@ -69,8 +101,9 @@ func Example() {
 			},
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", OnlineServiceID: "99123456760000"},
 		},
-		InsecureCookie: true, // plain-http test server
-		Logger:         slog.New(slog.DiscardHandler),
+		InsecureDevelopment: true, // plain-http test server on loopback
+		Store:               store,
+		Logger:              slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		panic(err)
@@ -87,6 +120,18 @@ func Example() {
 	}
 	fmt.Println(body)
 	// Output: bundid level=hoch name=ERIKA MUSTERMANN born=1964-08-12 country=DE (trust hoch) mailbox=true
+}
+
+// examplePEM stands in for the PEM files of a deployment.
+func examplePEM(cn string) (keyPEM, certPEM []byte) {
+	kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: cn})
+	if err != nil {
+		panic(err)
+	}
+	if keyPEM, certPEM, err = signaturetest.EncodePEM(kp); err != nil {
+		panic(err)
+	}
+	return keyPEM, certPEM
 }
 
 // ExampleStatusError shows the typed error for a required attribute the

@@ -1,6 +1,7 @@
 package saml_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -103,6 +104,8 @@ func newEnv(t testing.TB, mode accounttest.Mode, mutate func(*saml.Config)) *env
 		Now:                   c.Now,
 		Store:                 store,
 		Logger:                slog.New(slog.DiscardHandler),
+		// The simulator serves plain http on loopback.
+		InsecureDevelopment: true,
 	}
 	if mode == accounttest.BundID {
 		cfg.Extension = defaultExtension()
@@ -133,13 +136,26 @@ func (e *env) respond(opts saml.LoginOptions, f accounttest.Faults) ([]byte, sam
 	e.idp.SetFaults(f)
 	xml, err := e.idp.Respond(req)
 	require.NoError(e.t, err)
+	// The pending request as StartLogin records it.
 	p := saml.PendingRequest{ID: req.ID, Level: req.Level, Expires: e.clock.Now().Add(time.Hour)}
+	p.Required = append(p.Required, e.cfg.RequiredAttributes...)
 	if req.Extension != nil {
 		for _, a := range req.Extension.RequestedAttributes {
 			p.Requested = append(p.Requested, a.Name)
+			if a.Required {
+				p.Required = append(p.Required, a.Name)
+			}
 		}
 	}
 	return xml, p
+}
+
+// secureIdP turns the development switch off for tests that check the
+// production cookie: the simulator's plain-http SSO URL in the (unsigned)
+// metadata is rewritten to https, which the SP only sends the browser to.
+func secureIdP(c *saml.Config) {
+	c.InsecureDevelopment = false
+	c.IdPMetadata = bytes.ReplaceAll(c.IdPMetadata, []byte(`Location="http://`), []byte(`Location="https://`))
 }
 
 func errorIs(err, target error) bool { return errors.Is(err, target) }

@@ -32,14 +32,21 @@ type httpEnv struct {
 }
 
 func newHTTPEnv(t *testing.T, binding string) *httpEnv {
+	return newHTTPEnvWith(t, accounttest.BundID, func(c *saml.Config) { c.Binding = binding })
+}
+
+// newHTTPEnvWith is newHTTPEnv for a simulator mode and a Config change.
+func newHTTPEnvWith(t *testing.T, mode accounttest.Mode, mutate func(*saml.Config)) *httpEnv {
 	h := &httpEnv{errs: make(chan error, 10)}
 	var handler http.Handler
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(h.srv.Close)
-	h.env = newEnv(t, accounttest.BundID, func(c *saml.Config) {
+	h.env = newEnv(t, mode, func(c *saml.Config) {
 		c.ACSURL = h.srv.URL + "/saml/acs"
-		c.Binding = binding
-		c.InsecureCookie = true
+		c.InsecureDevelopment = true
+		if mutate != nil {
+			mutate(c)
+		}
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {

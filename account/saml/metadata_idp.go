@@ -62,16 +62,16 @@ var metadataLimits = xmlsafe.Limits{MaxBytes: MaxMetadataBytes, MaxDepth: 32, Ma
 // it.
 func VerifyIdPMetadata(ctx context.Context, data []byte, signers []*x509.Certificate) (*IdPMetadata, error) {
 	if len(signers) == 0 {
-		return nil, fmt.Errorf("%w: no metadata signing certificate", ErrConfig)
+		return nil, fmt.Errorf("%w: no metadata signing certificate", ErrInvalidConfig)
 	}
 	trust, err := signature.NewTrustStore(signature.TrustConfig{Pinned: signers, InsecureIgnorePinnedValidity: true})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	v, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: trust, IDAttribute: "ID",
 		Limits: xmldsig.Limits{MaxBytes: metadataLimits.MaxBytes, MaxDepth: metadataLimits.MaxDepth, MaxElements: metadataLimits.MaxElements}})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	res, err := v.Verify(ctx, data)
 	if err != nil {
@@ -192,7 +192,11 @@ func keyDescriptors(role *etree.Element) (sign, enc []*x509.Certificate, err err
 // webURL accepts an https URL, or plain http to a loopback host (local
 // simulators): a SingleSignOnService receives the signed AuthnRequest with
 // the akdb extension and RelayState, the ACS the assertion.
-func webURL(s string) bool {
+func webURL(s string) bool { return endpointURL(s, true) }
+
+// endpointURL applies the module's endpoint rule (httpx.AllowedEndpoint):
+// https, or plain http to a loopback host only in development.
+func endpointURL(s string, development bool) bool {
 	u, err := url.Parse(s)
-	return err == nil && httpx.SecureEndpoint(u)
+	return err == nil && httpx.AllowedEndpoint(u, development)
 }

@@ -44,7 +44,7 @@ type Contact struct {
 // AuthnRequestsSigned are true.
 func (m *SPMetadata) Marshal() ([]byte, error) {
 	if m.SigningCertificate == nil || m.EncryptionCertificate == nil || m.EntityID == "" || m.ACSURL == "" {
-		return nil, fmt.Errorf("%w: metadata needs entityID, ACS URL, signing and encryption certificate", ErrConfig)
+		return nil, fmt.Errorf("%w: metadata needs entityID, ACS URL, signing and encryption certificate", ErrInvalidConfig)
 	}
 	doc := etree.NewDocument()
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
@@ -179,10 +179,8 @@ func ValidateSPMetadata(data []byte) error {
 	}
 	walk(ed)
 	eid, _ := plainAttr(ed, "entityID")
-	if u, err := url.Parse(eid); err != nil || u.Scheme != "https" || u.Host == "" {
-		p = append(p, "entityID must be an https URL")
-	} else if u.Port() != "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		p = append(p, "entityID must not contain a port, user info, query or fragment")
+	if prob := entityIDProblem(eid); prob != "" {
+		p = append(p, prob)
 	}
 	sps := children(ed, NSMetadata, "SPSSODescriptor")
 	if len(sps) != 1 {

@@ -157,7 +157,7 @@ func TestNewRejectsConfig(t *testing.T) {
 			c.Extension = &ext
 			mod(&c)
 			_, err := saml.New(c)
-			assert.ErrorIs(t, err, saml.ErrConfig)
+			assert.ErrorIs(t, err, saml.ErrInvalidConfig)
 		})
 	}
 }
@@ -192,14 +192,14 @@ func TestSignedIdPMetadata(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := saml.VerifyIdPMetadata(t.Context(), tc.data, tc.signers)
 			require.Error(t, err)
-			assert.True(t, errorsIsAny(err, saml.ErrMetadata, saml.ErrConfig), "%v", err)
+			assert.True(t, errorsIsAny(err, saml.ErrMetadata, saml.ErrInvalidConfig), "%v", err)
 			if tc.signers == nil {
 				return
 			}
 			c := e.cfg
 			c.IdPMetadata, c.IdPMetadataSigners = tc.data, tc.signers
 			_, err = saml.New(c)
-			assert.ErrorIs(t, err, saml.ErrConfig)
+			assert.ErrorIs(t, err, saml.ErrInvalidConfig)
 		})
 	}
 }

@@ -30,7 +30,13 @@ func setValue(name, v string) func(*etree.Element) {
 
 func TestResponseRejected(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, accounttest.BundID, nil)
+	// The attribute cases below are required here: a malformed required
+	// attribute fails the login (optional ones are only reported, see
+	// TestMalformedOptionalAttributes).
+	e := newEnv(t, accounttest.BundID, func(c *saml.Config) {
+		c.RequiredAttributes = []string{account.AttrQAALevel, account.AttrBirthdate, account.AttrGender,
+			account.AttrCountry, account.AttrPostkorbHandle}
+	})
 	other, _ := spKeys(t)
 	otherCert := other.Certificate
 	skew := saml.DefaultSkew
@@ -116,7 +122,7 @@ func TestResponseRejected(t *testing.T) {
 		{name: "malformed country", faults: accounttest.Faults{BeforeSign: setValue(account.AttrCountry, "Deutschland")}, want: []error{saml.ErrAttribute}},
 		{name: "lower-case country", faults: accounttest.Faults{BeforeSign: setValue(account.AttrCountry, "de")}, want: []error{saml.ErrAttribute}},
 		{name: "mailbox handle not a UUID", faults: accounttest.Faults{BeforeSign: setValue(account.AttrPostkorbHandle, "../../etc")}, want: []error{saml.ErrAttribute}},
-		{name: "unknown akdb:TrustLevel", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
+		{name: "unknown akdb:TrustLevel on a required attribute", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
 			attr(a, account.AttrGivenName).CreateAttr("akdb:TrustLevel", "SUPER")
 		}}, want: []error{saml.ErrAttribute}},
 		{name: "duplicate attribute Name", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
@@ -152,8 +158,17 @@ func TestResponseRejected(t *testing.T) {
 		{name: "unknown condition", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
 			a.FindElement("./saml2:Conditions").CreateElement("saml2:Condition")
 		}}, want: []error{saml.ErrMalformed}},
-		{name: "EncryptedID subject", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
+		{name: "EncryptedID next to NameID", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
 			a.FindElement("./saml2:Subject").InsertChildAt(0, etree.NewElement("saml2:EncryptedID"))
+		}}, want: []error{saml.ErrSubject}},
+		{name: "EncryptedID without EncryptedData", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
+			s := a.FindElement("./saml2:Subject")
+			s.RemoveChild(s.FindElement("./saml2:NameID"))
+			s.InsertChildAt(0, etree.NewElement("saml2:EncryptedID"))
+		}}, want: []error{saml.ErrDecryption}},
+		{name: "Subject without NameID", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
+			s := a.FindElement("./saml2:Subject")
+			s.RemoveChild(s.FindElement("./saml2:NameID"))
 		}}, want: []error{saml.ErrSubject}},
 		{name: "two AuthnStatements", faults: accounttest.Faults{BeforeSign: func(a *etree.Element) {
 			a.AddChild(a.FindElement("./saml2:AuthnStatement").Copy())

@@ -1,12 +1,15 @@
 package saml
 
-import "github.com/egosaar/ozg/account"
+import (
+	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/signature"
+)
 
 // Profile captures how one kind of identity provider behaves. Use the
 // constructors; a Profile is a plain value and may be adjusted.
 type Profile struct {
 	// Provider is copied into account.Identity.Provider.
-	Provider account.Provider
+	Provider account.ProviderKind
 	// IdPEntityID, if set, must equal the entityID of the IdP metadata
 	// handed to New. It prevents mixing up integration and production
 	// metadata (INT vs PROD).
@@ -25,6 +28,14 @@ type Profile struct {
 	SubjectFromNameID bool
 	// NameIDFormat is requested in NameIDPolicy; "" sends none.
 	NameIDFormat string
+	// RequestSignatureMethod is the default AuthnRequest signature method
+	// for an RSA signing key when Config.RequestSignatureMethod is empty
+	// (MUK: RSA-PSS, which ELSTER requires); "" uses the key's default.
+	RequestSignatureMethod string
+	// Production marks the production environment of a real platform
+	// (BundIDProduction, BayernID, MUK): it refuses
+	// Config.InsecureDevelopment.
+	Production bool
 }
 
 // BundIDIntegration is the profile of the BundID integration environment
@@ -40,6 +51,7 @@ func BundIDIntegration() Profile {
 func BundIDProduction() Profile {
 	p := BundIDIntegration()
 	p.IdPEntityID = "https://id.bund.de/idp"
+	p.Production = true
 	return p
 }
 
@@ -49,19 +61,27 @@ func BayernID() Profile {
 	p := BundIDIntegration()
 	p.Provider = account.ProviderBayernID
 	p.IdPEntityID = "https://id.bayernportal.de/idp"
+	p.Production = true
 	return p
 }
 
 // MUK is the profile of Mein Unternehmenskonto (ELSTER NEZO, IdP
 // https://www.elster.de): persistent NameID, encrypted assertions, signed
-// Response (assertions are not signed separately).
+// Response (assertions are not signed separately). AuthnRequests are
+// signed with RSA-PSS (xmldsig-more#sha256-rsa-MGF1) by default, as ELSTER
+// requires.
 func MUK() Profile {
 	return Profile{Provider: account.ProviderMUK, IdPEntityID: "https://www.elster.de",
-		RequireEncryptedAssertion: true, SubjectFromNameID: true, NameIDFormat: NameIDFormatPersistent}
+		RequireEncryptedAssertion: true, SubjectFromNameID: true, NameIDFormat: NameIDFormatPersistent,
+		RequestSignatureMethod: signature.RSAPSSSHA256, Production: true}
 }
 
 // Generic is the profile of any SAML 2.0 IdP: signed Response or
-// Assertion, encryption optional, persistent NameID as subject.
+// Assertion, encryption optional, persistent NameID as subject (a
+// transient one is a temporary login, see Config.AllowTemporaryLogin).
+// Map the IdP's AuthnContextClassRefs to levels with
+// Config.AuthnContextLevels and choose what to request with
+// Config.RequestedAuthnContext.
 func Generic() Profile {
 	return Profile{Provider: account.ProviderSAML, SubjectFromNameID: true}
 }

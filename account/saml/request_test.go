@@ -54,12 +54,12 @@ func TestExtensionValidate(t *testing.T) {
 	}
 	// New refuses an invalid extension for an AKDB profile.
 	_, err := saml.New(saml.Config{})
-	assert.ErrorIs(t, err, saml.ErrConfig)
+	assert.ErrorIs(t, err, saml.ErrInvalidConfig)
 }
 
 func TestAuthnRequestPOST(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, accounttest.BundID, nil)
+	e := newEnv(t, accounttest.BundID, secureIdP)
 	rec := httptest.NewRecorder()
 	require.NoError(t, e.sp.StartLogin(t.Context(), rec, httptest.NewRequest(http.MethodGet, "/login", nil),
 		saml.LoginOptions{Level: account.LevelHoch, AuthnMethods: []saml.AuthnMethod{saml.MethodEID, saml.MethodEIDAS}, Lang: "uk"}))
@@ -82,7 +82,7 @@ func TestAuthnRequestPOST(t *testing.T) {
 	assert.Equal(t, account.LevelHoch, req.Level)
 	assert.Equal(t, []saml.AuthnMethod{saml.MethodEID, saml.MethodEIDAS}, req.Extension.AuthnMethods)
 	assert.Equal(t, "uk", req.Extension.Display.Lang)
-	assert.Equal(t, e.idp.SSOURL, req.Destination)
+	assert.Equal(t, strings.Replace(e.idp.SSOURL, "http://", "https://", 1), req.Destination)
 	assert.Contains(t, string(raw), `Comparison="minimum"`)
 	assert.Contains(t, string(raw), `Version="2"`)
 	assert.Contains(t, string(raw), `EnableStatusDetail="true"`)
@@ -98,7 +98,7 @@ func TestAuthnRequestPOST(t *testing.T) {
 	assert.ErrorIs(t, err, saml.ErrExtension)
 	err = e.sp.StartLogin(t.Context(), httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil),
 		saml.LoginOptions{Level: account.Level(7)})
-	assert.ErrorIs(t, err, saml.ErrConfig)
+	assert.ErrorIs(t, err, saml.ErrInvalidConfig)
 }
 
 func TestParseAuthnRequestRejects(t *testing.T) {

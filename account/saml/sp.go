@@ -11,8 +11,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/egosaar/ozg/account"
@@ -41,11 +43,6 @@ func New(cfg Config) (*ServiceProvider, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	if cfg.Profile.AKDB {
-		if u, err := url.Parse(cfg.EntityID); err != nil || u.Scheme != "https" || u.Port() != "" {
-			return nil, fmt.Errorf("%w: EntityID must be an https URL without port (BundID §7.2)", ErrConfig)
-		}
-	}
 	var idp *IdPMetadata
 	var err error
 	if len(cfg.IdPMetadataSigners) > 0 {
@@ -54,35 +51,57 @@ func New(cfg Config) (*ServiceProvider, error) {
 		idp, err = ParseIdPMetadata(cfg.IdPMetadata)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: IdP metadata: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: IdP metadata: %w", ErrInvalidConfig, err)
 	}
 	if !idp.ValidUntil.IsZero() && !cfg.Now().Before(idp.ValidUntil) {
-		return nil, fmt.Errorf("%w: IdP metadata expired (validUntil)", ErrConfig)
+		return nil, fmt.Errorf("%w: IdP metadata expired (validUntil)", ErrInvalidConfig)
 	}
 	if cfg.Profile.IdPEntityID != "" && idp.EntityID != cfg.Profile.IdPEntityID {
-		return nil, fmt.Errorf("%w: IdP metadata is for %q, profile expects %q", ErrConfig, idp.EntityID, cfg.Profile.IdPEntityID)
+		return nil, fmt.Errorf("%w: IdP metadata is for %q, profile expects %q", ErrInvalidConfig, idp.EntityID, cfg.Profile.IdPEntityID)
+	}
+	// Decide the binding now, so that no login fails later with a
+	// configuration error (a 500 for the citizen).
+	switch {
+	case cfg.Binding == "" && idp.SSOPost != "":
+		cfg.Binding = BindingHTTPPost
+	case cfg.Binding == "":
+		cfg.Binding = BindingHTTPRedirect
+	case cfg.Binding == BindingHTTPPost && idp.SSOPost == "",
+		cfg.Binding == BindingHTTPRedirect && idp.SSORedirect == "":
+		return nil, fmt.Errorf("%w: Binding %s is not offered by the IdP metadata", ErrInvalidConfig, cfg.Binding)
+	}
+	dest := idp.SSOPost
+	if cfg.Binding == BindingHTTPRedirect {
+		dest = idp.SSORedirect
+	}
+	if !endpointURL(dest, cfg.InsecureDevelopment) {
+		return nil, fmt.Errorf("%w: the IdP's SingleSignOnService must be https (plain http to a loopback host only with InsecureDevelopment)", ErrInvalidConfig)
 	}
 	sp := &ServiceProvider{cfg: cfg, idp: idp}
 	if sp.reqMethod, err = (signature.Policy{}).SignatureMethod(cfg.RequestSignatureMethod); err != nil {
-		return nil, fmt.Errorf("%w: RequestSignatureMethod: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: RequestSignatureMethod: %w", ErrInvalidConfig, err)
 	}
 	switch cfg.SigningKey.Signer.Public().(type) {
 	case *rsa.PublicKey:
 		if sp.reqMethod.Key != signature.KeyRSA && sp.reqMethod.Key != signature.KeyRSAPSS {
-			return nil, fmt.Errorf("%w: RequestSignatureMethod does not fit the RSA SigningKey", ErrConfig)
+			return nil, fmt.Errorf("%w: RequestSignatureMethod does not fit the RSA SigningKey", ErrInvalidConfig)
 		}
 	case *ecdsa.PublicKey:
 		if sp.reqMethod.Key != signature.KeyECDSA {
-			return nil, fmt.Errorf("%w: RequestSignatureMethod does not fit the ECDSA SigningKey", ErrConfig)
+			return nil, fmt.Errorf("%w: RequestSignatureMethod does not fit the ECDSA SigningKey", ErrInvalidConfig)
 		}
 	default:
-		return nil, fmt.Errorf("%w: SigningKey must be RSA or ECDSA", ErrConfig)
+		return nil, fmt.Errorf("%w: SigningKey must be RSA or ECDSA", ErrInvalidConfig)
 	}
 	if err := sp.initCrypto(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return sp, nil
 }
+
+// Binding returns the AuthnRequest binding decided by New: Config.Binding,
+// or the one the IdP offers when that was empty.
+func (sp *ServiceProvider) Binding() string { return sp.cfg.Binding }
 
 // IdP returns the parsed IdP metadata.
 func (sp *ServiceProvider) IdP() IdPMetadata { return *sp.idp }
@@ -131,7 +150,7 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 	lvl := sp.cfg.Level
 	if opts.Level != account.LevelUnknown {
 		if !opts.Level.Valid() {
-			return nil, fmt.Errorf("%w: invalid level", ErrConfig)
+			return nil, fmt.Errorf("%w: invalid level", ErrInvalidConfig)
 		}
 		lvl = opts.Level
 	}
@@ -140,12 +159,18 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 		dest = sp.idp.SSORedirect
 	}
 	if dest == "" {
-		return nil, fmt.Errorf("%w: IdP has no SSO endpoint for %s", ErrConfig, sp.cfg.Binding)
+		return nil, fmt.Errorf("%w: IdP has no SSO endpoint for %s", ErrInvalidConfig, sp.cfg.Binding)
 	}
 	r := &AuthnRequest{
 		ID: newID(), IssueInstant: sp.cfg.Now(), Destination: dest, Issuer: sp.cfg.EntityID,
 		ACSURL: sp.cfg.ACSURL, ProtocolBinding: BindingHTTPPost, ForceAuthn: sp.cfg.ForceAuthn,
 		Level: lvl, NameIDFormat: sp.cfg.Profile.NameIDFormat,
+		AuthnContextClassRefs: sp.cfg.RequestedAuthnContext,
+	}
+	if sp.generic() && r.AuthnContextClassRefs == nil {
+		// A generic IdP need not understand STORK; the level is still
+		// enforced on the response.
+		r.OmitAuthnContext = true
 	}
 	if sp.cfg.Profile.AKDB && sp.cfg.Extension != nil {
 		ext := *sp.cfg.Extension
@@ -173,7 +198,7 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 // the auto-submitting POST form or the signed Redirect.
 func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) error {
 	if opts.ReturnTo != "" && !localPath(opts.ReturnTo) {
-		return fmt.Errorf("%w: ReturnTo must be a local path", ErrConfig)
+		return fmt.Errorf("%w: ReturnTo must be a local path", ErrInvalidConfig)
 	}
 	req, err := sp.AuthnRequest(opts)
 	if err != nil {
@@ -183,9 +208,13 @@ func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter
 	relay := randomToken(16)
 	pending := PendingRequest{ID: req.ID, BindingHash: hashHex(bind), Level: req.Level, ReturnTo: opts.ReturnTo,
 		Expires: sp.cfg.Now().Add(sp.cfg.RequestTTL)}
+	pending.Required = append(pending.Required, sp.cfg.RequiredAttributes...)
 	if req.Extension != nil {
 		for _, a := range req.Extension.RequestedAttributes {
 			pending.Requested = append(pending.Requested, a.Name)
+			if a.Required && !slices.Contains(pending.Required, a.Name) {
+				pending.Required = append(pending.Required, a.Name)
+			}
 		}
 	}
 	var query string
@@ -232,40 +261,92 @@ func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter
 // the pending request by RelayState, checks that the same user agent
 // started it, consumes it (single use), and verifies the response with
 // ParseResponse. Errors wrap the sentinels of this package; show the
-// citizen a generic message.
+// citizen a generic message. Every refusal is logged with its reason (the
+// failed check and sentinel, the SAML status, the attribute Name; never
+// personal data): security-relevant ones at Warn, the rest at Info.
 func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Login, error) {
+	login, requestID, err := sp.finishLogin(ctx, w, r)
+	if err != nil {
+		sp.logRefusal(ctx, requestID, err)
+		return nil, err
+	}
+	sp.cfg.Logger.InfoContext(ctx, "saml: login accepted", "request_id", requestID, "identity", login.Identity)
+	return login, nil
+}
+
+// logRefusal logs why a login was refused: the check and the sentinel,
+// never the error text of a status message or any attribute value.
+// Signature, replay and binding failures are security events (Warn);
+// the rest are Info.
+func (sp *ServiceProvider) logRefusal(ctx context.Context, requestID string, err error) {
+	attrs := []any{"request_id", requestID, "reason", refusalReason(err)}
+	var re *ResponseError
+	if errors.As(err, &re) {
+		attrs = append(attrs, "check", re.Check)
+	}
+	var se *StatusError
+	if errors.As(err, &se) {
+		attrs = append(attrs, "status", shortStatus(se.Code), "sub_status", shortStatus(se.SubCode), "verified", se.Verified)
+	}
+	var ae *account.AttributeError
+	if errors.As(err, &ae) {
+		// Attribute Names are URNs from the catalogue, not personal data.
+		attrs = append(attrs, "attribute", ae.Name, "missing", ae.Missing)
+	}
+	lvl := slog.LevelInfo
+	if errors.Is(err, ErrReplay) || errors.Is(err, ErrSignature) || errors.Is(err, ErrInResponseTo) ||
+		errors.Is(err, ErrAudience) || errors.Is(err, ErrDestination) || errors.Is(err, ErrRecipient) || errors.Is(err, ErrIssuer) {
+		lvl = slog.LevelWarn
+	}
+	sp.cfg.Logger.Log(ctx, lvl, "saml: login refused", attrs...)
+}
+
+// refusalReason names the sentinel err wraps (its text, e.g. "saml: wrong
+// audience"), or "internal" for a store or I/O failure.
+func refusalReason(err error) string {
+	for _, s := range []error{ErrLimit, ErrMalformed, ErrSignature, ErrDecryption, ErrIssuer, ErrDestination,
+		ErrRecipient, ErrAudience, ErrInResponseTo, ErrExpired, ErrNotYetValid, ErrReplay, ErrLevel, ErrStatus,
+		ErrSubject, ErrAttribute, ErrBinding, ErrInvalidConfig} {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	return "internal"
+}
+
+func (sp *ServiceProvider) finishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Login, string, error) {
 	if r.Method != http.MethodPost {
-		return nil, fmt.Errorf("%w: ACS accepts POST only", ErrBinding)
+		return nil, "", fmt.Errorf("%w: ACS accepts POST only", ErrBinding)
 	}
 	// base64 grows by 4/3; allow form overhead.
 	r.Body = http.MaxBytesReader(w, r.Body, sp.cfg.MaxResponseBytes*4/3+8192)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, fmt.Errorf("%w: response body too large", ErrLimit)
+			return nil, "", fmt.Errorf("%w: response body too large", ErrLimit)
 		}
-		return nil, fmt.Errorf("%w: unreadable form", ErrBinding)
+		return nil, "", fmt.Errorf("%w: unreadable form", ErrBinding)
 	}
 	if len(r.PostForm["SAMLResponse"]) != 1 || len(r.PostForm["RelayState"]) > 1 {
-		return nil, fmt.Errorf("%w: exactly one SAMLResponse required", ErrBinding)
+		return nil, "", fmt.Errorf("%w: exactly one SAMLResponse required", ErrBinding)
 	}
 	relay := r.PostForm.Get("RelayState")
 	if relay == "" {
 		// IdP-initiated SSO is not supported: every response must answer
 		// a request of this user agent (profiles §4.1.5 allows refusing).
-		return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: no RelayState", ErrInResponseTo)}
+		return nil, "", &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: no RelayState", ErrInResponseTo)}
 	}
 	bindings := sp.incomingBindings(r)
 	if len(bindings) == 0 {
-		return nil, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: binding cookie missing", ErrInResponseTo)}
+		return nil, "", &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: binding cookie missing", ErrInResponseTo)}
 	}
 	now := sp.cfg.Now()
 	pending, err := sp.cfg.Store.Request(ctx, relay, now)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: unknown or used RelayState", ErrInResponseTo)}
+			return nil, "", &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: unknown or used RelayState", ErrInResponseTo)}
 		}
-		return nil, fmt.Errorf("saml: load pending request: %w", err)
+		return nil, "", fmt.Errorf("saml: load pending request: %w", err)
 	}
 	used := -1
 	for i, b := range bindings {
@@ -274,13 +355,13 @@ func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWrite
 		}
 	}
 	if used < 0 {
-		return nil, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: started by another user agent", ErrInResponseTo)}
+		return nil, pending.ID, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: started by another user agent", ErrInResponseTo)}
 	}
 	if err := sp.cfg.Store.ConsumeRequest(ctx, relay); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: RelayState already used", ErrInResponseTo)}
+			return nil, pending.ID, &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: RelayState already used", ErrInResponseTo)}
 		}
-		return nil, fmt.Errorf("saml: consume pending request: %w", err)
+		return nil, pending.ID, fmt.Errorf("saml: consume pending request: %w", err)
 	}
 	// The binding value has done its job: drop it from the cookie.
 	http.SetCookie(w, sp.cookie(strings.Join(append(bindings[:used:used], bindings[used+1:]...), ".")))
@@ -292,24 +373,13 @@ func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWrite
 	}, r.PostForm.Get("SAMLResponse"))
 	data, err := base64.StdEncoding.DecodeString(raw)
 	if err != nil {
-		return nil, &ResponseError{Check: "binding", Err: fmt.Errorf("%w: SAMLResponse not base64", ErrBinding)}
+		return nil, pending.ID, &ResponseError{Check: "binding", Err: fmt.Errorf("%w: SAMLResponse not base64", ErrBinding)}
 	}
 	id, err := sp.ParseResponse(ctx, data, pending)
 	if err != nil {
-		// Security events are logged (without the error text, which the
-		// caller receives); everything else is only returned.
-		if errors.Is(err, ErrReplay) || errors.Is(err, ErrSignature) {
-			var re *ResponseError
-			check := ""
-			if errors.As(err, &re) {
-				check = re.Check
-			}
-			sp.cfg.Logger.WarnContext(ctx, "saml: response rejected", "request_id", pending.ID, "check", check)
-		}
-		return nil, err
+		return nil, pending.ID, err
 	}
-	sp.cfg.Logger.InfoContext(ctx, "saml: login accepted", "request_id", pending.ID, "identity", id)
-	return &Login{Identity: id, ReturnTo: pending.ReturnTo}, nil
+	return &Login{Identity: id, ReturnTo: pending.ReturnTo}, pending.ID, nil
 }
 
 // maxBindings bounds the binding values one cookie carries: logins that
@@ -364,7 +434,7 @@ func (sp *ServiceProvider) cookie(v string) *http.Cookie {
 	if v == "" {
 		c.MaxAge = -1
 	}
-	if sp.cfg.InsecureCookie {
+	if sp.cfg.insecureCookie() {
 		c.Secure, c.SameSite = false, http.SameSiteLaxMode
 	}
 	return c
@@ -389,4 +459,9 @@ func localPath(p string) bool {
 	}
 	u, err := url.Parse(p)
 	return err == nil && u.Scheme == "" && u.Host == "" && !strings.ContainsAny(p, "\r\n")
+}
+
+// generic reports the Generic profile (neither AKDB nor MUK).
+func (sp *ServiceProvider) generic() bool {
+	return !sp.cfg.Profile.AKDB && sp.cfg.Profile.Provider != account.ProviderMUK
 }

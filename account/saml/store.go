@@ -24,6 +24,10 @@ type PendingRequest struct {
 	// Requested lists the attribute Names requested through the akdb
 	// extension (empty without extension).
 	Requested []string `json:"requested,omitempty"`
+	// Required lists the attribute Names the response must carry:
+	// Config.RequiredAttributes and the Required attributes of the akdb
+	// extension.
+	Required []string `json:"required,omitempty"`
 	// ReturnTo is the local path to continue at after login.
 	ReturnTo string `json:"return_to,omitempty"`
 	// Expires ends the login attempt.

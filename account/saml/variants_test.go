@@ -1,6 +1,7 @@
 package saml_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/beevik/etree"
@@ -50,7 +51,8 @@ func TestRSASHA256IdP(t *testing.T) {
 	require.NoError(t, err)
 	sp, err := saml.New(saml.Config{EntityID: "https://service.example.org/saml", ACSURL: "https://service.example.org/saml/acs",
 		SigningKey: sign, DecryptionKey: dec, EncryptionCertificate: enc.Certificate, IdPMetadata: idp.Metadata(),
-		Profile: idp.Profile(), Level: account.LevelSubstanziell, Now: c.Now, Extension: defaultExtension()})
+		Profile: idp.Profile(), Level: account.LevelSubstanziell, Now: c.Now, Extension: defaultExtension(),
+		Store: saml.NewMemoryStore(), InsecureDevelopment: true})
 	require.NoError(t, err)
 	md, err := sp.Metadata()
 	require.NoError(t, err)
@@ -62,7 +64,8 @@ func TestRSASHA256IdP(t *testing.T) {
 	sp2, err := saml.New(saml.Config{EntityID: "https://service.example.org/saml", ACSURL: "https://service.example.org/saml/acs",
 		SigningKey: sign, DecryptionKey: dec, EncryptionCertificate: enc.Certificate, IdPMetadata: idp.Metadata(),
 		Profile: idp.Profile(), Level: account.LevelSubstanziell, Now: c.Now, Extension: defaultExtension(),
-		Policy: signature.Policy{SignatureMethods: []string{signature.RSAPSSSHA256}}})
+		Policy: signature.Policy{SignatureMethods: []string{signature.RSAPSSSHA256}},
+		Store:  saml.NewMemoryStore(), InsecureDevelopment: true})
 	require.NoError(t, err)
 	e3 := &env{t: t, clock: c, idp: idp, sp: sp2}
 	_, err = e3.login(saml.LoginOptions{}, accounttest.Faults{})
@@ -123,30 +126,75 @@ func TestStatusErrors(t *testing.T) {
 
 func TestTemporaryLogin(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, accounttest.BundID, func(c *saml.Config) { c.Extension.RequestedAttributes[0].Required = false })
-	u := accounttest.Erika()
-	u.Temporary = true
-	e.idp.SetUser(u)
+	temporary := accounttest.Erika()
+	temporary.Temporary = true
+	optionalBPK2 := func(c *saml.Config) { c.Extension.RequestedAttributes[0].Required = false }
+
+	// Default: a login without bPK2 is refused, never an empty Subject.
+	e := newEnv(t, accounttest.BundID, optionalBPK2)
+	e.idp.SetUser(temporary)
+	_, err := e.login(saml.LoginOptions{}, accounttest.Faults{})
+	require.ErrorIs(t, err, saml.ErrSubject)
+	var re *saml.ResponseError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "subject", re.Check)
+
+	// bPK2 Required: the simulator answers IDP_REQUIRED_ATTRIBUTES_MISSING
+	// as BundID does; an IdP that leaves it out of a success response gets
+	// a typed missing-attribute error naming bPK2.
+	e = newEnv(t, accounttest.BundID, nil)
+	e.idp.SetUser(temporary)
+	_, err = e.login(saml.LoginOptions{}, accounttest.Faults{})
+	var se *saml.StatusError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, []string{account.AttrBPK2}, se.MissingAttributes())
+	e.idp.SetUser(accounttest.Erika())
+	_, err = e.login(saml.LoginOptions{}, accounttest.Faults{BeforeSign: func(a *etree.Element) {
+		b := attr(a, account.AttrBPK2)
+		b.Parent().RemoveChild(b)
+	}})
+	require.ErrorIs(t, err, saml.ErrAttribute)
+	require.ErrorIs(t, err, account.ErrMissingAttribute)
+	var ae *account.AttributeError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, account.AttrBPK2, ae.Name)
+
+	// Opted in: Temporary is set explicitly.
+	e = newEnv(t, accounttest.BundID, func(c *saml.Config) { optionalBPK2(c); c.AllowTemporaryLogin = true })
+	e.idp.SetUser(temporary)
 	id, err := e.login(saml.LoginOptions{}, accounttest.Faults{})
 	require.NoError(t, err)
 	assert.True(t, id.Temporary)
 	assert.Empty(t, id.Subject)
+	require.NoError(t, id.Validate())
+	_, stable := id.StableSubject()
+	assert.False(t, stable)
 	assert.False(t, id.MailboxHandle.Set)
 	assert.Equal(t, "ERIKA", id.Person.GivenNames.Value)
 
-	// A service that asked for neither bPK2 nor the mailbox cannot tell a
-	// temporary login apart and does not claim one.
-	id, err = e.login(saml.LoginOptions{RequestedAttributes: []saml.RequestedAttribute{{Name: account.AttrGivenName}}}, accounttest.Faults{})
+	// A mailbox handle without bPK2 is no stable subject either (it was
+	// accepted with an empty Subject and Temporary false before).
+	withMailbox := accounttest.Erika()
+	withMailbox.Attributes = slices.DeleteFunc(withMailbox.Attributes, func(a accounttest.Attribute) bool { return a.Name == account.AttrBPK2 })
+	e.idp.SetUser(withMailbox)
+	id, err = e.login(saml.LoginOptions{}, accounttest.Faults{})
+	require.NoError(t, err)
+	assert.True(t, id.Temporary)
+	require.NoError(t, id.Validate())
+
+	// A stable login is never temporary.
+	e.idp.SetUser(accounttest.Erika())
+	id, err = e.login(saml.LoginOptions{}, accounttest.Faults{})
 	require.NoError(t, err)
 	assert.False(t, id.Temporary)
-	assert.Empty(t, id.Subject)
+	require.NoError(t, id.Validate())
 }
 
 func TestMUKLogin(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, accounttest.MUK, func(c *saml.Config) {
-		c.RequestSignatureMethod = signature.RSAPSSSHA256
-	})
+	// No RequestSignatureMethod: the MUK profile defaults to RSA-PSS, and
+	// the simulator's MUK mode refuses anything else.
+	e := newEnv(t, accounttest.MUK, nil)
 	id, err := e.login(saml.LoginOptions{}, accounttest.Faults{})
 	require.NoError(t, err)
 	assert.Equal(t, account.ProviderMUK, id.Provider)
@@ -162,16 +210,36 @@ func TestMUKLogin(t *testing.T) {
 	assert.Equal(t, account.Date{Year: 1970, Month: 2, Day: 1}, id.Person.BirthDate.Value)
 
 	for name, f := range map[string]accounttest.Faults{
-		"unsigned response":  {UnsignedResponse: true},
-		"attacker response":  {AttackerKey: true},
-		"plain assertion":    {PlainAssertion: true},
-		"bad Rechtsform":     {BeforeSign: func(a *etree.Element) { attrByName(a, account.MUKRechtsform).SetText("31") }},
-		"bad MUK birth date": {BeforeSign: func(a *etree.Element) { a.FindElement(".//ekona:Geburtsdatum").SetText("1970-02-01") }},
-		"bad MUK level":      {BeforeSign: func(a *etree.Element) { attrByName(a, account.MUKVertrauensniveauAuthentifiz).SetText("GROSS") }},
+		"unsigned response": {UnsignedResponse: true},
+		"attacker response": {AttackerKey: true},
+		"plain assertion":   {PlainAssertion: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := e.login(saml.LoginOptions{}, f)
 			assert.Error(t, err)
+		})
+	}
+	// Malformed optional MUK attributes are reported, not blocking; the
+	// same values fail when the attribute is required.
+	required := newEnv(t, accounttest.MUK, func(c *saml.Config) {
+		c.RequiredAttributes = []string{account.MUKRechtsform, account.MUKHandelndePerson, account.MUKVertrauensniveauAuthentifiz}
+	})
+	for name, tc := range map[string]struct {
+		attr string
+		f    accounttest.Faults
+	}{
+		"bad Rechtsform":     {account.MUKRechtsform, accounttest.Faults{BeforeSign: func(a *etree.Element) { attrByName(a, account.MUKRechtsform).SetText("31") }}},
+		"bad MUK birth date": {account.MUKHandelndePerson, accounttest.Faults{BeforeSign: func(a *etree.Element) { a.FindElement(".//ekona:Geburtsdatum").SetText("1970-02-01") }}},
+		"bad MUK level":      {account.MUKVertrauensniveauAuthentifiz, accounttest.Faults{BeforeSign: func(a *etree.Element) { attrByName(a, account.MUKVertrauensniveauAuthentifiz).SetText("GROSS") }}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			id, err := e.login(saml.LoginOptions{}, tc.f)
+			require.NoError(t, err)
+			require.Len(t, id.InvalidAttributes, 1)
+			assert.Equal(t, tc.attr, id.InvalidAttributes[0].Name)
+			_, err = required.login(saml.LoginOptions{}, tc.f)
+			assert.ErrorIs(t, err, saml.ErrAttribute)
+			assert.ErrorIs(t, err, account.ErrInvalidAttribute)
 		})
 	}
 }
@@ -194,9 +262,23 @@ func TestGenericProfile(t *testing.T) {
 	// SP without key cannot decrypt.
 	_, err := e.login(saml.LoginOptions{}, accounttest.Faults{})
 	assert.ErrorIs(t, err, saml.ErrDecryption)
+	// The simulator sends a transient NameID: refused by default, so that
+	// no application keys users on an empty or transient subject.
+	_, err = e.login(saml.LoginOptions{}, accounttest.Faults{PlainAssertion: true})
+	require.ErrorIs(t, err, saml.ErrSubject)
+
+	e = newEnv(t, accounttest.BundID, func(c *saml.Config) {
+		p := saml.Generic()
+		p.IdPEntityID = c.Profile.IdPEntityID
+		c.Profile = p
+		c.Extension = nil
+		c.DecryptionKey, c.EncryptionCertificate = nil, nil
+		c.AllowTemporaryLogin = true
+	})
 	id, err := e.login(saml.LoginOptions{}, accounttest.Faults{PlainAssertion: true})
 	require.NoError(t, err)
 	assert.Equal(t, account.ProviderSAML, id.Provider)
+	assert.True(t, id.Temporary, "transient NameID is a temporary login")
 	assert.Empty(t, id.Subject, "transient NameID is never a subject")
 	assert.Equal(t, "ERIKA", id.Person.GivenNames.Value)
 }

@@ -185,6 +185,8 @@ func TestFriendlyNameSpoofing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, accounttest.BundID, func(c *saml.Config) {
 		c.Extension.RequestedAttributes[0].Required = false
+		c.Extension.RequestedAttributes[1].Required = false
+		c.AllowTemporaryLogin = true
 	})
 	id, err := e.login(saml.LoginOptions{}, accounttest.Faults{BeforeSign: func(a *etree.Element) {
 		// The IdP sends bPK2 under a foreign Name and an attribute that
@@ -196,6 +198,7 @@ func TestFriendlyNameSpoofing(t *testing.T) {
 	}})
 	require.NoError(t, err)
 	assert.Empty(t, id.Subject, "subject must come from Name, never FriendlyName")
+	assert.True(t, id.Temporary)
 	assert.False(t, id.Person.GivenNames.Set)
 	assert.Contains(t, id.Attributes, "urn:oid:1.2.3.5")
 }

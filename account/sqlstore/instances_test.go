@@ -90,7 +90,7 @@ func twoInstances(t *testing.T, open func(t *testing.T) *sqlstore.Store) {
 				RequestedAttributes: []saml.RequestedAttribute{{Name: account.AttrBPK2, Required: true}},
 				Display:             saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", OnlineServiceID: "99123456760000"},
 			},
-			Store: open(t), InsecureCookie: true, Now: now, Logger: slog.New(slog.DiscardHandler),
+			Store: open(t), InsecureDevelopment: true, Now: now, Logger: slog.New(slog.DiscardHandler),
 		})
 		require.NoError(t, err)
 	}

@@ -230,7 +230,8 @@ func signedHeadersAt(id string, body []byte, s webhook.Secret, ts time.Time) htt
 	h := http.Header{}
 	h.Set(webhook.HeaderID, id)
 	h.Set(webhook.HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
-	h.Set(webhook.HeaderSignature, webhook.Sign(id, ts, body, s))
+	sig, _ := webhook.Sign(id, ts, body, s)
+	h.Set(webhook.HeaderSignature, sig)
 	return h
 }
 

@@ -59,8 +59,8 @@ func newOutbox(ctx, run context.Context, db *sql.DB, auditKey crypto.Signer, cfg
 		Endpoints: webhook.StaticEndpoints{webhookEndpoint: {ID: webhookEndpoint, URL: o.monitor.url, Secrets: []webhook.Secret{secret}}},
 		// The receiver runs on loopback over plain HTTP; the SSRF guard
 		// blocks loopback unless allowed explicitly.
-		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		InsecureAllowHTTP: true,
+		Guard:               &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+		InsecureDevelopment: true,
 	})
 	if err != nil {
 		return nil, err

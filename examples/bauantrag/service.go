@@ -192,6 +192,10 @@ func (s *service) setupLogin() error {
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt – Bauaufsicht", Lang: "de", OnlineServiceID: "99123456760000"},
 		},
 		Logger: s.log,
+		// One instance, and the simulated IdP serves plain http on
+		// loopback (the module's development switch).
+		Store:               saml.NewMemoryStore(),
+		InsecureDevelopment: true,
 	})
 	if err != nil {
 		return err

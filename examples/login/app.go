@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"html/template"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/egosaar/ozg/account"
@@ -26,23 +23,12 @@ type appConfig struct {
 
 // app is the example service: login button, ACS, identity page.
 type app struct {
-	mux   *http.ServeMux
-	sp    *saml.ServiceProvider
-	idp   *accounttest.Server
-	store *sqlstore.Store
-	now   func() time.Time
-
-	mu       sync.Mutex
-	sessions map[string]*session
+	mux      *http.ServeMux
+	sp       *saml.ServiceProvider
+	idp      *accounttest.Server
+	store    *sqlstore.Store
+	sessions *account.Sessions
 }
-
-type session struct {
-	id         *account.Identity
-	limits     account.SessionLimits
-	start, act time.Time
-}
-
-const sessionCookie = "login_session"
 
 func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if cfg.Now == nil {
@@ -99,16 +85,17 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 			},
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Stadt Musterstadt", Lang: "de", OnlineServiceID: "99123456760000"},
 		},
-		Store:          store,
-		Now:            cfg.Now,
-		Logger:         cfg.Logger,
-		InsecureCookie: true, // plain-http demo; remove behind https
+		Store:               store,
+		Now:                 cfg.Now,
+		Logger:              cfg.Logger,
+		InsecureDevelopment: true, // plain-http demo; remove behind https
 	})
 	if err != nil {
 		store.Close()
 		idp.Close()
 		return nil, err
 	}
+	a := &app{mux: http.NewServeMux()}
 	md, err := sp.Metadata()
 	if err == nil {
 		err = idp.RegisterSP(md)
@@ -118,11 +105,28 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		idp.Close()
 		return nil, err
 	}
-	a := &app{mux: http.NewServeMux(), sp: sp, idp: idp, store: store, now: cfg.Now, sessions: map[string]*session{}}
+	// Sessions live in the same SQLite database as the pending logins, so
+	// several instances on one PostgreSQL (sqlstore.OpenPostgres) share
+	// them too.
+	sessStore, err := store.Sessions(ctx)
+	if err == nil {
+		a.sessions, err = account.NewSessions(account.SessionConfig{
+			Store: sessStore, Now: cfg.Now, Logger: cfg.Logger,
+			InsecureDevelopment: true, // plain-http demo; remove behind https
+			LoginRequired:       http.RedirectHandler("/", http.StatusSeeOther),
+		})
+	}
+	if err != nil {
+		store.Close()
+		idp.Close()
+		return nil, err
+	}
+	a.sp, a.idp, a.store = sp, idp, store
 	a.mux.HandleFunc("GET /{$}", a.home)
-	a.mux.HandleFunc("POST /login", a.login)
-	a.mux.HandleFunc("POST /saml/acs", a.acs)
-	a.mux.HandleFunc("GET /me", a.me)
+	a.mux.Handle("POST /login", a.sessions.Protect(http.HandlerFunc(a.login)))
+	a.mux.HandleFunc("POST /saml/acs", a.acs) // a cross-site POST by design: not behind Protect
+	a.mux.Handle("GET /me", a.sessions.RequireLogin(account.LevelSubstanziell)(http.HandlerFunc(a.me)))
+	a.mux.Handle("POST /logout", a.sessions.Protect(http.HandlerFunc(a.logout)))
 	a.mux.HandleFunc("GET /saml/metadata", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/samlmetadata+xml")
 		_, _ = w.Write(md)
@@ -155,7 +159,9 @@ var mePage = template.Must(template.New("me").Parse(`<!DOCTYPE html><html lang="
 <dt>Anschrift</dt><dd>{{.Address.Street.Value}}, {{.Address.PostalCode.Value}} {{.Address.Locality.Value}} {{.Address.Country.Value}}</dd>{{end}}
 <dt>Postfach</dt><dd>{{if .MailboxHandle.Set}}verbunden{{else}}keins{{end}}</dd>
 <dt>Kennung</dt><dd>{{if .Temporary}}temporär{{else}}dauerhaft{{end}}</dd>
-</dl></body></html>`))
+</dl>
+<form method="post" action="/logout"><button id="logout" type="submit">Abmelden</button></form>
+</body></html>`))
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -171,50 +177,32 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 func (a *app) acs(w http.ResponseWriter, r *http.Request) {
 	login, err := a.sp.FinishLogin(r.Context(), w, r)
 	if err != nil {
-		// The error is logged by the SP without personal data; the citizen
-		// gets a generic message.
-		http.Error(w, "Die Anmeldung ist fehlgeschlagen.", http.StatusForbidden)
+		// The SP logs the error without personal data; the citizen gets a
+		// page that says what to do next.
+		refuse(w, err)
 		return
 	}
-	limits, err := login.Identity.Level.SessionLimits()
-	if err != nil {
-		http.Error(w, "Die Anmeldung ist fehlgeschlagen.", http.StatusForbidden)
+	// A new session (a new random ID: any session ID the browser had
+	// before is ended), limited by TR-03160-1 for the login's level.
+	if _, err := a.sessions.Start(r.Context(), w, r, login.Identity, account.StartOptions{ProviderSessionID: login.Identity.SessionIndex}); err != nil {
+		refuse(w, err)
 		return
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	sid := base64.RawURLEncoding.EncodeToString(b)
-	now := a.now()
-	a.mu.Lock()
-	a.sessions[sid] = &session{id: login.Identity, limits: limits, start: now, act: now}
-	a.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		MaxAge: int(limits.MaxAge.Seconds())})
 	http.Redirect(w, r, login.ReturnTo, http.StatusSeeOther)
 }
 
 func (a *app) me(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(sessionCookie)
+	id, err := account.SessionFromContext(r.Context()).Identity()
 	if err != nil {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
-		return
-	}
-	now := a.now()
-	a.mu.Lock()
-	s := a.sessions[c.Value]
-	if s != nil && s.limits.Expired(s.start, s.act, now) {
-		delete(a.sessions, c.Value)
-		s = nil
-	}
-	if s != nil {
-		s.act = now
-	}
-	a.mu.Unlock()
-	if s == nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = mePage.Execute(w, s.id)
+	_ = mePage.Execute(w, id)
+}
+
+func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	_, _ = a.sessions.End(r.Context(), w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

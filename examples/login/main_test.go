@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/saml"
 )
 
 func TestLoginEndToEnd(t *testing.T) {
@@ -54,6 +56,17 @@ func TestLoginEndToEnd(t *testing.T) {
 	assert.Contains(t, body, "51147 KÖLN DE")
 	assert.Contains(t, body, "verbunden")
 
+	// Log out (same-origin POST) and back in.
+	resp, err = client.Post(srv.URL+"/logout", "application/x-www-form-urlencoded", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	resp, err = client.Get(srv.URL + "/me")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "/", resp.Request.URL.Path, "logged out")
+	resp, body = pressLogin(t, client, srv.URL)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+
 	// The session follows TR-03160-1 for level hoch: 5 minutes idle.
 	mu.Lock()
 	now = now.Add(6 * time.Minute)
@@ -64,8 +77,20 @@ func TestLoginEndToEnd(t *testing.T) {
 	assert.Equal(t, "/", resp.Request.URL.Path, "idle session ended")
 
 	// A login from a browser without the binding cookie is refused.
+	// The citizen sees what to do instead of a bare 403.
 	other := &http.Client{Timeout: 20 * time.Second}
-	resp, _ = pressLogin(t, other, srv.URL)
+	resp, body = pressLogin(t, other, srv.URL)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, body, "Anmeldung abgelaufen")
+	assert.Contains(t, body, "Erneut anmelden")
+
+	// A cross-site form post to /logout is refused (CSRF).
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/logout", nil)
+	require.NoError(t, err)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err = client.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
 
@@ -81,4 +106,22 @@ func pressLogin(t *testing.T, c *http.Client, base string) (*http.Response, stri
 	resp, body, err := accounttest.Browse(context.Background(), c, page.URL)
 	require.NoError(t, err)
 	return resp, strings.TrimSpace(body)
+}
+
+func TestRefusalPages(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{&saml.StatusError{Code: "urn:oasis:names:tc:SAML:2.0:status:Responder"}, "abgebrochen"},
+		{fmt.Errorf("x: %w", saml.ErrLevel), "substanziell"},
+		{saml.ErrInResponseTo, "abgelaufen"},
+		{saml.ErrSignature, "nicht möglich"},
+	} {
+		rec := httptest.NewRecorder()
+		refuse(rec, tt.err)
+		assert.Equal(t, http.StatusForbidden, rec.Code)
+		assert.Contains(t, rec.Body.String(), tt.want)
+		assert.NotContains(t, rec.Body.String(), "saml:")
+	}
 }

@@ -41,7 +41,7 @@ func TestRun(t *testing.T) {
 	sender, err := webhook.NewSender(webhook.SenderConfig{
 		Endpoints:         webhook.StaticEndpoints{"muni": {ID: "muni", URL: url, Secrets: []webhook.Secret{secret}}},
 		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		InsecureAllowHTTP: true,
+		InsecureDevelopment: true,
 	})
 	require.NoError(t, err)
 	id, _ := notify.NewEventID()

@@ -180,7 +180,7 @@ func newSim(t TB, cfg SimConfig) (*Sim, error) {
 // destination's two decryption keys (current and rotation) and its
 // signing key.
 func (s *Sim) Config() fitconnect.Config {
-	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{s.root}})
+	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{s.root}, KeyUsage: fitconnect.TrustKeyUsage})
 	if err != nil {
 		s.t.Fatalf("fitconnecttest: trust store: %v", err)
 	}

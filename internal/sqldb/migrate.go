@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"time"
 )
+
+// ErrMigrationFile reports a migration folder whose file names break the
+// NNN_description.sql rule or repeat a version.
+var ErrMigrationFile = errors.New("sqldb: bad migration file")
 
 // Migrate applies the migrations in dir of fsys that component has not yet
 // applied. Files are named NNN_description.sql (NNN a positive integer);
@@ -86,10 +91,10 @@ func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
 		num, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration file %q: name must be NNN_description.sql", e.Name())
+			return nil, fmt.Errorf("%w %q: name must be NNN_description.sql", ErrMigrationFile, e.Name())
 		}
 		if prev, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migration version %d twice: %q and %q", v, prev, e.Name())
+			return nil, fmt.Errorf("%w: version %d twice: %q and %q", ErrMigrationFile, v, prev, e.Name())
 		}
 		seen[v] = e.Name()
 		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))

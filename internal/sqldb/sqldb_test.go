@@ -3,14 +3,18 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/egosaar/ozg/internal/testenv"
 )
@@ -42,7 +46,8 @@ func TestOpenSQLiteFile(t *testing.T) {
 func TestOpenSQLiteBadPath(t *testing.T) {
 	t.Parallel()
 	_, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
-	require.Error(t, err)
+	requireSQLiteCode(t, err, sqlite3.SQLITE_CANTOPEN)
+	assert.True(t, strings.HasPrefix(err.Error(), "sqldb: open sqlite: "), err.Error())
 }
 
 func testMigrate(t *testing.T, db *sql.DB, d Dialect) {
@@ -89,25 +94,51 @@ func TestMigratePostgres(t *testing.T) {
 
 func TestMigrateBadFiles(t *testing.T) {
 	t.Parallel()
-	db, err := OpenSQLite(context.Background(), MemoryPath)
-	require.NoError(t, err)
-	defer db.Close()
-	tests := map[string]fstest.MapFS{
-		"bad name":    {"m/abc.sql": {Data: []byte("SELECT 1")}},
-		"zero":        {"m/000_x.sql": {Data: []byte("SELECT 1")}},
-		"duplicate":   {"m/001_a.sql": {Data: []byte("SELECT 1")}, "m/1_b.sql": {Data: []byte("SELECT 1")}},
-		"bad sql":     {"m/001_a.sql": {Data: []byte("CREATE TABL x")}},
-		"no such dir": {},
+	tests := map[string]struct {
+		fsys  fstest.MapFS
+		check func(t *testing.T, err error)
+	}{
+		"bad name":  {fstest.MapFS{"m/abc.sql": {Data: []byte("SELECT 1")}}, isErr(ErrMigrationFile)},
+		"no number": {fstest.MapFS{"m/x_a.sql": {Data: []byte("SELECT 1")}}, isErr(ErrMigrationFile)},
+		"zero":      {fstest.MapFS{"m/000_x.sql": {Data: []byte("SELECT 1")}}, isErr(ErrMigrationFile)},
+		"negative":  {fstest.MapFS{"m/-1_x.sql": {Data: []byte("SELECT 1")}}, isErr(ErrMigrationFile)},
+		"duplicate": {fstest.MapFS{"m/001_a.sql": {Data: []byte("SELECT 1")}, "m/1_b.sql": {Data: []byte("SELECT 1")}}, isErr(ErrMigrationFile)},
+		"bad sql": {fstest.MapFS{"m/001_a.sql": {Data: []byte("CREATE TABL x")}}, func(t *testing.T, err error) {
+			requireSQLiteCode(t, err, sqlite3.SQLITE_ERROR)
+		}},
+		"no such dir": {fstest.MapFS{}, isErr(fs.ErrNotExist)},
 	}
-	for name, fsys := range tests {
+	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			require.Error(t, Migrate(context.Background(), db, SQLite, "bad_"+name, fsys, "m"))
+			t.Parallel()
+			db, err := OpenSQLite(context.Background(), MemoryPath)
+			require.NoError(t, err)
+			defer db.Close()
+			err = Migrate(context.Background(), db, SQLite, "bad", tc.fsys, "m")
+			tc.check(t, err)
+			// Nothing of a failed migration is recorded.
+			var n int
+			err = db.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM ozg_schema_migrations").Scan(&n)
+			if err == nil {
+				assert.Zero(t, n)
+			} else {
+				requireNoTable(t, SQLite, err)
+			}
 		})
+	}
+}
+
+func isErr(target error) func(t *testing.T, err error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		require.ErrorIs(t, err, target)
 	}
 }
 
 func TestOpenPostgresBadDSN(t *testing.T) {
 	t.Parallel()
 	_, err := OpenPostgres(context.Background(), "postgres://%zz")
-	require.Error(t, err)
+	var pe *pgconn.ParseConfigError
+	require.ErrorAs(t, err, &pe)
+	assert.True(t, strings.HasPrefix(err.Error(), "sqldb: parse postgres dsn: "), err.Error())
 }

@@ -174,6 +174,10 @@ func (p *parser) reset(failed bool) {
 		p.buf = nil
 	}
 	p.s, p.pos, p.elements, p.lim = "", 0, 0, Limits{}
+	p.h, p.lines, p.lineOff = nil, 0, 0
+	if cap(p.xattrs) > maxPooled {
+		p.xattrs = nil
+	}
 }
 
 // reuse returns s emptied, or the fixed initial array if s grew too big

@@ -25,8 +25,17 @@
 // values are normalized per §3.3.3 and CR is folded per §2.11 also in
 // comments and PIs. CDATA sections become plain CharData, as in etree.
 //
-// Check, StripElements and the streaming Decoder (over encoding/xml) serve
-// consumers that need no tree; they apply the same Limits.
+// Stream runs the same parser without building a tree and reports start
+// tags (namespace-resolved, with the line of their end), end tags and text
+// to a Handler: xoev/xsd validates through it, so the validator and every
+// tree consumer (XML-DSig, SAML, XÖV) give one verdict on every input. A
+// second tokenizer (encoding/xml served the validator before) accepted
+// documents Parse refuses (duplicate attributes, a misplaced XML
+// declaration, <?XML …?>, standalone="maybe") and refused a UTF-8 BOM.
+//
+// Check and StripElements are lexical pre-scans that apply the same Limits
+// for consumers that need no well-formedness verdict (StripElements removes
+// xs:annotation from trusted schema documents before they are parsed).
 //
 // # Security
 //
@@ -40,7 +49,10 @@
 //   - Duplicate attributes (same prefix and local name) are refused rather
 //     than one value silently winning; text outside the root, a second root,
 //     illegal characters and invalid UTF-8 are refused.
-//   - Only UTF-8 (and US-ASCII) input; a leading UTF-8 BOM is skipped.
+//   - Only UTF-8 (and US-ASCII) input and XML 1.0; a leading UTF-8 BOM is
+//     skipped. UTF-16/UTF-32 input (detected per Appendix F.1), a declared
+//     legacy encoding (ISO-8859-1, windows-1252, …) and version 1.1 are
+//     refused with a SyntaxError saying so.
 //   - The input is copied once and never aliased; errors are typed
 //     (*SyntaxError with line and byte offset), never a panic.
 package xmlsafe

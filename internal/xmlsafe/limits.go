@@ -5,12 +5,26 @@ import (
 	"fmt"
 )
 
-// Default limits. They fit XÖV messages with large base64 attachments and
-// SAML responses alike; callers lower or raise them per use.
+// Default limits, applied to every zero field of Limits. Zero value =
+// secure value: they bound what one untrusted document may cost (the tree
+// takes roughly 10-20 times the input in memory) at what the module's
+// inputs need, not at what a parser can survive:
+//
+//   - 16 MiB: an XÖV message with its attachments as base64 (XBau plans,
+//     XWasser lab reports) stays well below; a SAML response is a few KiB,
+//     metadata a few MiB. Larger transfers belong out of band (FIT-Connect
+//     attachments) or need an explicit, larger Limits.MaxBytes.
+//   - 250,000 elements: about one element per 64 bytes of a 16 MiB document
+//     of small elements; XÖV messages have a few thousand.
+//   - depth 256 and 256 attributes per element: far above any schema in use
+//     (XÖV nests about 30 deep), low enough for recursive consumers.
+//
+// Callers that need more (the 20 MB benchmarks, bulk imports) set explicit
+// limits; the former defaults were 64 MiB and 2,000,000 elements.
 const (
-	DefaultMaxBytes      = 64 << 20 // 64 MiB
+	DefaultMaxBytes      = 16 << 20 // 16 MiB
 	DefaultMaxDepth      = 256
-	DefaultMaxElements   = 2_000_000
+	DefaultMaxElements   = 250_000
 	DefaultMaxAttributes = 256 // per element, namespace declarations included
 )
 
@@ -74,7 +88,7 @@ func (e *LimitError) Error() string {
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // SyntaxError reports malformed XML with its position. Parse sets Line and
-// Offset; the streaming Decoder sets Line only.
+// Offset.
 type SyntaxError struct {
 	Line   int   // 1-based line, 0 if unknown
 	Offset int64 // byte offset in the input (Parse only)

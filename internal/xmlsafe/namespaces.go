@@ -60,6 +60,9 @@ func (p *parser) declare(attrs []rawAttr, start int) error {
 			if v := p.attrValue(a); v == xmlNamespace || v == xmlnsNamespace {
 				return p.errRule(start, ruleNS, "%s cannot be the default namespace (Namespaces in XML §3)", v)
 			}
+			if p.h != nil {
+				p.bind("", p.attrValue(a)) // Stream resolves unprefixed names
+			}
 			continue
 		}
 		if a.colon != 5 || name[:5] != "xmlns" {

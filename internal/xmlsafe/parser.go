@@ -1,6 +1,7 @@
 package xmlsafe
 
 import (
+	"encoding/xml"
 	"fmt"
 	"strings"
 
@@ -31,6 +32,13 @@ type parser struct {
 	expanded map[[2]string]struct{}
 	buf      []byte
 	b        builder
+
+	// Streaming (Stream): h receives the events instead of the tree being
+	// built; xattrs is its reused attribute slice; lines counts the
+	// newlines before lineOff.
+	h              Handler
+	xattrs         []xml.Attr
+	lines, lineOff int
 
 	// Initial backing arrays of the scratch stacks: small documents need
 	// no further allocation for them.
@@ -102,6 +110,9 @@ func (p *parser) document(doc *etree.Document) error {
 	if strings.HasPrefix(s, "\uFEFF") {
 		p.pos = 3
 	}
+	if err := p.encoding(); err != nil {
+		return err
+	}
 	if strings.HasPrefix(s[p.pos:], "<?xml") && len(s) > p.pos+5 && isSpace(s[p.pos+5]) {
 		if err := p.xmlDecl(); err != nil {
 			return err
@@ -116,7 +127,7 @@ func (p *parser) document(doc *etree.Document) error {
 				j++
 			}
 			if j == i || j < len(s) && s[j] != '<' {
-				return p.errRule(i, ruleRoot, "text outside the root element (§2.1)")
+				return p.errRule(j, ruleRoot, "text outside the root element (§2.1)")
 			}
 			if err := p.text(i, j); err != nil {
 				return err
@@ -148,7 +159,9 @@ func (p *parser) document(doc *etree.Document) error {
 	if !root {
 		return p.errAt(len(s), "no root element")
 	}
-	p.b.attach(&doc.Element, 0)
+	if doc != nil {
+		p.b.attach(&doc.Element, 0)
+	}
 	return nil
 }
 
@@ -159,7 +172,9 @@ func (p *parser) text(i, j int) error {
 	if err != nil {
 		return err
 	}
-	p.b.text(v)
+	if p.h == nil {
+		p.b.text(v)
+	}
 	p.pos = j
 	return nil
 }
@@ -287,6 +302,9 @@ func (p *parser) startTag() error {
 	if err := p.checkNames(name, colon, attrs, start); err != nil {
 		return err
 	}
+	if p.h != nil {
+		return p.streamStart(name, colon, attrs, start, empty, nsLen)
+	}
 	var el *etree.Element
 	if colon > 0 {
 		el = p.b.element(name[:colon], name[colon+1:])
@@ -351,6 +369,12 @@ func (p *parser) endTag() error {
 		return p.errAt(p.pos, "expected '>' in end tag </%s>", name)
 	}
 	p.pos++
+	if p.h != nil {
+		p.unbind(top.ns)
+		p.stack = p.stack[:len(p.stack)-1]
+		p.open = p.open[:len(p.open)-1]
+		return p.h.EndElement()
+	}
 	el := p.open[len(p.open)-1]
 	p.b.attach(el, top.kids)
 	p.unbind(top.ns)
@@ -377,7 +401,9 @@ func (p *parser) comment() error {
 	if err != nil {
 		return err
 	}
-	p.b.kids = append(p.b.kids, etree.NewComment(data))
+	if p.h == nil {
+		p.b.kids = append(p.b.kids, etree.NewComment(data))
+	}
 	p.pos = end + 3
 	return nil
 }
@@ -394,9 +420,8 @@ func (p *parser) cdata() error {
 	if err != nil {
 		return err
 	}
-	p.b.text(data)
 	p.pos = body + k + 3
-	return nil
+	return p.emitText(data)
 }
 
 // pi parses PI (§2.6). The target is a Name without colon (Namespaces §7)
@@ -430,7 +455,9 @@ func (p *parser) pi() error {
 		p.pos += k
 	}
 	p.pos += 2
-	p.b.kids = append(p.b.kids, etree.NewProcInst(target, inst))
+	if p.h == nil {
+		p.b.kids = append(p.b.kids, etree.NewProcInst(target, inst))
+	}
 	return nil
 }
 

@@ -43,8 +43,7 @@ func (p *parser) charData() error {
 		}
 	}
 	p.pos = i
-	p.b.text(s[start:i])
-	return nil
+	return p.emitText(s[start:i])
 }
 
 // charDataSlow continues charData at i, where a reference or a CR needs the
@@ -88,8 +87,7 @@ func (p *parser) charDataSlow(start, i int) error {
 	}
 	p.pos = i
 	p.buf = buf
-	p.b.text(string(buf))
-	return nil
+	return p.emitText(string(buf))
 }
 
 // attValue scans a quoted attribute value; p.pos is at the opening quote.

@@ -64,7 +64,9 @@ func (p *parser) xmlDecl() error {
 		return p.errRule(p.pos, ruleXMLDecl, "unexpected content in XML declaration (§2.8)")
 	}
 	p.pos = end + 2
-	p.b.kids = append(p.b.kids, etree.NewProcInst("xml", s[instStart:end]))
+	if p.h == nil {
+		p.b.kids = append(p.b.kids, etree.NewProcInst("xml", s[instStart:end]))
+	}
 	return nil
 }
 

@@ -101,6 +101,13 @@ var wellFormednessCases = []struct {
 	{"qname empty prefix", `<:r/>`, false},
 	{"qname empty local part", `<r xmlns:p="u"><p:/></r>`, false},
 	{"pi target with colon", `<?p:q x?><r/>`, false},
+	{"declaration after comment", `<!-- c --><?xml version="1.0"?><r/>`, false},
+	{"declaration after bom and space", "\uFEFF <?xml version=\"1.0\"?><r/>", false},
+	{"pi target upper XML", `<?XML version="1.0"?><r/>`, false},
+	{"pi target upper XML inside root", `<r><?XML x?></r>`, false},
+	{"duplicate attribute different values", `<r><a id="1" id="2"/></r>`, false},
+	{"duplicate default namespace", `<r xmlns="u" xmlns="v"/>`, false},
+	{"text after root with newline", "<r/>\n\nx", false},
 
 	{"prefix declared on the element itself", `<a:r xmlns:a="urn:a" a:x="1"/>`, true},
 	{"prefix declared on an ancestor", `<r xmlns:a="u"><s><a:t a:x="1"/></s></r>`, true},
@@ -130,6 +137,13 @@ func TestWellFormednessCases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			doc, err := Parse([]byte(tc.doc), Limits{})
+			// The streaming path is the same parser: same verdict, same error.
+			streamErr := Stream([]byte(tc.doc), Limits{}, &recorder{})
+			if err == nil {
+				require.NoError(t, streamErr)
+			} else {
+				require.EqualError(t, streamErr, err.Error())
+			}
 			if tc.ok {
 				require.NoError(t, err)
 				require.NotNil(t, doc.Root())
@@ -164,7 +178,34 @@ func TestXMLLintOracle(t *testing.T) {
 		}
 		lintOK := err == nil && !strings.Contains(stderr.String(), "namespace error")
 		_, ourErr := Parse([]byte(tc.doc), Limits{})
+		streamErr := Stream([]byte(tc.doc), Limits{}, &recorder{})
+		assert.Equalf(t, lintOK, streamErr == nil, "%s: xmllint ok=%v, Stream: %v", tc.name, lintOK, streamErr)
 		assert.Equalf(t, lintOK, ourErr == nil, "%s: xmllint ok=%v (%s), Parse: %v", tc.name, lintOK, strings.TrimSpace(stderr.String()), ourErr)
 		assert.Equalf(t, tc.ok, lintOK, "%s: table expectation disagrees with xmllint", tc.name)
+	}
+}
+
+// TestEncodingPolicy covers the deliberate refusals libxml2 does not share:
+// only UTF-8 (and US-ASCII) and XML 1.0 are read, each refusal says so.
+func TestEncodingPolicy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, doc, msg string }{
+		{"utf-16le bom", "\xff\xfe<\x00r\x00/\x00>\x00", "UTF-16 input is not supported: only UTF-8"},
+		{"utf-16be bom", "\xfe\xff\x00<\x00r\x00/\x00>", "UTF-16 input is not supported: only UTF-8"},
+		{"utf-16le without bom", "<\x00r\x00/\x00>\x00", "UTF-16 input is not supported: only UTF-8"},
+		{"utf-32be", "\x00\x00\x00<\x00\x00\x00r", "UTF-32 input is not supported: only UTF-8"},
+		{"iso-8859-1 declared", `<?xml version="1.0" encoding="ISO-8859-1"?><r/>`, `encoding "ISO-8859-1" not supported: only UTF-8`},
+		{"windows-1252 declared", `<?xml version="1.0" encoding="windows-1252"?><r/>`, `encoding "windows-1252" not supported: only UTF-8`},
+		{"utf-16 declared", `<?xml version="1.0" encoding="UTF-16"?><r/>`, `encoding "UTF-16" not supported: only UTF-8`},
+		{"xml 1.1", `<?xml version="1.1"?><r/>`, `unsupported XML version "1.1": only 1.0`},
+		{"latin-1 bytes undeclared", "<r>\xe4</r>", "invalid UTF-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tc.doc), Limits{})
+			require.ErrorIs(t, err, ErrSyntax)
+			assert.Contains(t, err.Error(), "line 1: "+tc.msg)
+			require.EqualError(t, Stream([]byte(tc.doc), Limits{}, &recorder{}), err.Error())
+		})
 	}
 }

@@ -3,7 +3,7 @@ package xmlsafe
 import (
 	"bytes"
 	"encoding/xml"
-	"io"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,7 +92,7 @@ func TestParseReader(t *testing.T) {
 	require.ErrorIs(t, err, ErrLimit)
 }
 
-func TestDecoder(t *testing.T) {
+func TestStream(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -111,29 +111,69 @@ func TestDecoder(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d := NewDecoder(strings.NewReader(tc.in), tc.lim)
-			var err error
-			n := 0
-			for {
-				var tok xml.Token
-				tok, err = d.Token()
-				if err != nil {
-					break
+			for _, reader := range []bool{false, true} {
+				var rec recorder
+				var err error
+				if reader {
+					err = StreamReader(strings.NewReader(tc.in), tc.lim, &rec)
+				} else {
+					err = Stream([]byte(tc.in), tc.lim, &rec)
 				}
-				if _, ok := tok.(xml.StartElement); ok {
-					n++
+				if tc.wantErr != nil {
+					require.ErrorIs(t, err, tc.wantErr)
+					continue
 				}
+				require.NoError(t, err)
+				assert.Equal(t, []string{"<{urn:x}r@1", "#\n", "<{urn:x}a@2 b=1", ">", "#\n", ">"}, rec.events)
 			}
-			if tc.wantErr == nil {
-				require.ErrorIs(t, err, io.EOF)
-				assert.Equal(t, 2, n)
-				line, _ := d.InputPos()
-				assert.Equal(t, 3, line)
-				return
-			}
-			require.ErrorIs(t, err, tc.wantErr)
 		})
 	}
+}
+
+// recorder rebuilds, from Stream's events, the facts the differential test
+// compares with Parse's tree.
+type recorder struct {
+	noLines bool
+	events  []string
+	text    strings.Builder
+}
+
+func (r *recorder) flush() {
+	if r.text.Len() > 0 {
+		r.events = append(r.events, "#"+r.text.String())
+		r.text.Reset()
+	}
+}
+
+func (r *recorder) StartElement(t xml.StartElement, line int) error {
+	r.flush()
+	e := fmt.Sprintf("<{%s}%s@%d", t.Name.Space, t.Name.Local, line)
+	if r.noLines {
+		e = fmt.Sprintf("<{%s}%s", t.Name.Space, t.Name.Local)
+	}
+	for _, a := range t.Attr {
+		if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
+			continue
+		}
+		if a.Name.Space != "" {
+			e += fmt.Sprintf(" {%s}%s=%s", a.Name.Space, a.Name.Local, a.Value)
+		} else {
+			e += fmt.Sprintf(" %s=%s", a.Name.Local, a.Value)
+		}
+	}
+	r.events = append(r.events, e)
+	return nil
+}
+
+func (r *recorder) EndElement() error {
+	r.flush()
+	r.events = append(r.events, ">")
+	return nil
+}
+
+func (r *recorder) CharData(s string) error {
+	r.text.WriteString(s)
+	return nil
 }
 
 // Whatever Parse accepts respects the limits and has no DOCTYPE.

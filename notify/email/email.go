@@ -16,6 +16,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/notify/postfach"
 )
 
 // TLSPolicy is the STARTTLS policy.
@@ -156,7 +157,7 @@ func cmpPort(p, d int) int {
 }
 
 // Name implements notify.Channel.
-func (s *Sender) Name() string { return "email" }
+func (s *Sender) Name() string { return notify.ChannelEmail }
 
 // MessageID returns the Message-ID of an event's mail: stable across
 // retries, so the recipient's mail system can drop duplicates.
@@ -181,17 +182,34 @@ func DefaultCompose(ev notify.Event) (string, string) {
 	return subject, body
 }
 
-func (s *Sender) build(ev notify.Event, to string) (*gomail.Msg, error) {
+// check applies the rules a message must meet; ValidateRoute and Deliver
+// share them.
+func (s *Sender) check(ev notify.Event, to string) (*mail.Address, error) {
 	rcpt, err := mail.ParseAddress(to)
 	if err != nil || rcpt.Address != to {
-		return nil, ErrInvalidAddress
+		return nil, fmt.Errorf("%w: %w", ErrInvalidAddress, &notify.FieldError{Field: "to", Reason: "not a bare address (local@domain, no display name)"})
 	}
 	total := 0
 	for _, a := range ev.Message.Attachments {
 		total += len(a.Data)
 	}
 	if total > s.cfg.MaxMessageBytes {
-		return nil, ErrTooLarge
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, &notify.FieldError{Field: "attachments", Reason: fmt.Sprintf("%d bytes in total, at most %d", total, s.cfg.MaxMessageBytes)})
+	}
+	return rcpt, nil
+}
+
+// ValidateRoute implements notify.RouteValidator: the recipient must be a
+// bare RFC 5322 addr-spec and the attachments fit MaxMessageBytes.
+func (s *Sender) ValidateRoute(_ context.Context, ev notify.Event, to string) error {
+	_, err := s.check(ev, to)
+	return err
+}
+
+func (s *Sender) build(ev notify.Event, to string) (*gomail.Msg, error) {
+	rcpt, err := s.check(ev, to)
+	if err != nil {
+		return nil, err
 	}
 	m := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
 	m.FromMailAddress(s.from)
@@ -207,25 +225,12 @@ func (s *Sender) build(ev notify.Event, to string) (*gomail.Msg, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		if err := m.AttachReader(sanitizeFilename(a.Filename), bytes.NewReader(a.Data),
+		if err := m.AttachReader(postfach.SanitizeFilename(a.Filename), bytes.NewReader(a.Data),
 			gomail.WithFileContentType(gomail.ContentType(ct))); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
-}
-
-func sanitizeFilename(n string) string {
-	n = strings.Map(func(r rune) rune {
-		if r < 0x20 || strings.ContainsRune(`\/:*?"<>|`, r) {
-			return '_'
-		}
-		return r
-	}, n)
-	if n == "" {
-		n = "attachment"
-	}
-	return n
 }
 
 // Deliver implements notify.Channel: one SMTP transaction. SMTP 4xx and

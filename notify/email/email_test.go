@@ -129,11 +129,18 @@ func TestInvalidInput(t *testing.T) {
 			require.ErrorAs(t, err, &de)
 			assert.True(t, de.Permanent)
 			assert.Equal(t, notify.ClassInvalid, de.Class)
+			// The same rule refuses the route at enqueue.
+			var fe *notify.FieldError
+			require.ErrorAs(t, s.ValidateRoute(context.Background(), event(t, "x@example.org").Event, to), &fe)
+			assert.Equal(t, "to", fe.Field)
 		})
 	}
 	t.Run("too large", func(t *testing.T) {
 		err := s.Deliver(context.Background(), event(t, "a@example.org"))
 		require.ErrorIs(t, err, email.ErrTooLarge)
+		var fe *notify.FieldError
+		require.ErrorAs(t, s.ValidateRoute(context.Background(), event(t, "a@example.org").Event, "a@example.org"), &fe)
+		assert.Equal(t, "attachments", fe.Field)
 	})
 	for name, cfg := range map[string]email.Config{
 		"no host":  {From: "a@example.org"},

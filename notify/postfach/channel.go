@@ -3,6 +3,7 @@ package postfach
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/egosaar/ozg/notify"
@@ -16,8 +17,13 @@ type ChannelConfig struct {
 	// messages (ZBP sender, service). Required for events with a Message.
 	Sender  string
 	Service string
-	// StorkQaaLevel of messages; default BASIC.
+	// StorkQaaLevel is the trust level a citizen's login must have to open
+	// the messages (ZBP storkQaaLevel). Required: there is no default,
+	// because the lowest level would let a password-only login open a
+	// Bescheid without anyone having chosen that.
 	StorkQaaLevel StorkQaaLevel
+	// Attachments is the attachment allow-list; nil: DefaultFileTypes.
+	Attachments []FileType
 	// ReplyAddress and RetrievalConfirmationAddress are optional.
 	ReplyAddress                 string
 	RetrievalConfirmationAddress string
@@ -33,30 +39,42 @@ type Channel struct{ cfg ChannelConfig }
 // NewChannel returns the "postfach" channel.
 func NewChannel(cfg ChannelConfig) (*Channel, error) {
 	if cfg.Transport == nil {
-		return nil, errors.New("postfach: ChannelConfig.Transport required")
+		return nil, fmt.Errorf("%w: ChannelConfig.Transport required", ErrInvalidConfig)
+	}
+	switch cfg.StorkQaaLevel {
+	case LevelBasic, LevelSubstantial, LevelHigh:
+	default:
+		return nil, fmt.Errorf("%w: ChannelConfig.StorkQaaLevel must be BASIC, SUBSTANTIAL or HIGH", ErrInvalidConfig)
+	}
+	if cfg.Attachments == nil {
+		cfg.Attachments = DefaultFileTypes()
+	}
+	for _, ft := range cfg.Attachments {
+		if err := ft.validate(); err != nil {
+			return nil, err
+		}
 	}
 	return &Channel{cfg: cfg}, nil
 }
 
 // Name implements notify.Channel.
-func (c *Channel) Name() string { return "postfach" }
+func (c *Channel) Name() string { return notify.ChannelPostfach }
 
-// Deliver implements notify.Channel.
-func (c *Channel) Deliver(ctx context.Context, d notify.Delivery) error {
-	ev := d.Event
+// build maps ev to the Statusmonitor update and the mailbox message it
+// becomes (either may be nil).
+func (c *Channel) build(ev notify.Event, target string) (*StatusUpdate, *Message) {
+	var u *StatusUpdate
+	var m *Message
 	if ev.Status != "" {
-		u := StatusUpdate{
-			MailboxUUID: d.Target, ApplicationID: ev.ApplicationID, Status: Status(ev.Status),
+		u = &StatusUpdate{
+			MailboxUUID: target, ApplicationID: ev.ApplicationID, Status: Status(ev.Status),
 			PublicServiceName: ev.PublicServiceName, SenderName: ev.SenderName, StatusDetails: ev.StatusDetails,
 			AdditionalInformation: ev.AdditionalInformation, Reference: string(ev.ID), CreatedDate: ev.OccurredAt,
 		}
-		if err := c.cfg.Transport.SendStatus(ctx, u); err != nil {
-			return deliveryError(err)
-		}
 	}
-	if ev.Message.Title != "" || ev.Message.Body != "" {
-		m := Message{
-			MailboxUUID: d.Target, Sender: c.cfg.Sender, Title: ev.Message.Title, Content: ev.Message.Body,
+	if ev.Message.Title != "" || ev.Message.Body != "" || len(ev.Message.Attachments) > 0 {
+		m = &Message{
+			MailboxUUID: target, Sender: c.cfg.Sender, Title: ev.Message.Title, Content: ev.Message.Body,
 			Service: c.cfg.Service, StorkQaaLevel: c.cfg.StorkQaaLevel, ApplicationID: ev.ApplicationID,
 			ReplyAddress: c.cfg.ReplyAddress, RetrievalConfirmationAddress: c.cfg.RetrievalConfirmationAddress,
 			Reference: string(ev.ID),
@@ -64,7 +82,60 @@ func (c *Channel) Deliver(ctx context.Context, d notify.Delivery) error {
 		for _, a := range ev.Message.Attachments {
 			m.Attachments = append(m.Attachments, Attachment{Filename: a.Filename, ContentType: a.ContentType, Content: a.Data})
 		}
-		if err := c.cfg.Transport.SendMessage(ctx, m); err != nil {
+	}
+	return u, m
+}
+
+// check applies the ZBP limits and the attachment rules to what ev
+// becomes.
+func (c *Channel) check(u *StatusUpdate, m *Message) error {
+	if u != nil {
+		if err := u.Validate(); err != nil {
+			return err
+		}
+	}
+	if m != nil {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if err := c.checkAttachments(m.Attachments); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateRoute implements notify.RouteValidator with the rules Deliver
+// applies: the Statusmonitor and message limits (refused fields are
+// named as in the ZBP JSON, e.g. "statusDetails") and the attachment
+// allow-list.
+func (c *Channel) ValidateRoute(_ context.Context, ev notify.Event, target string) error {
+	if err := c.check(c.build(ev, target)); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return &notify.FieldError{Field: fe.Field, Reason: fe.Reason}
+		}
+		return err
+	}
+	return nil
+}
+
+// Deliver implements notify.Channel.
+func (c *Channel) Deliver(ctx context.Context, d notify.Delivery) error {
+	u, m := c.build(d.Event, d.Target)
+	if err := c.check(u, m); err != nil {
+		return deliveryError(err)
+	}
+	if d.Superseded {
+		u = nil // a newer status is already in the Statusmonitor
+	}
+	if u != nil {
+		if err := c.cfg.Transport.SendStatus(ctx, *u); err != nil {
+			return deliveryError(err)
+		}
+	}
+	if m != nil {
+		if err := c.cfg.Transport.SendMessage(ctx, *m); err != nil {
 			return deliveryError(err)
 		}
 	}

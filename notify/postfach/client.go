@@ -107,12 +107,10 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, client: &c, base: u}, nil
 }
 
-// SendMessage validates m (nothing is sent if a limit is violated), fills
+// SendMessage validates m (nothing is sent if a limit is violated or
+// StorkQaaLevel is empty), fills
 // the attachment checksums and posts it.
 func (c *Client) SendMessage(ctx context.Context, m Message) error {
-	if m.StorkQaaLevel == "" {
-		m.StorkQaaLevel = LevelBasic
-	}
 	if err := m.Validate(); err != nil {
 		return err
 	}

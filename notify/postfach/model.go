@@ -57,7 +57,8 @@ const (
 // StorkQaaLevel is the trust level a reader needs to open the message.
 type StorkQaaLevel string
 
-// Levels (ZBP storkQaaLevel; default BASIC).
+// Levels (ZBP storkQaaLevel). A message must name one: an empty level is
+// refused rather than sent as the lowest.
 const (
 	LevelBasic       StorkQaaLevel = "BASIC"
 	LevelSubstantial StorkQaaLevel = "SUBSTANTIAL"
@@ -152,7 +153,9 @@ func (m *Message) Validate() error {
 		}
 	}
 	switch m.StorkQaaLevel {
-	case "", LevelBasic, LevelSubstantial, LevelHigh:
+	case LevelBasic, LevelSubstantial, LevelHigh:
+	case "":
+		return &FieldError{Field: "storkQaaLevel", Reason: "required (BASIC, SUBSTANTIAL or HIGH)"}
 	default:
 		return &FieldError{Field: "storkQaaLevel", Reason: "unknown level"}
 	}
@@ -167,7 +170,7 @@ func (m *Message) Validate() error {
 		if err := text(f+".filename", a.Filename, 1, 255); err != nil {
 			return err
 		}
-		if strings.ContainsAny(a.Filename, forbiddenFilenameCharacter) || strings.ContainsFunc(a.Filename, func(r rune) bool { return r < 0x20 }) {
+		if SanitizeFilename(a.Filename) != a.Filename {
 			return &FieldError{Field: f + ".filename", Reason: `contains one of \ / : * ? " < | > or a control character`}
 		}
 		if len(a.Content) == 0 || len(a.Content) > MaxAttachmentBytes {

@@ -45,7 +45,7 @@ func setup(t *testing.T) fixture {
 func validMessage() postfach.Message {
 	return postfach.Message{
 		MailboxUUID: uuid.NewString(), Sender: "Stadt Saarbrücken", Title: "Ihr Bescheid", Content: "Guten Tag,\nanbei.",
-		Service: "Wohngeld", ApplicationID: "WG-1", Reference: uuid.NewString(),
+		Service: "Wohngeld", ApplicationID: "WG-1", Reference: uuid.NewString(), StorkQaaLevel: postfach.LevelSubstantial,
 		Attachments: []postfach.Attachment{{Filename: "Bescheid.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 test")}},
 	}
 }
@@ -63,7 +63,7 @@ func TestSendOverMTLS(t *testing.T) {
 	require.NoError(t, f.client.SendStatus(ctx, validStatus()))
 	got := f.zbp.Messages()
 	require.Len(t, got, 1)
-	assert.Equal(t, postfach.LevelBasic, got[0].StorkQaaLevel, "default level")
+	assert.Equal(t, postfach.LevelSubstantial, got[0].StorkQaaLevel)
 	sum := sha512.Sum512(m.Attachments[0].Content)
 	assert.Equal(t, hex.EncodeToString(sum[:]), got[0].Attachments[0].SHA512Sum)
 	assert.Equal(t, len(m.Attachments[0].Content), got[0].Attachments[0].ContentLength)
@@ -103,6 +103,7 @@ func TestLimitsEnforcedBeforeCall(t *testing.T) {
 		"sender url http":  func(m *postfach.Message) { m.SenderURL = "http://amt.example" },
 		"sender url 256":   func(m *postfach.Message) { m.SenderURL = "https://" + long(250) },
 		"level":            func(m *postfach.Message) { m.StorkQaaLevel = "LEVEL_9" },
+		"no level":         func(m *postfach.Message) { m.StorkQaaLevel = "" },
 		"six attachments": func(m *postfach.Message) {
 			m.Attachments = append(m.Attachments, m.Attachments[0], m.Attachments[0], m.Attachments[0], m.Attachments[0], m.Attachments[0])
 		},
@@ -152,13 +153,14 @@ func TestLimitsEnforcedBeforeCall(t *testing.T) {
 
 func TestChannel(t *testing.T) {
 	f := setup(t)
-	ch, err := postfach.NewChannel(postfach.ChannelConfig{Transport: f.client, Sender: "Stadt Saarbrücken", Service: "Wohngeld"})
+	ch, err := postfach.NewChannel(postfach.ChannelConfig{Transport: f.client, Sender: "Stadt Saarbrücken", Service: "Wohngeld",
+		StorkQaaLevel: postfach.LevelSubstantial})
 	require.NoError(t, err)
 	mbox := uuid.NewString()
 	id, _ := notify.NewEventID()
 	ev := notify.Event{ID: id, ApplicationID: "WG-7", Transition: "COMPLETED", Status: notify.StatusCompleted,
 		PublicServiceName: "Wohngeld", SenderName: "Stadt Saarbrücken", OccurredAt: time.Now(),
-		Message: notify.Message{Title: "Bescheid", Body: "Anbei.", Attachments: []notify.Attachment{{Filename: "b.pdf", ContentType: "application/pdf", Data: []byte("%PDF")}}}}
+		Message: notify.Message{Title: "Bescheid", Body: "Anbei.", Attachments: []notify.Attachment{{Filename: "b.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.7\n")}}}}
 	require.NoError(t, ch.Deliver(context.Background(), notify.Delivery{Event: ev, Target: mbox}))
 	require.Len(t, f.zbp.Statuses(), 1)
 	require.Len(t, f.zbp.Messages(), 1)

@@ -29,7 +29,7 @@ func BenchmarkDeliverParallel(b *testing.B) {
 	secret, _ := webhook.NewSecret()
 	eps := webhook.StaticEndpoints{"ep1": {ID: "ep1", URL: srv.URL + "/hook", Secrets: []webhook.Secret{secret}}}
 	loop := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
-	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loop}, InsecureAllowHTTP: true})
+	sender, err := webhook.NewSender(webhook.SenderConfig{Endpoints: eps, Guard: &webhook.Guard{Allow: loop}, InsecureDevelopment: true})
 	if err != nil {
 		b.Fatal(err)
 	}

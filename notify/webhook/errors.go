@@ -21,11 +21,14 @@ var (
 	ErrReplay = errors.New("webhook: message already processed")
 	// ErrBodyTooLarge: the request body exceeds the limit.
 	ErrBodyTooLarge = errors.New("webhook: body too large")
+	// ErrInvalidConfig: NewSender or NewVerifier rejected the configuration.
+	ErrInvalidConfig = errors.New("webhook: invalid configuration")
 	// ErrInvalidSecret: a secret is malformed or shorter than 24 bytes.
 	ErrInvalidSecret = errors.New("webhook: invalid secret")
 	// ErrBlockedAddress: the SSRF guard refused the destination address.
 	ErrBlockedAddress = errors.New("webhook: destination address not allowed")
-	// ErrInsecureURL: the endpoint URL is not https (and HTTP is not allowed).
+	// ErrInsecureURL: the endpoint URL is not https (nor loopback http
+	// with InsecureDevelopment), or it carries credentials.
 	ErrInsecureURL = errors.New("webhook: endpoint URL must be https")
 	// ErrUnknownEndpoint: the endpoint source does not know the endpoint ID.
 	ErrUnknownEndpoint = errors.New("webhook: unknown endpoint")

@@ -19,7 +19,8 @@ func ExampleVerifier_Verify() {
 	h := http.Header{}
 	h.Set(webhook.HeaderID, "01950a6e-0000-7000-8000-000000000001")
 	h.Set(webhook.HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
-	h.Set(webhook.HeaderSignature, webhook.Sign("01950a6e-0000-7000-8000-000000000001", now, body, secret))
+	sig, _ := webhook.Sign("01950a6e-0000-7000-8000-000000000001", now, body, secret)
+	h.Set(webhook.HeaderSignature, sig)
 
 	v, _ := webhook.NewVerifier(webhook.VerifierConfig{Secrets: []webhook.Secret{secret}, Now: func() time.Time { return now }})
 	msg, err := v.Verify(context.Background(), body, h)

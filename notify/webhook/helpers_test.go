@@ -1,6 +1,9 @@
 package webhook_test
 
 import (
+	"time"
+
+	"github.com/egosaar/ozg/notify/webhook"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -14,4 +17,13 @@ func newStatusServer(t *testing.T, status int) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+func mustSign(tb testing.TB, id string, ts time.Time, body []byte, s ...webhook.Secret) string {
+	tb.Helper()
+	sig, err := webhook.Sign(id, ts, body, s...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sig
 }

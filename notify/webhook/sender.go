@@ -60,9 +60,12 @@ type SenderConfig struct {
 	// Guard is the SSRF guard of the default client; nil blocks every
 	// special-purpose range.
 	Guard *Guard
-	// InsecureAllowHTTP permits http:// endpoint URLs (tests, on-premise
-	// networks with TLS termination elsewhere). Default: https only.
-	InsecureAllowHTTP bool
+	// InsecureDevelopment is the module's development switch: it permits
+	// http:// endpoint URLs on loopback hosts (localhost, 127.0.0.0/8,
+	// ::1) for tests and local demos. Default false: https only, because a
+	// signed body on plain http can be read and replayed on the way.
+	// Production profiles refuse it.
+	InsecureDevelopment bool
 	// UserAgent is sent with each request. Default "ozg-notify/1".
 	UserAgent string
 	// Now is the clock for webhook-timestamp; nil: time.Now.
@@ -83,7 +86,7 @@ type Sender struct {
 // NewSender returns a Sender.
 func NewSender(cfg SenderConfig) (*Sender, error) {
 	if cfg.Endpoints == nil {
-		return nil, errors.New("webhook: SenderConfig.Endpoints required")
+		return nil, fmt.Errorf("%w: SenderConfig.Endpoints required", ErrInvalidConfig)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -122,7 +125,7 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 }
 
 // Name implements notify.Channel.
-func (s *Sender) Name() string { return "webhook" }
+func (s *Sender) Name() string { return notify.ChannelWebhook }
 
 // LogTarget implements notify.TargetLogger: endpoint IDs are not
 // personal data.
@@ -141,6 +144,7 @@ type payloadData struct {
 	EventID               notify.EventID  `json:"event_id"`
 	ApplicationID         string          `json:"application_id"`
 	Transition            string          `json:"transition"`
+	Sequence              int64           `json:"sequence,omitempty"`
 	Status                notify.Status   `json:"status,omitempty"`
 	Payment               *notify.Payment `json:"payment,omitempty"`
 	PublicServiceName     string          `json:"public_service_name,omitempty"`
@@ -156,7 +160,7 @@ func Payload(ev notify.Event) ([]byte, error) {
 		Type:      ev.EventType(),
 		Timestamp: ev.OccurredAt.UTC().Format(time.RFC3339Nano),
 		Data: payloadData{
-			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Status: ev.Status,
+			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Sequence: ev.Sequence, Status: ev.Status,
 			Payment: ev.Payment, PublicServiceName: ev.PublicServiceName, SenderName: ev.SenderName,
 			StatusDetails: ev.StatusDetails, AdditionalInformation: ev.AdditionalInformation,
 		},
@@ -170,11 +174,8 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 		perm := errors.Is(err, ErrUnknownEndpoint)
 		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: perm, Err: err}
 	}
-	if err := s.checkURL(ep); err != nil {
+	if err := s.checkEndpoint(ep); err != nil {
 		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: err}
-	}
-	if len(ep.Secrets) == 0 || ep.Secrets[0].IsZero() {
-		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: ErrInvalidSecret}
 	}
 	body, err := Payload(d.Event)
 	if err != nil {
@@ -194,12 +195,19 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.cfg.UserAgent)
 	req.Header[canonID] = []string{id}
+	tsStr := strconv.FormatInt(ts.Unix(), 10)
+	var sig string
 	if ep.Profile == FITConnect {
-		req.Header[canonFCTS] = []string{strconv.FormatInt(ts.Unix(), 10)}
-		req.Header[canonFCSig] = []string{SignFITConnect(ts, body, ep.Secrets[0])}
+		req.Header[canonFCTS] = []string{tsStr}
+		sig, err = SignFITConnect(ts, body, ep.Secrets[0])
+		req.Header[canonFCSig] = []string{sig}
 	} else {
-		req.Header[canonTS] = []string{strconv.FormatInt(ts.Unix(), 10)}
-		req.Header[canonSig] = []string{Sign(id, ts, body, ep.Secrets...)}
+		req.Header[canonTS] = []string{tsStr}
+		sig, err = Sign(id, ts, body, ep.Secrets...)
+		req.Header[canonSig] = []string{sig}
+	}
+	if err != nil {
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: err}
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
@@ -209,19 +217,44 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 	return statusError(resp, ts)
 }
 
-func (s *Sender) checkURL(ep Endpoint) error {
+// checkEndpoint refuses an endpoint no request may go to: a URL that is
+// not https (or loopback http with InsecureDevelopment), carries
+// credentials, or an endpoint without secrets or with a zero secret in
+// any rotation slot.
+func (s *Sender) checkEndpoint(ep Endpoint) error {
 	u, err := url.Parse(ep.URL)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%w: unparsable endpoint URL", ErrInsecureURL)
-	}
-	if u.User != nil {
-		return fmt.Errorf("%w: credentials in URL", ErrInsecureURL)
-	}
-	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && s.cfg.InsecureAllowHTTP:
-	default:
+	if err != nil || !httpx.AllowedEndpoint(u, s.cfg.InsecureDevelopment) {
 		return ErrInsecureURL
+	}
+	if len(ep.Secrets) == 0 {
+		return fmt.Errorf("%w: endpoint has no secrets", ErrInvalidSecret)
+	}
+	for i, sec := range ep.Secrets {
+		if sec.IsZero() {
+			return fmt.Errorf("%w: secret %d is zero", ErrInvalidSecret, i)
+		}
+	}
+	return nil
+}
+
+// ValidateRoute implements notify.RouteValidator: the endpoint must be
+// known to the EndpointSource and pass the checks Deliver applies (URL,
+// secrets). It resolves the endpoint but sends nothing.
+func (s *Sender) ValidateRoute(ctx context.Context, _ notify.Event, target string) error {
+	ep, err := s.cfg.Endpoints.Endpoint(ctx, target)
+	if err != nil {
+		if errors.Is(err, ErrUnknownEndpoint) {
+			return fmt.Errorf("%w: %w", err, &notify.FieldError{Field: "endpoint", Reason: "unknown endpoint ID"})
+		}
+		return fmt.Errorf("webhook: resolve endpoint: %w", err)
+	}
+	if err := s.checkEndpoint(ep); err != nil {
+		reason := "URL must be https"
+		field := "url"
+		if errors.Is(err, ErrInvalidSecret) {
+			field, reason = "secrets", "no secret or a zero secret in a rotation slot"
+		}
+		return fmt.Errorf("%w: %w", err, &notify.FieldError{Field: field, Reason: reason})
 	}
 	return nil
 }

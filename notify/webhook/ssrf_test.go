@@ -116,9 +116,9 @@ func TestSenderClassifiesStatus(t *testing.T) {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
 			srv := newStatusServer(t, tc.status)
 			snd, err := webhook.NewSender(webhook.SenderConfig{
-				Endpoints:         oneEndpoint{webhook.Endpoint{ID: "e", URL: srv, Secrets: []webhook.Secret{s}}},
-				Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-				InsecureAllowHTTP: true,
+				Endpoints:           oneEndpoint{webhook.Endpoint{ID: "e", URL: srv, Secrets: []webhook.Secret{s}}},
+				Guard:               &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+				InsecureDevelopment: true,
 			})
 			require.NoError(t, err)
 			err = snd.Deliver(context.Background(), notify.Delivery{Event: notify.Event{ID: "x", Status: notify.StatusReceived}, Target: "e"})
@@ -147,10 +147,10 @@ func TestSenderTimeout(t *testing.T) {
 	defer close(release)
 	s := mustSecret(t)
 	snd, err := webhook.NewSender(webhook.SenderConfig{
-		Endpoints:         oneEndpoint{webhook.Endpoint{ID: "e", URL: srv.URL, Secrets: []webhook.Secret{s}}},
-		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		InsecureAllowHTTP: true,
-		Timeout:           100 * time.Millisecond,
+		Endpoints:           oneEndpoint{webhook.Endpoint{ID: "e", URL: srv.URL, Secrets: []webhook.Secret{s}}},
+		Guard:               &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+		InsecureDevelopment: true,
+		Timeout:             100 * time.Millisecond,
 	})
 	require.NoError(t, err)
 	err = snd.Deliver(context.Background(), notify.Delivery{Event: notify.Event{ID: "x", Status: notify.StatusReceived}, Target: "e"})

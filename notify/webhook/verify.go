@@ -63,12 +63,12 @@ type Verifier struct {
 // NewVerifier validates cfg and returns a Verifier.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if len(cfg.Secrets) == 0 {
-		return nil, fmt.Errorf("%w: no secrets", ErrInvalidSecret)
+		return nil, fmt.Errorf("%w: %w: no secrets", ErrInvalidConfig, ErrInvalidSecret)
 	}
 	keys := make([]hmacsig.Key, 0, len(cfg.Secrets))
 	for _, s := range cfg.Secrets {
 		if s.key.Len() < MinSecretBytes {
-			return nil, fmt.Errorf("%w: secret shorter than %d bytes", ErrInvalidSecret, MinSecretBytes)
+			return nil, fmt.Errorf("%w: %w: secret shorter than %d bytes", ErrInvalidConfig, ErrInvalidSecret, MinSecretBytes)
 		}
 		keys = append(keys, s.key)
 	}
@@ -78,13 +78,13 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	sv, err := hmacsig.NewVerifier(scheme, keys...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSecret, err)
+		return nil, fmt.Errorf("%w: %w: %w", ErrInvalidConfig, ErrInvalidSecret, err)
 	}
 	if cfg.Tolerance <= 0 {
 		cfg.Tolerance = DefaultTolerance
 	}
 	if cfg.Tolerance > time.Hour {
-		return nil, fmt.Errorf("webhook: tolerance %s above 1h", cfg.Tolerance)
+		return nil, fmt.Errorf("%w: tolerance %s above 1h", ErrInvalidConfig, cfg.Tolerance)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

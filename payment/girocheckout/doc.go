@@ -22,8 +22,8 @@
 // amount report when the composed pull reports PAYED without one.
 //
 // GiroCheckout repeats a notification "no more than 10 times every 30
-// minutes until the shop returns the status code 200 or 400" (payment.md
-// §5, S22), so VerifyPush sets payment.Push.Redelivers: a success
+// minutes until the shop returns the status code 200 or 400" (GiroCheckout API
+// documentation, giropay functions), so VerifyPush sets payment.Push.Redelivers: a success
 // notification that arrives before the composed pull confirms it is
 // answered 503 with Retry-After (payment.ErrClaimPending) and not marked
 // seen, so the next delivery pulls again. payment.Client stores its claim

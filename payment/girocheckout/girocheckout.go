@@ -35,8 +35,25 @@ func (n *Notification) Query() string {
 	return q.Encode()
 }
 
-// ParseNotification parses a raw query string (≤ 4 KiB, each field once,
-// ≤ 255 bytes). It does not verify.
+// ParseNotification parses a raw query string (≤ 4 KiB, each field once).
+// It does not verify the hash, but it checks each field's syntax, so that
+// the unseparated hash input splits back into the fields one way only
+// where the syntax allows it:
+//
+//   - gcMerchantTxId: the requestId, 1 … 36 of [A-Za-z0-9_-];
+//   - gcReference, gcBackendTxId: 1 … 64 of [A-Za-z0-9_-];
+//   - gcAmount: euro cents, 1 … 12 digits without leading zero;
+//   - gcCurrency: exactly three upper-case letters;
+//   - gcResultPayment: exactly four digits;
+//   - gcHash: 32 hex digits (HMAC-MD5).
+//
+// Where two adjacent fields share an alphabet (gcReference|gcMerchantTxId,
+// gcMerchantTxId|gcBackendTxId, gcBackendTxId|gcAmount) a re-split keeps
+// the hash valid; payment.Client closes that by binding every field to
+// the stored transaction (gcReference = transaction ID, gcMerchantTxId =
+// requestId, gcAmount and gcCurrency = the request's). A missing gcHash is
+// payment.ErrInvalidSignature; any other missing or malformed field
+// payment.ErrInvalidPush.
 func ParseNotification(rawQuery string) (*Notification, error) {
 	if len(rawQuery) > 4096 {
 		return nil, fmt.Errorf("%w: query too long", payment.ErrInvalidPush)
@@ -45,19 +62,66 @@ func ParseNotification(rawQuery string) (*Notification, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: query", payment.ErrInvalidPush)
 	}
+	if v := q["gcHash"]; len(v) == 0 || v[0] == "" {
+		return nil, fmt.Errorf("%w: gcHash missing", payment.ErrInvalidSignature)
+	}
 	n := &Notification{}
 	for _, f := range []struct {
 		k   string
 		dst *string
-	}{{"gcReference", &n.Reference}, {"gcMerchantTxId", &n.MerchantTxID}, {"gcBackendTxId", &n.BackendTxID},
-		{"gcAmount", &n.Amount}, {"gcCurrency", &n.Currency}, {"gcResultPayment", &n.ResultPayment}, {"gcHash", &n.Hash}} {
+		ok  func(string) bool
+	}{
+		{"gcReference", &n.Reference, idOf(64)}, {"gcMerchantTxId", &n.MerchantTxID, idOf(payment.MaxIDLength)},
+		{"gcBackendTxId", &n.BackendTxID, idOf(64)}, {"gcAmount", &n.Amount, isCents},
+		{"gcCurrency", &n.Currency, isCurrency}, {"gcResultPayment", &n.ResultPayment, isResult}, {"gcHash", &n.Hash, isMD5Hex},
+	} {
 		v := q[f.k]
-		if len(v) != 1 || v[0] == "" || len(v[0]) > 255 {
-			return nil, fmt.Errorf("%w: field %s missing, repeated or too long", payment.ErrInvalidPush, f.k)
+		if len(v) != 1 || v[0] == "" || !f.ok(v[0]) {
+			return nil, fmt.Errorf("%w: field %s missing, repeated or malformed", payment.ErrInvalidPush, f.k)
 		}
 		*f.dst = v[0]
 	}
 	return n, nil
+}
+
+func idOf(max int) func(string) bool {
+	return func(s string) bool {
+		if len(s) > max {
+			return false
+		}
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isCents(s string) bool {
+	return len(s) <= 12 && allBytes(s, isDigit) && (s == "0" || s[0] != '0')
+}
+
+func isCurrency(s string) bool {
+	return len(s) == 3 && allBytes(s, func(c byte) bool { return c >= 'A' && c <= 'Z' })
+}
+
+func isResult(s string) bool { return len(s) == 4 && allBytes(s, isDigit) }
+
+func isMD5Hex(s string) bool {
+	return len(s) == 32 && allBytes(s, func(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' })
 }
 
 // Verifier is a payment.PushVerifier for GiroCheckout-style notifications.
@@ -82,11 +146,14 @@ func (v Verifier) hmac() payment.HMACVerifier {
 	return payment.HMACVerifier{Algorithm: payment.HMACMD5, Secrets: v.Passphrases, InsecureAllowMD5: v.InsecureAllowMD5}
 }
 
-// VerifyPush implements payment.PushVerifier. gcMerchantTxId is the
-// requestId; gcAmount and gcCurrency are reported as amount and currency,
-// so a signed notification for another amount is refused by
-// payment.Client, and a matching one stands in for a pull that reports no
-// amount.
+// VerifyPush implements payment.PushVerifier. gcMerchantTxId is reported
+// as the requestId and gcReference as the transaction ID: payment.Client
+// accepts the notification only for the stored transaction with both (the
+// composed provider must report GiroCheckout's reference as
+// ProviderTransaction.TransactionID). gcAmount and gcCurrency are reported
+// as amount and currency, so a signed notification for another amount is
+// refused by payment.Client, and a matching one stands in for a pull that
+// reports no amount.
 func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.Push, error) {
 	if in.Method != "" && in.Method != "GET" {
 		return nil, fmt.Errorf("%w: method", payment.ErrInvalidPush)
@@ -102,7 +169,7 @@ func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.
 		return nil, fmt.Errorf("%w: %w", payment.ErrInvalidPush, payment.ErrInvalidCurrency)
 	}
 	cents, err := strconv.ParseInt(n.Amount, 10, 64)
-	if err != nil || cents < 0 || n.Amount[0] == '+' {
+	if err != nil || cents < 0 {
 		return nil, fmt.Errorf("%w: amount", payment.ErrInvalidPush)
 	}
 	st := payment.StatusFailed
@@ -111,11 +178,11 @@ func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.
 	}
 	return &payment.Push{
 		EventID:   "girocheckout:" + n.Reference + ":" + n.ResultPayment,
-		RequestID: n.MerchantTxID, Status: st, Amount: payment.Amount(cents), AmountReported: true,
+		RequestID: n.MerchantTxID, TransactionID: n.Reference, Status: st, Amount: payment.Amount(cents), AmountReported: true,
 		Currency: payment.EUR, // gcCurrency, checked above
-		// payment.md §5 (S22): "The notification is repeated no more than
-		// 10 times every 30 minutes until the shop returns the status code
-		// 200 or 400."
+		// GiroCheckout API, giropay functions: "The notification is
+		// repeated no more than 10 times every 30 minutes until the shop
+		// returns the status code 200 or 400."
 		Redelivers: true,
 	}, nil
 }

@@ -15,7 +15,7 @@ import (
 )
 
 func signed(t *testing.T, v girocheckout.Verifier, mut func(*girocheckout.Notification)) string {
-	n := &girocheckout.Notification{Reference: "6b65a235-e7c6-4f7c", MerchantTxID: "k-1", BackendTxID: "1234567", Amount: "4584", Currency: "EUR", ResultPayment: "4000"}
+	n := &girocheckout.Notification{Reference: "FX-k-1", MerchantTxID: "k-1", BackendTxID: "1234567", Amount: "4584", Currency: "EUR", ResultPayment: "4000"}
 	if mut != nil {
 		mut(n)
 	}
@@ -41,7 +41,17 @@ func TestVerifier(t *testing.T) {
 		"forged":          {payment.PushInput{RawQuery: signed(t, other, nil)}, payment.ErrInvalidSignature},
 		"amount tampered": {payment.PushInput{RawQuery: strings.Replace(signed(t, v, nil), "gcAmount=4584", "gcAmount=1", 1)}, payment.ErrInvalidSignature},
 		"repeated field":  {payment.PushInput{RawQuery: signed(t, v, nil) + "&gcAmount=1"}, payment.ErrInvalidPush},
-		"missing hash":    {payment.PushInput{RawQuery: "gcReference=a&gcMerchantTxId=b&gcBackendTxId=c&gcAmount=1&gcCurrency=EUR&gcResultPayment=4000"}, payment.ErrInvalidPush},
+		"missing hash":    {payment.PushInput{RawQuery: "gcReference=a&gcMerchantTxId=b&gcBackendTxId=c&gcAmount=1&gcCurrency=EUR&gcResultPayment=4000"}, payment.ErrInvalidSignature},
+		"empty hash":      {payment.PushInput{RawQuery: "gcReference=a&gcMerchantTxId=b&gcBackendTxId=c&gcAmount=1&gcCurrency=EUR&gcResultPayment=4000&gcHash="}, payment.ErrInvalidSignature},
+		"short hash":      {payment.PushInput{RawQuery: strings.Replace(signed(t, v, nil), "gcHash=", "gcHash=0", 1)}, payment.ErrInvalidPush},
+		"leading zero":    {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Amount = "04584" })}, payment.ErrInvalidPush},
+		"currency 4":      {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Currency = "4EUR" })}, payment.ErrInvalidPush},
+		"currency lower":  {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Currency = "eur" })}, payment.ErrInvalidPush},
+		"result 5 digits": {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.ResultPayment = "40000" })}, payment.ErrInvalidPush},
+		"result letters":  {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.ResultPayment = "R400" })}, payment.ErrInvalidPush},
+		"txid 37":         {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.MerchantTxID = strings.Repeat("k", 37) })}, payment.ErrInvalidPush},
+		"txid slash":      {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.MerchantTxID = "k/1" })}, payment.ErrInvalidPush},
+		"reference space": {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Reference = "a b" })}, payment.ErrInvalidPush},
 		"POST":            {payment.PushInput{Method: "POST", RawQuery: signed(t, v, nil)}, payment.ErrInvalidPush},
 		"USD":             {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Currency = "USD" })}, payment.ErrInvalidPush},
 		"negative":        {payment.PushInput{RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Amount = "-1" })}, payment.ErrInvalidPush},

@@ -17,8 +17,8 @@ import (
 )
 
 // GiroCheckout repeats a notification "no more than 10 times every 30
-// minutes until the shop returns the status code 200 or 400" (payment.md
-// §5, S22). A success notification that reaches the shop before the pulled
+// minutes until the shop returns the status code 200 or 400" (GiroCheckout API
+// documentation, giropay functions). A success notification that reaches the shop before the pulled
 // status confirms it is therefore answered 503 with Retry-After and not
 // marked seen, so the redelivery pulls again; its claim (amount and
 // currency matched) is recorded as well, so that a confirming pull after
@@ -98,8 +98,8 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 		{"duplicate notification after applied", []step{set(payment.StatusPaid, false), push(nil, http.StatusOK), push(nil, http.StatusOK), push(nil, http.StatusOK)},
 			payment.StatusPaid, 1, nil, true},
 		{"replayed notification with another reference after applied", []step{set(payment.StatusPaid, false), push(nil, http.StatusOK),
-			push(func(n *girocheckout.Notification) { n.Reference = "replayed" }, http.StatusOK)},
-			payment.StatusPaid, 1, nil, true},
+			push(func(n *girocheckout.Notification) { n.Reference = "replayed" }, http.StatusBadRequest)},
+			payment.StatusPaid, 1, []payment.AnomalyKind{payment.AnomalyPushMismatch}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

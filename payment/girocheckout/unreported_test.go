@@ -13,10 +13,10 @@ import (
 	"github.com/egosaar/ozg/payment/paymenttest"
 )
 
-// A GiroCheckout notification reports gcAmount and gcCurrency (payment.md
-// §5), so a verified, matching one stands in for a composed pull that
+// A GiroCheckout notification reports gcAmount and gcCurrency
+// (payment/paymenttest/SOURCES.md, GiroCheckout), so a verified, matching one stands in for a composed pull that
 // reports PAYED without amount; without it, or with another amount, the
-// PAYED is refused (reference §9.5).
+// PAYED is refused (anti-pattern 9.5 in payment/paymenttest/SOURCES.md).
 func TestNotificationReportsAmountForUnreportedPull(t *testing.T) {
 	v := girocheckout.Verifier{Passphrases: []payment.Secret{"project-pass"}, InsecureAllowMD5: true}
 	cases := []struct {

@@ -298,6 +298,58 @@ func RunStoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store
 		_, err = s.Claim(ctx, "other")
 		require.ErrorIs(t, err, payment.ErrNotFound, "claims are per transaction")
 	})
+	t.Run("CreateLease", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("r"))
+		require.NoError(t, err)
+		until := t0.Add(time.Minute)
+		ok, err := s.LeaseCreate(ctx, "r", "A", t0, until)
+		require.NoError(t, err)
+		assert.True(t, ok, "free lease taken")
+		ok, err = s.LeaseCreate(ctx, "r", "B", t0.Add(30*time.Second), t0.Add(90*time.Second))
+		require.NoError(t, err)
+		assert.False(t, ok, "held by A")
+		ok, err = s.LeaseCreate(ctx, "r", "A", t0.Add(30*time.Second), t0.Add(90*time.Second))
+		require.NoError(t, err)
+		assert.True(t, ok, "the holder renews")
+		ok, err = s.LeaseCreate(ctx, "r", "B", t0.Add(90*time.Second), t0.Add(3*time.Minute))
+		require.NoError(t, err)
+		assert.True(t, ok, "an expired lease is taken over")
+		require.NoError(t, s.ReleaseCreate(ctx, "r", "A"), "releasing a lease one does not hold is a no-op")
+		ok, err = s.LeaseCreate(ctx, "r", "C", t0.Add(100*time.Second), t0.Add(3*time.Minute))
+		require.NoError(t, err)
+		assert.False(t, ok, "A's release did not end B's lease")
+		require.NoError(t, s.ReleaseCreate(ctx, "r", "B"))
+		ok, err = s.LeaseCreate(ctx, "r", "C", t0.Add(100*time.Second), t0.Add(3*time.Minute))
+		require.NoError(t, err)
+		assert.True(t, ok, "released lease taken at once")
+		confirm(t, s, "r", "TX", t0)
+		ok, err = s.LeaseCreate(ctx, "r", "D", t0.Add(time.Hour), t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.False(t, ok, "a confirmed transaction has no create to send")
+		_, err = s.LeaseCreate(ctx, "nope", "A", t0, until)
+		require.ErrorIs(t, err, payment.ErrNotFound)
+	})
+	t.Run("CreateLeaseConcurrentOneWinner", func(t *testing.T) {
+		s := newStore(t)
+		_, _, err := s.Insert(ctx, newTx("r"))
+		require.NoError(t, err)
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := s.LeaseCreate(ctx, "r", fmt.Sprintf("owner-%d", i), t0, t0.Add(time.Minute))
+				assert.NoError(t, err)
+				if ok {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, int32(1), wins.Load())
+	})
 	t.Run("ReturnedCopiesAreIsolated", func(t *testing.T) {
 		s := newStore(t)
 		got, _, err := s.Insert(ctx, newTx("r"))

@@ -32,7 +32,7 @@
 //     (redirect) and Run wait and record no anomaly; without any
 //     notification the transaction expires with an anomaly.
 //   - A signed notification claiming paid can arrive while the status
-//     pull still says -1 (in progress). payment.md §4 documents no
+//     pull still says -1 (in progress). pmPayment documents no
 //     resending of notifications by pmPayment (its Koha client even notes
 //     that the hash is not always sent), so the adapter does not rely on a second
 //     delivery (payment.Push.Redelivers is false): payment.Client stores

@@ -144,7 +144,7 @@ func checkNotifyURL(s string) error {
 
 // InitFields returns the init form for a submission, including the hash
 // HMAC-SHA256(salt, ags|amount|procedure|desc|accountingRecord|txid|notifyURL|redirectURL)
-// (pmPayment, payment.md §4). Exported for simulators and tests.
+// (pmPayment, see payment/paymenttest/SOURCES.md). Exported for simulators and tests.
 func (p *Provider) InitFields(sub *payment.Submission) (url.Values, error) {
 	r := sub.Request
 	if err := checkDesc(r.Purpose); err != nil {

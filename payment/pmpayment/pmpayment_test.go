@@ -105,7 +105,7 @@ func TestPushPaysViaPull(t *testing.T) {
 
 // A push is only a trigger: if the pull says "in progress", nothing changes.
 // The signed claim (amount matched) is recorded and the notification is
-// acknowledged, since pmPayment documents no resending (payment.md §4); the
+// acknowledged, since pmPayment documents no resending (payment/paymenttest/SOURCES.md); the
 // pull that later reports paid is applied with the recorded claim.
 func TestPushClaimNotTrusted(t *testing.T) {
 	e := newPMEnv(t, nil)
@@ -280,7 +280,7 @@ func TestInitHashAndErrors(t *testing.T) {
 	assert.Zero(t, e2.sim.Calls("init"))
 }
 
-// Anti-pattern §9.7: the notify URL is configuration, never derived from
+// Anti-pattern 9.7 (payment/paymenttest/SOURCES.md): the notify URL is configuration, never derived from
 // the redirect URL.
 func TestNotifyURLExplicit(t *testing.T) {
 	e := newPMEnv(t, nil)

@@ -16,7 +16,7 @@ import (
 
 // A signed notification claiming paid can reach the notify URL while
 // pmPayment's status pull still says "in progress" (-1). pmPayment
-// documents no resending of notifications (payment.md §4 describes the
+// documents no resending of notifications (payment/paymenttest/SOURCES.md describes the
 // form POST, the hash and the status pull, nothing about retries), so the
 // Client must not rely on a second delivery: it records the verified claim
 // (amount matched) before it pulls, acknowledges the notification (200)

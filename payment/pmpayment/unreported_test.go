@@ -15,10 +15,10 @@ import (
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
-// pmPayment's status pull never carries an amount (payment.md §4); only
+// pmPayment's status pull never carries an amount (payment/paymenttest/SOURCES.md); only
 // the signed notification does. A pulled PAYED is therefore applied only
 // together with a signed notification whose amount matched the request
-// (reference §9.5), never from Sync or Run alone: those wait, and a
+// (anti-pattern 9.5 in payment/paymenttest/SOURCES.md), never from Sync or Run alone: those wait, and a
 // transaction whose notification never comes ends in AnomalyExpired for
 // an operator. The explicit opt-out applies the pull alone.
 func TestPaidOnlyWithSignedAmount(t *testing.T) {

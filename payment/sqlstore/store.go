@@ -167,7 +167,7 @@ func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*
 // Confirm implements payment.Store.
 func (s *Store) Confirm(ctx context.Context, requestID string, c payment.Confirmation) (*payment.Transaction, error) {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET transaction_id = ?, transaction_url = ?, pay_url = ?, reference = ?,
-		status = ?, updated_at = ?, next_check_at = ? WHERE request_id = ? AND status = ''`),
+		status = ?, updated_at = ?, next_check_at = ?, lease_owner = '', lease_until = 0 WHERE request_id = ? AND status = ''`),
 		c.TransactionID, c.TransactionURL, c.PayURL, c.Reference, string(payment.StatusInitial), ns(c.At), ns(c.NextCheckAt), requestID)
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -176,6 +176,39 @@ func (s *Store) Confirm(ctx context.Context, requestID string, c payment.Confirm
 		return nil, fmt.Errorf("sqlstore: confirm: %w", err)
 	}
 	return s.Get(ctx, requestID)
+}
+
+// LeaseCreate implements payment.Store. One conditional UPDATE: under
+// PostgreSQL's row lock (READ COMMITTED re-checks the condition after a
+// concurrent update) and SQLite's single writer, of two instances exactly
+// one changes the row.
+func (s *Store) LeaseCreate(ctx context.Context, requestID, owner string, now, until time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = ?, lease_until = ?
+		WHERE request_id = ? AND status = '' AND (lease_owner = ? OR lease_until <= ?)`),
+		owner, ns(until), requestID, owner, now.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: lease: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	if n == 0 {
+		if _, err := s.Get(ctx, requestID); err != nil {
+			return false, err
+		}
+	}
+	return n == 1, nil
+}
+
+// ReleaseCreate implements payment.Store.
+func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = '', lease_until = 0 WHERE request_id = ? AND lease_owner = ?`),
+		requestID, owner)
+	if err != nil {
+		return fmt.Errorf("sqlstore: release lease: %w", err)
+	}
+	return nil
 }
 
 // Transition implements payment.Store.

@@ -19,7 +19,7 @@ import (
 )
 
 // Auth authenticates the online service to the Bezahldienst. The base
-// specification leaves this to each Bezahldienst (payment.md §2.10); the
+// specification leaves this to each Bezahldienst (see payment/paymenttest/SOURCES.md); the
 // package ships OAuth2 client credentials (with optional DPoP), HTTP Basic,
 // and mTLS via Config.ClientCertificate. Implementations must be safe for
 // concurrent use.

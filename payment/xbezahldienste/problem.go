@@ -9,7 +9,7 @@ import (
 )
 
 // Functional codes of XBezahldienste 1.0.0 (get-status-by-ids, error
-// schema; payment.md §2.8).
+// schema; XBezahldienste 1.0.0, get-status-by-ids).
 const (
 	CodeNoValidOriginatorOrEndpoint    = "NO_VALID_ORIGINATOR_OR_ENDPOINT"
 	CodeNoValidOriginatorOrDestination = "NO_VALID_ORIGINATOR_OR_DESTINATION" // deprecated predecessor

@@ -15,8 +15,8 @@ import (
 )
 
 // XBezahldienste reports amount and currency only in the echoed
-// paymentRequest of the PaymentTransaction (payment.md §2.6). A PAYED
-// without them is refused by payment.Client (reference §9.5), on every
+// paymentRequest of the PaymentTransaction (XBezahldienste 1.0.0; field names as in payment/paymenttest/SOURCES.md). A PAYED
+// without them is refused by payment.Client (anti-pattern 9.5 in payment/paymenttest/SOURCES.md), on every
 // path that pulls: Sync and reconciliation.
 func TestPaidWithoutEchoRefused(t *testing.T) {
 	cases := []struct {

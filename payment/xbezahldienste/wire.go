@@ -42,7 +42,7 @@ func (d *decimal) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// wireRequest is the PaymentRequest (XBezahldienste 1.0.0, payment.md §2.3).
+// wireRequest is the PaymentRequest (XBezahldienste 1.0.0, initiate-payment-transaction).
 type wireRequest struct {
 	RequestID        string         `json:"requestId"`
 	RequestTimestamp string         `json:"requestTimestamp"`
@@ -86,7 +86,7 @@ type wireAddress struct {
 	Country     string   `json:"country,omitempty"`
 }
 
-// wireTransaction is the PaymentTransaction (payment.md §2.6).
+// wireTransaction is the PaymentTransaction (XBezahldienste 1.0.0; field names as in payment/paymenttest/SOURCES.md).
 type wireTransaction struct {
 	PaymentInformation *wireInformation `json:"paymentInformation"`
 	PaymentRequest     *wireEcho        `json:"paymentRequest"`

@@ -125,6 +125,12 @@ type Options struct {
 	// ExtKeyUsage; nil means none (certificates without EKU, as common for
 	// document signing).
 	ExtKeyUsage []x509.ExtKeyUsage
+	// KeyUsage; zero means digitalSignature | contentCommitment (and
+	// keyEncipherment for RSA keys).
+	KeyUsage x509.KeyUsage
+	// NoKeyUsage omits the key usage extension (as many self-signed SAML
+	// metadata certificates do); KeyUsage is ignored then.
+	NoKeyUsage bool
 	// UniqueKey forces a freshly generated key instead of a pooled one.
 	UniqueKey bool
 	// Signer uses this key instead of generating one (e.g. to issue a
@@ -282,9 +288,15 @@ func leafTemplate(opts Options, key crypto.Signer) (*x509.Certificate, error) {
 	if na.IsZero() {
 		na = nb.AddDate(1, 0, 0)
 	}
-	ku := x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
-	if _, ok := key.Public().(*rsa.PublicKey); ok {
-		ku |= x509.KeyUsageKeyEncipherment
+	ku := opts.KeyUsage
+	if ku == 0 {
+		ku = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+		if _, ok := key.Public().(*rsa.PublicKey); ok {
+			ku |= x509.KeyUsageKeyEncipherment
+		}
+	}
+	if opts.NoKeyUsage {
+		ku = 0 // crypto/x509 omits the extension
 	}
 	return &x509.Certificate{
 		SerialNumber:          sn,

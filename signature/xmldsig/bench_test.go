@@ -1,6 +1,6 @@
 package xmldsig_test
 
-// Benchmarks with their anchors in the same run (see perf-anchors.md):
+// Benchmarks with their anchors in the same run:
 //
 //	go test ./signature/xmldsig -run '^$' -bench Verify2KB -benchmem
 //	go test ./signature/xmldsig -run '^$' -bench 'Large' -benchtime 3x -benchmem

@@ -380,6 +380,11 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 				consider(p)
 			}
 		}
+	} else if _, ok := lookup(c.inscope, el.Space); !ok && el.Space != "" {
+		// Inclusive modes render declarations rather than usages; a tree
+		// not built by a namespace-aware parser may still use an
+		// undeclared prefix.
+		c.fail(&StructureError{Reason: "undeclared namespace prefix " + quote(el.Space)})
 	} else if apex {
 		// Every namespace node in scope is rendered at the apex.
 		seen := map[string]bool{}

@@ -44,7 +44,13 @@
 //     reproduced byte for byte (testdata/c14n11).
 //
 // Canonicalization is this package's own streaming implementation over the
-// etree tree: the canonical octets go straight into the hash. Verify
+// etree tree: the canonical octets go straight into the hash. It is public
+// for callers that need canonical bytes themselves: [Canonicalize] (an
+// element as the apex of a document subset) and [CanonicalizeDocument]
+// (a whole document), for all six methods of [CanonicalizationMethods]
+// and the exclusive InclusiveNamespaces PrefixList. They reproduce the
+// W3C and Merlin expected outputs byte for byte (testdata/c14n/SOURCES.md)
+// and agree with libxml2 (xmllint) on the with-comments variants. Verify
 // rewrites the tree it parsed in place into the verified element;
 // VerifyDocument and VerifyElement leave the caller's tree alone and build
 // a copy. goxmldsig (v1.6.1) is
@@ -100,7 +106,10 @@
 //     as [ErrUntrustedKey] (a [*KeyInfoError] wrapping the reason KeyInfo
 //     was not trusted, e.g. a [*signature.TrustError]). Limits on KeyInfo
 //     and a trusted certificate whose key the Policy refuses are final;
-//   - ECDSA values in DER unless [VerifierConfig.AllowECDSADER].
+//   - ECDSA values in DER unless [VerifierConfig.AllowECDSADER], and r‖s
+//     values of another length than 2×field size, except the P-521 value of
+//     2×65 bytes of older Java signers, which xmlsec1 accepts too
+//     ([signature.P521ShortHalf]).
 //
 // Same-document references are digested without comments, whatever the
 // canonicalization transform says (XML-DSig 1.1 §4.5.3.3); the rebuilt

@@ -13,8 +13,8 @@ import (
 // (a weak signing key wraps [signature.ErrInvalidKey], a cancelled context
 // returns the context's error); test with [errors.Is]. Any non-nil error
 // from a Verify method means nothing in the document may be trusted.
-// Configuration and usage errors (NewSigner, NewVerifier, SignElement on an
-// element without ID) are plain errors.
+// Errors of [NewSigner] and [NewVerifier] wrap [ErrInvalidConfig]; usage
+// errors (SignElement on an element without ID) are plain errors.
 var (
 	// ErrInvalidSignature: the signature does not verify or the Signature
 	// element is not acceptable. It is [signature.ErrInvalidSignature], so
@@ -45,6 +45,9 @@ var (
 	// ErrMalformed: the document is not well-formed XML, has a DOCTYPE, or
 	// its signature structure is wrong (see [*StructureError]).
 	ErrMalformed = errors.New("xmldsig: malformed")
+	// ErrInvalidConfig reports a configuration that the constructors of
+	// this package refuse; every error they return wraps it.
+	ErrInvalidConfig = errors.New("xmldsig: invalid configuration")
 )
 
 // StructureError reports a document or Signature element that does not
@@ -133,3 +136,17 @@ func parseError(err error) error {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 }
+
+// invalidConfig marks err, returned by a constructor, as a configuration
+// error: it wraps [ErrInvalidConfig] and err.
+func invalidConfig(err error) error {
+	return fmt.Errorf("%w: %w", ErrInvalidConfig, stripPrefix{err})
+}
+
+// stripPrefix drops the package prefix from a wrapped error's message so
+// that it is not repeated after ErrInvalidConfig's.
+type stripPrefix struct{ err error }
+
+func (e stripPrefix) Error() string { return strings.TrimPrefix(e.err.Error(), "xmldsig: ") }
+
+func (e stripPrefix) Unwrap() error { return e.err }

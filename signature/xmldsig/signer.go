@@ -94,6 +94,14 @@ type Signer struct {
 
 // NewSigner returns a Signer for cfg.
 func NewSigner(cfg SignerConfig) (*Signer, error) {
+	v, err := newSigner(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Key == nil || cfg.Key.Signer == nil {
 		return nil, errors.New("xmldsig: SignerConfig.Key is required")
 	}
@@ -127,21 +135,10 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 	if s.c14nURI == "" {
 		s.c14nURI = ExcC14N
 	}
-	for _, p := range cfg.InclusiveNamespaces {
-		if p == "#default" {
-			p = ""
-		} else if !isNCName(p) {
-			return nil, fmt.Errorf("xmldsig: invalid InclusiveNamespaces prefix %s", quote(p))
-		}
-		s.prefixList = append(s.prefixList, p)
+	if s.c14n, err = canonMode(s.c14nURI, cfg.InclusiveNamespaces); err != nil {
+		return nil, err
 	}
-	s.c14n, ok = modeFor(s.c14nURI, s.prefixList)
-	if !ok {
-		return nil, &UnsupportedError{Feature: "canonicalization method", Algorithm: s.c14nURI}
-	}
-	if len(s.prefixList) > 0 && !s.c14n.exclusive {
-		return nil, errors.New("xmldsig: InclusiveNamespaces needs an exclusive canonicalization")
-	}
+	s.prefixList = s.c14n.inclusive
 	if s.idAttr == "" {
 		s.idAttr = "ID"
 	}

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,4 +88,51 @@ func TestInsecureAllowSHA1(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, signature.RSASHA1, res.SignatureMethod)
 	assert.Equal(t, 2, strings.Count(logs.String(), "level=WARN"), logs.String())
+}
+
+// TestJavaP521ShortValue: xmlsec's vector of an older Java signer, whose
+// P-521 ECDSA value is 2×65 bytes instead of 2×66, verifies as in xmlsec1
+// (its test suite verifies it against the same CA at the same time);
+// signature.P521ShortHalf documents the rule.
+func TestJavaP521ShortValue(t *testing.T) {
+	ctx := context.Background()
+	data := vector(t, "aleksey-xmldsig-01/enveloped-ecdsa-java-bug.xml")
+	ca, err := signature.ParseCertificatesPEM(vector(t, "keys/enveloped-ecdsa-java-bug-cert.pem"))
+	require.NoError(t, err)
+	at := func(s string) func() time.Time {
+		return func() time.Time { tm, _ := time.Parse(time.RFC3339, s); return tm }
+	}
+	trust, err := signature.NewTrustStore(signature.TrustConfig{Anchors: ca, Now: at("2019-01-01T00:00:00Z")})
+	require.NoError(t, err)
+	v := newVerifier(t, xmldsig.VerifierConfig{Trust: trust})
+
+	m := regexp.MustCompile(`<SignatureValue>([^<]+)<`).FindSubmatch(data)
+	require.NotNil(t, m)
+	value, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(m[1]), "\n", ""))
+	require.NoError(t, err)
+	require.Len(t, value, 2*signature.P521ShortHalf)
+
+	res, err := v.Verify(ctx, data)
+	require.NoError(t, err)
+	assert.Equal(t, signature.ECDSASHA512, res.SignatureMethod)
+	assert.Equal(t, "hello", res.Element.Tag)
+
+	reencode := func(v []byte) []byte {
+		return bytes.Replace(data, m[1], []byte(base64.StdEncoding.EncodeToString(v)), 1)
+	}
+	padded := append(append(append([]byte{0}, value[:65]...), 0), value[65:]...)
+	_, err = v.Verify(ctx, reencode(padded))
+	require.NoError(t, err, "the same value as 2×66 bytes")
+
+	for name, bad := range map[string][]byte{
+		"one byte dropped":  value[:129],
+		"2×64 bytes":        append(append([]byte{}, value[1:65]...), value[66:]...),
+		"one half 66 bytes": append([]byte{0}, value...),
+		"tampered":          append(append([]byte{}, value[:129]...), value[129]^1),
+	} {
+		_, err := v.Verify(ctx, reencode(bad))
+		assert.ErrorIs(t, err, xmldsig.ErrInvalidSignature, name)
+	}
+	_, err = newVerifier(t, xmldsig.VerifierConfig{Trust: trustAnchors(t, ca...)}).Verify(ctx, data)
+	assert.ErrorIs(t, err, signature.ErrCertificateExpired, "the signer's certificate expired in 2019")
 }

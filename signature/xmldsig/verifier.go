@@ -85,6 +85,14 @@ type Result struct {
 
 // NewVerifier returns a Verifier for cfg.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	v, err := newVerifier(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Trust == nil {
 		return nil, errors.New("xmldsig: VerifierConfig.Trust is required")
 	}

@@ -72,6 +72,14 @@ type Decrypter struct {
 
 // NewDecrypter validates cfg and returns a Decrypter.
 func NewDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
+	v, err := newDecrypter(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
 	if cfg.Key == nil {
 		return nil, errors.New("xmlenc: decrypter config: no key")
 	}

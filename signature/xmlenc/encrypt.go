@@ -74,6 +74,14 @@ type Encrypter struct {
 
 // NewEncrypter validates cfg and returns an Encrypter.
 func NewEncrypter(cfg EncrypterConfig) (*Encrypter, error) {
+	v, err := newEncrypter(cfg)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return v, nil
+}
+
+func newEncrypter(cfg EncrypterConfig) (*Encrypter, error) {
 	e := &Encrypter{cert: cfg.Recipient, placement: cfg.KeyPlacement}
 	pubAny := cfg.PublicKey
 	if cfg.Recipient != nil {

@@ -2,6 +2,8 @@ package xmlenc
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/egosaar/ozg/signature"
 )
@@ -23,6 +25,9 @@ var (
 	// follow the XML Encryption syntax (missing CipherValue, bad base64,
 	// no EncryptedKey, ...).
 	ErrMalformed = errors.New("xmlenc: malformed encrypted data")
+	// ErrInvalidConfig reports a configuration that the constructors of
+	// this package refuse; every error they return wraps it.
+	ErrInvalidConfig = errors.New("xmlenc: invalid configuration")
 	// ErrAlgorithmNotAllowed is [signature.ErrAlgorithmNotAllowed]; refused
 	// algorithms are reported as [*signature.AlgorithmError].
 	ErrAlgorithmNotAllowed = signature.ErrAlgorithmNotAllowed
@@ -40,3 +45,17 @@ func (e *MalformedError) Error() string { return "xmlenc: malformed: " + e.What 
 func (e *MalformedError) Unwrap() error { return ErrMalformed }
 
 func malformed(what string) error { return &MalformedError{What: what} }
+
+// invalidConfig marks err, returned by a constructor, as a configuration
+// error: it wraps [ErrInvalidConfig] and err.
+func invalidConfig(err error) error {
+	return fmt.Errorf("%w: %w", ErrInvalidConfig, stripPrefix{err})
+}
+
+// stripPrefix drops the package prefix from a wrapped error's message so
+// that it is not repeated after ErrInvalidConfig's.
+type stripPrefix struct{ err error }
+
+func (e stripPrefix) Error() string { return strings.TrimPrefix(e.err.Error(), "xmlenc: ") }
+
+func (e stripPrefix) Unwrap() error { return e.err }

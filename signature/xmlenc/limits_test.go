@@ -80,6 +80,6 @@ func TestDecrypterLimitConfig(t *testing.T) {
 		"negative MaxAttributes": {Key: key, MaxAttributes: -1},
 	} {
 		_, err := xmlenc.NewDecrypter(cfg)
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, xmlenc.ErrInvalidConfig, name)
 	}
 }

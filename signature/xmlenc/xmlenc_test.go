@@ -178,7 +178,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for name, cfg := range encCases {
 		_, err := xmlenc.NewEncrypter(cfg)
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, xmlenc.ErrInvalidConfig, name)
 	}
 	decCases := map[string]xmlenc.DecrypterConfig{
 		"no key":           {},
@@ -190,7 +190,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for name, cfg := range decCases {
 		_, err := xmlenc.NewDecrypter(cfg)
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, xmlenc.ErrInvalidConfig, name)
 	}
 	_, err = xmlenc.NewDecrypter(xmlenc.DecrypterConfig{Key: key, KeyTransports: []string{xmlenc.RSA15}})
 	require.ErrorIs(t, err, xmlenc.ErrAlgorithmNotAllowed)

@@ -6,6 +6,8 @@ import (
 )
 
 var (
+	// ErrInvalidConfig: a Config is unusable (a negative limit); New wraps it.
+	ErrInvalidConfig = errors.New("codelist: invalid configuration")
 	// ErrInvalid: the document is not a valid genericode code list.
 	ErrInvalid = errors.New("codelist: invalid genericode")
 	// ErrNotFound: no list with the requested URI and version is known.

@@ -79,7 +79,7 @@ type Config struct {
 // Validate reports negative limits.
 func (c Config) Validate() error {
 	if c.MaxBytes < 0 || c.MaxDepth < 0 || c.MaxElements < 0 || c.MaxAttributes < 0 || c.MaxFetched < 0 || c.FailureTTL < 0 {
-		return errors.New("codelist: limits must not be negative")
+		return fmt.Errorf("%w: limits must not be negative", ErrInvalidConfig)
 	}
 	return nil
 }

@@ -232,3 +232,11 @@ func TestConfigRefusesNegativeValues(t *testing.T) {
 		assert.False(t, errors.Is(err, codelist.ErrNotFound))
 	}
 }
+
+func TestNewInvalidConfig(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []codelist.Config{{MaxBytes: -1}, {MaxDepth: -1}, {MaxElements: -1}, {MaxAttributes: -1}, {MaxFetched: -1}, {FailureTTL: -1}} {
+		_, err := codelist.New(cfg)
+		require.ErrorIs(t, err, codelist.ErrInvalidConfig)
+	}
+}

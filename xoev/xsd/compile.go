@@ -55,6 +55,9 @@ type attrGroup struct {
 // the schema set. It never reads outside fsys and never uses the network.
 // Errors wrap ErrSchema, ErrUnsupported or ErrLimit.
 func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
 	if fsys == nil {
 		return nil, &SchemaError{File: entry, Msg: "nil file system", Err: ErrSchema}

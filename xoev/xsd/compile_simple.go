@@ -232,6 +232,7 @@ func (c *compiler) restrict(base *simpleType, facetEls []*node, doc *schemaDoc, 
 	if len(enums) > 0 {
 		st.f.enum = make(map[string]struct{}, len(enums))
 		st.f.enumLex = enums
+		st.f.enumOwner = name.local
 		for i, e := range enums {
 			// Enumeration values are in the base type's value space and
 			// resolve QNames in the schema's scope (Part 2 §4.3.5).

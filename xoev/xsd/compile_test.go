@@ -192,3 +192,14 @@ func TestViolationLineIsEndOfStartTag(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, 4, ve.Violations[0].Line)
 }
+
+func TestCompileInvalidConfig(t *testing.T) {
+	fsys := schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>`})
+	for _, cfg := range []xsd.Config{{MaxDocumentBytes: -1}, {MaxDepth: -1}, {MaxElements: -1}, {MaxAttributes: -1},
+		{MaxViolations: -1}, {MaxSchemaDocuments: -1}, {MaxSchemaBytes: -1}, {MaxContentStates: -1}} {
+		_, err := xsd.Compile(fsys, "s.xsd", cfg)
+		require.ErrorIs(t, err, xsd.ErrInvalidConfig)
+	}
+	_, err := xsd.Compile(fsys, "s.xsd", xsd.Config{})
+	require.NoError(t, err)
+}

@@ -1,6 +1,10 @@
 package xsd
 
-import "github.com/egosaar/ozg/internal/xmlsafe"
+import (
+	"fmt"
+
+	"github.com/egosaar/ozg/internal/xmlsafe"
+)
 
 // Default limits applied when a Config field is zero.
 const (
@@ -19,8 +23,10 @@ type Config struct {
 	Catalog map[string]string
 
 	// MaxDocumentBytes, MaxDepth, MaxElements and MaxAttributes bound each
-	// instance document (zero: the internal/xmlsafe defaults, 64 MiB,
-	// depth 256, 2,000,000 elements, 256 attributes per element).
+	// instance document. Zero: the module-wide XML defaults, 16 MiB,
+	// depth 256, 250,000 elements, 256 attributes per element, sized for
+	// XÖV messages with base64 attachments; set larger values explicitly
+	// for larger documents.
 	MaxDocumentBytes int64
 	MaxDepth         int
 	MaxElements      int
@@ -41,6 +47,15 @@ type Config struct {
 	// MaxContentStates caps the automaton size of one content model
 	// (occurrence bounds are unrolled); larger models are refused.
 	MaxContentStates int
+}
+
+// Validate reports a negative limit (zero means the default).
+func (c Config) Validate() error {
+	if c.MaxDocumentBytes < 0 || c.MaxDepth < 0 || c.MaxElements < 0 || c.MaxAttributes < 0 ||
+		c.MaxViolations < 0 || c.MaxSchemaDocuments < 0 || c.MaxSchemaBytes < 0 || c.MaxContentStates < 0 {
+		return fmt.Errorf("%w: limits must not be negative", ErrInvalidConfig)
+	}
+	return nil
 }
 
 func (c Config) withDefaults() Config {

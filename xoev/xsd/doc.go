@@ -92,7 +92,7 @@
 // .xsd files next to the entry (at most 64) speculatively in parallel;
 // files that are never included or imported are discarded, and their
 // errors are ignored. Schema documents and instance
-// documents are parsed by internal/xmlsafe: DOCTYPEs (and with them entity
+// documents are parsed by the module's one XML parser: DOCTYPEs (and with them entity
 // expansion and external entities) are refused, and size, depth, element
 // and attribute limits apply (Config.MaxDocumentBytes etc.; schema
 // documents are capped by MaxSchemaBytes and MaxSchemaDocuments). Patterns
@@ -102,6 +102,20 @@
 // model automata are bounded by MaxContentStates. Validation is a single
 // streaming pass without recursion; the number of reported violations is
 // capped by MaxViolations. Violation messages quote at most 64 bytes of a
-// value; callers who handle personal data should log Constraint and Path
-// rather than Msg.
+// value and never the value of a pattern failure (often a name: the message
+// names only the offending character, its code point and its position);
+// callers who handle personal data should log Constraint and Path rather
+// than Msg.
+//
+// # Violation messages
+//
+// Each violation carries what is needed to fix it: the line on which the
+// element's start tag ends, the path with sibling positions
+// (/nachricht/anlage[8199]), and a message that lists the allowed values of
+// a short enumeration (up to 12, as xmllint does) or, for a long one (a
+// code list), the type's name, its size and the three nearest values; a
+// pattern failure names the first character that cannot match where it
+// stands ("character 'Ω' (U+03A9) at position 5 is not allowed there")
+// and quotes the pattern only when it is short (DIN 91379 classes run to
+// 800 bytes).
 package xsd

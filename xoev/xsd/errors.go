@@ -7,6 +7,9 @@ import (
 )
 
 var (
+	// ErrInvalidConfig: the Config is unusable (a negative limit); Compile
+	// wraps it.
+	ErrInvalidConfig = errors.New("xsd: invalid configuration")
 	// ErrInvalid: the document is well-formed but violates the schema.
 	// A *ValidationError carrying every violation unwraps to it.
 	ErrInvalid = errors.New("xsd: document is not valid")
@@ -28,7 +31,7 @@ var (
 // Violation is one schema-validity violation in an instance document.
 type Violation struct {
 	Line       int    // 1-based line on which the element's start tag ends, as xmllint reports it (0 if unknown)
-	Path       string // element path from the root, e.g. /a/b/c
+	Path       string // element path from the root by local name, with the position among same-named siblings when not 1, e.g. /nachricht/anlage[8199]/datei
 	Constraint string // the violated constraint, e.g. "cvc-complex-type.2.4"
 	Msg        string
 }
@@ -65,6 +68,22 @@ func (e *ValidationError) Error() string {
 
 // Unwrap returns ErrInvalid.
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// SyntaxError reports an instance document that is not well-formed XML
+// (XML 1.0 Fifth Edition, Namespaces in XML 1.0 Third Edition), with the
+// position of the first violation. It unwraps to ErrNotWellFormed.
+type SyntaxError struct {
+	Line   int   // 1-based line
+	Offset int64 // byte offset in the document
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("xsd: document is not well-formed XML: line %d: %s", e.Line, e.Msg)
+}
+
+// Unwrap returns ErrNotWellFormed.
+func (e *SyntaxError) Unwrap() error { return ErrNotWellFormed }
 
 // SchemaError reports a problem in one schema document. It unwraps to
 // ErrSchema or ErrUnsupported.

@@ -59,6 +59,7 @@ func (t *simpleType) typeName() qname { return t.name }
 type facets struct {
 	enum      map[string]struct{}
 	enumLex   []string
+	enumOwner string             // local name of the type that declares the enumeration ("" if anonymous)
 	patterns  [][]*regex.Matcher // AND across derivation steps, OR within a step
 	length    int                // -1 when absent
 	minLength int

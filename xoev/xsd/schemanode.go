@@ -3,7 +3,6 @@ package xsd
 import (
 	"bytes"
 	"encoding/xml"
-	"io"
 
 	"github.com/egosaar/ozg/internal/xmlsafe"
 )
@@ -41,58 +40,54 @@ func parseSchemaDoc(data []byte, lim xmlsafe.Limits) (*node, error) {
 		}
 		data = stripped
 	}
-	dec := xmlsafe.NewDecoder(bytes.NewReader(data), lim)
-	var root, cur *node
-	skip := 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if skip > 0 {
-				skip++
-				continue
-			}
-			if t.Name.Space == nsXSD && t.Name.Local == "annotation" && cur != nil {
-				skip = 1
-				continue
-			}
-			n := &node{Tag: t.Name.Local, space: t.Name.Space, parent: cur}
-			if len(t.Attr) > 0 {
-				n.Attr = make([]nattr, len(t.Attr))
-				for i, a := range t.Attr {
-					n.Attr[i] = nattr{Space: a.Name.Space, Key: a.Name.Local, Value: a.Value}
-				}
-			}
-			if cur == nil {
-				if root != nil {
-					return nil, &xmlsafe.SyntaxError{Msg: "content after the root element"}
-				}
-				root = n
-			} else {
-				cur.kids = append(cur.kids, n)
-			}
-			cur = n
-		case xml.EndElement:
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if cur != nil {
-				cur = cur.parent
-			}
-		}
+	var sb schemaBuilder
+	if err := xmlsafe.Stream(data, lim, &sb); err != nil {
+		return nil, err
 	}
-	if root == nil {
-		return nil, &xmlsafe.SyntaxError{Msg: "no root element"}
-	}
-	return root, nil
+	return sb.root, nil
 }
+
+// schemaBuilder builds the node tree from the parser's events.
+type schemaBuilder struct {
+	root, cur *node
+	skip      int
+}
+
+func (b *schemaBuilder) StartElement(t xml.StartElement, _ int) error {
+	if b.skip > 0 {
+		b.skip++
+		return nil
+	}
+	if t.Name.Space == nsXSD && t.Name.Local == "annotation" && b.cur != nil {
+		b.skip = 1
+		return nil
+	}
+	n := &node{Tag: t.Name.Local, space: t.Name.Space, parent: b.cur}
+	if len(t.Attr) > 0 {
+		n.Attr = make([]nattr, len(t.Attr))
+		for i, a := range t.Attr {
+			n.Attr[i] = nattr{Space: a.Name.Space, Key: a.Name.Local, Value: a.Value}
+		}
+	}
+	if b.cur == nil {
+		b.root = n
+	} else {
+		b.cur.kids = append(b.cur.kids, n)
+	}
+	b.cur = n
+	return nil
+}
+
+func (b *schemaBuilder) EndElement() error {
+	if b.skip > 0 {
+		b.skip--
+		return nil
+	}
+	b.cur = b.cur.parent
+	return nil
+}
+
+func (b *schemaBuilder) CharData(string) error { return nil }
 
 // annotationNames returns the raw tag names xs:annotation is written with in
 // data, for the prefixes (or the default namespace) that every namespace

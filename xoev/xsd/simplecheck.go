@@ -237,12 +237,12 @@ func (f *facets) checkPatternEnum(lex, canon string) string {
 			}
 		}
 		if !ok {
-			return "does not match pattern " + strconv.Quote(step[0].String())
+			return patternMsg(step, lex)
 		}
 	}
 	if f.enum != nil {
 		if _, ok := f.enum[canon]; !ok {
-			return "not in the enumeration"
+			return f.enumMsg(lex)
 		}
 	}
 	return ""

@@ -1,12 +1,12 @@
 package xsd
 
 import (
-	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/egosaar/ozg/internal/redact"
@@ -20,13 +20,14 @@ import (
 // an error wrapping ErrNotWellFormed, ErrDoctype or ErrLimit. It is safe
 // for concurrent use.
 func (s *Schema) Validate(ctx context.Context, doc io.Reader) error {
-	v := &session{s: s, ctx: ctx, dec: xmlsafe.NewDecoder(doc, s.cfg.limits())}
-	return v.run()
+	v := &session{s: s, ctx: ctx}
+	return v.finish(xmlsafe.StreamReader(doc, s.cfg.limits(), v))
 }
 
 // ValidateBytes is Validate for a document in memory.
 func (s *Schema) ValidateBytes(ctx context.Context, doc []byte) error {
-	return s.Validate(ctx, bytes.NewReader(doc))
+	v := &session{s: s, ctx: ctx}
+	return v.finish(xmlsafe.Stream(doc, s.cfg.limits(), v))
 }
 
 type frame struct {
@@ -42,6 +43,28 @@ type frame struct {
 	laxChild bool
 	line     int
 	name     string
+	index    int32      // 1-based position among the parent's children of the same name
+	kidNames []sibCount // children seen so far, per name
+}
+
+// sibCount counts a frame's children of one local name, for path
+// positions (anlage[8199]).
+type sibCount struct {
+	name string
+	n    int32
+}
+
+// childIndex counts a child named local and returns its 1-based position
+// among its siblings of that name.
+func (f *frame) childIndex(local string) int32 {
+	for i := range f.kidNames {
+		if f.kidNames[i].name == local {
+			f.kidNames[i].n++
+			return f.kidNames[i].n
+		}
+	}
+	f.kidNames = append(f.kidNames, sibCount{local, 1})
+	return 1
 }
 
 type nsBinding struct{ prefix, uri string }
@@ -52,10 +75,12 @@ type idRef struct {
 	path string
 }
 
+// session is one validation; the parser (internal/xmlsafe.Stream, the
+// same parser as every other path of the module) calls its Handler
+// methods.
 type session struct {
 	s          *Schema
 	ctx        context.Context
-	dec        *xmlsafe.Decoder
 	violations []Violation
 	truncated  bool
 	stack      []frame
@@ -64,47 +89,52 @@ type session struct {
 	ids        map[string]struct{}
 	refs       []idRef
 	skip       int
-	rootSeen   bool
+	rootKids   int
 	inAttr     bool
 	textBuf    []byte // content of the innermost collecting element
 	line       int
 	curLocal   string
+	curIndex   int32 // position of the element being started (see path)
+	events     int
 }
 
-func (v *session) run() error {
-	n := 0
-	for {
-		if n++; n&1023 == 0 {
-			if err := v.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		tok, err := v.dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return mapParseError(err)
-		}
-		endLine, _ := v.dec.InputPos()
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(v.stack) == 0 && v.skip == 0 && v.rootSeen {
-				return fmt.Errorf("%w: content after the root element", ErrNotWellFormed)
-			}
-			v.rootSeen = true
-			// The line where the start tag ends, as libxml2 reports it.
-			v.line = endLine
-			v.start(t)
-		case xml.EndElement:
-			v.line = endLine
-			v.end()
-		case xml.CharData:
-			v.text(t)
-		}
+// StartElement implements xmlsafe.Handler.
+func (v *session) StartElement(t xml.StartElement, line int) error {
+	if err := v.tick(); err != nil {
+		return err
 	}
-	if !v.rootSeen {
-		return fmt.Errorf("%w: no root element", ErrNotWellFormed)
+	// The line where the start tag ends, as libxml2 reports it.
+	v.line = line
+	v.start(t)
+	return nil
+}
+
+// EndElement implements xmlsafe.Handler.
+func (v *session) EndElement() error {
+	v.end()
+	return nil
+}
+
+// CharData implements xmlsafe.Handler.
+func (v *session) CharData(text string) error {
+	v.text(text)
+	return nil
+}
+
+// tick checks for cancellation every 1024 elements.
+func (v *session) tick() error {
+	if v.events++; v.events&1023 == 0 {
+		return v.ctx.Err()
+	}
+	return nil
+}
+
+func (v *session) finish(err error) error {
+	if err != nil {
+		if ctxErr := v.ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return err
+		}
+		return mapParseError(err)
 	}
 	if len(v.refs) > 0 {
 		for _, r := range v.refs {
@@ -119,14 +149,17 @@ func (v *session) run() error {
 	return nil
 }
 
+// mapParseError translates the parser's errors into this package's.
 func mapParseError(err error) error {
+	var se *xmlsafe.SyntaxError
+	var le *xmlsafe.LimitError
 	switch {
 	case errors.Is(err, xmlsafe.ErrDoctype):
 		return ErrDoctype
-	case errors.Is(err, xmlsafe.ErrLimit):
-		return fmt.Errorf("%w: %v", ErrLimit, err)
-	case errors.Is(err, xmlsafe.ErrSyntax):
-		return fmt.Errorf("%w: %v", ErrNotWellFormed, err)
+	case errors.As(err, &le):
+		return fmt.Errorf("%w: more than %d %s (at byte %d)", ErrLimit, le.Max, le.Limit, le.Offset)
+	case errors.As(err, &se):
+		return &SyntaxError{Line: se.Line, Offset: se.Offset, Msg: se.Msg}
 	}
 	return fmt.Errorf("%w: %v", ErrNotWellFormed, err)
 }
@@ -139,15 +172,27 @@ func (v *session) add(line int, path, constraint, msg string) {
 	v.violations = append(v.violations, Violation{Line: line, Path: path, Constraint: constraint, Msg: msg})
 }
 
+// path returns the element path of a violation: local names from the
+// root, each with its position among the siblings of the same name when
+// that is not 1 (/nachricht/anlage[8199]), so that one of thousands of
+// siblings can be found. extra, if not empty, is the element being
+// started (not yet on the stack; its position is v.curIndex).
 func (v *session) path(extra string) string {
 	var b strings.Builder
-	for i := range v.stack {
+	step := func(name string, index int32) {
 		b.WriteByte('/')
-		b.WriteString(v.stack[i].name)
+		b.WriteString(name)
+		if index > 1 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(int(index)))
+			b.WriteByte(']')
+		}
+	}
+	for i := range v.stack {
+		step(v.stack[i].name, v.stack[i].index)
 	}
 	if extra != "" {
-		b.WriteByte('/')
-		b.WriteString(extra)
+		step(extra, v.curIndex)
 	}
 	return b.String()
 }
@@ -202,6 +247,10 @@ func (v *session) start(t xml.StartElement) {
 	}
 	name := qname{t.Name.Space, t.Name.Local}
 	path := t.Name.Local // expanded by v.path only when a violation is reported
+	v.curIndex = 1
+	if len(v.stack) > 0 {
+		v.curIndex = v.stack[len(v.stack)-1].childIndex(t.Name.Local)
+	}
 	var decl *elementDecl
 	lax := false
 	if len(v.stack) == 0 {
@@ -225,7 +274,10 @@ func (v *session) start(t xml.StartElement) {
 			return
 		}
 	}
-	f := frame{decl: decl, line: v.line, name: t.Name.Local}
+	f := frame{decl: decl, line: v.line, name: t.Name.Local, index: v.curIndex}
+	if n := len(v.stack); n < cap(v.stack) {
+		f.kidNames = v.stack[:n+1][n].kidNames[:0] // reuse the popped frame's
+	}
 	var typ typeDef = anyType
 	if decl != nil {
 		typ = decl.typ
@@ -490,14 +542,14 @@ func (v *session) attributes(f *frame, attrs []xml.Attr, path string) {
 }
 
 func (v *session) attrValue(t *simpleType, fixed *string, val string, q qname, path string) {
-	// XML 1.0 §3.3.3 attribute-value normalization: encoding/xml does not
-	// replace literal tab, CR and LF by spaces; libxml2 does.
-	val = normalizeWS(val, wsReplace)
+	// The parser has applied XML 1.0 §3.3.3 attribute-value normalization
+	// (literal TAB, CR and LF are spaces; those from character references
+	// are kept), as libxml2 does.
 	v.inAttr = true
 	canon, msg := t.check(val, v, v.resolve)
 	v.inAttr = false
 	if msg != "" {
-		v.add(v.line, v.path(path), "cvc-attribute.3", fmt.Sprintf("attribute %s value %q: %s", q, val, msg))
+		v.add(v.line, v.path(path), "cvc-attribute.3", fmt.Sprintf("attribute %s: %s", q, describeValue(val, msg)))
 		return
 	}
 	if fixed != nil {
@@ -508,23 +560,20 @@ func (v *session) attrValue(t *simpleType, fixed *string, val string, q qname, p
 	}
 }
 
-func isXMLSpace(b []byte) bool {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+func isXMLSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
 			return false
 		}
 	}
 	return true
 }
 
-func (v *session) text(t xml.CharData) {
-	if v.skip > 0 {
-		return
-	}
-	if len(v.stack) == 0 {
-		if !isXMLSpace(t) {
-			v.add(0, "/", "wf", "text outside the root element")
-		}
+// text handles character data inside the root (the parser refuses text
+// outside it). Violations carry the line of the element's start tag, like
+// every other violation of the element.
+func (v *session) text(t string) {
+	if v.skip > 0 || len(v.stack) == 0 {
 		return
 	}
 	f := &v.stack[len(v.stack)-1]
@@ -532,8 +581,7 @@ func (v *session) text(t xml.CharData) {
 		v.textBuf = append(v.textBuf, t...)
 		if f.nilled && len(t) > 0 && !f.textErr {
 			f.textErr = true
-			line, _ := v.dec.InputPos()
-			v.add(line, v.path(""), "cvc-elt.3.2.1", "nilled element must be empty")
+			v.add(f.line, v.path(""), "cvc-elt.3.2.1", "nilled element must be empty")
 		}
 		return
 	}
@@ -545,12 +593,11 @@ func (v *session) text(t xml.CharData) {
 	}
 	if f.nilled || f.ct == nil || f.ct.content == ctElementOnly || f.ct.content == ctEmpty {
 		f.textErr = true
-		line, _ := v.dec.InputPos()
 		constraint := "cvc-complex-type.2.3"
 		if f.ct != nil && f.ct.content == ctEmpty {
 			constraint = "cvc-complex-type.2.1"
 		}
-		v.add(line, v.path(""), constraint, "character content is not allowed")
+		v.add(f.line, v.path(""), constraint, "character content is not allowed")
 	}
 }
 
@@ -612,7 +659,7 @@ func (v *session) end() {
 	}
 	_, msg := f.st.check(val, v, v.resolve)
 	if msg != "" {
-		v.add(f.line, v.path(path), "cvc-datatype-valid", fmt.Sprintf("value %q: %s", redact.Clip(val, 64), msg))
+		v.add(f.line, v.path(path), "cvc-datatype-valid", describeValue(val, msg))
 		return
 	}
 	if f.decl != nil && f.decl.fixed != nil {

@@ -222,3 +222,34 @@ func (m *Matcher) MatchString(s string) bool {
 	m.mu.RUnlock()
 	return acc
 }
+
+// Mismatch locates why s does not match: the 0-based rune index and the
+// rune after which no continuation of s can match (found), or found false
+// when every character of s is allowed where it stands and s merely ends
+// too early (or the pattern is beyond the DFA's reach). It simulates the
+// program afresh and is meant for error messages only.
+func (m *Matcher) Mismatch(s string) (index int, r rune, found bool) {
+	if m.prog == nil {
+		return 0, 0, false
+	}
+	pcs := m.closure([]uint32{uint32(m.prog.Start)}, true)
+	i := 0
+	for _, c := range s {
+		var next []uint32
+		for _, pc := range pcs {
+			inst := &m.prog.Inst[pc]
+			switch inst.Op {
+			case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+				if inst.MatchRune(c) {
+					next = append(next, inst.Out)
+				}
+			}
+		}
+		if len(next) == 0 {
+			return i, c, true
+		}
+		pcs = m.closure(next, false)
+		i++
+	}
+	return 0, 0, false
+}
