@@ -64,6 +64,7 @@ type service struct {
 	payDB  *sqlstore.Store
 	pay    *payment.Client
 	out    *outbox
+	fit    *delivery
 
 	sessions sessions
 
@@ -112,6 +113,11 @@ func newService(ctx context.Context, cfg config) (s *service, err error) {
 	// shows the offset, e.g. 2026-11-25T10:30:00.123+01:00.
 	if s.msg, err = newMessaging(cfg.Dir, func() time.Time { return time.Now().In(berlin) }); err != nil {
 		return nil, fmt.Errorf("messaging: %w", err)
+	}
+
+	// Delivery to the building authority through FIT-Connect.
+	if s.fit, err = newDelivery(ctx, cfg, s.msg.cert); err != nil {
+		return nil, fmt.Errorf("fitconnect: %w", err)
 	}
 
 	// Login: SAML service provider against the simulated BundID.
@@ -240,6 +246,9 @@ func (s *service) Close() {
 	}
 	if s.paySim != nil {
 		s.paySim.Close()
+	}
+	if s.fit != nil {
+		s.fit.close()
 	}
 	if s.payDB != nil {
 		s.payDB.Close()
