@@ -57,7 +57,10 @@ func TestLoadTenantsRefuses(t *testing.T) {
 		{"message root", "services[0].message", func(ts []Tenant) []Tenant { ts[0].Services[0].Message = "Baugenehmigung"; return ts }},
 		{"fee zero", "services[0].feeCents", func(ts []Tenant) []Tenant { ts[0].Services[0].Fee = 0; return ts }},
 		{"fee negative", "services[0].feeCents", func(ts []Tenant) []Tenant { ts[0].Services[0].Fee = -1; return ts }},
-		{"buchungstext long", "services[0].buchungstext", func(ts []Tenant) []Tenant { ts[0].Services[0].Buchungstext = "Baugenehmigung Wohngebaeude 1"; return ts }},
+		{"buchungstext long", "services[0].buchungstext", func(ts []Tenant) []Tenant {
+			ts[0].Services[0].Buchungstext = "Baugenehmigung Wohngebaeude 1"
+			return ts
+		}},
 		{"haushaltsstelle missing", "services[1].haushaltsstelle", func(ts []Tenant) []Tenant { ts[0].Services[1].Haushaltsstelle = ""; return ts }},
 		{"objektnummer missing", "services[0].objektnummer", func(ts []Tenant) []Tenant { ts[2].Services[0].Objektnummer = ""; return ts }},
 	}
