@@ -92,6 +92,10 @@ type Service struct {
 	Haushaltsstelle string         `json:"haushaltsstelle"`
 	Objektnummer    string         `json:"objektnummer,omitempty"`
 	Buchungstext    string         `json:"buchungstext"`
+	// Destination is the FIT-Connect destination (Zustellpunkt) agreed
+	// with the authority, used when the Routing API lists none; when it
+	// lists one, the two must agree. Empty: the Routing API only.
+	Destination string `json:"destination,omitempty"`
 }
 
 // ErrInvalidTenant is wrapped by every *TenantError.
@@ -121,6 +125,7 @@ var (
 	reID      = regexp.MustCompile(`^[A-Za-z0-9_-]{1,36}$`)
 	reKZ      = regexp.MustCompile(`^[0-9]{4}$`)
 	reKennung = regexp.MustCompile(`^[a-z]{3}:[0-9A-Za-z]{1,30}$`)
+	reUUID    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	reRoot    = regexp.MustCompile(`^[a-z]+\.antrag\.[0-9]{4}$`)
 )
 
@@ -225,6 +230,8 @@ func (t *Tenant) Validate() error {
 			return bad(f+".haushaltsstelle", "required by the Mandant's booking profile")
 		case slices.Contains(t.Mandant.BookingKeys, payment.BookingKeyObjektnummer) && s.Objektnummer == "":
 			return bad(f+".objektnummer", "required by the Mandant's booking profile")
+		case s.Destination != "" && !reUUID.MatchString(s.Destination):
+			return bad(f+".destination", "not a lower-case UUID")
 		}
 		seen[s.Leika] = true
 	}
