@@ -14,7 +14,7 @@ import (
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/account/saml"
-	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
 	"github.com/egosaar/ozg/payment/sqlstore"
@@ -101,7 +101,7 @@ func newService(ctx context.Context, cfg config) (s *service, err error) {
 	// One SQLite file holds the applications and notify's outbox, opened
 	// with the settings river and notify need (WAL, busy timeout,
 	// BEGIN IMMEDIATE, one connection).
-	if s.db, err = notify.OpenSQLite(ctx, filepath.Join(cfg.Dir, "bauantrag.db")); err != nil {
+	if s.db, err = database.OpenSQLite(ctx, filepath.Join(cfg.Dir, "bauantrag.db")); err != nil {
 		return nil, err
 	}
 	if _, err = s.db.ExecContext(ctx, schema); err != nil {
