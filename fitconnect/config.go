@@ -2,6 +2,7 @@ package fitconnect
 
 import (
 	"crypto"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -71,6 +72,13 @@ const (
 	V1
 )
 
+// TrustKeyUsage is the key usage a Config.TrustStore must accept for
+// FIT-Connect destinations: keyEncipherment for the encryption keys
+// (RSA-OAEP-256 key wrapping) and the signing usages of
+// signature.DefaultSigningKeyUsage for the keys that sign SETs and
+// addressing information.
+const TrustKeyUsage = signature.DefaultSigningKeyUsage | x509.KeyUsageKeyEncipherment
+
 // Config configures a [Client]. The zero value is not usable: Environment,
 // ClientID and ClientSecret are required.
 type Config struct {
@@ -104,7 +112,11 @@ type Config struct {
 
 	// TrustStore holds the anchors (Verwaltungs-PKI roots) that
 	// destination encryption and signature keys must chain to, with its
-	// revocation hook. Required unless InsecureTestKeys.
+	// revocation hook. Required unless InsecureTestKeys. Destination
+	// certificates carry keyEncipherment (encryption keys) or
+	// digitalSignature (signing keys): build the store with
+	// signature.TrustConfig.KeyUsage = TrustKeyUsage, since the zero
+	// TrustConfig accepts signing certificates only.
 	TrustStore *signature.TrustStore
 	// InsecureTestKeys accepts self-signed destination keys, as the TEST
 	// environment issues them; only the key rules (RSA 4096, e=AQAB,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/egosaar/ozg/fitconnect"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/signaturetest"
 )
@@ -15,7 +16,7 @@ func untrustedStore(t testing.TB) *signature.TrustStore {
 	t.Helper()
 	ca, err := signaturetest.NewCA("untrusted root", signaturetest.P256)
 	require.NoError(t, err)
-	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{ca.Certificate}})
+	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{ca.Certificate}, KeyUsage: fitconnect.TrustKeyUsage})
 	require.NoError(t, err)
 	return ts
 }

@@ -65,6 +65,12 @@ type PaymentStatus string
 
 // Payment states reported by notify (the payment package owns the full
 // status machine; these are the states an applicant hears about).
+//
+// The spelling is notify's own, in plain English, because it reaches
+// applicants and webhook consumers (event type "payment.paid"). The
+// payment package keeps the wire word of the payment providers and
+// XBezahldienste, "PAYED" (payment.StatusPaid); map payment.StatusPaid to
+// PaymentPaid when announcing a payment. Both Go names read "Paid".
 const (
 	PaymentPaid     PaymentStatus = "PAID"
 	PaymentFailed   PaymentStatus = "FAILED"

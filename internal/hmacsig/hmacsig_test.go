@@ -127,7 +127,7 @@ func TestTimestamp(t *testing.T) {
 	ts, err := ParseUnix(swTS)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1614265330), ts.Unix())
-	for _, bad := range []string{"", "-1", "+1", " 1", "1 ", "1e3", "0x10", "12345678901234567890", "9223372036854775808", "１"} {
+	for _, bad := range []string{"", "-1", "+1", " 1", "1 ", "1e3", "0x10", "12345678901234567890", "9223372036854775808", "１", "01614265330", "00"} {
 		_, err := ParseUnix(bad)
 		assert.ErrorIs(t, err, ErrBadTimestamp, "%q", bad)
 	}

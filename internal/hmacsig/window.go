@@ -30,9 +30,11 @@ func FormatUnix(t time.Time) (string, error) {
 	return strconv.FormatInt(sec, 10), nil
 }
 
-// ParseUnix parses decimal Unix seconds: 1 to 19 ASCII digits, no sign.
+// ParseUnix parses decimal Unix seconds in the form FormatUnix writes:
+// 1 to 19 ASCII digits, no sign, no leading zero. The MAC covers the
+// header as sent, so only this one spelling of a time can verify.
 func ParseUnix(s string) (time.Time, error) {
-	if len(s) == 0 || len(s) > 19 {
+	if len(s) == 0 || len(s) > 19 || (len(s) > 1 && s[0] == '0') {
 		return time.Time{}, ErrBadTimestamp
 	}
 	for i := 0; i < len(s); i++ {

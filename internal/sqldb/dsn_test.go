@@ -26,6 +26,7 @@ func TestPostgresErrorsHideSecrets(t *testing.T) {
 			t.Parallel()
 			_, err := OpenPostgres(context.Background(), dsn)
 			require.Error(t, err)
+			assert.Regexp(t, `^sqldb: (parse|connect) postgres`, err.Error(), "wrapped by OpenPostgres, not a stray error")
 			assert.NotContains(t, err.Error(), pw)
 		})
 	}

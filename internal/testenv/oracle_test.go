@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -115,7 +116,9 @@ func TestOraclePostgres(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT 40 + 2").Scan(&n))
 	assert.Equal(t, 42, n)
 	_, err = conn.Exec(ctx, "SELECT * FROM no_such_table")
-	require.Error(t, err)
+	var pe *pgconn.PgError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "42P01", pe.Code, "undefined_table")
 }
 
 func TestOracleSMTP(t *testing.T) {
@@ -176,4 +179,26 @@ func TestOraclePHP(t *testing.T) {
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit, "php ignored a failing script: %s", out)
 	assert.Equal(t, 4, exit.ExitCode())
+}
+
+func TestOracleOpenSSLLegacy(t *testing.T) {
+	t.Parallel()
+	openssl := OpenSSLLegacy(t)
+	dir := t.TempDir()
+	// RC2-40 encryption needs the legacy provider; without -provider legacy
+	// OpenSSL 3 refuses the cipher, so the oracle distinguishes the two.
+	key := filepath.Join(dir, "k.pem")
+	out, err := exec.Command(openssl, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key).CombinedOutput()
+	require.NoError(t, err, string(out))
+	out, err = exec.Command(openssl, "enc", "-rc2-40-cbc", "-provider", "legacy", "-provider", "default",
+		"-pass", "pass:x", "-pbkdf2", "-in", key, "-out", filepath.Join(dir, "k.enc")).CombinedOutput()
+	require.NoError(t, err, string(out))
+	out, err = exec.Command(openssl, "enc", "-rc2-40-cbc", "-pass", "pass:x", "-pbkdf2", "-in", key,
+		"-out", filepath.Join(dir, "k2.enc")).CombinedOutput()
+	require.Error(t, err, "rc2 without the legacy provider worked: %s", out)
+}
+
+func TestRepoPath(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "oracle_test.go", RepoPath(t, "oracle_test.go"))
 }

@@ -15,6 +15,7 @@ func Unavailable(t testing.TB, what, how string) {
 	t.Helper()
 	if CI() {
 		t.Fatalf("%s is required in CI but unavailable: %s", what, how)
+		return
 	}
 	t.Skipf("skipping: %s unavailable (%s); CI=true turns this skip into a failure", what, how)
 }

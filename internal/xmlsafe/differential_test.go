@@ -1,6 +1,7 @@
 package xmlsafe
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -297,7 +298,9 @@ func repoXML(t testing.TB, maxSize int) [][]byte {
 				return nil
 			}
 			b, err := os.ReadFile(path)
-			if err == nil && len(b) <= maxSize {
+			// C14N vectors with a DOCTYPE are inputs for the canonicalizer's
+			// own tests; messages never carry one (Parse refuses it).
+			if err == nil && len(b) <= maxSize && !bytes.Contains(b, []byte("<!DOCTYPE")) {
 				out = append(out, b)
 			}
 			return nil

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/signature"
 )
 
@@ -184,6 +185,7 @@ func (c *Client) post(ctx context.Context, path string, v any) error {
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		httpx.DrainAndClose(resp)
+		notify.ReportStatus(ctx, resp.StatusCode) // for notify's delivery log
 		return nil
 	}
 	se := &StatusError{StatusCode: resp.StatusCode}

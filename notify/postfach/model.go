@@ -15,7 +15,7 @@ var (
 	// ErrLimit: a field violates the ZBP limits; nothing was sent.
 	ErrLimit = errors.New("postfach: field limit violated")
 	// ErrInvalidConfig: New rejected the configuration.
-	ErrInvalidConfig = errors.New("postfach: invalid config")
+	ErrInvalidConfig = errors.New("postfach: invalid configuration")
 	// ErrRejected: the ZBP refused the request (4xx).
 	ErrRejected = errors.New("postfach: rejected by ZBP")
 	// ErrUnavailable: the ZBP could not be reached or answered 5xx/429.

@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/fitconnect"
+	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/payment"
+)
+
+// schema is the portal's own table, in the shared database beside the
+// package stores. Every row carries its tenant (ars).
+const schema = `CREATE TABLE IF NOT EXISTS saarportal_applications (
+	id            TEXT PRIMARY KEY,
+	ars           TEXT NOT NULL,
+	leika         TEXT NOT NULL,
+	subject       TEXT NOT NULL,
+	status        TEXT NOT NULL,
+	email         TEXT NOT NULL,
+	destination   TEXT NOT NULL,
+	schema_uri    TEXT NOT NULL,
+	message_uuid  TEXT NOT NULL,
+	message       BLOB NOT NULL,
+	payment_key   TEXT NOT NULL,
+	kassenzeichen TEXT NOT NULL,
+	submission_id TEXT NOT NULL DEFAULT '',
+	case_id       TEXT NOT NULL DEFAULT '',
+	tags          TEXT NOT NULL DEFAULT '',
+	receipt_at    TEXT NOT NULL DEFAULT '',
+	created_at    TEXT NOT NULL
+)`
+
+// Application states.
+const (
+	StatePayment   = "ZAHLUNG"     // created, fee not yet paid
+	StateSubmitted = "EINGEREICHT" // paid and delivered to the Zustelldienst
+	StateReceived  = "EINGEGANGEN" // the authority's accept is in the event log
+	StateRejected  = "ZURUECKGEWIESEN"
+)
+
+// Errors of the application flow.
+var (
+	ErrUnknownTenant  = errors.New("saarportal: unknown municipality")
+	ErrUnknownService = errors.New("saarportal: service not offered by this municipality")
+	// ErrNoDestination: neither the Routing API nor the tenant's
+	// configuration names a destination that offers the service. No fee
+	// is taken then.
+	ErrNoDestination = errors.New("saarportal: no destination for this service")
+	ErrNotYours      = errors.New("saarportal: not the applicant's application")
+	ErrNotPaid       = errors.New("saarportal: fee not paid")
+)
+
+// Application is one citizen's application as the portal keeps it.
+type Application struct {
+	ID, ARS, Leika, Status          string
+	Destination, MessageUUID        string
+	PaymentKey, Kassenzeichen       string
+	SubmissionID, CaseID            string
+	ReceiptAt                       time.Time
+	subject, email, schemaURI, tags string
+	message                         []byte
+	sent                            *fitconnect.SentSubmission
+}
+
+// Started is the result of Start: the application and where the citizen
+// pays.
+type Started struct {
+	*Application
+	PayURL        string
+	TransactionID string
+}
+
+// Start opens an application of the citizen id for service leika of
+// tenant ars: it finds the destination (Routing API by LeiKa key and ARS,
+// else the tenant's configured one), builds and signs the XÖV message
+// with the tenant's key and creates the fee at the tenant's Mandant. The
+// destination comes first: no fee is taken for a service nobody can
+// receive.
+func (p *Portal) Start(ctx context.Context, id *account.Identity, ars, leika string) (*Started, error) {
+	rt, ok := p.tenants[ars]
+	if !ok {
+		return nil, ErrUnknownTenant
+	}
+	svc, ok := rt.Service(leika)
+	if !ok {
+		return nil, ErrUnknownService
+	}
+	if id == nil || id.Subject == "" {
+		return nil, ErrNotYours
+	}
+	dest, schemaURI, err := p.destination(ctx, rt, svc)
+	if err != nil {
+		return nil, err
+	}
+	a := &Application{ID: rt.Slug + "-" + randomDigits(12), ARS: ars, Leika: leika, Status: StatePayment,
+		Destination: dest, subject: id.Subject, schemaURI: schemaURI}
+	if id.Person != nil {
+		a.email = id.Person.Email.Value
+	}
+	given, family := personName(id)
+	plain, uuid, err := p.msg.build(ctx, rt.Tenant, svc, a.ID, given, family)
+	if err != nil {
+		return nil, err
+	}
+	if a.message, err = rt.signer.Sign(plain); err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	a.MessageUUID = uuid
+	// The payment request ID is the application ID: it starts with the
+	// tenant's slug, so tenants cannot collide in the shared store.
+	a.PaymentKey = a.ID
+	a.Kassenzeichen = rt.Mandant.KassenzeichenPrefix + randomDigits(8)
+	tx, err := rt.pay.Create(ctx, feeRequest(p.cfg.BaseURL, rt.Tenant, svc, a))
+	if err != nil {
+		return nil, fmt.Errorf("payment: %w", err)
+	}
+	if _, err := p.db.ExecContext(ctx, `INSERT INTO saarportal_applications
+		(id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message, payment_key, kassenzeichen, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.ARS, a.Leika, a.subject, a.Status, a.email, a.Destination, a.schemaURI, a.MessageUUID, a.message,
+		a.PaymentKey, a.Kassenzeichen, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return nil, err
+	}
+	return &Started{Application: a, PayURL: tx.PayURL, TransactionID: tx.TransactionID}, nil
+}
+
+func personName(id *account.Identity) (given, family string) {
+	if id.Person == nil {
+		return "", ""
+	}
+	return id.Person.GivenNames.Value, id.Person.FamilyName.Value
+}
+
+// destination resolves the service's destination for the tenant and the
+// data schema it accepts for XBau.
+func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Service) (string, string, error) {
+	routes, err := rt.fc.Route(ctx, fitconnect.RouteQuery{LeikaKey: svc.Leika, ARS: rt.ARS})
+	if err != nil {
+		return "", "", fmt.Errorf("routing: %w", err)
+	}
+	dest := svc.Destination
+	switch {
+	case len(routes) == 1 && (dest == "" || dest == routes[0].DestinationID):
+		dest = routes[0].DestinationID
+	case len(routes) > 1:
+		return "", "", fmt.Errorf("%w: %d routes, expected one", ErrNoDestination, len(routes))
+	case len(routes) == 1:
+		return "", "", fmt.Errorf("%w: routed destination differs from the configured one", ErrNoDestination)
+	case dest == "":
+		return "", "", ErrNoDestination
+	}
+	d, err := rt.fc.Destination(ctx, dest)
+	if err != nil {
+		return "", "", fmt.Errorf("destination: %w", err)
+	}
+	want := "urn:de:fim:leika:leistung:" + svc.Leika
+	for _, s := range d.Services {
+		if s.Identifier != want {
+			continue
+		}
+		for _, ref := range s.SubmissionSchemas {
+			if ref.MimeType == "application/xml" && strings.HasPrefix(ref.SchemaURI, "urn:xoev-de:bmk:standard:xbau") {
+				return dest, ref.SchemaURI, nil
+			}
+		}
+	}
+	return "", "", fmt.Errorf("%w: destination does not offer %s with an XBau schema", ErrNoDestination, svc.Leika)
+}
+
+func feeRequest(base string, t *Tenant, s *Service, a *Application) *payment.CreateRequest {
+	b := payment.Booking{
+		Kassenzeichen: a.Kassenzeichen, Buchungstext: s.Buchungstext,
+		Belegnummer: strings.ReplaceAll(a.ID, "-", "_"), Faelligkeitsdatum: payment.DueDate(time.Now().AddDate(0, 0, 30).Format(time.DateOnly)),
+	}
+	for _, k := range t.Mandant.BookingKeys {
+		switch k {
+		case payment.BookingKeyHaushaltsstelle:
+			b.Haushaltsstelle = s.Haushaltsstelle
+		case payment.BookingKeyObjektnummer:
+			b.Objektnummer = s.Objektnummer
+		}
+	}
+	return &payment.CreateRequest{
+		IdempotencyKey: a.PaymentKey, Currency: payment.EUR, Total: s.Fee,
+		Purpose:     s.Buchungstext + " " + a.Kassenzeichen,
+		Description: "Gebühr " + s.Name + ", Kassenzeichen " + a.Kassenzeichen,
+		RedirectURL: base + "/antrag/" + a.ID,
+		Items: []payment.Item{{ID: "gebuehr-1", Reference: s.Leika, Description: s.Name, Quantity: 1,
+			SingleNet: s.Fee, TotalNet: s.Fee, Booking: b}},
+	}
+}
+
+// Finish is called when the citizen is back from the pay page: it asks
+// the Bezahldienst for the status (the redirect is never trusted) and,
+// when paid, submits the signed message through FIT-Connect to the
+// destination found at Start.
+func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Application, error) {
+	a, rt, err := p.load(ctx, subject, appID)
+	if err != nil || a.Status != StatePayment {
+		return a, err
+	}
+	tx, err := rt.pay.Sync(ctx, a.PaymentKey)
+	if err != nil {
+		return nil, fmt.Errorf("payment: %w", err)
+	}
+	if tx.Status != payment.StatusPaid {
+		return a, ErrNotPaid
+	}
+	svc, _ := rt.Service(a.Leika)
+	gross := s2f(tx.Request.Total)
+	sent, err := rt.fc.Send(ctx, fitconnect.Submission{
+		DestinationID: a.Destination, ServiceName: svc.Name,
+		ServiceIdentifier: "urn:de:fim:leika:leistung:" + svc.Leika, Region: rt.ARS,
+		Data: a.message, DataMimeType: "application/xml", DataSchemaURI: a.schemaURI,
+		Payment: &fitconnect.PaymentInformation{TransactionID: tx.TransactionID, TransactionReference: a.Kassenzeichen,
+			PaymentMethod: "OTHER", Status: "BOOKED", GrossAmount: &gross},
+		AdditionalReferenceInfo: &fitconnect.AdditionalReferenceInfo{SenderReference: a.ID},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fitconnect: %w", err)
+	}
+	a.Status, a.SubmissionID, a.CaseID, a.sent = StateSubmitted, sent.SubmissionID, sent.CaseID, sent
+	a.tags = encodeTags(sent.AuthenticationTags)
+	_, err = p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, submission_id = ?, case_id = ?, tags = ? WHERE id = ? AND ars = ?`,
+		a.Status, a.SubmissionID, a.CaseID, a.tags, a.ID, a.ARS)
+	return a, err
+}
+
+// sentSubmission rebuilds what Status needs from the stored row: the
+// IDs and the authentication tags an accept must name.
+func (a *Application) sentSubmission() *fitconnect.SentSubmission {
+	if a.sent != nil {
+		return a.sent
+	}
+	s := &fitconnect.SentSubmission{SubmissionID: a.SubmissionID, CaseID: a.CaseID, DestinationID: a.Destination}
+	_ = json.Unmarshal([]byte(a.tags), &s.AuthenticationTags) // written by encodeTags
+	return s
+}
+
+func encodeTags(t fitconnect.AuthenticationTags) string {
+	b, _ := json.Marshal(t) // strings and a map of strings: cannot fail
+	return string(b)
+}
+
+func s2f(a payment.Amount) float64 { return float64(a) / 100 }
+
+// Receipt reads the submission's event log; when the authority accepted,
+// it records the receipt and, in the same transaction, enqueues the
+// notice in the tenant's name (notify's transactional outbox).
+func (p *Portal) Receipt(ctx context.Context, subject, appID string) (*Application, error) {
+	a, rt, err := p.load(ctx, subject, appID)
+	if err != nil || a.Status != StateSubmitted {
+		return a, err
+	}
+	st, err := rt.fc.Status(ctx, a.sentSubmission())
+	if err != nil {
+		return nil, fmt.Errorf("fitconnect: %w", err)
+	}
+	var at time.Time
+	switch st.State {
+	case "accepted":
+		a.Status = StateReceived
+		at = st.Events[len(st.Events)-1].IssuedAt
+	case "rejected":
+		a.Status = StateRejected
+	default:
+		return a, nil
+	}
+	svc, _ := rt.Service(a.Leika)
+	err = p.notify.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, receipt_at = ? WHERE id = ? AND ars = ?`,
+			a.Status, formatTime(at), a.ID, a.ARS); err != nil {
+			return err
+		}
+		if a.email == "" {
+			return nil
+		}
+		ev := notify.Event{ApplicationID: a.ID, Transition: a.Status, Status: notify.StatusReceived,
+			PublicServiceName: svc.Name, SenderName: rt.Sender.PostfachSender,
+			Message: notify.Message{Title: svc.Name + ": Antrag eingegangen",
+				Body: "Ihr Antrag " + a.ID + " ist bei " + rt.Authority.Name + " eingegangen. Kassenzeichen der Gebühr: " + a.Kassenzeichen + "."},
+			Recipients: notify.Recipients{Custom: []notify.Route{{Channel: rt.mail, Target: a.email}}},
+		}
+		if a.Status == StateRejected {
+			ev.Status = notify.StatusCompleted
+			ev.Message.Title = svc.Name + ": Antrag zurückgewiesen"
+			ev.Message.Body = "Ihr Antrag " + a.ID + " wurde von " + rt.Authority.Name + " nicht angenommen."
+		}
+		_, err := p.notify.EnqueueTx(ctx, tx, ev)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.ReceiptAt = at
+	return a, nil
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// load returns the citizen's application; another citizen's ID is
+// ErrNotYours, whatever tenant it belongs to.
+func (p *Portal) load(ctx context.Context, subject, appID string) (*Application, *tenantRuntime, error) {
+	a := &Application{}
+	var receipt string
+	err := p.db.QueryRowContext(ctx, `SELECT id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message,
+		payment_key, kassenzeichen, submission_id, case_id, tags, receipt_at FROM saarportal_applications WHERE id = ?`, appID).Scan(
+		&a.ID, &a.ARS, &a.Leika, &a.subject, &a.Status, &a.email, &a.Destination, &a.schemaURI, &a.MessageUUID, &a.message,
+		&a.PaymentKey, &a.Kassenzeichen, &a.SubmissionID, &a.CaseID, &a.tags, &receipt)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && a.subject != subject) {
+		return nil, nil, ErrNotYours
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if receipt != "" {
+		a.ReceiptAt, _ = time.Parse(time.RFC3339Nano, receipt)
+	}
+	rt, ok := p.tenants[a.ARS]
+	if !ok {
+		return nil, nil, ErrUnknownTenant
+	}
+	return a, rt, nil
+}
+
+func randomDigits(n int) string {
+	var b strings.Builder
+	for range n {
+		d, err := rand.Int(rand.Reader, big.NewInt(10))
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		b.WriteByte(byte('0' + d.Int64()))
+	}
+	return b.String()
+}

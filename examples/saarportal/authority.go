@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/beevik/etree"
+
+	"github.com/egosaar/ozg/database"
+	"github.com/egosaar/ozg/fitconnect"
+	"github.com/egosaar/ozg/signature"
+	"github.com/egosaar/ozg/signature/xmldsig"
+	"github.com/egosaar/ozg/xoev"
+)
+
+// authority is the receiving side of one tenant, simulated in-process
+// for the demo: the municipality's Fachverfahren fetches its
+// submissions, verifies the XÖV message's signature against exactly its
+// own tenant's pinned certificate, checks that the message is addressed
+// to it (leser) and accepts exactly once (fitconnect.Client.Process).
+// A message of another tenant fails the signature check and is rejected.
+type authority struct {
+	tenant   *Tenant
+	client   *fitconnect.Client
+	db       *sql.DB
+	store    *fitconnect.Store
+	verifier *xmldsig.Verifier
+	parser   *xoev.Parser
+	dest     string
+
+	mu       sync.Mutex
+	received []string // application IDs (SenderReference) accepted
+}
+
+func newAuthority(ctx context.Context, dir string, t *Tenant, cfg fitconnect.Config, signer *signature.TrustStore, destinationID string) (*authority, error) {
+	c, err := fitconnect.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// The authority's own database: it is another organisation's system.
+	db, err := database.OpenSQLite(ctx, filepath.Join(dir, "behoerde-"+t.Slug+".db"))
+	if err != nil {
+		return nil, err
+	}
+	store, err := fitconnect.NewSQLite(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	v, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: signer})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	parser, err := xoev.New(xoev.Config{MaxBytes: 1 << 20})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &authority{tenant: t, client: c, db: db, store: store, verifier: v, parser: parser, dest: destinationID}, nil
+}
+
+// poll processes every submission waiting at the destination.
+func (a *authority) poll(ctx context.Context) (int, error) {
+	page, err := a.client.ListSubmissions(ctx, a.dest, 0, 100)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, ref := range page.Submissions {
+		out, err := a.client.Process(ctx, a.store, ref, a.handle)
+		if err != nil {
+			return n, err
+		}
+		if out == fitconnect.Accepted {
+			n++
+		}
+	}
+	return n, nil
+}
+
+var errNotForUs = errors.New("authority: message not addressed to this authority")
+
+func (a *authority) handle(ctx context.Context, s *fitconnect.ReceivedSubmission) error {
+	res, err := a.verifier.Verify(ctx, s.Data)
+	if err != nil {
+		return fmt.Errorf("authority: signature: %w", err)
+	}
+	doc := etree.NewDocument()
+	doc.SetRoot(res.Element)
+	content, err := doc.WriteToBytes()
+	if err != nil {
+		return err
+	}
+	msg, err := a.parser.Parse(ctx, content)
+	if err != nil {
+		return fmt.Errorf("authority: header: %w", err)
+	}
+	if msg.Kopf.Leser.Kennung != a.tenant.Authority.Kennung {
+		return errNotForUs
+	}
+	ref := ""
+	if md := s.Metadata; md != nil && md.AdditionalReferenceInfo != nil {
+		ref = md.AdditionalReferenceInfo.SenderReference
+	}
+	a.mu.Lock()
+	a.received = append(a.received, ref)
+	a.mu.Unlock()
+	return nil
+}
+
+// Received returns the application IDs this authority accepted.
+func (a *authority) Received() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.received...)
+}
+
+func (a *authority) close() { _ = a.db.Close() }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/fitconnect"
+	"github.com/egosaar/ozg/fitconnect/fitconnecttest"
+	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/xbezahldienste"
+)
+
+// world is the simulated outside of the portal: the BundID, each
+// tenant's Bezahldienst (its Mandant) and each tenant's FIT-Connect
+// destination (fitconnecttest models one destination per simulator).
+type world struct {
+	IdP *accounttest.Server
+	Pay map[string]*paymenttest.XBezahldienste // by ARS
+	FIT map[string]*fitconnecttest.Sim         // by ARS
+}
+
+// mandant is the simulator settings of a tenant's Bezahldienst account.
+// Each simulator numbers its transactions TX00000001, TX00000002, …, and
+// payment's store holds transaction IDs unique across all Mandants, so
+// the second tenant's first payment would collide with the first's; the
+// simulators therefore use the requestId (which starts with the tenant's
+// slug) as transactionId, as XBezahldienste allows. See doc.go.
+func mandant(t *Tenant) paymenttest.XConfig {
+	return paymenttest.XConfig{OriginatorID: t.Mandant.OriginatorID, EndpointID: t.Mandant.EndpointID,
+		RequiredBookingKeys: t.Mandant.BookingKeys, TransactionIDIsRequestID: true}
+}
+
+// counterparts are the SDK-side configurations wired to w.
+func (w *world) counterparts() Counterparts {
+	c := Counterparts{IdP: w.IdP, Payment: map[string]xbezahldienste.Config{}, FITConnect: map[string]fitconnect.Config{}}
+	for ars, s := range w.Pay {
+		c.Payment[ars] = s.Config()
+	}
+	for ars, s := range w.FIT {
+		cfg := s.Config()
+		// The portal only sends: no decryption or signing keys.
+		cfg.DecryptionKeys, cfg.SigningKey, cfg.SigningKeyID = nil, nil, ""
+		c.FITConnect[ars] = cfg
+	}
+	return c
+}
+
+// lifetime lets the program start the test siblings' simulators outside
+// a test: fitconnecttest.Start needs only Helper, Fatalf and Cleanup. The
+// embedded testing.TB is nil; no other method is called.
+type lifetime struct {
+	testing.TB
+	cleanups []func()
+	err      error
+}
+
+func (l *lifetime) Helper()                   {}
+func (l *lifetime) Cleanup(f func())          { l.cleanups = append(l.cleanups, f) }
+func (l *lifetime) Fatalf(f string, a ...any) { l.err = fmt.Errorf(f, a...) }
+func (l *lifetime) close() {
+	for i := len(l.cleanups) - 1; i >= 0; i-- {
+		l.cleanups[i]()
+	}
+}
+
+// newWorld starts the simulators for the tenants with their non-test
+// constructors; close stops them.
+func newWorld(tenants []Tenant) (w *world, close func(), err error) {
+	life := &lifetime{}
+	w = &world{Pay: map[string]*paymenttest.XBezahldienste{}, FIT: map[string]*fitconnecttest.Sim{}}
+	if w.IdP, err = accounttest.NewServer(accounttest.Config{}); err != nil {
+		return nil, nil, err
+	}
+	life.Cleanup(w.IdP.Close)
+	for i := range tenants {
+		t := &tenants[i]
+		w.Pay[t.ARS] = paymenttest.NewXBezahldienste(mandant(t))
+		life.Cleanup(w.Pay[t.ARS].Close)
+		if w.FIT[t.ARS] = fitconnecttest.Start(life); life.err != nil {
+			life.close()
+			return nil, nil, life.err
+		}
+	}
+	return w, life.close, nil
+}
+
+// site is the portal behind its HTTPS server, with the authorities that
+// receive its submissions.
+type site struct {
+	*Portal
+	srv   *httptest.Server
+	world *world
+	auth  map[string]*authority // by ARS
+}
+
+// startSite serves a portal on addr ("" = any loopback port) over HTTPS
+// with a throw-away certificate for 127.0.0.1 (the Bezahldienst only
+// redirects to https; a deployment uses its own certificate).
+func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world) (s *site, err error) {
+	s = &site{world: w, auth: map[string]*authority{}}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { s.Portal.ServeHTTP(rw, r) }))
+	if addr != "" {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		s.srv.Listener.Close()
+		s.srv.Listener = ln
+	}
+	s.srv.StartTLS()
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if s.Portal, err = New(ctx, Config{Tenants: tenants, BaseURL: s.srv.URL, Dir: dir, Counterparts: w.counterparts()}); err != nil {
+		return nil, err
+	}
+	for _, t := range s.Tenants() {
+		trust, err := s.tenants[t.ARS].trust()
+		if err != nil {
+			return nil, err
+		}
+		if s.auth[t.ARS], err = newAuthority(ctx, dir, t, w.FIT[t.ARS].Config(), trust, fitconnecttest.DestinationID); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// browser returns a client with its own cookie jar that trusts the
+// site's certificate: one citizen's browser.
+func (s *site) browser() *http.Client {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	tr := s.srv.Client().Transport.(*http.Transport).Clone()
+	tr.TLSClientConfig.MinVersion = tls.VersionTLS12
+	return &http.Client{Jar: jar, Transport: tr}
+}
+
+func (s *site) Close() {
+	s.srv.Close()
+	for _, a := range s.auth {
+		a.close()
+	}
+	if s.Portal != nil {
+		s.Portal.Close()
+	}
+}
