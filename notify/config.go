@@ -20,7 +20,8 @@ const (
 	DefaultReconcileInterval = time.Minute
 	// minRescueFactor: RescueAfter must be at least this many attempt
 	// timeouts, so a live attempt is never rescued (and sent twice) while
-	// it is still running: river has no fencing token (notify.md §5.2).
+	// it is still running: river has no fencing token (river v0.51's rescuer
+	// cannot tell an orphaned job from one still working).
 	minRescueFactor = 4
 )
 

@@ -37,8 +37,9 @@ func ParseEventID(s string) (EventID, error) {
 func (id EventID) String() string { return string(id) }
 
 // Status is an application's processing status in the vocabulary of the
-// ZBP Statusmonitor (status-update schema 0.9.0, see notify.md §3.3). The
-// zero value is invalid.
+// ZBP Statusmonitor (status-update schema 0.9.0; the official enum is not
+// public, the values are those of the FIT-Connect ZBP bridge client
+// optiGov/php-fitconnect, ZbpSubmissionState). The zero value is invalid.
 type Status string
 
 // Statusmonitor states.

@@ -139,6 +139,16 @@ func TestTimestamp(t *testing.T) {
 	assert.NoError(t, CheckWindow(now.Add(tol), now, tol))
 	assert.ErrorIs(t, CheckWindow(now.Add(-tol-time.Second), now, tol), ErrTooOld)
 	assert.ErrorIs(t, CheckWindow(now.Add(tol+time.Second), now, tol), ErrTooNew)
+
+	got, err := CheckTimestamp("1000000", now, tol)
+	require.NoError(t, err)
+	assert.True(t, got.Equal(now))
+	_, err = CheckTimestamp("1000301", now, tol)
+	assert.ErrorIs(t, err, ErrTooNew)
+	_, err = CheckTimestamp("999699", now, tol)
+	assert.ErrorIs(t, err, ErrTooOld)
+	_, err = CheckTimestamp("+1000000", now, tol)
+	assert.ErrorIs(t, err, ErrBadTimestamp)
 }
 
 func FuzzCheck(f *testing.F) {

@@ -49,6 +49,20 @@ func ParseUnix(s string) (time.Time, error) {
 	return time.Unix(sec, 0), nil
 }
 
+// CheckTimestamp parses a timestamp header (ParseUnix) and checks it
+// against now ± tolerance (CheckWindow): the timestamp step of both
+// schemes' verification. It returns the parsed time.
+func CheckTimestamp(ts string, now time.Time, tolerance time.Duration) (time.Time, error) {
+	t, err := ParseUnix(ts)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := CheckWindow(t, now, tolerance); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
 // CheckWindow reports ErrTooOld when ts is more than tolerance before now
 // and ErrTooNew when more than tolerance after it.
 func CheckWindow(ts, now time.Time, tolerance time.Duration) error {

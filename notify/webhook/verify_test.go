@@ -82,8 +82,16 @@ func TestVerifyRejects(t *testing.T) {
 		{"missing sig", func() http.Header { h := good(); h.Del(webhook.HeaderSignature); return h }, body, webhook.ErrMissingHeaders},
 		{"ts not int", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "12a"); return h }, body, webhook.ErrInvalidHeaders},
 		{"ts negative", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "-1"); return h }, body, webhook.ErrInvalidHeaders},
-		{"ts plus", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "+"+strconv.FormatInt(t0.Unix(), 10)); return h }, body, webhook.ErrInvalidHeaders},
-		{"ts leading zero", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "0"+strconv.FormatInt(t0.Unix(), 10)); return h }, body, webhook.ErrInvalidHeaders},
+		{"ts plus", func() http.Header {
+			h := good()
+			h.Set(webhook.HeaderTimestamp, "+"+strconv.FormatInt(t0.Unix(), 10))
+			return h
+		}, body, webhook.ErrInvalidHeaders},
+		{"ts leading zero", func() http.Header {
+			h := good()
+			h.Set(webhook.HeaderTimestamp, "0"+strconv.FormatInt(t0.Unix(), 10))
+			return h
+		}, body, webhook.ErrInvalidHeaders},
 		{"id twice", func() http.Header { h := good(); h.Add(webhook.HeaderID, "msg_2"); return h }, body, webhook.ErrMissingHeaders},
 		{"ts huge", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "99999999999999999999"); return h }, body, webhook.ErrInvalidHeaders},
 		{"id with dot", func() http.Header { h := good(); h.Set(webhook.HeaderID, "a.b"); return h }, body, webhook.ErrInvalidHeaders},
