@@ -480,41 +480,17 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		if len(el.Child) > 0 {
 			copyEl.Child = make([]etree.Token, 0, len(el.Child))
 		}
-		n := len(nsOut) + len(attrs)
-		if n > 0 {
+		if n := len(nsOut) + len(attrs); n > 0 {
 			copyEl.Attr = make([]etree.Attr, 0, n)
 		}
-		for _, ns := range nsOut {
-			if ns.prefix == "" {
-				copyEl.CreateAttr("xmlns", ns.uri)
-			} else {
-				copyEl.CreateAttr("xmlns:"+ns.prefix, ns.uri)
-			}
-		}
-		for _, a := range attrs {
-			if a.prefix != "" {
-				copyEl.CreateAttr(a.prefix+":"+a.local, a.value)
-			} else {
-				copyEl.CreateAttr(a.local, a.value)
-			}
-		}
+		setOutAttrs(copyEl, nsOut, attrs)
 	}
 	if c.inplace {
-		el.Attr = el.Attr[:0]
-		for _, ns := range nsOut {
-			if ns.prefix == "" {
-				el.CreateAttr("xmlns", ns.uri)
-			} else {
-				el.CreateAttr("xmlns:"+ns.prefix, ns.uri)
-			}
+		n := len(nsOut) + len(attrs)
+		if cap(el.Attr) < n {
+			el.Attr = make([]etree.Attr, 0, n)
 		}
-		for _, a := range attrs {
-			if a.prefix != "" {
-				el.CreateAttr(a.prefix+":"+a.local, a.value)
-			} else {
-				el.CreateAttr(a.local, a.value)
-			}
-		}
+		setOutAttrs(el, nsOut, attrs)
 	}
 	// The scratch slices are reused by children; keep nothing from them.
 	c.nsScratch, c.attrScratch = nsOut[:0], attrs[:0]
@@ -525,9 +501,11 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	var firstTok *etree.CharData
 	var more []string
 	pending := false
+	// In place, the kept children are compacted to the front of el.Child
+	// (a write never overtakes the read position of the loop below).
 	var kept []etree.Token
 	if c.inplace {
-		kept = make([]etree.Token, 0, len(el.Child))
+		kept = el.Child[:0]
 	}
 	flushText := func() {
 		if pending {
@@ -597,6 +575,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	}
 	flushText()
 	if c.inplace {
+		clear(el.Child[len(kept):])
 		el.Child = kept
 		el.ReindexChildren()
 	}
