@@ -151,6 +151,7 @@ type canonicalizer struct {
 
 	nsScratch   []nsBind
 	attrScratch []outAttr
+	slab        copySlab
 }
 
 type outAttr struct {
@@ -210,6 +211,7 @@ func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttr
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
+		c.slab = sizeSlab(apex, c.skip)
 	}
 	c.start()
 	c.element(apex, out, true, xmlAttrs)
@@ -248,6 +250,7 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
+		c.slab = sizeSlab(root, c.skip)
 	}
 	after := false
 	c.start()
@@ -475,14 +478,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 
 	var copyEl *etree.Element
 	if parent != nil {
-		copyEl = parent.CreateElement(el.Tag)
-		copyEl.Space = el.Space
-		if len(el.Child) > 0 {
-			copyEl.Child = make([]etree.Token, 0, len(el.Child))
-		}
-		if n := len(nsOut) + len(attrs); n > 0 {
-			copyEl.Attr = make([]etree.Attr, 0, n)
-		}
+		copyEl = c.slab.element(parent, el.Space, el.Tag, len(el.Child), len(nsOut)+len(attrs))
 		setOutAttrs(copyEl, nsOut, attrs)
 	}
 	if c.inplace {
@@ -511,9 +507,9 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		if pending {
 			switch {
 			case copyEl != nil && more != nil:
-				copyEl.CreateText(first + strings.Join(more, ""))
+				c.slab.text(copyEl, first+strings.Join(more, ""))
 			case copyEl != nil:
-				copyEl.CreateText(first)
+				c.slab.text(copyEl, first)
 			case c.inplace && more != nil:
 				firstTok.SetData(first + strings.Join(more, ""))
 			}

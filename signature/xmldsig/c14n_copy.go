@@ -55,3 +55,92 @@ func putAttr(e *etree.Element, space, key, value string) {
 	e.Attr = all
 	all[n].Space = space
 }
+
+// copySlab holds the nodes of one copied tree, allocated at once for the
+// counted size of the source (see sizeSlab), and gives every Child and
+// Attr slice its final capacity: a copy costs a handful of allocations
+// instead of several per node. The nodes are returned together as
+// Result.Element, so no chunk outlives the copy. A node the count did not
+// foresee gets a fresh chunk.
+type copySlab struct {
+	elems []etree.Element
+	texts []etree.CharData
+	toks  []etree.Token
+	attrs []etree.Attr
+}
+
+// sizeSlab counts the elements, child tokens, text nodes and attributes
+// of apex's subtree without skip and allocates them. Rendered namespace
+// declarations can outnumber the declarations of the source (the apex
+// renders those it inherits); a few spare attributes cover the usual case.
+func sizeSlab(apex, skip *etree.Element) copySlab {
+	var ne, nt, nk, na int
+	var walk func(e *etree.Element, depth int)
+	walk = func(e *etree.Element, depth int) {
+		ne++
+		nk += len(e.Child)
+		na += len(e.Attr)
+		if depth > maxCanonDepth {
+			return
+		}
+		for _, t := range e.Child {
+			switch t := t.(type) {
+			case *etree.Element:
+				if t != skip {
+					walk(t, depth+1)
+				}
+			case *etree.CharData:
+				nt++
+			}
+		}
+	}
+	walk(apex, 1)
+	na += 8
+	return copySlab{
+		elems: make([]etree.Element, ne),
+		texts: make([]etree.CharData, nt),
+		toks:  make([]etree.Token, nk),
+		attrs: make([]etree.Attr, na),
+	}
+}
+
+// element appends to parent a new element with room for nChild children
+// and nAttr attributes, as parent.CreateElement(tag) with Space set does.
+func (s *copySlab) element(parent *etree.Element, space, tag string, nChild, nAttr int) *etree.Element {
+	if len(s.elems) == 0 {
+		s.elems = make([]etree.Element, 1)
+	}
+	e := &s.elems[0]
+	s.elems = s.elems[1:]
+	e.Space, e.Tag = space, tag
+	e.Child = make([]etree.Token, 0)
+	if nChild > 0 {
+		if nChild > len(s.toks) {
+			s.toks = make([]etree.Token, nChild)
+		}
+		e.Child = s.toks[:0:nChild]
+		s.toks = s.toks[nChild:]
+	}
+	e.Attr = make([]etree.Attr, 0)
+	if nAttr > 0 {
+		if nAttr > len(s.attrs) {
+			s.attrs = make([]etree.Attr, nAttr)
+		}
+		e.Attr = s.attrs[:0:nAttr]
+		s.attrs = s.attrs[nAttr:]
+	}
+	parent.AddChild(e)
+	return e
+}
+
+// text appends a text node to parent, as parent.CreateText(data) does
+// (etree's white-space flag left unset, as there).
+func (s *copySlab) text(parent *etree.Element, data string) {
+	if len(s.texts) == 0 {
+		s.texts = make([]etree.CharData, 1)
+	}
+	c := &s.texts[0]
+	s.texts = s.texts[1:]
+	c.Data = data
+	parent.AddChild(c)
+}
