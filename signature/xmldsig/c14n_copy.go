@@ -113,24 +113,24 @@ func (s *copySlab) element(parent *etree.Element, space, tag string, nChild, nAt
 	e := &s.elems[0]
 	s.elems = s.elems[1:]
 	e.Space, e.Tag = space, tag
-	e.Child = make([]etree.Token, 0)
-	if nChild > 0 {
-		if nChild > len(s.toks) {
-			s.toks = make([]etree.Token, nChild)
-		}
-		e.Child = s.toks[:0:nChild]
-		s.toks = s.toks[nChild:]
-	}
-	e.Attr = make([]etree.Attr, 0)
-	if nAttr > 0 {
-		if nAttr > len(s.attrs) {
-			s.attrs = make([]etree.Attr, nAttr)
-		}
-		e.Attr = s.attrs[:0:nAttr]
-		s.attrs = s.attrs[nAttr:]
-	}
+	e.Child = take(&s.toks, nChild)
+	e.Attr = take(&s.attrs, nAttr)
 	parent.AddChild(e)
 	return e
+}
+
+// take returns an empty slice of capacity n cut from the front of *chunk
+// (a fresh one when *chunk is too short), as make([]T, 0, n) would.
+func take[T any](chunk *[]T, n int) []T {
+	if n == 0 {
+		return make([]T, 0)
+	}
+	if n > len(*chunk) {
+		*chunk = make([]T, n)
+	}
+	out := (*chunk)[:0:n]
+	*chunk = (*chunk)[n:]
+	return out
 }
 
 // text appends a text node to parent, as parent.CreateText(data) does
