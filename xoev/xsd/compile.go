@@ -62,25 +62,36 @@ type attrGroup struct {
 // never uses the network.
 // Errors wrap ErrSchema, ErrUnsupported or ErrLimit.
 func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
+	s, _, err := compile(fsys, entry, cfg)
+	return s, err
+}
+
+func compile(fsys fs.FS, entry string, cfg Config) (*Schema, *loader, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg = cfg.withDefaults()
 	if fsys == nil {
-		return nil, &SchemaError{File: entry, Msg: "nil file system", Err: ErrSchema}
+		return nil, nil, &SchemaError{File: entry, Msg: "nil file system", Err: ErrSchema}
 	}
 	entry = path.Clean(entry)
 	if !fs.ValidPath(entry) {
-		return nil, &SchemaError{File: entry, Msg: "invalid entry path", Err: ErrSchema}
+		return nil, nil, &SchemaError{File: entry, Msg: "invalid entry path", Err: ErrSchema}
 	}
 	mounted := len(cfg.Sources) > 0
 	if mounted {
 		fsys, entry, cfg.Catalog = mount(fsys, entry, cfg)
 	}
 	l := &loader{fsys: fsys, cfg: cfg, mounted: mounted, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
-	l.prefetch(path.Dir(entry))
+	if cfg.Precompiled != nil {
+		if err := l.usePrecompiled(cfg.Precompiled); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		l.prefetch(path.Dir(entry))
+	}
 	if _, err := l.load(entry, nil, &schemaDoc{path: entry}, nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := &compiler{
 		l: l, cfg: cfg,
@@ -91,13 +102,13 @@ func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 		groupProg: map[qname]bool{},
 	}
 	if err := c.run(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	types := make(map[qname]typeDef, len(c.types))
 	for k, v := range c.types {
 		types[k] = v
 	}
-	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes, warnings: l.warnings}, nil
+	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes, warnings: l.warnings}, l, nil
 }
 
 func (c *compiler) fail(doc *schemaDoc, el *node, kind error, format string, args ...any) error {
