@@ -19,6 +19,7 @@ import (
 // SHA-256 of the file it came from:
 //
 //	magic "ozg-xsd-precompiled/1\n"
+//	uvarint MaxContentStates the set compiled under
 //	uvarint n, n strings (uvarint length, bytes)        string table
 //	uvarint m, m documents:
 //	  path (string index), SHA-256 (32 bytes), size (uvarint), tree
@@ -28,7 +29,19 @@ import (
 // Compile verifies every document's hash against the file in the fs.FS
 // before it uses any tree, so the form is a cache of parse results keyed
 // by content: a changed file makes Compile fail, it never mixes old trees
-// with new files. The encoding is deterministic (strings numbered in order
+// with new files. Since the form is only made from a set that compiled in
+// full, Compile defers what cannot fail for it and dominates what is left
+// of the start-up: content automata (built on a type's first use) and
+// pattern matchers (on a pattern's first use), unless the caller's
+// MaxContentStates is below the one the form was made under (then
+// everything is built eagerly, as from the files).
+//
+// The form is trusted like the schema files themselves (it is built and
+// embedded with them): the hashes guard against a stale form, not against
+// a forged one. A malformed form is refused with ErrSchema; decoding never
+// panics and bounds counts by the remaining input.
+//
+// The encoding is deterministic (strings numbered in order
 // of first use), so a test can compare a checked-in form with a fresh one.
 
 const precompiledMagic = "ozg-xsd-precompiled/1\n"
@@ -42,7 +55,7 @@ const maxPrecompiledDepth = 256
 // at build time (go generate) and embed the result next to the files.
 func Precompile(fsys fs.FS, entry string, cfg Config) ([]byte, error) {
 	cfg.Precompiled = nil
-	_, l, err := compile(fsys, entry, cfg)
+	s, l, err := compile(fsys, entry, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +90,7 @@ func Precompile(fsys fs.FS, entry string, cfg Config) ([]byte, error) {
 		body = e.tree(body, root)
 	}
 	out := []byte(precompiledMagic)
+	out = binary.AppendUvarint(out, uint64(s.cfg.MaxContentStates))
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))
 	for _, s := range e.strs {
 		out = binary.AppendUvarint(out, uint64(len(s)))
@@ -205,79 +219,107 @@ func (d *formDecoder) tree(parent *node, depth int) (*node, error) {
 }
 
 // decodeForm parses a precompiled form; it never panics on bad input.
-func decodeForm(data []byte) ([]formDoc, error) {
+func decodeForm(data []byte) (docs []formDoc, maxStates uint64, err error) {
 	if !bytes.HasPrefix(data, []byte(precompiledMagic)) {
-		return nil, errForm
+		return nil, 0, errForm
 	}
 	d := &formDecoder{data: data[len(precompiledMagic):]}
+	if maxStates, err = d.uvarint(); err != nil {
+		return nil, 0, err
+	}
 	ns, err := d.count(1)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	d.strs = make([]string, ns)
 	for i := range d.strs {
 		l, err := d.uvarint()
 		if err != nil || l > uint64(len(d.data)) {
-			return nil, errForm
+			return nil, 0, errForm
 		}
 		d.strs[i] = string(d.data[:l])
 		d.data = d.data[l:]
 	}
 	nd, err := d.count(sha256.Size + 3)
 	if err != nil {
-		return nil, errForm
+		return nil, 0, errForm
 	}
-	docs := make([]formDoc, nd)
+	docs = make([]formDoc, nd)
 	for i := range docs {
 		fd := &docs[i]
 		if fd.path, err = d.str(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if len(d.data) < sha256.Size {
-			return nil, errForm
+			return nil, 0, errForm
 		}
 		copy(fd.sum[:], d.data)
 		d.data = d.data[sha256.Size:]
 		size, err := d.uvarint()
 		if err != nil || size > 1<<40 {
-			return nil, errForm
+			return nil, 0, errForm
 		}
 		fd.size = int64(size)
 		if fd.root, err = d.tree(nil, 0); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if len(d.data) != 0 {
-		return nil, errForm
+		return nil, 0, errForm
 	}
-	return docs, nil
+	return docs, maxStates, nil
 }
 
+// closed is the done channel of a future that is ready.
+var closed = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
 // usePrecompiled decodes cfg.Precompiled, verifies each document against
-// its file in l.fsys and offers the trees to load as parsed documents.
-func (l *loader) usePrecompiled(form []byte) error {
-	docs, err := decodeForm(form)
+// its file in l.fsys and offers the trees to load as parsed documents. It
+// reports whether compilation may defer automata and pattern matchers.
+func (l *loader) usePrecompiled(form []byte) (bool, error) {
+	docs, maxStates, err := decodeForm(form)
 	if err != nil {
-		return &SchemaError{Msg: "Config.Precompiled: " + err.Error(), Err: ErrSchema}
+		return false, &SchemaError{Msg: "Config.Precompiled: " + err.Error(), Err: ErrSchema}
 	}
 	if len(docs) > l.cfg.MaxSchemaDocuments {
-		return &SchemaError{Msg: fmt.Sprintf("Config.Precompiled: more than %d schema documents", l.cfg.MaxSchemaDocuments), Err: ErrLimit}
+		return false, &SchemaError{Msg: fmt.Sprintf("Config.Precompiled: more than %d schema documents", l.cfg.MaxSchemaDocuments), Err: ErrLimit}
 	}
 	for _, fd := range docs {
 		p := path.Clean(fd.path)
 		if !fs.ValidPath(p) || p != fd.path {
-			return &SchemaError{Msg: "Config.Precompiled: " + errForm.Error(), Err: ErrSchema}
+			return false, &SchemaError{Msg: "Config.Precompiled: " + errForm.Error(), Err: ErrSchema}
 		}
 		data, err := l.read(p)
 		if errors.Is(err, boundedio.ErrTooLarge) || fd.size > l.cfg.MaxSchemaBytes {
-			return &SchemaError{File: p, Msg: fmt.Sprintf("schema document larger than %d bytes", l.cfg.MaxSchemaBytes), Err: ErrLimit}
+			return false, &SchemaError{File: p, Msg: fmt.Sprintf("schema document larger than %d bytes", l.cfg.MaxSchemaBytes), Err: ErrLimit}
 		}
 		if err != nil || int64(len(data)) != fd.size || sha256.Sum256(data) != fd.sum {
-			return &SchemaError{File: p, Msg: "Config.Precompiled is stale: the file differs from the one it was made from (regenerate it)", Err: ErrSchema}
+			return false, &SchemaError{File: p, Msg: "Config.Precompiled is stale: the file differs from the one it was made from (regenerate it)", Err: ErrSchema}
 		}
-		f := &future{done: make(chan struct{}), root: fd.root, size: fd.size}
-		close(f.done)
-		l.pre[p] = f
+		l.pre[p] = &future{done: closed, root: fd.root, size: fd.size}
+		l.formPaths = append(l.formPaths, p)
 	}
-	return nil
+	return maxStates <= uint64(l.cfg.MaxContentStates), nil
+}
+
+// sameDocuments reports whether the loaded documents are exactly those of
+// the precompiled form (a caller's catalog may lead elsewhere).
+func (l *loader) sameDocuments() bool {
+	loaded := map[string]bool{}
+	for _, d := range l.order {
+		loaded[d.path] = true
+	}
+	if len(loaded) != len(l.formPaths) {
+		return false
+	}
+	for _, p := range l.formPaths {
+		if !loaded[p] {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,6 +29,28 @@ func TestPrecompiledForms(t *testing.T) {
 				return
 			}
 			assert.True(t, string(fresh) == string(b.form()), "precompiled/%s.bin is stale: run go generate ./xoev/xsd/schemas/", b.precompiled)
+		})
+	}
+}
+
+// BenchmarkCompileFrom compiles each bundle from its files and from its
+// precompiled form in the same run; speedup = files ÷ form.
+func BenchmarkCompileFrom(b *testing.B) {
+	for _, bu := range All() {
+		b.Run(bu.Name, func(b *testing.B) {
+			var files, form time.Duration
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				_, err := xsd.Compile(bu.FS, bu.Entry, xsd.Config{Catalog: bu.Catalog})
+				require.NoError(b, err)
+				t1 := time.Now()
+				_, err = bu.Compile(xsd.Config{})
+				require.NoError(b, err)
+				files, form = files+t1.Sub(t0), form+time.Since(t1)
+			}
+			b.ReportMetric(float64(files.Microseconds())/1000/float64(b.N), "files-ms/op")
+			b.ReportMetric(float64(form.Microseconds())/1000/float64(b.N), "form-ms/op")
+			b.ReportMetric(float64(files)/float64(form), "speedup")
 		})
 	}
 }
