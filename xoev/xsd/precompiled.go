@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -144,6 +145,7 @@ type formDoc struct {
 type formDecoder struct {
 	data []byte
 	strs []string
+	slab []node // nodes are allocated in blocks
 }
 
 func (d *formDecoder) uvarint() (uint64, error) {
@@ -176,7 +178,12 @@ func (d *formDecoder) tree(parent *node, depth int) (*node, error) {
 	if depth > maxPrecompiledDepth {
 		return nil, errForm
 	}
-	n := &node{parent: parent}
+	if len(d.slab) == 0 {
+		d.slab = make([]node, 256)
+	}
+	n := &d.slab[0]
+	d.slab = d.slab[1:]
+	n.parent = parent
 	var err error
 	if n.Tag, err = d.str(); err != nil {
 		return nil, err
@@ -232,12 +239,14 @@ func decodeForm(data []byte) (docs []formDoc, maxStates uint64, err error) {
 		return nil, 0, err
 	}
 	d.strs = make([]string, ns)
+	all := string(d.data) // one allocation; the strings are slices of it
 	for i := range d.strs {
 		l, err := d.uvarint()
 		if err != nil || l > uint64(len(d.data)) {
 			return nil, 0, errForm
 		}
-		d.strs[i] = string(d.data[:l])
+		off := len(all) - len(d.data)
+		d.strs[i] = all[off : off+int(l)]
 		d.data = d.data[l:]
 	}
 	nd, err := d.count(sha256.Size + 3)
@@ -270,6 +279,27 @@ func decodeForm(data []byte) (docs []formDoc, maxStates uint64, err error) {
 	return docs, maxStates, nil
 }
 
+// hash returns the size and SHA-256 of the file at p, streamed (a schema
+// set's files are hashed on every Compile from a form).
+func (l *loader) hash(p string) (int64, [sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	f, err := l.fsys.Open(p)
+	if err != nil {
+		return 0, sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(f, l.cfg.MaxSchemaBytes+1))
+	if err != nil {
+		return 0, sum, err
+	}
+	if n > l.cfg.MaxSchemaBytes {
+		return 0, sum, &boundedio.TooLargeError{Limit: l.cfg.MaxSchemaBytes}
+	}
+	h.Sum(sum[:0])
+	return n, sum, nil
+}
+
 // closed is the done channel of a future that is ready.
 var closed = func() chan struct{} {
 	c := make(chan struct{})
@@ -293,11 +323,11 @@ func (l *loader) usePrecompiled(form []byte) (bool, error) {
 		if !fs.ValidPath(p) || p != fd.path {
 			return false, &SchemaError{Msg: "Config.Precompiled: " + errForm.Error(), Err: ErrSchema}
 		}
-		data, err := l.read(p)
+		size, sum, err := l.hash(p)
 		if errors.Is(err, boundedio.ErrTooLarge) || fd.size > l.cfg.MaxSchemaBytes {
 			return false, &SchemaError{File: p, Msg: fmt.Sprintf("schema document larger than %d bytes", l.cfg.MaxSchemaBytes), Err: ErrLimit}
 		}
-		if err != nil || int64(len(data)) != fd.size || sha256.Sum256(data) != fd.sum {
+		if err != nil || size != fd.size || sum != fd.sum {
 			return false, &SchemaError{File: p, Msg: "Config.Precompiled is stale: the file differs from the one it was made from (regenerate it)", Err: ErrSchema}
 		}
 		l.pre[p] = &future{done: closed, root: fd.root, size: fd.size}
