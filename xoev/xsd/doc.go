@@ -111,8 +111,10 @@
 // one 20 KiB XBau message with examples/xsdvalidate against xmllint):
 // before 72.5 ms CPU against xmllint's 64.8 ms (1.12x), 468 against
 // 391 ms wall; with the form 43.6 ms CPU against 65.3 ms (0.67x), 148
-// against 257 ms wall (0.57x). Compiling XBau 2.6 from the form takes
-// about 20 ms instead of 45 ms in a warm process. A Go process that does
+// against 257 ms wall (0.57x); a second run 38.4 against 61.4 ms CPU
+// (0.63x), 46 against 136 ms wall (0.34x). Compiling XBau 2.6 from the
+// form takes 10-20 ms instead of 29-45 ms from the files in a warm process
+// (BenchmarkCompileFrom in package schemas, 2.8x in one run). A Go process that does
 // nothing costs about 9 ms CPU on that machine, xmllint on a trivial file
 // 13 ms.
 //
