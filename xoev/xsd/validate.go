@@ -90,7 +90,6 @@ type session struct {
 	ids        map[string]struct{}
 	refs       []idRef
 	skip       int
-	rootKids   int
 	inAttr     bool
 	textBuf    []byte // content of the innermost collecting element
 	line       int
