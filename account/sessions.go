@@ -170,6 +170,8 @@ func (s *Session) decode() {
 
 // Temporary reports a login without a stable subject (BundID temporary
 // login): the session belongs to nobody who could be recognised later.
+// Start stores the subject only when [Identity.StableSubject] reports one,
+// so an empty Subject here means exactly that rule said "temporary".
 func (s *Session) Temporary() bool { return s.Subject == "" }
 
 // UserKey identifies the user across sessions (issuer and subject); ok is
@@ -225,9 +227,11 @@ func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Req
 	raw := make([]byte, 32)
 	_, _ = rand.Read(raw)
 	value := base64.RawURLEncoding.EncodeToString(raw)
-	rec := SessionRecord{Key: sessionKey(value), Issuer: id.Issuer, Subject: id.Subject,
+	// StableSubject is the one rule for "temporary": "" for a temporary
+	// login, which no subject lookup ever matches.
+	subject, _ := id.StableSubject()
+	rec := SessionRecord{Key: sessionKey(value), Issuer: id.Issuer, Subject: subject,
 		ProviderSessionID: opts.ProviderSessionID, Level: id.Level, Created: now, LastSeen: now, Expires: exp, Data: data}
-	rec.Subject, _ = id.StableSubject() // "" for a temporary login: never matched by subject
 	if err := s.cfg.Store.CreateSession(ctx, rec, now); err != nil {
 		return nil, fmt.Errorf("account: create session: %w", err)
 	}
