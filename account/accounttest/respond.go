@@ -20,8 +20,10 @@ import (
 )
 
 // nsEkona is the namespace the simulator uses for MUK structured values.
-// The real ELSTER namespace URI was not available (account.md §3.1);
-// service providers map by local name.
+// The ELSTER NEZO interface specification ("Nutzung der ELSTER-Zertifikate
+// im Rahmen des Onlinezugangsgesetzes", Bayerisches Landesamt für Steuern),
+// which defines the real ekona namespace URI, is not published; service
+// providers map by local name.
 const nsEkona = "urn:accounttest:ekona"
 
 // Respond builds the samlp:Response the IdP sends for req (already
