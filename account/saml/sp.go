@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/internal/uabind"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmldsig"
@@ -174,7 +175,7 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 		return nil, fmt.Errorf("%w: IdP has no SSO endpoint for %s", ErrInvalidConfig, sp.cfg.Binding)
 	}
 	r := &AuthnRequest{
-		ID: newID(), IssueInstant: sp.cfg.Now(), Destination: dest, Issuer: sp.cfg.EntityID,
+		ID: samlwire.NewID(), IssueInstant: sp.cfg.Now(), Destination: dest, Issuer: sp.cfg.EntityID,
 		ACSURL: sp.cfg.ACSURL, ProtocolBinding: BindingHTTPPost, ForceAuthn: sp.cfg.ForceAuthn,
 		Level: lvl, NameIDFormat: sp.cfg.Profile.NameIDFormat,
 		AuthnContextClassRefs: sp.cfg.RequestedAuthnContext,
