@@ -11,7 +11,7 @@ import (
 	"net/url"
 
 	"github.com/egosaar/ozg/internal/httpx"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
 )
 
 // Error maps err, returned by an HTTP round trip (or a Retrier), to the
@@ -25,9 +25,9 @@ func Error(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var pe *payment.ProviderError
-	var ce *payment.CertificateError
-	if errors.As(err, &pe) || errors.As(err, &ce) || errors.Is(err, payment.ErrForbidden) || errors.Is(err, payment.ErrUnavailable) {
+	var pe *payprovider.ProviderError
+	var ce *payprovider.CertificateError
+	if errors.As(err, &pe) || errors.As(err, &ce) || errors.Is(err, payprovider.ErrForbidden) || errors.Is(err, payprovider.ErrUnavailable) {
 		return err
 	}
 	if httpx.IsCertificateError(err) {
@@ -38,9 +38,9 @@ func Error(ctx context.Context, err error) error {
 				host = u.Hostname()
 			}
 		}
-		return &payment.CertificateError{Host: host, Err: err}
+		return &payprovider.CertificateError{Host: host, Err: err}
 	}
 	// url.Error carries the URL we built (no secrets in it); the cause is
 	// kept for errors.Is.
-	return fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
+	return fmt.Errorf("%w: %w", payprovider.ErrUnavailable, err)
 }
