@@ -40,7 +40,7 @@ type Config struct {
 	// Store persists transactions. Required: a nil Store is
 	// ErrInvalidConfig, never a silent in-memory store that forgets every
 	// payment on restart. Use payment/sqlstore in production and
-	// NewMemoryStore() as an explicit choice in tests.
+	// paystore.NewMemoryStore() as an explicit choice in tests.
 	Store paystore.Store
 	// InsecureDevelopment allows a RedirectURL with plain http to a
 	// loopback host (127.0.0.1, ::1, localhost), for local development
@@ -132,7 +132,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: Provider is required", ErrInvalidConfig)
 	}
 	if c.Store == nil {
-		return fmt.Errorf("%w: Store is required (sqlstore, or NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
+		return fmt.Errorf("%w: Store is required (sqlstore, or paystore.NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
 		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)

@@ -53,8 +53,8 @@ func (n *Notification) Query() string {
 // the hash valid; payment.Client closes that by binding every field to
 // the stored transaction (gcReference = transaction ID, gcMerchantTxId =
 // requestId, gcAmount and gcCurrency = the request's). A missing gcHash is
-// payment.ErrInvalidSignature; any other missing or malformed field
-// payment.ErrInvalidPush.
+// payprovider.ErrInvalidSignature; any other missing or malformed field
+// payprovider.ErrInvalidPush.
 func ParseNotification(rawQuery string) (*Notification, error) {
 	if len(rawQuery) > 4096 {
 		return nil, fmt.Errorf("%w: query too long", payprovider.ErrInvalidPush)
@@ -125,7 +125,7 @@ func isMD5Hex(s string) bool {
 	return len(s) == 32 && allBytes(s, func(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' })
 }
 
-// Verifier is a payment.PushVerifier for GiroCheckout-style notifications.
+// Verifier is a payprovider.PushVerifier for GiroCheckout-style notifications.
 type Verifier struct {
 	// Passphrases are the project passphrases, current first.
 	Passphrases []payprovider.Secret
@@ -147,7 +147,7 @@ func (v Verifier) hmac() payprovider.HMACVerifier {
 	return payprovider.HMACVerifier{Algorithm: payprovider.HMACMD5, Secrets: v.Passphrases, InsecureAllowMD5: v.InsecureAllowMD5}
 }
 
-// VerifyPush implements payment.PushVerifier. gcMerchantTxId is reported
+// VerifyPush implements payprovider.PushVerifier. gcMerchantTxId is reported
 // as the requestId and gcReference as the transaction ID: payment.Client
 // accepts the notification only for the stored transaction with both (the
 // composed provider must report GiroCheckout's reference as

@@ -17,7 +17,7 @@ import (
 )
 
 // StoreConformance runs the shared Store test suite against stores made
-// by newStore (one fresh, empty store per call). Every payment.Store
+// by newStore (one fresh, empty store per call). Every paystore.Store
 // implementation must pass it.
 func StoreConformance(t *testing.T, newStore func(t *testing.T) paystore.Store) {
 	t.Helper()

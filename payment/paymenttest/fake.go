@@ -10,7 +10,7 @@ import (
 	"github.com/egosaar/ozg/payment/paytype"
 )
 
-// FakeProvider is an in-memory payment.Provider (and Recoverer) without
+// FakeProvider is an in-memory payprovider.Provider (and Recoverer) without
 // network, for unit tests and testing/synctest bubbles. It behaves like
 // the XBezahldienste simulator: PAYMENT_EXISTS on a repeated requestId,
 // transactionId = "FX-" + requestId. Safe for concurrent use.
@@ -95,7 +95,7 @@ func (f *FakeProvider) Unreport(requestID string, amount, currency bool) error {
 	return nil
 }
 
-// Create implements payment.Provider.
+// Create implements payprovider.Provider.
 func (f *FakeProvider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	if f.CreateHook != nil {
 		f.CreateHook(ctx)
@@ -124,7 +124,7 @@ func (f *FakeProvider) Create(ctx context.Context, sub *payprovider.Submission) 
 	return &c, nil
 }
 
-// Get implements payment.Provider.
+// Get implements payprovider.Provider.
 func (f *FakeProvider) Get(_ context.Context, ref payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -149,7 +149,7 @@ func (f *FakeProvider) Get(_ context.Context, ref payprovider.Ref) (*payprovider
 	return nil, paystore.ErrNotFound
 }
 
-// Recover implements payment.Recoverer.
+// Recover implements payprovider.Recoverer.
 func (f *FakeProvider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	return f.Get(ctx, payprovider.Ref{TransactionID: "FX-" + sub.RequestID})
 }

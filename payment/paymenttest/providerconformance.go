@@ -40,14 +40,14 @@ type ProviderHarness struct {
 	Tamper func(in payprovider.PushInput) payprovider.PushInput
 }
 
-// ProviderConformance runs the suite a payment.Provider adapter must
+// ProviderConformance runs the suite a payprovider.Provider adapter must
 // pass: create (INITIAL, pay URL, requestId sent as the provider's
 // identifier), PAYMENT_EXISTS on a repeated requestId, get after payment
 // (amount reported by the pull, or marked AmountByPush), push
 // verification (a genuine push verifies and names the transaction, a
 // tampered or unsigned one is refused) and error mapping (5xx →
 // ErrUnavailable and retryable, 401/403 → ErrForbidden, 4xx → a
-// non-retryable *payment.ProviderError). An adapter is done when it
+// non-retryable *payprovider.ProviderError). An adapter is done when it
 // passes and skips only what its protocol does not have (XBezahldienste
 // 1.0.0 has no push; a push verifier composed with another provider has
 // no create of its own).
@@ -112,7 +112,7 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 			t.Skip("no push channel")
 		}
 		pv, ok := h.Provider.(payprovider.PushVerifier)
-		require.True(t, ok, "a provider with pushes implements payment.PushVerifier")
+		require.True(t, ok, "a provider with pushes implements payprovider.PushVerifier")
 		sub, pt := create(t)
 		h.Pay(t, pt)
 		in := h.PushInput(t, pt)
@@ -156,7 +156,7 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 				require.ErrorIs(t, err, c.want, "status %d", c.status)
 			}
 			var pe *payprovider.ProviderError
-			require.ErrorAs(t, err, &pe, "status %d is a *payment.ProviderError", c.status)
+			require.ErrorAs(t, err, &pe, "status %d is a *payprovider.ProviderError", c.status)
 			assert.Equal(t, c.status, pe.HTTPStatus)
 			assert.Equal(t, c.retryable, pe.Retryable(), "status %d", c.status)
 		}

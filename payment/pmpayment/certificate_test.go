@@ -23,7 +23,7 @@ import (
 
 // A pmPayment host whose certificate does not verify: one handshake for
 // the create (never re-sent), one for the status pull (never retried),
-// both a *payment.CertificateError.
+// both a *payprovider.CertificateError.
 func TestCertificateErrorNotRetried(t *testing.T) {
 	var hellos atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {

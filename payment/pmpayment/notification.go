@@ -90,7 +90,7 @@ func ParseNotification(body []byte) (*Notification, error) {
 	return n, nil
 }
 
-// VerifyPush implements payment.PushVerifier. It parses the raw body,
+// VerifyPush implements payprovider.PushVerifier. It parses the raw body,
 // requires a hash (a notification without one is refused: "strangely this
 // hash is not sent by pmPayment" is no reason to accept unsigned input),
 // verifies it against every push secret in constant time, then checks the

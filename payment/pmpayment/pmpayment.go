@@ -66,8 +66,8 @@ type Config struct {
 // Config.Validate.
 var ErrInvalidConfig = errors.New("pmpayment: invalid configuration")
 
-// Provider is the pmPayment adapter. It implements payment.Provider,
-// payment.Recoverer and payment.PushVerifier and is safe for concurrent
+// Provider is the pmPayment adapter. It implements payprovider.Provider,
+// payprovider.Recoverer and payprovider.PushVerifier and is safe for concurrent
 // use.
 type Provider struct {
 	cfg     Config
@@ -227,7 +227,7 @@ func accountingRecord(r *paytype.CreateRequest) (string, error) {
 	return string(b), nil
 }
 
-// Create implements payment.Provider: POST {base}/payment/secure with the
+// Create implements payprovider.Provider: POST {base}/payment/secure with the
 // hashed form; the answer is {"url", "txid"}. The txid is the requestId.
 func (p *Provider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	f, err := p.InitFields(sub)
@@ -277,9 +277,9 @@ func providerError(status int) error {
 	return pe
 }
 
-// Get implements payment.Provider: GET {base}/payment/status/{ags}/{txid}
+// Get implements payprovider.Provider: GET {base}/payment/status/{ags}/{txid}
 // → {"status": 1 | 0 | -1, "timestamp"}; 1 = PAYED, 0 = FAILED, -1 =
-// INITIAL (in progress). Other values are payment.ErrUnknownStatus. The
+// INITIAL (in progress). Other values are paytype.ErrUnknownStatus. The
 // status pull never carries an amount, so every result is marked
 // AmountByPush: payment.Client applies a pulled PAYED only together with a
 // signed notification whose amount (euro cents) matched the request
@@ -305,9 +305,9 @@ func (p *Provider) Get(ctx context.Context, ref payprovider.Ref) (*payprovider.P
 }
 
 // answer maps the outcome of one round trip: a transport failure to
-// payment.ErrUnavailable, *payment.CertificateError or the caller's
+// payprovider.ErrUnavailable, *payprovider.CertificateError or the caller's
 // context error, an unreadable
-// body to payment.ErrProtocol, a status outside ok to providerError;
+// body to payprovider.ErrProtocol, a status outside ok to providerError;
 // otherwise it returns the bounded body.
 func answer(ctx context.Context, resp *http.Response, err error, ok ...int) ([]byte, error) {
 	if err != nil {
@@ -345,7 +345,7 @@ func decodeStatus(txid string, body []byte) (*payprovider.ProviderTransaction, e
 	return pt, nil
 }
 
-// Recover implements payment.Recoverer: the txid is the requestId.
+// Recover implements payprovider.Recoverer: the txid is the requestId.
 func (p *Provider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	return p.Get(ctx, payprovider.Ref{RequestID: sub.RequestID, TransactionID: sub.RequestID})
 }

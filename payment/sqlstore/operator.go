@@ -24,7 +24,7 @@ func in(col string, n int) string {
 	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
 
-// ListAnomalies implements payment.Store (keyset pagination on
+// ListAnomalies implements paystore.Store (keyset pagination on
 // (at, request_id, seq)).
 func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*paystore.AnomalyPage, error) {
 	if err := f.Normalize(); err != nil {
@@ -71,7 +71,7 @@ func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*pays
 	return page, rows.Err()
 }
 
-// ListOpen implements payment.Store (keyset pagination on
+// ListOpen implements paystore.Store (keyset pagination on
 // (created_at, request_id)).
 func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.TransactionPage, error) {
 	if err := f.Normalize(); err != nil {

@@ -20,7 +20,7 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// Store is a payment.Store on database/sql. It is safe for concurrent use.
+// Store is a paystore.Store on database/sql. It is safe for concurrent use.
 type Store struct {
 	db     *sql.DB
 	d      sqldb.Dialect
@@ -143,7 +143,7 @@ func nullable(s string) any {
 	return s
 }
 
-// Insert implements payment.Store.
+// Insert implements paystore.Store.
 func (s *Store) Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error) {
 	reqJSON, err := json.Marshal(t.Request)
 	if err != nil {
@@ -168,12 +168,12 @@ func (s *Store) Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Tr
 	return got, n == 1, nil
 }
 
-// Get implements payment.Store.
+// Get implements paystore.Store.
 func (s *Store) Get(ctx context.Context, requestID string) (*paytype.Transaction, error) {
 	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
 }
 
-// GetByTransactionID implements payment.Store.
+// GetByTransactionID implements paystore.Store.
 func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*paytype.Transaction, error) {
 	if transactionID == "" {
 		return nil, paystore.ErrNotFound
@@ -181,7 +181,7 @@ func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*
 	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE transaction_id = ?`), transactionID))
 }
 
-// Confirm implements payment.Store.
+// Confirm implements paystore.Store.
 func (s *Store) Confirm(ctx context.Context, requestID string, c paystore.Confirmation) (*paytype.Transaction, error) {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET transaction_id = ?, transaction_url = ?, pay_url = ?, reference = ?,
 		status = ?, updated_at = ?, next_check_at = ?, lease_owner = '', lease_until = 0 WHERE request_id = ? AND status = ''`),
@@ -195,7 +195,7 @@ func (s *Store) Confirm(ctx context.Context, requestID string, c paystore.Confir
 	return s.Get(ctx, requestID)
 }
 
-// LeaseCreate implements payment.Store. One conditional UPDATE: under
+// LeaseCreate implements paystore.Store. One conditional UPDATE: under
 // PostgreSQL's row lock (READ COMMITTED re-checks the condition after a
 // concurrent update) and SQLite's single writer, of two instances exactly
 // one changes the row.
@@ -218,7 +218,7 @@ func (s *Store) LeaseCreate(ctx context.Context, requestID, owner string, now, u
 	return n == 1, nil
 }
 
-// ReleaseCreate implements payment.Store.
+// ReleaseCreate implements paystore.Store.
 func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) error {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = '', lease_until = 0 WHERE request_id = ? AND lease_owner = ?`),
 		requestID, owner)
@@ -236,7 +236,7 @@ func transitionArgs(requestID string, from, to paytype.Status, u paystore.Update
 	return []any{string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from)}
 }
 
-// Transition implements payment.Store.
+// Transition implements paystore.Store.
 func (s *Store) Transition(ctx context.Context, requestID string, from, to paytype.Status, u paystore.Update) (*paytype.Transaction, error) {
 	if !paytype.CanTransition(from, to) {
 		return nil, &paystore.TransitionError{RequestID: requestID, From: from, To: to}
@@ -258,7 +258,7 @@ func (s *Store) Transition(ctx context.Context, requestID string, from, to payty
 	return s.Get(ctx, requestID)
 }
 
-// TransitionTx implements payment.TxStore: the compare-and-set UPDATE
+// TransitionTx implements paystore.TxStore: the compare-and-set UPDATE
 // and hook run in one database transaction, committed only when hook
 // returns nil.
 func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to paytype.Status, u paystore.Update,
@@ -295,7 +295,7 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 	return t, nil
 }
 
-// Schedule implements payment.Store.
+// Schedule implements paystore.Store.
 func (s *Store) Schedule(ctx context.Context, requestID string, next time.Time, attempts int) error {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET next_check_at = ?, check_attempts = ? WHERE request_id = ?`),
 		ns(next), attempts, requestID)
@@ -308,7 +308,7 @@ func (s *Store) Schedule(ctx context.Context, requestID string, next time.Time, 
 	return nil
 }
 
-// Due implements payment.Store.
+// Due implements paystore.Store.
 func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*paytype.Transaction, error) {
 	if limit <= 0 {
 		limit = 1000
@@ -331,7 +331,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*paytype.T
 	return out, rows.Err()
 }
 
-// RecordAnomaly implements payment.Store.
+// RecordAnomaly implements paystore.Store.
 func (s *Store) RecordAnomaly(ctx context.Context, a paystore.Anomaly) error {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_anomalies (request_id, seq, kind, detail, at)
 		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE request_id = ?`),
@@ -348,7 +348,7 @@ func (s *Store) RecordAnomaly(ctx context.Context, a paystore.Anomaly) error {
 	return nil
 }
 
-// Anomalies implements payment.Store.
+// Anomalies implements paystore.Store.
 func (s *Store) Anomalies(ctx context.Context, requestID string) ([]paystore.Anomaly, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT kind, detail, at FROM payment_anomalies WHERE request_id = ? ORDER BY seq`), requestID)
 	if err != nil {
@@ -367,7 +367,7 @@ func (s *Store) Anomalies(ctx context.Context, requestID string) ([]paystore.Ano
 	return out, rows.Err()
 }
 
-// MarkPushSeen implements payment.Store.
+// MarkPushSeen implements paystore.Store.
 func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_seen (event_id, seen_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`),
 		eventID, ns(at))
@@ -378,7 +378,7 @@ func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) 
 	return n == 1, err
 }
 
-// PushSeen implements payment.Store.
+// PushSeen implements paystore.Store.
 func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM payment_push_seen WHERE event_id = ?`), eventID).Scan(&n)
@@ -388,7 +388,7 @@ func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 	return n > 0, nil
 }
 
-// RecordClaim implements payment.Store.
+// RecordClaim implements paystore.Store.
 func (s *Store) RecordClaim(ctx context.Context, c paystore.PushClaim) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_claims (request_id, event_id, status, amount, currency, at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`),
@@ -400,7 +400,7 @@ func (s *Store) RecordClaim(ctx context.Context, c paystore.PushClaim) (bool, er
 	return n == 1, err
 }
 
-// Claim implements payment.Store.
+// Claim implements paystore.Store.
 func (s *Store) Claim(ctx context.Context, requestID string) (*paystore.PushClaim, error) {
 	c := paystore.PushClaim{RequestID: requestID}
 	var status, currency string

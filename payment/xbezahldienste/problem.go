@@ -33,7 +33,7 @@ type problem struct {
 	FunctionalCode string `json:"functionalCode"`
 }
 
-// ProblemError maps an error response to a *payment.ProviderError. Known
+// ProblemError maps an error response to a *payprovider.ProviderError. Known
 // functional codes unwrap to their sentinel; unknown codes are kept
 // verbatim and unwrap by HTTP status (ErrForbidden for 401/403, ErrNotFound
 // for 404,

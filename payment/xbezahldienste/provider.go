@@ -60,8 +60,8 @@ type Config struct {
 // NewOAuth2, NewBasic and Config.Validate.
 var ErrInvalidConfig = errors.New("xbezahldienste: invalid configuration")
 
-// Provider is the XBezahldienste adapter. It implements payment.Provider
-// and payment.Recoverer and is safe for concurrent use.
+// Provider is the XBezahldienste adapter. It implements payprovider.Provider
+// and payprovider.Recoverer and is safe for concurrent use.
 type Provider struct {
 	cfg     Config
 	base    *url.URL
@@ -151,12 +151,12 @@ func (p *Provider) endpoint(parts ...string) string {
 	return strings.Join(segs, "/")
 }
 
-// Create implements payment.Provider: POST
+// Create implements payprovider.Provider: POST
 // /paymenttransaction/{originatorId}/{endPointId} (XBezahldienste 1.0.0
 // initiate-payment-transaction). It sends once (plus once more after a 401
 // with refreshed credentials; a 401 means the request was not processed).
-// Transport errors wrap payment.ErrUnavailable; a failed certificate
-// check is a *payment.CertificateError.
+// Transport errors wrap payprovider.ErrUnavailable; a failed certificate
+// check is a *payprovider.CertificateError.
 func (p *Provider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	body, err := EncodeRequest(sub)
 	if err != nil {
@@ -185,7 +185,7 @@ func (p *Provider) Create(ctx context.Context, sub *payprovider.Submission) (*pa
 	return p.decode(resp, http.StatusOK, http.StatusCreated)
 }
 
-// Get implements payment.Provider: GET
+// Get implements payprovider.Provider: GET
 // /paymenttransaction/{originatorId}/{endPointId}/{transactionId}, retried
 // with backoff. The transactionUrl reported by the Bezahldienst is not
 // followed: credentials go only to the configured BaseURL.
@@ -196,10 +196,10 @@ func (p *Provider) Get(ctx context.Context, ref payprovider.Ref) (*payprovider.P
 	return p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, ref.TransactionID))
 }
 
-// Recover implements payment.Recoverer for Bezahldienste that use the
+// Recover implements payprovider.Recoverer for Bezahldienste that use the
 // requestId as transactionId (allowed by the specification: "Falls der
 // Bezahldienst keine eigenen IDs vergibt, kann die requestId zurückgegeben
-// werden"). Others answer 404, which yields payment.ErrNotFound.
+// werden"). Others answer 404, which yields paystore.ErrNotFound.
 func (p *Provider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	pt, err := p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, sub.RequestID))
 	if err != nil {

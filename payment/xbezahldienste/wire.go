@@ -150,7 +150,7 @@ func EncodeRequest(sub *payprovider.Submission) ([]byte, error) {
 }
 
 // DecodeTransaction parses a PaymentTransaction body. Unknown status strings
-// yield payment.ErrUnknownStatus, malformed bodies payment.ErrProtocol.
+// yield paytype.ErrUnknownStatus, malformed bodies payprovider.ErrProtocol.
 func DecodeTransaction(body []byte) (*payprovider.ProviderTransaction, error) {
 	var w wireTransaction
 	dec := json.NewDecoder(bytes.NewReader(body))

@@ -1,7 +1,7 @@
 // Package transport classifies the transport failures of payment's
 // adapters the same way: the caller's context error as is, a failed
-// certificate check as a *payment.CertificateError (never retried, no
-// create sent again), anything else as payment.ErrUnavailable.
+// certificate check as a *payprovider.CertificateError (never retried, no
+// create sent again), anything else as payprovider.ErrUnavailable.
 package transport
 
 import (
@@ -16,8 +16,8 @@ import (
 
 // Error maps err, returned by an HTTP round trip (or a Retrier), to the
 // error the adapter reports. Errors that are classified already
-// (*payment.ProviderError, payment.ErrForbidden, payment.ErrUnavailable,
-// *payment.CertificateError) are returned unchanged.
+// (*payprovider.ProviderError, payprovider.ErrForbidden, payprovider.ErrUnavailable,
+// *payprovider.CertificateError) are returned unchanged.
 func Error(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
