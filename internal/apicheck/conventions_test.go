@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // TestModuleConventions checks every package of the module.
 func TestModuleConventions(t *testing.T) {
 	root := filepath.Join("..", "..")
