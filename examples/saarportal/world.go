@@ -103,8 +103,8 @@ type site struct {
 // startSite serves a portal on addr ("" = any loopback port) over HTTPS
 // with a throw-away certificate for 127.0.0.1 (the Bezahldienst only
 // redirects to https; a deployment uses its own certificate).
-func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world) (s *site, err error) {
-	s = &site{world: w, auth: map[string]*authority{}}
+func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world) (_ *site, err error) {
+	s := &site{world: w, auth: map[string]*authority{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { s.Portal.ServeHTTP(rw, r) }))
 	if addr != "" {
 		ln, err := net.Listen("tcp", addr)
