@@ -23,7 +23,7 @@ import (
 
 // startPortal wires every simulator the portal talks to and starts the
 // portal on them: the issue-21 measure "an application test wires all
-// simulators in under 20 lines" — these are 16 lines (BundID, a
+// simulators in under 20 lines" — these are 13 lines (BundID, a
 // Bezahldienst and a FIT-Connect Zustelldienst per tenant; notices go to
 // the e-mail pickup folders).
 func startPortal(t *testing.T, tenants []Tenant) *site {
