@@ -47,7 +47,7 @@ var pages = template.Must(template.New("layout").Parse(`{{define "top"}}<!DOCTYP
 {{if .App.SubmissionID}}<p>Einreichung <span id="submission">{{.App.SubmissionID}}</span> an {{.Tenant.Authority.Name}}</p>{{end}}
 {{if not .App.ReceiptAt.IsZero}}<p id="receipt">Eingangsbestätigung der Behörde vom {{.App.ReceiptAt.Format "02.01.2006 15:04:05"}}</p>{{end}}
 {{if .Message}}<p id="message">{{.Message}}</p>{{end}}
-<p><a href="/">Zur Startseite</a></p>{{template "bottom"}}{{end}}
+<p><a id="aktualisieren" href="/antrag/{{.App.ID}}">Aktualisieren</a> · <a href="/">Zur Startseite</a></p>{{template "bottom"}}{{end}}
 {{define "error"}}{{template "top"}}<p id="error">{{.}}</p><p><a href="/">Zur Startseite</a></p>{{template "bottom"}}{{end}}`))
 
 func (p *Portal) render(w http.ResponseWriter, status int, name string, data any) {
