@@ -61,11 +61,14 @@ var (
 
 // Application is one citizen's application as the portal keeps it.
 type Application struct {
-	ID, ARS, Leika, Status          string
-	Destination, MessageUUID        string
-	PaymentKey, Kassenzeichen       string
-	SubmissionID, CaseID            string
-	ReceiptAt                       time.Time
+	ID, ARS, Leika, Status    string
+	Destination, MessageUUID  string
+	PaymentKey, Kassenzeichen string
+	SubmissionID, CaseID      string
+	ReceiptAt                 time.Time
+	// Routed reports that the Routing API named the destination (not
+	// only the tenant\'s agreed one); set by Start.
+	Routed                          bool
 	subject, email, schemaURI, tags string
 	message                         []byte
 	sent                            *fitconnect.SentSubmission
@@ -97,12 +100,12 @@ func (p *Portal) Start(ctx context.Context, id *account.Identity, ars, leika str
 	if id == nil || id.Subject == "" {
 		return nil, ErrNotYours
 	}
-	dest, schemaURI, err := p.destination(ctx, rt, svc)
+	dest, schemaURI, routed, err := p.destination(ctx, rt, svc)
 	if err != nil {
 		return nil, err
 	}
 	a := &Application{ID: rt.Slug + "-" + randomDigits(12), ARS: ars, Leika: leika, Status: StatePayment,
-		Destination: dest, subject: id.Subject, schemaURI: schemaURI}
+		Destination: dest, Routed: routed, subject: id.Subject, schemaURI: schemaURI}
 	if id.Person != nil {
 		a.email = id.Person.Email.Value
 	}
@@ -141,26 +144,27 @@ func personName(id *account.Identity) (given, family string) {
 }
 
 // destination resolves the service's destination for the tenant and the
-// data schema it accepts for XBau.
-func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Service) (string, string, error) {
+// data schema it accepts for XBau; routed reports that the Routing API
+// named it.
+func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Service) (dest, schemaURI string, routed bool, err error) {
 	routes, err := rt.fc.Route(ctx, fitconnect.RouteQuery{LeikaKey: svc.Leika, ARS: rt.ARS})
 	if err != nil {
-		return "", "", fmt.Errorf("routing: %w", err)
+		return "", "", false, fmt.Errorf("routing: %w", err)
 	}
-	dest := svc.Destination
+	dest = svc.Destination
 	switch {
-	case len(routes) == 1 && (dest == "" || dest == routes[0].DestinationID):
-		dest = routes[0].DestinationID
 	case len(routes) > 1:
-		return "", "", fmt.Errorf("%w: %d routes, expected one", ErrNoDestination, len(routes))
+		return "", "", false, fmt.Errorf("%w: %d routes, expected one", ErrNoDestination, len(routes))
+	case len(routes) == 1 && dest != "" && dest != routes[0].DestinationID:
+		return "", "", false, fmt.Errorf("%w: routed destination differs from the agreed one", ErrNoDestination)
 	case len(routes) == 1:
-		return "", "", fmt.Errorf("%w: routed destination differs from the configured one", ErrNoDestination)
+		dest, routed = routes[0].DestinationID, true
 	case dest == "":
-		return "", "", ErrNoDestination
+		return "", "", false, ErrNoDestination
 	}
 	d, err := rt.fc.Destination(ctx, dest)
 	if err != nil {
-		return "", "", fmt.Errorf("destination: %w", err)
+		return "", "", false, fmt.Errorf("destination: %w", err)
 	}
 	want := "urn:de:fim:leika:leistung:" + svc.Leika
 	for _, s := range d.Services {
@@ -169,11 +173,11 @@ func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Servic
 		}
 		for _, ref := range s.SubmissionSchemas {
 			if ref.MimeType == "application/xml" && strings.HasPrefix(ref.SchemaURI, "urn:xoev-de:bmk:standard:xbau") {
-				return dest, ref.SchemaURI, nil
+				return dest, ref.SchemaURI, routed, nil
 			}
 		}
 	}
-	return "", "", fmt.Errorf("%w: destination does not offer %s with an XBau schema", ErrNoDestination, svc.Leika)
+	return "", "", false, fmt.Errorf("%w: destination does not offer %s with an XBau schema", ErrNoDestination, svc.Leika)
 }
 
 func feeRequest(base string, t *Tenant, s *Service, a *Application) *payment.CreateRequest {

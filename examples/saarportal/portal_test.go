@@ -74,6 +74,9 @@ func TestTourEachTenant(t *testing.T) {
 	for i, r := range results {
 		tn := ts[i]
 		require.Equal(t, tn.ARS, r.ARS)
+		// Only Saarbrücken's building application is in the simulated
+		// Routing API; the others use their agreed destination.
+		assert.Equal(t, tn.ARS == fitconnecttest.ARS, r.Routed, tn.Name)
 		svc, _ := tn.Service(r.Leika)
 		// Application: at this tenant's authority only, verified against
 		// this tenant's key and addressed to it.
@@ -238,4 +241,18 @@ func (s *site) sessionsIdentity(c *http.Client) (*account.Identity, error) {
 		return nil, err
 	}
 	return ses.Identity()
+}
+
+// TestRoutedDestinationMustAgree: when the Routing API names a
+// destination, an agreed destination in the tenant table must be the
+// same; otherwise nothing is started and no fee is taken.
+func TestRoutedDestinationMustAgree(t *testing.T) {
+	ts := defaults(t)[:1]
+	ts[0].Services[0].Destination = "00000000-0000-4000-8000-000000000000"
+	s := startPortal(t, ts)
+	_, err := s.Start(t.Context(), &account.Identity{Subject: strings.Repeat("a", 64)}, ts[0].ARS, ts[0].Services[0].Leika)
+	require.ErrorIs(t, err, ErrNoDestination)
+	assert.Empty(t, s.world.Pay[ts[0].ARS].TransactionIDs())
+	_, err = s.Start(t.Context(), &account.Identity{}, ts[0].ARS, ts[0].Services[0].Leika)
+	require.ErrorIs(t, err, ErrNotYours, "temporary login without a stable subject")
 }

@@ -39,6 +39,7 @@ var pages = template.Must(template.New("layout").Parse(`{{define "top"}}<!DOCTYP
 {{else}}<p><a id="login" href="/login">Mit BundID anmelden</a></p>{{end}}
 {{template "bottom"}}{{end}}
 {{define "pay"}}{{template "top"}}<h2>{{.Tenant.Name}}: {{.Service.Name}}</h2>
+<p>Zuständige Stelle: {{.Tenant.Authority.Name}} (<span id="routing">{{if .App.Routed}}über die FIT-Connect-Routing-API gefunden{{else}}vereinbarter Zustellpunkt{{end}}</span>)</p>
 <p>Antrag <span id="antrag">{{.App.ID}}</span>, Gebühr {{.Service.Fee}} €, Kassenzeichen <span id="kz">{{.App.Kassenzeichen}}</span>.</p>
 <p><a id="pay" href="{{.PayURL}}">Gebühr beim Bezahldienst der Gemeinde bezahlen</a> (Transaktion <span id="tx">{{.TransactionID}}</span>)</p>
 {{template "bottom"}}{{end}}
