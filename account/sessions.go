@@ -182,9 +182,6 @@ func (s *Session) UserKey() (key string, ok bool) {
 	return s.Issuer + "\x00" + s.Subject, true
 }
 
-// isTemporary: no stable subject, whatever else the login carried.
-func isTemporary(id *Identity) bool { return id.Subject == "" || id.Temporary }
-
 // StartOptions carry protocol data into a new session.
 type StartOptions struct {
 	IDToken           string // OIDC ID token (raw), for RP-initiated logout
@@ -196,12 +193,16 @@ type sessionData struct {
 	IDToken  string    `json:"id_token,omitempty"`
 }
 
-// Start opens a session for a verified login: it ends the session the
-// request carried (rotation: an ID planted before login is worthless),
-// stores a new one with the limits of id.Level, and sets the cookie.
+// Start opens a session for a verified login: it checks id.Validate
+// (errors wrap ErrInvalidIdentity), ends the session the request carried
+// (rotation: an ID planted before login is worthless), stores a new one
+// with the limits of id.Level, and sets the cookie.
 func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Request, id *Identity, opts StartOptions) (*Session, error) {
-	if id == nil {
-		return nil, fmt.Errorf("%w: nil identity", ErrInvalidConfig)
+	// A session starts only from an Identity that keeps the stable/
+	// temporary invariant: a temporary login has no subject, so no
+	// subject lookup can ever reach its session, nor it another's.
+	if err := id.Validate(); err != nil {
+		return nil, err
 	}
 	lim, err := s.cfg.Limits(id.Level)
 	if err != nil {
@@ -226,9 +227,7 @@ func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Req
 	value := base64.RawURLEncoding.EncodeToString(raw)
 	rec := SessionRecord{Key: sessionKey(value), Issuer: id.Issuer, Subject: id.Subject,
 		ProviderSessionID: opts.ProviderSessionID, Level: id.Level, Created: now, LastSeen: now, Expires: exp, Data: data}
-	if isTemporary(id) {
-		rec.Subject = "" // never matched by subject
-	}
+	rec.Subject, _ = id.StableSubject() // "" for a temporary login: never matched by subject
 	if err := s.cfg.Store.CreateSession(ctx, rec, now); err != nil {
 		return nil, fmt.Errorf("account: create session: %w", err)
 	}

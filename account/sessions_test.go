@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -40,7 +41,7 @@ func (s *countingStore) TouchSession(ctx context.Context, key string, t time.Tim
 func newSessions(t *testing.T) (*account.Sessions, *testClock, *countingStore) {
 	clk := &testClock{t: time.Unix(1_900_000_000, 0)}
 	st := &countingStore{MemorySessionStore: account.NewMemorySessionStore()}
-	s, err := account.NewSessions(account.SessionConfig{Store: st, Now: clk.Now})
+	s, err := account.NewSessions(account.SessionConfig{Store: st, Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	return s, clk, st
 }
@@ -135,7 +136,7 @@ func TestSessionsLimitsPerLevel(t *testing.T) {
 	t.Run("unknown level refused", func(t *testing.T) {
 		s, _, _ := newSessions(t)
 		_, err := s.Start(context.Background(), httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), erika(account.LevelUnknown), account.StartOptions{})
-		assert.ErrorIs(t, err, account.ErrInvalidLevel)
+		assert.ErrorIs(t, err, account.ErrInvalidIdentity)
 	})
 	t.Run("provider session end", func(t *testing.T) {
 		s, clk, _ := newSessions(t)
@@ -200,19 +201,24 @@ func TestEndProviderSessions(t *testing.T) {
 	assert.False(t, ok, "temporary login has no user key")
 }
 
-// TestTemporaryNeverMatchesUser: a temporary login whose identity carries
-// a stray subject-like value still gets no subject in the store.
-func TestTemporaryNeverMatchesUser(t *testing.T) {
+// TestStartRefusesInvalidIdentity: an identity that breaks the
+// stable/temporary invariant never gets a session (a temporary login with
+// a subject could otherwise be ended or looked up as that user).
+func TestStartRefusesInvalidIdentity(t *testing.T) {
 	s, _, _ := newSessions(t)
-	tmp := &account.Identity{Provider: "bundid", Issuer: "https://op.example", Subject: "erika", Temporary: true, Level: account.LevelSubstanziell}
-	tc := start(t, s, tmp, nil, account.StartOptions{})
-	n, err := s.EndProviderSessions(context.Background(), "https://op.example", "erika", "")
-	require.NoError(t, err)
-	assert.Equal(t, 0, n)
-	sess, err := get(s, tc)
-	require.NoError(t, err)
-	_, ok := sess.UserKey()
-	assert.False(t, ok)
+	for name, id := range map[string]*account.Identity{
+		"temporary with subject": {Provider: "bundid", Issuer: "https://op.example", Subject: "erika", Temporary: true, Level: account.LevelSubstanziell},
+		"stable without subject": {Provider: "bundid", Issuer: "https://op.example", Level: account.LevelSubstanziell},
+		"no issuer":              {Provider: "bundid", Subject: "erika", Level: account.LevelSubstanziell},
+		"nil":                    nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			_, err := s.Start(context.Background(), rec, httptest.NewRequest("GET", "/", nil), id, account.StartOptions{})
+			assert.ErrorIs(t, err, account.ErrInvalidIdentity)
+			assert.Empty(t, rec.Result().Cookies())
+		})
+	}
 }
 
 func TestRequireLogin(t *testing.T) {

@@ -73,3 +73,37 @@ func TestCallbackHandler(t *testing.T) {
 	_, err := fitconnect.NewCallbackHandler(fitconnect.CallbackConfig{Secret: []byte("short"), DestinationID: dest, Handle: func(context.Context, []fitconnect.SubmissionRef) error { return nil }})
 	require.ErrorIs(t, err, fitconnect.ErrInvalidConfig)
 }
+
+// The simulator's callback reaches the handler, which processes the
+// submission exactly once.
+func TestCallbackFromSimulator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sim := fitconnecttest.Start(t)
+	c := newClient(t, sim)
+	st := openStore(t)
+	outcomes := make(chan fitconnect.Outcome, 1)
+	h, err := fitconnect.NewCallbackHandler(fitconnect.CallbackConfig{
+		Secret: []byte(cbSecret), DestinationID: fitconnecttest.DestinationID,
+		Handle: func(ctx context.Context, refs []fitconnect.SubmissionRef) error {
+			for _, ref := range refs {
+				out, err := c.Process(ctx, st, ref, func(context.Context, *fitconnect.ReceivedSubmission) error { return nil })
+				if err != nil {
+					return err
+				}
+				outcomes <- out
+			}
+			return nil
+		},
+	})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	sim.SetCallback(srv.URL, []byte(cbSecret))
+	sent, err := c.Send(ctx, bauantrag())
+	require.NoError(t, err)
+	assert.Equal(t, fitconnect.Accepted, <-outcomes)
+	status, err := c.Status(ctx, sent)
+	require.NoError(t, err)
+	assert.Equal(t, "accepted", status.State)
+}

@@ -139,11 +139,13 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 		}
 		return "", fmt.Errorf("%w: %w", ErrToken, err)
 	}
-	if tok.Expiry.IsZero() {
-		tok.Expiry = c.cfg.Now().Add(5 * time.Minute)
-	} else if tok.ExpiresIn > 0 {
-		tok.Expiry = c.cfg.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
+	// oauth2 sets Expiry from the real clock; re-base the lifetime on
+	// Config.Now. A token without expires_in is kept five minutes.
+	lifetime := 5 * time.Minute
+	if !tok.Expiry.IsZero() {
+		lifetime = time.Until(tok.Expiry)
 	}
+	tok.Expiry = c.cfg.Now().Add(lifetime)
 	c.token = tok
 	return tok.AccessToken, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto"
 	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -139,8 +141,18 @@ func (c *Client) checkKey(ctx context.Context, key jwk.Key, p jose.JWKPolicy) er
 	if ops := key.KeyOps(); len(ops) > 0 && !slices.Contains(ops, jwk.KeyOperation(p.KeyOp)) {
 		return fmt.Errorf("%w: key_ops does not permit %s", ErrUntrustedKey, p.KeyOp)
 	}
-	if chain := key.X509CertChain(); chain == nil || chain.Len() == 0 {
+	chain := key.X509CertChain()
+	if chain == nil || chain.Len() == 0 {
 		return fmt.Errorf("%w: JWK has no x5c", ErrUntrustedKey)
+	}
+	b, _ := chain.Get(0)
+	der, err := base64.StdEncoding.DecodeString(string(b))
+	if err != nil {
+		return fmt.Errorf("%w: x5c entry is not base64", ErrUntrustedKey)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil || !pub.Equal(leaf.PublicKey) {
+		return fmt.Errorf("%w: x5c leaf does not certify the JWK key", ErrUntrustedKey)
 	}
 	return nil
 }

@@ -112,6 +112,7 @@ const (
 	ProblemUnexpectedAttachment = problemPrefix + "unexpected-attachment"
 	ProblemServiceMismatch      = problemPrefix + "service-mismatch"
 	ProblemTechnicalError       = problemPrefix + "technical-error"
+	ProblemInvalidSignature     = problemPrefix + "invalid-signature"
 )
 
 // SubmissionError reports why a received submission is invalid. Problem is
@@ -135,6 +136,14 @@ func (e *SubmissionError) Unwrap() []error {
 		return []error{ErrInvalidSubmission}
 	}
 	return []error{ErrInvalidSubmission, e.Err}
+}
+
+// NewProblem returns a [*SubmissionError] for a check of the content that
+// failed (for a [Handler]): problemType as documented (e.g.
+// [ProblemSchemaViolation]), instance "data", "metadata" or
+// "attachment:<id>", a title, and the cause (not sent).
+func NewProblem(problemType, instance, title string, cause error) error {
+	return invalid(problemType, instance, title, cause)
 }
 
 func invalid(problemType, instance, title string, err error) error {

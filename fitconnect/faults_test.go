@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -185,4 +186,63 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	_, err := fitconnect.New(sim.Config())
 	require.NoError(t, err)
 	require.False(t, errors.Is(err, fitconnect.ErrInvalidConfig))
+}
+
+func TestDestinationKeyChecks(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		fault     fitconnecttest.Fault
+		testKeys  bool
+		wantError bool
+	}{
+		{"self-signed key without anchor", fitconnecttest.FaultSelfSignedKey, false, true},
+		{"self-signed key with InsecureTestKeys", fitconnecttest.FaultSelfSignedKey, true, false},
+		{"RSA-2048 key", fitconnecttest.FaultWeakKey, false, true},
+		{"RSA-2048 key even with InsecureTestKeys", fitconnecttest.FaultWeakKey, true, true},
+		{"alg PS512 on the encryption key", fitconnecttest.FaultKeyWrongAlg, false, true},
+		{"alg PS512 with InsecureTestKeys", fitconnecttest.FaultKeyWrongAlg, true, true},
+		{"x5c of another key", fitconnecttest.FaultKeyMismatch, false, true},
+		{"x5c of another key with InsecureTestKeys", fitconnecttest.FaultKeyMismatch, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := fitconnecttest.Start(t)
+			c := newClient(t, sim, func(cfg *fitconnect.Config) {
+				if tc.testKeys {
+					cfg.TrustStore, cfg.InsecureTestKeys = nil, true
+				}
+			})
+			sim.Inject(tc.fault)
+			_, err := c.Send(context.Background(), bauantrag())
+			if !tc.wantError {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, fitconnect.ErrUntrustedKey)
+			assert.Equal(t, 0, sim.Submissions(), "nothing announced")
+		})
+	}
+}
+
+func TestTokenCachedUntilExpiryMinusSkew(t *testing.T) {
+	t.Parallel()
+	sim := fitconnecttest.Start(t)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	c := newClient(t, sim, func(cfg *fitconnect.Config) { cfg.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	get := func() {
+		_, err := c.Destination(ctx, fitconnecttest.DestinationID)
+		require.NoError(t, err)
+	}
+	get()
+	get()
+	assert.Equal(t, 1, sim.Requests("POST /token"), "cached")
+	now = now.Add(28 * time.Minute) // 30 min lifetime, 1 min skew: still valid
+	get()
+	assert.Equal(t, 1, sim.Requests("POST /token"))
+	now = now.Add(90 * time.Second) // within the skew: renewed
+	get()
+	assert.Equal(t, 2, sim.Requests("POST /token"))
 }

@@ -8,8 +8,10 @@ import (
 )
 
 // Handler is the caller's process for a received and checked submission
-// (e.g. starting the case in the Fachverfahren). An error means the
-// process did not take the submission; it is offered again later.
+// (e.g. starting the case in the Fachverfahren). A [*SubmissionError]
+// (see [NewProblem]) rejects the submission with its problem; any other
+// error means the process did not take the submission; it is offered
+// again later.
 type Handler func(ctx context.Context, s *ReceivedSubmission) error
 
 // Outcome is what [Client.Process] did.
@@ -69,6 +71,11 @@ func (c *Client) Process(ctx context.Context, store *Store, ref SubmissionRef, h
 		return "", err
 	}
 	if err := h(ctx, rs); err != nil {
+		if errors.As(err, &se) {
+			// The handler found the content invalid (e.g. the XML
+			// signature): reject it with the handler's problem.
+			return c.decide(ctx, store, rs.SubmissionRef, decision{Event: EventRejectSubmission, Problems: []Problem{se.Problem}})
+		}
 		if rerr := store.Release(ctx, ref.SubmissionID); rerr != nil {
 			return "", errors.Join(err, rerr)
 		}

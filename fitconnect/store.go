@@ -44,9 +44,10 @@ var ErrReceiptExists = errors.New("fitconnect: submission already being processe
 // is never lost. Open it with [OpenSQLite], [NewSQLite] or
 // [NewPostgres] (several instances share PostgreSQL).
 type Store struct {
-	db  *sql.DB
-	d   sqldb.Dialect
-	now func() time.Time
+	owned bool
+	db    *sql.DB
+	d     sqldb.Dialect
+	now   func() time.Time
 }
 
 //go:embed migrations/*.sql
@@ -60,7 +61,13 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fitconnect: open store: %w", err)
 	}
-	return NewSQLite(ctx, db)
+	s, err := NewSQLite(ctx, db)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.owned = true
+	return s, nil
 }
 
 // NewSQLite migrates and returns a Store on db (opened with
@@ -163,4 +170,13 @@ func (s *Store) Get(ctx context.Context, submissionID string) (*Receipt, error) 
 		r.Outcome = []byte(outcome)
 	}
 	return &r, nil
+}
+
+// Close closes the database when the Store opened it (OpenSQLite); a
+// database passed to NewSQLite or NewPostgres stays open.
+func (s *Store) Close() error {
+	if s.owned {
+		return s.db.Close()
+	}
+	return nil
 }

@@ -9,8 +9,17 @@ import (
 )
 
 // AuditRecord is what the audit Security Event Token (RFC 8417) of a
-// status change states: jti = EventID, txn = "case:" + ApplicationID
-// (FIT-Connect SET profile, notify.md §2.3), events = {EventURI: Payload}.
+// status change states: jti = EventID, sub = "application:" +
+// ApplicationID, txn = "case:" + ApplicationID, events = {EventURI:
+// Payload}.
+//
+// The subject is the application (Antrag) the status belongs to. This
+// deviates from the FIT-Connect SET profile (docs.fitko.de, "Aufbau eines
+// Security-Event-Tokens"), whose sub is "submission:<submissionId>": a
+// status change is about an application, which need not have come in
+// through FIT-Connect at all, so its ID is used under the prefix
+// "application:". txn follows FIT-Connect ("case:<caseId>"), with the
+// application ID as the case.
 type AuditRecord struct {
 	EventID       EventID
 	ApplicationID string
@@ -29,6 +38,10 @@ type AuditRecord struct {
 type AuditSigner interface {
 	SignAudit(ctx context.Context, rec AuditRecord) (string, error)
 }
+
+// AuditSubjectPrefix prefixes the application ID in the sub claim of
+// audit SETs (see AuditRecord for the deviation from FIT-Connect).
+const AuditSubjectPrefix = "application:"
 
 // AuditEventURIPrefix prefixes the event URI in audit SETs.
 const AuditEventURIPrefix = "https://schema.egosaar.de/ozg/notify/events/"
@@ -83,12 +96,14 @@ type SETAuditSigner struct {
 func NewSETAuditSigner(s *jose.SETSigner) *SETAuditSigner { return &SETAuditSigner{signer: s} }
 
 // SignAudit implements AuditSigner: jti = EventID, iat = IssuedAt,
-// txn = "case:" + ApplicationID, events = {EventURI: Payload}; iss comes
-// from the SETSigner's configured Issuer.
+// sub = "application:" + ApplicationID, txn = "case:" + ApplicationID,
+// events = {EventURI: Payload}; iss comes from the SETSigner's configured
+// Issuer.
 func (a *SETAuditSigner) SignAudit(_ context.Context, rec AuditRecord) (string, error) {
 	set := jose.SET{
 		IssuedAt:      rec.IssuedAt,
 		ID:            string(rec.EventID),
+		Subject:       AuditSubjectPrefix + rec.ApplicationID,
 		TransactionID: "case:" + rec.ApplicationID,
 	}
 	if err := set.SetEvent(rec.EventURI, rec.Payload); err != nil {

@@ -39,6 +39,7 @@ func TestAuditSET(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(out.EventID), set.ID, "jti is the EventID")
 	assert.Equal(t, "case:AU-1", set.TransactionID)
+	assert.Equal(t, "application:AU-1", set.Subject, "sub names the application")
 	raw, ok := set.Events[notify.AuditEventURIPrefix+"application.status.received"]
 	require.True(t, ok)
 	var p map[string]any

@@ -51,11 +51,33 @@ type Channel interface {
 	// Name is the channel key used in Recipients routing, the unique
 	// job key and the delivery log: "webhook", "email", "postfach".
 	Name() string
-	// Deliver makes one attempt. ctx carries the per-attempt deadline.
+	// Deliver makes one attempt. ctx carries the per-attempt deadline;
+	// on success, report the receiver's status code with ReportStatus.
 	// A failure is reported as *DeliveryError (other errors count as
 	// ClassInternal and are retried). Deliver must produce the same
 	// payload bytes for the same Delivery on every attempt.
 	Deliver(ctx context.Context, d Delivery) error
+}
+
+type statusKey struct{}
+
+// statusRecorder receives the code a channel reports for an attempt.
+type statusRecorder struct{ code int }
+
+// ReportStatus records the receiver's status code of a successful
+// attempt (HTTP 200/201/204, SMTP 250) for the delivery log. A channel
+// (or a transport it calls) passes the ctx of Deliver; outside an attempt
+// it does nothing. Failed attempts report their code in
+// DeliveryError.StatusCode instead.
+func ReportStatus(ctx context.Context, code int) {
+	if r, ok := ctx.Value(statusKey{}).(*statusRecorder); ok {
+		r.code = code
+	}
+}
+
+func withStatusRecorder(ctx context.Context) (context.Context, *statusRecorder) {
+	r := &statusRecorder{}
+	return context.WithValue(ctx, statusKey{}, r), r
 }
 
 // TargetLogger is implemented by channels whose targets are not personal

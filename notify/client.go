@@ -47,9 +47,14 @@ type txOps[TTx any] struct {
 }
 
 // NewSQLite returns a Client on an embedded SQLite database opened with
-// sqldb.OpenSQLite (WAL, busy timeout, exactly one connection, as river's
-// SQLite driver requires). Call Migrate once before use.
+// database.OpenSQLite (WAL, busy timeout, exactly one connection, as
+// river's SQLite driver requires), which the application may share for
+// its own tables and transactions. Call Migrate once before use. A nil db
+// is ErrInvalidConfig.
 func NewSQLite(db *sql.DB, cfg Config) (*Client[*sql.Tx], error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: nil database (open one with database.OpenSQLite)", ErrInvalidConfig)
+	}
 	ops := txOps[*sql.Tx]{
 		begin:    func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
 		commit:   func(_ context.Context, tx *sql.Tx) error { return tx.Commit() },
@@ -67,9 +72,13 @@ func NewSQLite(db *sql.DB, cfg Config) (*Client[*sql.Tx], error) {
 	return newClient(riversqlite.New(db), &store{db: db, d: sqldb.SQLite}, ops, cfg)
 }
 
-// NewPostgres returns a Client on PostgreSQL (several instances may share
-// the database). Call Migrate once before use.
+// NewPostgres returns a Client on PostgreSQL, e.g. a pool from
+// database.OpenPostgres (several instances may share the database). Call
+// Migrate once before use. A nil pool is ErrInvalidConfig.
 func NewPostgres(pool *pgxpool.Pool, cfg Config) (*Client[pgx.Tx], error) {
+	if pool == nil {
+		return nil, fmt.Errorf("%w: nil pool (open one with database.OpenPostgres)", ErrInvalidConfig)
+	}
 	ops := txOps[pgx.Tx]{
 		begin:    func(ctx context.Context) (pgx.Tx, error) { return pool.Begin(ctx) },
 		commit:   func(ctx context.Context, tx pgx.Tx) error { return tx.Commit(ctx) },
@@ -420,7 +429,9 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 // Replay re-enqueues the dead letters matching f with their original
 // EventID and payload, and marks them replayed. It returns how many were
 // enqueued. Re-enable a disabled endpoint (EnableEndpoint) first, or the
-// replayed deliveries dead-letter again.
+// replayed deliveries dead-letter again. Under OrderLatest a replayed
+// status that a newer one of its application has overtaken at the target
+// is not sent (outcome "superseded"); its Message, if any, still is.
 func (c *Client[TTx]) Replay(ctx context.Context, f ReplayFilter) (int, error) {
 	if f.ApplicationID == "" && f.EventID == "" && f.Since.IsZero() {
 		return 0, fmt.Errorf("%w: replay filter needs ApplicationID, EventID or Since", ErrInvalidConfig)

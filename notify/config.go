@@ -20,7 +20,8 @@ const (
 	DefaultReconcileInterval = time.Minute
 	// minRescueFactor: RescueAfter must be at least this many attempt
 	// timeouts, so a live attempt is never rescued (and sent twice) while
-	// it is still running: river has no fencing token (notify.md §5.2).
+	// it is still running: river has no fencing token (river v0.51's rescuer
+	// cannot tell an orphaned job from one still working).
 	minRescueFactor = 4
 )
 
@@ -36,7 +37,9 @@ type Config struct {
 	AttemptTimeout time.Duration
 	// RescueAfter is river's RescueStuckJobsAfter: a job running longer
 	// (its worker crashed) is retried. Must be ≥ 4 × AttemptTimeout.
-	// Default 1 h.
+	// Default 1 h. river's rescuer runs every 30 s (fixed in v0.51), so a
+	// crashed attempt is retried between RescueAfter and RescueAfter +
+	// 30 s after it started; tests lower it (notifytest.TestSettings).
 	RescueAfter time.Duration
 	// Queue is the river queue name. Default "ozg_notify".
 	Queue string
@@ -44,7 +47,9 @@ type Config struct {
 	// Default 50.
 	MaxWorkers int
 	// FetchCooldown and FetchPollInterval tune river's fetch loop
-	// (defaults 100 ms and 1 s; lower for throughput, see README).
+	// (defaults 100 ms and 1 s; at least 1 ms, river's minimum). Lower
+	// values cut the delay between commit and first attempt, at the cost
+	// of more polling queries; notifytest.TestSettings uses 1 ms / 20 ms.
 	FetchCooldown     time.Duration
 	FetchPollInterval time.Duration
 	// CompletedRetention keeps completed jobs (and thereby the unique
@@ -149,6 +154,9 @@ func (c Config) Validate() error {
 	if c.RescueAfter < minRescueFactor*c.AttemptTimeout {
 		return fmt.Errorf("%w: RescueAfter %s must be at least %d × AttemptTimeout %s (a running attempt must never be rescued)",
 			ErrInvalidConfig, c.RescueAfter, minRescueFactor, c.AttemptTimeout)
+	}
+	if (c.FetchCooldown != 0 && c.FetchCooldown < time.Millisecond) || (c.FetchPollInterval != 0 && c.FetchPollInterval < time.Millisecond) {
+		return fmt.Errorf("%w: FetchCooldown and FetchPollInterval must be at least 1ms (river's minimum)", ErrInvalidConfig)
 	}
 	if c.FetchPollInterval > 0 && c.FetchCooldown > c.FetchPollInterval {
 		return fmt.Errorf("%w: FetchCooldown above FetchPollInterval", ErrInvalidConfig)

@@ -34,14 +34,17 @@ func TestDeliverSigned(t *testing.T) {
 	assert.Equal(t, string(out.EventID), p.Data.EventID)
 	assert.Equal(t, "RECEIVED", p.Data.Status)
 
-	// The delivery log has the attempt, without bodies or addresses.
-	require.Eventually(t, func() bool {
-		a, err := e.client.Attempts(context.Background(), "A-1", 0)
-		return err == nil && len(a) == 1
-	}, 45*time.Second, 10*time.Millisecond)
+	// The delivery log has the attempt, without bodies or addresses,
+	// once FlushLog has written the batch.
+	e.waitIdle(30 * time.Second)
+	require.NoError(t, e.client.FlushLog(context.Background()))
 	a, err := e.client.Attempts(context.Background(), "A-1", 0)
 	require.NoError(t, err)
+	require.Len(t, a, 1)
 	assert.Equal(t, notify.OutcomeDelivered, a[0].Outcome)
+	assert.Equal(t, 200, a[0].StatusCode, "the receiver's real status code")
+	assert.Equal(t, "2xx", a[0].StatusClass)
+	assert.Equal(t, notify.ClassNone, a[0].ErrorClass)
 	assert.Equal(t, "ep1", a[0].Target)
 	assert.Equal(t, "webhook", a[0].Channel)
 	assert.Equal(t, out.EventID, a[0].EventID)

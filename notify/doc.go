@@ -68,14 +68,28 @@
 // them with the original EventID and body. Policy.Concurrency caps
 // in-flight attempts per endpoint in each process.
 //
+// A 429 or 503 answer with Retry-After holds the whole endpoint, not only
+// the refused job: its "not before" time (capped by Policy.MaxRetryAfter)
+// is stored with the endpoint ([EndpointStatus].NotBefore), and every job
+// to it is snoozed until then — a snooze, not an attempt. Other instances
+// see the hold within two seconds (their endpoint health cache); other
+// endpoints are unaffected. 429 is logged as "throttled", 502/503/504 as
+// "unavailable".
+//
 // # Delivery log and audit
 //
 // Every attempt is logged (time, channel, target ID or fingerprint,
 // status code and class, latency, error class, outcome) and queryable per
 // application ([Client.Attempts]); no bodies, addresses or personal data.
+// Successful attempts carry the receiver's code too (HTTP 2xx, SMTP 250;
+// channels report it with [ReportStatus]). The log is written in batches
+// and lags an attempt by up to 50 ms plus one write; [Client.FlushLog]
+// writes everything that has ended, so tests need not poll.
 // With [Config.Audit] each enqueued status change is signed as a Security
 // Event Token (RFC 8417; JWS PS512, typ secevent+jwt, claims iss, iat,
-// jti = EventID, txn = "case:<application>", events), stored in the same
+// jti = EventID, sub = "application:<application>" — FIT-Connect uses
+// "submission:<id>", see [AuditRecord] —, txn = "case:<application>",
+// events), stored in the same
 // transaction ([Client.AuditToken]); RFC 8935 push delivery of SETs is not
 // implemented.
 //

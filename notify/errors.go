@@ -11,7 +11,7 @@ var (
 	// ErrInvalidEvent: the event failed validation; nothing was stored.
 	ErrInvalidEvent = errors.New("notify: invalid event")
 	// ErrInvalidConfig: New rejected the configuration.
-	ErrInvalidConfig = errors.New("notify: invalid config")
+	ErrInvalidConfig = errors.New("notify: invalid configuration")
 	// ErrUnknownChannel: a recipient needs a channel that is not configured.
 	ErrUnknownChannel = errors.New("notify: channel not configured")
 	// ErrPermanent: the channel reported a failure retries cannot fix.
@@ -64,20 +64,21 @@ type ErrorClass string
 
 // Error classes.
 const (
-	ClassNone       ErrorClass = ""
-	ClassTimeout    ErrorClass = "timeout"    // attempt deadline exceeded
-	ClassConnection ErrorClass = "connection" // dial/reset/TLS failure
-	ClassBlocked    ErrorClass = "blocked"    // SSRF guard refused the address
-	ClassRedirect   ErrorClass = "redirect"   // 3xx (never followed)
-	ClassThrottled  ErrorClass = "throttled"  // 429, 502, 503, 504
-	ClassServer     ErrorClass = "server"     // other 5xx
-	ClassClient     ErrorClass = "client"     // other 4xx
-	ClassGone       ErrorClass = "gone"       // 410
-	ClassRejected   ErrorClass = "rejected"   // permanent refusal (SMTP 5xx, ZBP 4xx)
-	ClassInvalid    ErrorClass = "invalid"    // message violates channel limits
-	ClassDisabled   ErrorClass = "disabled"   // endpoint disabled before the attempt
-	ClassConfig     ErrorClass = "config"     // endpoint unknown or misconfigured
-	ClassInternal   ErrorClass = "internal"   // unexpected local failure
+	ClassNone        ErrorClass = ""
+	ClassTimeout     ErrorClass = "timeout"     // attempt deadline exceeded
+	ClassConnection  ErrorClass = "connection"  // dial/reset/TLS failure
+	ClassBlocked     ErrorClass = "blocked"     // SSRF guard refused the address
+	ClassRedirect    ErrorClass = "redirect"    // 3xx (never followed)
+	ClassThrottled   ErrorClass = "throttled"   // 429 Too Many Requests (SMTP 4xx: temporary)
+	ClassUnavailable ErrorClass = "unavailable" // 502, 503, 504: receiver or its gateway down
+	ClassServer      ErrorClass = "server"      // other 5xx
+	ClassClient      ErrorClass = "client"      // other 4xx
+	ClassGone        ErrorClass = "gone"        // 410
+	ClassRejected    ErrorClass = "rejected"    // permanent refusal (SMTP 5xx, ZBP 4xx)
+	ClassInvalid     ErrorClass = "invalid"     // message violates channel limits
+	ClassDisabled    ErrorClass = "disabled"    // endpoint disabled before the attempt
+	ClassConfig      ErrorClass = "config"      // endpoint unknown or misconfigured
+	ClassInternal    ErrorClass = "internal"    // unexpected local failure
 )
 
 // DeliveryError is what a Channel returns for a failed attempt. The zero

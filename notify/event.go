@@ -37,8 +37,9 @@ func ParseEventID(s string) (EventID, error) {
 func (id EventID) String() string { return string(id) }
 
 // Status is an application's processing status in the vocabulary of the
-// ZBP Statusmonitor (status-update schema 0.9.0, see notify.md §3.3). The
-// zero value is invalid.
+// ZBP Statusmonitor (status-update schema 0.9.0; the official enum is not
+// public, the values are those of the FIT-Connect ZBP bridge client
+// optiGov/php-fitconnect, ZbpSubmissionState). The zero value is invalid.
 type Status string
 
 // Statusmonitor states.
@@ -65,6 +66,12 @@ type PaymentStatus string
 
 // Payment states reported by notify (the payment package owns the full
 // status machine; these are the states an applicant hears about).
+//
+// The spelling is notify's own, in plain English, because it reaches
+// applicants and webhook consumers (event type "payment.paid"). The
+// payment package keeps the wire word of the payment providers and
+// XBezahldienste, "PAYED" (payment.StatusPaid); map payment.StatusPaid to
+// PaymentPaid when announcing a payment. Both Go names read "Paid".
 const (
 	PaymentPaid     PaymentStatus = "PAID"
 	PaymentFailed   PaymentStatus = "FAILED"

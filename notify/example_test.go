@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/webhook"
 )
@@ -28,7 +29,7 @@ func Example() {
 	defer receiver.Close()
 
 	// The sending online service.
-	db, _ := notify.OpenSQLite(ctx, ":memory:")
+	db, _ := database.OpenSQLite(ctx, database.MemoryPath)
 	defer db.Close()
 	sender, _ := webhook.NewSender(webhook.SenderConfig{
 		Endpoints: webhook.StaticEndpoints{"kommune": {ID: "kommune", URL: receiver.URL, Secrets: []webhook.Secret{secret}}},

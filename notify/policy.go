@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// DefaultSchedule is the Svix / Standard Webhooks schedule (notify.md
-// §4.3): the first attempt immediately, then retries after 5 s, 5 min,
+// DefaultSchedule is the Svix retry schedule (docs.svix.com/retries), which
+// Standard Webhooks v1.0.0 points to: the first attempt immediately, then retries after 5 s, 5 min,
 // 30 min, 2 h, 5 h, 10 h and 10 h — 8 attempts over about 27.6 hours.
 var defaultSchedule = []time.Duration{
 	0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,

@@ -114,8 +114,10 @@ func TestConfigValidation(t *testing.T) {
 		"negative delay": func(c *notify.Config) {
 			c.Policies = map[string]notify.Policy{"webhook": {Schedule: []time.Duration{0, -time.Second}}}
 		},
-		"jitter too large":    func(c *notify.Config) { c.Policies = map[string]notify.Policy{"webhook": {Jitter: 0.9}} },
-		"cooldown above poll": func(c *notify.Config) { c.FetchCooldown = time.Second; c.FetchPollInterval = time.Millisecond },
+		"jitter too large":     func(c *notify.Config) { c.Policies = map[string]notify.Policy{"webhook": {Jitter: 0.9}} },
+		"cooldown above poll":  func(c *notify.Config) { c.FetchCooldown = time.Second; c.FetchPollInterval = time.Millisecond },
+		"poll below river min": func(c *notify.Config) { c.FetchPollInterval = time.Microsecond },
+		"negative cooldown":    func(c *notify.Config) { c.FetchCooldown = -time.Millisecond },
 	}
 	for name, mut := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -126,7 +128,10 @@ func TestConfigValidation(t *testing.T) {
 			require.ErrorIs(t, err, notify.ErrInvalidConfig)
 		})
 	}
-	_ = context.Background()
+	_, err = notify.NewSQLite(nil, ok())
+	require.ErrorIs(t, err, notify.ErrInvalidConfig, "nil database")
+	_, err = notify.NewPostgres(nil, ok())
+	require.ErrorIs(t, err, notify.ErrInvalidConfig, "nil pool")
 }
 
 type namedChannel string

@@ -53,6 +53,9 @@ type EndpointStatus struct {
 	LastSuccessAt  time.Time
 	DisabledAt     time.Time
 	DisabledReason string // "gone" or "failing"
+	// NotBefore: no attempt goes to the endpoint before this time, set
+	// from the Retry-After of a 429 or 503 answer (zero: not throttled).
+	NotBefore time.Time
 }
 
 // Disabled reports whether the endpoint is disabled.
@@ -125,14 +128,26 @@ func (s *store) attempts(ctx context.Context, where string, arg any, limit int) 
 	return out, rows.Err()
 }
 
-const endpointCols = `channel, target_ref, failing_since, last_success_at, disabled_at, disabled_reason`
+const endpointCols = `channel, target_ref, failing_since, last_success_at, disabled_at, disabled_reason, not_before`
 
 func scanEndpoint(sc interface{ Scan(...any) error }) (EndpointStatus, error) {
 	var st EndpointStatus
-	var fs, ls, da sql.NullInt64
-	err := sc.Scan(&st.Channel, &st.Target, &fs, &ls, &da, &st.DisabledReason)
-	st.FailingSince, st.LastSuccessAt, st.DisabledAt = fromMicros(fs), fromMicros(ls), fromMicros(da)
+	var fs, ls, da, nb sql.NullInt64
+	err := sc.Scan(&st.Channel, &st.Target, &fs, &ls, &da, &st.DisabledReason, &nb)
+	st.FailingSince, st.LastSuccessAt, st.DisabledAt, st.NotBefore = fromMicros(fs), fromMicros(ls), fromMicros(da), fromMicros(nb)
 	return st, err
+}
+
+// throttle holds the endpoint until notBefore (never shortening an
+// earlier, longer hold) and returns the hold now in force.
+func (s *store) throttle(ctx context.Context, key, channel, ref string, notBefore time.Time) (time.Time, error) {
+	var nb sql.NullInt64
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref, not_before)
+		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET not_before = CASE
+		WHEN notify_endpoints.not_before IS NULL OR notify_endpoints.not_before < excluded.not_before
+		THEN excluded.not_before ELSE notify_endpoints.not_before END
+		RETURNING not_before`), key, channel, ref, micros(notBefore)).Scan(&nb)
+	return fromMicros(nb), err
 }
 
 func (s *store) endpoint(ctx context.Context, key string) (EndpointStatus, bool, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/notify/email"
 	"github.com/egosaar/ozg/notify/postfach"
 	"github.com/egosaar/ozg/notify/webhook"
 )
@@ -33,7 +34,9 @@ func TestEnqueueRefusesUndeliverable(t *testing.T) {
 	pf, err := postfach.NewChannel(postfach.ChannelConfig{Transport: nopTransport{}, Sender: "Stadt", Service: "Wohngeld",
 		StorkQaaLevel: postfach.LevelSubstantial})
 	require.NoError(t, err)
-	e := newEnv(t, envOpts{extra: []notify.Channel{pf}, noStart: true})
+	mail, err := email.New(email.Config{PickupDir: t.TempDir(), From: "noreply@amt.example"})
+	require.NoError(t, err)
+	e := newEnv(t, envOpts{extra: []notify.Channel{pf, mail}, noStart: true})
 	e.eps["zero-slot"] = webhook.Endpoint{ID: "zero-slot", URL: e.eps["ep1"].URL, Secrets: []webhook.Secret{e.secret, {}}}
 	mbox := uuid.NewString()
 	base := func() notify.Event {
@@ -53,6 +56,8 @@ func TestEnqueueRefusesUndeliverable(t *testing.T) {
 		{"no service name", "postfach", "publicServiceName", func(e *notify.Event) { e.PublicServiceName = "" }},
 		{"no sender name", "postfach", "senderName", func(e *notify.Event) { e.SenderName = "" }},
 		{"mailbox not uuid", "postfach", "mailboxUuid", func(e *notify.Event) { e.Recipients.Mailbox = "erika" }},
+		{"display-name address", "email", "to", func(e *notify.Event) { e.Recipients.Email = "Erika <erika@example.org>" }},
+		{"not an address", "email", "to", func(e *notify.Event) { e.Recipients.Email = "not an address" }},
 		{"unknown webhook", "webhook", "endpoint", func(e *notify.Event) { e.Recipients.Webhooks = append(e.Recipients.Webhooks, "nope") }},
 		{"zero secret in rotation slot", "webhook", "secrets", func(e *notify.Event) { e.Recipients.Webhooks = []string{"zero-slot"} }},
 	}

@@ -19,9 +19,10 @@ import (
 const healthTTL = 2 * time.Second
 
 type healthEntry struct {
-	disabled bool
-	failing  bool
-	loaded   time.Time
+	disabled  bool
+	failing   bool
+	notBefore time.Time // throttled until (Retry-After of a 429/503)
+	loaded    time.Time
 }
 
 type deliveryWorker struct {
@@ -129,7 +130,7 @@ func (e *engine) healthOf(ctx context.Context, key string) (healthEntry, error) 
 
 func (e *engine) loadHealth(ctx context.Context, key string, done chan struct{}) (healthEntry, error) {
 	st, _, err := e.store.endpoint(ctx, key)
-	h := healthEntry{disabled: st.Disabled(), failing: !st.FailingSince.IsZero(), loaded: time.Now()}
+	h := healthEntry{disabled: st.Disabled(), failing: !st.FailingSince.IsZero(), notBefore: st.NotBefore, loaded: time.Now()}
 	e.mu.Lock()
 	delete(e.loading, key)
 	if err == nil {
@@ -181,6 +182,12 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if h.disabled {
 		return e.dead(ctx, at, "disabled", &DeliveryError{Class: ClassDisabled, Permanent: true, Err: ErrEndpointDisabled}, e.cfg.Now(), 0)
 	}
+	if wait := h.notBefore.Sub(e.cfg.Now()); wait > 0 {
+		// The endpoint asked for a pause (429/503 Retry-After): every job
+		// to it waits, not only the one that was refused. Snoozes do not
+		// count as attempts.
+		return river.JobSnooze(wait)
+	}
 	superseded, drop, err := e.order(ctx, pol, at)
 	switch {
 	case errors.Is(err, errSnooze):
@@ -208,6 +215,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 		}
 	}
 	dctx, cancel := context.WithTimeout(ctx, e.cfg.AttemptTimeout)
+	dctx, rec := withStatusRecorder(dctx)
 	start := e.cfg.Now()
 	mono := time.Now()
 	derr := ch.Deliver(dctx, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt, Superseded: superseded})
@@ -217,7 +225,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	<-sem
 
 	if derr == nil {
-		if err := e.log(ctx, at, start, latency, 0, OutcomeDelivered, ClassNone); err != nil {
+		if err := e.log(ctx, at, start, latency, rec.code, OutcomeDelivered, ClassNone); err != nil {
 			e.cfg.Logger.WarnContext(ctx, "notify: delivery log write failed", slog.String("error_class", "store"))
 		}
 		if h.failing {
@@ -244,7 +252,13 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if err != nil {
 		return de // retry; health will be recorded next time
 	}
-	e.setHealth(key, healthEntry{failing: true, loaded: time.Now()})
+	nb := h.notBefore
+	if de.RetryAfter > 0 && (de.Class == ClassThrottled || de.Class == ClassUnavailable) {
+		if t, err := e.store.throttle(ctx, key, a.Key.Channel, ref, start.Add(min(de.RetryAfter, pol.MaxRetryAfter))); err == nil {
+			nb = t
+		}
+	}
+	e.setHealth(key, healthEntry{failing: true, notBefore: nb, loaded: time.Now()})
 	if pol.DisableAfter > 0 && start.Sub(since) >= pol.DisableAfter {
 		if err := e.disableEndpoint(ctx, at, "failing", start); err != nil {
 			return err

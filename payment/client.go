@@ -2,24 +2,31 @@ package payment
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
-	"crypto/rand"
 	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/egosaar/ozg/internal/httpx"
 )
 
-// Backoff describes a jittered exponential retry schedule: MaxAttempts
-// (total, default 3), Initial (default 200 ms), Max (default 10 s),
-// Multiplier (default 2) and Jitter (fraction randomised, default 0.5). The
-// zero value is the default. It is the module's one backoff implementation.
-type Backoff = httpx.Backoff
+// Backoff describes a jittered exponential retry schedule. The zero value
+// of each field is its default.
+type Backoff struct {
+	MaxAttempts int           // total attempts including the first; default 3
+	Initial     time.Duration // delay before the second attempt; default 200 ms
+	Max         time.Duration // cap for one delay; default 10 s
+	Multiplier  float64       // growth per attempt; default 2
+	Jitter      float64       // fraction of each delay randomised, 0 … 1; default 0.5
+}
+
+// Delay returns the jittered delay before attempt (1 = the second
+// attempt), after filling the defaults.
+func (b Backoff) Delay(attempt int) time.Duration { return httpx.Backoff(b).Delay(attempt) }
 
 // Config configures a Client. The zero value of every optional field is a
 // safe default. A Config must not be modified after New.
@@ -27,9 +34,17 @@ type Config struct {
 	// Provider is the Bezahldienst adapter (payment/xbezahldienste,
 	// payment/pmpayment or paymenttest). Required.
 	Provider Provider
-	// Store persists transactions. nil: NewMemoryStore() (single process,
-	// not durable).
+	// Store persists transactions. Required: a nil Store is
+	// ErrInvalidConfig, never a silent in-memory store that forgets every
+	// payment on restart. Use payment/sqlstore in production and
+	// NewMemoryStore() as an explicit choice in tests.
 	Store Store
+	// InsecureDevelopment allows a RedirectURL with plain http to a
+	// loopback host (127.0.0.1, ::1, localhost), for local development
+	// against simulators. It relaxes nothing else (no amount, signature or
+	// replay check). Off by default: redirect URLs must be https.
+	// New refuses it together with a Profile marked Production.
+	InsecureDevelopment bool
 	// Logger receives state changes (Info), anomalies and refused pushes
 	// (Warn). It never receives secrets, personal data or bodies.
 	// nil: slog.Default().
@@ -43,6 +58,15 @@ type Config struct {
 	// (INITIAL → PAYED | CANCELED | FAILED), after it is stored, by the
 	// goroutine that applied it. nil: none.
 	OnStatusChange func(context.Context, StatusChange)
+	// OnStatusChangeTx is the atomic variant of OnStatusChange: it runs
+	// inside the store's database transaction that applies the transition
+	// (Store must implement TxStore, e.g. payment/sqlstore), with that
+	// transaction. Write the application's own state change ("fee paid",
+	// a notify.Client.EnqueueTx outbox entry) through tx: both commit
+	// together or not at all. If it returns an error, nothing is applied
+	// and the transaction is pulled again later. Use tx only (on SQLite
+	// the store's connection is the only one). nil: none.
+	OnStatusChangeTx func(ctx context.Context, tx *sql.Tx, sc StatusChange) error
 	// CreateAttempts bounds how often Create sends the same request when
 	// the Bezahldienst is unavailable or the answer is lost. Every attempt
 	// carries the same requestId. Default 3.
@@ -72,6 +96,11 @@ type Config struct {
 	PollInterval time.Duration
 	// PollBatch bounds the transactions pulled per round. Default 100.
 	PollBatch int
+	// Profile holds the Mandant's own rules (required booking fields,
+	// length rules such as ePayBL's 27 characters for Kassenzeichen + "/"
+	// + Buchungstext), checked by Create before anything is stored or
+	// sent. nil: only the XBezahldienste limits.
+	Profile *Profile
 	// InsecureAcceptUnreportedAmount applies a final PAYED whose amount or
 	// currency was reported neither by the pull nor by a verified push,
 	// without comparing it with the request. Off by default: such a result
@@ -94,13 +123,29 @@ type StatusChange struct {
 	Transaction   *Transaction // state after the change
 }
 
-// Validate reports a configuration error.
+// Validate reports a configuration error; it wraps ErrInvalidConfig.
 func (c *Config) Validate() error {
 	if c.Provider == nil {
-		return errors.New("payment: config: Provider is required")
+		return fmt.Errorf("%w: Provider is required", ErrInvalidConfig)
+	}
+	if c.Store == nil {
+		return fmt.Errorf("%w: Store is required (sqlstore, or NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
-		return errors.New("payment: config: negative limits")
+		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)
+	}
+	if c.OnStatusChangeTx != nil {
+		if _, ok := c.Store.(TxStore); !ok {
+			return fmt.Errorf("%w: OnStatusChangeTx needs a Store that implements TxStore", ErrInvalidConfig)
+		}
+	}
+	if c.Profile != nil {
+		if err := c.Profile.validate(); err != nil {
+			return err
+		}
+		if c.Profile.Production && c.InsecureDevelopment {
+			return fmt.Errorf("%w: InsecureDevelopment with the production profile %q", ErrInvalidConfig, c.Profile.Name)
+		}
 	}
 	return nil
 }
@@ -109,7 +154,7 @@ func (c *Config) Validate() error {
 // only verified, pulled results. It is safe for concurrent use.
 type Client struct {
 	cfg      Config
-	sf       singleflight.Group
+	flights  flights
 	owner    string // this instance's create lease owner prefix
 	leaseSeq atomic.Uint64
 }
@@ -118,9 +163,6 @@ type Client struct {
 func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
-	}
-	if cfg.Store == nil {
-		cfg.Store = NewMemoryStore()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -175,8 +217,13 @@ func (c *Client) Store() Store { return c.cfg.Store }
 // reconciliation pulls its state again.
 // Invalid input changes no state.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, error) {
-	if err := req.Validate(); err != nil {
+	if err := req.validate(c.cfg.InsecureDevelopment); err != nil {
 		return nil, err
+	}
+	if c.cfg.Profile != nil {
+		if err := c.cfg.Profile.Check(req); err != nil {
+			return nil, err
+		}
 	}
 	r := cloneRequest(*req)
 	fp := r.Fingerprint()
@@ -184,31 +231,28 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 		// Keyed by key and body: callers with the same request share one
 		// flight; a caller with a different body never inherits another
 		// caller's conflict (the store's insert decides who was first).
-		led := false // set only if this caller's function ran (read after the channel receive)
-		ch := c.sf.DoChan(r.IdempotencyKey+"\x00"+fp, func() (any, error) {
-			led = true
+		t, err, led := c.flights.do(ctx, r.IdempotencyKey+"\x00"+fp, func() (*Transaction, error) {
 			return c.create(ctx, &r, fp, true)
 		})
-		select {
-		case <-ctx.Done():
+		if led && err == nil && ctx.Err() != nil {
+			// Our context ended while we led: report it like a waiting
+			// caller would (the transaction is stored either way).
 			return nil, ctx.Err()
-		case res := <-ch:
-			if res.Err != nil {
-				// Another caller led and its context ended, not ours:
-				// try again, possibly as the leader.
-				// The same for a background re-send that found the lease
-				// held by another instance (it does not wait; we do).
-				if !led && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded) || errors.Is(res.Err, errLeaseHeld)) && ctx.Err() == nil {
-					continue
-				}
-				return nil, res.Err
-			}
-			t := res.Val.(*Transaction)
-			if t.Fingerprint != fp {
-				return nil, ErrIdempotencyConflict
-			}
-			return t.Clone(), nil
 		}
+		if err != nil {
+			// Another caller led and its context ended, not ours: try
+			// again, possibly as the leader. The same for a background
+			// re-send that found the lease held by another instance (it
+			// does not wait; we do).
+			if !led && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errLeaseHeld)) && ctx.Err() == nil {
+				continue
+			}
+			return nil, err
+		}
+		if t.Fingerprint != fp {
+			return nil, ErrIdempotencyConflict
+		}
+		return t.Clone(), nil
 	}
 }
 

@@ -80,11 +80,65 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-func TestNewRequiresProvider(t *testing.T) {
-	_, err := payment.New(payment.Config{})
-	require.Error(t, err)
-	_, err = payment.New(payment.Config{Provider: paymenttest.NewFakeProvider(), Expiry: -1})
-	require.Error(t, err)
+func TestNewInvalidConfig(t *testing.T) {
+	t.Parallel()
+	fake := paymenttest.NewFakeProvider()
+	mem := payment.NewMemoryStore()
+	for name, cfg := range map[string]payment.Config{
+		"empty":               {},
+		"no provider":         {Store: mem},
+		"nil store":           {Provider: fake},
+		"negative expiry":     {Provider: fake, Store: mem, Expiry: -1},
+		"negative attempts":   {Provider: fake, Store: mem, CreateAttempts: -1},
+		"negative lease":      {Provider: fake, Store: mem, CreateLease: -1},
+		"negative lease poll": {Provider: fake, Store: mem, CreateLeasePoll: -1},
+		"negative batch":      {Provider: fake, Store: mem, PollBatch: -1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := payment.New(cfg)
+			require.ErrorIs(t, err, payment.ErrInvalidConfig)
+		})
+	}
+	_, err := payment.New(payment.Config{Provider: fake, Store: mem})
+	require.NoError(t, err, "an in-memory store is an explicit choice")
+}
+
+// A RedirectURL with plain http to a loopback host is accepted only with
+// InsecureDevelopment; other http hosts never.
+func TestInsecureDevelopmentRedirectURL(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		url     string
+		dev, ok bool
+	}{
+		{"http://127.0.0.1:8080/r", true, true},
+		{"http://localhost/r", true, true},
+		{"http://[::1]/r", true, true},
+		{"http://127.0.0.1:8080/r", false, false},
+		{"http://localhost/r", false, false},
+		{"http://service.example/r", true, false},
+		{"http://127.0.0.1.example/r", true, false},
+		{"http://u:p@127.0.0.1/r", true, false},
+		{"http://127.0.0.1/r#x", true, false},
+		{"ftp://127.0.0.1/r", true, false},
+		{"https://service.example/r", false, true},
+	}
+	for _, c := range cases {
+		h := newHarness(t, func(cfg *payment.Config) { cfg.InsecureDevelopment = c.dev })
+		r := paymenttest.ValidRequest("k-1")
+		r.RedirectURL = c.url
+		_, err := h.c.Create(context.Background(), r)
+		if c.ok {
+			require.NoError(t, err, c.url)
+			continue
+		}
+		require.ErrorIs(t, err, payment.ErrInvalidRequest, c.url)
+		assert.Zero(t, h.fake.Creates(), c.url)
+	}
+	assert.Error(t, (&payment.CreateRequest{}).Validate())
+	r := paymenttest.ValidRequest("k-1")
+	r.RedirectURL = "http://127.0.0.1/r"
+	require.ErrorIs(t, r.Validate(), payment.ErrInvalidRequest, "Validate alone is strict")
 }
 
 func TestCreateHappy(t *testing.T) {

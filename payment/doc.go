@@ -40,7 +40,7 @@
 //
 // # Flow
 //
-//	c, _ := payment.New(payment.Config{Provider: p, Store: s, OnStatusChange: notify})
+//	c, _ := payment.New(payment.Config{Provider: p, Store: s, OnStatusChange: notify}) // Store required
 //	tx, err := c.Create(ctx, req)    // stored first, then POSTed; idempotent by req.IdempotencyKey
 //	// redirect the user to tx.PayURL; on return:
 //	tx, err = c.Sync(ctx, requestID) // pulls; the redirect itself proves nothing
@@ -52,6 +52,28 @@
 // retry, makes one provider call for concurrent callers with the same key,
 // refuses a different body under a used key ([ErrIdempotencyConflict]) and
 // recovers a transaction whose create answer was lost ([Recoverer]).
+//
+// # Several instances, faults
+//
+// Instances sharing one store (PostgreSQL, or one SQLite file) never both
+// send a create: the one that holds the store's create lease
+// ([Store.LeaseCreate], [Config.CreateLease]) sends it, the others wait for
+// its outcome. A definite refusal by the Bezahldienst (a 4xx other than
+// PAYMENT_EXISTS, 401/403 and 408/425/429) ends the request
+// ([AnomalyRefused], [ErrCreateEnded] for the same key later); nothing else
+// does. Store failures are [*StoreError]s, network failures
+// [ErrUnavailable], certificate failures [*CertificateError] (never
+// retried): [Client.Run] logs them, backs off and keeps going until its
+// context ends, because the citizen may have paid.
+//
+// # Operators and the treasury
+//
+// [Client.ListAnomalies] and [Client.ListOpen] list what needs a human
+// across the store (paged, by kind, status and age). A [Profile] carries a
+// Mandant's own rules (required booking fields, ePayBL's 27 characters for
+// Kassenzeichen + "/" + Buchungstext), checked before anything is sent.
+// [Config.OnStatusChangeTx] hands a transition to the application inside
+// the store's database transaction.
 //
 // # Security
 //
@@ -101,12 +123,19 @@
 //     request IDs, transaction IDs, amounts and states, never secrets,
 //     tokens, names, addresses or bodies; error texts name fields, not
 //     values.
+//   - Zero values are the secure ones: a nil Store is [ErrInvalidConfig]
+//     (never a silent in-memory store), redirect URLs must be https unless
+//     [Config].InsecureDevelopment allows plain http to loopback, which a
+//     Production [Profile] refuses.
+//   - GiroCheckout's unseparated hash input is bound to the stored
+//     transaction: every field the push reports (requestId, transaction
+//     ID, amount, currency) is compared before a claim is recorded.
 //   - The caller must still: serve the redirect and notify URLs over
 //     HTTPS, authorise who may call Sync for which requestId, and act on
 //     anomalies (they need a human).
 //
 // [Config.OnStatusChange] runs after the transition is stored; if the
 // process dies between the two, the change is stored but the hook is not
-// repeated. Use a transactional outbox (package notify) in the hook when
-// delivery must survive crashes.
+// repeated. Use [Config.OnStatusChangeTx] (with a transactional outbox such
+// as notify's EnqueueTx) when the hand-over must survive crashes.
 package payment

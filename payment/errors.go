@@ -8,6 +8,9 @@ import (
 // Sentinel errors. Callers test them with errors.Is; the typed errors below
 // unwrap to them.
 var (
+	// ErrInvalidConfig is wrapped by every configuration error of New and
+	// Config.Validate.
+	ErrInvalidConfig = errors.New("payment: invalid configuration")
 	// ErrInvalidAmount: a negative, malformed, over-precise or too large amount.
 	ErrInvalidAmount = errors.New("payment: invalid amount")
 	// ErrInvalidCurrency: a currency other than EUR.

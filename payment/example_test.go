@@ -30,7 +30,7 @@ func ExampleClient_Create() {
 		fmt.Println(err)
 		return
 	}
-	client, err := payment.New(payment.Config{
+	client, err := payment.New(payment.Config{Store: payment.NewMemoryStore(),
 		Provider: provider,
 		Logger:   slog.New(slog.DiscardHandler),
 		OnStatusChange: func(_ context.Context, c payment.StatusChange) {

@@ -7,15 +7,29 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"log/slog"
 	"strings"
 
 	"github.com/egosaar/ozg/internal/redact"
 )
 
 // Secret is a shared secret (client secret, HMAC key, password). It never
-// prints: fmt and log/slog show "REDACTED". Convert with string(s) only where
-// the value is needed.
-type Secret = redact.Secret
+// prints: fmt (%v, %s, %q, %#v), log/slog and text marshalling show
+// "REDACTED". Convert with string(s) only where the value is needed.
+type Secret string
+
+// String returns "REDACTED".
+func (Secret) String() string { return redact.Placeholder }
+
+// GoString returns "REDACTED".
+func (Secret) GoString() string { return redact.Placeholder }
+
+// LogValue returns "REDACTED".
+func (Secret) LogValue() slog.Value { return slog.StringValue(redact.Placeholder) }
+
+// MarshalText returns "REDACTED", so that encoding/json never writes the
+// secret either.
+func (Secret) MarshalText() ([]byte, error) { return []byte(redact.Placeholder), nil }
 
 // HMACAlgorithm selects the MAC of an HMACVerifier.
 type HMACAlgorithm int

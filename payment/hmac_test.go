@@ -1,14 +1,17 @@
 package payment_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,4 +143,17 @@ func TestNoVariableTimeHashCompare(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestSecretNeverPrintsAnywhere(t *testing.T) {
+	s := payment.Secret("hunter2-SECRET")
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "s", s)
+	js, err := json.Marshal(struct{ S payment.Secret }{s})
+	require.NoError(t, err)
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %s %q %#v %+v", s, s, s, s, s), buf.String(), string(js)} {
+		assert.NotContains(t, out, "hunter2")
+		assert.Contains(t, out, "REDACTED")
+	}
+	assert.Equal(t, "hunter2-SECRET", string(s))
 }

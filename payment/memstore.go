@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -235,4 +236,96 @@ func (s *MemoryStore) Claim(_ context.Context, requestID string) (*PushClaim, er
 		return nil, ErrNotFound
 	}
 	return &c, nil
+}
+
+// afterCursor reports whether (at, id, seq) lies strictly after the cursor.
+func afterCursor(cur Cursor, at time.Time, id string, seq int64) bool {
+	if !at.Equal(cur.At) {
+		return at.After(cur.At)
+	}
+	if id != cur.RequestID {
+		return id > cur.RequestID
+	}
+	return seq > cur.Seq
+}
+
+func inWindow(f *ListFilter, at time.Time) bool {
+	return (f.Before.IsZero() || !at.After(f.Before)) && (f.After.IsZero() || !at.Before(f.After))
+}
+
+// ListAnomalies implements Store.
+func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPage, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	cur, hasCur, _ := DecodeCursor(f.Cursor)
+	type entry struct {
+		a   Anomaly
+		seq int64
+	}
+	s.mu.Lock()
+	var all []entry
+	for _, list := range s.anomalies {
+		for i, a := range list {
+			seq := int64(i + 1)
+			if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, a.Kind) || !inWindow(&f, a.At) {
+				continue
+			}
+			if hasCur && !afterCursor(cur, a.At, a.RequestID, seq) {
+				continue
+			}
+			all = append(all, entry{a, seq})
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool {
+		// i sorts first when j lies strictly after it.
+		return afterCursor(Cursor{At: all[i].a.At, RequestID: all[i].a.RequestID, Seq: all[i].seq}, all[j].a.At, all[j].a.RequestID, all[j].seq)
+	})
+	page := &AnomalyPage{}
+	for i, e := range all {
+		if i == f.Limit {
+			last := all[i-1]
+			page.Next = EncodeCursor(Cursor{At: last.a.At, RequestID: last.a.RequestID, Seq: last.seq})
+			break
+		}
+		page.Anomalies = append(page.Anomalies, e.a)
+	}
+	return page, nil
+}
+
+// ListOpen implements Store.
+func (s *MemoryStore) ListOpen(_ context.Context, f ListFilter) (*TransactionPage, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	cur, hasCur, _ := DecodeCursor(f.Cursor)
+	s.mu.Lock()
+	var all []*Transaction
+	for _, t := range s.byReq {
+		if t.Status.Terminal() || len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status) || !inWindow(&f, t.CreatedAt) {
+			continue
+		}
+		if hasCur && !afterCursor(cur, t.CreatedAt, t.RequestID, 0) {
+			continue
+		}
+		all = append(all, t.Clone())
+	}
+	s.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].CreatedAt.Equal(all[j].CreatedAt) {
+			return all[i].CreatedAt.Before(all[j].CreatedAt)
+		}
+		return all[i].RequestID < all[j].RequestID
+	})
+	page := &TransactionPage{}
+	for i, t := range all {
+		if i == f.Limit {
+			last := all[i-1]
+			page.Next = EncodeCursor(Cursor{At: last.CreatedAt, RequestID: last.RequestID})
+			break
+		}
+		page.Transactions = append(page.Transactions, t)
+	}
+	return page, nil
 }

@@ -8,5 +8,5 @@ import (
 )
 
 func TestMemoryStoreConformance(t *testing.T) {
-	paymenttest.RunStoreConformance(t, func(t *testing.T) payment.Store { return payment.NewMemoryStore() })
+	paymenttest.StoreConformance(t, func(t *testing.T) payment.Store { return payment.NewMemoryStore() })
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/egosaar/ozg/internal/httpx"
 )
 
@@ -132,13 +130,10 @@ func (c *Client) resume(ctx context.Context, t *Transaction, now time.Time) erro
 		return c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1)
 	}
 	req := t.Request
-	ch := c.sf.DoChan(t.RequestID+"\x00"+t.Fingerprint, func() (any, error) { return c.create(ctx, &req, t.Fingerprint, false) })
-	var res singleflight.Result
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case res = <-ch:
-	}
+	_, rerr, _ := c.flights.do(ctx, t.RequestID+"\x00"+t.Fingerprint, func() (*Transaction, error) {
+		return c.create(ctx, &req, t.Fingerprint, false)
+	})
+	res := struct{ Err error }{rerr}
 	switch {
 	case res.Err == nil:
 		return nil

@@ -103,7 +103,7 @@ func TestRunSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := paymenttest.NewFakeProvider()
 		changes := make(chan payment.StatusChange, 1)
-		c, err := payment.New(payment.Config{
+		c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(),
 			Provider: fake, PollInitial: time.Minute, PollInterval: 10 * time.Second,
 			Logger:         discardLogger(),
 			OnStatusChange: func(_ context.Context, sc payment.StatusChange) { changes <- sc },

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/egosaar/ozg/internal/httpx"
 )
 
 // Limits of XBezahldienste 1.0.0 (PaymentRequest, PaymentItem; reference
@@ -158,7 +160,11 @@ type Address struct {
 // add up to Total. The first violation is returned as *FieldError (or
 // *AmountError); it wraps ErrInvalidRequest, ErrInvalidAmount,
 // ErrInvalidCurrency or ErrCalculation.
-func (r *CreateRequest) Validate() error {
+func (r *CreateRequest) Validate() error { return r.validate(false) }
+
+// validate is Validate; development allows a RedirectURL with plain http
+// to a loopback host (Config.InsecureDevelopment).
+func (r *CreateRequest) validate(development bool) error {
 	if r == nil {
 		return &FieldError{Field: "request", Reason: "missing", Err: ErrInvalidRequest}
 	}
@@ -174,7 +180,7 @@ func (r *CreateRequest) Validate() error {
 	if err := checkText("description", r.Description, MaxDescriptionLength, false, isDescriptionRune); err != nil {
 		return err
 	}
-	if err := CheckRedirectURL(r.RedirectURL); err != nil {
+	if err := checkRedirectURL(r.RedirectURL, development); err != nil {
 		return err
 	}
 	if len(r.Items) == 0 || len(r.Items) > MaxItems {
@@ -346,7 +352,9 @@ func (q *Requestor) validate() error {
 
 // CheckRedirectURL validates a redirect URL: absolute https, a host, no
 // user info, no fragment, ≤ 2082 characters.
-func CheckRedirectURL(s string) error {
+func CheckRedirectURL(s string) error { return checkRedirectURL(s, false) }
+
+func checkRedirectURL(s string, development bool) error {
 	bad := func(reason string) error {
 		return &FieldError{Field: "redirectUrl", Reason: reason, Err: ErrInvalidRequest}
 	}
@@ -365,14 +373,14 @@ func CheckRedirectURL(s string) error {
 	if err != nil {
 		return bad("not a URL")
 	}
-	if u.Scheme != "https" {
-		return bad("scheme must be https")
-	}
 	if u.Host == "" || u.Hostname() == "" {
 		return bad("missing host")
 	}
 	if u.User != nil {
 		return bad("must not contain credentials")
+	}
+	if !httpx.AllowedEndpoint(u, development) {
+		return bad("scheme must be https (http only to a loopback host with InsecureDevelopment)")
 	}
 	if u.Fragment != "" || strings.Contains(s, "#") {
 		return bad("must not contain a fragment")

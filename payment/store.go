@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 )
@@ -13,7 +14,7 @@ var ErrConcurrentUpdate = errors.New("payment: concurrent update")
 // Store persists transactions, anomalies and seen pushes. The package ships
 // NewMemoryStore; payment/sqlstore provides SQLite and PostgreSQL.
 // Implementations must be safe for concurrent use and pass
-// paymenttest.RunStoreConformance.
+// paymenttest.StoreConformance.
 type Store interface {
 	// Insert stores t unless a transaction with t.RequestID exists. It
 	// returns the stored transaction and whether t was inserted.
@@ -54,6 +55,15 @@ type Store interface {
 	RecordAnomaly(ctx context.Context, a Anomaly) error
 	// Anomalies lists the anomalies of a transaction, oldest first.
 	Anomalies(ctx context.Context, requestID string) ([]Anomaly, error)
+	// ListAnomalies lists anomalies across all transactions ordered by
+	// (At, RequestID, sequence within the transaction), filtered by
+	// f.Kinds, f.Before and f.After, one page of f.Limit after f.Cursor
+	// (see ListFilter.Normalize, DecodeCursor).
+	ListAnomalies(ctx context.Context, f ListFilter) (*AnomalyPage, error)
+	// ListOpen lists non-terminal transactions (Status "" or INITIAL)
+	// ordered by (CreatedAt, RequestID), filtered by f.Statuses,
+	// f.Before and f.After on CreatedAt, one page after f.Cursor.
+	ListOpen(ctx context.Context, f ListFilter) (*TransactionPage, error)
 	// MarkPushSeen records a push event ID. It reports false when the ID was
 	// seen before.
 	MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error)
@@ -66,6 +76,16 @@ type Store interface {
 	RecordClaim(ctx context.Context, c PushClaim) (bool, error)
 	// Claim returns the claim stored for requestID or ErrNotFound.
 	Claim(ctx context.Context, requestID string) (*PushClaim, error)
+}
+
+// TxStore is implemented by stores on a SQL database (payment/sqlstore)
+// that can apply a transition and the caller's own change in one database
+// transaction: TransitionTx is Transition, but runs hook with the open
+// transaction after the compare-and-set UPDATE and commits only if hook
+// returns nil. Config.OnStatusChangeTx needs it.
+type TxStore interface {
+	Store
+	TransitionTx(ctx context.Context, requestID string, from, to Status, u Update, hook func(tx *sql.Tx, t *Transaction) error) (*Transaction, error)
 }
 
 // PushClaim is what a verified push claimed about a transaction before

@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -90,7 +91,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		return t, nil
 	}
 	u := Update{At: c.cfg.Now(), StatusDetail: pt.StatusDetail, PaymentMethod: pt.PaymentMethod, PaidAt: pt.PaidAt}
-	nt, err := c.cfg.Store.Transition(ctx, t.RequestID, t.Status, pt.Status, u)
+	nt, err := c.transition(ctx, t, pt.Status, u)
 	if errors.Is(err, ErrConcurrentUpdate) {
 		// Someone else applied a change first; judge our observation against
 		// the state they stored.
@@ -125,6 +126,21 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		})
 	}
 	return nt, nil
+}
+
+// transition stores the change, through OnStatusChangeTx's database
+// transaction when it is set.
+func (c *Client) transition(ctx context.Context, t *Transaction, to Status, u Update) (*Transaction, error) {
+	if c.cfg.OnStatusChangeTx == nil {
+		return c.cfg.Store.Transition(ctx, t.RequestID, t.Status, to, u)
+	}
+	ts := c.cfg.Store.(TxStore) // checked by Validate
+	return ts.TransitionTx(ctx, t.RequestID, t.Status, to, u, func(tx *sql.Tx, nt *Transaction) error {
+		return c.cfg.OnStatusChangeTx(ctx, tx, StatusChange{
+			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
+			From: t.Status, To: nt.Status, At: u.At, Transaction: nt.Clone(),
+		})
+	})
 }
 
 // checkReported enforces anti-pattern 9.5 in payment/paymenttest/SOURCES.md for a final PAYED: its amount and

@@ -64,6 +64,9 @@ const (
 	// TrustRevocationUnavailable: the revocation checker could not decide
 	// (treated as a failure: fail closed).
 	TrustRevocationUnavailable
+	// TrustKeyNotPinned: a bare public key that is not one of
+	// [TrustConfig.PinnedKeys] ([TrustStore.VerifyKey]).
+	TrustKeyNotPinned
 )
 
 func (r TrustReason) String() string {
@@ -78,6 +81,8 @@ func (r TrustReason) String() string {
 		return "key usage not permitted"
 	case TrustRevocationUnavailable:
 		return "revocation status unavailable"
+	case TrustKeyNotPinned:
+		return "public key not pinned"
 	default:
 		return "untrusted"
 	}
@@ -102,6 +107,9 @@ type TrustError struct {
 // reason only. The certificate subject (which may name a person) is kept in
 // the Subject field for the caller to log deliberately.
 func (e *TrustError) Error() string {
+	if e.Reason == TrustKeyNotPinned {
+		return "signature: untrusted key: " + e.Reason.String()
+	}
 	return "signature: untrusted certificate: " + e.Reason.String()
 }
 

@@ -2,7 +2,12 @@ package signature_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"time"
@@ -70,4 +75,33 @@ func ExampleLoadPKCS12() {
 	// Stadt Musterhausen
 	// Test Sub-CA
 	// Verwaltungs-PKI Test Root
+}
+
+// A partner publishes a bare public key (PEM "PUBLIC KEY") instead of a
+// certificate: pin it; only that exact key is trusted.
+func ExampleTrustStore_VerifyKey() {
+	partner, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&partner.PublicKey)
+	if err != nil {
+		panic(err)
+	}
+	published := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+
+	pub, err := signature.ParsePublicKeyPEM(published)
+	if err != nil {
+		panic(err)
+	}
+	trust, err := signature.NewTrustStore(signature.TrustConfig{PinnedKeys: []crypto.PublicKey{pub}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(trust.VerifyKey(context.Background(), &partner.PublicKey))
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	fmt.Println(trust.VerifyKey(context.Background(), &other.PublicKey))
+	// Output:
+	// <nil>
+	// signature: untrusted key: public key not pinned
 }

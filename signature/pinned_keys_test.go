@@ -63,6 +63,7 @@ func TestTrustStorePinnedKeys(t *testing.T) {
 		require.ErrorIs(t, err, signature.ErrUntrustedKey, name)
 		var te *signature.TrustError
 		require.ErrorAs(t, err, &te, name)
+		assert.Equal(t, signature.TrustKeyNotPinned, te.Reason, name)
 	}
 
 	cctx, cancel := context.WithCancel(ctx)

@@ -79,8 +79,17 @@ type TrustConfig struct {
 const DefaultSigningKeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
 
 // TrustStore verifies certificates against configured anchors and pinned
-// certificates. It is immutable after [NewTrustStore] and safe for
-// concurrent use.
+// certificates or keys. Its configuration is immutable after
+// [NewTrustStore]; it is safe for concurrent use.
+//
+// Paths built to an anchor are cached (at most 256 leaf certificates,
+// keyed by the leaf and the intermediates offered with it), each only for
+// the time in which every certificate on it is valid at the store's clock:
+// repeated verifications of the same signer skip the path building and
+// its signature checks. The [RevocationChecker] is still asked on every
+// call, so revocation is as fresh as the checker's own answers
+// ([OCSPChecker] keeps a good response until its nextUpdate). Failures are
+// never cached.
 type TrustStore struct {
 	roots         *x509.CertPool
 	intermediates []*x509.Certificate
@@ -91,6 +100,7 @@ type TrustStore struct {
 	keyUsage      x509.KeyUsage
 	revocation    RevocationChecker
 	now           func() time.Time
+	paths         pathCache
 	ignorePinned  bool
 }
 
@@ -190,6 +200,12 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 	if len(s.anchors) == 0 {
 		return nil, &TrustError{Reason: TrustUnknownAuthority, Subject: subject}
 	}
+	key := chainKey(leaf, intermediates)
+	if chains := s.paths.get(key, now); len(chains) > 0 {
+		// The checker is asked once per path, as without the cache (a
+		// refused path is not built and asked again).
+		return s.firstUnrevoked(ctx, chains, subject)
+	}
 	pool := x509.NewCertPool()
 	for _, c := range s.intermediates {
 		pool.AddCert(c)
@@ -208,11 +224,19 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 	if err != nil {
 		return nil, s.classify(leaf, subject, err, now)
 	}
+	s.paths.put(key, chains)
+	return s.firstUnrevoked(ctx, chains, subject)
+}
+
+// firstUnrevoked returns the first chain the revocation checker accepts,
+// or the first refusal.
+func (s *TrustStore) firstUnrevoked(ctx context.Context, chains [][]*x509.Certificate, subject string) ([]*x509.Certificate, error) {
 	var firstErr error
 	for _, chain := range chains {
 		err := s.checkRevocation(ctx, chain, subject)
 		if err == nil {
-			return chain, nil
+			// A copy: the cached path must not change with the caller's.
+			return slices.Clone(chain), nil
 		}
 		if firstErr == nil {
 			firstErr = err
@@ -266,7 +290,7 @@ func (s *TrustStore) VerifyKey(ctx context.Context, pub crypto.PublicKey) error 
 	}
 	der, err := marshalPublicKey(pub)
 	if err != nil {
-		return &TrustError{Reason: TrustUnknownAuthority, Err: err}
+		return &TrustError{Reason: TrustKeyNotPinned, Err: err}
 	}
 	found := 0
 	for _, p := range s.pinnedKeys {
@@ -275,7 +299,7 @@ func (s *TrustStore) VerifyKey(ctx context.Context, pub crypto.PublicKey) error 
 		}
 	}
 	if found != 1 {
-		return &TrustError{Reason: TrustUnknownAuthority}
+		return &TrustError{Reason: TrustKeyNotPinned}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
 )
 
 // BuilderConfig configures a Builder.
@@ -47,6 +48,9 @@ func (c BuilderConfig) Validate() error {
 	}
 	if c.Form == FormXInneres4 {
 		return fmt.Errorf("%w: %w: the XInneres-4 header is read only", ErrInvalidConfig, ErrBuild)
+	}
+	if c.Form == FormXdomea3 || c.Form == FormUnknown && c.Profile.HeaderForm == FormXdomea3 {
+		return fmt.Errorf("%w: %w: the xdomea Kopf is read only", ErrInvalidConfig, ErrBuild)
 	}
 	return nil
 }
@@ -152,8 +156,10 @@ func (b *Builder) Build(ctx context.Context, d Draft) (*Message, error) {
 			Nachrichtentyp:       nt,
 			Erstellungszeitpunkt: b.cfg.Now().Truncate(time.Millisecond),
 		},
-		Leser:      d.Leser,
-		Autor:      d.Autor,
+		// Unicode NFC before writing: DIN 91379 and the schemas' patterns
+		// accept only NFC, and Parse refuses anything else.
+		Leser:      nfcBehoerde(d.Leser),
+		Autor:      nfcBehoerde(d.Autor),
 		Extensions: d.Extensions,
 	}
 	doc := etree.NewDocument()
@@ -186,4 +192,26 @@ func (b *Builder) Build(ctx context.Context, d Draft) (*Message, error) {
 		return nil, errors.Join(ErrBuild, err)
 	}
 	return m, nil
+}
+
+// nfcBehoerde returns b with every text in Unicode NFC (Unicode Standard
+// Annex #15); the caller's value is not changed.
+func nfcBehoerde(b Behoerde) Behoerde {
+	b.Verzeichnisdienst = nfcCode(b.Verzeichnisdienst)
+	b.Kennung = norm.NFC.String(b.Kennung)
+	b.Name = norm.NFC.String(b.Name)
+	if b.Erreichbarkeit != nil {
+		e := make([]Kommunikation, len(b.Erreichbarkeit))
+		for i, k := range b.Erreichbarkeit {
+			e[i] = Kommunikation{Kanal: nfcCode(k.Kanal), Kennung: norm.NFC.String(k.Kennung), Zusatz: norm.NFC.String(k.Zusatz)}
+		}
+		b.Erreichbarkeit = e
+	}
+	return b
+}
+
+func nfcCode(c Code) Code {
+	c.Code = norm.NFC.String(c.Code)
+	c.Name = norm.NFC.String(c.Name)
+	return c
 }

@@ -116,7 +116,7 @@ func TestDVDVKennung(t *testing.T) {
 func TestProfilesAreData(t *testing.T) {
 	ps, err := xoev.StandardProfiles()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"xbau-2.6", "xbau-kernmodul-1.3.0", "xwasser-1.0.0"}, ps.Names())
+	assert.Equal(t, []string{"xbau-2.6", "xbau-kernmodul-1.3.0", "xdomea-3.0.0", "xwasser-1.0.0"}, ps.Names())
 	x, ok := ps.Lookup("https://gitlab.opencode.de/akdb/xoev/xwasser/-/raw/main/V1_0_0")
 	require.True(t, ok)
 	assert.Equal(t, "Nachricht", x.Nachrichtentyp.RootColumn)
@@ -161,4 +161,25 @@ func TestSetNachrichtenkopfTimeWrittenStrictlyWhenChanged(t *testing.T) {
 	require.NoError(t, m.SetNachrichtenkopf(k))
 	out, _ = m.Bytes()
 	assert.Contains(t, string(out), "<erstellungszeitpunkt>2026-01-02T03:04:05.000-02:00</erstellungszeitpunkt>")
+}
+
+// The Builder writes Unicode NFC, which Parse (like the schema) requires.
+func TestBuilderNormalisesToNFC(t *testing.T) {
+	b := xoevtest.NewBuilder(t, "xbau-2.6")
+	leser := xoevtest.Leser
+	leser.Name = "Bauamt U\u0308ckendorf"
+	leser.Erreichbarkeit = append([]xoev.Kommunikation(nil), leser.Erreichbarkeit...)
+	if len(leser.Erreichbarkeit) > 0 {
+		leser.Erreichbarkeit[0].Kennung = "bu\u0308ro@example.org"
+	}
+	m, err := b.Build(context.Background(), xoev.Draft{Root: "baugenehmigung.bescheid.0205", Leser: leser, Autor: xoevtest.Autor})
+	require.NoError(t, err)
+	assert.Equal(t, "Bauamt \u00dcckendorf", m.Kopf.Leser.Name)
+	out, err := m.Bytes()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "Bauamt \u00dcckendorf")
+	assert.NotContains(t, string(out), "\u0308")
+	assert.Equal(t, "Bauamt U\u0308ckendorf", leser.Name, "the caller's draft is not changed")
+	_, err = newParser(t).Parse(context.Background(), out)
+	require.NoError(t, err)
 }

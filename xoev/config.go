@@ -57,7 +57,7 @@ type Config struct {
 	MaxCodeListFetches int
 
 	// Profiles selects the standard profile by root namespace. nil means
-	// StandardProfiles() (XBau 2.6, XBau-Kernmodul 1.3.0, XWasser 1.0.0).
+	// StandardProfiles() (XBau 2.6, XBau-Kernmodul 1.3.0, XWasser 1.0.0, xdomea 3.0.0).
 	Profiles *Profiles
 	// CodeLists resolves code lists for nachrichtentyp, verzeichnisdienst
 	// and kanal checks. nil means StandardCodeLists (offline bundle, no

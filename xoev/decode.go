@@ -54,13 +54,18 @@ func headerOf(root *etree.Element) (*etree.Element, HeaderForm, error) {
 		return first, FormQualified, nil
 	case first.Tag == tagKopfXInneres4 && ns == "":
 		return first, FormXInneres4, nil
+	case first.Tag == tagKopfXdomea && ns == NamespaceXdomea300 && root.NamespaceURI() == ns:
+		return first, FormXdomea3, nil
 	}
 	return nil, FormUnknown, newErr(ErrNotXOEV, rp+"/"+first.FullTag(),
-		"first child of the root is not nachrichtenkopf.g2g (qualified or unqualified) or the XInneres-4 nachrichtenkopf")
+		"first child of the root is not nachrichtenkopf.g2g (qualified or unqualified), the XInneres-4 nachrichtenkopf or the xdomea 3.0.0 Kopf")
 }
 
 // decodeKopf reads root attributes and the header element.
 func (d *decoder) decodeKopf(root, hdr *etree.Element, form HeaderForm) Nachrichtenkopf {
+	if form == FormXdomea3 {
+		return d.decodeKopfXdomea(root, hdr)
+	}
 	k := Nachrichtenkopf{Form: form}
 	rp := "/" + root.FullTag()
 	seen := map[string]bool{}
@@ -180,28 +185,37 @@ func (d *decoder) decodeIdent(e *etree.Element, l layout, p string) Identifikati
 		id.Nachrichtentyp = d.decodeCode(x, p+"/nachrichtentyp")
 	}
 	if x := d.expect(c, 2, "erstellungszeitpunkt", l.ident, p); x != nil {
-		ep := p + "/erstellungszeitpunkt"
-		if s, ok := d.leaf(x, ep); ok {
-			s = strings.TrimSpace(s) // xs:dateTime collapses whitespace
-			t, info, ok := parseDateTime(s)
-			switch {
-			case !ok:
-				d.fail(ep, "not an xs:dateTime")
-			default:
-				id.Erstellungszeitpunkt, id.lexical = t, s
-				if !info.hasZone {
-					d.warn(Warning{Path: ep, Message: "no time zone (the header spec requires one; read as UTC)"})
-				}
-				if !info.hasMillis {
-					d.warn(Warning{Path: ep, Message: "no millisecond precision (the header spec requires it)"})
-				}
-			}
-		}
+		d.erstellungszeitpunkt(x, p+"/erstellungszeitpunkt", &id, true)
 	}
 	if len(c) > 3 {
 		d.fail(p+"/"+c[3].FullTag(), "unexpected element")
 	}
 	return id
+}
+
+// erstellungszeitpunkt reads an xs:dateTime into id. strict: the XÖV
+// header prose requires a zone and milliseconds (warnings otherwise).
+func (d *decoder) erstellungszeitpunkt(x *etree.Element, ep string, id *IdentifikationNachricht, strict bool) {
+	s, ok := d.leaf(x, ep)
+	if !ok {
+		return
+	}
+	s = strings.TrimSpace(s) // xs:dateTime collapses whitespace
+	t, info, ok := parseDateTime(s)
+	if !ok {
+		d.fail(ep, "not an xs:dateTime")
+		return
+	}
+	id.Erstellungszeitpunkt, id.lexical = t, s
+	if !strict {
+		return
+	}
+	if !info.hasZone {
+		d.warn(Warning{Path: ep, Message: "no time zone (the header spec requires one; read as UTC)"})
+	}
+	if !info.hasMillis {
+		d.warn(Warning{Path: ep, Message: "no millisecond precision (the header spec requires it)"})
+	}
 }
 
 func (d *decoder) decodeBehoerde(e *etree.Element, form HeaderForm, l layout, p string) Behoerde {

@@ -21,7 +21,12 @@
 //     ([NamespaceG2G], prefix bn-g2g) and unqualified
 //     ([NamespaceG2GUnqualified], elements without namespace; XBau 2.6,
 //     XWasser 1.0.0). The older XInneres-4 header nachrichtenkopf
-//     ([NamespaceXInneres4]) is read.
+//     ([NamespaceXInneres4]) and the Kopf of xdomea 3.0.0
+//     ([NamespaceXdomea300], [FormXdomea3]: ProzessID, Nachrichtentyp,
+//     Erstellungszeitpunkt, Absender, Empfaenger, SendendesSystem) are
+//     read into the same model and checked by the same profile mechanism,
+//     including the nachrichtentyp ↔ root check (xdomea roots carry the
+//     code: Aussonderung.Aussonderung.0503).
 //   - [Parser.Parse]: secure parsing of any XÖV message into the root
 //     QName, the typed header and the document, whose body the caller
 //     reads as an etree subtree ([Message.Body]); [Parser.Decode] reads
@@ -42,12 +47,16 @@
 //   - [DVDVKennung]: the DVDV identifier "praefix:kennung" used when
 //     verzeichnisdienst is DVDV (Deutsches Verwaltungsdiensteverzeichnis).
 //   - DIN 91379 datatype C for every header string (package din91379;
-//     NFC first, errors name the code point as U+XXXX and its position).
+//     errors name the code point as U+XXXX and its position). Text must be
+//     in Unicode NFC: a decomposed sequence (e + U+0301) is refused with
+//     [ErrCharacter], the verdict of the standards' XSD patterns and of
+//     xmllint on the same bytes; the [Builder] normalises the header to
+//     NFC before writing.
 //   - [Profile]: per-standard facts as data (namespace, fixed @standard and
 //     @version, header form, nachrichtentyp list and root column, header
 //     extensions such as XWasser's referenzUUID and dvdvDienstkennung,
 //     signature slot). [StandardProfiles] ships XBau 2.6, XBau-Kernmodul
-//     1.3.0 and XWasser 1.0.0;
+//     1.3.0, XWasser 1.0.0 and xdomea 3.0.0;
 //     [StandardCodeLists] ships the code lists they need. A new standard is
 //     one JSON file.
 //

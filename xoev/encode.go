@@ -48,12 +48,12 @@ func defaultNamespace(e *etree.Element) string {
 // form are looked up from scope (the header being replaced, or the root)
 // upwards, so a re-encoded header keeps the document's prefixes.
 func encodeKopf(k *Nachrichtenkopf, root, scope *etree.Element) (*etree.Element, error) {
-	setRootAttrs(k, root)
 	switch k.Form {
 	case FormUnqualified, FormQualified:
 	default:
 		return nil, newErr(ErrBuild, "/"+root.FullTag(), "cannot write a header in form %s", k.Form)
 	}
+	setRootAttrs(k, root)
 	hdr := etree.NewElement(tagKopfG2G)
 	enc := encoder{form: k.Form}
 	if k.Form == FormQualified {

@@ -132,29 +132,6 @@ func btoi(b bool) int {
 	return 0
 }
 
-// Warnings do not make a message invalid, but they are capped too.
-func TestMaxFindingsWarnings(t *testing.T) {
-	xbau := xoevtest.XBauAntrag0200(t)
-	decomposed := withErreichbarkeit(500, func(_ int, kom *etree.Element) {
-		kom.SelectElement("kennung").SetText("Bu\u0308ro@example.org") // valid after NFC, warned
-	})
-	for _, max := range []int{0, 7} {
-		t.Run(fmt.Sprint(max), func(t *testing.T) {
-			p, err := xoev.New(xoev.Config{MaxFindings: max})
-			require.NoError(t, err)
-			m, err := p.Parse(context.Background(), xoevtest.Mutate(t, xbau, decomposed))
-			require.NoError(t, err)
-			want := max
-			if want == 0 {
-				want = xoev.DefaultMaxFindings
-			}
-			// The unknown verzeichnisdienst list warns once, the NFC
-			// warnings fill the rest, one more says that some were dropped.
-			assert.Len(t, m.Warnings, want+1)
-		})
-	}
-}
-
 func TestConfigRefusesNegativeCaps(t *testing.T) {
 	for _, cfg := range []xoev.Config{{MaxFindings: -1}, {MaxCodeListFetches: -1}} {
 		_, err := xoev.New(cfg)

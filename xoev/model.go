@@ -21,11 +21,20 @@ const (
 	// FormXInneres4: the older header nachrichtenkopf of XInneres 4
 	// (read only).
 	FormXInneres4
+	// FormXdomea3: the Kopf of xdomea 3.0.0 (NkBasisType and its
+	// extensions, namespace NamespaceXdomea300; read only). It maps onto
+	// the same model: ProzessID → IdentifikationNachricht.NachrichtenUUID,
+	// Nachrichtentyp, Erstellungszeitpunkt, Empfaenger → Leser, Absender →
+	// Autor (Behoerdenkennung, Institution or Organisationseinheit name),
+	// SendendesSystem Produktname/Version → Produkt/Produktversion;
+	// Standard and Version come from the namespace ("xdomea", "3.0.0").
+	FormXdomea3
 )
 
-var formNames = [...]string{"unknown", "unqualified", "qualified", "xinneres4"}
+var formNames = [...]string{"unknown", "unqualified", "qualified", "xinneres4", "xdomea3"}
 
-// String returns "unqualified", "qualified", "xinneres4" or "unknown".
+// String returns "unqualified", "qualified", "xinneres4", "xdomea3" or
+// "unknown".
 func (f HeaderForm) String() string {
 	if f < 0 || int(f) >= len(formNames) {
 		return fmt.Sprintf("HeaderForm(%d)", int(f))

@@ -22,6 +22,9 @@ const (
 	// NamespaceXInneres4 is the older XInneres-4 base message with the
 	// header element nachrichtenkopf.
 	NamespaceXInneres4 = "http://www.osci.de/xinneres/basisnachricht/4"
+	// NamespaceXdomea300 is xdomea 3.0.0 (root and Kopf elements
+	// qualified, prefix xdomea).
+	NamespaceXdomea300 = "urn:xoev-de:xdomea:schema:3.0.0"
 	// NamespaceXMLDSig is the W3C XML Signature namespace (ds:Signature).
 	NamespaceXMLDSig = "http://www.w3.org/2000/09/xmldsig#"
 )
@@ -42,4 +45,5 @@ const (
 const (
 	tagKopfG2G       = "nachrichtenkopf.g2g"
 	tagKopfXInneres4 = "nachrichtenkopf"
+	tagKopfXdomea    = "Kopf"
 )

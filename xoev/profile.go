@@ -51,6 +51,10 @@ type NachrichtentypSpec struct {
 	// name of the message with that code ("beschreibung" in XBau,
 	// "Nachricht" in XWasser).
 	RootColumn string `json:"rootColumn"`
+	// RootSuffixCode: the root element name is the column value, a dot
+	// and the code (xdomea: beschreibung "Aussonderung.Aussonderung",
+	// code 0503, root Aussonderung.Aussonderung.0503).
+	RootSuffixCode bool `json:"rootSuffixCode,omitempty"`
 }
 
 // ExtensionSpec declares one additional header element.
@@ -80,8 +84,8 @@ func (p *Profile) Validate() error {
 		return bad("standard and version are required")
 	case p.Namespace == "":
 		return bad("namespace is required")
-	case p.HeaderForm != FormUnqualified && p.HeaderForm != FormQualified:
-		return bad("headerForm must be unqualified or qualified")
+	case p.HeaderForm != FormUnqualified && p.HeaderForm != FormQualified && p.HeaderForm != FormXdomea3:
+		return bad("headerForm must be unqualified, qualified or xdomea3")
 	case p.Nachrichtentyp.ListURI == "" || p.Nachrichtentyp.ListVersionID == "" || p.Nachrichtentyp.RootColumn == "":
 		return bad("nachrichtentyp needs listURI, listVersionID and rootColumn")
 	}

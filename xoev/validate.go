@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/egosaar/ozg/internal/redact"
 	"github.com/egosaar/ozg/internal/uuidfmt"
@@ -102,9 +105,9 @@ func (v *validation) text(s, base, seg string) {
 	case err != nil:
 		v.add(&Error{Kind: ErrCharacter, Path: base + seg, Reason: "text outside DIN 91379 datatype C", Err: err})
 	case n != s:
-		// Valid after normalisation (DIN 91379 compares NFC forms); the
-		// model keeps the text as sent, so say so.
-		v.warn(Warning{Path: base + seg, Message: "text is not in Unicode NFC; compare and store its NFC form"})
+		// One verdict with the schema: the DIN 91379 patterns of the XSD
+		// (and xmllint) refuse decomposed sequences, so Parse does too.
+		v.add(&Error{Kind: ErrCharacter, Path: base + seg, Reason: nfcReason(s)})
 	}
 }
 
@@ -206,8 +209,11 @@ func (p *Parser) Validate(ctx context.Context, m *Message) error {
 	k := &m.Kopf
 	rp := "/" + m.doc.Root().FullTag()
 	hp := rp + "/" + tagKopfG2G
-	if k.Form == FormXInneres4 {
+	switch k.Form {
+	case FormXInneres4:
 		hp = rp + "/" + tagKopfXInneres4
+	case FormXdomea3:
+		hp = rp + "/" + qualified(m.doc.Root().Space, tagKopfXdomea)
 	}
 	prof := m.Profile
 	if prof == nil && p.cfg.RequireProfile {
@@ -217,8 +223,12 @@ func (p *Parser) Validate(ctx context.Context, m *Message) error {
 	// Root attributes (Nachricht.G2GType): datatype C; XInneres 4 types
 	// them as String.Latin.
 	check := v.text
-	if k.Form == FormXInneres4 {
+	switch k.Form {
+	case FormXInneres4:
 		check = v.latin
+	case FormXdomea3:
+		// No root attributes; SendendesSystem and names are xs:string.
+		check = func(string, string, string) {}
 	}
 	for _, a := range []struct{ seg, val string }{
 		{"/@produkt", k.Produkt}, {"/@produkthersteller", k.Produkthersteller}, {"/@produktversion", k.Produktversion},
@@ -230,23 +240,29 @@ func (p *Parser) Validate(ctx context.Context, m *Message) error {
 		check(*k.Test, rp, "/@test")
 	}
 	for _, a := range []struct{ name, val string }{{"produkt", k.Produkt}, {"produkthersteller", k.Produkthersteller}, {"standard", k.Standard}, {"version", k.Version}} {
-		if a.val == "" {
+		if a.val == "" && k.Form != FormXdomea3 {
 			v.add(newErr(ErrHeader, rp+"/@"+a.name, "empty required attribute"))
 		}
 	}
 
 	id := &k.IdentifikationNachricht
+	// Element paths of the header fields in this form.
 	ip := hp + "/identifikation.nachricht"
+	uuidP, zeitP, typP, leserP, autorP := ip+"/nachrichtenUUID", ip+"/erstellungszeitpunkt", ip+"/nachrichtentyp", hp+"/leser", hp+"/autor"
+	if k.Form == FormXdomea3 {
+		q := func(local string) string { return hp + "/" + qualified(m.doc.Root().Space, local) }
+		uuidP, zeitP, typP, leserP, autorP = q("ProzessID"), q("Erstellungszeitpunkt"), q("Nachrichtentyp"), q("Empfaenger"), q("Absender")
+	}
 	if !ValidUUID(id.NachrichtenUUID) {
-		v.add(newErr(ErrHeader, ip+"/nachrichtenUUID", "not a UUID (8-4-4-4-12 hex digits)"))
+		v.add(newErr(ErrHeader, uuidP, "not a UUID (8-4-4-4-12 hex digits)"))
 	}
 	if id.Erstellungszeitpunkt.IsZero() {
-		v.add(newErr(ErrHeader, ip+"/erstellungszeitpunkt", "missing creation time"))
+		v.add(newErr(ErrHeader, zeitP, "missing creation time"))
 	}
-	v.nachrichtentyp(m, prof, ip+"/nachrichtentyp")
+	v.nachrichtentyp(m, prof, typP)
 
-	v.behoerde(&k.Leser, k.Form, hp+"/leser")
-	v.behoerde(&k.Autor, k.Form, hp+"/autor")
+	v.behoerde(&k.Leser, k.Form, leserP)
+	v.behoerde(&k.Autor, k.Form, autorP)
 
 	if prof != nil {
 		v.profile(m, prof, rp, hp)
@@ -282,12 +298,28 @@ func (v *validation) nachrichtentyp(m *Message, prof *Profile, path string) {
 		v.add(newErr(ErrCode, path+"/code", "code list %s has no %s for code %s", l.CanonicalURI, prof.Nachrichtentyp.RootColumn, quoteCode(c.Code)))
 		return
 	}
+	if prof.Nachrichtentyp.RootSuffixCode {
+		want += "." + c.Code
+	}
 	if want != m.Root.Local {
 		v.add(newErr(ErrNachrichtentyp, path+"/code", "code %s names root %s, message root is %s", quoteCode(c.Code), want, m.Root.Local))
 	}
 }
 
 func (v *validation) behoerde(b *Behoerde, form HeaderForm, p string) {
+	if form == FormXdomea3 {
+		// KontaktType: the Behoerdenkennung codes are optional; names and
+		// further contact data are xs:string and stay in the document.
+		if bk := b.Behoerdenkennung; bk != nil {
+			if bk.Kennung.Code != "" || bk.Kennung.ListURI != "" {
+				v.add(CheckCode(bk.Kennung, CodeRule{}, p+"/Behoerdenkennung/Behoerdenschluessel"))
+			}
+			if bk.Praefix.Code != "" || bk.Praefix.ListURI != "" {
+				v.add(CheckCode(bk.Praefix, CodeRule{}, p+"/Behoerdenkennung/Praefix"))
+			}
+		}
+		return
+	}
 	if form == FormXInneres4 {
 		if bk := b.Behoerdenkennung; bk != nil {
 			v.add(CheckCode(bk.Praefix, CodeRule{ListURI: "urn:xoev-de:bund:bmi:bit:codeliste:dvdv.praefix"}, p+"/behoerdenkennung/praefix"))
@@ -410,3 +442,21 @@ func contains(xs []string, s string) bool {
 // [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
 // (upper-case hex digits are allowed; no braces, no "urn:uuid:").
 func ValidUUID(s string) bool { return uuidfmt.Valid(s) }
+
+// nfcReason names where s stops being in Unicode NFC (Unicode Standard
+// Annex #15): the 1-based character position and code point of the first
+// sequence that has a composed form. The rest of s is not quoted.
+func nfcReason(s string) string {
+	i := norm.NFC.QuickSpanString(s)
+	pos := utf8.RuneCountInString(s[:i]) + 1
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return fmt.Sprintf("text is not in Unicode NFC (DIN 91379 requires it): the sequence at position %d, starting with U+%04X, has a composed form; send the NFC form", pos, r)
+}
+
+// qualified writes prefix:local, or local without a prefix.
+func qualified(prefix, local string) string {
+	if prefix == "" {
+		return local
+	}
+	return prefix + ":" + local
+}

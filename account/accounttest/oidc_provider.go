@@ -122,7 +122,7 @@ func NewOIDCSim(cfg OIDCConfig) (*OIDCSim, error) {
 		u = *cfg.User
 	}
 	s := &OIDCSim{cfg: cfg, user: u, codes: map[string]grant{}, tokens: map[string]string{}, assertions: map[string]bool{}, sid: randomHex(8)}
-	if err := s.RotateKey(false); err != nil {
+	if err := s.rotate(false, firstKey); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
@@ -163,10 +163,19 @@ func (s *OIDCSim) SetUser(u OIDCUser) {
 	s.user = u
 }
 
+// firstKey is the initial signing key of every simulator in the process
+// (an RSA key takes long to generate on a busy machine); RotateKey makes
+// fresh ones.
+var firstKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
 // RotateKey replaces the signing key with a new one under a new kid;
 // with keepOld the old public key stays in the key set.
 func (s *OIDCSim) RotateKey(keepOld bool) error {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	return s.rotate(keepOld, func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+}
+
+func (s *OIDCSim) rotate(keepOld bool, gen func() (*rsa.PrivateKey, error)) error {
+	k, err := gen()
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/signature/signaturetest"
 	"github.com/egosaar/ozg/signature/xmlenc"
@@ -56,8 +57,8 @@ func (s *Server) Respond(req *saml.AuthnRequest) ([]byte, error) {
 	}
 
 	resp := etree.NewElement("saml2p:Response")
-	resp.CreateAttr("xmlns:saml2p", saml.NSProtocol)
-	resp.CreateAttr("xmlns:saml2", saml.NSAssertion)
+	resp.CreateAttr("xmlns:saml2p", samlwire.NSProtocol)
+	resp.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 	resp.CreateAttr("Destination", dest)
 	resp.CreateAttr("ID", newID())
 	resp.CreateAttr("InResponseTo", irt)
@@ -129,7 +130,7 @@ func (s *Server) encryptNameID(a *etree.Element, to *x509.Certificate) error {
 		return err
 	}
 	plain := nid.Copy()
-	plain.CreateAttr("xmlns:saml2", saml.NSAssertion)
+	plain.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 	ed, err := enc.EncryptElement(plain)
 	if err != nil {
 		return err
@@ -165,7 +166,9 @@ func (s *Server) finish(resp *etree.Element, f Faults, sign bool) ([]byte, error
 // sign signs el with the IdP key (or an attacker key) and applies the
 // algorithm-URI faults.
 func (s *Server) sign(el *etree.Element, f Faults) error {
-	signer := s.signer
+	s.mu.Lock()
+	signer, key := s.signer, s.key
+	s.mu.Unlock()
 	if f.AttackerKey {
 		kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "accounttest IdP", UniqueKey: true})
 		if err != nil {
@@ -176,8 +179,8 @@ func (s *Server) sign(el *etree.Element, f Faults) error {
 		}
 	}
 	if f.PSSSaltLength != 0 {
-		kp := *s.key
-		kp.Signer = saltSigner{Signer: s.key.Signer, salt: f.PSSSaltLength}
+		kp := *key
+		kp.Signer = saltSigner{Signer: key.Signer, salt: f.PSSSaltLength}
 		var err error
 		if signer, err = newSigner(&kp, s.cfg.SignatureMethod); err != nil {
 			return err
@@ -188,7 +191,7 @@ func (s *Server) sign(el *etree.Element, f Faults) error {
 	}
 	if f.SignatureMethod != "" || f.DigestMethod != "" {
 		for _, sig := range el.ChildElements() {
-			if sig.Tag != "Signature" || sig.NamespaceURI() != saml.NSDSig {
+			if sig.Tag != "Signature" || sig.NamespaceURI() != samlwire.NSDSig {
 				continue
 			}
 			if sm := sig.FindElement("./SignedInfo/SignatureMethod"); sm != nil && f.SignatureMethod != "" {
@@ -269,7 +272,7 @@ func status(code, sub, msg string, detail []byte) *etree.Element {
 	}
 	if detail != nil {
 		d := st.CreateElement("saml2p:StatusDetail").CreateElement("akdb:StatusDetail")
-		d.CreateAttr("xmlns:akdb", saml.NSAkdb)
+		d.CreateAttr("xmlns:akdb", samlwire.NSAkdb)
 		d.SetText(string(detail))
 	}
 	return st
@@ -277,9 +280,9 @@ func status(code, sub, msg string, detail []byte) *etree.Element {
 
 func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, acs, audience string, user User, attrs []Attribute, f Faults) *etree.Element {
 	a := etree.NewElement("saml2:Assertion")
-	a.CreateAttr("xmlns:saml2", saml.NSAssertion)
-	a.CreateAttr("xmlns:xsd", saml.NSXSD)
-	a.CreateAttr("xmlns:xsi", saml.NSXSI)
+	a.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
+	a.CreateAttr("xmlns:xsd", samlwire.NSXSD)
+	a.CreateAttr("xmlns:xsi", samlwire.NSXSI)
 	a.CreateAttr("ID", newID())
 	a.CreateAttr("IssueInstant", ts(now))
 	a.CreateAttr("Version", "2.0")
@@ -331,7 +334,7 @@ func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, a
 		for _, at := range attrs {
 			el := st.CreateElement("saml2:Attribute")
 			if s.cfg.Mode == BundID {
-				el.CreateAttr("xmlns:akdb", saml.NSAkdb)
+				el.CreateAttr("xmlns:akdb", samlwire.NSAkdb)
 				if at.TrustLevel != "" {
 					el.CreateAttr("akdb:TrustLevel", at.TrustLevel)
 				}

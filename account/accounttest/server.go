@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlidp"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature"
@@ -49,6 +51,15 @@ type Config struct {
 	KeyTransport, ContentAlgorithm string
 	// Key is the IdP signing key; nil generates a self-signed RSA key.
 	Key *signature.KeyPair
+	// MetadataKey signs the metadata served at GET /idp/metadata
+	// (SignedMetadata); nil uses the first signing key, which stays the
+	// metadata signer across RotateKey, as a federation's metadata signer
+	// outlives the IdP's signing keys.
+	MetadataKey *signature.KeyPair
+	// MetadataValidity and MetadataCacheDuration are written as validUntil
+	// (now + MetadataValidity) and cacheDuration into the metadata; zero
+	// omits them.
+	MetadataValidity, MetadataCacheDuration time.Duration
 }
 
 // Server is an httptest SAML IdP. Endpoints: GET /idp/metadata, GET (HTTP
@@ -60,9 +71,11 @@ type Server struct {
 	EntityID string
 	SSOURL   string
 
-	cfg    Config
-	key    *signature.KeyPair
-	signer *xmldsig.Signer
+	cfg     Config
+	key     *signature.KeyPair
+	signer  *xmldsig.Signer
+	oldKeys []*signature.KeyPair // still in the metadata during a rollover
+	metaKey *signature.KeyPair
 
 	mu       sync.Mutex
 	sp       *saml.SPMetadata
@@ -101,6 +114,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.signer, err = newSigner(s.key, cfg.SignatureMethod); err != nil {
 		return nil, err
 	}
+	if s.metaKey = cfg.MetadataKey; s.metaKey == nil {
+		s.metaKey = s.key
+	}
 	switch {
 	case cfg.User != nil:
 		s.user = *cfg.User
@@ -111,8 +127,13 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /idp/metadata", func(w http.ResponseWriter, r *http.Request) {
+		md, err := s.SignedMetadata()
+		if err != nil {
+			http.Error(w, "metadata", http.StatusInternalServerError)
+			return
+		}
 		w.Header().Set("Content-Type", "application/samlmetadata+xml")
-		_, _ = w.Write(s.Metadata())
+		_, _ = w.Write(md)
 	})
 	mux.HandleFunc("/idp/sso", s.handleSSO)
 	s.Server = httptest.NewServer(mux)
@@ -125,14 +146,50 @@ func newSigner(kp *signature.KeyPair, method string) (*xmldsig.Signer, error) {
 	return xmldsig.NewSigner(xmldsig.SignerConfig{
 		Key: kp, SignatureMethod: method, DigestMethod: signature.DigestSHA256,
 		Canonicalization: xmldsig.ExcC14N, InclusiveNamespaces: []string{"xsd"}, IDAttribute: "ID",
-		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: saml.NSAssertion, Local: "Issuer"},
+		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: samlwire.NSAssertion, Local: "Issuer"},
 		Prefix:    "ds",
 	})
 }
 
 // Key returns the IdP signing key pair; its certificate is the one in the
 // metadata. Test use only (benchmarks, external verifiers).
-func (s *Server) Key() *signature.KeyPair { return s.key }
+func (s *Server) Key() *signature.KeyPair {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.key
+}
+
+// MetadataCertificate returns the certificate of the metadata signer, the
+// value for saml.Config.IdPMetadataSigners.
+func (s *Server) MetadataCertificate() *x509.Certificate { return s.metaKey.Certificate }
+
+// RotateKey starts a signing-key rollover: a new key signs every response
+// from now on, and the metadata lists the new certificate first and the
+// old one after it until RetireOldKeys (SAML 2.0 metadata §2.4.1.1 allows
+// several signing KeyDescriptors).
+func (s *Server) RotateKey() error {
+	kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "accounttest IdP", UniqueKey: true,
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		return err
+	}
+	signer, err := newSigner(kp, s.cfg.SignatureMethod)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.oldKeys = append([]*signature.KeyPair{s.key}, s.oldKeys...)
+	s.key, s.signer = kp, signer
+	return nil
+}
+
+// RetireOldKeys ends a rollover: the metadata lists the current key only.
+func (s *Server) RetireOldKeys() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.oldKeys = nil
+}
 
 // Profile returns the saml.Profile that matches this simulator, with
 // IdPEntityID set to its entityID.
@@ -154,7 +211,7 @@ func (s *Server) Profile() saml.Profile {
 // signing certificate verifies AuthnRequests, its encryption certificate
 // receives the assertions, its ACS URL is the only allowed one).
 func (s *Server) RegisterSP(metadata []byte) error {
-	md, err := saml.ParseSPMetadata(metadata)
+	md, err := samlidp.ParseSPMetadata(metadata)
 	if err != nil {
 		return err
 	}
@@ -252,7 +309,7 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 	lim := xmlsafe.Limits{MaxBytes: 256 << 10, MaxDepth: 32, MaxElements: 2000}
 	switch r.Method {
 	case http.MethodGet:
-		m, err := saml.DecodeRedirect(r.URL.RawQuery, 0, 0)
+		m, err := samlidp.DecodeRedirect(r.URL.RawQuery, 0, 0)
 		if err != nil {
 			return nil, "", "invalid-request"
 		}
@@ -266,7 +323,7 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 		if err != nil {
 			return nil, "", "invalid-request"
 		}
-		if req, err = saml.ParseAuthnRequest(doc.Root()); err != nil {
+		if req, err = samlidp.ParseAuthnRequest(doc.Root()); err != nil {
 			return nil, "", "invalid-request"
 		}
 		relay = m.RelayState
@@ -291,7 +348,7 @@ func (s *Server) receive(r *http.Request) (req *saml.AuthnRequest, relay string,
 		if s.cfg.Mode == MUK && res.SignatureMethod != signature.RSAPSSSHA256 {
 			return nil, "", "saml-request-signature-method"
 		}
-		if req, err = saml.ParseAuthnRequest(res.Element); err != nil {
+		if req, err = samlidp.ParseAuthnRequest(res.Element); err != nil {
 			return nil, "", "invalid-request"
 		}
 		relay = r.PostForm.Get("RelayState")

@@ -293,7 +293,7 @@ func checkName(err error) string {
 
 // identity builds the Identity from verified claims.
 func (c *Client) identity(t *IDToken, all map[string]any) (*account.Identity, error) {
-	id := &account.Identity{Provider: ProviderAccount, Issuer: t.Issuer, Subject: t.Subject,
+	id := &account.Identity{Provider: ProviderOIDC, Issuer: t.Issuer, Subject: t.Subject,
 		Level: t.Level, AuthnContextLevel: t.Level, AuthenticatedAt: t.AuthTime}
 	if id.AuthenticatedAt.IsZero() {
 		id.AuthenticatedAt = t.IssuedAt
@@ -305,6 +305,10 @@ func (c *Client) identity(t *IDToken, all map[string]any) (*account.Identity, er
 		if err := c.cfg.Claims(all, id); err != nil {
 			return nil, err
 		}
+	}
+	// A provider mapping must not break the stable/temporary invariant.
+	if err := id.Validate(); err != nil {
+		return nil, err
 	}
 	return id, nil
 }

@@ -45,8 +45,8 @@ const (
 	DefaultLogoutReplayMax    = 100_000
 )
 
-// ProviderAccount is the account.ProviderKind of identities from this package.
-const ProviderAccount account.ProviderKind = "oidc"
+// ProviderOIDC is the account.ProviderKind of identities from this package.
+const ProviderOIDC account.ProviderKind = "oidc"
 
 // ClientKey is the RP's signing key for private_key_jwt (RFC 7523 §2.2).
 type ClientKey struct {

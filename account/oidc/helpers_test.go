@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -87,3 +88,11 @@ func login(t *testing.T, sim *accounttest.OIDCSim, c *oidc.Client) (*oidc.Login,
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 func newRequest() *http.Request               { return httptest.NewRequest("GET", "http://127.0.0.1/login", nil) }
+
+func newJar() http.CookieJar {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		panic(err)
+	}
+	return jar
+}

@@ -23,7 +23,7 @@ func TestLogin(t *testing.T) {
 	l, err := login(t, sim, c)
 	require.NoError(t, err)
 	id := l.Identity
-	assert.Equal(t, oidc.ProviderAccount, id.Provider)
+	assert.Equal(t, oidc.ProviderOIDC, id.Provider)
 	assert.Equal(t, sim.Issuer, id.Issuer)
 	assert.Equal(t, "erika-7f3c", id.Subject)
 	assert.Equal(t, account.LevelSubstanziell, id.Level)

@@ -11,6 +11,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 )
 
 // readAssertion checks the verified assertion and maps it to an Identity.
@@ -23,7 +24,7 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 	if aid == "" {
 		return nil, reject("parse", ErrMalformed, "Assertion without ID")
 	}
-	iss, err := child(a, NSAssertion, "Issuer")
+	iss, err := child(a, samlwire.NSAssertion, "Issuer")
 	if err != nil || iss == nil {
 		return nil, reject("issuer", ErrIssuer, "Assertion needs exactly one Issuer")
 	}
@@ -39,10 +40,10 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 		return nil, reject("issue_instant", ErrExpired, "Assertion IssueInstant too old")
 	}
 
-	id := &account.Identity{Provider: sp.cfg.Profile.Provider, Issuer: sp.idp.EntityID}
+	id := &account.Identity{Provider: sp.cfg.Profile.Provider, Issuer: sp.entityID}
 
 	// Subject (core §2.4, profiles §4.1.4.2).
-	subj, err := child(a, NSAssertion, "Subject")
+	subj, err := child(a, samlwire.NSAssertion, "Subject")
 	if err != nil || subj == nil {
 		return nil, reject("subject", ErrSubject, "Assertion needs exactly one Subject")
 	}
@@ -69,7 +70,7 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 	}
 
 	// AuthnStatement (core §2.7.2).
-	as := children(a, NSAssertion, "AuthnStatement")
+	as := children(a, samlwire.NSAssertion, "AuthnStatement")
 	if len(as) != 1 {
 		return nil, reject("authn_statement", ErrMalformed, "Assertion needs exactly one AuthnStatement")
 	}
@@ -89,8 +90,8 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 			return nil, reject("authn_statement", ErrExpired, "SessionNotOnOrAfter passed")
 		}
 	}
-	if ctxEl, _ := child(as[0], NSAssertion, "AuthnContext"); ctxEl != nil {
-		if ref, _ := child(ctxEl, NSAssertion, "AuthnContextClassRef"); ref != nil {
+	if ctxEl, _ := child(as[0], samlwire.NSAssertion, "AuthnContext"); ctxEl != nil {
+		if ref, _ := child(ctxEl, samlwire.NSAssertion, "AuthnContextClassRef"); ref != nil {
 			s, err := text(ref)
 			if err != nil {
 				return nil, &ResponseError{Check: "authn_context", Err: err}
@@ -157,7 +158,7 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 
 	// Replay cache last, so that a rejected assertion does not block a
 	// correct retry (core §2.5.1.5 OneTimeUse is covered by this too).
-	if err := sp.cfg.Store.MarkAssertion(ctx, sp.idp.EntityID, aid, validUntil.Add(skew), now); err != nil {
+	if err := sp.cfg.Store.MarkAssertion(ctx, sp.entityID, aid, validUntil.Add(skew), now); err != nil {
 		if errors.Is(err, ErrReplay) {
 			return nil, reject("replay", ErrReplay, "assertion ID already used")
 		}
@@ -170,9 +171,9 @@ func (sp *ServiceProvider) readAssertion(ctx context.Context, a *etree.Element, 
 // (SAML core §2.4.1, §2.2.4) with the SP's decryption key like an
 // EncryptedAssertion.
 func (sp *ServiceProvider) subjectNameID(subj *etree.Element) (*etree.Element, error) {
-	nids := children(subj, NSAssertion, "NameID")
-	encs := children(subj, NSAssertion, "EncryptedID")
-	if len(nids)+len(encs) != 1 || len(children(subj, NSAssertion, "BaseID")) > 0 {
+	nids := children(subj, samlwire.NSAssertion, "NameID")
+	encs := children(subj, samlwire.NSAssertion, "EncryptedID")
+	if len(nids)+len(encs) != 1 || len(children(subj, samlwire.NSAssertion, "BaseID")) > 0 {
 		return nil, reject("subject", ErrSubject, "Subject needs exactly one NameID or EncryptedID")
 	}
 	if len(nids) == 1 {
@@ -182,7 +183,7 @@ func (sp *ServiceProvider) subjectNameID(subj *etree.Element) (*etree.Element, e
 	if err != nil {
 		return nil, &ResponseError{Check: "decryption", Err: err}
 	}
-	if !is(nid, NSAssertion, "NameID") {
+	if !is(nid, samlwire.NSAssertion, "NameID") {
 		return nil, reject("subject", ErrSubject, "EncryptedID does not contain a NameID")
 	}
 	return nid, nil
@@ -209,7 +210,7 @@ func (sp *ServiceProvider) parseLevelURI(s string) account.Level {
 // §4.1.4.2). It returns the confirmation's NotOnOrAfter.
 func (sp *ServiceProvider) checkConfirmation(subj *etree.Element, req PendingRequest, now time.Time) (time.Time, error) {
 	var firstErr error
-	for _, sc := range children(subj, NSAssertion, "SubjectConfirmation") {
+	for _, sc := range children(subj, samlwire.NSAssertion, "SubjectConfirmation") {
 		if m, _ := plainAttr(sc, "Method"); m != ConfirmationMethodBearer {
 			continue
 		}
@@ -228,7 +229,7 @@ func (sp *ServiceProvider) checkConfirmation(subj *etree.Element, req PendingReq
 }
 
 func (sp *ServiceProvider) checkBearer(sc *etree.Element, req PendingRequest, now time.Time) (time.Time, error) {
-	d, err := child(sc, NSAssertion, "SubjectConfirmationData")
+	d, err := child(sc, samlwire.NSAssertion, "SubjectConfirmationData")
 	if err != nil || d == nil {
 		return time.Time{}, reject("subject_confirmation", ErrSubject, "bearer confirmation needs SubjectConfirmationData")
 	}
@@ -259,7 +260,7 @@ func (sp *ServiceProvider) checkBearer(sc *etree.Element, req PendingRequest, no
 // audience restrictions. Unknown condition types make the assertion
 // invalid (core §2.5.1.5: Indeterminate is not Valid).
 func (sp *ServiceProvider) checkConditions(a *etree.Element, now time.Time) (time.Time, error) {
-	c, err := child(a, NSAssertion, "Conditions")
+	c, err := child(a, samlwire.NSAssertion, "Conditions")
 	if err != nil || c == nil {
 		return time.Time{}, reject("conditions", ErrMalformed, "Assertion needs exactly one Conditions")
 	}
@@ -287,10 +288,10 @@ func (sp *ServiceProvider) checkConditions(a *etree.Element, now time.Time) (tim
 	audiences := 0
 	for _, cond := range c.ChildElements() {
 		switch {
-		case is(cond, NSAssertion, "AudienceRestriction"):
+		case is(cond, samlwire.NSAssertion, "AudienceRestriction"):
 			audiences++
 			found := false
-			for _, au := range children(cond, NSAssertion, "Audience") {
+			for _, au := range children(cond, samlwire.NSAssertion, "Audience") {
 				if v, err := text(au); err == nil && strings.TrimSpace(v) == sp.cfg.EntityID {
 					found = true
 				}
@@ -298,7 +299,7 @@ func (sp *ServiceProvider) checkConditions(a *etree.Element, now time.Time) (tim
 			if !found {
 				return time.Time{}, reject("audience", ErrAudience, "AudienceRestriction does not name this SP")
 			}
-		case is(cond, NSAssertion, "OneTimeUse"), is(cond, NSAssertion, "ProxyRestriction"):
+		case is(cond, samlwire.NSAssertion, "OneTimeUse"), is(cond, samlwire.NSAssertion, "ProxyRestriction"):
 		default:
 			return time.Time{}, reject("conditions", ErrMalformed, "unknown condition %s", cond.Tag)
 		}
@@ -318,12 +319,12 @@ func (sp *ServiceProvider) checkConditions(a *etree.Element, now time.Time) (tim
 // attribute).
 func (sp *ServiceProvider) readAttributes(a *etree.Element) (out map[string]account.Attribute, invalid []account.AttributeError, err error) {
 	out = map[string]account.Attribute{}
-	for _, st := range children(a, NSAssertion, "AttributeStatement") {
+	for _, st := range children(a, samlwire.NSAssertion, "AttributeStatement") {
 		for _, el := range st.ChildElements() {
-			if is(el, NSAssertion, "EncryptedAttribute") {
+			if is(el, samlwire.NSAssertion, "EncryptedAttribute") {
 				return nil, nil, reject("attributes", ErrAttribute, "EncryptedAttribute is not supported")
 			}
-			if !is(el, NSAssertion, "Attribute") {
+			if !is(el, samlwire.NSAssertion, "Attribute") {
 				continue
 			}
 			name, _ := plainAttr(el, "Name")
@@ -336,14 +337,14 @@ func (sp *ServiceProvider) readAttributes(a *etree.Element) (out map[string]acco
 			at := account.Attribute{Name: name}
 			at.NameFormat, _ = plainAttr(el, "NameFormat")
 			at.FriendlyName, _ = plainAttr(el, "FriendlyName")
-			if tl, ok := attrNS(el, NSAkdb, "TrustLevel"); ok {
+			if tl, ok := attrNS(el, samlwire.NSAkdb, "TrustLevel"); ok {
 				if l, err := account.ParseAkdbTrustLevel(tl); err != nil {
 					invalid = append(invalid, account.AttributeError{Name: name, Reason: "invalid akdb:TrustLevel"})
 				} else {
 					at.Level = l
 				}
 			}
-			for _, v := range children(el, NSAssertion, "AttributeValue") {
+			for _, v := range children(el, samlwire.NSAssertion, "AttributeValue") {
 				// Structured values exist only at MUK (HandelndePerson,
 				// Unternehmensanschrift); AKDB values are xsd:string.
 				if len(v.ChildElements()) > 0 && !sp.cfg.Profile.AKDB {

@@ -7,6 +7,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 )
 
 // AuthnRequest is the model of a samlp:AuthnRequest (SAML 2.0 core §3.4.1)
@@ -38,8 +39,8 @@ type AuthnRequest struct {
 // RequestedAuthnContext.
 func (r *AuthnRequest) Element() *etree.Element {
 	el := etree.NewElement("saml2p:AuthnRequest")
-	el.CreateAttr("xmlns:saml2p", NSProtocol)
-	el.CreateAttr("xmlns:saml2", NSAssertion)
+	el.CreateAttr("xmlns:saml2p", samlwire.NSProtocol)
+	el.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 	el.CreateAttr("ID", r.ID)
 	el.CreateAttr("Version", "2.0")
 	el.CreateAttr("IssueInstant", formatTime(r.IssueInstant))
@@ -71,72 +72,4 @@ func (r *AuthnRequest) Element() *etree.Element {
 		rac.CreateElement("saml2:AuthnContextClassRef").SetText(r.Level.STORK())
 	}
 	return el
-}
-
-// ParseAuthnRequest reads an AuthnRequest element. It checks shape only,
-// not the signature (the caller verifies that first and passes the verified
-// element). It is used by the test IdP in package accounttest.
-func ParseAuthnRequest(el *etree.Element) (*AuthnRequest, error) {
-	if !is(el, NSProtocol, "AuthnRequest") {
-		return nil, fmt.Errorf("%w: not an AuthnRequest", ErrMalformed)
-	}
-	r := &AuthnRequest{}
-	r.ID, _ = plainAttr(el, "ID")
-	if r.ID == "" {
-		return nil, fmt.Errorf("%w: AuthnRequest without ID", ErrMalformed)
-	}
-	if v, _ := plainAttr(el, "Version"); v != "2.0" {
-		return nil, fmt.Errorf("%w: Version must be 2.0", ErrMalformed)
-	}
-	ii, _ := plainAttr(el, "IssueInstant")
-	t, err := parseTime(ii)
-	if err != nil {
-		return nil, err
-	}
-	r.IssueInstant = t
-	r.Destination, _ = plainAttr(el, "Destination")
-	r.ACSURL, _ = plainAttr(el, "AssertionConsumerServiceURL")
-	r.ProtocolBinding, _ = plainAttr(el, "ProtocolBinding")
-	fa, _ := plainAttr(el, "ForceAuthn")
-	r.ForceAuthn = fa == "true" || fa == "1"
-	iss, err := child(el, NSAssertion, "Issuer")
-	if err != nil || iss == nil {
-		return nil, fmt.Errorf("%w: AuthnRequest needs exactly one Issuer", ErrMalformed)
-	}
-	if r.Issuer, err = text(iss); err != nil {
-		return nil, err
-	}
-	if ext, err := child(el, NSProtocol, "Extensions"); err != nil {
-		return nil, err
-	} else if ext != nil {
-		if ar, err := child(ext, NSAkdb, "AuthenticationRequest"); err != nil {
-			return nil, err
-		} else if ar != nil {
-			if r.Extension, err = parseExtension(ar); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if p, _ := child(el, NSProtocol, "NameIDPolicy"); p != nil {
-		r.NameIDFormat, _ = plainAttr(p, "Format")
-	}
-	if rac, err := child(el, NSProtocol, "RequestedAuthnContext"); err != nil {
-		return nil, err
-	} else if rac != nil {
-		if c, _ := plainAttr(rac, "Comparison"); c != "" && c != "minimum" {
-			return nil, fmt.Errorf("%w: only Comparison=minimum is supported", ErrMalformed)
-		}
-		ref, err := child(rac, NSAssertion, "AuthnContextClassRef")
-		if err != nil || ref == nil {
-			return nil, fmt.Errorf("%w: RequestedAuthnContext needs one AuthnContextClassRef", ErrMalformed)
-		}
-		s, err := text(ref)
-		if err != nil {
-			return nil, err
-		}
-		if r.Level, err = account.ParseSTORK(s); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
-		}
-	}
-	return r, nil
 }

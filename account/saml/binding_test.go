@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/internal/samlidp"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/signature"
 )
@@ -48,7 +49,7 @@ func TestRedirectBinding(t *testing.T) {
 	t.Parallel()
 	e, q := redirectQuery(t)
 	pub := e.cfg.SigningKey.Certificate.PublicKey
-	m, err := saml.DecodeRedirect(q, 0, 0)
+	m, err := samlidp.DecodeRedirect(q, 0, 0)
 	require.NoError(t, err)
 	require.NoError(t, m.Verify(pub, signature.Policy{}))
 	assert.Equal(t, "SAMLRequest", m.Param)
@@ -82,7 +83,7 @@ func TestRedirectBinding(t *testing.T) {
 		}
 	}
 	// Control: correct PSS salt verifies.
-	good, err := saml.DecodeRedirect(reencode(pssWithSalt(32)), 0, 0)
+	good, err := samlidp.DecodeRedirect(reencode(pssWithSalt(32)), 0, 0)
 	require.NoError(t, err)
 	require.NoError(t, good.Verify(pub, signature.Policy{}))
 
@@ -98,9 +99,9 @@ func TestRedirectBinding(t *testing.T) {
 		{"SigAlg downgraded to SHA-1", reencode(func(v url.Values) { v.Set("SigAlg", signature.RSASHA1) }), nil, signature.ErrAlgorithmNotAllowed},
 		{"unsigned", "SAMLRequest=" + url.QueryEscape(vals.Get("SAMLRequest")), nil, saml.ErrSignature},
 		{"other key", q, nil, saml.ErrSignature},
-		{"oversized query", "SAMLRequest=" + strings.Repeat("A", saml.DefaultMaxRedirectQuery), saml.ErrLimit, nil},
+		{"oversized query", "SAMLRequest=" + strings.Repeat("A", samlidp.DefaultMaxRedirectQuery), saml.ErrLimit, nil},
 		{"DEFLATE bomb", "SAMLRequest=" + url.QueryEscape(deflate(t, bytes.Repeat([]byte("A"), 10<<20))), saml.ErrLimit, nil},
-		{"inflated just over limit", "SAMLRequest=" + url.QueryEscape(deflate(t, bytes.Repeat([]byte(" "), saml.DefaultMaxInflated+1))), saml.ErrLimit, nil},
+		{"inflated just over limit", "SAMLRequest=" + url.QueryEscape(deflate(t, bytes.Repeat([]byte(" "), samlidp.DefaultMaxInflated+1))), saml.ErrLimit, nil},
 		{"not DEFLATE", "SAMLRequest=" + url.QueryEscape(base64.StdEncoding.EncodeToString([]byte("<xml/>"))), saml.ErrBinding, nil},
 		{"not base64", "SAMLRequest=%25%25", saml.ErrBinding, nil},
 		{"duplicate parameter", q + "&SAMLRequest=x", saml.ErrBinding, nil},
@@ -112,7 +113,7 @@ func TestRedirectBinding(t *testing.T) {
 	other, _ := spKeys(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := saml.DecodeRedirect(tc.query, 0, 0)
+			m, err := samlidp.DecodeRedirect(tc.query, 0, 0)
 			if tc.want != nil {
 				assert.ErrorIs(t, err, tc.want)
 				return

@@ -53,13 +53,29 @@ type Config struct {
 	// EncryptionCertificate is the certificate of DecryptionKey, published
 	// in the SP metadata.
 	EncryptionCertificate *x509.Certificate
-	// IdPMetadata is the IdP's metadata document (required). Only its
-	// signing certificates are trusted for responses.
+	// IdPMetadata is the IdP's metadata document, obtained out of band.
+	// Only its signing certificates are trusted for responses. Either
+	// IdPMetadata or IdPMetadataURL is required; with both, IdPMetadata is
+	// the first copy and the URL refreshes it.
 	IdPMetadata []byte
-	// IdPMetadataSigners, if set, must have signed IdPMetadata (enveloped
-	// signature, see VerifyIdPMetadata); nil accepts unsigned metadata
-	// obtained out of band.
+	// IdPMetadataURL loads the IdP metadata (https; plain http to a
+	// loopback host only with InsecureDevelopment) and refreshes it in the
+	// background, so that a signing-key rollover of the IdP is followed
+	// (see RefreshMetadata). It requires IdPMetadataSigners: metadata
+	// fetched over the network is trusted only when signed.
+	IdPMetadataURL string
+	// IdPMetadataSigners, if set, must have signed every metadata copy
+	// (enveloped signature, see VerifyIdPMetadata): the pinned
+	// certificates of a federation's or the IdP operator's metadata
+	// signer. Nil accepts unsigned IdPMetadata obtained out of band.
 	IdPMetadataSigners []*x509.Certificate
+	// MetadataRefresh bounds how long a fetched metadata copy is used
+	// before it is fetched again; default DefaultMetadataRefresh. A
+	// shorter cacheDuration or validUntil of the metadata wins.
+	MetadataRefresh time.Duration
+	// HTTPClient fetches IdPMetadataURL; nil uses a client with a 30 s
+	// timeout. Certificate errors are never retried.
+	HTTPClient *http.Client
 	// Profile selects IdP behaviour; see BundIDIntegration, BundIDProduction,
 	// BayernID, MUK, Generic. Required.
 	Profile Profile
@@ -187,8 +203,16 @@ func (c *Config) Validate() error {
 	if c.DecryptionKey != nil && c.EncryptionCertificate == nil {
 		return bad("EncryptionCertificate is required with DecryptionKey")
 	}
-	if len(c.IdPMetadata) == 0 {
-		return bad("IdPMetadata is required")
+	if len(c.IdPMetadata) == 0 && c.IdPMetadataURL == "" {
+		return bad("IdPMetadata or IdPMetadataURL is required")
+	}
+	if c.IdPMetadataURL != "" {
+		if !endpointURL(c.IdPMetadataURL, c.InsecureDevelopment) {
+			return bad("IdPMetadataURL must be an https URL (plain http to a loopback host only with InsecureDevelopment)")
+		}
+		if len(c.IdPMetadataSigners) == 0 {
+			return bad("IdPMetadataURL needs IdPMetadataSigners: fetched metadata must be signed")
+		}
 	}
 	if c.Profile.Provider == "" {
 		return bad("Profile is required")
@@ -237,7 +261,7 @@ func (c *Config) Validate() error {
 			return bad("CookieName with __Host- or __Secure- prefix needs a Secure cookie (an https ACSURL)")
 		}
 	}
-	if c.Skew < 0 || c.MaxResponseAge < 0 || c.RequestTTL < 0 || c.MaxResponseBytes < 0 {
+	if c.Skew < 0 || c.MaxResponseAge < 0 || c.RequestTTL < 0 || c.MaxResponseBytes < 0 || c.MetadataRefresh < 0 {
 		return bad("durations and limits must not be negative")
 	}
 	return nil
@@ -270,6 +294,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.MetadataRefresh == 0 {
+		c.MetadataRefresh = DefaultMetadataRefresh
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: metadataFetchTimeout}
 	}
 	if c.CookieName == "" {
 		c.CookieName = DefaultCookieName

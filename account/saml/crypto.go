@@ -1,11 +1,13 @@
 package saml
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmldsig"
 	"github.com/egosaar/ozg/signature/xmlenc"
@@ -17,25 +19,7 @@ import (
 // own besides the Redirect-binding query signature, which goes through
 // signature.Sign and signature.Verify.
 func (sp *ServiceProvider) initCrypto() error {
-	trust, err := signature.NewTrustStore(signature.TrustConfig{
-		Pinned: sp.idp.SigningCertificates,
-		Now:    sp.cfg.Now,
-		// SAML metadata trust is by exact certificate match; IdPs publish
-		// long-lived self-signed certificates whose dates carry no meaning
-		// (SAML 2.0 metadata interoperability profile §2.4.1).
-		InsecureIgnorePinnedValidity: true,
-	})
-	if err != nil {
-		return fmt.Errorf("IdP trust store: %w", err)
-	}
-	if sp.verifier, err = xmldsig.NewVerifier(xmldsig.VerifierConfig{
-		Trust:       trust,
-		Policy:      sp.cfg.Policy,
-		IDAttribute: "ID",
-		Logger:      sp.cfg.Logger,
-	}); err != nil {
-		return fmt.Errorf("verifier: %w", err)
-	}
+	var err error
 	if sp.signer, err = xmldsig.NewSigner(xmldsig.SignerConfig{
 		Key:              sp.cfg.SigningKey,
 		SignatureMethod:  sp.cfg.RequestSignatureMethod,
@@ -43,7 +27,7 @@ func (sp *ServiceProvider) initCrypto() error {
 		Canonicalization: xmldsig.ExcC14N,
 		IDAttribute:      "ID",
 		// core §5.4.1 / schema: ds:Signature follows saml:Issuer.
-		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: NSAssertion, Local: "Issuer"},
+		Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Space: samlwire.NSAssertion, Local: "Issuer"},
 		Prefix:    "ds",
 	}); err != nil {
 		return fmt.Errorf("signer: %w", err)
@@ -69,12 +53,38 @@ func (sp *ServiceProvider) initCrypto() error {
 	return nil
 }
 
+// newVerifier returns the response verifier for the signing certificates
+// of one metadata copy: they are its only trusted keys (pinned).
+func (sp *ServiceProvider) newVerifier(certs []*x509.Certificate) (*xmldsig.Verifier, error) {
+	trust, err := signature.NewTrustStore(signature.TrustConfig{
+		Pinned: certs,
+		Now:    sp.cfg.Now,
+		// SAML metadata trust is by exact certificate match; IdPs publish
+		// long-lived self-signed certificates whose dates carry no meaning
+		// (SAML 2.0 metadata interoperability profile §2.4.1).
+		InsecureIgnorePinnedValidity: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("IdP trust store: %w", err)
+	}
+	v, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{
+		Trust:       trust,
+		Policy:      sp.cfg.Policy,
+		IDAttribute: "ID",
+		Logger:      sp.cfg.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verifier: %w", err)
+	}
+	return v, nil
+}
+
 // decrypt returns the Assertion inside an EncryptedAssertion (core §2.3.4).
 func (sp *ServiceProvider) decrypt(ea *etree.Element) (*etree.Element, error) {
 	if sp.decrypter == nil {
 		return nil, fmt.Errorf("%w: no DecryptionKey configured", ErrDecryption)
 	}
-	eds := children(ea, NSXMLEnc, "EncryptedData")
+	eds := children(ea, samlwire.NSXMLEnc, "EncryptedData")
 	if len(eds) != 1 {
 		return nil, fmt.Errorf("%w: EncryptedAssertion needs exactly one EncryptedData", ErrDecryption)
 	}

@@ -40,8 +40,11 @@
 //   - SAML 2.0 profiles §4.1 Web Browser SSO (bearer SubjectConfirmation,
 //     Recipient, NotOnOrAfter, InResponseTo, no NotBefore, §4.1.4.2–3);
 //   - SAML 2.0 metadata §2.4 (SP metadata without validUntil and ID,
-//     BundID §7.2) and §3 (signed IdP metadata, optional:
-//     Config.IdPMetadataSigners, VerifyIdPMetadata);
+//     BundID §7.2), §3 (signed IdP metadata: Config.IdPMetadataSigners,
+//     VerifyIdPMetadata) and §1.2.3/§2.2.1 (validUntil, cacheDuration:
+//     Config.IdPMetadataURL is refreshed by them, RefreshMetadata);
+//   - SAML 2.0 core §2.4.1 and §2.2.4 (EncryptedID, decrypted like an
+//     EncryptedAssertion);
 //   - Schnittstellenbeschreibung BundID 10.2.0.0 (16.05.2025): §5.4
 //     algorithms (RSA-PSS xmldsig-more#sha256-rsa-MGF1, AES-GCM since
 //     2024), §7.2 metadata rules, §8 bindings and back-button replay, §9
@@ -105,6 +108,14 @@
 // is served with Cache-Control no-store and every request is single use,
 // so the browser's back button yields a fresh AuthnRequest instead of a
 // replayed one (BundID §8.2).
+//
+// IdP metadata fetched from Config.IdPMetadataURL is trusted only with a
+// valid signature by a pinned Config.IdPMetadataSigners certificate; a
+// copy whose entityID, binding or endpoints no longer fit is refused, a
+// failed refresh keeps the last good copy (retried with backoff), and an
+// expired copy stops every login (ErrMetadata) instead of trusting stale
+// keys. During an IdP key rollover both published signing certificates
+// are trusted, never a key from a message's KeyInfo.
 //
 // A login needs a stable subject (bPK2 for AKDB profiles, a persistent
 // NameID otherwise; an EncryptedID is decrypted like an assertion): a

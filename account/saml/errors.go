@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 )
 
 // Sentinel errors. Every error the package returns for bad input wraps one
@@ -16,7 +17,7 @@ var (
 	ErrInvalidConfig = errors.New("saml: invalid configuration")
 	// ErrMalformed reports a message that is not a well-formed SAML message
 	// of the expected shape (also DOCTYPE/entity declarations).
-	ErrMalformed = errors.New("saml: malformed message")
+	ErrMalformed = samlwire.ErrMalformed
 	// ErrLimit reports a message over a size, depth or decompression limit.
 	ErrLimit = errors.New("saml: message too large")
 	// ErrSignature reports a missing, invalid or untrusted signature.

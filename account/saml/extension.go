@@ -8,6 +8,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 )
 
 // AuthnMethod names an authentication method of the akdb extension
@@ -132,7 +133,7 @@ func (e *Extension) Validate() error {
 // element builds akdb:AuthenticationRequest.
 func (e *Extension) element() *etree.Element {
 	ar := etree.NewElement("akdb:AuthenticationRequest")
-	ar.CreateAttr("xmlns:akdb", NSAkdb)
+	ar.CreateAttr("xmlns:akdb", samlwire.NSAkdb)
 	ar.CreateAttr("Version", "2")
 	ar.CreateAttr("EnableStatusDetail", "true")
 	if e.AuthnMethods != nil {
@@ -156,7 +157,7 @@ func (e *Extension) element() *etree.Element {
 	}
 	di := ar.CreateElement("akdb:DisplayInformation")
 	v := di.CreateElement("classic-ui:Version")
-	v.CreateAttr("xmlns:classic-ui", NSAkdbClassicUI)
+	v.CreateAttr("xmlns:classic-ui", samlwire.NSAkdbClassicUI)
 	v.CreateElement("classic-ui:OrganizationDisplayName").SetText(e.Display.OrganizationDisplayName)
 	if e.Display.Lang != "" {
 		v.CreateElement("classic-ui:Lang").SetText(e.Display.Lang)
@@ -168,64 +169,4 @@ func (e *Extension) element() *etree.Element {
 		v.CreateElement("classic-ui:OnlineServiceId").SetText(e.Display.OnlineServiceID)
 	}
 	return ar
-}
-
-// parseExtension reads akdb:AuthenticationRequest (for the test IdP and
-// for checks of built requests). Version 1 is refused
-// (akdb-extension-v1-deprecated).
-func parseExtension(ar *etree.Element) (*Extension, error) {
-	bad := func(s string) error { return &ExtensionError{Problems: []string{s}} }
-	if v, _ := plainAttr(ar, "Version"); v != "2" {
-		return nil, bad("akdb-extension-v1-deprecated: Version must be 2")
-	}
-	e := &Extension{}
-	if am, err := child(ar, NSAkdb, "AuthnMethods"); err != nil {
-		return nil, bad("AuthnMethods twice")
-	} else if am != nil {
-		e.AuthnMethods = []AuthnMethod{}
-		for _, m := range am.ChildElements() {
-			if m.NamespaceURI() != NSAkdb {
-				continue
-			}
-			en, err := child(m, NSAkdb, "Enabled")
-			if err != nil || en == nil {
-				return nil, bad("method without Enabled")
-			}
-			t, err := text(en)
-			if err != nil || (t != "true" && t != "false") {
-				return nil, bad("Enabled must be true or false")
-			}
-			if t == "true" {
-				e.AuthnMethods = append(e.AuthnMethods, AuthnMethod(m.Tag))
-			}
-		}
-	}
-	if ra, err := child(ar, NSAkdb, "RequestedAttributes"); err != nil {
-		return nil, bad("RequestedAttributes twice")
-	} else if ra != nil {
-		for _, a := range children(ra, NSAkdb, "RequestedAttribute") {
-			name, _ := plainAttr(a, "Name")
-			req, _ := plainAttr(a, "RequiredAttribute")
-			e.RequestedAttributes = append(e.RequestedAttributes, RequestedAttribute{Name: name, Required: req == "true" || req == "1"})
-		}
-	}
-	if di, _ := child(ar, NSAkdb, "DisplayInformation"); di != nil {
-		if v, _ := child(di, NSAkdbClassicUI, "Version"); v != nil {
-			get := func(local string) string {
-				el, _ := child(v, NSAkdbClassicUI, local)
-				if el == nil {
-					return ""
-				}
-				s, _ := text(el)
-				return s
-			}
-			e.Display = DisplayInformation{
-				OrganizationDisplayName: get("OrganizationDisplayName"),
-				Lang:                    get("Lang"),
-				BackURL:                 get("BackURL"),
-				OnlineServiceID:         get("OnlineServiceId"),
-			}
-		}
-	}
-	return e, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/internal/samlidp"
 	"github.com/egosaar/ozg/account/saml"
 )
 
@@ -70,7 +71,7 @@ func FuzzDecodeRedirect(f *testing.F) {
 	f.Add("SAMLResponse=%%%")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, q string) {
-		m, err := saml.DecodeRedirect(q, 4096, 16384)
+		m, err := samlidp.DecodeRedirect(q, 4096, 16384)
 		if err == nil && len(m.XML) > 16384 {
 			t.Fatal("inflated beyond limit")
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmlenc"
@@ -205,7 +206,7 @@ func TestEncryptedID(t *testing.T) {
 		enc, err := xmlenc.NewEncrypter(xmlenc.EncrypterConfig{Recipient: other.Certificate})
 		require.NoError(t, err)
 		n := etree.NewElement("saml2:NameID")
-		n.CreateAttr("xmlns:saml2", saml.NSAssertion)
+		n.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 		n.SetText("x")
 		ed, err := enc.EncryptElement(n)
 		require.NoError(t, err)
@@ -220,7 +221,7 @@ func TestEncryptedID(t *testing.T) {
 		enc, err := xmlenc.NewEncrypter(xmlenc.EncrypterConfig{Recipient: e.cfg.EncryptionCertificate})
 		require.NoError(t, err)
 		n := etree.NewElement("saml2:BaseID")
-		n.CreateAttr("xmlns:saml2", saml.NSAssertion)
+		n.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 		ed, err := enc.EncryptElement(n)
 		require.NoError(t, err)
 		eid := a.FindElement(".//saml2:EncryptedID")

@@ -3,14 +3,16 @@ package saml
 import (
 	"context"
 	"crypto/x509"
-	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature"
@@ -36,6 +38,10 @@ type IdPMetadata struct {
 	// ValidUntil is the metadata's validUntil (zero if absent); New
 	// refuses metadata that has expired.
 	ValidUntil time.Time
+	// CacheDuration is the metadata's cacheDuration (zero if absent): how
+	// long a copy may be used before it is fetched again (metadata
+	// §1.2.3).
+	CacheDuration time.Duration
 }
 
 // ParseIdPMetadata parses an EntityDescriptor with an IDPSSODescriptor (or
@@ -82,14 +88,14 @@ func VerifyIdPMetadata(ctx context.Context, data []byte, signers []*x509.Certifi
 
 func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 	ed := root
-	if is(ed, NSMetadata, "EntitiesDescriptor") {
-		eds := children(ed, NSMetadata, "EntityDescriptor")
+	if is(ed, samlwire.NSMetadata, "EntitiesDescriptor") {
+		eds := children(ed, samlwire.NSMetadata, "EntityDescriptor")
 		if len(eds) != 1 {
 			return nil, &MetadataError{Problems: []string{"EntitiesDescriptor must hold exactly one EntityDescriptor"}}
 		}
 		ed = eds[0]
 	}
-	if !is(ed, NSMetadata, "EntityDescriptor") {
+	if !is(ed, samlwire.NSMetadata, "EntityDescriptor") {
 		return nil, &MetadataError{Problems: []string{"root is not an EntityDescriptor"}}
 	}
 	md := &IdPMetadata{}
@@ -104,16 +110,27 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 			}
 		}
 	}
+	for _, el := range []*etree.Element{root, ed} {
+		if v, ok := plainAttr(el, "cacheDuration"); ok {
+			d, err := parseDuration(v)
+			if err != nil {
+				return nil, &MetadataError{Problems: []string{"cacheDuration is not a supported xs:duration"}}
+			}
+			if md.CacheDuration == 0 || d < md.CacheDuration {
+				md.CacheDuration = d
+			}
+		}
+	}
 	md.EntityID, _ = plainAttr(ed, "entityID")
 	if md.EntityID == "" {
 		return nil, &MetadataError{Problems: []string{"entityID missing"}}
 	}
-	idps := children(ed, NSMetadata, "IDPSSODescriptor")
+	idps := children(ed, samlwire.NSMetadata, "IDPSSODescriptor")
 	if len(idps) != 1 {
 		return nil, &MetadataError{Problems: []string{"exactly one IDPSSODescriptor required"}}
 	}
 	idp := idps[0]
-	if pse, _ := plainAttr(idp, "protocolSupportEnumeration"); !strings.Contains(pse, NSProtocol) {
+	if pse, _ := plainAttr(idp, "protocolSupportEnumeration"); !strings.Contains(pse, samlwire.NSProtocol) {
 		return nil, &MetadataError{Problems: []string{"IDPSSODescriptor does not support SAML 2.0"}}
 	}
 	w, _ := plainAttr(idp, "WantAuthnRequestsSigned")
@@ -126,7 +143,7 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 	if len(md.SigningCertificates) == 0 {
 		return nil, &MetadataError{Problems: []string{"no signing certificate"}}
 	}
-	for _, s := range children(idp, NSMetadata, "SingleSignOnService") {
+	for _, s := range children(idp, samlwire.NSMetadata, "SingleSignOnService") {
 		b, _ := plainAttr(s, "Binding")
 		loc, _ := plainAttr(s, "Location")
 		if !webURL(loc) {
@@ -150,43 +167,15 @@ func idpMetadataFrom(root *etree.Element) (*IdPMetadata, error) {
 }
 
 // keyDescriptors returns the signing and encryption certificates of a role
-// descriptor. A KeyDescriptor without use counts for both (metadata §2.4.1.1).
+// descriptor (samlwire.KeyDescriptors), reporting a rule violation as a
+// *MetadataError.
 func keyDescriptors(role *etree.Element) (sign, enc []*x509.Certificate, err error) {
-	for _, kd := range children(role, NSMetadata, "KeyDescriptor") {
-		use, _ := plainAttr(kd, "use")
-		ki, _ := child(kd, NSDSig, "KeyInfo")
-		if ki == nil {
-			return nil, nil, &MetadataError{Problems: []string{"KeyDescriptor without KeyInfo"}}
-		}
-		for _, xd := range children(ki, NSDSig, "X509Data") {
-			for _, xc := range children(xd, NSDSig, "X509Certificate") {
-				t, err := text(xc)
-				if err != nil {
-					return nil, nil, err
-				}
-				der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(t), ""))
-				if err != nil {
-					return nil, nil, &MetadataError{Problems: []string{"X509Certificate is not base64"}}
-				}
-				c, err := x509.ParseCertificate(der)
-				if err != nil {
-					return nil, nil, &MetadataError{Problems: []string{"X509Certificate does not parse: " + err.Error()}}
-				}
-				switch use {
-				case "signing":
-					sign = append(sign, c)
-				case "encryption":
-					enc = append(enc, c)
-				case "":
-					sign = append(sign, c)
-					enc = append(enc, c)
-				default:
-					return nil, nil, &MetadataError{Problems: []string{fmt.Sprintf("KeyDescriptor use %q unknown", use)}}
-				}
-			}
-		}
+	sign, enc, err = samlwire.KeyDescriptors(role)
+	var p samlwire.Problem
+	if errors.As(err, &p) {
+		return nil, nil, &MetadataError{Problems: []string{string(p)}}
 	}
-	return sign, enc, nil
+	return sign, enc, err
 }
 
 // webURL accepts an https URL, or plain http to a loopback host (local
@@ -199,4 +188,55 @@ func webURL(s string) bool { return endpointURL(s, true) }
 func endpointURL(s string, development bool) bool {
 	u, err := url.Parse(s)
 	return err == nil && httpx.AllowedEndpoint(u, development)
+}
+
+// parseDuration reads an xs:duration (XML Schema 1.0 part 2 §3.2.6) of
+// days, hours, minutes and seconds, e.g. "PT6H" or "P1DT12H". Years and
+// months have no fixed length and are refused, as are negative values.
+func parseDuration(s string) (time.Duration, error) {
+	rest, ok := strings.CutPrefix(s, "P")
+	if !ok || rest == "" || len(s) > 64 {
+		return 0, errors.New("not an xs:duration")
+	}
+	var d time.Duration
+	inTime, timeParts := false, 0
+	for rest != "" {
+		if rest[0] == 'T' {
+			if inTime {
+				return 0, errors.New("not an xs:duration")
+			}
+			inTime, rest = true, rest[1:]
+			continue
+		}
+		i := strings.IndexFunc(rest, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+		if i <= 0 {
+			return 0, errors.New("not an xs:duration")
+		}
+		n, err := strconv.ParseFloat(rest[:i], 64)
+		if err != nil || n > 1e6 {
+			return 0, errors.New("not an xs:duration")
+		}
+		var unit time.Duration
+		switch {
+		case rest[i] == 'D' && !inTime:
+			unit = 24 * time.Hour
+		case rest[i] == 'H' && inTime:
+			unit = time.Hour
+		case rest[i] == 'M' && inTime:
+			unit = time.Minute
+		case rest[i] == 'S' && inTime:
+			unit = time.Second
+		default:
+			return 0, errors.New("unsupported xs:duration unit")
+		}
+		d += time.Duration(n * float64(unit))
+		if inTime {
+			timeParts++
+		}
+		rest = rest[i+1:]
+	}
+	if inTime && timeParts == 0 {
+		return 0, errors.New("not an xs:duration")
+	}
+	return d, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 )
 
@@ -49,13 +50,13 @@ func (m *SPMetadata) Marshal() ([]byte, error) {
 	doc := etree.NewDocument()
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
 	ed := doc.CreateElement("md:EntityDescriptor")
-	ed.CreateAttr("xmlns:md", NSMetadata)
-	ed.CreateAttr("xmlns:ds", NSDSig)
+	ed.CreateAttr("xmlns:md", samlwire.NSMetadata)
+	ed.CreateAttr("xmlns:ds", samlwire.NSDSig)
 	ed.CreateAttr("entityID", m.EntityID)
 	sp := ed.CreateElement("md:SPSSODescriptor")
 	sp.CreateAttr("AuthnRequestsSigned", "true")
 	sp.CreateAttr("WantAssertionsSigned", "true")
-	sp.CreateAttr("protocolSupportEnumeration", NSProtocol)
+	sp.CreateAttr("protocolSupportEnumeration", samlwire.NSProtocol)
 	for _, kd := range []struct {
 		use  string
 		cert *x509.Certificate
@@ -103,50 +104,6 @@ func (m *SPMetadata) Marshal() ([]byte, error) {
 	return doc.WriteToBytes()
 }
 
-// ParseSPMetadata reads a service provider's metadata: entityID, the
-// HTTP-POST AssertionConsumerService and the signing and encryption
-// certificates. It checks shape only; [ValidateSPMetadata] checks the
-// BundID rules.
-func ParseSPMetadata(data []byte) (*SPMetadata, error) {
-	doc, err := parseXML(data, xmlsafe.Limits{MaxBytes: MaxMetadataBytes, MaxDepth: 32, MaxElements: 20000})
-	if err != nil {
-		return nil, err
-	}
-	ed := doc.Root()
-	if !is(ed, NSMetadata, "EntityDescriptor") {
-		return nil, &MetadataError{Problems: []string{"root is not an EntityDescriptor"}}
-	}
-	m := &SPMetadata{}
-	m.EntityID, _ = plainAttr(ed, "entityID")
-	sps := children(ed, NSMetadata, "SPSSODescriptor")
-	if len(sps) != 1 {
-		return nil, &MetadataError{Problems: []string{"exactly one SPSSODescriptor required"}}
-	}
-	sign, enc, err := keyDescriptors(sps[0])
-	if err != nil {
-		return nil, err
-	}
-	if len(sign) > 0 {
-		m.SigningCertificate = sign[0]
-	}
-	if len(enc) > 0 {
-		m.EncryptionCertificate = enc[0]
-	}
-	for _, a := range children(sps[0], NSMetadata, "AssertionConsumerService") {
-		if b, _ := plainAttr(a, "Binding"); b == BindingHTTPPost && m.ACSURL == "" {
-			m.ACSURL, _ = plainAttr(a, "Location")
-		}
-	}
-	for _, nf := range children(sps[0], NSMetadata, "NameIDFormat") {
-		t, err := text(nf)
-		if err != nil {
-			return nil, err
-		}
-		m.NameIDFormats = append(m.NameIDFormats, strings.TrimSpace(t))
-	}
-	return m, nil
-}
-
 // ValidateSPMetadata checks service provider metadata against the rules
 // of BundID (Schnittstellenbeschreibung 10.2.0.0 §7.2) and the SAML
 // metadata schema parts this package relies on: no validUntil and no ID
@@ -162,7 +119,7 @@ func ValidateSPMetadata(data []byte) error {
 	}
 	var p []string
 	ed := doc.Root()
-	if !is(ed, NSMetadata, "EntityDescriptor") {
+	if !is(ed, samlwire.NSMetadata, "EntityDescriptor") {
 		return &MetadataError{Problems: []string{"root is not an EntityDescriptor"}}
 	}
 	var walk func(el *etree.Element)
@@ -182,13 +139,13 @@ func ValidateSPMetadata(data []byte) error {
 	if prob := entityIDProblem(eid); prob != "" {
 		p = append(p, prob)
 	}
-	sps := children(ed, NSMetadata, "SPSSODescriptor")
+	sps := children(ed, samlwire.NSMetadata, "SPSSODescriptor")
 	if len(sps) != 1 {
 		p = append(p, "exactly one SPSSODescriptor required")
 		return &MetadataError{Problems: p}
 	}
 	sp := sps[0]
-	if pse, _ := plainAttr(sp, "protocolSupportEnumeration"); !strings.Contains(pse, NSProtocol) {
+	if pse, _ := plainAttr(sp, "protocolSupportEnumeration"); !strings.Contains(pse, samlwire.NSProtocol) {
 		p = append(p, "SPSSODescriptor must support SAML 2.0")
 	}
 	if v, _ := plainAttr(sp, "AuthnRequestsSigned"); v != "true" && v != "1" {
@@ -213,7 +170,7 @@ func ValidateSPMetadata(data []byte) error {
 		}
 	}
 	var acsOK bool
-	for _, a := range children(sp, NSMetadata, "AssertionConsumerService") {
+	for _, a := range children(sp, samlwire.NSMetadata, "AssertionConsumerService") {
 		b, _ := plainAttr(a, "Binding")
 		loc, _ := plainAttr(a, "Location")
 		if b != BindingHTTPPost {

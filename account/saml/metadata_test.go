@@ -11,6 +11,7 @@ import (
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/internal/samlidp"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/signature/signaturetest"
 )
@@ -25,7 +26,7 @@ func TestSPMetadata(t *testing.T) {
 	assert.NotContains(t, s, "validUntil")
 	assert.NotContains(t, s, ` ID=`)
 	assert.Contains(t, s, `entityID="https://service.example.org/saml"`)
-	parsed, err := saml.ParseSPMetadata(md)
+	parsed, err := samlidp.ParseSPMetadata(md)
 	require.NoError(t, err)
 	assert.Equal(t, e.cfg.ACSURL, parsed.ACSURL)
 	assert.True(t, parsed.SigningCertificate.Equal(e.cfg.SigningKey.Certificate))

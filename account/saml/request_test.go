@@ -15,6 +15,7 @@ import (
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/internal/samlidp"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature/signaturetest"
@@ -77,7 +78,7 @@ func TestAuthnRequestPOST(t *testing.T) {
 	assert.Equal(t, "Issuer", kids[0].Tag)
 	assert.Equal(t, "Signature", kids[1].Tag)
 	assert.Equal(t, "Extensions", kids[2].Tag)
-	req, err := saml.ParseAuthnRequest(root)
+	req, err := samlidp.ParseAuthnRequest(root)
 	require.NoError(t, err)
 	assert.Equal(t, account.LevelHoch, req.Level)
 	assert.Equal(t, []saml.AuthnMethod{saml.MethodEID, saml.MethodEIDAS}, req.Extension.AuthnMethods)
@@ -119,7 +120,7 @@ func TestParseAuthnRequestRejects(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			doc, err := xmlsafe.Parse([]byte(x), xmlsafe.Limits{})
 			require.NoError(t, err)
-			_, err = saml.ParseAuthnRequest(doc.Root())
+			_, err = samlidp.ParseAuthnRequest(doc.Root())
 			assert.Error(t, err)
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/internal/xmlsafe"
 	"github.com/egosaar/ozg/signature/xmldsig"
 )
@@ -45,6 +46,10 @@ func (sp *ServiceProvider) responseLimits() xmlsafe.Limits {
 // ParseResponse does not consume req; FinishLogin does that first.
 func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req PendingRequest) (*account.Identity, error) {
 	now := sp.cfg.Now()
+	st, err := sp.current(ctx)
+	if err != nil {
+		return nil, &ResponseError{Check: "metadata", Err: err}
+	}
 	if int64(len(data)) > sp.cfg.MaxResponseBytes {
 		return nil, reject("size", ErrLimit, "response over %d bytes", sp.cfg.MaxResponseBytes)
 	}
@@ -53,15 +58,15 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 		return nil, &ResponseError{Check: "parse", Err: err}
 	}
 	resp := doc.Root()
-	if !is(resp, NSProtocol, "Response") {
+	if !is(resp, samlwire.NSProtocol, "Response") {
 		return nil, reject("parse", ErrMalformed, "root is not samlp:Response")
 	}
-	sigs := children(resp, NSDSig, "Signature")
+	sigs := children(resp, samlwire.NSDSig, "Signature")
 	respSigned := false
 	switch len(sigs) {
 	case 0:
 	case 1:
-		v, err := sp.verify(ctx, resp)
+		v, err := sp.verify(ctx, st, resp)
 		if err != nil {
 			return nil, &ResponseError{Check: "response_signature", Err: err}
 		}
@@ -77,7 +82,7 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 	}
 	var found []*etree.Element
 	for _, c := range resp.ChildElements() {
-		if is(c, NSAssertion, "Assertion") || is(c, NSAssertion, "EncryptedAssertion") {
+		if is(c, samlwire.NSAssertion, "Assertion") || is(c, samlwire.NSAssertion, "EncryptedAssertion") {
 			found = append(found, c)
 		}
 	}
@@ -89,16 +94,16 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 		if assertion, err = sp.decrypt(assertion); err != nil {
 			return nil, &ResponseError{Check: "decryption", Err: err}
 		}
-		if !is(assertion, NSAssertion, "Assertion") {
+		if !is(assertion, samlwire.NSAssertion, "Assertion") {
 			return nil, reject("decryption", ErrMalformed, "EncryptedAssertion does not contain an Assertion")
 		}
 	} else if sp.cfg.Profile.RequireEncryptedAssertion {
 		return nil, reject("decryption", ErrDecryption, "assertion is not encrypted")
 	}
 	assertionSigned := false
-	switch n := len(children(assertion, NSDSig, "Signature")); {
+	switch n := len(children(assertion, samlwire.NSDSig, "Signature")); {
 	case n == 1:
-		v, err := sp.verify(ctx, assertion)
+		v, err := sp.verify(ctx, st, assertion)
 		if err != nil {
 			return nil, &ResponseError{Check: "assertion_signature", Err: err}
 		}
@@ -115,8 +120,8 @@ func (sp *ServiceProvider) ParseResponse(ctx context.Context, data []byte, req P
 	return sp.readAssertion(ctx, assertion, req, now)
 }
 
-func (sp *ServiceProvider) verify(ctx context.Context, el *etree.Element) (*etree.Element, error) {
-	res, err := sp.verifier.VerifyElement(ctx, el)
+func (sp *ServiceProvider) verify(ctx context.Context, st *idpState, el *etree.Element) (*etree.Element, error) {
+	res, err := st.verifier.VerifyElement(ctx, el)
 	if err != nil {
 		if errors.Is(err, xmldsig.ErrLimit) {
 			return nil, fmt.Errorf("%w: %w: %w", ErrSignature, ErrLimit, err)
@@ -147,7 +152,7 @@ func (sp *ServiceProvider) checkResponse(resp *etree.Element, req PendingRequest
 	if irt, _ := plainAttr(resp, "InResponseTo"); irt == "" || irt != req.ID {
 		return reject("in_response_to", ErrInResponseTo, "InResponseTo does not match the pending request")
 	}
-	if iss, err := child(resp, NSAssertion, "Issuer"); err != nil {
+	if iss, err := child(resp, samlwire.NSAssertion, "Issuer"); err != nil {
 		return &ResponseError{Check: "issuer", Err: err}
 	} else if iss != nil {
 		if err := sp.checkIssuer(iss); err != nil {
@@ -176,7 +181,7 @@ func (sp *ServiceProvider) checkIssuer(iss *etree.Element) error {
 	if err != nil {
 		return &ResponseError{Check: "issuer", Err: err}
 	}
-	if strings.TrimSpace(v) != sp.idp.EntityID {
+	if strings.TrimSpace(v) != sp.entityID {
 		return reject("issuer", ErrIssuer, "Issuer is not the configured IdP")
 	}
 	return nil
@@ -184,11 +189,11 @@ func (sp *ServiceProvider) checkIssuer(iss *etree.Element) error {
 
 // checkStatus turns a non-success status into a *StatusError.
 func checkStatus(resp *etree.Element, verified bool) error {
-	st, err := child(resp, NSProtocol, "Status")
+	st, err := child(resp, samlwire.NSProtocol, "Status")
 	if err != nil || st == nil {
 		return reject("status", ErrMalformed, "Response needs exactly one Status")
 	}
-	sc, err := child(st, NSProtocol, "StatusCode")
+	sc, err := child(st, samlwire.NSProtocol, "StatusCode")
 	if err != nil || sc == nil {
 		return reject("status", ErrMalformed, "Status needs exactly one StatusCode")
 	}
@@ -197,17 +202,17 @@ func checkStatus(resp *etree.Element, verified bool) error {
 		return nil
 	}
 	e := &StatusError{Code: code, Verified: verified}
-	if sub, _ := child(sc, NSProtocol, "StatusCode"); sub != nil {
+	if sub, _ := child(sc, samlwire.NSProtocol, "StatusCode"); sub != nil {
 		e.SubCode, _ = plainAttr(sub, "Value")
 	}
-	if m, _ := child(st, NSProtocol, "StatusMessage"); m != nil {
+	if m, _ := child(st, samlwire.NSProtocol, "StatusMessage"); m != nil {
 		e.Message, _ = text(m)
 		if len(e.Message) > 200 {
 			e.Message = e.Message[:200]
 		}
 	}
-	if d, _ := child(st, NSProtocol, "StatusDetail"); d != nil {
-		for _, ad := range children(d, NSAkdb, "StatusDetail") {
+	if d, _ := child(st, samlwire.NSProtocol, "StatusDetail"); d != nil {
+		for _, ad := range children(d, samlwire.NSAkdb, "StatusDetail") {
 			t, err := text(ad)
 			if err != nil {
 				continue

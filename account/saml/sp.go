@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/signature"
@@ -27,9 +28,10 @@ import (
 // SSO profile, SAML 2.0 profiles §4.1). It is safe for concurrent use.
 type ServiceProvider struct {
 	cfg       Config
-	idp       *IdPMetadata
+	entityID  string // the IdP's entityID; a refresh never changes it
+	meta      atomic.Pointer[idpState]
+	refreshes atomic.Bool // a background refresh is running
 	reqMethod signature.Method
-	verifier  *xmldsig.Verifier
 	signer    *xmldsig.Signer
 	decrypter *xmlenc.Decrypter
 }
@@ -43,13 +45,16 @@ func New(cfg Config) (*ServiceProvider, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	var idp *IdPMetadata
-	var err error
-	if len(cfg.IdPMetadataSigners) > 0 {
-		idp, err = VerifyIdPMetadata(context.Background(), cfg.IdPMetadata, cfg.IdPMetadataSigners)
-	} else {
-		idp, err = ParseIdPMetadata(cfg.IdPMetadata)
+	data := cfg.IdPMetadata
+	if len(data) == 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), metadataFetchTimeout)
+		defer cancel()
+		var err error
+		if data, err = fetchMetadata(ctx, cfg.HTTPClient, cfg.IdPMetadataURL); err != nil {
+			return nil, fmt.Errorf("%w: IdP metadata: %w", ErrInvalidConfig, err)
+		}
 	}
+	idp, err := readIdPMetadata(context.Background(), data, cfg.IdPMetadataSigners)
 	if err != nil {
 		return nil, fmt.Errorf("%w: IdP metadata: %w", ErrInvalidConfig, err)
 	}
@@ -70,14 +75,10 @@ func New(cfg Config) (*ServiceProvider, error) {
 		cfg.Binding == BindingHTTPRedirect && idp.SSORedirect == "":
 		return nil, fmt.Errorf("%w: Binding %s is not offered by the IdP metadata", ErrInvalidConfig, cfg.Binding)
 	}
-	dest := idp.SSOPost
-	if cfg.Binding == BindingHTTPRedirect {
-		dest = idp.SSORedirect
+	sp := &ServiceProvider{cfg: cfg, entityID: idp.EntityID}
+	if err := sp.checkEndpoint(idp); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	if !endpointURL(dest, cfg.InsecureDevelopment) {
-		return nil, fmt.Errorf("%w: the IdP's SingleSignOnService must be https (plain http to a loopback host only with InsecureDevelopment)", ErrInvalidConfig)
-	}
-	sp := &ServiceProvider{cfg: cfg, idp: idp}
 	if sp.reqMethod, err = (signature.Policy{}).SignatureMethod(cfg.RequestSignatureMethod); err != nil {
 		return nil, fmt.Errorf("%w: RequestSignatureMethod: %w", ErrInvalidConfig, err)
 	}
@@ -96,6 +97,11 @@ func New(cfg Config) (*ServiceProvider, error) {
 	if err := sp.initCrypto(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
+	st, err := sp.newState(idp, cfg.Now(), 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	sp.meta.Store(st)
 	return sp, nil
 }
 
@@ -104,7 +110,7 @@ func New(cfg Config) (*ServiceProvider, error) {
 func (sp *ServiceProvider) Binding() string { return sp.cfg.Binding }
 
 // IdP returns the parsed IdP metadata.
-func (sp *ServiceProvider) IdP() IdPMetadata { return *sp.idp }
+func (sp *ServiceProvider) IdP() IdPMetadata { return *sp.meta.Load().md }
 
 // Metadata returns the SP metadata document to upload to the IdP (BundID:
 // self-service portal). It follows BundID §7.2: no validUntil, no ID.
@@ -117,6 +123,11 @@ func (sp *ServiceProvider) Metadata() ([]byte, error) {
 		EntityID: sp.cfg.EntityID, ACSURL: sp.cfg.ACSURL,
 		SigningCertificate: sp.cfg.SigningKey.Certificate, EncryptionCertificate: enc,
 		EncryptionMethods: []string{xmlenc.AES256GCM, xmlenc.AES128GCM, xmlenc.RSAOAEP, xmlenc.RSAOAEPMGF1P},
+	}
+	if sp.cfg.Profile.SubjectFromNameID {
+		// The subject is the persistent NameID: an IdP that picks the
+		// first listed format (without NameIDPolicy) must pick it.
+		m.NameIDFormats = []string{NameIDFormatPersistent, NameIDFormatTransient}
 	}
 	return m.Marshal()
 }
@@ -154,9 +165,13 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 		}
 		lvl = opts.Level
 	}
-	dest := sp.idp.SSOPost
+	st, err := sp.current(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	dest := st.md.SSOPost
 	if sp.cfg.Binding == BindingHTTPRedirect {
-		dest = sp.idp.SSORedirect
+		dest = st.md.SSORedirect
 	}
 	if dest == "" {
 		return nil, fmt.Errorf("%w: IdP has no SSO endpoint for %s", ErrInvalidConfig, sp.cfg.Binding)

@@ -25,6 +25,11 @@ func bescheidPDF(aktenzeichen, applicant, site string, issued time.Time) []byte 
 		"Die beantragte Baugenehmigung wird erteilt.",
 		"Dieser Bescheid wurde elektronisch erstellt (Demonstration des ozg-SDK).",
 	}
+	return textPDF(lines)
+}
+
+// textPDF renders lines as a one-page PDF (see bescheidPDF).
+func textPDF(lines []string) []byte {
 	var content bytes.Buffer
 	content.WriteString("BT /F1 12 Tf 72 770 Td 16 TL\n")
 	for _, l := range lines {

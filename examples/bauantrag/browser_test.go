@@ -98,6 +98,7 @@ func TestBrowser(t *testing.T) {
 	for _, st := range []string{stSubmitted, stReceived, stProcessing, stCompleted} {
 		assert.Contains(t, timeline, st)
 	}
+	assert.Contains(t, timeline, "Empfangsbestätigung der Bauaufsicht über FIT-Connect")
 	payment, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("zahlung")))
 	require.NoError(t, err)
 	assert.Contains(t, payment, "bezahlt")

@@ -44,6 +44,8 @@ func TestTour(t *testing.T) {
 		"9 von 9 Zustellungen erfolgreich, 1 Fehlversuch(e) automatisch wiederholt",
 		"Prüfnachweis: 3 Security Event Tokens",
 		"dieselbe SAML-Antwort erneut an den ACS geschickt: abgewiesen",
+		"→ accepted (fitconnect.Store: genau einmal verarbeitet)",
+		"Empfangsbestätigung der Bauaufsicht im Ereignisprotokoll",
 	} {
 		assert.Contains(t, s, want)
 	}

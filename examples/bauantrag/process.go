@@ -236,6 +236,10 @@ func (s *service) paymentChanged(ctx context.Context, c payment.StatusChange) {
 	case payment.StatusPaid:
 		s.cfg.Say("payment: Ergebnis %s übernommen; Betrag %s, Währung %s und requestId %s entsprechen dem gespeicherten Auftrag (sonst ErrMismatch), Kassenzeichen %s passt zum Antrag",
 			c.To, euro(c.Transaction.Request.Total), c.Transaction.Request.Currency, c.RequestID, a.Kassenzeichen)
+		if err := s.fit.deliver(ctx, a); err != nil {
+			s.log.Error("fitconnect delivery", "application", a.ID, "err", err)
+			return
+		}
 		err = s.advance(ctx, a, stSubmitted, stReceived, func(ev *notify.Event) {
 			ev.StatusDetails = "Gebühr bezahlt"
 			ev.Payment = nil

@@ -14,7 +14,7 @@ import (
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/account/saml"
-	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
 	"github.com/egosaar/ozg/payment/sqlstore"
@@ -64,6 +64,7 @@ type service struct {
 	payDB  *sqlstore.Store
 	pay    *payment.Client
 	out    *outbox
+	fit    *delivery
 
 	sessions sessions
 
@@ -100,7 +101,7 @@ func newService(ctx context.Context, cfg config) (s *service, err error) {
 	// One SQLite file holds the applications and notify's outbox, opened
 	// with the settings river and notify need (WAL, busy timeout,
 	// BEGIN IMMEDIATE, one connection).
-	if s.db, err = notify.OpenSQLite(ctx, filepath.Join(cfg.Dir, "bauantrag.db")); err != nil {
+	if s.db, err = database.OpenSQLite(ctx, filepath.Join(cfg.Dir, "bauantrag.db")); err != nil {
 		return nil, err
 	}
 	if _, err = s.db.ExecContext(ctx, schema); err != nil {
@@ -112,6 +113,11 @@ func newService(ctx context.Context, cfg config) (s *service, err error) {
 	// shows the offset, e.g. 2026-11-25T10:30:00.123+01:00.
 	if s.msg, err = newMessaging(cfg.Dir, func() time.Time { return time.Now().In(berlin) }); err != nil {
 		return nil, fmt.Errorf("messaging: %w", err)
+	}
+
+	// Delivery to the building authority through FIT-Connect.
+	if s.fit, err = newDelivery(ctx, cfg, s.msg.cert); err != nil {
+		return nil, fmt.Errorf("fitconnect: %w", err)
 	}
 
 	// Login: SAML service provider against the simulated BundID.
@@ -240,6 +246,9 @@ func (s *service) Close() {
 	}
 	if s.paySim != nil {
 		s.paySim.Close()
+	}
+	if s.fit != nil {
+		s.fit.close()
 	}
 	if s.payDB != nil {
 		s.payDB.Close()

@@ -53,7 +53,7 @@ const (
 
 var statusLabel = map[string]string{
 	stSubmitted:  "Antrag übermittelt, Gebühr offen",
-	stReceived:   "Antrag eingegangen, Gebühr bezahlt",
+	stReceived:   "Antrag eingegangen (Empfangsbestätigung der Bauaufsicht über FIT-Connect), Gebühr bezahlt",
 	stProcessing: "Antrag in Bearbeitung",
 	stCompleted:  "Bescheid erteilt",
 }

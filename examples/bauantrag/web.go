@@ -149,6 +149,7 @@ func (s *service) routes() {
 	s.mux.HandleFunc("GET /antrag/{id}/bescheid.pdf", s.handleDocument)
 	s.mux.HandleFunc("GET /antrag/{id}/baubeschreibung.txt", s.handleDocument)
 	s.mux.HandleFunc("POST /abmelden", s.handleLogout)
+	s.operatorRoutes() // operator.go
 }
 
 func (s *service) handleStart(w http.ResponseWriter, r *http.Request) {

@@ -13,7 +13,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,14 +56,8 @@ func run(ctx context.Context, addr, secrets string, out io.Writer, ready chan<- 
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhook", v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		msg, _ := webhook.MessageFromContext(r.Context())
-		var p struct {
-			Type string `json:"type"`
-			Data struct {
-				ApplicationID string `json:"application_id"`
-				Status        string `json:"status"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(msg.Body, &p); err != nil {
+		p, err := webhook.DecodeNotification(msg.Body)
+		if err != nil {
 			http.Error(w, "bad payload", http.StatusBadRequest)
 			return
 		}

@@ -39,8 +39,8 @@ func TestRun(t *testing.T) {
 	url := "http://" + addr + "/webhook"
 
 	sender, err := webhook.NewSender(webhook.SenderConfig{
-		Endpoints:         webhook.StaticEndpoints{"muni": {ID: "muni", URL: url, Secrets: []webhook.Secret{secret}}},
-		Guard:             &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+		Endpoints:           webhook.StaticEndpoints{"muni": {ID: "muni", URL: url, Secrets: []webhook.Secret{secret}}},
+		Guard:               &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
 		InsecureDevelopment: true,
 	})
 	require.NoError(t, err)

@@ -67,3 +67,22 @@ func rootCert() (*x509.Certificate, error) {
 	}
 	return certs[0], nil
 }
+
+// SubscriberPEM returns the destination's decryption key (current kid
+// EncryptionKeyID) and signing key (SignatureKeyID), each as PEM private
+// key followed by its certificate, for programs configured by files.
+func (s *Sim) SubscriberPEM() (decryption, signing []byte, err error) {
+	read := func(name string) ([]byte, error) {
+		k, err := pki.ReadFile("testdata/" + name + ".key")
+		if err != nil {
+			return nil, err
+		}
+		c, err := pki.ReadFile("testdata/" + name + ".pem")
+		return append(k, c...), err
+	}
+	if decryption, err = read("destination-enc"); err != nil {
+		return nil, nil, err
+	}
+	signing, err = read("destination-sig")
+	return decryption, signing, err
+}

@@ -1,8 +1,10 @@
 package fitconnecttest
 
 import (
+	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -42,6 +44,7 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := randomToken()
 	s.mu.Lock()
+	s.requests[r.Pattern]++
 	s.tokens[tok] = true
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 1800})
@@ -104,6 +107,13 @@ func (s *Sim) key(w http.ResponseWriter, r *http.Request) {
 	switch r.PathValue("kid") {
 	case EncryptionKeyID:
 		k = s.encJWK
+		if f, ok := s.take(FaultSelfSignedKey, FaultWeakKey, FaultKeyWrongAlg, FaultKeyMismatch); ok {
+			var err error
+			if k, err = s.faultyKey(f); err != nil {
+				problem(w, http.StatusInternalServerError, "internal")
+				return
+			}
+		}
 	case NextEncryptionKey:
 		k = s.encNextJWK
 	case SignatureKeyID:
@@ -189,6 +199,19 @@ func (s *Sim) upload(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "attachment-not-announced")
 		return
 	}
+	if s.cfg.DiscardAttachments {
+		h := sha512.New()
+		n, err := io.Copy(h, io.LimitReader(r.Body, maxBody))
+		if err != nil || n == 0 {
+			problem(w, http.StatusUnprocessableEntity, "invalid-jwe")
+			return
+		}
+		s.mu.Lock()
+		sub.Attachments[aid] = "discarded." + hex.EncodeToString(h.Sum(nil))
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil || strings.Count(string(body), ".") != 4 {
 		problem(w, http.StatusUnprocessableEntity, "invalid-jwe")
@@ -272,6 +295,7 @@ func (s *Sim) submit(w http.ResponseWriter, r *http.Request) {
 	if !already {
 		tags := map[string]any{"metadata": lastSegment(sub.Metadata), "data": lastSegment(sub.Data), "attachments": s.attachmentTags(sub)}
 		s.logEvent(sub, "submit-submission", map[string]any{"authenticationTags": tags})
+		defer s.callback(sub)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"submissionId": sub.ID, "caseId": sub.CaseID})
 }
@@ -438,8 +462,7 @@ func (s *Sim) logEvent(sub *submission, event string, payload any) {
 	}
 	tok, err := signer.Sign(set)
 	if err != nil {
-		s.t.Errorf("fitconnecttest: sign SET: %v", err)
-		return
+		return // cannot happen with the committed keys; the event log then lacks the entry
 	}
 	s.appendEvent(sub.CaseID, tok)
 }

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"testing"
 
 	"github.com/google/uuid"
 
@@ -30,7 +29,7 @@ const (
 	DestinationID     = "9b3a1e6c-2f4d-4c8e-9a51-0d7e6f2b8c41"
 	ServiceIdentifier = "urn:de:fim:leika:leistung:99010003001006"
 	ServiceName       = "Baugenehmigung"
-	DataSchemaURI     = "urn:xoev-de:bmk:standard:xbau_2.4"
+	DataSchemaURI     = "urn:xoev-de:bmk:standard:xbau_2.6"
 	EncryptionKeyID   = "destination-enc-1"
 	NextEncryptionKey = "destination-enc-2"
 	SignatureKeyID    = "destination-sig-1"
@@ -63,6 +62,17 @@ const (
 	FaultSETTwoEvents
 	// FaultExpireTokens makes every issued access token expired.
 	FaultExpireTokens
+	// FaultSelfSignedKey serves a self-signed (untrusted) RSA-4096
+	// encryption key on the next key request.
+	FaultSelfSignedKey
+	// FaultWeakKey serves an RSA-2048 encryption key with a matching
+	// self-signed certificate on the next key request.
+	FaultWeakKey
+	// FaultKeyWrongAlg serves the encryption key with alg PS512.
+	FaultKeyWrongAlg
+	// FaultKeyMismatch serves the encryption key with the x5c of the
+	// signature key.
+	FaultKeyMismatch
 )
 
 // Sim is a running simulator.
@@ -70,19 +80,22 @@ type Sim struct {
 	// URL is the server's base URL.
 	URL string
 	srv *httptest.Server
-	t   testing.TB
+	t   TB
+	cfg SimConfig
 
 	root                       *x509.Certificate
 	enc, encNext, sig, zd, ssp *testKey
 	zdSigner, wrongAlgSigner   *jose.SETSigner
 	encJWK, encNextJWK, sigJWK json.RawMessage
 
-	mu          sync.Mutex
-	encKid      string
-	faults      []Fault
-	tokens      map[string]bool
-	submissions map[string]*submission
-	events      map[string][]string // caseID → SETs
+	mu             sync.Mutex
+	callbackURL    string
+	callbackSecret []byte
+	encKid         string
+	faults         []Fault
+	tokens         map[string]bool
+	submissions    map[string]*submission
+	events         map[string][]string // caseID → SETs
 	// Requests counts requests by "METHOD /path-pattern".
 	requests map[string]int
 }
@@ -95,22 +108,43 @@ type submission struct {
 	Submitted                        bool
 }
 
+// SimConfig are simulator settings for [StartWith].
+type SimConfig struct {
+	// DiscardAttachments hashes uploaded attachments and forgets them
+	// (for memory benchmarks); such submissions cannot be fetched.
+	DiscardAttachments bool
+}
+
+// TB is the part of testing.TB the simulator needs; programs (examples)
+// can implement it to run the simulator outside tests.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Start starts a simulator with test defaults; it stops at cleanup.
-func Start(t testing.TB) *Sim {
+func Start(t TB) *Sim {
 	t.Helper()
-	s, err := newSim(t)
+	return StartWith(t, SimConfig{})
+}
+
+// StartWith starts a simulator with cfg; it stops at cleanup.
+func StartWith(t TB, cfg SimConfig) *Sim {
+	t.Helper()
+	s, err := newSim(t, cfg)
 	if err != nil {
 		t.Fatalf("fitconnecttest: %v", err)
 	}
 	return s
 }
 
-func newSim(t testing.TB) (*Sim, error) {
+func newSim(t TB, cfg SimConfig) (*Sim, error) {
 	root, err := rootCert()
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{t: t, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
+	s := &Sim{t: t, cfg: cfg, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
 		submissions: map[string]*submission{}, events: map[string][]string{}, requests: map[string]int{}}
 	for name, dst := range map[string]**testKey{"destination-enc": &s.enc, "destination-enc-next": &s.encNext, "destination-sig": &s.sig, "zustelldienst-sig": &s.zd, "ssp-sig": &s.ssp} {
 		if *dst, err = loadKey(name, root); err != nil {

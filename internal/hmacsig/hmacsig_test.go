@@ -127,7 +127,7 @@ func TestTimestamp(t *testing.T) {
 	ts, err := ParseUnix(swTS)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1614265330), ts.Unix())
-	for _, bad := range []string{"", "-1", "+1", " 1", "1 ", "1e3", "0x10", "12345678901234567890", "9223372036854775808", "１"} {
+	for _, bad := range []string{"", "-1", "+1", " 1", "1 ", "1e3", "0x10", "12345678901234567890", "9223372036854775808", "１", "01614265330", "00"} {
 		_, err := ParseUnix(bad)
 		assert.ErrorIs(t, err, ErrBadTimestamp, "%q", bad)
 	}
@@ -139,6 +139,16 @@ func TestTimestamp(t *testing.T) {
 	assert.NoError(t, CheckWindow(now.Add(tol), now, tol))
 	assert.ErrorIs(t, CheckWindow(now.Add(-tol-time.Second), now, tol), ErrTooOld)
 	assert.ErrorIs(t, CheckWindow(now.Add(tol+time.Second), now, tol), ErrTooNew)
+
+	got, err := CheckTimestamp("1000000", now, tol)
+	require.NoError(t, err)
+	assert.True(t, got.Equal(now))
+	_, err = CheckTimestamp("1000301", now, tol)
+	assert.ErrorIs(t, err, ErrTooNew)
+	_, err = CheckTimestamp("999699", now, tol)
+	assert.ErrorIs(t, err, ErrTooOld)
+	_, err = CheckTimestamp("+1000000", now, tol)
+	assert.ErrorIs(t, err, ErrBadTimestamp)
 }
 
 func FuzzCheck(f *testing.F) {

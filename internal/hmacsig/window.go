@@ -30,9 +30,11 @@ func FormatUnix(t time.Time) (string, error) {
 	return strconv.FormatInt(sec, 10), nil
 }
 
-// ParseUnix parses decimal Unix seconds: 1 to 19 ASCII digits, no sign.
+// ParseUnix parses decimal Unix seconds in the form FormatUnix writes:
+// 1 to 19 ASCII digits, no sign, no leading zero. The MAC covers the
+// header as sent, so only this one spelling of a time can verify.
 func ParseUnix(s string) (time.Time, error) {
-	if len(s) == 0 || len(s) > 19 {
+	if len(s) == 0 || len(s) > 19 || (len(s) > 1 && s[0] == '0') {
 		return time.Time{}, ErrBadTimestamp
 	}
 	for i := 0; i < len(s); i++ {
@@ -45,6 +47,20 @@ func ParseUnix(s string) (time.Time, error) {
 		return time.Time{}, ErrBadTimestamp
 	}
 	return time.Unix(sec, 0), nil
+}
+
+// CheckTimestamp parses a timestamp header (ParseUnix) and checks it
+// against now ± tolerance (CheckWindow): the timestamp step of both
+// schemes' verification. It returns the parsed time.
+func CheckTimestamp(ts string, now time.Time, tolerance time.Duration) (time.Time, error) {
+	t, err := ParseUnix(ts)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := CheckWindow(t, now, tolerance); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
 }
 
 // CheckWindow reports ErrTooOld when ts is more than tolerance before now

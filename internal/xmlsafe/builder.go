@@ -175,6 +175,7 @@ func (p *parser) reset(failed bool) {
 	}
 	p.s, p.pos, p.elements, p.lim = "", 0, 0, Limits{}
 	p.h, p.lines, p.lineOff = nil, 0, 0
+	p.trusted, p.doctyped, p.entities, p.expansion = false, false, nil, 0
 	if cap(p.xattrs) > maxPooled {
 		p.xattrs = nil
 	}

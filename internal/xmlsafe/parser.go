@@ -40,6 +40,13 @@ type parser struct {
 	xattrs         []xml.Attr
 	lines, lineOff int
 
+	// Trusted documents (StreamTrusted) may declare plain general
+	// entities in a DOCTYPE (doctype.go).
+	trusted   bool
+	doctyped  bool
+	entities  map[string]string
+	expansion int
+
 	// Initial backing arrays of the scratch stacks: small documents need
 	// no further allocation for them.
 	kidsArr  [32]etree.Token
@@ -142,6 +149,9 @@ func (p *parser) document(doc *etree.Document) error {
 			err = p.comment()
 		case strings.HasPrefix(s[i:], "<![CDATA["):
 			err = p.errRule(i, ruleRoot, "CDATA section outside the root element (§2.1)")
+		case p.trusted && !root && !p.doctyped && strings.HasPrefix(s[i:], "<!DOCTYPE"):
+			p.doctyped = true
+			err = p.doctype()
 		case strings.HasPrefix(s[i:], "<!"):
 			err = ErrDoctype
 		case strings.HasPrefix(s[i:], "</"):

@@ -35,6 +35,10 @@ type Handler interface {
 // The verdict is Parse's: a document Stream refuses is refused by Parse
 // with the same error, and vice versa. data is copied once.
 func Stream(data []byte, lim Limits, h Handler) error {
+	return streamBytes(data, lim, h, false)
+}
+
+func streamBytes(data []byte, lim Limits, h Handler, trusted bool) error {
 	if err := lim.Validate(); err != nil {
 		return err
 	}
@@ -42,7 +46,7 @@ func Stream(data []byte, lim Limits, h Handler) error {
 	if int64(len(data)) > lim.MaxBytes {
 		return &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
 	}
-	return stream(string(data), lim, h)
+	return streamWith(string(data), lim, h, trusted)
 }
 
 // StreamReader reads at most lim.MaxBytes from r and streams it like
@@ -62,12 +66,23 @@ func StreamReader(r io.Reader, lim Limits, h Handler) error {
 	var b strings.Builder
 	b.Grow(len(data))
 	b.Write(data)
-	return stream(b.String(), lim, h)
+	return streamWith(b.String(), lim, h, false)
 }
 
-func stream(s string, lim Limits, h Handler) error {
+// StreamTrusted is Stream for documents the caller chose and trusts (XSD
+// schema files): it additionally accepts a DOCTYPE before the root whose
+// internal subset declares plain general entities, bounded in number, size
+// and expansion, never external and never parameter entities (doctype.go).
+// Untrusted input must go through Stream or Parse, which refuse any
+// DOCTYPE.
+func StreamTrusted(data []byte, lim Limits, h Handler) error {
+	return streamBytes(data, lim, h, true)
+}
+
+func streamWith(s string, lim Limits, h Handler, trusted bool) error {
 	p := newParser(s, lim)
 	p.h = h
+	p.trusted = trusted
 	err := p.document(nil)
 	p.release(err != nil)
 	return err

@@ -192,6 +192,9 @@ func (p *parser) reference(buf []byte, i int) ([]byte, int, error) {
 		return append(buf, '"'), next, nil
 	}
 	if len(ref) < 2 || ref[0] != '#' {
+		if v, ok, err := p.entity(ref, i); err != nil || ok {
+			return append(buf, v...), next, err
+		}
 		return buf, i, p.errAt(i, "undefined entity &%s; (only the predefined entities are allowed, §4.1, §4.6)", ref)
 	}
 	digits, base := ref[1:], rune(10)

@@ -204,3 +204,94 @@ func FuzzParse(f *testing.F) {
 		require.LessOrEqual(t, maxDepth, lim.MaxDepth)
 	})
 }
+
+func TestStreamTrustedDoctype(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("x", 4000)
+	manyRefs := "<!DOCTYPE r [<!ENTITY b '" + big + "'>]><r>" + strings.Repeat("&b;", 300) + "</r>"
+	tooMany := "<!DOCTYPE r ["
+	for i := range 65 {
+		tooMany += fmt.Sprintf("<!ENTITY e%d 'v'>", i)
+	}
+	tooMany += "]><r/>"
+	tests := []struct {
+		name, doc string
+		want      []string // events on success
+		err       error
+	}{
+		{"w3c form", `<?xml version="1.0"?>
+<!DOCTYPE r PUBLIC "-//W3C//DTD XMLSchema 200102//EN" "http://www.w3.org/2001/XMLSchema.dtd" [
+  <!ATTLIST r xmlns:ds CDATA #FIXED "urn:ds">
+  <!ENTITY dsig 'urn:ds'>
+  <!ENTITY % p ''>
+  <!ENTITY % s ''>
+]>
+<r a="&dsig;#x">&dsig; &amp; &#65;</r>`, []string{"<{}r@8 a=urn:ds#x", "#urn:ds & A", ">"}, nil},
+		{"system id only", `<!DOCTYPE r SYSTEM "r.dtd"><r/>`, []string{"<{}r@1", ">"}, nil},
+		{"first declaration binds", `<!DOCTYPE r [<!ENTITY e 'one'><!ENTITY e 'two'>]><r>&e;</r>`, []string{"<{}r@1", "#one", ">"}, nil},
+		{"comment and pi in subset", `<!DOCTYPE r [<!-- c --><?p x?><!ELEMENT r ANY>]><r/>`, []string{"<{}r@1", ">"}, nil},
+		{"external entity", `<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>`, nil, ErrSyntax},
+		{"public external entity", `<!DOCTYPE r [<!ENTITY e PUBLIC "p" "http://x/">]><r/>`, nil, ErrSyntax},
+		{"parameter entity reference", `<!DOCTYPE r [<!ENTITY % p '<!ENTITY e "x">'> %p;]><r/>`, nil, ErrSyntax},
+		{"parameter entity reference in a declaration", `<!DOCTYPE r [<!ATTLIST r a CDATA %p;>]><r/>`, nil, ErrSyntax},
+		{"nested reference", `<!DOCTYPE r [<!ENTITY a 'x'><!ENTITY b '&a;&a;'>]><r>&b;</r>`, nil, ErrSyntax},
+		{"markup in value", `<!DOCTYPE r [<!ENTITY a '<x/>'>]><r>&a;</r>`, nil, ErrSyntax},
+		{"undeclared entity", `<!DOCTYPE r [<!ENTITY a 'x'>]><r>&b;</r>`, nil, ErrSyntax},
+		{"parameter entity is not a general one", `<!DOCTYPE r [<!ENTITY % a 'x'>]><r>&a;</r>`, nil, ErrSyntax},
+		{"value too large", "<!DOCTYPE r [<!ENTITY a '" + strings.Repeat("x", 5000) + "'>]><r/>", nil, ErrLimit},
+		{"too many entities", tooMany, nil, ErrLimit},
+		{"expansion bounded", manyRefs, nil, ErrLimit},
+		{"two doctypes", `<!DOCTYPE r><!DOCTYPE r><r/>`, nil, ErrDoctype},
+		{"doctype after root", `<r/><!DOCTYPE r>`, nil, ErrDoctype},
+		{"doctype inside root", `<r><!DOCTYPE r></r>`, nil, ErrDoctype},
+		{"unterminated subset", `<!DOCTYPE r [<!ENTITY a 'x'>`, nil, ErrSyntax},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var rec recorder
+			err := StreamTrusted([]byte(tc.doc), Limits{}, &rec)
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, rec.events)
+			}
+			// Untrusted input never gets a DOCTYPE through.
+			require.ErrorIs(t, Stream([]byte(tc.doc), Limits{}, &recorder{}), ErrDoctype)
+			_, perr := Parse([]byte(tc.doc), Limits{})
+			if strings.Contains(tc.doc, "<!DOCTYPE") && !strings.HasPrefix(tc.doc, "<r/>") {
+				require.ErrorIs(t, perr, ErrDoctype)
+			}
+		})
+	}
+}
+
+// FuzzStreamTrusted: the DOCTYPE reader of trusted documents never panics,
+// keeps expansion bounded, and whatever it accepts without a DOCTYPE is
+// exactly what Stream accepts.
+func FuzzStreamTrusted(f *testing.F) {
+	f.Add([]byte(`<!DOCTYPE r [<!ENTITY e 'x'><!ENTITY % p ''>]><r a="&e;">&e;</r>`))
+	f.Add([]byte(`<!DOCTYPE r PUBLIC "p" "s" [<!ATTLIST r a CDATA "x"><!-- c -->]><r/>`))
+	f.Add([]byte(`<!DOCTYPE r [<!ENTITY e SYSTEM "x">]><r/>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lim := Limits{MaxBytes: 1 << 16, MaxElements: 1 << 12}
+		var rec recorder
+		err := StreamTrusted(data, lim, &rec)
+		if err == nil {
+			n := 0
+			for _, e := range rec.events {
+				n += len(e)
+			}
+			if n > len(data)+maxExpansion+64*len(rec.events) {
+				t.Fatalf("expansion unbounded: %d bytes of events from %d bytes", n, len(data))
+			}
+		}
+		if !strings.Contains(string(data), "<!DOCTYPE") {
+			streamErr := Stream(data, lim, &recorder{})
+			if (err == nil) != (streamErr == nil) {
+				t.Fatalf("StreamTrusted %v, Stream %v on %q", err, streamErr, data)
+			}
+		}
+	})
+}

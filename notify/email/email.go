@@ -34,7 +34,7 @@ const (
 
 // Sentinel errors.
 var (
-	ErrInvalidConfig  = errors.New("email: invalid config")
+	ErrInvalidConfig  = errors.New("email: invalid configuration")
 	ErrInvalidAddress = errors.New("email: invalid recipient address")
 	ErrTooLarge       = errors.New("email: message too large")
 )
@@ -245,6 +245,9 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 	}
 	err = s.client.DialAndSendWithContext(ctx, m)
 	if err == nil {
+		// The server accepted the message data: reply 250 (RFC 5321
+		// §4.1.1.4, §4.2.2); go-mail reports only errors.
+		notify.ReportStatus(ctx, 250)
 		return nil
 	}
 	return classify(ctx, err)

@@ -1,5 +1,8 @@
 // Package notifytest provides real counterparts for testing code that
-// uses notify: [Receiver], a recording webhook receiver on httptest with
+// uses notify. [Start] runs a webhook receiver and returns a [Sim] whose
+// Config is a ready notify.Config wired to it, with [TestSettings] that
+// make retries take milliseconds (river's floor: up to 5 s per scheduled
+// delay, RescueAfter + 30 s per crash). Further: [Receiver], a recording webhook receiver on httptest with
 // signature checking and fault injection (status codes such as 5xx, 410,
 // 429 with Retry-After, 3xx redirects, hanging responses, connection
 // resets); [ZBP], a mutual-TLS simulator of the ZBP REST interface with

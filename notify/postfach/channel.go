@@ -152,8 +152,10 @@ func deliveryError(err error) error {
 		switch {
 		case se.StatusCode == http.StatusGone:
 			de.Class, de.Gone = notify.ClassGone, true
-		case se.StatusCode == http.StatusTooManyRequests || se.StatusCode == http.StatusServiceUnavailable:
+		case se.StatusCode == http.StatusTooManyRequests:
 			de.Class = notify.ClassThrottled
+		case se.StatusCode == http.StatusServiceUnavailable:
+			de.Class = notify.ClassUnavailable
 		case se.StatusCode >= 500:
 			de.Class = notify.ClassServer
 		case se.StatusCode == http.StatusUnauthorized || se.StatusCode == http.StatusForbidden || se.StatusCode == http.StatusRequestTimeout:

@@ -16,14 +16,16 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/signature"
 )
 
 // Transport sends messages and status updates to the ZBP. *Client talks
 // to the ZBP REST interface directly (inside the NdB/Verbindungsnetz);
 // a FIT-Connect "Brückenkopf" bridge for systems outside implements the
-// same interface (message_v6 / status_v6 service identifiers,
-// notify.md §3.1). Implementations must validate before sending and be
+// same interface (FIT-Connect service identifiers
+// urn:schema-fitko-de:fit-connect:id.bund.de:message_v6 and …:status_v6).
+// Implementations must validate before sending and be
 // safe for concurrent use.
 type Transport interface {
 	SendMessage(ctx context.Context, m Message) error
@@ -32,7 +34,7 @@ type Transport interface {
 
 // Default paths below BaseURL. The official "ZBP
 // Schnittstellenbeschreibung" is only on the BundID self-service portal
-// (notify.md §9: NOT FOUND); set the paths from your onboarding papers.
+// and not public; set the paths from your onboarding papers.
 const (
 	DefaultMessagePath = "/messages"
 	DefaultStatusPath  = "/status-updates"
@@ -184,6 +186,7 @@ func (c *Client) post(ctx context.Context, path string, v any) error {
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		httpx.DrainAndClose(resp)
+		notify.ReportStatus(ctx, resp.StatusCode) // for notify's delivery log
 		return nil
 	}
 	se := &StatusError{StatusCode: resp.StatusCode}

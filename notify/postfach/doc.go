@@ -8,14 +8,24 @@
 // replyAddress, reference, senderUrl, attachments with sha512sum and
 // contentLength).
 //
-// The field limits (account.md §2.5; legacy BSP: at most 5 attachments of
-// 2 MB, no \ / : * ? " < | > in file names) are checked before any request
+// The field limits (ZBP message_v6 and status_v6 JSON schemas under
+// https://schema.fitko.de/fit-connect/id.bund.de/, as enforced by the
+// FIT-Connect bridge client optiGov/php-fitconnect; legacy BSP Postfach:
+// at most 5 attachments of 2 MB, no \ / : * ? " < | > in file names) are checked before any request
 // ([Message.Validate], [StatusUpdate.Validate]); a violation is a
 // *FieldError wrapping ErrLimit and changes nothing. The endpoint paths are
-// configurable: the official "ZBP Schnittstellenbeschreibung" is not public
-// (notify.md §9), the defaults are placeholders to be set from the
+// configurable: the official "ZBP Schnittstellenbeschreibung" is not
+// public, the defaults are placeholders to be set from the
 // onboarding documents. [Transport] is the seam for a FIT-Connect bridge
 // ("Brueckenkopf") for systems outside the NdB network.
+//
+// Attachments must also pass the [Channel]'s allow-list (default
+// [DefaultFileTypes]: PDF, PNG, JPEG, XML, plain text): declared content
+// type, file-name extension and content signature (WHATWG MIME Sniffing)
+// must agree on one allowed type, so a .exe labelled PDF is refused at
+// enqueue. The ZBP's own list of accepted types is not public.
+// [SanitizeFilename] turns any name into one the Postfach accepts. Every
+// message names its StorkQaaLevel explicitly.
 //
 // # Security
 //

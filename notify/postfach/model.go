@@ -15,7 +15,7 @@ var (
 	// ErrLimit: a field violates the ZBP limits; nothing was sent.
 	ErrLimit = errors.New("postfach: field limit violated")
 	// ErrInvalidConfig: New rejected the configuration.
-	ErrInvalidConfig = errors.New("postfach: invalid config")
+	ErrInvalidConfig = errors.New("postfach: invalid configuration")
 	// ErrRejected: the ZBP refused the request (4xx).
 	ErrRejected = errors.New("postfach: rejected by ZBP")
 	// ErrUnavailable: the ZBP could not be reached or answered 5xx/429.
@@ -33,9 +33,9 @@ func (e *FieldError) Error() string { return "postfach: " + e.Field + ": " + e.R
 // Unwrap returns ErrLimit.
 func (e *FieldError) Unwrap() error { return ErrLimit }
 
-// Limits from the ZBP message and Statusmonitor models (account.md §2.5:
-// optigov/fitconnect field rules; legacy BSP: 5 attachments × 2 MB and
-// the forbidden file-name characters).
+// Limits from the ZBP message and Statusmonitor models (message_v6 and
+// status_v6 schemas as enforced by optiGov/php-fitconnect; legacy BSP
+// Postfach: 5 attachments × 2 MB and the forbidden file-name characters).
 const (
 	MaxSender                  = 255
 	MaxTitle                   = 1024

@@ -175,7 +175,8 @@ func TestChannel(t *testing.T) {
 		permanent bool
 		ra        time.Duration
 	}{
-		{"unavailable", notifytest.Fault{Status: 503, RetryAfter: "120"}, notify.ClassThrottled, false, 2 * time.Minute},
+		{"unavailable", notifytest.Fault{Status: 503, RetryAfter: "120"}, notify.ClassUnavailable, false, 2 * time.Minute},
+		{"throttled", notifytest.Fault{Status: 429, RetryAfter: "60"}, notify.ClassThrottled, false, time.Minute},
 		{"server error", notifytest.Fault{Status: 500}, notify.ClassServer, false, 0},
 		{"forbidden", notifytest.Fault{Status: 403}, notify.ClassConfig, false, 0},
 		{"unprocessable", notifytest.Fault{Status: 422}, notify.ClassRejected, true, 0},

@@ -33,12 +33,18 @@ func NewSecret() (Secret, error) {
 	return SecretFromBytes(k)
 }
 
-// ParseSecret parses "whsec_<base64>" (the prefix is optional) and
-// requires 24..64 key bytes.
+// ParseSecret parses a Standard Webhooks secret: the optional prefix
+// "whsec_" followed by standard base64 (RFC 4648 §4, alphabet A–Z a–z 0–9
+// + /) of 24..64 key bytes, with or without "=" padding. The URL-safe
+// alphabet (- _), whitespace and line breaks are refused.
 func ParseSecret(s string) (Secret, error) {
 	b64 := strings.TrimPrefix(s, SecretPrefix)
-	k, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
+	enc := base64.StdEncoding
+	if !strings.HasSuffix(b64, "=") && len(b64)%4 != 0 {
+		enc = base64.RawStdEncoding
+	}
+	k, err := enc.Strict().DecodeString(b64)
+	if err != nil || strings.ContainsAny(b64, "\r\n") {
 		return Secret{}, fmt.Errorf("%w: not base64", ErrInvalidSecret)
 	}
 	return SecretFromBytes(k)

@@ -131,35 +131,14 @@ func (s *Sender) Name() string { return notify.ChannelWebhook }
 // personal data.
 func (s *Sender) LogTarget(target string) string { return target }
 
-// payload is the Standard Webhooks recommended envelope (type,
-// timestamp, data). It is a thin payload: no message texts, attachments
-// or recipient addresses.
-type payload struct {
-	Type      string      `json:"type"`
-	Timestamp string      `json:"timestamp"`
-	Data      payloadData `json:"data"`
-}
-
-type payloadData struct {
-	EventID               notify.EventID  `json:"event_id"`
-	ApplicationID         string          `json:"application_id"`
-	Transition            string          `json:"transition"`
-	Sequence              int64           `json:"sequence,omitempty"`
-	Status                notify.Status   `json:"status,omitempty"`
-	Payment               *notify.Payment `json:"payment,omitempty"`
-	PublicServiceName     string          `json:"public_service_name,omitempty"`
-	SenderName            string          `json:"sender_name,omitempty"`
-	StatusDetails         string          `json:"status_details,omitempty"`
-	AdditionalInformation string          `json:"additional_information,omitempty"`
-}
-
-// Payload returns the request body for ev. It depends only on ev, so
-// every retry sends the same bytes.
+// Payload returns the request body for ev: the Standard Webhooks
+// envelope {type, timestamp, data} as a [Notification]. It depends only
+// on ev, so every retry sends the same bytes.
 func Payload(ev notify.Event) ([]byte, error) {
-	return json.Marshal(payload{
+	return json.Marshal(Notification{
 		Type:      ev.EventType(),
-		Timestamp: ev.OccurredAt.UTC().Format(time.RFC3339Nano),
-		Data: payloadData{
+		Timestamp: ev.OccurredAt.UTC(),
+		Data: NotificationData{
 			EventID: ev.ID, ApplicationID: ev.ApplicationID, Transition: ev.Transition, Sequence: ev.Sequence, Status: ev.Status,
 			Payment: ev.Payment, PublicServiceName: ev.PublicServiceName, SenderName: ev.SenderName,
 			StatusDetails: ev.StatusDetails, AdditionalInformation: ev.AdditionalInformation,
@@ -214,7 +193,7 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 		return transportError(ctx, err)
 	}
 	defer httpx.DrainAndClose(resp)
-	return statusError(resp, ts)
+	return statusError(ctx, resp, ts)
 }
 
 // checkEndpoint refuses an endpoint no request may go to: a URL that is
@@ -275,19 +254,22 @@ func transportError(ctx context.Context, err error) error {
 	return &notify.DeliveryError{Class: notify.ClassConnection, Err: errors.New("webhook: connection failed")}
 }
 
-func statusError(resp *http.Response, now time.Time) error {
+func statusError(ctx context.Context, resp *http.Response, now time.Time) error {
 	code := resp.StatusCode
 	switch {
 	case code >= 200 && code < 300:
+		notify.ReportStatus(ctx, code)
 		return nil
 	case code == http.StatusGone:
 		return &notify.DeliveryError{Class: notify.ClassGone, StatusCode: code, Gone: true}
 	case code >= 300 && code < 400:
 		return &notify.DeliveryError{Class: notify.ClassRedirect, StatusCode: code}
-	case code == http.StatusTooManyRequests || code == http.StatusBadGateway ||
-		code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
+	case code == http.StatusTooManyRequests:
 		ra, _ := httpx.RetryAfter(resp.Header, now)
 		return &notify.DeliveryError{Class: notify.ClassThrottled, StatusCode: code, RetryAfter: ra}
+	case code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
+		ra, _ := httpx.RetryAfter(resp.Header, now)
+		return &notify.DeliveryError{Class: notify.ClassUnavailable, StatusCode: code, RetryAfter: ra}
 	case code >= 500:
 		return &notify.DeliveryError{Class: notify.ClassServer, StatusCode: code}
 	default:

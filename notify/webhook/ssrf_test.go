@@ -107,7 +107,7 @@ func TestSenderClassifiesStatus(t *testing.T) {
 	}{
 		{410, notify.ClassGone, true, 0},
 		{429, notify.ClassThrottled, false, 30 * time.Second},
-		{503, notify.ClassThrottled, false, 30 * time.Second},
+		{503, notify.ClassUnavailable, false, 30 * time.Second},
 		{500, notify.ClassServer, false, 0},
 		{404, notify.ClassClient, false, 0},
 		{301, notify.ClassRedirect, false, 0},

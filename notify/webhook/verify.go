@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -161,17 +162,17 @@ func (v *Verifier) MarkProcessed(ctx context.Context, msg Message) error {
 }
 
 func (v *Verifier) checkTimestamp(s string) (time.Time, error) {
-	ts, err := hmacsig.ParseUnix(s)
-	if err != nil {
+	ts, err := hmacsig.CheckTimestamp(s, v.cfg.Now(), v.cfg.Tolerance)
+	switch {
+	case err == nil:
+		return ts, nil
+	case errors.Is(err, hmacsig.ErrTooOld):
+		return time.Time{}, verr(ErrTimestampTooOld, "timestamp outside tolerance")
+	case errors.Is(err, hmacsig.ErrTooNew):
+		return time.Time{}, verr(ErrTimestampTooNew, "timestamp outside tolerance")
+	default:
 		return time.Time{}, verr(ErrInvalidHeaders, "timestamp not an integer")
 	}
-	switch hmacsig.CheckWindow(ts, v.cfg.Now(), v.cfg.Tolerance) {
-	case hmacsig.ErrTooOld:
-		return time.Time{}, verr(ErrTimestampTooOld, "timestamp outside tolerance")
-	case hmacsig.ErrTooNew:
-		return time.Time{}, verr(ErrTimestampTooNew, "timestamp outside tolerance")
-	}
-	return ts, nil
 }
 
 func (v *Verifier) verifyStandard(body []byte, h http.Header) (Message, error) {

@@ -82,6 +82,17 @@ func TestVerifyRejects(t *testing.T) {
 		{"missing sig", func() http.Header { h := good(); h.Del(webhook.HeaderSignature); return h }, body, webhook.ErrMissingHeaders},
 		{"ts not int", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "12a"); return h }, body, webhook.ErrInvalidHeaders},
 		{"ts negative", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "-1"); return h }, body, webhook.ErrInvalidHeaders},
+		{"ts plus", func() http.Header {
+			h := good()
+			h.Set(webhook.HeaderTimestamp, "+"+strconv.FormatInt(t0.Unix(), 10))
+			return h
+		}, body, webhook.ErrInvalidHeaders},
+		{"ts leading zero", func() http.Header {
+			h := good()
+			h.Set(webhook.HeaderTimestamp, "0"+strconv.FormatInt(t0.Unix(), 10))
+			return h
+		}, body, webhook.ErrInvalidHeaders},
+		{"id twice", func() http.Header { h := good(); h.Add(webhook.HeaderID, "msg_2"); return h }, body, webhook.ErrMissingHeaders},
 		{"ts huge", func() http.Header { h := good(); h.Set(webhook.HeaderTimestamp, "99999999999999999999"); return h }, body, webhook.ErrInvalidHeaders},
 		{"id with dot", func() http.Header { h := good(); h.Set(webhook.HeaderID, "a.b"); return h }, body, webhook.ErrInvalidHeaders},
 		{"id changed", func() http.Header { h := good(); h.Set(webhook.HeaderID, "msg_2"); return h }, body, webhook.ErrNoMatchingSignature},
@@ -172,16 +183,27 @@ func TestSecretParsing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, s.Encode(), p.Encode())
 	for name, in := range map[string]string{
-		"short":      "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 23)),
-		"long":       "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 65)),
-		"not base64": "whsec_***",
-		"empty":      "",
+		"short":       "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 23)),
+		"long":        "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 65)),
+		"not base64":  "whsec_***",
+		"empty":       "",
+		"url-safe":    "whsec_" + base64.RawURLEncoding.EncodeToString(bytes.Repeat([]byte{0xfb, 0xff}, 16)),
+		"newline":     "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 32))[:20] + "\n" + base64.StdEncoding.EncodeToString(make([]byte, 32))[20:],
+		"space":       "whsec_ " + base64.StdEncoding.EncodeToString(make([]byte, 32)),
+		"bad padding": "whsec_" + base64.RawStdEncoding.EncodeToString(make([]byte, 31)) + "=",
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := webhook.ParseSecret(in)
 			require.ErrorIs(t, err, webhook.ErrInvalidSecret)
 		})
 	}
+	// Unpadded base64 (as some secret generators print it) is accepted.
+	unpadded, err := webhook.ParseSecret(strings.TrimRight(s.Encode(), "="))
+	require.NoError(t, err)
+	assert.Equal(t, s.Encode(), unpadded.Encode())
+	noPrefix, err := webhook.ParseSecret(strings.TrimPrefix(s.Encode(), webhook.SecretPrefix))
+	require.NoError(t, err)
+	assert.Equal(t, s.Encode(), noPrefix.Encode())
 	assert.Equal(t, "REDACTED", s.String())
 	var buf bytes.Buffer
 	buf.WriteString(strings.TrimSpace(strings.Join([]string{s.String()}, "")))

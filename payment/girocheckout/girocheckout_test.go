@@ -75,7 +75,7 @@ func TestVerifier(t *testing.T) {
 func TestWithPushVerifier(t *testing.T) {
 	v := girocheckout.Verifier{Passphrases: []payment.Secret{"project-pass"}, InsecureAllowMD5: true}
 	fake := paymenttest.NewFakeProvider()
-	c, err := payment.New(payment.Config{Provider: payment.WithPushVerifier(fake, v), Logger: slog.New(slog.DiscardHandler)})
+	c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: payment.WithPushVerifier(fake, v), Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	ctx := context.Background()
 	_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
@@ -101,7 +101,7 @@ func TestWithPushVerifier(t *testing.T) {
 	_, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: signed(t, v, func(n *girocheckout.Notification) { n.Amount = "1"; n.Reference = "third" })})
 	require.ErrorIs(t, err, payment.ErrMismatch)
 
-	plain, err := payment.New(payment.Config{Provider: fake, Logger: slog.New(slog.DiscardHandler)})
+	plain, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: fake, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	_, err = plain.HandlePush(ctx, payment.PushInput{})
 	require.ErrorIs(t, err, payment.ErrNoPush)

@@ -105,7 +105,7 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &env{fake: paymenttest.NewFakeProvider()}
 			var err error
-			e.c, err = payment.New(payment.Config{
+			e.c, err = payment.New(payment.Config{Store: payment.NewMemoryStore(),
 				Provider: payment.WithPushVerifier(e.fake, v), Logger: slog.New(slog.DiscardHandler),
 				OnStatusChange: func(context.Context, payment.StatusChange) { e.changes++ },
 			})

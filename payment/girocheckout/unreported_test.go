@@ -35,7 +35,7 @@ func TestNotificationReportsAmountForUnreportedPull(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := paymenttest.NewFakeProvider()
-			c, err := payment.New(payment.Config{Provider: payment.WithPushVerifier(fake, v), Logger: slog.New(slog.DiscardHandler)})
+			c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: payment.WithPushVerifier(fake, v), Logger: slog.New(slog.DiscardHandler)})
 			require.NoError(t, err)
 			ctx := context.Background()
 			_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))

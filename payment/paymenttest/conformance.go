@@ -15,10 +15,10 @@ import (
 	"github.com/egosaar/ozg/payment"
 )
 
-// RunStoreConformance runs the shared Store test suite against stores made
+// StoreConformance runs the shared Store test suite against stores made
 // by newStore (one fresh, empty store per call). Every payment.Store
 // implementation must pass it.
-func RunStoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
+func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Helper()
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -349,6 +349,97 @@ func RunStoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store
 		}
 		wg.Wait()
 		assert.Equal(t, int32(1), wins.Load())
+	})
+	t.Run("OperatorLists", func(t *testing.T) {
+		s := newStore(t)
+		// r0 … r4 created a minute apart; r1 and r2 confirmed, r2 then paid.
+		for i := 0; i < 5; i++ {
+			tx := newTx(fmt.Sprintf("r%d", i))
+			tx.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
+			_, _, err := s.Insert(ctx, tx)
+			require.NoError(t, err)
+		}
+		confirm(t, s, "r1", "TX1", t0)
+		confirm(t, s, "r2", "TX2", t0)
+		_, err := s.Transition(ctx, "r2", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		require.NoError(t, err)
+		ids := func(p *payment.TransactionPage) []string {
+			var out []string
+			for _, tx := range p.Transactions {
+				out = append(out, tx.RequestID)
+			}
+			return out
+		}
+		var got []string
+		f := payment.ListFilter{Limit: 2}
+		for pages := 0; ; pages++ {
+			require.Less(t, pages, 5)
+			p, err := s.ListOpen(ctx, f)
+			require.NoError(t, err)
+			got = append(got, ids(p)...)
+			if p.Next == "" {
+				break
+			}
+			f.Cursor = p.Next
+		}
+		assert.Equal(t, []string{"r0", "r1", "r3", "r4"}, got, "non-terminal only, oldest first, every one once")
+		p, err := s.ListOpen(ctx, payment.ListFilter{Statuses: []payment.Status{payment.StatusInitial}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r1"}, ids(p))
+		p, err = s.ListOpen(ctx, payment.ListFilter{Statuses: []payment.Status{""}, Before: t0.Add(3 * time.Minute)})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r0", "r3"}, ids(p), "older than the bound, unconfirmed")
+		p, err = s.ListOpen(ctx, payment.ListFilter{After: t0.Add(4 * time.Minute)})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r4"}, ids(p))
+
+		for i, a := range []payment.Anomaly{
+			{RequestID: "r1", Kind: payment.AnomalyMismatch, At: t0.Add(time.Minute)},
+			{RequestID: "r0", Kind: payment.AnomalyExpired, At: t0.Add(2 * time.Minute)},
+			{RequestID: "r1", Kind: payment.AnomalyMismatch, At: t0.Add(2 * time.Minute)},
+			{RequestID: "r1", Kind: payment.AnomalyRefused, At: t0.Add(2 * time.Minute)},
+			{RequestID: "r3", Kind: payment.AnomalyExpired, At: t0.Add(3 * time.Minute)},
+		} {
+			a.Detail = fmt.Sprintf("d%d", i)
+			require.NoError(t, s.RecordAnomaly(ctx, a))
+		}
+		var details []string
+		af := payment.ListFilter{Limit: 2}
+		for pages := 0; ; pages++ {
+			require.Less(t, pages, 5)
+			ap, err := s.ListAnomalies(ctx, af)
+			require.NoError(t, err)
+			for _, a := range ap.Anomalies {
+				details = append(details, a.Detail)
+			}
+			if ap.Next == "" {
+				break
+			}
+			af.Cursor = ap.Next
+		}
+		assert.Equal(t, []string{"d0", "d1", "d2", "d3", "d4"}, details, "by time, then transaction, then order of recording")
+		ap, err := s.ListAnomalies(ctx, payment.ListFilter{Kinds: []payment.AnomalyKind{payment.AnomalyExpired}, Before: t0.Add(2 * time.Minute)})
+		require.NoError(t, err)
+		require.Len(t, ap.Anomalies, 1)
+		assert.Equal(t, "r0", ap.Anomalies[0].RequestID)
+		assert.Equal(t, payment.AnomalyExpired, ap.Anomalies[0].Kind)
+		assert.True(t, ap.Anomalies[0].At.Equal(t0.Add(2*time.Minute)))
+
+		for name, bad := range map[string]payment.ListFilter{
+			"limit over max":    {Limit: payment.MaxPageSize + 1},
+			"negative limit":    {Limit: -1},
+			"garbage cursor":    {Cursor: "!!!"},
+			"cursor bad id":     {Cursor: payment.EncodeCursor(payment.Cursor{RequestID: "a/b"})},
+			"cursor not base64": {Cursor: "a b"},
+			"terminal status":   {Statuses: []payment.Status{payment.StatusPaid}},
+		} {
+			_, err := s.ListOpen(ctx, bad)
+			require.ErrorIs(t, err, payment.ErrInvalidRequest, name)
+			if name != "terminal status" {
+				_, err = s.ListAnomalies(ctx, bad)
+				require.ErrorIs(t, err, payment.ErrInvalidRequest, name)
+			}
+		}
 	})
 	t.Run("ReturnedCopiesAreIsolated", func(t *testing.T) {
 		s := newStore(t)

@@ -18,7 +18,7 @@ func ExampleXBezahldienste_ReportAmount() {
 	sim := paymenttest.NewXBezahldienste(paymenttest.XConfig{})
 	defer sim.Close()
 	p, _ := xbezahldienste.New(sim.Config())
-	c, _ := payment.New(payment.Config{Provider: p, Logger: slog.New(slog.DiscardHandler)})
+	c, _ := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: p, Logger: slog.New(slog.DiscardHandler)})
 
 	tx, _ := c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	_ = sim.Pay(tx.TransactionID)

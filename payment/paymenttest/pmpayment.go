@@ -86,7 +86,7 @@ func (s *PMPayment) Close() { s.Server.Close() }
 
 // Config returns a pmpayment.Config for this simulator with notifyURL.
 func (s *PMPayment) Config(notifyURL string) pmpayment.Config {
-	return pmpayment.Config{BaseURL: s.URL, AGS: s.cfg.AGS, Procedure: s.cfg.Procedure, Salt: s.cfg.Salt, NotifyURL: notifyURL, HTTPClient: s.Server.Client(), Location: s.cfg.Location}
+	return pmpayment.Config{BaseURL: s.URL, AGS: s.cfg.AGS, Procedure: s.cfg.Procedure, Salt: s.cfg.Salt, NotifyURL: notifyURL, HTTPClient: s.Server.Client(), Location: s.cfg.Location, InsecureDevelopment: true}
 }
 
 // FailNext makes the next n requests answer status.

@@ -9,11 +9,13 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/egosaar/ozg/internal/boundedio"
+	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
@@ -120,7 +122,7 @@ func (s *XBezahldienste) Close() { s.Server.Close() }
 // Config returns an xbezahldienste.Config pointing at the simulator (Auth
 // left to the caller).
 func (s *XBezahldienste) Config() xbezahldienste.Config {
-	return xbezahldienste.Config{BaseURL: s.URL, OriginatorID: s.cfg.OriginatorID, EndpointID: s.cfg.EndpointID, HTTPClient: s.Server.Client()}
+	return xbezahldienste.Config{BaseURL: s.URL, OriginatorID: s.cfg.OriginatorID, EndpointID: s.cfg.EndpointID, HTTPClient: s.Server.Client(), InsecureDevelopment: true}
 }
 
 // TokenURL is the simulator's OAuth2 token endpoint.
@@ -375,7 +377,14 @@ func (s *XBezahldienste) handleCreate(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, xbezahldienste.CodeValidationError, "malformed request")
 		return
 	}
-	if err := sub.Request.Validate(); err != nil {
+	// Like a Bezahldienst's test system, the simulator sends the user back
+	// to a development service on loopback http as well.
+	chk := *sub.Request
+	if u, err := url.Parse(chk.RedirectURL); err == nil && u.Scheme == "http" && httpx.Loopback(u.Hostname()) {
+		u.Scheme = "https"
+		chk.RedirectURL = u.String()
+	}
+	if err := chk.Validate(); err != nil {
 		code := xbezahldienste.CodeValidationError
 		if errors.Is(err, payment.ErrCalculation) {
 			code = xbezahldienste.CodeCalculationError

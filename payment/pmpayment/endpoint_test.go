@@ -1,6 +1,7 @@
 package pmpayment_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,8 +10,8 @@ import (
 )
 
 // BaseURL and NotifyURL follow the module's one rule for endpoints that
-// receive credentials or signed messages (internal/httpx.SecureEndpoint):
-// https, or plain http to a loopback host only.
+// receive credentials or signed messages: https, or plain http to a
+// loopback host only with InsecureDevelopment.
 func TestEndpointRule(t *testing.T) {
 	cases := []struct {
 		url string
@@ -36,17 +37,25 @@ func TestEndpointRule(t *testing.T) {
 		{"", false},
 	}
 	good := pmpayment.Config{BaseURL: "https://payment-test.itebo.de", AGS: "09162000", Procedure: "parken", Salt: "s", NotifyURL: "https://s.example/n"}
-	for _, c := range cases {
-		cfg := good
-		cfg.BaseURL = c.url
-		_, err := pmpayment.New(cfg)
-		assert.Equal(t, c.ok, err == nil, "BaseURL %q: %v", c.url, err)
-		cfg = good
-		cfg.NotifyURL = c.url + "/n"
-		if c.url == "" {
-			cfg.NotifyURL = ""
+	for _, dev := range []bool{true, false} {
+		for _, c := range cases {
+			ok := c.ok && (dev || strings.HasPrefix(c.url, "https:"))
+			cfg := good
+			cfg.InsecureDevelopment = dev
+			cfg.BaseURL = c.url
+			_, err := pmpayment.New(cfg)
+			assert.Equal(t, ok, err == nil, "BaseURL %q dev %v: %v", c.url, dev, err)
+			if !ok {
+				assert.ErrorIs(t, err, pmpayment.ErrInvalidConfig)
+			}
+			cfg = good
+			cfg.InsecureDevelopment = dev
+			cfg.NotifyURL = c.url + "/n"
+			if c.url == "" {
+				cfg.NotifyURL = ""
+			}
+			_, err = pmpayment.New(cfg)
+			assert.Equal(t, ok, err == nil, "NotifyURL %q dev %v: %v", c.url, dev, err)
 		}
-		_, err = pmpayment.New(cfg)
-		assert.Equal(t, c.ok, err == nil, "NotifyURL %q: %v", c.url, err)
 	}
 }

@@ -30,7 +30,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	client, _ = payment.New(payment.Config{
+	client, _ = payment.New(payment.Config{Store: payment.NewMemoryStore(),
 		Provider: provider, Logger: slog.New(slog.DiscardHandler),
 		OnStatusChange: func(_ context.Context, c payment.StatusChange) { fmt.Println("applied:", c.To) },
 	})

@@ -21,8 +21,13 @@ import (
 // Config configures a Provider. A Config must not be modified after New.
 type Config struct {
 	// BaseURL is the pmPayment host, e.g. "https://payment-test.itebo.de".
-	// https is required (plain http only for loopback simulators).
+	// https is required (plain http to a loopback host only with
+	// InsecureDevelopment).
 	BaseURL string
+	// InsecureDevelopment allows BaseURL and NotifyURL with plain http to
+	// a loopback host, for local simulators. It relaxes nothing else (no
+	// hash, tolerance or amount check). Off by default: https only.
+	InsecureDevelopment bool
 	// AGS is the Amtlicher Gemeindeschlüssel of the Mandant (8 digits).
 	AGS string
 	// Procedure is the pmPayment "Verfahren" name.
@@ -54,6 +59,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// ErrInvalidConfig is wrapped by every configuration error of New and
+// Config.Validate.
+var ErrInvalidConfig = errors.New("pmpayment: invalid configuration")
+
 // Provider is the pmPayment adapter. It implements payment.Provider,
 // payment.Recoverer and payment.PushVerifier and is safe for concurrent
 // use.
@@ -80,19 +89,19 @@ func (c *Config) Validate() error {
 
 func (c *Config) baseURL() (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/"))
-	if err != nil || !httpx.SecureEndpoint(u) {
-		return nil, errors.New("pmpayment: BaseURL must be an absolute https URL")
+	if err != nil || !httpx.AllowedEndpoint(u, c.InsecureDevelopment) {
+		return nil, fmt.Errorf("%w: BaseURL must be an absolute https URL", ErrInvalidConfig)
 	}
 	if len(c.AGS) != 8 || !digits(c.AGS) {
-		return nil, errors.New("pmpayment: AGS must be 8 digits")
+		return nil, fmt.Errorf("%w: AGS must be 8 digits", ErrInvalidConfig)
 	}
 	if c.Procedure == "" || strings.ContainsAny(c.Procedure, "|/?#") {
-		return nil, errors.New("pmpayment: Procedure is required and must not contain | / ? #")
+		return nil, fmt.Errorf("%w: Procedure is required and must not contain | / ? #", ErrInvalidConfig)
 	}
 	if c.Salt == "" {
-		return nil, errors.New("pmpayment: Salt is required")
+		return nil, fmt.Errorf("%w: Salt is required", ErrInvalidConfig)
 	}
-	if err := checkNotifyURL(c.NotifyURL); err != nil {
+	if err := checkNotifyURL(c.NotifyURL, c.InsecureDevelopment); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -128,16 +137,16 @@ func New(cfg Config) (*Provider, error) {
 	}
 	return &Provider{
 		cfg: cfg, base: u.String(), client: client,
-		retrier: &httpx.Retrier{Client: client, Backoff: cfg.RetryBackoff, Now: cfg.Now, Sleep: cfg.Sleep},
+		retrier: &httpx.Retrier{Client: client, Backoff: httpx.Backoff(cfg.RetryBackoff), Now: cfg.Now, Sleep: cfg.Sleep},
 		init:    payment.HMACVerifier{Algorithm: payment.HMACSHA256, Secrets: []payment.Secret{cfg.Salt}},
 		push:    payment.HMACVerifier{Algorithm: payment.HMACSHA256, Secrets: cfg.PushSecrets},
 	}, nil
 }
 
-func checkNotifyURL(s string) error {
+func checkNotifyURL(s string, development bool) error {
 	u, err := url.Parse(s)
-	if err != nil || !httpx.SecureEndpoint(u) {
-		return errors.New("pmpayment: NotifyURL must be an absolute https URL without credentials")
+	if err != nil || !httpx.AllowedEndpoint(u, development) {
+		return fmt.Errorf("%w: NotifyURL must be an absolute https URL without credentials", ErrInvalidConfig)
 	}
 	return nil
 }

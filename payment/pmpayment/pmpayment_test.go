@@ -57,7 +57,7 @@ func newPMEnv(t *testing.T, mod func(*pmpayment.Config)) *pmEnv {
 	require.NoError(t, err)
 	e.p = p
 	var lmu sync.Mutex
-	e.c, err = payment.New(payment.Config{
+	e.c, err = payment.New(payment.Config{Store: payment.NewMemoryStore(),
 		Provider: p, Now: e.Now,
 		Logger:         slog.New(slog.NewJSONHandler(writerFunc(func(b []byte) (int, error) { lmu.Lock(); defer lmu.Unlock(); return e.log.Write(b) }), nil)),
 		OnStatusChange: func(context.Context, payment.StatusChange) { e.mu.Lock(); e.changes++; e.mu.Unlock() },

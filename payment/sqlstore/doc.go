@@ -1,7 +1,7 @@
 // Package sqlstore implements payment.Store on SQLite (the embedded
 // default, pure-Go driver) and PostgreSQL (several instances), with schema
 // migrations embedded per dialect. Both pass
-// paymenttest.RunStoreConformance.
+// paymenttest.StoreConformance.
 //
 // Timestamps are stored as Unix nanoseconds (UTC) so that both dialects
 // compare them identically. Status changes are compare-and-set updates

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
 	"github.com/egosaar/ozg/payment/sqlstore"
@@ -12,7 +13,7 @@ import (
 
 func ExampleOpenSQLite() {
 	ctx := context.Background()
-	store, err := sqlstore.OpenSQLite(ctx, "") // in-memory; pass a file path in production
+	store, err := sqlstore.OpenSQLite(ctx, database.MemoryPath) // in-memory; pass a file path in production
 	if err != nil {
 		fmt.Println(err)
 		return

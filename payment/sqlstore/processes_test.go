@@ -92,7 +92,7 @@ func childCreate(t *testing.T, dsn string) {
 	defer pool.Close()
 	store, err := sqlstore.NewPostgres(ctx, pool)
 	require.NoError(t, err)
-	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: os.Getenv(childBaseURL), OriginatorID: "onlinedienst", EndpointID: "09162000"})
+	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: os.Getenv(childBaseURL), OriginatorID: "onlinedienst", EndpointID: "09162000", InsecureDevelopment: true})
 	require.NoError(t, err)
 	c, err := payment.New(payment.Config{Provider: p, Store: store, Logger: slog.New(slog.DiscardHandler), CreateLeasePoll: 20 * time.Millisecond})
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ import (
 // database open on Close.
 func TestNewSQLiteSharedDatabase(t *testing.T) {
 	t.Parallel()
-	paymenttest.RunStoreConformance(t, func(t *testing.T) payment.Store {
+	paymenttest.StoreConformance(t, func(t *testing.T) payment.Store {
 		ctx := context.Background()
 		db, err := sqldb.OpenSQLite(ctx, filepath.Join(t.TempDir(), "shared.db"))
 		require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/internal/sqldb"
 	"github.com/egosaar/ozg/payment"
 )
@@ -25,12 +26,21 @@ type Store struct {
 	ownsDB bool
 }
 
-var _ payment.Store = (*Store)(nil)
+var _ payment.TxStore = (*Store)(nil)
 
-// OpenSQLite opens (or creates) the SQLite database at path ("" or
-// ":memory:" for a private in-memory one) and migrates it.
+// ErrInvalidConfig is wrapped by the configuration errors of the
+// constructors (an empty path, a nil database or pool).
+var ErrInvalidConfig = errors.New("sqlstore: invalid configuration")
+
+// OpenSQLite opens (or creates) the SQLite database file at path and
+// migrates it. An empty path is ErrInvalidConfig, never a silent
+// in-memory database; database.MemoryPath opens a private in-memory one
+// (tests and demos only).
 func OpenSQLite(ctx context.Context, path string) (*Store, error) {
-	db, err := sqldb.OpenSQLite(ctx, path)
+	if path == "" {
+		return nil, fmt.Errorf("%w: empty SQLite path (database.MemoryPath for an in-memory database)", ErrInvalidConfig)
+	}
+	db, err := database.OpenSQLite(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -45,6 +55,9 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 
 // NewPostgres migrates and returns a store on pool.
 func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	if pool == nil {
+		return nil, fmt.Errorf("%w: nil pool", ErrInvalidConfig)
+	}
 	s, err := newStore(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
 	if err != nil {
 		return nil, err
@@ -58,6 +71,9 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 // db must allow only one open connection and use BEGIN IMMEDIATE, as
 // notify.OpenSQLite and OpenSQLite set it up. Close leaves db open.
 func NewSQLite(ctx context.Context, db *sql.DB) (*Store, error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: nil database", ErrInvalidConfig)
+	}
 	return newStore(ctx, db, sqldb.SQLite)
 }
 
@@ -211,14 +227,20 @@ func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) erro
 	return nil
 }
 
+// transitionSQL is the compare-and-set of Transition and TransitionTx.
+const transitionSQL = `UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
+	updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`
+
+func transitionArgs(requestID string, from, to payment.Status, u payment.Update) []any {
+	return []any{string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from)}
+}
+
 // Transition implements payment.Store.
 func (s *Store) Transition(ctx context.Context, requestID string, from, to payment.Status, u payment.Update) (*payment.Transaction, error) {
 	if !payment.CanTransition(from, to) {
 		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
 	}
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
-		updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`),
-		string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from))
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
@@ -233,6 +255,43 @@ func (s *Store) Transition(ctx context.Context, requestID string, from, to payme
 		return nil, payment.ErrConcurrentUpdate
 	}
 	return s.Get(ctx, requestID)
+}
+
+// TransitionTx implements payment.TxStore: the compare-and-set UPDATE
+// and hook run in one database transaction, committed only when hook
+// returns nil.
+func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to payment.Status, u payment.Update,
+	hook func(tx *sql.Tx, t *payment.Transaction) error) (*payment.Transaction, error) {
+	if !payment.CanTransition(from, to) {
+		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	res, err := tx.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	t, err := scanTx(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, payment.ErrConcurrentUpdate
+	}
+	if err := hook(tx, t); err != nil {
+		return nil, fmt.Errorf("sqlstore: status hook: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlstore: transition: %w", err)
+	}
+	return t, nil
 }
 
 // Schedule implements payment.Store.

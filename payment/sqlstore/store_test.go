@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/internal/sqldb"
 	"github.com/egosaar/ozg/internal/testenv"
 	"github.com/egosaar/ozg/payment"
@@ -39,12 +40,12 @@ func postgresFactory(t *testing.T) func(t *testing.T) payment.Store {
 }
 
 func TestSQLiteConformance(t *testing.T) {
-	paymenttest.RunStoreConformance(t, newSQLite)
+	paymenttest.StoreConformance(t, newSQLite)
 }
 
 func TestSQLiteMemoryConformance(t *testing.T) {
-	paymenttest.RunStoreConformance(t, func(t *testing.T) payment.Store {
-		s, err := sqlstore.OpenSQLite(context.Background(), "")
+	paymenttest.StoreConformance(t, func(t *testing.T) payment.Store {
+		s, err := sqlstore.OpenSQLite(context.Background(), database.MemoryPath)
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		return s
@@ -52,7 +53,7 @@ func TestSQLiteMemoryConformance(t *testing.T) {
 }
 
 func TestPostgresConformance(t *testing.T) {
-	paymenttest.RunStoreConformance(t, postgresFactory(t))
+	paymenttest.StoreConformance(t, postgresFactory(t))
 }
 
 func TestMigrateTwiceIsNoop(t *testing.T) {
@@ -63,4 +64,14 @@ func TestMigrateTwiceIsNoop(t *testing.T) {
 	s, err = sqlstore.OpenSQLite(context.Background(), path)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
+}
+
+func TestConstructorsInvalidConfig(t *testing.T) {
+	ctx := context.Background()
+	_, err := sqlstore.OpenSQLite(ctx, "")
+	require.ErrorIs(t, err, sqlstore.ErrInvalidConfig)
+	_, err = sqlstore.NewSQLite(ctx, nil)
+	require.ErrorIs(t, err, sqlstore.ErrInvalidConfig)
+	_, err = sqlstore.NewPostgres(ctx, nil)
+	require.ErrorIs(t, err, sqlstore.ErrInvalidConfig)
 }

@@ -44,7 +44,7 @@ type BasicAuth struct {
 // Authorize implements Auth.
 func (b BasicAuth) Authorize(_ context.Context, req *http.Request) error {
 	if b.Username == "" || strings.Contains(b.Username, ":") {
-		return errors.New("xbezahldienste: basic auth: invalid username")
+		return fmt.Errorf("%w: basic auth: invalid username", ErrInvalidConfig)
 	}
 	req.SetBasicAuth(b.Username, string(b.Password))
 	return nil
@@ -59,12 +59,17 @@ type DPoPProver interface {
 
 // OAuth2Config configures OAuth2 client credentials (RFC 6749 §4.4).
 type OAuth2Config struct {
-	TokenURL       string
-	ClientID       string
-	ClientSecret   payment.Secret
-	Scopes         []string
-	EndpointParams url.Values
-	AuthStyle      oauth2.AuthStyle // zero: auto-detect
+	// TokenURL is the token endpoint: https (plain http to a loopback
+	// host only with InsecureDevelopment).
+	TokenURL string
+	// InsecureDevelopment allows a TokenURL with plain http to a
+	// loopback host (local simulators). Off by default.
+	InsecureDevelopment bool
+	ClientID            string
+	ClientSecret        payment.Secret
+	Scopes              []string
+	EndpointParams      url.Values
+	AuthStyle           oauth2.AuthStyle // zero: auto-detect
 	// HTTPClient talks to the token endpoint. nil: http.DefaultClient.
 	HTTPClient *http.Client
 	// DPoP, when set, binds tokens to the prover's key (RFC 9449): the token
@@ -90,11 +95,11 @@ type OAuth2 struct {
 // NewOAuth2 validates cfg and returns the Auth.
 func NewOAuth2(cfg OAuth2Config) (*OAuth2, error) {
 	u, err := url.Parse(cfg.TokenURL)
-	if err != nil || !httpx.SecureEndpoint(u) {
-		return nil, errors.New("xbezahldienste: oauth2: TokenURL must be an https URL")
+	if err != nil || !httpx.AllowedEndpoint(u, cfg.InsecureDevelopment) {
+		return nil, fmt.Errorf("%w: oauth2: TokenURL must be an https URL", ErrInvalidConfig)
 	}
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
-		return nil, errors.New("xbezahldienste: oauth2: ClientID and ClientSecret are required")
+		return nil, fmt.Errorf("%w: oauth2: ClientID and ClientSecret are required", ErrInvalidConfig)
 	}
 	o := &OAuth2{cfg: cfg}
 	o.cc = clientcredentials.Config{

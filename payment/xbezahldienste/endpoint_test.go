@@ -1,6 +1,7 @@
 package xbezahldienste_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,10 +38,16 @@ func TestEndpointRule(t *testing.T) {
 		{"http://u:p@127.0.0.1/api", false},
 		{"", false},
 	}
-	for _, c := range cases {
-		_, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: c.url, OriginatorID: "od", EndpointID: "09162000"})
-		assert.Equal(t, c.ok, err == nil, "BaseURL %q: %v", c.url, err)
-		_, err = xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{TokenURL: c.url, ClientID: "c", ClientSecret: "s"})
-		assert.Equal(t, c.ok, err == nil, "TokenURL %q: %v", c.url, err)
+	for _, dev := range []bool{true, false} {
+		for _, c := range cases {
+			ok := c.ok && (dev || strings.HasPrefix(c.url, "https:"))
+			_, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: c.url, OriginatorID: "od", EndpointID: "09162000", InsecureDevelopment: dev})
+			assert.Equal(t, ok, err == nil, "BaseURL %q dev %v: %v", c.url, dev, err)
+			if !ok {
+				assert.ErrorIs(t, err, xbezahldienste.ErrInvalidConfig)
+			}
+			_, err = xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{TokenURL: c.url, ClientID: "c", ClientSecret: "s", InsecureDevelopment: dev})
+			assert.Equal(t, ok, err == nil, "TokenURL %q dev %v: %v", c.url, dev, err)
+		}
 	}
 }

@@ -21,7 +21,8 @@ func ExampleNewOAuth2() {
 
 	cfg := sim.Config()
 	auth, err := xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{
-		TokenURL: sim.TokenURL(), ClientID: "onlinedienst-42", ClientSecret: "from-the-vault", HTTPClient: cfg.HTTPClient,
+		InsecureDevelopment: true, // the simulator's token endpoint is plain http on loopback
+		TokenURL:            sim.TokenURL(), ClientID: "onlinedienst-42", ClientSecret: "from-the-vault", HTTPClient: cfg.HTTPClient,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -35,7 +36,7 @@ func ExampleNewOAuth2() {
 	}
 	fmt.Println("status:", provider.Status(ctx))
 
-	c, _ := payment.New(payment.Config{Provider: provider, Logger: slog.New(slog.DiscardHandler)})
+	c, _ := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: provider, Logger: slog.New(slog.DiscardHandler)})
 	tx, err := c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	if err != nil {
 		fmt.Println(err)

@@ -21,8 +21,12 @@ import (
 type Config struct {
 	// BaseURL is the Bezahldienst's API root, e.g.
 	// "https://epayment.example/konnektor/epayment". https is required
-	// (plain http only for loopback hosts, i.e. local simulators).
+	// (plain http to a loopback host only with InsecureDevelopment).
 	BaseURL string
+	// InsecureDevelopment allows BaseURL (and an OAuth2 TokenURL passed
+	// through this package) with plain http to a loopback host, for local
+	// simulators. It relaxes nothing else. Off by default: https only.
+	InsecureDevelopment bool
 	// OriginatorID identifies the online service (≤ 36, [A-Za-z0-9_-]).
 	OriginatorID string
 	// EndpointID identifies the authority / Mandant (≤ 36, [A-Za-z0-9_-]).
@@ -49,6 +53,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// ErrInvalidConfig is wrapped by every configuration error of New,
+// NewOAuth2, NewBasic and Config.Validate.
+var ErrInvalidConfig = errors.New("xbezahldienste: invalid configuration")
+
 // Provider is the XBezahldienste adapter. It implements payment.Provider
 // and payment.Recoverer and is safe for concurrent use.
 type Provider struct {
@@ -72,16 +80,16 @@ func (c *Config) Validate() error {
 func (c *Config) baseURL() (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/"))
 	if err == nil && (u.User != nil || u.RawQuery != "" || u.Fragment != "") {
-		return nil, errors.New("xbezahldienste: BaseURL must not carry credentials, query or fragment")
+		return nil, fmt.Errorf("%w: BaseURL must not carry credentials, query or fragment", ErrInvalidConfig)
 	}
-	if err != nil || !httpx.SecureEndpoint(u) {
-		return nil, errors.New("xbezahldienste: BaseURL must be an absolute https URL")
+	if err != nil || !httpx.AllowedEndpoint(u, c.InsecureDevelopment) {
+		return nil, fmt.Errorf("%w: BaseURL must be an absolute https URL", ErrInvalidConfig)
 	}
 	if err := payment.CheckID("originatorId", c.OriginatorID); err != nil {
-		return nil, fmt.Errorf("xbezahldienste: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	if err := payment.CheckID("endPointId", c.EndpointID); err != nil {
-		return nil, fmt.Errorf("xbezahldienste: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return u, nil
 }
@@ -109,7 +117,7 @@ func New(cfg Config) (*Provider, error) {
 		cfg.Logger = slog.Default()
 	}
 	p := &Provider{cfg: cfg, base: u, client: client}
-	p.retrier = &httpx.Retrier{Client: client, Backoff: cfg.RetryBackoff, Now: cfg.Now, Sleep: cfg.Sleep}
+	p.retrier = &httpx.Retrier{Client: client, Backoff: httpx.Backoff(cfg.RetryBackoff), Now: cfg.Now, Sleep: cfg.Sleep}
 	return p, nil
 }
 
@@ -121,7 +129,7 @@ func withClientCertificate(c *http.Client, cert tls.Certificate) (*http.Client, 
 	case *http.Transport:
 		tr = t.Clone()
 	default:
-		return nil, errors.New("xbezahldienste: ClientCertificate needs an *http.Transport in HTTPClient")
+		return nil, fmt.Errorf("%w: ClientCertificate needs an *http.Transport in HTTPClient", ErrInvalidConfig)
 	}
 	if tr.TLSClientConfig == nil {
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}

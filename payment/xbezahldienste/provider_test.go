@@ -57,7 +57,7 @@ func newEnv(t *testing.T, simCfg paymenttest.XConfig, mod func(*xbezahldienste.C
 	p, err := xbezahldienste.New(cfg)
 	require.NoError(t, err)
 	e.p = p
-	e.c, err = payment.New(payment.Config{Provider: p, Logger: logger, Sleep: noSleep, Now: fixed})
+	e.c, err = payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: p, Logger: logger, Sleep: noSleep, Now: fixed})
 	require.NoError(t, err)
 	return e
 }
@@ -309,7 +309,7 @@ func oauthEnv(t *testing.T, secret string, dpop xbezahldienste.DPoPProver) (*env
 	simCfg := paymenttest.XConfig{OAuth2: &paymenttest.OAuth2Client{ClientID: "onlinedienst", ClientSecret: "cc-secret-value"}}
 	e := newEnv(t, simCfg, func(c *xbezahldienste.Config) {
 		var err error
-		o, err = xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{
+		o, err = xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{InsecureDevelopment: true,
 			TokenURL: strings.TrimSuffix(c.BaseURL, "/api") + "/token", // the simulator's TokenURL
 			ClientID: "onlinedienst", ClientSecret: payment.Secret(secret), HTTPClient: c.HTTPClient, DPoP: dpop,
 		})
@@ -350,9 +350,9 @@ func TestOAuth2Persistent401NoLoop(t *testing.T) {
 		w.WriteHeader(http.StatusUnauthorized)
 	}))
 	defer srv.Close()
-	o, err := xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s"})
+	o, err := xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s", InsecureDevelopment: true})
 	require.NoError(t, err)
-	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srv.URL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep})
+	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srv.URL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep, InsecureDevelopment: true})
 	require.NoError(t, err)
 	_, err = p.Get(context.Background(), payment.Ref{TransactionID: "T"})
 	require.ErrorIs(t, err, payment.ErrForbidden)
@@ -434,9 +434,9 @@ func TestDPoPHeadersAndNonce(t *testing.T) {
 	defer srv.Close()
 	srvURL = srv.URL
 	prover := &fakeDPoP{}
-	o, err := xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{TokenURL: srvURL + "/token", ClientID: "c", ClientSecret: "s", DPoP: prover})
+	o, err := xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{TokenURL: srvURL + "/token", ClientID: "c", ClientSecret: "s", DPoP: prover, InsecureDevelopment: true})
 	require.NoError(t, err)
-	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srvURL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep})
+	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srvURL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep, InsecureDevelopment: true})
 	require.NoError(t, err)
 	pt, err := p.Get(context.Background(), payment.Ref{TransactionID: "T"})
 	require.NoError(t, err)

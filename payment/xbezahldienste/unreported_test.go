@@ -83,7 +83,7 @@ func TestPaidWithoutEchoRefused(t *testing.T) {
 func TestPaidWithoutEchoInsecureOptOut(t *testing.T) {
 	e := newEnv(t, paymenttest.XConfig{}, nil)
 	ctx := context.Background()
-	c, err := payment.New(payment.Config{Provider: e.p, Logger: discard(), Sleep: noSleep, InsecureAcceptUnreportedAmount: true})
+	c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: e.p, Logger: discard(), Sleep: noSleep, InsecureAcceptUnreportedAmount: true})
 	require.NoError(t, err)
 	tx, err := c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)

@@ -23,16 +23,43 @@ var b64 = base64.RawURLEncoding.Strict()
 
 // compactJWS is a parsed, not yet verified compact JWS.
 type compactJWS struct {
-	headers      jws.Headers
+	headers      jwsHeader
 	alg          string
 	payload      []byte
 	signingInput []byte
 	sig          []byte
 }
 
+// jwsHeader holds the protected header members this package reads.
+type jwsHeader struct {
+	Alg string          `json:"alg"`
+	Kid string          `json:"kid"`
+	Typ string          `json:"typ"`
+	Cty string          `json:"cty"`
+	Key json.RawMessage `json:"jwk"`
+}
+
+func (h *jwsHeader) KeyID() string       { return h.Kid }
+func (h *jwsHeader) Type() string        { return h.Typ }
+func (h *jwsHeader) ContentType() string { return h.Cty }
+
+// JWK returns the jwk header member, or nil when absent or not a JWK.
+func (h *jwsHeader) JWK() jwk.Key {
+	if len(h.Key) == 0 {
+		return nil
+	}
+	k, err := jwk.ParseKey(h.Key)
+	if err != nil {
+		return nil
+	}
+	return k
+}
+
 // parseCompactJWS splits and decodes a compact JWS (RFC 7515 §7.1) with
-// strict base64url (no padding, URL alphabet) and refuses the extensions
-// this package does not implement (crit, b64=false, JSON serialization).
+// strict base64url (no padding, URL alphabet, no CR/LF) and refuses the
+// extensions this package does not implement (crit, b64=false, JSON
+// serialization). Each segment is decoded once; the header is read with
+// encoding/json.
 func parseCompactJWS(token string, max int) (*compactJWS, error) {
 	if len(token) > max {
 		return nil, &LimitError{Limit: "MaxTokenBytes", Max: max}
@@ -41,33 +68,34 @@ func parseCompactJWS(token string, max int) (*compactJWS, error) {
 		return nil, malformed("not a compact JWS")
 	}
 	parts := strings.SplitN(token, ".", 3)
+	var dec [3][]byte
 	for i, p := range parts {
-		if _, err := b64.DecodeString(p); err != nil || (p == "" && i != 1) {
+		d, err := b64.DecodeString(p)
+		if err != nil || (p == "" && i != 1) || !isB64URL(p) {
 			return nil, malformed("segment is not base64url")
 		}
+		dec[i] = d
 	}
-	sig, _ := b64.DecodeString(parts[2])
-	msg, err := jws.ParseString(token)
-	if err != nil {
-		return nil, malformed("cannot parse JWS")
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(dec[0], &fields); err != nil || fields == nil {
+		return nil, malformed("header is not a JSON object")
 	}
-	sigs := msg.Signatures()
-	if len(sigs) != 1 {
-		return nil, malformed("not exactly one signature")
+	var h jwsHeader
+	if err := json.Unmarshal(dec[0], &h); err != nil {
+		return nil, malformed("header member has the wrong type")
 	}
-	h := sigs[0].ProtectedHeaders()
-	if len(h.Critical()) > 0 {
+	if _, ok := fields["crit"]; ok {
 		return nil, malformed("crit header not supported")
 	}
-	if _, ok := h.Get("b64"); ok {
+	if _, ok := fields["b64"]; ok {
 		return nil, malformed("b64 header not supported")
 	}
 	return &compactJWS{
 		headers:      h,
-		alg:          h.Algorithm().String(),
-		payload:      msg.Payload(),
+		alg:          h.Alg,
+		payload:      dec[1],
 		signingInput: []byte(token[:len(parts[0])+1+len(parts[1])]),
-		sig:          sig,
+		sig:          dec[2],
 	}, nil
 }
 

@@ -477,6 +477,9 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	if parent != nil {
 		copyEl = parent.CreateElement(el.Tag)
 		copyEl.Space = el.Space
+		if len(el.Child) > 0 {
+			copyEl.Child = make([]etree.Token, 0, len(el.Child))
+		}
 		n := len(nsOut) + len(attrs)
 		if n > 0 {
 			copyEl.Attr = make([]etree.Attr, 0, n)

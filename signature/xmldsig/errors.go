@@ -33,8 +33,9 @@ var (
 	// policy, unknown URIs included. It is [signature.ErrAlgorithmNotAllowed].
 	// (An unknown canonicalization method is [ErrUnsupported].)
 	ErrAlgorithmNotAllowed = signature.ErrAlgorithmNotAllowed
-	// ErrUnsupported: a feature this package refuses by design (XPath,
-	// XSLT and other transforms, external or foreign references,
+	// ErrUnsupported: a feature this package refuses by design (XPath
+	// other than the enveloped idiom, XSLT and other transforms, external
+	// or foreign references, enveloping and detached signatures,
 	// Manifests).
 	ErrUnsupported = errors.New("xmldsig: unsupported")
 	// ErrLimit: a size, depth, element, attribute, reference or transform

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/beevik/etree"
 
@@ -152,4 +153,29 @@ func ExampleVerifier_Verify_withoutKeyInfo() {
 	// idp.example 2026
 	// bundid
 	// true
+}
+
+// Canonicalize gives the exclusive canonical form of one element of a
+// document (the bytes an "#id" reference digests): the namespace
+// declarations it uses move onto it, attributes are sorted, empty
+// elements get end tags; InclusiveNamespaces keeps the unused "x".
+func ExampleCanonicalize() {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromString(`<a:r xmlns:a="urn:a" xmlns:b="urn:b" xmlns:x="urn:x"><a:e z="2" b:y="1" id="e1"><b:leer/></a:e></a:r>`); err != nil {
+		panic(err)
+	}
+	el := doc.FindElement("//a:e")
+	var out strings.Builder
+	if err := xmldsig.Canonicalize(&out, el, xmldsig.ExcC14N); err != nil {
+		panic(err)
+	}
+	fmt.Println(out.String())
+	out.Reset()
+	if err := xmldsig.Canonicalize(&out, el, xmldsig.ExcC14N, "x"); err != nil {
+		panic(err)
+	}
+	fmt.Println(out.String())
+	// Output:
+	// <a:e xmlns:a="urn:a" xmlns:b="urn:b" id="e1" z="2" b:y="1"><b:leer></b:leer></a:e>
+	// <a:e xmlns:a="urn:a" xmlns:b="urn:b" xmlns:x="urn:x" id="e1" z="2" b:y="1"><b:leer></b:leer></a:e>
 }

@@ -64,6 +64,12 @@ func dsChildren(el *etree.Element) ([]*etree.Element, error) {
 // elements (comments split text nodes; the concatenation is what the
 // canonical form carries).
 func textOf(el *etree.Element) (string, error) {
+	// One text node (the usual case) needs no builder.
+	if len(el.Child) == 1 {
+		if t, ok := el.Child[0].(*etree.CharData); ok {
+			return t.Data, nil
+		}
+	}
 	var b strings.Builder
 	for _, t := range el.Child {
 		switch t := t.(type) {
@@ -81,18 +87,27 @@ func base64Of(el *etree.Element) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '\n', '\r':
-			return -1
-		}
-		return r
-	}, s)
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := decodeBase64(s)
 	if err != nil {
 		return nil, &StructureError{Reason: "invalid base64 in " + el.Tag}
 	}
 	return b, nil
+}
+
+// decodeBase64 decodes base64 text with XML whitespace anywhere in it
+// (line breaks are common). encoding/base64 skips CR and LF itself; spaces
+// and tabs are removed first, only when present.
+func decodeBase64(s string) ([]byte, error) {
+	if strings.ContainsAny(s, " \t") {
+		s = strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '\t', '\n', '\r':
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return base64.StdEncoding.DecodeString(s)
 }
 
 func algorithmOf(el *etree.Element) (string, error) {
@@ -267,7 +282,18 @@ func parseReference(r *etree.Element, lim Limits) (parsedReference, error) {
 				}
 				pr.c14nURI = alg
 				pr.c14n, _ = modeFor(alg, prefixes)
-			case transformXPath, transformXPathFilter2, transformXSLT, transformBase64:
+			case transformXPath:
+				if !isEnvelopedXPath(t) {
+					return pr, &UnsupportedError{Feature: "XPath transform other than not(ancestor-or-self::dsig:Signature)", Algorithm: alg}
+				}
+				// After the enveloped-signature transform (a common
+				// template) the idiom removes nothing more of this
+				// Signature.
+				if pr.c14nURI != "" {
+					return pr, &UnsupportedError{Feature: "transform order", Algorithm: alg}
+				}
+				pr.enveloped = true
+			case transformXPathFilter2, transformXSLT, transformBase64:
 				return pr, &UnsupportedError{Feature: "transform", Algorithm: alg}
 			default:
 				return pr, &UnsupportedError{Feature: "transform", Algorithm: alg}
@@ -300,4 +326,38 @@ func parseReference(r *etree.Element, lim Limits) (parsedReference, error) {
 	// the canonicalization transform says.
 	pr.c14n.comments = false
 	return pr, nil
+}
+
+// isEnvelopedXPath reports whether an XPath transform (XML-DSig 1.1
+// §6.6.3) is exactly the enveloped-signature idiom of XML-DSig 1.0
+// implementations, not(ancestor-or-self::dsig:Signature) with dsig bound
+// to the XML-DSig namespace on the XPath element: its only child, whose
+// text is that expression (surrounding whitespace aside). The idiom
+// removes every Signature of the node-set, the enveloped-signature
+// transform only its own: where the signed element holds another
+// Signature the two differ and the digest does not match (fails closed).
+func isEnvelopedXPath(t *etree.Element) bool {
+	kids := t.ChildElements()
+	if len(kids) != 1 || kids[0].Tag != "XPath" || kids[0].NamespaceURI() != nsDSig {
+		return false
+	}
+	x := kids[0]
+	text, err := textOf(x)
+	if err != nil || strings.TrimSpace(text) != "not(ancestor-or-self::dsig:Signature)" {
+		return false
+	}
+	uri, ok := prefixURI(x, "dsig")
+	return ok && uri == nsDSig
+}
+
+// prefixURI resolves prefix in el's scope.
+func prefixURI(el *etree.Element, prefix string) (string, bool) {
+	for e := el; e != nil; e = e.Parent() {
+		for _, a := range e.Attr {
+			if a.Space == "xmlns" && a.Key == prefix {
+				return a.Value, true
+			}
+		}
+	}
+	return "", false
 }

@@ -3,6 +3,7 @@ package xmldsig_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/x509"
 	"encoding/base64"
 	"log/slog"
@@ -50,9 +51,11 @@ func TestPublicVectorsRefused(t *testing.T) {
 		v    *xmldsig.Verifier
 		want error
 	}{
-		{"aleksey-xmldsig-01/enveloped-sha256-ecdsa-sha256.xml", strict, xmldsig.ErrUnsupported}, // XPath transform
-		{"aleksey-xmldsig-01/enveloped-sha256-rsa-pss-sha256.xml", strict, xmldsig.ErrUnsupported},
-		{"aleksey-xmldsig-01/enveloped-sha1-rsa-sha1.xml", strict, xmldsig.ErrUnsupported},
+		// The enveloped XPath idiom is accepted, the KeyName-only KeyInfo
+		// falls back to the pins: the Phaos pin does not verify them.
+		{"aleksey-xmldsig-01/enveloped-sha256-ecdsa-sha256.xml", strict, xmldsig.ErrUntrustedKey},
+		{"aleksey-xmldsig-01/enveloped-sha256-rsa-pss-sha256.xml", strict, xmldsig.ErrUntrustedKey},
+		{"aleksey-xmldsig-01/enveloped-sha1-rsa-sha1.xml", strict, xmldsig.ErrAlgorithmNotAllowed},
 		{"phaos-xmldsig-three/signature-rsa-enveloped.xml", strict, xmldsig.ErrAlgorithmNotAllowed},                // SHA-1
 		{"phaos-xmldsig-three/signature-rsa-enveloped.xml", legacy, signature.ErrInvalidKey},                       // 1024-bit RSA
 		{"phaos-xmldsig-three/signature-rsa-enveloped-bad-digest-val.xml", strict, xmldsig.ErrAlgorithmNotAllowed}, // refused before crypto
@@ -135,4 +138,58 @@ func TestJavaP521ShortValue(t *testing.T) {
 	}
 	_, err = newVerifier(t, xmldsig.VerifierConfig{Trust: trustAnchors(t, ca...)}).Verify(ctx, data)
 	assert.ErrorIs(t, err, signature.ErrCertificateExpired, "the signer's certificate expired in 2019")
+}
+
+// TestAlekseyVectorsVerify: xmlsec's own enveloped signatures (KeyInfo with
+// a KeyName only, the enveloped-signature transform followed by the XPath
+// idiom not(ancestor-or-self::dsig:Signature)) verify end to end with the
+// published public keys pinned as bare keys, and fail with another key.
+func TestAlekseyVectorsVerify(t *testing.T) {
+	ctx := context.Background()
+	rsaKey, err := signature.ParsePublicKeyPEM(vector(t, "keys/rsa/rsa-4096-pubkey.pem"))
+	require.NoError(t, err)
+	ecKey, err := signature.ParsePublicKeyPEM(vector(t, "keys/ec/ec-prime256v1-pubkey.pem"))
+	require.NoError(t, err)
+	pinned := func(k ...crypto.PublicKey) *xmldsig.Verifier {
+		ts, err := signature.NewTrustStore(signature.TrustConfig{PinnedKeys: k})
+		require.NoError(t, err)
+		return newVerifier(t, xmldsig.VerifierConfig{Trust: ts})
+	}
+	for _, c := range []struct {
+		file string
+		key  crypto.PublicKey
+		der  bool
+	}{
+		{"enveloped-sha256-ecdsa-sha256.xml", ecKey, false},
+		{"enveloped-sha256-ecdsa-sha256-with-asn1.xml", ecKey, true},
+		{"enveloped-sha256-rsa-pss-sha256.xml", rsaKey, false},
+		{"enveloped-sha384-rsa-pss-sha384.xml", rsaKey, false},
+		{"enveloped-sha512-rsa-pss-sha512.xml", rsaKey, false},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			data := vector(t, "aleksey-xmldsig-01/"+c.file)
+			v := pinned(rsaKey, ecKey)
+			if c.der {
+				_, err := v.Verify(ctx, data)
+				require.ErrorIs(t, err, xmldsig.ErrUntrustedKey, "DER value needs AllowECDSADER")
+				ts, err := signature.NewTrustStore(signature.TrustConfig{PinnedKeys: []crypto.PublicKey{ecKey}})
+				require.NoError(t, err)
+				v = newVerifier(t, xmldsig.VerifierConfig{Trust: ts, AllowECDSADER: true})
+			}
+			res, err := v.Verify(ctx, data)
+			require.NoError(t, err)
+			assert.Nil(t, res.Certificate)
+			assert.Equal(t, c.key, res.PublicKey)
+			assert.Equal(t, "Envelope", res.Element.Tag)
+
+			_, err = v.Verify(ctx, bytes.Replace(data, []byte("Hello, World!"), []byte("Hello, World?"), 1))
+			assert.ErrorIs(t, err, xmldsig.ErrDigestMismatch)
+			other := rsaKey
+			if c.key == rsaKey {
+				other = ecKey
+			}
+			_, err = pinned(other).Verify(ctx, data)
+			assert.ErrorIs(t, err, xmldsig.ErrUntrustedKey)
+		})
+	}
 }

@@ -198,7 +198,7 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	}
 	switch len(sc.sigs) {
 	case 0:
-		return nil, ErrMissingSignature
+		return nil, sc.missing()
 	case 1:
 	default:
 		return nil, &StructureError{Reason: "more than one Signature references the element"}
@@ -408,7 +408,11 @@ type scan struct {
 	n       int
 	idCount int
 	sigs    []*etree.Element
-	err     error
+	// others are Signatures inside the processed element (or the element
+	// itself) that do not reference it, kept to explain a missing
+	// signature.
+	others []*etree.Element
+	err    error
 }
 
 func (s *scan) walk(e *etree.Element, depth int, inside bool) {
@@ -444,10 +448,12 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 			}
 		}
 	}
-	if inside && e != s.target && e.Tag == "Signature" {
+	if inside && e.Tag == "Signature" {
 		if uri, _ := lookup(s.ns, e.Space); uri == nsDSig {
-			if s.references(e) {
+			if e != s.target && s.references(e) {
 				s.sigs = append(s.sigs, e)
+			} else if len(s.others) < 8 {
+				s.others = append(s.others, e)
 			}
 		}
 	}
@@ -475,6 +481,89 @@ func (s *scan) references(sig *etree.Element) bool {
 				continue
 			}
 			if (a.Value == "" && s.isRoot) || (s.id != "" && a.Value == "#"+s.id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// missing explains why no Signature references the processed element:
+// an enveloping signature (the element is a Signature, or holds one whose
+// Reference points into the Signature's own Object) or a detached one (a
+// Reference to content outside the Signature's ancestors) are named as
+// unsupported forms; otherwise it is [ErrMissingSignature] (for example
+// when the only Signature inside signs a descendant, such as a SAML
+// Assertion inside an unsigned Response).
+func (s *scan) missing() error {
+	for _, sig := range s.others {
+		for _, uri := range referenceURIs(sig) {
+			switch {
+			case uri == "" || uri == "#xpointer(/)":
+				// The whole document of another root: not this element.
+			case strings.HasPrefix(uri, "#"):
+				id := uri[1:]
+				if containsID(sig, s.idAttr, id) {
+					return &UnsupportedError{Feature: "enveloping signature (the signed content is inside the Signature), Reference", Algorithm: uri}
+				}
+				top := sig
+				for top.Parent() != nil {
+					top = top.Parent()
+				}
+				// A Reference to an ID that exists nowhere (a renamed
+				// element) stays a missing signature.
+				if !ancestorHasID(sig, s.idAttr, id) && containsID(top, s.idAttr, id) {
+					return &UnsupportedError{Feature: "detached signature (the signed element does not contain the Signature), Reference", Algorithm: uri}
+				}
+			default:
+				return &UnsupportedError{Feature: "detached signature over external content, Reference", Algorithm: uri}
+			}
+		}
+	}
+	return ErrMissingSignature
+}
+
+func referenceURIs(sig *etree.Element) []string {
+	var out []string
+	for _, si := range sig.ChildElements() {
+		if si.Tag != "SignedInfo" {
+			continue
+		}
+		for _, r := range si.ChildElements() {
+			if a := r.SelectAttr("URI"); r.Tag == "Reference" && a != nil {
+				out = append(out, a.Value)
+			}
+		}
+	}
+	return out
+}
+
+// isIDAttr reports whether a names an element by an ID: the configured
+// attribute or one of the usual spellings (XML-DSig's own Object uses Id).
+// For explaining a missing signature only.
+func isIDAttr(a etree.Attr, attr string) bool {
+	return a.Space != "xmlns" && (a.Key == attr || a.Key == "Id" || a.Key == "ID" || a.Key == "id")
+}
+
+// containsID reports whether el or a descendant carries ID id.
+func containsID(el *etree.Element, attr, id string) bool {
+	for _, a := range el.Attr {
+		if isIDAttr(a, attr) && a.Value == id {
+			return true
+		}
+	}
+	for _, c := range el.ChildElements() {
+		if containsID(c, attr, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func ancestorHasID(el *etree.Element, attr, id string) bool {
+	for p := el.Parent(); p != nil; p = p.Parent() {
+		for _, a := range p.Attr {
+			if isIDAttr(a, attr) && a.Value == id {
 				return true
 			}
 		}

@@ -11,8 +11,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/egosaar/ozg/xoev/xsd/schemas"
 )
 
 const nsXBau = "http://www.xleitstelle.de/xbau/2/6"
@@ -55,15 +53,15 @@ func buildCorpusSeeds(s *Schema, ns string, roots []string, perKind int, from, t
 func TestAgreementWithXMLLint(t *testing.T) {
 	xmllint := xmllintPath(t)
 	for _, c := range []struct {
-		b       schemas.Bundle
+		b       testBundle
 		ns      string
 		roots   []string
 		perKind int
 	}{
-		{schemas.XBau26(), nsXBau, xbauRoots, 2},
-		{schemas.XWasser100(), "https://gitlab.opencode.de/akdb/xoev/xwasser/-/raw/main/V1_0_0",
+		{xbau26(t), nsXBau, xbauRoots, 2},
+		{xwasser100(t), "https://gitlab.opencode.de/akdb/xoev/xwasser/-/raw/main/V1_0_0",
 			[]string{"vorgang.transportieren.2010", "administration.quittung.0020", "weiterleitung.abgabe.1020"}, 1},
-		{schemas.Xdomea300(), "urn:xoev-de:xdomea:schema:3.0.0",
+		{xdomea300(t), "urn:xoev-de:xdomea:schema:3.0.0",
 			[]string{"Aussonderung.Anbieteverzeichnis.0501", "Aussonderung.Aussonderung.0503", "Abgabe.Abgabe.0401"}, 1},
 	} {
 		t.Run(c.b.Name, func(t *testing.T) {

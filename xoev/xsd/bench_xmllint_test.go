@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/internal/testenv"
-	"github.com/egosaar/ozg/xoev/xsd/schemas"
 )
 
 // selfCPU is the CPU time (user+system) used by this process so far.
@@ -45,7 +44,7 @@ func median(d []time.Duration) time.Duration {
 //     command on a tiny document (start-up and schema compilation cancel).
 func BenchmarkXMLLint(b *testing.B) {
 	xmllint := testenv.XMLLint(b)
-	bu := schemas.XBau26()
+	bu := xbau26(b)
 	s, err := Compile(bu.FS, bu.Entry, Config{Catalog: bu.Catalog})
 	if err != nil {
 		b.Fatal(err)

@@ -17,7 +17,12 @@ type Schema struct {
 	cfg       Config
 	documents int
 	bytes     int64
+	warnings  []string
 }
+
+// Warnings returns what Compile skipped but did not refuse: absolute import
+// locations treated as hints (Config.AbsoluteImportsAsHints).
+func (s *Schema) Warnings() []string { return append([]string(nil), s.warnings...) }
 
 type rawComp struct {
 	el  *node
@@ -52,7 +57,9 @@ type attrGroup struct {
 
 // Compile reads the schema document entry from fsys, follows its includes
 // and imports (absolute locations only through cfg.Catalog), and compiles
-// the schema set. It never reads outside fsys and never uses the network.
+// the schema set. It never reads outside fsys (and cfg.Sources, where
+// absolute locations may also be found through each Source's catalog) and
+// never uses the network.
 // Errors wrap ErrSchema, ErrUnsupported or ErrLimit.
 func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 	if err := cfg.Validate(); err != nil {
@@ -66,7 +73,11 @@ func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 	if !fs.ValidPath(entry) {
 		return nil, &SchemaError{File: entry, Msg: "invalid entry path", Err: ErrSchema}
 	}
-	l := &loader{fsys: fsys, cfg: cfg, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
+	mounted := len(cfg.Sources) > 0
+	if mounted {
+		fsys, entry, cfg.Catalog = mount(fsys, entry, cfg)
+	}
+	l := &loader{fsys: fsys, cfg: cfg, mounted: mounted, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
 	l.prefetch(path.Dir(entry))
 	if _, err := l.load(entry, nil, &schemaDoc{path: entry}, nil); err != nil {
 		return nil, err
@@ -86,7 +97,7 @@ func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
 	for k, v := range c.types {
 		types[k] = v
 	}
-	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes}, nil
+	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes, warnings: l.warnings}, nil
 }
 
 func (c *compiler) fail(doc *schemaDoc, el *node, kind error, format string, args ...any) error {
@@ -164,6 +175,9 @@ func (c *compiler) run() error {
 		}
 	}
 	if err := c.substitutionGroups(); err != nil {
+		return err
+	}
+	if err := c.resolveKeyrefs(); err != nil {
 		return err
 	}
 	for _, ct := range c.complexes {

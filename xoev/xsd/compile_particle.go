@@ -73,7 +73,11 @@ func (c *compiler) resolveElement(d *elementDecl) error {
 			}
 			anon = k
 		case "key", "keyref", "unique":
-			return c.fail(doc, k, ErrUnsupported, "identity constraints (xs:%s) are not supported", k.Tag)
+			ic, err := c.identityConstraintOf(doc, k)
+			if err != nil {
+				return err
+			}
+			d.idcs = append(d.idcs, ic)
 		default:
 			return c.fail(doc, k, ErrSchema, "unexpected xs:%s in xs:element", k.Tag)
 		}

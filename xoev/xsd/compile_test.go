@@ -36,10 +36,16 @@ func TestCompileRefuses(t *testing.T) {
 		{"absolute file path", map[string]string{"s.xsd": head + `<xs:include schemaLocation="/etc/x.xsd"/></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
 		{"file url", map[string]string{"s.xsd": head + `<xs:include schemaLocation="file:///etc/x.xsd"/></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
 		{"missing include", map[string]string{"s.xsd": head + `<xs:include schemaLocation="nope.xsd"/></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
-		{"doctype in schema", map[string]string{"s.xsd": `<!DOCTYPE x [<!ENTITY e "x">]>` + head + `</xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
+		{"external entity in a schema doctype", map[string]string{"s.xsd": `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>` + head + `</xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
+		{"parameter entity reference in a schema doctype", map[string]string{"s.xsd": `<!DOCTYPE x [<!ENTITY % e "x"> %e;]>` + head + `</xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
+		{"nested entity in a schema doctype", map[string]string{"s.xsd": `<!DOCTYPE x [<!ENTITY a "x"><!ENTITY e "&a;&a;">]>` + head + `</xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
 		{"not a schema", map[string]string{"s.xsd": `<x/>`}, xsd.Config{}, xsd.ErrSchema},
 		{"redefine", map[string]string{"s.xsd": head + `<xs:redefine schemaLocation="o.xsd"/></xs:schema>`}, xsd.Config{}, xsd.ErrUnsupported},
-		{"identity constraint", map[string]string{"s.xsd": head + `<xs:element name="r"><xs:key name="k"><xs:selector xpath="."/><xs:field xpath="@a"/></xs:key></xs:element></xs:schema>`}, xsd.Config{}, xsd.ErrUnsupported},
+		{"keyref to a key of another element", map[string]string{"s.xsd": head + `<xs:element name="r"><xs:complexType><xs:sequence><xs:element name="c"><xs:key name="k"><xs:selector xpath="."/><xs:field xpath="@a"/></xs:key></xs:element></xs:sequence></xs:complexType><xs:keyref name="kr" refer="t:k"><xs:selector xpath="."/><xs:field xpath="@a"/></xs:keyref></xs:element></xs:schema>`}, xsd.Config{}, xsd.ErrUnsupported},
+		{"keyref to nothing", map[string]string{"s.xsd": head + `<xs:element name="r"><xs:keyref name="kr" refer="t:none"><xs:selector xpath="."/><xs:field xpath="@a"/></xs:keyref></xs:element></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
+		{"selector with an attribute", map[string]string{"s.xsd": head + `<xs:element name="r"><xs:key name="k"><xs:selector xpath="@a"/><xs:field xpath="@a"/></xs:key></xs:element></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
+		{"key without field", map[string]string{"s.xsd": head + `<xs:element name="r"><xs:key name="k"><xs:selector xpath="."/></xs:key></xs:element></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
+		{"xpath outside the subset", map[string]string{"s.xsd": head + `<xs:element name="r"><xs:key name="k"><xs:selector xpath="../x"/><xs:field xpath="@a"/></xs:key></xs:element></xs:schema>`}, xsd.Config{}, xsd.ErrSchema},
 		{"NOTATION type", map[string]string{"s.xsd": head + `<xs:element name="r" type="xs:NOTATION"/></xs:schema>`}, xsd.Config{}, xsd.ErrUnsupported},
 		{"notation", map[string]string{"s.xsd": head + `<xs:notation name="n" public="p"/></xs:schema>`}, xsd.Config{}, xsd.ErrUnsupported},
 		{"unknown block escape", map[string]string{"s.xsd": head + `<xs:simpleType name="s"><xs:restriction base="xs:string"><xs:pattern value="\p{IsKlingon}"/></xs:restriction></xs:simpleType></xs:schema>`}, xsd.Config{}, xsd.ErrUnsupported},
@@ -202,4 +208,32 @@ func TestCompileInvalidConfig(t *testing.T) {
 	}
 	_, err := xsd.Compile(fsys, "s.xsd", xsd.Config{})
 	require.NoError(t, err)
+}
+
+func TestAbsoluteImportsAsHints(t *testing.T) {
+	imp := func(body string) fstest.MapFS {
+		return schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:o="urn:o" targetNamespace="urn:t">
+		  <xs:import namespace="urn:o" schemaLocation="https://example.org/o.xsd"/>` + body + `</xs:schema>`})
+	}
+	unused := imp(`<xs:element name="r" type="xs:string"/>`)
+	used := imp(`<xs:element name="r" type="o:T"/>`)
+
+	_, err := xsd.Compile(unused, "s.xsd", xsd.Config{})
+	require.ErrorIs(t, err, xsd.ErrSchema, "default stays fatal")
+
+	s, err := xsd.Compile(unused, "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.NoError(t, err)
+	require.Len(t, s.Warnings(), 1)
+	assert.Contains(t, s.Warnings()[0], `"https://example.org/o.xsd" is not in the catalog; treated as a hint`)
+
+	_, err = xsd.Compile(used, "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.ErrorIs(t, err, xsd.ErrSchema, "a reference into the skipped namespace still fails")
+
+	inc := schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:include schemaLocation="https://example.org/i.xsd"/></xs:schema>`})
+	_, err = xsd.Compile(inc, "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.ErrorIs(t, err, xsd.ErrSchema, "includes stay fatal")
+
+	s, err = xsd.Compile(schemaFS(map[string]string{"s.xsd": `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>`}), "s.xsd", xsd.Config{AbsoluteImportsAsHints: true})
+	require.NoError(t, err)
+	assert.Empty(t, s.Warnings())
 }

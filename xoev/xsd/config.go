@@ -22,6 +22,20 @@ type Config struct {
 	// connection and never reads outside the fs.FS.
 	Catalog map[string]string
 
+	// AbsoluteImportsAsHints treats the absolute schemaLocation of an
+	// xs:import that is in no catalog as the hint XML Schema Part 1
+	// §4.2.3 says it is: Compile warns (Schema.Warnings) and goes on, as
+	// xmllint does, instead of refusing the schema set. The default
+	// (false) refuses it, so that a missing catalog entry cannot silently
+	// drop a namespace's declarations. Includes stay fatal.
+	AbsoluteImportsAsHints bool
+
+	// Sources are further file systems of schema documents (each with the
+	// catalog of the absolute locations it provides), e.g. a bundle of
+	// shared core schemas imported by URI. Relative locations never cross
+	// from one file system into another.
+	Sources []Source
+
 	// MaxDocumentBytes, MaxDepth, MaxElements and MaxAttributes bound each
 	// instance document. Zero: the module-wide XML defaults, 16 MiB,
 	// depth 256, 250,000 elements, 256 attributes per element, sized for
@@ -54,6 +68,12 @@ func (c Config) Validate() error {
 	if c.MaxDocumentBytes < 0 || c.MaxDepth < 0 || c.MaxElements < 0 || c.MaxAttributes < 0 ||
 		c.MaxViolations < 0 || c.MaxSchemaDocuments < 0 || c.MaxSchemaBytes < 0 || c.MaxContentStates < 0 {
 		return fmt.Errorf("%w: limits must not be negative", ErrInvalidConfig)
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Sources {
+		if err := s.validate(seen); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ type schemaDoc struct {
 // include and import (Part 1 §4.2.1, §4.2.3), only from fsys.
 type loader struct {
 	fsys     fs.FS
+	mounted  bool // fsys is a mountFS of Config.Sources
+	warnings []string
 	cfg      Config
 	docs     map[string]*schemaDoc // key: path + "#" + tns
 	order    []*schemaDoc
@@ -59,14 +61,14 @@ func (l *loader) resolveLocation(from *schemaDoc, el *node, loc string) (string,
 		}
 		return p, nil
 	}
-	if i := strings.Index(loc, ":"); i > 0 && !strings.ContainsAny(loc[:i], "/?#") {
+	if isAbsoluteLocation(loc) {
 		return "", l.fail(from, el, ErrSchema, "schemaLocation %q is absolute and not in the catalog (network access is disabled)", loc)
 	}
 	if strings.HasPrefix(loc, "/") || strings.ContainsAny(loc, "\\?#") {
 		return "", l.fail(from, el, ErrSchema, "schemaLocation %q is not a relative path", loc)
 	}
 	p := path.Clean(path.Join(path.Dir(from.path), loc))
-	if !fs.ValidPath(p) {
+	if !fs.ValidPath(p) || !l.sameSource(from.path, p) {
 		return "", l.fail(from, el, ErrSchema, "schemaLocation %q leaves the schema file system", loc)
 	}
 	return p, nil
@@ -226,6 +228,13 @@ func (l *loader) finishLoad(p string, root *node, tns *string, from *schemaDoc, 
 			if !ok {
 				continue // components must come from elsewhere; unresolved references fail later
 			}
+			if l.cfg.AbsoluteImportsAsHints && isAbsoluteLocation(loc) && !l.inCatalog(loc) {
+				// Part 1 §4.2.3: the location is a hint. Like xmllint,
+				// warn and go on; the namespace's components must then
+				// come from another document or references to them fail.
+				l.warnings = append(l.warnings, fmt.Sprintf("%s: xs:import of namespace %q: schemaLocation %q is not in the catalog; treated as a hint and not loaded", d.path, ns, strings.TrimSpace(loc)))
+				continue
+			}
 			cp, err := l.resolveLocation(d, c, loc)
 			if err != nil {
 				return nil, err
@@ -325,4 +334,17 @@ func describe(el *node) string {
 		return describe(p) + "/" + d
 	}
 	return d
+}
+
+// isAbsoluteLocation reports a URI with a scheme (http:, https:, urn:,
+// file:, …) rather than a relative path.
+func isAbsoluteLocation(loc string) bool {
+	loc = strings.TrimSpace(loc)
+	i := strings.Index(loc, ":")
+	return i > 0 && !strings.ContainsAny(loc[:i], "/?#")
+}
+
+func (l *loader) inCatalog(loc string) bool {
+	_, ok := l.cfg.Catalog[strings.TrimSpace(loc)]
+	return ok
 }

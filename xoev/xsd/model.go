@@ -196,7 +196,8 @@ type elementDecl struct {
 	global   bool
 	block    derivSet
 	head     *elementDecl
-	members  []*elementDecl // transitive substitution group members (non-abstract and abstract)
+	members  []*elementDecl        // transitive substitution group members (non-abstract and abstract)
+	idcs     []*identityConstraint // keys and keyrefs last-checked order: unique/key before keyref
 	// resolution inputs
 	src      *node
 	doc      *schemaDoc

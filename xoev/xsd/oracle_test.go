@@ -15,13 +15,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/internal/testenv"
-	"github.com/egosaar/ozg/xoev/xsd/schemas"
 )
 
 // writeBundle copies a schema bundle to dir and writes an OASIS XML
 // catalog for its absolute locations, so xmllint resolves the same files
 // offline (--nonet).
-func writeBundle(t testing.TB, b schemas.Bundle, dir string) (entry, catalog string) {
+func writeBundle(t testing.TB, b testBundle, dir string) (entry, catalog string) {
 	t.Helper()
 	err := fs.WalkDir(b.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -87,9 +86,9 @@ func xmllintPath(t testing.TB) string {
 func TestSamplesXMLLint(t *testing.T) {
 	xmllint := xmllintPath(t)
 	for _, c := range []struct {
-		b   schemas.Bundle
+		b   testBundle
 		dir string
-	}{{schemas.XWasser100(), "testdata/xwasser"}, {schemas.Xdomea300(), "testdata/xdomea"}} {
+	}{{xwasser100(t), "testdata/xwasser"}, {xdomea300(t), "testdata/xdomea"}} {
 		s, err := Compile(c.b.FS, c.b.Entry, Config{Catalog: c.b.Catalog})
 		require.NoError(t, err)
 		entry, catalog := writeBundle(t, c.b, t.TempDir())

@@ -27,13 +27,15 @@ func (n *node) NamespaceURI() string   { return n.space }
 func (n *node) ChildElements() []*node { return n.kids }
 func (n *node) Parent() *node          { return n.parent }
 
-// parseSchemaDoc parses a schema document with internal/xmlsafe (DOCTYPE
-// refused, limits applied) into a node tree.
+// parseSchemaDoc parses a schema document with the module's XML parser
+// (limits applied; a DOCTYPE only with plain internal entities) into a
+// node tree.
 func parseSchemaDoc(data []byte, lim xmlsafe.Limits) (*node, error) {
 	// Annotations are two thirds of the XÖV schema bytes and are dropped
 	// below anyway; removing them before tokenising halves compile time.
 	// What is removed is still checked by xmlsafe (limits, no DOCTYPE).
-	if names := annotationNames(data); len(names) > 0 {
+	// A DOCTYPE (allowed in schema files only) is left to the parser.
+	if names := annotationNames(data); len(names) > 0 && !bytes.Contains(data, []byte("<!DOCTYPE")) {
 		stripped, err := xmlsafe.StripElements(data, lim, names...)
 		if err != nil {
 			return nil, err
@@ -41,7 +43,10 @@ func parseSchemaDoc(data []byte, lim xmlsafe.Limits) (*node, error) {
 		data = stripped
 	}
 	var sb schemaBuilder
-	if err := xmlsafe.Stream(data, lim, &sb); err != nil {
+	// Schema files are the caller's trusted choice: a DOCTYPE with plain
+	// internal entities (W3C's xmldsig-core-schema.xsd) is accepted here,
+	// never in instance documents.
+	if err := xmlsafe.StreamTrusted(data, lim, &sb); err != nil {
 		return nil, err
 	}
 	return sb.root, nil

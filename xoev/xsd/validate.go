@@ -43,6 +43,7 @@ type frame struct {
 	laxChild bool
 	line     int
 	name     string
+	q        qname      // expanded name, for identity-constraint paths
 	index    int32      // 1-based position among the parent's children of the same name
 	kidNames []sibCount // children seen so far, per name
 }
@@ -96,6 +97,13 @@ type session struct {
 	curLocal   string
 	curIndex   int32 // position of the element being started (see path)
 	events     int
+
+	// identity constraints (identity_validate.go)
+	scopes       []*idcScope
+	matches      []*idcMatch
+	pending      []idcPending
+	lastValue    string // canonical value of the element end() just closed
+	lastHasValue bool
 }
 
 // StartElement implements xmlsafe.Handler.
@@ -105,13 +113,24 @@ func (v *session) StartElement(t xml.StartElement, line int) error {
 	}
 	// The line where the start tag ends, as libxml2 reports it.
 	v.line = line
+	n := len(v.stack)
 	v.start(t)
+	if len(v.stack) == n+1 && (len(v.scopes) > 0 || v.stack[n].decl != nil && len(v.stack[n].decl.idcs) > 0) {
+		v.idcStart(t)
+	}
 	return nil
 }
 
 // EndElement implements xmlsafe.Handler.
 func (v *session) EndElement() error {
+	if v.skip > 0 || len(v.stack) == 0 || len(v.scopes) == 0 {
+		v.end()
+		return nil
+	}
+	top := len(v.stack) - 1
+	v.lastHasValue = false
 	v.end()
+	v.idcEnd(top, v.lastValue, v.lastHasValue)
 	return nil
 }
 
@@ -274,7 +293,7 @@ func (v *session) start(t xml.StartElement) {
 			return
 		}
 	}
-	f := frame{decl: decl, line: v.line, name: t.Name.Local, index: v.curIndex}
+	f := frame{decl: decl, line: v.line, name: t.Name.Local, q: name, index: v.curIndex}
 	if n := len(v.stack); n < cap(v.stack) {
 		f.kidNames = v.stack[:n+1][n].kidNames[:0] // reuse the popped frame's
 	}
@@ -657,11 +676,12 @@ func (v *session) end() {
 			val = *f.decl.deflt
 		}
 	}
-	_, msg := f.st.check(val, v, v.resolve)
+	canon, msg := f.st.check(val, v, v.resolve)
 	if msg != "" {
 		v.add(f.line, v.path(path), "cvc-datatype-valid", describeValue(val, msg))
 		return
 	}
+	v.lastValue, v.lastHasValue = canon, true
 	if f.decl != nil && f.decl.fixed != nil {
 		// libxml2, the oracle, compares an element's fixed value with
 		// the literal content, not in the value space.

@@ -4,9 +4,18 @@
 // catalog that maps the absolute schemaLocations its files use to the
 // bundled copies.
 //
-// Callers add their own standard's set by building a Bundle from any
-// fs.FS (for example their own embed.FS or os.DirFS) with an entry path
-// and catalog.
+// XOEVCore is the XÖV core library alone (basisnachricht 1.1 headers,
+// xoev-code 1.0, DIN 91379 datatypes) under its official URIs. A standard
+// of one's own keeps its schema documents in any fs.FS (its own embed.FS
+// or os.DirFS), imports the core by URI and compiles with the core as a
+// source:
+//
+//	s, err := xsd.Compile(own, "xabfall.xsd", xsd.Config{
+//		Sources: []xsd.Source{schemas.XOEVCore().Source()},
+//	})
+//
+// Bundle.Compile compiles a bundle itself; the package xoev example
+// Example_ownStandard adds a standard end to end (XSD, code list, profile).
 //
 // # Security
 //

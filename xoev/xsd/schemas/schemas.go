@@ -2,16 +2,21 @@ package schemas
 
 import (
 	"embed"
+	"encoding/json"
 	"io/fs"
+	"strings"
+
+	"github.com/egosaar/ozg/xoev/xsd"
 )
 
 //go:embed xbau-2.6/*.xsd xbau-2.6/SOURCES.md
-//go:embed xwasser-1.0.0/*.xsd xwasser-1.0.0/SOURCES.md xwasser-1.0.0/remote
+//go:embed xwasser-1.0.0/*.xsd xwasser-1.0.0/SOURCES.md xwasser-1.0.0/catalog.json xwasser-1.0.0/remote
 //go:embed xdomea-3.0.0/SOURCES.md xdomea-3.0.0/schemes
 var files embed.FS
 
 // Bundle is a schema set: a file system, the entry schema document inside
-// it and the catalog (absolute schemaLocation URI → path in FS).
+// it and the catalog (absolute schemaLocation URI → path in FS). Compile
+// compiles it; Source offers it to the compilation of another schema set.
 type Bundle struct {
 	Name    string
 	FS      fs.FS
@@ -39,14 +44,22 @@ func XBau26() Bundle {
 // http(s)://xoev.de/… and https://www.w3.org/… locations, mapped by the
 // catalog to remote/ (the XML Signature schema is the DTD-free copy).
 func XWasser100() Bundle {
-	return Bundle{Name: "XWasser 1.0.0", FS: sub("xwasser-1.0.0"), Entry: "xwasser.xsd", Catalog: map[string]string{
-		"http://xoev.de/schemata/basisnachricht/unqualified/g2g/1_1/xoev-basisnachricht-unqualified-g2g_1.1.xsd": "remote/xoev-basisnachricht-unqualified-g2g_1.1.xsd",
-		"http://xoev.de/schemata/code/1_0/xoev-code.xsd":                                                         "remote/xoev-code.xsd",
-		"https://xoev.de/schemata/din/91379/2022-08/din-norm-91379-datatypes.xsd":                                "remote/din-norm-91379-datatypes.xsd",
-		"https://www.w3.org/TR/xmldsig-core/xmldsig-core-schema.xsd":                                             "remote/xmldsig-core-schema.nodtd.xsd",
-		"http://www.w3.org/TR/xmldsig-core/xmldsig-core-schema.xsd":                                              "remote/xmldsig-core-schema.nodtd.xsd",
-		"http://www.w3.org/TR/2002/REC-xmldsig-core-20020212/xmldsig-core-schema.xsd":                            "remote/xmldsig-core-schema.nodtd.xsd",
-	}}
+	return Bundle{Name: "XWasser 1.0.0", FS: sub("xwasser-1.0.0"), Entry: "xwasser.xsd", Catalog: catalogOf("xwasser-1.0.0")}
+}
+
+// catalogOf reads dir/catalog.json (absolute URI → path in dir), kept as
+// data so that tests can read the same catalog from disk.
+func catalogOf(dir string) map[string]string {
+	c := map[string]string{}
+	data, err := files.ReadFile(dir + "/catalog.json")
+	if err == nil {
+		err = json.Unmarshal(data, &c)
+	}
+	if err != nil {
+		// Embedded at build time and checked by TestBundles.
+		panic("schemas: " + dir + "/catalog.json: " + err.Error())
+	}
+	return c
 }
 
 // Xdomea300 is xdomea 3.0.0 (namespace urn:xoev-de:xdomea:schema:3.0.0);
@@ -55,5 +68,82 @@ func Xdomea300() Bundle {
 	return Bundle{Name: "xdomea 3.0.0", FS: sub("xdomea-3.0.0"), Entry: "schemes/xdomea_3.0.0/xdomea.xsd", Catalog: map[string]string{}}
 }
 
+// XOEVCore is the core of the XÖV library (XÖV-Bibliothek 2022-10-14):
+// the message headers of basisnachricht 1.1 (qualified g2g, unqualified
+// g2g, behoerde, kommunikation), the Code type (xoev-code 1.0) and the DIN
+// 91379:2022-08 datatypes, each under its file name and, in the catalog,
+// under its official URI. A standard of one's own imports them by those
+// URIs and compiles with the core as an xsd.Source (see Bundle.Source).
+// The files are those of the XBau 2.6 set (same provenance, SOURCES.md).
+func XOEVCore() Bundle {
+	return Bundle{Name: "XOEV core", FS: onlyFS{sub("xbau-2.6"), coreFiles}, Entry: "xoev-basisnachricht-g2g_1.1.xsd", Catalog: map[string]string{
+		"http://xoev.de/schemata/code/1_0/xoev-code.xsd":                                                         "xoev-code.xsd",
+		"http://xoev.de/schemata/basisnachricht/g2g/1_1/xoev-basisnachricht-g2g_1.1.xsd":                         "xoev-basisnachricht-g2g_1.1.xsd",
+		"http://xoev.de/schemata/basisnachricht/unqualified/g2g/1_1/xoev-basisnachricht-unqualified-g2g_1.1.xsd": "xoev-basisnachricht-unqualified-g2g_1.1.xsd",
+		"http://xoev.de/schemata/basisnachricht/behoerde/1_1/xoev-basisnachricht-behoerde_1.1.xsd":               "xoev-basisnachricht-behoerde_1.1.xsd",
+		"http://xoev.de/schemata/basisnachricht/kommunikation/1_1/xoev-basisnachricht-kommunikation_1.1.xsd":     "xoev-basisnachricht-kommunikation_1.1.xsd",
+		"https://xoev.de/schemata/din/91379/2022-08/din-norm-91379-datatypes.xsd":                                "din-norm-91379-datatypes.xsd",
+		"http://www.w3.org/2001/xml.xsd": "xml.xsd",
+	}}
+}
+
+var coreFiles = map[string]bool{
+	"SOURCES.md": true, "xml.xsd": true, "xoev-code.xsd": true, "din-norm-91379-datatypes.xsd": true,
+	"xoev-basisnachricht-g2g_1.1.xsd": true, "xoev-basisnachricht-unqualified-g2g_1.1.xsd": true,
+	"xoev-basisnachricht-behoerde_1.1.xsd": true, "xoev-basisnachricht-kommunikation_1.1.xsd": true,
+}
+
+// onlyFS shows the files of fsys named in allow (a flat directory).
+type onlyFS struct {
+	fsys  fs.FS
+	allow map[string]bool
+}
+
+func (o onlyFS) Open(name string) (fs.File, error) {
+	if name != "." && !o.allow[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return o.fsys.Open(name)
+}
+
+// ReadDir implements fs.ReadDirFS, listing only the allowed files.
+func (o onlyFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name != "." {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	all, err := fs.ReadDir(o.fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	var out []fs.DirEntry
+	for _, e := range all {
+		if o.allow[e.Name()] {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // All returns the bundled sets.
-func All() []Bundle { return []Bundle{XBau26(), XWasser100(), Xdomea300()} }
+func All() []Bundle { return []Bundle{XBau26(), XWasser100(), Xdomea300(), XOEVCore()} }
+
+// Compile compiles the bundle (cfg.Catalog is merged over the bundle's
+// catalog; cfg.Sources add further file systems).
+func (b Bundle) Compile(cfg xsd.Config) (*xsd.Schema, error) {
+	cat := make(map[string]string, len(b.Catalog)+len(cfg.Catalog))
+	for k, v := range b.Catalog {
+		cat[k] = v
+	}
+	for k, v := range cfg.Catalog {
+		cat[k] = v
+	}
+	cfg.Catalog = cat
+	return xsd.Compile(b.FS, b.Entry, cfg)
+}
+
+// Source returns the bundle as an xsd.Source named after it ("XOEV core"
+// becomes "xoev-core"), for Config.Sources.
+func (b Bundle) Source() xsd.Source {
+	name := strings.ToLower(strings.NewReplacer(" ", "-", "/", "-").Replace(b.Name))
+	return xsd.Source{Name: name, FS: b.FS, Catalog: b.Catalog}
+}

@@ -17,7 +17,7 @@ import (
 
 func TestBundles(t *testing.T) {
 	bundles := schemas.All()
-	require.Len(t, bundles, 3)
+	require.Len(t, bundles, 4)
 	for _, b := range bundles {
 		t.Run(b.Name, func(t *testing.T) {
 			_, err := fs.Stat(b.FS, b.Entry)

@@ -1,0 +1,92 @@
+package payment
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Profile is what one Mandant's Bezahldienst installation (one
+// originatorId/endPointId, one Client) requires beyond the XBezahldienste
+// limits: booking fields its Kasse cannot book without, and tighter length
+// rules. The bookingData keys a Bezahldienst needs are not standardised
+// (XBezahldienste 1.0.0 only names BOOKING_DATA_MISSING); they are agreed
+// per Mandant, so they are configuration. Client.Create checks the
+// profile locally before anything is stored or sent; a value beyond a
+// rule is refused with a *FieldError (ErrInvalidRequest), never truncated.
+type Profile struct {
+	// Name appears in error reasons (e.g. "ePayBL Landeshauptstadt").
+	Name string
+	// Production marks the profile of a live installation: New refuses it
+	// together with Config.InsecureDevelopment.
+	Production bool
+	// RequiredBooking lists bookingData keys every item must carry: the
+	// typed keys (BookingKeyKassenzeichen, BookingKeyHaushaltsstelle, …)
+	// or keys of Booking.Extra.
+	RequiredBooking []string
+	// MaxKassenzeichenBuchungstext limits, per item with a Buchungstext,
+	// the length of Kassenzeichen + "/" + Buchungstext (ePayBL
+	// installations: 27, the SEPA remittance limit). 0: no such rule.
+	MaxKassenzeichenBuchungstext int
+	// AssignedKassenzeichenLength is the length assumed for an item
+	// without Kassenzeichen, whose Kassenzeichen the Bezahldienst assigns
+	// (ePayBL: 13 digits). Only used by MaxKassenzeichenBuchungstext.
+	AssignedKassenzeichenLength int
+	// MaxPurposeLength tightens the Purpose limit below XBezahldienste's
+	// 27. 0: 27.
+	MaxPurposeLength int
+}
+
+// EPayBLProfile returns the rules seen at ePayBL installations:
+// Kassenzeichen + "/" + Buchungstext ≤ 27 characters, an assigned
+// Kassenzeichen counted as 13, and a Haushaltsstelle on every item.
+// Adjust it to what the Mandant agreed.
+func EPayBLProfile(name string) Profile {
+	return Profile{
+		Name:                         name,
+		RequiredBooking:              []string{BookingKeyHaushaltsstelle},
+		MaxKassenzeichenBuchungstext: 27,
+		AssignedKassenzeichenLength:  13,
+	}
+}
+
+func (p *Profile) validate() error {
+	if p.MaxKassenzeichenBuchungstext < 0 || p.AssignedKassenzeichenLength < 0 || p.MaxPurposeLength < 0 || p.MaxPurposeLength > MaxPurposeLength {
+		return fmt.Errorf("%w: profile %q: limits out of range", ErrInvalidConfig, p.Name)
+	}
+	for _, k := range p.RequiredBooking {
+		if err := checkText("profile.requiredBooking", k, MaxBookingKeyLength, true, isBookingKeyRune); err != nil {
+			return fmt.Errorf("%w: profile %q: required booking key malformed", ErrInvalidConfig, p.Name)
+		}
+	}
+	return nil
+}
+
+// Check applies the profile to a request that passed Validate. It returns
+// the first violation as a *FieldError wrapping ErrInvalidRequest.
+func (p *Profile) Check(r *CreateRequest) error {
+	bad := func(field, reason string) error {
+		return &FieldError{Field: field, Reason: reason + " (profile " + p.Name + ")", Err: ErrInvalidRequest}
+	}
+	if p.MaxPurposeLength > 0 && utf8.RuneCountInString(r.Purpose) > p.MaxPurposeLength {
+		return bad("purpose", fmt.Sprintf("longer than %d characters", p.MaxPurposeLength))
+	}
+	for i, it := range r.Items {
+		f := fmt.Sprintf("items[%d].bookingData", i)
+		m := it.Booking.Map()
+		for _, k := range p.RequiredBooking {
+			if m[k] == "" {
+				return bad(f+"."+k, "required")
+			}
+		}
+		if p.MaxKassenzeichenBuchungstext > 0 && it.Booking.Buchungstext != "" {
+			kz := utf8.RuneCountInString(it.Booking.Kassenzeichen)
+			if kz == 0 {
+				kz = p.AssignedKassenzeichenLength
+			}
+			if n := kz + 1 + utf8.RuneCountInString(it.Booking.Buchungstext); n > p.MaxKassenzeichenBuchungstext {
+				return bad(f+".buchungstext", fmt.Sprintf("kassenzeichen + \"/\" + buchungstext is %d characters, limit %d", n, p.MaxKassenzeichenBuchungstext))
+			}
+		}
+	}
+	return nil
+}

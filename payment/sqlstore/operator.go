@@ -1,0 +1,115 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/egosaar/ozg/payment"
+)
+
+// window appends the time bounds of f on col to the query.
+func window(where []string, args []any, f *payment.ListFilter, col string) ([]string, []any) {
+	if !f.Before.IsZero() {
+		where, args = append(where, col+" <= ?"), append(args, f.Before.UnixNano())
+	}
+	if !f.After.IsZero() {
+		where, args = append(where, col+" >= ?"), append(args, f.After.UnixNano())
+	}
+	return where, args
+}
+
+func in(col string, n int) string {
+	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+}
+
+// ListAnomalies implements payment.Store (keyset pagination on
+// (at, request_id, seq)).
+func (s *Store) ListAnomalies(ctx context.Context, f payment.ListFilter) (*payment.AnomalyPage, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	cur, hasCur, _ := payment.DecodeCursor(f.Cursor)
+	where, args := []string{"1 = 1"}, []any{}
+	if len(f.Kinds) > 0 {
+		where = append(where, in("kind", len(f.Kinds)))
+		for _, k := range f.Kinds {
+			args = append(args, string(k))
+		}
+	}
+	where, args = window(where, args, &f, "at")
+	if hasCur {
+		at := cur.At.UnixNano()
+		where = append(where, "(at > ? OR (at = ? AND (request_id > ? OR (request_id = ? AND seq > ?))))")
+		args = append(args, at, at, cur.RequestID, cur.RequestID, cur.Seq)
+	}
+	args = append(args, f.Limit+1)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT request_id, seq, kind, detail, at FROM payment_anomalies WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY at, request_id, seq LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list anomalies: %w", err)
+	}
+	defer rows.Close()
+	page := &payment.AnomalyPage{}
+	var last payment.Cursor
+	for rows.Next() {
+		var a payment.Anomaly
+		var kind string
+		var seq, at int64
+		if err := rows.Scan(&a.RequestID, &seq, &kind, &a.Detail, &at); err != nil {
+			return nil, err
+		}
+		if len(page.Anomalies) == f.Limit {
+			page.Next = payment.EncodeCursor(last)
+			break
+		}
+		a.Kind, a.At = payment.AnomalyKind(kind), tm(at)
+		page.Anomalies = append(page.Anomalies, a)
+		last = payment.Cursor{At: a.At, RequestID: a.RequestID, Seq: seq}
+	}
+	return page, rows.Err()
+}
+
+// ListOpen implements payment.Store (keyset pagination on
+// (created_at, request_id)).
+func (s *Store) ListOpen(ctx context.Context, f payment.ListFilter) (*payment.TransactionPage, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	cur, hasCur, _ := payment.DecodeCursor(f.Cursor)
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []payment.Status{"", payment.StatusInitial}
+	}
+	where, args := []string{in("status", len(statuses))}, []any{}
+	for _, st := range statuses {
+		args = append(args, string(st))
+	}
+	where, args = window(where, args, &f, "created_at")
+	if hasCur {
+		at := cur.At.UnixNano()
+		where = append(where, "(created_at > ? OR (created_at = ? AND request_id > ?))")
+		args = append(args, at, at, cur.RequestID)
+	}
+	args = append(args, f.Limit+1)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY created_at, request_id LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list open: %w", err)
+	}
+	defer rows.Close()
+	page := &payment.TransactionPage{}
+	for rows.Next() {
+		t, err := scanTx(rows)
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Transactions) == f.Limit {
+			last := page.Transactions[len(page.Transactions)-1]
+			page.Next = payment.EncodeCursor(payment.Cursor{At: last.CreatedAt, RequestID: last.RequestID})
+			break
+		}
+		page.Transactions = append(page.Transactions, t)
+	}
+	return page, rows.Err()
+}

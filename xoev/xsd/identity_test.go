@@ -1,0 +1,49 @@
+package xsd
+
+// Identity constraints (Part 1 §3.11): appended to featureCases so that
+// TestFeatures and TestFeaturesXMLLint check every verdict against
+// xmllint.
+
+const idcSchema = `<xs:element name="r"><xs:complexType><xs:sequence>
+	  <xs:element name="person" minOccurs="0" maxOccurs="unbounded"><xs:complexType><xs:sequence>
+	    <xs:element name="nr" type="xs:int" minOccurs="0"/><xs:element name="mail" type="xs:string" minOccurs="0"/></xs:sequence>
+	    <xs:attribute name="id" type="xs:token"/><xs:attribute name="land" type="xs:token"/></xs:complexType></xs:element>
+	  <xs:element name="akte" minOccurs="0" maxOccurs="unbounded"><xs:complexType>
+	    <xs:attribute name="person" type="xs:token"/><xs:attribute name="land" type="xs:token"/></xs:complexType></xs:element>
+	</xs:sequence></xs:complexType>
+	<xs:key name="personKey"><xs:selector xpath="t:person"/><xs:field xpath="@id"/><xs:field xpath="@land"/></xs:key>
+	<xs:keyref name="aktePerson" refer="t:personKey"><xs:selector xpath="./t:akte"/><xs:field xpath="@person"/><xs:field xpath="attribute::land"/></xs:keyref>
+	<xs:unique name="nrUnique"><xs:selector xpath=".//t:person"/><xs:field xpath="t:nr"/></xs:unique>
+	<xs:unique name="mailUnique"><xs:selector xpath="t:person | t:nothing"/><xs:field xpath="child::t:mail"/></xs:unique>
+	</xs:element>`
+
+func init() {
+	p := func(id, land, nr string) string {
+		s := `<t:person`
+		if id != "" {
+			s += ` id="` + id + `"`
+		}
+		if land != "" {
+			s += ` land="` + land + `"`
+		}
+		s += `>`
+		if nr != "" {
+			s += `<t:nr>` + nr + `</t:nr>`
+		}
+		return s + `</t:person>`
+	}
+	featureCases = append(featureCases, featureCase{"identity-constraints", idcSchema, []featureDoc{
+		{wrap(``), true},
+		{wrap(p("a", "DE", "1") + p("a", "AT", "2") + p("b", "DE", "")), true},
+		{wrap(p("a", "DE", "1") + `<t:akte person="a" land="DE"/><t:akte person=" a " land="DE"/>`), true},
+		{wrap(p("a", "DE", "1") + `<t:akte land="DE"/>`), true}, // keyref with a field absent is not checked
+		{wrap(p("a", "DE", "1") + p("b", "DE", "01")), false}, // unique in the value space: 1 = 01
+		{wrap(p("a", "DE", "1") + p("a", "DE", "2")), false},  // duplicate key
+		{wrap(p("a", "DE", "") + p(" a ", "DE", "")), false},  // duplicate after whitespace collapsing
+		{wrap(p("a", "", "1")), false},                        // key field absent
+		{wrap(p("", "DE", "1")), false},                       // key field absent
+		{wrap(p("a", "DE", "1") + `<t:akte person="b" land="DE"/>`), false}, // dangling keyref
+		{wrap(p("a", "DE", "1") + `<t:akte person="a" land="AT"/>`), false}, // dangling keyref, second field
+		{wrap(`<t:person id="a" land="DE"><t:mail>x</t:mail></t:person><t:person id="b" land="DE"><t:mail>x</t:mail></t:person>`), false},
+	}})
+}
