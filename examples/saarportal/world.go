@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"testing"
 
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/fitconnect"
@@ -53,13 +52,13 @@ func (w *world) counterparts() Counterparts {
 }
 
 // lifetime lets the program start the test siblings' simulators outside
-// a test: fitconnecttest.Start needs only Helper, Fatalf and Cleanup. The
-// embedded testing.TB is nil; no other method is called.
+// a test: it is the fitconnecttest.TB a program provides.
 type lifetime struct {
-	testing.TB
 	cleanups []func()
 	err      error
 }
+
+var _ fitconnecttest.TB = (*lifetime)(nil)
 
 func (l *lifetime) Helper()                   {}
 func (l *lifetime) Cleanup(f func())          { l.cleanups = append(l.cleanups, f) }
