@@ -50,7 +50,23 @@
 //     Bezahldienst accounts with the same numbering collide in one store.
 //
 // Not in this cut: two portal processes on PostgreSQL with a SIGKILL test,
-// OpenTelemetry, Prometheus metrics, the operator page.
+// OpenTelemetry, Prometheus metrics, the operator page. The portal runs no
+// background payment reconciliation (payment.Client.Run): the store's Due
+// query has no tenant, so one tenant's client would poll every tenant's
+// open transactions at its own Bezahldienst.
+//
+// # What the packages still need for one deployment of many tenants
+//
+//   - payment: a tenant key on every stored transaction, and Get,
+//     GetByTransactionID (push), Due (reconciliation), anomaly and operator
+//     queries filtered by it; transaction IDs unique per tenant, not per
+//     store.
+//   - notify: a tenant key on events, delivery log, dead letters, replay
+//     filters and endpoint state; a sender identity per tenant in one
+//     channel (today: one channel per tenant, named by the portal).
+//   - fitconnecttest: several destinations, each with its own services,
+//     regions and Routing API entries, in one simulator.
+//   - account/sqlstore: the SAML request store on a shared *sql.DB.
 //
 // # Security
 //
