@@ -283,3 +283,27 @@ func TestMemorySessionStoreFull(t *testing.T) {
 	// After the first expires there is room again.
 	require.NoError(t, st.CreateSession(context.Background(), account.SessionRecord{Key: "c", Expires: now.Add(3 * time.Hour)}, now.Add(time.Hour)))
 }
+
+// recordingStore records subject lookups.
+type recordingStore struct {
+	*account.MemorySessionStore
+	subjects []string
+}
+
+func (s *recordingStore) DeleteSessionsBySubject(ctx context.Context, issuer, subject string) (int, error) {
+	s.subjects = append(s.subjects, subject)
+	return s.MemorySessionStore.DeleteSessionsBySubject(ctx, issuer, subject)
+}
+
+// TestEndProviderSessionsNeverAsksForEmptySubject: the session layer
+// itself never hands an empty subject to a store (a store without its own
+// guard would end every temporary session).
+func TestEndProviderSessionsNeverAsksForEmptySubject(t *testing.T) {
+	st := &recordingStore{MemorySessionStore: account.NewMemorySessionStore()}
+	s, err := account.NewSessions(account.SessionConfig{Store: st})
+	require.NoError(t, err)
+	n, err := s.EndProviderSessions(context.Background(), "https://op.example", "", "")
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Empty(t, st.subjects)
+}

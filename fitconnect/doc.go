@@ -8,7 +8,8 @@
 // A [Client] made by [New] acts as sender ([Client.Send],
 // [Client.Status]) and, with DecryptionKeys and SigningKey, as subscriber
 // ([Client.ListSubmissions], [Client.Receive], [Client.Accept],
-// [Client.Reject]). [Client.Process] receives a submission exactly once
+// [Client.Reject]). [Client.Route] finds a destination through the Routing
+// API and verifies its signed addressing information. [Client.Process] receives a submission exactly once
 // per [Store] (SQLite, or PostgreSQL for several instances): "processing"
 // is recorded before the caller's handler runs and the decided event
 // after it, so a redelivery or a crash never starts the process twice and

@@ -21,6 +21,10 @@
 // re-sent request IDs (BundID §8.2), and answers with idp.code error pages
 // (saml-request-not-signed, saml-request-replayed, …).
 //
+// [Start] (or [StartWith]) runs a simulator for one test, and
+// [Server.NewSP] (or [Server.SPConfig]) wires a ready service provider to
+// it, so an application's end-to-end login test needs a few lines.
+//
 // [Faults] breaks any single rule a service provider must check (issuer,
 // audience, recipient, destination, InResponseTo, time windows, levels,
 // missing/attacker/SHA-1 signatures, wrong PSS salt, tampering, wrong

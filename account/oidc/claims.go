@@ -19,9 +19,11 @@ import (
 // also kept in id.Attributes under its claim name. Person stays nil when
 // none of the mapped claims is present.
 //
-// No state account publishes its claim set; this mapping was checked
-// against oidc-provider and Keycloak's standard mappers. Map a provider's
-// own claims with Config.Claims, which runs after this function.
+// No state account publishes its claim set; this mapping was checked end
+// to end against oidc-provider 9.13.3 only (Keycloak's default mappers
+// emit the same standard claim names, but no Keycloak was run). Map a
+// provider's own claims with Config.Claims, which runs after this
+// function.
 func StandardClaims(claims map[string]any, id *account.Identity) error {
 	if id.Attributes == nil {
 		id.Attributes = map[string]account.Attribute{}

@@ -63,6 +63,5 @@
 // Claims: StandardClaims maps the OIDC standard claims to account.Person;
 // Config.Claims extends the mapping per provider; Config.ACRLevels maps
 // acr values to levels. No state account publishes its claim set; the
-// mapping was checked against oidc-provider and Keycloak's default
-// mappers only.
+// mapping was checked end to end against oidc-provider 9.13.3 only.
 package oidc

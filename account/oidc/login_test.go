@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,6 +167,14 @@ func TestFaults(t *testing.T) {
 				var ce *oidc.CheckError
 				require.ErrorAs(t, err, &ce)
 				assert.Equal(t, tt.check, ce.Check)
+				token := "id_token"
+				switch {
+				case strings.Contains(tt.name, "response iss"):
+					token = "authorization_response"
+				case tt.name == "userinfo sub":
+					token = "userinfo"
+				}
+				assert.Equal(t, token, ce.Token, "failed in the right verifier")
 			}
 			// No personal data in the error text.
 			assert.NotContains(t, err.Error(), "erika")

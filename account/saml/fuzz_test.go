@@ -2,6 +2,7 @@ package saml_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,8 +86,22 @@ func FuzzParseIdPMetadata(f *testing.F) {
 	}
 	defer idp.Close()
 	f.Add(idp.Metadata())
+	rolled, err := accounttest.NewServer(accounttest.Config{MetadataValidity: time.Hour, MetadataCacheDuration: 90 * time.Second})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer rolled.Close()
+	if err := rolled.RotateKey(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(rolled.Metadata())
+	for _, d := range []string{"P1DT12H", "PT1.5M", "PT", "P1Y", "PT99999999999H"} {
+		f.Add([]byte(strings.Replace(string(idp.Metadata()), "<md:EntityDescriptor ", `<md:EntityDescriptor cacheDuration="`+d+`" `, 1)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = saml.ParseIdPMetadata(data)
+		if md, err := saml.ParseIdPMetadata(data); err == nil && md.CacheDuration < 0 {
+			t.Fatalf("negative cacheDuration %v", md.CacheDuration)
+		}
 		_ = saml.ValidateSPMetadata(data)
 	})
 }

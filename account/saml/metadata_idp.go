@@ -229,6 +229,11 @@ func parseDuration(s string) (time.Duration, error) {
 		default:
 			return 0, errors.New("unsupported xs:duration unit")
 		}
+		// At most ten years in total: no overflow, no silly cache times.
+		const most = 10 * 365 * 24 * time.Hour
+		if f := n * float64(unit); f > float64(most-d) {
+			return 0, errors.New("xs:duration too long")
+		}
 		d += time.Duration(n * float64(unit))
 		if inTime {
 			timeParts++

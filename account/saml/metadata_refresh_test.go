@@ -244,7 +244,8 @@ func TestCacheDuration(t *testing.T) {
 	md := string(idp.Metadata())
 	for v, want := range map[string]time.Duration{
 		"PT6H": 6 * time.Hour, "P1D": 24 * time.Hour, "P1DT12H": 36 * time.Hour, "PT90S": 90 * time.Second,
-		"PT1.5M": 90 * time.Second, "PT0S": 0,
+		"PT1.5M": 90 * time.Second, "PT0S": 0, "P3650D": 3650 * 24 * time.Hour,
+		"P999999D": -1, "PT999999H": -1, "P3000DT999999M": -1,
 		"P1Y": -1, "P1M": -1, "-PT1H": -1, "PT": -1, "P": -1, "PT1D": -1, "P1H": -1, "1H": -1, "PT1H1H2": -1, "PTTH": -1,
 	} {
 		data := strings.Replace(md, "<md:EntityDescriptor ", `<md:EntityDescriptor cacheDuration="`+v+`" `, 1)

@@ -1,9 +1,3 @@
-// Package fitconnecttest is an httptest Zustelldienst for tests of
-// FIT-Connect senders and subscribers built with package fitconnect: OAuth
-// token endpoint, destination with encryption and signature keys from a
-// committed RSA-4096 test PKI, Submission API v2 and v1, an event log of
-// SETs it signs, and fault injection. See SOURCES.md for what follows the
-// official API and what is modelled.
 package fitconnecttest
 
 import (

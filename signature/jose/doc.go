@@ -1,6 +1,7 @@
 // Package jose implements the JOSE profile of FIT-Connect and the other
-// JOSE uses of the module (JWK and JWS header handling on top of
-// github.com/lestrrat-go/jwx/v2; JWE on the standard library):
+// JOSE uses of the module (JWKs and JWS signing on top of
+// github.com/lestrrat-go/jwx/v2; JWS parsing and JWE on the standard
+// library):
 //
 //   - JWS ([Signer], [Verifier]; RFC 7515 compact serialization) with an
 //     allow-list of asymmetric algorithms (PS*, RS*, ES*, EdDSA);
@@ -37,7 +38,8 @@
 //
 // # Security
 //
-//   - Verification goes through one path: the header is parsed by jwx,
+//   - Verification goes through one path: the header is parsed with
+//     encoding/json (each segment decoded once),
 //     the alg is checked against an explicit allow-list and against the
 //     key type, and the signature over the exact received bytes is checked
 //     by package signature (strict PSS salt length, raw ECDSA r‖s) or

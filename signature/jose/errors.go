@@ -32,10 +32,6 @@ var (
 	// constructor (missing key or issuer, negative limit, contradicting
 	// options).
 	ErrInvalidConfig = errors.New("jose: invalid configuration")
-	// ErrConfig is the former name of [ErrInvalidConfig].
-	//
-	// Deprecated: use [ErrInvalidConfig] (module-wide convention).
-	ErrConfig = ErrInvalidConfig
 	// ErrDecrypt reports a JWE that does not decrypt; no further detail is
 	// given (no padding or format oracle).
 	ErrDecrypt = errors.New("jose: decryption failed")
