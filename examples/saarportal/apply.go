@@ -41,9 +41,10 @@ const schema = `CREATE TABLE IF NOT EXISTS saarportal_applications (
 
 // Application states.
 const (
-	StatePayment   = "ZAHLUNG"     // created, fee not yet paid
-	StateSubmitted = "EINGEREICHT" // paid and delivered to the Zustelldienst
-	StateReceived  = "EINGEGANGEN" // the authority's accept is in the event log
+	StatePayment   = "ZAHLUNG"          // created, fee not yet paid
+	StateSending   = "WIRD_EINGEREICHT" // paid; one request is submitting
+	StateSubmitted = "EINGEREICHT"      // paid and delivered to the Zustelldienst
+	StateReceived  = "EINGEGANGEN"      // the authority's accept is in the event log
 	StateRejected  = "ZURUECKGEWIESEN"
 )
 
@@ -219,6 +220,31 @@ func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Applicatio
 	if tx.Status != payment.StatusPaid {
 		return a, ErrNotPaid
 	}
+	// Claim the submission: of two requests (two reloads of the status
+	// page, two instances) exactly one submits; the other shows the
+	// state. A failed send releases the claim. A crash while sending
+	// leaves the claim; recovering it (Client.Status of an announced
+	// submission, AnnounceUnknownError) is not in this cut.
+	res, err := p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ? WHERE id = ? AND ars = ? AND status = ?`,
+		StateSending, a.ID, a.ARS, StatePayment)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		a.Status = StateSending
+		return a, err
+	}
+	a, err = p.submit(ctx, rt, a, tx)
+	if err != nil {
+		if _, rerr := p.db.ExecContext(context.WithoutCancel(ctx), `UPDATE saarportal_applications SET status = ? WHERE id = ? AND ars = ? AND status = ?`,
+			StatePayment, appID, rt.ARS, StateSending); rerr != nil {
+			p.log.Warn("release submission claim", "application", appID, "err", rerr)
+		}
+	}
+	return a, err
+}
+
+func (p *Portal) submit(ctx context.Context, rt *tenantRuntime, a *Application, tx *payment.Transaction) (*Application, error) {
 	svc, _ := rt.Service(a.Leika)
 	gross := s2f(tx.Request.Total)
 	sent, err := rt.fc.Send(ctx, fitconnect.Submission{
@@ -234,9 +260,11 @@ func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Applicatio
 	}
 	a.Status, a.SubmissionID, a.CaseID, a.sent = StateSubmitted, sent.SubmissionID, sent.CaseID, sent
 	a.tags = encodeTags(sent.AuthenticationTags)
-	_, err = p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, submission_id = ?, case_id = ?, tags = ? WHERE id = ? AND ars = ?`,
-		a.Status, a.SubmissionID, a.CaseID, a.tags, a.ID, a.ARS)
-	return a, err
+	if _, err := p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, submission_id = ?, case_id = ?, tags = ? WHERE id = ? AND ars = ?`,
+		a.Status, a.SubmissionID, a.CaseID, a.tags, a.ID, a.ARS); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // sentSubmission rebuilds what Status needs from the stored row: the
@@ -281,8 +309,15 @@ func (p *Portal) Receipt(ctx context.Context, subject, appID string) (*Applicati
 	}
 	svc, _ := rt.Service(a.Leika)
 	err = p.notify.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, receipt_at = ? WHERE id = ? AND ars = ?`,
-			a.Status, formatTime(at), a.ID, a.ARS); err != nil {
+		// Conditional: of two concurrent readers of the receipt, one
+		// records it and enqueues the notice (notify's unique
+		// application/transition/channel key would drop a second one).
+		res, err := tx.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, receipt_at = ? WHERE id = ? AND ars = ? AND status = ?`,
+			a.Status, formatTime(at), a.ID, a.ARS, StateSubmitted)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return err
 		}
 		if a.email == "" {
@@ -299,7 +334,7 @@ func (p *Portal) Receipt(ctx context.Context, subject, appID string) (*Applicati
 			ev.Message.Title = svc.Name + ": Antrag zurückgewiesen"
 			ev.Message.Body = "Ihr Antrag " + a.ID + " wurde von " + rt.Authority.Name + " nicht angenommen."
 		}
-		_, err := p.notify.EnqueueTx(ctx, tx, ev)
+		_, err = p.notify.EnqueueTx(ctx, tx, ev)
 		return err
 	})
 	if err != nil {

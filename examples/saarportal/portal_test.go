@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -255,4 +256,55 @@ func TestRoutedDestinationMustAgree(t *testing.T) {
 	assert.Empty(t, s.world.Pay[ts[0].ARS].TransactionIDs())
 	_, err = s.Start(t.Context(), &account.Identity{}, ts[0].ARS, ts[0].Services[0].Leika)
 	require.ErrorIs(t, err, ErrNotYours, "temporary login without a stable subject")
+}
+
+// TestFinishOnce: concurrent returns from the pay page (reloads, two
+// tabs) submit the application exactly once, and concurrent reads of
+// the receipt send exactly one notice.
+func TestFinishOnce(t *testing.T) {
+	ts := defaults(t)[1:2]
+	s := startPortal(t, ts)
+	ctx := t.Context()
+	id := &account.Identity{Subject: strings.Repeat("b", 64)}
+	id.Person = &account.Person{}
+	id.Person.Email.Value = "bernd@example.org"
+	st, err := s.Start(ctx, id, ts[0].ARS, ts[0].Services[0].Leika)
+	require.NoError(t, err)
+	require.NoError(t, s.world.Pay[ts[0].ARS].Pay(st.TransactionID))
+	const n = 6
+	race := func(step func(context.Context, string, string) (*Application, error)) []string {
+		states := make(chan string, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				a, err := step(ctx, id.Subject, st.ID)
+				assert.NoError(t, err)
+				if a != nil {
+					states <- a.Status
+				}
+			})
+		}
+		wg.Wait()
+		close(states)
+		var out []string
+		for s := range states {
+			out = append(out, s)
+		}
+		return out
+	}
+	states := race(s.Finish)
+	assert.Equal(t, 1, s.world.FIT[ts[0].ARS].Submissions())
+	assert.Contains(t, states, StateSubmitted)
+	for _, st := range states {
+		assert.Contains(t, []string{StateSubmitted, StateSending}, st)
+	}
+	_, err = s.auth[ts[0].ARS].poll(ctx)
+	require.NoError(t, err)
+	race(s.Receipt)
+	_, err = s.waitNotice(ctx, ts[0].ARS, st.ID)
+	require.NoError(t, err)
+	require.NoError(t, s.notify.FlushLog(ctx))
+	files, err := filepath.Glob(filepath.Join(s.tenants[ts[0].ARS].pickup, "*.eml"))
+	require.NoError(t, err)
+	assert.Len(t, files, 1, "one notice")
 }
