@@ -2,10 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/egosaar/ozg/account/internal/uabind"
 )
 
 // ErrInvalidConfig reports a configuration this package refuses.
@@ -170,6 +168,8 @@ func (s *Session) decode() {
 
 // Temporary reports a login without a stable subject (BundID temporary
 // login): the session belongs to nobody who could be recognised later.
+// Start stores the subject only when [Identity.StableSubject] reports one,
+// so an empty Subject here means exactly that rule said "temporary".
 func (s *Session) Temporary() bool { return s.Subject == "" }
 
 // UserKey identifies the user across sessions (issuer and subject); ok is
@@ -222,12 +222,12 @@ func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return nil, fmt.Errorf("account: encode session: %w", err)
 	}
-	raw := make([]byte, 32)
-	_, _ = rand.Read(raw)
-	value := base64.RawURLEncoding.EncodeToString(raw)
-	rec := SessionRecord{Key: sessionKey(value), Issuer: id.Issuer, Subject: id.Subject,
+	value := uabind.Random(32)
+	// StableSubject is the one rule for "temporary": "" for a temporary
+	// login, which no subject lookup ever matches.
+	subject, _ := id.StableSubject()
+	rec := SessionRecord{Key: sessionKey(value), Issuer: id.Issuer, Subject: subject,
 		ProviderSessionID: opts.ProviderSessionID, Level: id.Level, Created: now, LastSeen: now, Expires: exp, Data: data}
-	rec.Subject, _ = id.StableSubject() // "" for a temporary login: never matched by subject
 	if err := s.cfg.Store.CreateSession(ctx, rec, now); err != nil {
 		return nil, fmt.Errorf("account: create session: %w", err)
 	}
@@ -307,19 +307,15 @@ func (s *Sessions) EndProviderSessions(ctx context.Context, issuer, subject, sid
 // cookieKey returns the store key of the request's session cookie.
 func (s *Sessions) cookieKey(r *http.Request) (string, bool) {
 	c, err := r.Cookie(s.cfg.CookieName)
-	if err != nil || len(c.Value) != 43 {
-		return "", false
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(c.Value); err != nil {
+	if err != nil || !uabind.WellFormed(c.Value) {
 		return "", false
 	}
 	return sessionKey(c.Value), true
 }
 
-func sessionKey(v string) string {
-	h := sha256.Sum256([]byte(v))
-	return hex.EncodeToString(h[:])
-}
+// sessionKey is the store key of a session cookie value: its hex SHA-256,
+// so a store leak yields no usable cookie.
+func sessionKey(v string) string { return uabind.Hash(v) }
 
 // cookie returns the session cookie; an empty v deletes it.
 func (s *Sessions) cookie(v string, maxAge time.Duration) *http.Cookie {

@@ -307,3 +307,41 @@ func TestEndProviderSessionsNeverAsksForEmptySubject(t *testing.T) {
 	assert.Zero(t, n)
 	assert.Empty(t, st.subjects)
 }
+
+// TestTemporaryNeverMatchesAnotherUser: a temporary login's session is
+// stored without a subject (Identity.StableSubject is the one rule), so no
+// subject lookup, logout or user key of any user reaches it, and it
+// reaches no user's sessions.
+func TestTemporaryNeverMatchesAnotherUser(t *testing.T) {
+	s, _, st := newSessions(t)
+	ctx := context.Background()
+	stable := start(t, s, erika(account.LevelSubstanziell), nil, account.StartOptions{})
+	tmp := &account.Identity{Provider: "bundid", Issuer: "https://op.example", Level: account.LevelSubstanziell, Temporary: true}
+	tc := start(t, s, tmp, nil, account.StartOptions{})
+
+	sess, err := get(s, tc)
+	require.NoError(t, err)
+	assert.True(t, sess.Temporary())
+	assert.Empty(t, sess.Subject)
+	_, ok := sess.UserKey()
+	assert.False(t, ok)
+	es, err := get(s, stable)
+	require.NoError(t, err)
+	ek, ok := es.UserKey()
+	require.True(t, ok)
+	assert.NotContains(t, ek, "\x00\x00", "stable key carries a subject")
+
+	for _, subject := range []string{"", "erika", "bundid", "temporary", "\x00"} {
+		n, err := st.DeleteSessionsBySubject(ctx, "https://op.example", subject)
+		require.NoError(t, err)
+		if subject == "erika" {
+			assert.Equal(t, 1, n, "only erika's own session")
+		} else {
+			assert.Zero(t, n, "subject %q", subject)
+		}
+		_, err = get(s, tc)
+		require.NoError(t, err, "temporary session survives lookup by %q", subject)
+	}
+	_, err = get(s, stable)
+	assert.ErrorIs(t, err, account.ErrSessionNotFound)
+}

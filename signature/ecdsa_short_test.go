@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 constructing short ECDSA signatures needs raw curve math on the test key (ScalarBaseMult, PrivateKey.D); test-only.
+
 package signature_test
 
 import (

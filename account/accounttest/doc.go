@@ -21,9 +21,22 @@
 // re-sent request IDs (BundID §8.2), and answers with idp.code error pages
 // (saml-request-not-signed, saml-request-replayed, …).
 //
-// [Start] (or [StartWith]) runs a simulator for one test, and
-// [Server.NewSP] (or [Server.SPConfig]) wires a ready service provider to
-// it, so an application's end-to-end login test needs a few lines.
+// # Starting a simulator
+//
+// Each simulator starts for one test with its cleanup registered and hands
+// out a ready SDK-side configuration wired to it, so an application's
+// end-to-end login test needs a few lines:
+//
+//   - SAML: [Start](t) (or [StartWith](t, cfg)), then
+//     [Server.SPConfig](t, acsURL) for a saml.Config, or [Server.NewSP] for
+//     a ready saml.ServiceProvider.
+//   - OpenID Connect: [StartOIDC](t) (or [StartOIDCWith](t, cfg)), then
+//     [OIDCSim.Config]() for an oidc.Config.
+//
+// The SAML method is SPConfig, not the module-wide Config: [Server] embeds
+// httptest.Server, whose exported Config field a Config method would hide.
+// [NewServer] and [NewOIDCSim] start a simulator without a testing.TB
+// (call Close); a configuration they cannot use is [ErrInvalidConfig].
 //
 // [Faults] breaks any single rule a service provider must check (issuer,
 // audience, recipient, destination, InResponseTo, time windows, levels,

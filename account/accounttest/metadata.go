@@ -22,7 +22,7 @@ func (s *Server) Metadata() []byte {
 	ed.CreateAttr("xmlns:ds", samlwire.NSDSig)
 	ed.CreateAttr("entityID", s.EntityID)
 	if s.cfg.MetadataValidity > 0 {
-		ed.CreateAttr("validUntil", ts(s.cfg.Now().Add(s.cfg.MetadataValidity)))
+		ed.CreateAttr("validUntil", samlwire.FormatTime(s.cfg.Now().Add(s.cfg.MetadataValidity)))
 	}
 	if d := s.cfg.MetadataCacheDuration; d > 0 {
 		ed.CreateAttr("cacheDuration", fmt.Sprintf("PT%dS", int64(d/time.Second)))

@@ -3,6 +3,7 @@ package accounttest
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -106,8 +107,20 @@ func StartOIDCWith(t testing.TB, cfg OIDCConfig) *OIDCSim {
 	return s
 }
 
-// NewOIDCSim starts a provider; call Close when done.
+// NewOIDCSim starts a provider; call Close when done. A RedirectURL that
+// is not an absolute http(s) URL or a ClientKey that is not an RSA or
+// ECDSA public key is ErrInvalidConfig.
 func NewOIDCSim(cfg OIDCConfig) (*OIDCSim, error) {
+	if cfg.RedirectURL != "" {
+		if u, err := url.Parse(cfg.RedirectURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%w: RedirectURL must be an absolute http(s) URL", ErrInvalidConfig)
+		}
+	}
+	switch cfg.ClientKey.(type) {
+	case nil, *rsa.PublicKey, *ecdsa.PublicKey:
+	default:
+		return nil, fmt.Errorf("%w: ClientKey must be an *rsa.PublicKey or *ecdsa.PublicKey", ErrInvalidConfig)
+	}
 	if cfg.ClientID == "" {
 		cfg.ClientID = "ozg-test"
 	}

@@ -20,8 +20,10 @@ import (
 )
 
 // nsEkona is the namespace the simulator uses for MUK structured values.
-// The real ELSTER namespace URI was not available (account.md §3.1);
-// service providers map by local name.
+// The ELSTER NEZO interface specification ("Nutzung der ELSTER-Zertifikate
+// im Rahmen des Onlinezugangsgesetzes", Bayerisches Landesamt für Steuern),
+// which defines the real ekona namespace URI, is not published; service
+// providers map by local name.
 const nsEkona = "urn:accounttest:ekona"
 
 // Respond builds the samlp:Response the IdP sends for req (already
@@ -60,9 +62,9 @@ func (s *Server) Respond(req *saml.AuthnRequest) ([]byte, error) {
 	resp.CreateAttr("xmlns:saml2p", samlwire.NSProtocol)
 	resp.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 	resp.CreateAttr("Destination", dest)
-	resp.CreateAttr("ID", newID())
+	resp.CreateAttr("ID", samlwire.NewID())
 	resp.CreateAttr("InResponseTo", irt)
-	resp.CreateAttr("IssueInstant", ts(now))
+	resp.CreateAttr("IssueInstant", samlwire.FormatTime(now))
 	resp.CreateAttr("Version", "2.0")
 	resp.CreateElement("saml2:Issuer").SetText(issuer)
 
@@ -283,8 +285,8 @@ func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, a
 	a.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 	a.CreateAttr("xmlns:xsd", samlwire.NSXSD)
 	a.CreateAttr("xmlns:xsi", samlwire.NSXSI)
-	a.CreateAttr("ID", newID())
-	a.CreateAttr("IssueInstant", ts(now))
+	a.CreateAttr("ID", samlwire.NewID())
+	a.CreateAttr("IssueInstant", samlwire.FormatTime(now))
 	a.CreateAttr("Version", "2.0")
 	a.CreateElement("saml2:Issuer").SetText(issuer)
 
@@ -303,7 +305,7 @@ func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, a
 	scd := sc.CreateElement("saml2:SubjectConfirmationData")
 	scd.CreateAttr("Address", "127.0.0.1")
 	scd.CreateAttr("InResponseTo", irt)
-	scd.CreateAttr("NotOnOrAfter", ts(now.Add(validity)))
+	scd.CreateAttr("NotOnOrAfter", samlwire.FormatTime(now.Add(validity)))
 	rcpt := acs
 	if f.Recipient != "" {
 		rcpt = f.Recipient
@@ -311,8 +313,8 @@ func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, a
 	scd.CreateAttr("Recipient", rcpt)
 
 	c := a.CreateElement("saml2:Conditions")
-	c.CreateAttr("NotBefore", ts(now))
-	c.CreateAttr("NotOnOrAfter", ts(now.Add(validity)))
+	c.CreateAttr("NotBefore", samlwire.FormatTime(now))
+	c.CreateAttr("NotOnOrAfter", samlwire.FormatTime(now.Add(validity)))
 	aud := audience
 	if f.Audience != "" {
 		aud = f.Audience
@@ -320,8 +322,8 @@ func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, a
 	c.CreateElement("saml2:AudienceRestriction").CreateElement("saml2:Audience").SetText(aud)
 
 	as := a.CreateElement("saml2:AuthnStatement")
-	as.CreateAttr("AuthnInstant", ts(now))
-	as.CreateAttr("SessionIndex", newID())
+	as.CreateAttr("AuthnInstant", samlwire.FormatTime(now))
+	as.CreateAttr("SessionIndex", samlwire.NewID())
 	as.CreateElement("saml2:SubjectLocality").CreateAttr("Address", "127.0.0.1")
 	lvl := user.Level
 	if f.AuthnContextLevel != account.LevelUnknown {
@@ -371,10 +373,6 @@ func (s *Server) assertion(now time.Time, validity time.Duration, issuer, irt, a
 	}
 	return a
 }
-
-func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-func newID() string { return "_" + randomHex(20) }
 
 // saltSigner replaces the PSS salt length requested by the signer.
 type saltSigner struct {

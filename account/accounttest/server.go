@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -87,7 +88,8 @@ type Server struct {
 	seen     map[string]bool
 }
 
-// NewServer starts a simulator; call Close when done.
+// NewServer starts a simulator; call Close when done. A Key or
+// SignatureMethod the signer cannot use is ErrInvalidConfig.
 func NewServer(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -112,7 +114,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	var err error
 	if s.signer, err = newSigner(s.key, cfg.SignatureMethod); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: signing key or SignatureMethod: %w", ErrInvalidConfig, err)
 	}
 	if s.metaKey = cfg.MetadataKey; s.metaKey == nil {
 		s.metaKey = s.key

@@ -6,12 +6,11 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/egosaar/ozg/account/accounttest"
+	"github.com/egosaar/ozg/account/internal/sidebyside"
 	"github.com/egosaar/ozg/account/oidc"
 )
 
@@ -46,33 +45,5 @@ func BenchmarkVerifyIDToken(b *testing.B) {
 		h := sha256.Sum256([]byte(raw[:i]))
 		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig)
 	}
-	// Per round: 20 calls of each side, interleaved; the reported ratio
-	// is the median of the per-round ratios (steadier than a ratio of sums
-	// on a shared machine).
-	var ours, anchor time.Duration
-	var ratios []float64
-	const perRound = 20
-	for b.Loop() {
-		var o, a time.Duration
-		for range perRound {
-			t0 := time.Now()
-			if err := errOf(c.VerifyIDToken(ctx, raw, opts)); err != nil {
-				b.Fatal(err)
-			}
-			t1 := time.Now()
-			if err := rawVerify(); err != nil {
-				b.Fatal(err)
-			}
-			o += t1.Sub(t0)
-			a += time.Since(t1)
-		}
-		ours, anchor = ours+o, anchor+a
-		ratios = append(ratios, float64(o)/float64(a))
-	}
-	slices.Sort(ratios)
-	b.ReportMetric(ratios[len(ratios)/2], "ratio")
-	b.ReportMetric(float64(ours.Nanoseconds())/float64(b.N*perRound), "ours-ns/op")
-	b.ReportMetric(float64(anchor.Nanoseconds())/float64(b.N*perRound), "anchor-ns/op")
+	sidebyside.Compare(b, func() error { _, err := c.VerifyIDToken(ctx, raw, opts); return err }, rawVerify)
 }
-
-func errOf(_ any, err error) error { return err }

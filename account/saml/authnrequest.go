@@ -43,7 +43,7 @@ func (r *AuthnRequest) Element() *etree.Element {
 	el.CreateAttr("xmlns:saml2", samlwire.NSAssertion)
 	el.CreateAttr("ID", r.ID)
 	el.CreateAttr("Version", "2.0")
-	el.CreateAttr("IssueInstant", formatTime(r.IssueInstant))
+	el.CreateAttr("IssueInstant", samlwire.FormatTime(r.IssueInstant))
 	el.CreateAttr("Destination", r.Destination)
 	el.CreateAttr("AssertionConsumerServiceURL", r.ACSURL)
 	el.CreateAttr("ProtocolBinding", BindingHTTPPost)

@@ -113,11 +113,7 @@ func newEnv(t testing.TB, mode accounttest.Mode, mutate func(*saml.Config)) *env
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	sp, err := saml.New(cfg)
-	require.NoError(t, err)
-	md, err := sp.Metadata()
-	require.NoError(t, err)
-	require.NoError(t, idp.RegisterSP(md))
+	sp := registerSP(t, idp, cfg)
 	return &env{t: t, clock: c, idp: idp, sp: sp, cfg: cfg, store: store}
 }
 
@@ -171,3 +167,15 @@ func (exampleTB) Errorf(format string, args ...any) { panic(fmt.Sprintf(format, 
 func (exampleTB) FailNow()                          { panic("FailNow") }
 
 func newExampleEnv() *env { return newEnv(exampleTB{}, accounttest.BundID, nil) }
+
+// registerSP creates the service provider and registers its metadata with
+// the simulator.
+func registerSP(t testing.TB, idp *accounttest.Server, cfg saml.Config) *saml.ServiceProvider {
+	t.Helper()
+	sp, err := saml.New(cfg)
+	require.NoError(t, err)
+	md, err := sp.Metadata()
+	require.NoError(t, err)
+	require.NoError(t, idp.RegisterSP(md))
+	return sp
+}

@@ -101,11 +101,7 @@ func newRefreshEnv(t *testing.T, idpCfg accounttest.Config, mutate func(*saml.Co
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	sp, err := saml.New(cfg)
-	require.NoError(t, err)
-	md, err := sp.Metadata()
-	require.NoError(t, err)
-	require.NoError(t, idp.RegisterSP(md))
+	sp := registerSP(t, idp, cfg)
 	return &refreshEnv{env: &env{t: t, clock: c, idp: idp, sp: sp, cfg: cfg, store: cfg.Store}, proxy: proxy}
 }
 

@@ -3,12 +3,8 @@ package saml
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,6 +15,8 @@ import (
 	"sync/atomic"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/samlwire"
+	"github.com/egosaar/ozg/account/internal/uabind"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmldsig"
 	"github.com/egosaar/ozg/signature/xmlenc"
@@ -177,7 +175,7 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 		return nil, fmt.Errorf("%w: IdP has no SSO endpoint for %s", ErrInvalidConfig, sp.cfg.Binding)
 	}
 	r := &AuthnRequest{
-		ID: newID(), IssueInstant: sp.cfg.Now(), Destination: dest, Issuer: sp.cfg.EntityID,
+		ID: samlwire.NewID(), IssueInstant: sp.cfg.Now(), Destination: dest, Issuer: sp.cfg.EntityID,
 		ACSURL: sp.cfg.ACSURL, ProtocolBinding: BindingHTTPPost, ForceAuthn: sp.cfg.ForceAuthn,
 		Level: lvl, NameIDFormat: sp.cfg.Profile.NameIDFormat,
 		AuthnContextClassRefs: sp.cfg.RequestedAuthnContext,
@@ -212,16 +210,16 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 // RFC 9700 §4.7 by analogy; BundID Anbindungsleitfaden), and writes either
 // the auto-submitting POST form or the signed Redirect.
 func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) error {
-	if opts.ReturnTo != "" && !localPath(opts.ReturnTo) {
+	if opts.ReturnTo != "" && !uabind.LocalPath(opts.ReturnTo) {
 		return fmt.Errorf("%w: ReturnTo must be a local path", ErrInvalidConfig)
 	}
 	req, err := sp.AuthnRequest(opts)
 	if err != nil {
 		return err
 	}
-	bind, cookieValue := sp.bindingValues(r)
-	relay := randomToken(16)
-	pending := PendingRequest{ID: req.ID, BindingHash: hashHex(bind), Level: req.Level, ReturnTo: opts.ReturnTo,
+	bind, cookie := sp.binding().Fresh(r)
+	relay := uabind.Random(16)
+	pending := PendingRequest{ID: req.ID, BindingHash: uabind.Hash(bind), Level: req.Level, ReturnTo: opts.ReturnTo,
 		Expires: sp.cfg.Now().Add(sp.cfg.RequestTTL)}
 	pending.Required = append(pending.Required, sp.cfg.RequiredAttributes...)
 	if req.Extension != nil {
@@ -255,7 +253,7 @@ func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter
 	if err := sp.cfg.Store.SaveRequest(ctx, relay, pending, sp.cfg.Now()); err != nil {
 		return fmt.Errorf("saml: save pending request: %w", err)
 	}
-	http.SetCookie(w, sp.cookie(cookieValue))
+	http.SetCookie(w, cookie)
 	sp.cfg.Logger.DebugContext(ctx, "saml: login started", "request_id", req.ID, "binding", sp.cfg.Binding, "level", req.Level.String())
 	if query != "" {
 		sep := "?"
@@ -351,7 +349,7 @@ func (sp *ServiceProvider) finishLogin(ctx context.Context, w http.ResponseWrite
 		// a request of this user agent (profiles §4.1.5 allows refusing).
 		return nil, "", &ResponseError{Check: "relay_state", Err: fmt.Errorf("%w: no RelayState", ErrInResponseTo)}
 	}
-	bindings := sp.incomingBindings(r)
+	bindings := sp.binding().Incoming(r)
 	if len(bindings) == 0 {
 		return nil, "", &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: binding cookie missing", ErrInResponseTo)}
 	}
@@ -363,12 +361,7 @@ func (sp *ServiceProvider) finishLogin(ctx context.Context, w http.ResponseWrite
 		}
 		return nil, "", fmt.Errorf("saml: load pending request: %w", err)
 	}
-	used := -1
-	for i, b := range bindings {
-		if subtle.ConstantTimeCompare([]byte(hashHex(b)), []byte(pending.BindingHash)) == 1 {
-			used = i
-		}
-	}
+	used := uabind.Match(bindings, pending.BindingHash)
 	if used < 0 {
 		return nil, pending.ID, &ResponseError{Check: "binding_cookie", Err: fmt.Errorf("%w: started by another user agent", ErrInResponseTo)}
 	}
@@ -379,7 +372,7 @@ func (sp *ServiceProvider) finishLogin(ctx context.Context, w http.ResponseWrite
 		return nil, pending.ID, fmt.Errorf("saml: consume pending request: %w", err)
 	}
 	// The binding value has done its job: drop it from the cookie.
-	http.SetCookie(w, sp.cookie(strings.Join(append(bindings[:used:used], bindings[used+1:]...), ".")))
+	http.SetCookie(w, sp.binding().Without(bindings, used))
 	raw := strings.Map(func(r rune) rune {
 		if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
 			return -1
@@ -397,83 +390,12 @@ func (sp *ServiceProvider) finishLogin(ctx context.Context, w http.ResponseWrite
 	return &Login{Identity: id, ReturnTo: pending.ReturnTo}, pending.ID, nil
 }
 
-// maxBindings bounds the binding values one cookie carries: logins that
-// the same user agent has pending at once (several tabs).
-const maxBindings = 4
-
-// bindingValues mints the binding value for a new login and returns it
-// with the cookie value to set: the new value first, then up to
-// maxBindings-1 well-formed values of logins still pending in this user
-// agent. A value that arrives from the user agent is never the one a new
-// request is bound to, so nobody who planted or saw an older value knows
-// the value of a new login.
-func (sp *ServiceProvider) bindingValues(r *http.Request) (fresh, cookieValue string) {
-	fresh = randomToken(32)
-	vals := append([]string{fresh}, sp.incomingBindings(r)...)
-	if len(vals) > maxBindings {
-		vals = vals[:maxBindings]
-	}
-	return fresh, strings.Join(vals, ".")
-}
-
-// incomingBindings returns the well-formed binding values of the binding
-// cookie (at most maxBindings).
-func (sp *ServiceProvider) incomingBindings(r *http.Request) []string {
-	c, err := r.Cookie(sp.cfg.CookieName)
-	if err != nil {
-		return nil
-	}
-	var vals []string
-	for v := range strings.SplitSeq(c.Value, ".") {
-		if len(vals) == maxBindings {
-			break
-		}
-		if len(v) != 43 {
-			continue
-		}
-		if _, err := base64.RawURLEncoding.DecodeString(v); err == nil {
-			vals = append(vals, v)
-		}
-	}
-	return vals
-}
-
-// cookie returns the binding cookie with value v; an empty v deletes it.
-// With Secure the default name carries the __Host- prefix, so the browser
-// accepts it only from this host over https with Path "/" and no Domain: a
-// sibling subdomain cannot plant or overwrite it (RFC 6265bis §4.1.3.2).
-func (sp *ServiceProvider) cookie(v string) *http.Cookie {
-	// Path "/": the cookie is read both where logins start and at the ACS.
-	c := &http.Cookie{Name: sp.cfg.CookieName, Value: v, Path: "/", HttpOnly: true,
-		MaxAge: int(sp.cfg.RequestTTL.Seconds()), Secure: true, SameSite: http.SameSiteNoneMode}
-	if v == "" {
-		c.MaxAge = -1
-	}
-	if sp.cfg.insecureCookie() {
-		c.Secure, c.SameSite = false, http.SameSiteLaxMode
-	}
-	return c
-}
-
-func randomToken(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func hashHex(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
-}
-
-// localPath accepts "/x…" but not "//host", "/\host" or anything with a
-// scheme.
-func localPath(p string) bool {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return false
-	}
-	u, err := url.Parse(p)
-	return err == nil && u.Scheme == "" && u.Host == "" && !strings.ContainsAny(p, "\r\n")
+// binding describes the user-agent binding cookie (package uabind): the
+// configured name, the request lifetime and, for development over plain
+// http, no Secure. With Secure the default name carries the __Host-
+// prefix, so a sibling subdomain cannot plant or overwrite it.
+func (sp *ServiceProvider) binding() uabind.Cookie {
+	return uabind.Cookie{Name: sp.cfg.CookieName, TTL: sp.cfg.RequestTTL, Insecure: sp.cfg.insecureCookie()}
 }
 
 // generic reports the Generic profile (neither AKDB nor MUK).

@@ -1,11 +1,8 @@
 package saml
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/beevik/etree"
 
@@ -26,19 +23,6 @@ const (
 
 	ConfirmationMethodBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 )
-
-// timeFormat is xs:dateTime in UTC as SAML requires (core §1.3.3).
-const timeFormat = "2006-01-02T15:04:05.000Z"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
-
-// newID returns a random xs:ID value (starts with a letter/underscore,
-// 160 bits of randomness; SAML core §1.3.4).
-func newID() string {
-	var b [20]byte
-	_, _ = rand.Read(b[:])
-	return "_" + hex.EncodeToString(b[:])
-}
 
 func parseXML(data []byte, lim xmlsafe.Limits) (*etree.Document, error) {
 	doc, err := xmlsafe.Parse(data, lim)

@@ -36,14 +36,17 @@ type SessionStore struct {
 var _ account.SessionStore = (*SessionStore)(nil)
 
 // NewSessionsSQLite uses db (from database.OpenSQLite) and migrates the
-// session table. It never closes db.
+// session table. It never closes db. A nil db is ErrInvalidConfig.
 func NewSessionsSQLite(ctx context.Context, db *sql.DB) (*SessionStore, error) {
 	return newSessionStore(ctx, db, sqldb.SQLite)
 }
 
 // NewSessionsPostgres uses pool (from database.OpenPostgres) and migrates
-// the session table. It never closes pool.
+// the session table. It never closes pool. A nil pool is ErrInvalidConfig.
 func NewSessionsPostgres(ctx context.Context, pool *pgxpool.Pool) (*SessionStore, error) {
+	if pool == nil {
+		return nil, invalidConfig("nil pool")
+	}
 	return newSessionStore(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
 }
 
@@ -55,7 +58,7 @@ func (s *Store) Sessions(ctx context.Context) (*SessionStore, error) {
 
 func newSessionStore(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*SessionStore, error) {
 	if db == nil {
-		return nil, fmt.Errorf("%w: nil database", account.ErrInvalidConfig)
+		return nil, invalidConfig("nil database")
 	}
 	if err := sqldb.Migrate(ctx, db, d, "account_sessions", sessionMigrations, "sessions_migrations"); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)

@@ -5,11 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/account/internal/sidebyside"
 	"github.com/egosaar/ozg/account/sqlstore"
 	"github.com/egosaar/ozg/database"
 )
@@ -70,34 +70,5 @@ func BenchmarkSessionLookupSQLite(b *testing.B) {
 		return stmt.QueryRowContext(ctx, key).Scan(&iss, &sub, &sid, &level, &c, &l, &e, &data)
 	}
 	get := func(r *http.Request) error { _, err := s.Get(r); return err }
-	_ = errOf
-	// Per round: 20 calls of each side, interleaved; the reported ratio
-	// is the median of the per-round ratios (steadier than a ratio of sums
-	// on a shared machine).
-	var ours, anchor time.Duration
-	var ratios []float64
-	const perRound = 20
-	for b.Loop() {
-		var o, a time.Duration
-		for range perRound {
-			t0 := time.Now()
-			if err := get(req); err != nil {
-				b.Fatal(err)
-			}
-			t1 := time.Now()
-			if err := bare(); err != nil {
-				b.Fatal(err)
-			}
-			o += t1.Sub(t0)
-			a += time.Since(t1)
-		}
-		ours, anchor = ours+o, anchor+a
-		ratios = append(ratios, float64(o)/float64(a))
-	}
-	slices.Sort(ratios)
-	b.ReportMetric(ratios[len(ratios)/2], "ratio")
-	b.ReportMetric(float64(ours.Nanoseconds())/float64(b.N*perRound), "ours-ns/op")
-	b.ReportMetric(float64(anchor.Nanoseconds())/float64(b.N*perRound), "anchor-ns/op")
+	sidebyside.Compare(b, func() error { return get(req) }, bare)
 }
-
-func errOf(_ any, err error) error { return err }

@@ -80,8 +80,12 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 }
 
 // NewPostgres uses an existing pgx pool (shared with the application) and
-// migrates the database. Close does not close pool.
+// migrates the database. Close does not close pool. A nil pool is
+// ErrInvalidConfig.
 func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	if pool == nil {
+		return nil, invalidConfig("nil pool")
+	}
 	s := newStore(sqldb.PostgresDB(pool), sqldb.Postgres)
 	if err := s.migrate(ctx); err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		}
 		b = schemas.Bundle{FS: os.DirFS(dir), Entry: filepath.ToSlash(rel), Catalog: catalog}
 	}
-	schema, err := xsd.Compile(b.FS, b.Entry, xsd.Config{Catalog: b.Catalog})
+	schema, err := b.Compile(xsd.Config{}) // bundled sets: from their precompiled form
 	if err != nil {
 		fmt.Fprintf(stderr, "xsdvalidate: %v\n", err)
 		return 2

@@ -13,7 +13,6 @@ import (
 	"slices"
 
 	"github.com/lestrrat-go/jwx/v2/cert"
-	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/egosaar/ozg/signature"
@@ -210,6 +209,3 @@ func rawPublicKey(v any) (crypto.PublicKey, error) {
 	}
 	return nil, &signature.KeyError{Op: "jwk", Err: signature.ErrInvalidKey, Detail: fmt.Sprintf("unsupported key type %T", v)}
 }
-
-// jwaKeyAlg converts for jwx option calls.
-func jwaKeyAlg(s string) jwa.KeyEncryptionAlgorithm { return jwa.KeyEncryptionAlgorithm(s) }

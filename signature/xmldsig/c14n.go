@@ -151,6 +151,7 @@ type canonicalizer struct {
 
 	nsScratch   []nsBind
 	attrScratch []outAttr
+	slab        copySlab
 }
 
 type outAttr struct {
@@ -210,6 +211,7 @@ func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttr
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
+		c.slab = sizeSlab(apex, c.skip)
 	}
 	c.start()
 	c.element(apex, out, true, xmlAttrs)
@@ -248,6 +250,7 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
+		c.slab = sizeSlab(root, c.skip)
 	}
 	after := false
 	c.start()
@@ -475,46 +478,15 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 
 	var copyEl *etree.Element
 	if parent != nil {
-		copyEl = parent.CreateElement(el.Tag)
-		copyEl.Space = el.Space
-		if len(el.Child) > 0 {
-			copyEl.Child = make([]etree.Token, 0, len(el.Child))
-		}
-		n := len(nsOut) + len(attrs)
-		if n > 0 {
-			copyEl.Attr = make([]etree.Attr, 0, n)
-		}
-		for _, ns := range nsOut {
-			if ns.prefix == "" {
-				copyEl.CreateAttr("xmlns", ns.uri)
-			} else {
-				copyEl.CreateAttr("xmlns:"+ns.prefix, ns.uri)
-			}
-		}
-		for _, a := range attrs {
-			if a.prefix != "" {
-				copyEl.CreateAttr(a.prefix+":"+a.local, a.value)
-			} else {
-				copyEl.CreateAttr(a.local, a.value)
-			}
-		}
+		copyEl = c.slab.element(parent, el.Space, el.Tag, len(el.Child), len(nsOut)+len(attrs))
+		setOutAttrs(copyEl, nsOut, attrs)
 	}
 	if c.inplace {
-		el.Attr = el.Attr[:0]
-		for _, ns := range nsOut {
-			if ns.prefix == "" {
-				el.CreateAttr("xmlns", ns.uri)
-			} else {
-				el.CreateAttr("xmlns:"+ns.prefix, ns.uri)
-			}
+		n := len(nsOut) + len(attrs)
+		if cap(el.Attr) < n {
+			el.Attr = make([]etree.Attr, 0, n)
 		}
-		for _, a := range attrs {
-			if a.prefix != "" {
-				el.CreateAttr(a.prefix+":"+a.local, a.value)
-			} else {
-				el.CreateAttr(a.local, a.value)
-			}
-		}
+		setOutAttrs(el, nsOut, attrs)
 	}
 	// The scratch slices are reused by children; keep nothing from them.
 	c.nsScratch, c.attrScratch = nsOut[:0], attrs[:0]
@@ -525,17 +497,19 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	var firstTok *etree.CharData
 	var more []string
 	pending := false
+	// In place, the kept children are compacted to the front of el.Child
+	// (a write never overtakes the read position of the loop below).
 	var kept []etree.Token
 	if c.inplace {
-		kept = make([]etree.Token, 0, len(el.Child))
+		kept = el.Child[:0]
 	}
 	flushText := func() {
 		if pending {
 			switch {
 			case copyEl != nil && more != nil:
-				copyEl.CreateText(first + strings.Join(more, ""))
+				c.slab.text(copyEl, first+strings.Join(more, ""))
 			case copyEl != nil:
-				copyEl.CreateText(first)
+				c.slab.text(copyEl, first)
 			case c.inplace && more != nil:
 				firstTok.SetData(first + strings.Join(more, ""))
 			}
@@ -597,6 +571,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	}
 	flushText()
 	if c.inplace {
+		clear(el.Child[len(kept):])
 		el.Child = kept
 		el.ReindexChildren()
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Content models are compiled to deterministic automata (Part 1 §3.8.4,
@@ -57,12 +58,43 @@ func (c *compiler) buildModel(ct *complexType) error {
 		ct.all = am
 		return nil
 	}
+	if c.deferred {
+		ct.deferred = &deferredModel{maxStates: c.cfg.MaxContentStates}
+		return nil
+	}
 	m, err := buildDFA(ct.particle, c.cfg.MaxContentStates)
 	if err != nil {
 		return c.fail(ct.doc, ct.src, err, "content model: %s", err.Error())
 	}
 	ct.model = m
 	return nil
+}
+
+// deferredModel builds a content automaton on first use, for schema sets
+// from a verified precompiled form (Config.Precompiled), which compiled in
+// full when the form was made.
+type deferredModel struct {
+	once      sync.Once
+	maxStates int
+}
+
+// rejectAll has one state that accepts nothing, not even the end: the
+// automaton of a deferred model that failed to build (fails closed).
+var rejectAll = &dfa{states: []dfaState{{}}}
+
+// automaton returns the content automaton (nil for empty content and
+// xs:all), building a deferred one first.
+func (t *complexType) automaton() *dfa {
+	if d := t.deferred; d != nil {
+		d.once.Do(func() {
+			m, err := buildDFA(t.particle, d.maxStates)
+			if err != nil {
+				m = rejectAll
+			}
+			t.model = m
+		})
+	}
+	return t.model
 }
 
 // substitutable lists the declarations an element particle matches:

@@ -6,6 +6,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/egosaar/ozg/xoev/xsd/internal/regex"
 )
 
 // Schema is a compiled schema set. It is immutable and safe for concurrent
@@ -47,6 +49,27 @@ type compiler struct {
 	complexes    []*complexType
 	pending      []*elementDecl
 	allElems     []*elementDecl
+	patterns     map[string]*regex.Matcher // by XSD pattern; XÖV types repeat DIN 91379 patterns
+	deferred     bool                      // from a verified precompiled form: automata and patterns on first use
+}
+
+// pattern compiles an XSD pattern once per schema set (a Matcher is
+// immutable to its users and safe for concurrent use).
+func (c *compiler) pattern(v string) (*regex.Matcher, error) {
+	if m, ok := c.patterns[v]; ok {
+		return m, nil
+	}
+	var m *regex.Matcher
+	if c.deferred {
+		m = regex.Deferred(v)
+	} else {
+		var err error
+		if m, err = regex.Compile(v); err != nil {
+			return nil, err
+		}
+	}
+	c.patterns[v] = m
+	return m, nil
 }
 
 type attrGroup struct {
@@ -62,42 +85,57 @@ type attrGroup struct {
 // never uses the network.
 // Errors wrap ErrSchema, ErrUnsupported or ErrLimit.
 func Compile(fsys fs.FS, entry string, cfg Config) (*Schema, error) {
+	s, _, err := compile(fsys, entry, cfg)
+	return s, err
+}
+
+func compile(fsys fs.FS, entry string, cfg Config) (*Schema, *loader, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg = cfg.withDefaults()
 	if fsys == nil {
-		return nil, &SchemaError{File: entry, Msg: "nil file system", Err: ErrSchema}
+		return nil, nil, &SchemaError{File: entry, Msg: "nil file system", Err: ErrSchema}
 	}
 	entry = path.Clean(entry)
 	if !fs.ValidPath(entry) {
-		return nil, &SchemaError{File: entry, Msg: "invalid entry path", Err: ErrSchema}
+		return nil, nil, &SchemaError{File: entry, Msg: "invalid entry path", Err: ErrSchema}
 	}
 	mounted := len(cfg.Sources) > 0
 	if mounted {
 		fsys, entry, cfg.Catalog = mount(fsys, entry, cfg)
 	}
 	l := &loader{fsys: fsys, cfg: cfg, mounted: mounted, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
-	l.prefetch(path.Dir(entry))
-	if _, err := l.load(entry, nil, &schemaDoc{path: entry}, nil); err != nil {
-		return nil, err
+	deferred := false
+	if cfg.Precompiled != nil {
+		var err error
+		if deferred, err = l.usePrecompiled(cfg.Precompiled); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		l.prefetch(path.Dir(entry))
 	}
+	if _, err := l.load(entry, nil, &schemaDoc{path: entry}, nil); err != nil {
+		return nil, nil, err
+	}
+	// Deferral is sound only for the very set the form was made from.
+	deferred = deferred && l.sameDocuments()
 	c := &compiler{
 		l: l, cfg: cfg,
 		rawTypes: map[qname]rawComp{}, rawElems: map[qname]rawComp{}, rawAttrs: map[qname]rawComp{},
 		rawGroups: map[qname]rawComp{}, rawAttrGrps: map[qname]rawComp{},
 		types: map[qname]typeDef{}, simpleInProg: map[qname]bool{}, elems: map[qname]*elementDecl{},
 		attrs: map[qname]*attrDecl{}, attrGrps: map[qname]*attrGroup{}, attrGrpProg: map[qname]bool{},
-		groupProg: map[qname]bool{},
+		groupProg: map[qname]bool{}, patterns: map[string]*regex.Matcher{}, deferred: deferred,
 	}
 	if err := c.run(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	types := make(map[qname]typeDef, len(c.types))
 	for k, v := range c.types {
 		types[k] = v
 	}
-	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes, warnings: l.warnings}, nil
+	return &Schema{elements: c.elems, types: types, attrs: c.attrs, cfg: cfg, documents: len(l.order), bytes: l.nbytes, warnings: l.warnings}, l, nil
 }
 
 func (c *compiler) fail(doc *schemaDoc, el *node, kind error, format string, args ...any) error {

@@ -172,7 +172,7 @@ func (c *compiler) restrict(base *simpleType, facetEls []*node, doc *schemaDoc, 
 			enums = append(enums, v)
 			enumEls = append(enumEls, fe)
 		case "pattern":
-			re, err := regex.Compile(v)
+			re, err := c.pattern(v)
 			if err != nil {
 				return nil, c.fail(doc, fe, ErrUnsupported, "pattern: %v", err)
 			}

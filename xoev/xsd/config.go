@@ -36,6 +36,15 @@ type Config struct {
 	// from one file system into another.
 	Sources []Source
 
+	// Precompiled is the output of Precompile for the same schema files:
+	// the parsed schema documents (annotations removed), each with the
+	// SHA-256 of its source file. Compile reads and hashes every file it
+	// names and refuses the form (ErrSchema) when one differs, so a stale
+	// form is an error, never a silent fallback; it then takes the trees
+	// from the form instead of tokenising the files. Nil: compile from the
+	// files.
+	Precompiled []byte
+
 	// MaxDocumentBytes, MaxDepth, MaxElements and MaxAttributes bound each
 	// instance document. Zero: the module-wide XML defaults, 16 MiB,
 	// depth 256, 250,000 elements, 256 attributes per element, sized for

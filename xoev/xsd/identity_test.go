@@ -36,12 +36,12 @@ func init() {
 		{wrap(``), true},
 		{wrap(p("a", "DE", "1") + p("a", "AT", "2") + p("b", "DE", "")), true},
 		{wrap(p("a", "DE", "1") + `<t:akte person="a" land="DE"/><t:akte person=" a " land="DE"/>`), true},
-		{wrap(p("a", "DE", "1") + `<t:akte land="DE"/>`), true}, // keyref with a field absent is not checked
-		{wrap(p("a", "DE", "1") + p("b", "DE", "01")), false}, // unique in the value space: 1 = 01
-		{wrap(p("a", "DE", "1") + p("a", "DE", "2")), false},  // duplicate key
-		{wrap(p("a", "DE", "") + p(" a ", "DE", "")), false},  // duplicate after whitespace collapsing
-		{wrap(p("a", "", "1")), false},                        // key field absent
-		{wrap(p("", "DE", "1")), false},                       // key field absent
+		{wrap(p("a", "DE", "1") + `<t:akte land="DE"/>`), true},             // keyref with a field absent is not checked
+		{wrap(p("a", "DE", "1") + p("b", "DE", "01")), false},               // unique in the value space: 1 = 01
+		{wrap(p("a", "DE", "1") + p("a", "DE", "2")), false},                // duplicate key
+		{wrap(p("a", "DE", "") + p(" a ", "DE", "")), false},                // duplicate after whitespace collapsing
+		{wrap(p("a", "", "1")), false},                                      // key field absent
+		{wrap(p("", "DE", "1")), false},                                     // key field absent
 		{wrap(p("a", "DE", "1") + `<t:akte person="b" land="DE"/>`), false}, // dangling keyref
 		{wrap(p("a", "DE", "1") + `<t:akte person="a" land="AT"/>`), false}, // dangling keyref, second field
 		{wrap(`<t:person id="a" land="DE"><t:mail>x</t:mail></t:person><t:person id="b" land="DE"><t:mail>x</t:mail></t:person>`), false},

@@ -37,6 +37,8 @@ type loader struct {
 	imported map[string]string // namespace → path of the document that provided it
 	nbytes   int64
 	pre      map[string]*future
+	// formPaths are the documents of Config.Precompiled (nil without).
+	formPaths []string
 }
 
 func (l *loader) fail(doc *schemaDoc, el *node, kind error, format string, args ...any) error {

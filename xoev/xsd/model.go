@@ -121,7 +121,8 @@ type complexType struct {
 	method    derivation
 	block     derivSet
 	final     derivSet
-	model     *dfa
+	model     *dfa           // read through automaton()
+	deferred  *deferredModel // non-nil: model is built on first use
 	all       *allModel
 	resolving bool
 	done      bool

@@ -90,7 +90,6 @@ type session struct {
 	ids        map[string]struct{}
 	refs       []idRef
 	skip       int
-	rootKids   int
 	inAttr     bool
 	textBuf    []byte // content of the innermost collecting element
 	line       int
@@ -390,9 +389,10 @@ func (v *session) child(p *frame, name qname, path string) (*elementDecl, bool, 
 		p.allSeen[i] = true
 		return am.declOf[name], false, true
 	}
-	e, ok := p.ct.model.next(p.state, name)
+	model := p.ct.automaton()
+	e, ok := model.next(p.state, name)
 	if !ok {
-		exp := p.ct.model.expected(p.state)
+		exp := model.expected(p.state)
 		msg := fmt.Sprintf("element %s is not expected here", name)
 		if exp != "" {
 			msg += "; expected: " + exp
@@ -644,9 +644,9 @@ func (v *session) end() {
 	}
 	if f.ct != nil && f.st == nil {
 		switch {
-		case f.ct.model != nil && !f.ct.model.states[f.state].accept:
+		case f.ct.automaton() != nil && !f.ct.automaton().states[f.state].accept:
 			msg := "missing child element(s)"
-			if exp := f.ct.model.expected(f.state); exp != "" {
+			if exp := f.ct.automaton().expected(f.state); exp != "" {
 				msg += "; expected: " + exp
 			}
 			v.add(f.line, v.path(path), "cvc-complex-type.2.4.b", msg)

@@ -1,11 +1,12 @@
 // Package samlwire holds the SAML wire details that the service provider
 // (account/saml) and the simulated identity provider (account/accounttest)
 // share: namespace names, strict element and attribute accessors, the
-// xs:dateTime parser and the metadata KeyDescriptor reader. It is internal
+// xs:dateTime parser and writer, the xs:ID generator and the metadata
+// KeyDescriptor reader. It is internal
 // so that these IdP-side helpers are not part of the public API.
 //
 // Specifications: SAML 2.0 core (OASIS saml-core-2.0-os) §1.2
-// namespaces, §1.3.3 time values; SAML 2.0 metadata §2.4.1.1
+// namespaces, §1.3.3 time values, §1.3.4 ID values; SAML 2.0 metadata §2.4.1.1
 // KeyDescriptor; Schnittstellenbeschreibung BundID 10.2.0.0 §9 (akdb
 // namespaces).
 //
@@ -17,8 +18,10 @@
 package samlwire
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -173,4 +176,16 @@ func KeyDescriptors(role *etree.Element) (sign, enc []*x509.Certificate, err err
 		}
 	}
 	return sign, enc, nil
+}
+
+// FormatTime writes t as xs:dateTime in UTC with millisecond precision,
+// as SAML requires (SAML 2.0 core §1.3.3).
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// NewID returns a random xs:ID value: it starts with an underscore and
+// carries 160 bits of randomness (SAML 2.0 core §1.3.4).
+func NewID() string {
+	var b [20]byte
+	_, _ = rand.Read(b[:])
+	return "_" + hex.EncodeToString(b[:])
 }

@@ -76,10 +76,7 @@ func (c Cookie) Incoming(r *http.Request) []string {
 		if len(vals) == Max {
 			break
 		}
-		if len(v) != valueLen {
-			continue
-		}
-		if _, err := base64.RawURLEncoding.DecodeString(v); err == nil {
+		if WellFormed(v) {
 			vals = append(vals, v)
 		}
 	}
@@ -122,6 +119,16 @@ func (c Cookie) cookie(v string) *http.Cookie {
 		ck.Secure, ck.SameSite = false, http.SameSiteLaxMode
 	}
 	return ck
+}
+
+// WellFormed reports whether v has the form of a value Random(32) returns
+// (43 characters of unpadded base64url); anything else is never looked up.
+func WellFormed(v string) bool {
+	if len(v) != valueLen {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(v)
+	return err == nil
 }
 
 // Random returns n random bytes, base64url without padding.

@@ -63,3 +63,15 @@ func TestInsecure(t *testing.T) {
 	assert.False(t, ck.Secure)
 	assert.Equal(t, http.SameSiteLaxMode, ck.SameSite)
 }
+
+func TestWellFormed(t *testing.T) {
+	good := Random(32)
+	for v, want := range map[string]bool{
+		good: true,
+		"":   false, good[:42]: false, good + "A": false,
+		"!" + good[1:]: false, "+" + good[1:]: false, "/" + good[1:]: false, good[:42] + "=": false,
+		good[:21] + "." + good[22:]: false,
+	} {
+		assert.Equal(t, want, WellFormed(v), "%q", v)
+	}
+}

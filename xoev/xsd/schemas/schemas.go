@@ -22,6 +22,9 @@ type Bundle struct {
 	FS      fs.FS
 	Entry   string
 	Catalog map[string]string
+
+	// precompiled names the bundle's form in precompiled/ ("" for none).
+	precompiled string
 }
 
 func sub(dir string) fs.FS {
@@ -37,14 +40,14 @@ func sub(dir string) fs.FS {
 // the XBau-Kernmodul 1.3.0 and XÖV core schemas; entry
 // xbau-nachrichten-baugenehmigung.xsd. All locations are relative.
 func XBau26() Bundle {
-	return Bundle{Name: "XBau 2.6", FS: sub("xbau-2.6"), Entry: "xbau-nachrichten-baugenehmigung.xsd", Catalog: map[string]string{}}
+	return Bundle{Name: "XBau 2.6", FS: sub("xbau-2.6"), Entry: "xbau-nachrichten-baugenehmigung.xsd", Catalog: map[string]string{}, precompiled: "xbau-2.6"}
 }
 
 // XWasser100 is XWasser 1.0.0; entry xwasser.xsd. Its imports use absolute
 // http(s)://xoev.de/… and https://www.w3.org/… locations, mapped by the
 // catalog to remote/ (the XML Signature schema is the DTD-free copy).
 func XWasser100() Bundle {
-	return Bundle{Name: "XWasser 1.0.0", FS: sub("xwasser-1.0.0"), Entry: "xwasser.xsd", Catalog: catalogOf("xwasser-1.0.0")}
+	return Bundle{Name: "XWasser 1.0.0", FS: sub("xwasser-1.0.0"), Entry: "xwasser.xsd", Catalog: catalogOf("xwasser-1.0.0"), precompiled: "xwasser-1.0.0"}
 }
 
 // catalogOf reads dir/catalog.json (absolute URI → path in dir), kept as
@@ -65,7 +68,7 @@ func catalogOf(dir string) map[string]string {
 // Xdomea300 is xdomea 3.0.0 (namespace urn:xoev-de:xdomea:schema:3.0.0);
 // entry schemes/xdomea_3.0.0/xdomea.xsd. All locations are relative.
 func Xdomea300() Bundle {
-	return Bundle{Name: "xdomea 3.0.0", FS: sub("xdomea-3.0.0"), Entry: "schemes/xdomea_3.0.0/xdomea.xsd", Catalog: map[string]string{}}
+	return Bundle{Name: "xdomea 3.0.0", FS: sub("xdomea-3.0.0"), Entry: "schemes/xdomea_3.0.0/xdomea.xsd", Catalog: map[string]string{}, precompiled: "xdomea-3.0.0"}
 }
 
 // XOEVCore is the core of the XÖV library (XÖV-Bibliothek 2022-10-14):
@@ -84,7 +87,7 @@ func XOEVCore() Bundle {
 		"http://xoev.de/schemata/basisnachricht/kommunikation/1_1/xoev-basisnachricht-kommunikation_1.1.xsd":     "xoev-basisnachricht-kommunikation_1.1.xsd",
 		"https://xoev.de/schemata/din/91379/2022-08/din-norm-91379-datatypes.xsd":                                "din-norm-91379-datatypes.xsd",
 		"http://www.w3.org/2001/xml.xsd": "xml.xsd",
-	}}
+	}, precompiled: "xoev-core"}
 }
 
 var coreFiles = map[string]bool{
@@ -128,8 +131,11 @@ func (o onlyFS) ReadDir(name string) ([]fs.DirEntry, error) {
 func All() []Bundle { return []Bundle{XBau26(), XWasser100(), Xdomea300(), XOEVCore()} }
 
 // Compile compiles the bundle (cfg.Catalog is merged over the bundle's
-// catalog; cfg.Sources add further file systems).
+// catalog; cfg.Sources add further file systems). A bundle of this package
+// compiles from its precompiled form (checked against the embedded files,
+// see xsd.Config.Precompiled) unless cfg adds Sources.
 func (b Bundle) Compile(cfg xsd.Config) (*xsd.Schema, error) {
+	cfg = b.compileConfig(cfg)
 	cat := make(map[string]string, len(b.Catalog)+len(cfg.Catalog))
 	for k, v := range b.Catalog {
 		cat[k] = v

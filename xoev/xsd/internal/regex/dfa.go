@@ -18,6 +18,9 @@ type Matcher struct {
 	source string
 	prog   *syntax.Prog
 
+	once   *sync.Once // Deferred: translate and compile on first use
+	failed bool       // Deferred pattern that did not compile: matches nothing
+
 	mu       sync.RWMutex
 	states   []*dstate
 	index    map[string]int32
@@ -38,23 +41,55 @@ type dstate struct {
 func (m *Matcher) String() string { return m.source }
 
 func newMatcher(source, goexpr string, re *regexp.Regexp) *Matcher {
-	m := &Matcher{re: re, source: source}
+	m := &Matcher{source: source}
+	m.init(goexpr, re)
+	return m
+}
+
+// Deferred returns a Matcher that translates and compiles pattern on first
+// use. It is meant for patterns Compile is known to accept (a precompiled
+// schema set, made from files that compiled in full); should pattern fail
+// nonetheless, the Matcher matches nothing (fails closed).
+func Deferred(pattern string) *Matcher {
+	return &Matcher{source: pattern, once: new(sync.Once)}
+}
+
+// ready compiles a Deferred Matcher once; false when that failed.
+func (m *Matcher) ready() bool {
+	if m.once != nil {
+		m.once.Do(func() {
+			goexpr, err := Translate(m.source)
+			var re *regexp.Regexp
+			if err == nil {
+				re, err = regexp.Compile(goexpr)
+			}
+			if err != nil {
+				m.failed = true
+				return
+			}
+			m.init(goexpr, re)
+		})
+	}
+	return !m.failed
+}
+
+func (m *Matcher) init(goexpr string, re *regexp.Regexp) {
+	m.re = re
 	parsed, err := syntax.Parse(goexpr, syntax.Perl)
 	if err != nil {
 		m.overflow = true
-		return m
+		return
 	}
 	prog, err := syntax.Compile(parsed.Simplify())
 	if err != nil {
 		m.overflow = true
-		return m
+		return
 	}
 	m.prog = prog
 	m.index = map[string]int32{}
 	if _, ok := m.add(m.closure([]uint32{uint32(prog.Start)}, true)); !ok {
 		m.overflow = true
 	}
-	return m
 }
 
 // closure follows empty transitions. Only \A (at the start) is followed;
@@ -171,6 +206,9 @@ func (m *Matcher) step(id int32, r rune) (int32, bool) {
 
 // MatchString reports whether s matches the whole pattern.
 func (m *Matcher) MatchString(s string) bool {
+	if !m.ready() {
+		return false
+	}
 	m.mu.RLock()
 	if m.overflow {
 		m.mu.RUnlock()
@@ -229,7 +267,7 @@ func (m *Matcher) MatchString(s string) bool {
 // too early (or the pattern is beyond the DFA's reach). It simulates the
 // program afresh and is meant for error messages only.
 func (m *Matcher) Mismatch(s string) (index int, r rune, found bool) {
-	if m.prog == nil {
+	if !m.ready() || m.prog == nil {
 		return 0, 0, false
 	}
 	pcs := m.closure([]uint32{uint32(m.prog.Start)}, true)

@@ -1,0 +1,194 @@
+package xsd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	tinyMain = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t" xmlns="urn:t" elementFormDefault="qualified">
+ <xs:annotation><xs:documentation>dropped</xs:documentation></xs:annotation>
+ <xs:include schemaLocation="b.xsd"/>
+ <xs:element name="r"><xs:complexType><xs:sequence><xs:element name="c" type="C" maxOccurs="3"/></xs:sequence></xs:complexType></xs:element>
+</xs:schema>`
+	tinyB = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+ <xs:simpleType name="C"><xs:restriction base="xs:string"><xs:pattern value="[A-Z]{2}\d"/></xs:restriction></xs:simpleType>
+</xs:schema>`
+	tinyDoc = `<r xmlns="urn:t"><c>AB1</c><c>CD2</c></r>`
+)
+
+func tinyFS() fstest.MapFS {
+	return fstest.MapFS{"a.xsd": {Data: []byte(tinyMain)}, "b.xsd": {Data: []byte(tinyB)}}
+}
+
+func tinyForm(t testing.TB) []byte {
+	form, err := Precompile(tinyFS(), "a.xsd", Config{})
+	require.NoError(t, err)
+	return form
+}
+
+// TestPrecompiledVerdicts validates the generated corpus (valid documents
+// and their mutations) and the sample messages with each bundle compiled
+// from its files and from its precompiled form: the verdicts and messages
+// must be identical. Validation runs concurrently on the form's schema so
+// that -race covers the deferred automata and patterns.
+func TestPrecompiledVerdicts(t *testing.T) {
+	for _, c := range []struct {
+		b       testBundle
+		ns      string
+		roots   []string
+		samples string
+	}{
+		{xbau26(t), nsXBau, xbauRoots, ""},
+		{xwasser100(t), "https://gitlab.opencode.de/akdb/xoev/xwasser/-/raw/main/V1_0_0",
+			[]string{"vorgang.transportieren.2010", "administration.quittung.0020", "weiterleitung.abgabe.1020"}, "xwasser"},
+		{xdomea300(t), "urn:xoev-de:xdomea:schema:3.0.0",
+			[]string{"Aussonderung.Anbieteverzeichnis.0501", "Aussonderung.Aussonderung.0503", "Abgabe.Abgabe.0401"}, "xdomea"},
+	} {
+		t.Run(c.b.Name, func(t *testing.T) {
+			cfg := Config{Catalog: c.b.Catalog}
+			files, err := Compile(c.b.FS, c.b.Entry, cfg)
+			require.NoError(t, err)
+			cfg.Precompiled, err = Precompile(c.b.FS, c.b.Entry, cfg)
+			require.NoError(t, err)
+			form, err := Compile(c.b.FS, c.b.Entry, cfg)
+			require.NoError(t, err)
+			valid, mutated := buildCorpusSeeds(files, c.ns, c.roots, 1, 1, 2)
+			docs := append(valid, mutated...)
+			if c.samples != "" {
+				paths, err := filepath.Glob(filepath.Join("testdata", c.samples, "*.xml"))
+				require.NoError(t, err)
+				for _, p := range paths {
+					data, err := os.ReadFile(p)
+					require.NoError(t, err)
+					docs = append(docs, corpusDoc{p, data})
+				}
+			}
+			verdict := func(s *Schema, d corpusDoc) string {
+				return fmt.Sprint(s.ValidateBytes(context.Background(), d.data))
+			}
+			got := make([]string, len(docs))
+			var wg sync.WaitGroup
+			for w := 0; w < 4; w++ {
+				wg.Go(func() {
+					for i := w; i < len(docs); i += 4 {
+						got[i] = verdict(form, docs[i])
+					}
+				})
+			}
+			wg.Wait()
+			invalid := 0
+			for i, d := range docs {
+				want := verdict(files, d)
+				assert.Equal(t, want, got[i], d.name)
+				if want != "<nil>" {
+					invalid++
+				}
+			}
+			t.Logf("%d documents, %d invalid, identical verdicts", len(docs), invalid)
+			assert.Greater(t, invalid, 0)
+			assert.Less(t, invalid, len(docs))
+		})
+	}
+}
+
+func TestPrecompiledRefused(t *testing.T) {
+	form := tinyForm(t)
+	stale := tinyFS()
+	stale["b.xsd"] = &fstest.MapFile{Data: []byte(strings2(tinyB, `\d`, `[0-9]`))}
+	grown := tinyFS()
+	grown["b.xsd"] = &fstest.MapFile{Data: append([]byte(tinyB), ' ')}
+	missing := tinyFS()
+	delete(missing, "b.xsd")
+	for _, c := range []struct {
+		name string
+		fsys fstest.MapFS
+		form []byte
+		cfg  Config
+		want error
+		msg  string
+	}{
+		{"stale file", stale, form, Config{}, ErrSchema, "stale"},
+		{"grown file", grown, form, Config{}, ErrSchema, "stale"},
+		{"missing file", missing, form, Config{}, ErrSchema, "stale"},
+		{"empty form", tinyFS(), []byte{}, Config{}, ErrSchema, "malformed"},
+		{"bad magic", tinyFS(), append([]byte("X"), form[1:]...), Config{}, ErrSchema, "malformed"},
+		{"trailing byte", tinyFS(), append(append([]byte(nil), form...), 0), Config{}, ErrSchema, "malformed"},
+		{"too many documents", tinyFS(), form, Config{MaxSchemaDocuments: 1}, ErrLimit, "more than 1"},
+		{"document too large", tinyFS(), form, Config{MaxSchemaBytes: 100}, ErrLimit, "larger than 100"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.cfg.Precompiled = c.form
+			s, err := Compile(c.fsys, "a.xsd", c.cfg)
+			require.ErrorIs(t, err, c.want)
+			assert.Contains(t, err.Error(), c.msg)
+			assert.Nil(t, s)
+		})
+	}
+	// Every truncation is refused, none panics.
+	for n := 0; n < len(form); n++ {
+		_, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: form[:n]})
+		require.ErrorIs(t, err, ErrSchema, "prefix %d", n)
+	}
+}
+
+func strings2(s, old, repl string) string {
+	return string(bytes.Replace([]byte(s), []byte(old), []byte(repl), 1))
+}
+
+func TestPrecompiledEquivalent(t *testing.T) {
+	ctx := context.Background()
+	form := tinyForm(t)
+	s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: form})
+	require.NoError(t, err)
+	require.NoError(t, s.ValidateBytes(ctx, []byte(tinyDoc)))
+	for _, bad := range []string{`<r xmlns="urn:t"><c>A1</c></r>`, `<r xmlns="urn:t"/>`, `<r xmlns="urn:t"><c>AB1</c><c>AB1</c><c>AB1</c><c>AB1</c></r>`} {
+		assert.ErrorIs(t, s.ValidateBytes(ctx, []byte(bad)), ErrInvalid, bad)
+	}
+	// Deterministic: the same files give the same bytes.
+	assert.Equal(t, form, tinyForm(t))
+	// A set that does not compile has no form.
+	broken := tinyFS()
+	broken["b.xsd"] = &fstest.MapFile{Data: []byte(strings2(tinyB, `\d`, `\p`))}
+	_, err = Precompile(broken, "a.xsd", Config{})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	// A caller's smaller MaxContentStates is honoured as from the files.
+	_, errFiles := Compile(tinyFS(), "a.xsd", Config{MaxContentStates: 2})
+	_, errForm := Compile(tinyFS(), "a.xsd", Config{MaxContentStates: 2, Precompiled: form})
+	require.ErrorIs(t, errFiles, ErrUnsupported)
+	assert.Equal(t, errFiles.Error(), errForm.Error())
+}
+
+// TestPrecompiledFailsClosed forges a form whose pattern does not compile
+// (the hashes still match the files): the deferred matcher rejects every
+// value instead of accepting it.
+func TestPrecompiledFailsClosed(t *testing.T) {
+	form := tinyForm(t)
+	forged := bytes.Replace(form, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
+	require.NotEqual(t, form, forged)
+	s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: forged})
+	require.NoError(t, err)
+	assert.ErrorIs(t, s.ValidateBytes(context.Background(), []byte(tinyDoc)), ErrInvalid)
+}
+
+func FuzzDecodeForm(f *testing.F) {
+	f.Add(tinyForm(f))
+	f.Add([]byte(precompiledMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		docs, _, err := decodeForm(data)
+		if err == nil {
+			for _, d := range docs {
+				require.NotNil(t, d.root)
+			}
+		}
+	})
+}
