@@ -9,7 +9,7 @@ import (
 
 // ProviderKind names the kind of service account an identity comes from.
 // (It was called Provider before; renamed so that it does not read like
-// payment.Provider, which is an interface.)
+// payprovider.Provider, which is an interface.)
 type ProviderKind string
 
 // Provider kinds known to this package. A generic SAML identity provider

@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -80,6 +82,9 @@ func (c *Client[TTx]) auditTx(ctx context.Context, tx TTx, ev Event) error {
 func (c *Client[TTx]) AuditToken(ctx context.Context, id EventID) (string, error) {
 	var tok string
 	err := c.store.db.QueryRowContext(ctx, c.store.d.Rebind(`SELECT token FROM notify_audit WHERE event_id = ?`), string(id)).Scan(&tok)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("%w: no audit record for the event", ErrNotFound)
+	}
 	if err != nil {
 		return "", fmt.Errorf("notify: audit token: %w", err)
 	}

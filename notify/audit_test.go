@@ -28,7 +28,7 @@ func TestAuditSET(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, tx.Rollback())
 	_, err = e.client.AuditToken(ctx, rolled.EventID)
-	require.Error(t, err)
+	require.ErrorIs(t, err, notify.ErrNotFound)
 
 	out := e.enqueue(testEvent("AU-1"))
 	tok, err := e.client.AuditToken(ctx, out.EventID)

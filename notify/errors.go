@@ -22,6 +22,9 @@ var (
 	ErrEndpointDisabled = errors.New("notify: endpoint disabled")
 	// ErrExhausted: every attempt of the schedule failed.
 	ErrExhausted = errors.New("notify: delivery attempts exhausted")
+	// ErrNotFound: AuditToken found no audit record for the event (unknown
+	// event, rolled back, or enqueued without an AuditSigner).
+	ErrNotFound = errors.New("notify: not found")
 )
 
 // FieldError reports an invalid event field. It wraps ErrInvalidEvent.

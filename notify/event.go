@@ -70,7 +70,7 @@ type PaymentStatus string
 // The spelling is notify's own, in plain English, because it reaches
 // applicants and webhook consumers (event type "payment.paid"). The
 // payment package keeps the wire word of the payment providers and
-// XBezahldienste, "PAYED" (payment.StatusPaid); map payment.StatusPaid to
+// XBezahldienste, "PAYED" (paytype.StatusPaid); map paytype.StatusPaid to
 // PaymentPaid when announcing a payment. Both Go names read "Paid".
 const (
 	PaymentPaid     PaymentStatus = "PAID"

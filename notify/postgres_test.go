@@ -76,7 +76,7 @@ func TestPostgresOutbox(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok)
 	_, err = c.AuditToken(ctx, rolled.EventID)
-	require.Error(t, err)
+	require.ErrorIs(t, err, notify.ErrNotFound)
 
 	rcv.Fail(notifytest.Fault{Status: 410})
 	gone, err := c.Enqueue(ctx, testEvent("P-2"))

@@ -12,24 +12,27 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 var errStoreDown = errors.New("store down")
 
 // claimStore fails RecordClaim or Claim on demand.
 type claimStore struct {
-	payment.Store
+	paystore.Store
 	recordErr, claimErr error
 }
 
-func (s *claimStore) RecordClaim(ctx context.Context, c payment.PushClaim) (bool, error) {
+func (s *claimStore) RecordClaim(ctx context.Context, c paystore.PushClaim) (bool, error) {
 	if s.recordErr != nil {
 		return false, s.recordErr
 	}
 	return s.Store.RecordClaim(ctx, c)
 }
 
-func (s *claimStore) Claim(ctx context.Context, requestID string) (*payment.PushClaim, error) {
+func (s *claimStore) Claim(ctx context.Context, requestID string) (*paystore.PushClaim, error) {
 	if s.claimErr != nil {
 		return nil, s.claimErr
 	}
@@ -42,50 +45,50 @@ func (s *claimStore) Claim(ctx context.Context, requestID string) (*payment.Push
 // state by itself. Store failures are returned, never taken as "no claim"
 // or as an anomaly.
 func TestRecordedClaimEvidence(t *testing.T) {
-	const total = payment.Amount(4584) // paymenttest.ValidRequest
-	claim := func(mut func(*payment.PushClaim)) *payment.PushClaim {
-		c := &payment.PushClaim{RequestID: "k-1", EventID: "e-0", Status: payment.StatusPaid, Amount: total, Currency: payment.EUR, At: t0}
+	const total = paytype.Amount(4584) // paymenttest.ValidRequest
+	claim := func(mut func(*paystore.PushClaim)) *paystore.PushClaim {
+		c := &paystore.PushClaim{RequestID: "k-1", EventID: "e-0", Status: paytype.StatusPaid, Amount: total, Currency: paytype.EUR, At: t0}
 		if mut != nil {
 			mut(c)
 		}
 		return c
 	}
 	type pull struct {
-		status               payment.Status
-		amount               payment.Amount // -1: the request's
+		status               paytype.Status
+		amount               paytype.Amount // -1: the request's
 		noAmount, noCurrency bool
 		byPush               bool
 	}
-	paidByPush := pull{payment.StatusPaid, -1, true, true, true}
-	paidNoEcho := pull{payment.StatusPaid, -1, true, true, false}
+	paidByPush := pull{paytype.StatusPaid, -1, true, true, true}
+	paidNoEcho := pull{paytype.StatusPaid, -1, true, true, false}
 	cases := []struct {
 		name     string
-		claim    *payment.PushClaim
+		claim    *paystore.PushClaim
 		pull     pull
 		claimErr error
 		target   error
-		want     payment.Status
-		anomaly  payment.AnomalyKind
+		want     paytype.Status
+		anomaly  paystore.AnomalyKind
 	}{
-		{"claim with another amount is no evidence", claim(func(c *payment.PushClaim) { c.Amount = total - 1 }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"claim with zero amount is no evidence", claim(func(c *payment.PushClaim) { c.Amount = 0 }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"claim in another currency is no evidence", claim(func(c *payment.PushClaim) { c.Currency = "USD" }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"claim without currency is no evidence", claim(func(c *payment.PushClaim) { c.Currency = "" }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"failure claim is no evidence", claim(func(c *payment.PushClaim) { c.Status = payment.StatusFailed }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"claim for another transaction is no evidence", claim(func(c *payment.PushClaim) { c.RequestID = "k-2" }), paidNoEcho, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"push-only pull: mismatching claim, still waits", claim(func(c *payment.PushClaim) { c.Amount = total + 1 }), paidByPush, nil, nil, payment.StatusInitial, ""},
-		{"claim never overrides a pulled amount", claim(nil), pull{payment.StatusPaid, total - 1, false, false, false}, nil, payment.ErrMismatch, payment.StatusInitial, payment.AnomalyMismatch},
-		{"claim alone never sets a state", claim(nil), pull{payment.StatusInitial, -1, true, true, true}, nil, nil, payment.StatusInitial, ""},
-		{"claim store down: error, no anomaly", claim(nil), paidByPush, errStoreDown, errStoreDown, payment.StatusInitial, ""},
-		{"pulled FAILED against a paid claim: applied, operator told", claim(nil), pull{payment.StatusFailed, -1, true, true, true}, nil, nil, payment.StatusFailed, payment.AnomalyPushMismatch},
-		{"pulled CANCELED against a paid claim: applied, operator told", claim(nil), pull{payment.StatusCanceled, -1, true, true, false}, nil, nil, payment.StatusCanceled, payment.AnomalyPushMismatch},
-		{"matching claim, push-only pull", claim(nil), paidByPush, nil, nil, payment.StatusPaid, ""},
-		{"matching claim, pull without echo", claim(nil), paidNoEcho, nil, nil, payment.StatusPaid, ""},
+		{"claim with another amount is no evidence", claim(func(c *paystore.PushClaim) { c.Amount = total - 1 }), paidNoEcho, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"claim with zero amount is no evidence", claim(func(c *paystore.PushClaim) { c.Amount = 0 }), paidNoEcho, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"claim in another currency is no evidence", claim(func(c *paystore.PushClaim) { c.Currency = "USD" }), paidNoEcho, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"claim without currency is no evidence", claim(func(c *paystore.PushClaim) { c.Currency = "" }), paidNoEcho, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"failure claim is no evidence", claim(func(c *paystore.PushClaim) { c.Status = paytype.StatusFailed }), paidNoEcho, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"claim for another transaction is no evidence", claim(func(c *paystore.PushClaim) { c.RequestID = "k-2" }), paidNoEcho, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"push-only pull: mismatching claim, still waits", claim(func(c *paystore.PushClaim) { c.Amount = total + 1 }), paidByPush, nil, nil, paytype.StatusInitial, ""},
+		{"claim never overrides a pulled amount", claim(nil), pull{paytype.StatusPaid, total - 1, false, false, false}, nil, payment.ErrMismatch, paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"claim alone never sets a state", claim(nil), pull{paytype.StatusInitial, -1, true, true, true}, nil, nil, paytype.StatusInitial, ""},
+		{"claim store down: error, no anomaly", claim(nil), paidByPush, errStoreDown, errStoreDown, paytype.StatusInitial, ""},
+		{"pulled FAILED against a paid claim: applied, operator told", claim(nil), pull{paytype.StatusFailed, -1, true, true, true}, nil, nil, paytype.StatusFailed, paystore.AnomalyPushMismatch},
+		{"pulled CANCELED against a paid claim: applied, operator told", claim(nil), pull{paytype.StatusCanceled, -1, true, true, false}, nil, nil, paytype.StatusCanceled, paystore.AnomalyPushMismatch},
+		{"matching claim, push-only pull", claim(nil), paidByPush, nil, nil, paytype.StatusPaid, ""},
+		{"matching claim, pull without echo", claim(nil), paidNoEcho, nil, nil, paytype.StatusPaid, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			mp := &mutProvider{FakeProvider: paymenttest.NewFakeProvider()}
-			cs := &claimStore{Store: payment.NewMemoryStore()}
+			cs := &claimStore{Store: paystore.NewMemoryStore()}
 			h := newHarness(t, func(c *payment.Config) { c.Provider, c.Store = mp, cs })
 			ctx := context.Background()
 			createdTx(t, h, "k-1")
@@ -94,7 +97,7 @@ func TestRecordedClaimEvidence(t *testing.T) {
 			cs.claimErr = tc.claimErr
 			require.NoError(t, mp.Set("k-1", tc.pull.status, tc.pull.amount))
 			require.NoError(t, mp.Unreport("k-1", tc.pull.noAmount, tc.pull.noCurrency))
-			mp.mut = func(p *payment.ProviderTransaction) { p.AmountByPush = tc.pull.byPush }
+			mp.mut = func(p *payprovider.ProviderTransaction) { p.AmountByPush = tc.pull.byPush }
 
 			_, err = h.c.Sync(ctx, "k-1")
 			if tc.target == nil {
@@ -114,16 +117,16 @@ func TestRecordedClaimEvidence(t *testing.T) {
 // before it pulls or marks the push seen, and PushHandler answers 503 with
 // Retry-After.
 func TestPushClaimNotRecordedIsRetried(t *testing.T) {
-	push := payment.Push{EventID: "e-1", RequestID: "k-1", Status: payment.StatusPaid, Amount: 4584, AmountReported: true, Currency: payment.EUR}
+	push := payprovider.Push{EventID: "e-1", RequestID: "k-1", Status: paytype.StatusPaid, Amount: 4584, AmountReported: true, Currency: paytype.EUR}
 	for _, redelivers := range []bool{false, true} {
 		t.Run(map[bool]string{false: "no redelivery", true: "redelivery"}[redelivers], func(t *testing.T) {
-			cs := &claimStore{Store: payment.NewMemoryStore(), recordErr: errStoreDown}
+			cs := &claimStore{Store: paystore.NewMemoryStore(), recordErr: errStoreDown}
 			p := push
 			p.Redelivers = redelivers
 			var fake *paymenttest.FakeProvider
 			h := newHarness(t, func(c *payment.Config) {
 				fake = c.Provider.(*paymenttest.FakeProvider)
-				c.Provider, c.Store = payment.WithPushVerifier(fake, stubPush{p}), cs
+				c.Provider, c.Store = payprovider.WithPushVerifier(fake, stubPush{p}), cs
 			})
 			ctx := context.Background()
 			createdTx(t, h, "k-1")
@@ -157,11 +160,11 @@ func TestPushClaimNotRecordedIsRetried(t *testing.T) {
 // that redelivers gets ErrClaimPending.
 func TestHandlePushPending(t *testing.T) {
 	for _, redelivers := range []bool{false, true} {
-		p := payment.Push{EventID: "e-1", RequestID: "k-1", Status: payment.StatusPaid, Amount: 4584, AmountReported: true, Currency: payment.EUR, Redelivers: redelivers}
-		h := newHarness(t, func(c *payment.Config) { c.Provider = payment.WithPushVerifier(c.Provider, stubPush{p}) })
+		p := payprovider.Push{EventID: "e-1", RequestID: "k-1", Status: paytype.StatusPaid, Amount: 4584, AmountReported: true, Currency: paytype.EUR, Redelivers: redelivers}
+		h := newHarness(t, func(c *payment.Config) { c.Provider = payprovider.WithPushVerifier(c.Provider, stubPush{p}) })
 		ctx := context.Background()
 		createdTx(t, h, "k-1")
-		res, err := h.c.HandlePush(ctx, payment.PushInput{})
+		res, err := h.c.HandlePush(ctx, payprovider.PushInput{})
 		if redelivers {
 			require.ErrorIs(t, err, payment.ErrClaimPending)
 		} else {
@@ -170,6 +173,6 @@ func TestHandlePushPending(t *testing.T) {
 		require.NotNil(t, res)
 		assert.True(t, res.Pending)
 		assert.False(t, res.Duplicate)
-		assert.Equal(t, payment.StatusInitial, res.Transaction.Status)
+		assert.Equal(t, paytype.StatusInitial, res.Transaction.Status)
 	}
 }

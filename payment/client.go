@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Backoff describes a jittered exponential retry schedule. The zero value
@@ -33,12 +36,12 @@ func (b Backoff) Delay(attempt int) time.Duration { return httpx.Backoff(b).Dela
 type Config struct {
 	// Provider is the Bezahldienst adapter (payment/xbezahldienste,
 	// payment/pmpayment or paymenttest). Required.
-	Provider Provider
+	Provider payprovider.Provider
 	// Store persists transactions. Required: a nil Store is
 	// ErrInvalidConfig, never a silent in-memory store that forgets every
 	// payment on restart. Use payment/sqlstore in production and
-	// NewMemoryStore() as an explicit choice in tests.
-	Store Store
+	// paystore.NewMemoryStore() as an explicit choice in tests.
+	Store paystore.Store
 	// InsecureDevelopment allows a RedirectURL with plain http to a
 	// loopback host (127.0.0.1, ::1, localhost), for local development
 	// against simulators. It relaxes nothing else (no amount, signature or
@@ -118,9 +121,9 @@ type Config struct {
 type StatusChange struct {
 	RequestID     string
 	TransactionID string
-	From, To      Status
+	From, To      paytype.Status
 	At            time.Time
-	Transaction   *Transaction // state after the change
+	Transaction   *paytype.Transaction // state after the change
 }
 
 // Validate reports a configuration error; it wraps ErrInvalidConfig.
@@ -129,13 +132,13 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: Provider is required", ErrInvalidConfig)
 	}
 	if c.Store == nil {
-		return fmt.Errorf("%w: Store is required (sqlstore, or NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
+		return fmt.Errorf("%w: Store is required (sqlstore, or paystore.NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
 		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)
 	}
 	if c.OnStatusChangeTx != nil {
-		if _, ok := c.Store.(TxStore); !ok {
+		if _, ok := c.Store.(paystore.TxStore); !ok {
 			return fmt.Errorf("%w: OnStatusChangeTx needs a Store that implements TxStore", ErrInvalidConfig)
 		}
 	}
@@ -201,7 +204,7 @@ func New(cfg Config) (*Client, error) {
 }
 
 // Store returns the client's store.
-func (c *Client) Store() Store { return c.cfg.Store }
+func (c *Client) Store() paystore.Store { return c.cfg.Store }
 
 // Create validates req, stores it under its idempotency key and only then
 // sends it to the Bezahldienst. Repeating Create with the same key and
@@ -216,8 +219,8 @@ func (c *Client) Store() Store { return c.cfg.Store }
 // request ID), Create still returns the created, confirmed transaction and
 // reconciliation pulls its state again.
 // Invalid input changes no state.
-func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, error) {
-	if err := req.validate(c.cfg.InsecureDevelopment); err != nil {
+func (c *Client) Create(ctx context.Context, req *paytype.CreateRequest) (*paytype.Transaction, error) {
+	if err := req.ValidateWith(c.cfg.InsecureDevelopment); err != nil {
 		return nil, err
 	}
 	if c.cfg.Profile != nil {
@@ -225,14 +228,14 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 			return nil, err
 		}
 	}
-	r := cloneRequest(*req)
+	r := req.Clone()
 	fp := r.Fingerprint()
 	for {
 		// Keyed by key and body: callers with the same request share one
 		// flight; a caller with a different body never inherits another
 		// caller's conflict (the store's insert decides who was first).
-		t, err, led := c.flights.do(ctx, r.IdempotencyKey+"\x00"+fp, func() (*Transaction, error) {
-			return c.create(ctx, &r, fp, true)
+		t, err, led := c.flights.do(ctx, r.IdempotencyKey+"\x00"+fp, func() (*paytype.Transaction, error) {
+			return c.create(ctx, r, fp, true)
 		})
 		if led && err == nil && ctx.Err() != nil {
 			// Our context ended while we led: report it like a waiting
@@ -256,9 +259,9 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*Transaction, 
 	}
 }
 
-func (c *Client) create(ctx context.Context, req *CreateRequest, fp string, wait bool) (*Transaction, error) {
+func (c *Client) create(ctx context.Context, req *paytype.CreateRequest, fp string, wait bool) (*paytype.Transaction, error) {
 	now := c.cfg.Now()
-	t := &Transaction{
+	t := &paytype.Transaction{
 		RequestID:        req.IdempotencyKey,
 		Fingerprint:      fp,
 		Request:          *req,
@@ -272,7 +275,7 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string, wait
 	}
 	stored, inserted, err := c.cfg.Store.Insert(ctx, t)
 	if err != nil {
-		return nil, &StoreError{Op: "insert", Err: err}
+		return nil, &paystore.StoreError{Op: "insert", Err: err}
 	}
 	if !inserted {
 		if stored.Fingerprint != fp {
@@ -297,17 +300,17 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string, wait
 			c.release(ctx, stored.RequestID, owner)
 		}
 	}()
-	sub := &Submission{RequestID: stored.RequestID, Timestamp: stored.RequestTimestamp, Request: &stored.Request}
+	sub := &payprovider.Submission{RequestID: stored.RequestID, Timestamp: stored.RequestTimestamp, Request: &stored.Request}
 	pt, err := c.submit(ctx, sub)
 	if err != nil {
 		c.settleFailedCreate(ctx, stored, err)
 		return nil, err
 	}
 	if err := checkMatch(stored, pt); err != nil {
-		c.anomaly(ctx, stored.RequestID, AnomalyMismatch, err.Error())
+		c.anomaly(ctx, stored.RequestID, paystore.AnomalyMismatch, err.Error())
 		return nil, err
 	}
-	conf, err := c.cfg.Store.Confirm(ctx, stored.RequestID, Confirmation{
+	conf, err := c.cfg.Store.Confirm(ctx, stored.RequestID, paystore.Confirmation{
 		TransactionID:  pt.TransactionID,
 		TransactionURL: pt.TransactionURL,
 		PayURL:         pt.PayURL,
@@ -316,11 +319,11 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string, wait
 		NextCheckAt:    c.cfg.Now().Add(c.cfg.PollInitial),
 	})
 	if err != nil {
-		return nil, &StoreError{Op: "confirm", Err: err}
+		return nil, &paystore.StoreError{Op: "confirm", Err: err}
 	}
 	confirmed = true
 	c.cfg.Logger.InfoContext(ctx, "payment created", "request_id", conf.RequestID, "transaction_id", conf.TransactionID, "amount", conf.Request.Total.String())
-	if pt.Status != "" && pt.Status != StatusInitial {
+	if pt.Status != "" && pt.Status != paytype.StatusInitial {
 		// A Bezahldienst may report a final state right away (rare); apply it
 		// through the status machine like any pull. The payment itself is
 		// created and stored either way, so Create returns it: a refused
@@ -332,7 +335,7 @@ func (c *Client) create(ctx context.Context, req *CreateRequest, fp string, wait
 		switch {
 		case err == nil:
 			conf = applied
-		case errors.Is(err, ErrIllegalTransition), errors.Is(err, ErrUnknownStatus), errors.Is(err, ErrMismatch):
+		case errors.Is(err, paystore.ErrIllegalTransition), errors.Is(err, paytype.ErrUnknownStatus), errors.Is(err, ErrMismatch):
 		default:
 			c.cfg.Logger.ErrorContext(ctx, "payment final state from create not applied; reconciliation pulls it again",
 				"request_id", conf.RequestID, "to", string(pt.Status), "err", err)
@@ -355,13 +358,13 @@ var errLeaseHeld = errors.New("payment: create lease held by another instance")
 // polls (CreateLeasePoll) until it holds the lease, another instance has
 // confirmed the transaction (returned with its Status set) or ended it
 // (ErrCreateEnded); without wait it returns errLeaseHeld at once.
-func (c *Client) lease(ctx context.Context, t *Transaction, wait bool) (string, *Transaction, error) {
+func (c *Client) lease(ctx context.Context, t *paytype.Transaction, wait bool) (string, *paytype.Transaction, error) {
 	owner := c.owner + "/" + strconv.FormatUint(c.leaseSeq.Add(1), 10)
 	for {
 		now := c.cfg.Now()
 		ok, err := c.cfg.Store.LeaseCreate(ctx, t.RequestID, owner, now, now.Add(c.cfg.CreateLease))
 		if err != nil {
-			return "", nil, &StoreError{Op: "lease", Err: err}
+			return "", nil, &paystore.StoreError{Op: "lease", Err: err}
 		}
 		if ok {
 			return owner, t, nil
@@ -373,7 +376,7 @@ func (c *Client) lease(ctx context.Context, t *Transaction, wait bool) (string, 
 			return "", nil, err
 		}
 		if t, err = c.cfg.Store.Get(ctx, t.RequestID); err != nil {
-			return "", nil, &StoreError{Op: "get", Err: err}
+			return "", nil, &paystore.StoreError{Op: "get", Err: err}
 		}
 		if t.Status != "" {
 			return "", t, nil
@@ -387,7 +390,7 @@ func (c *Client) lease(ctx context.Context, t *Transaction, wait bool) (string, 
 // submit sends the create with bounded retries. Every attempt carries the
 // same requestId; PAYMENT_EXISTS after a failed attempt means the earlier
 // attempt reached the Bezahldienst.
-func (c *Client) submit(ctx context.Context, sub *Submission) (*ProviderTransaction, error) {
+func (c *Client) submit(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	var lastErr error
 	for attempt := 0; attempt < c.cfg.CreateAttempts; attempt++ {
 		if attempt > 0 {
@@ -402,7 +405,7 @@ func (c *Client) submit(ctx context.Context, sub *Submission) (*ProviderTransact
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if errors.Is(err, ErrPaymentExists) {
+		if errors.Is(err, payprovider.ErrPaymentExists) {
 			// Either a lost answer of ours, or another instance created it.
 			return c.recoverCreate(ctx, sub, err)
 		}
@@ -415,8 +418,8 @@ func (c *Client) submit(ctx context.Context, sub *Submission) (*ProviderTransact
 	return nil, lastErr
 }
 
-func (c *Client) recoverCreate(ctx context.Context, sub *Submission, cause error) (*ProviderTransaction, error) {
-	rc, ok := c.cfg.Provider.(Recoverer)
+func (c *Client) recoverCreate(ctx context.Context, sub *payprovider.Submission, cause error) (*payprovider.ProviderTransaction, error) {
+	rc, ok := c.cfg.Provider.(payprovider.Recoverer)
 	if !ok {
 		return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, cause)
 	}
@@ -426,7 +429,7 @@ func (c *Client) recoverCreate(ctx context.Context, sub *Submission, cause error
 		return pt, nil
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
-	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrCertificate):
+	case errors.Is(err, payprovider.ErrUnavailable), errors.Is(err, payprovider.ErrCertificate):
 		// The lookup itself failed: try again later, nothing is known yet.
 		return nil, fmt.Errorf("%w (recovering after %w)", err, cause)
 	}
@@ -441,14 +444,14 @@ func (c *Client) recoverCreate(ctx context.Context, sub *Submission, cause error
 // would only be refused again or answered PAYMENT_EXISTS). Every other
 // failure (unreachable, certificate, store) leaves it scheduled, so Run
 // re-sends it with backoff.
-func (c *Client) settleFailedCreate(ctx context.Context, t *Transaction, err error) {
-	var kind AnomalyKind
+func (c *Client) settleFailedCreate(ctx context.Context, t *paytype.Transaction, err error) {
+	var kind paystore.AnomalyKind
 	var detail string
 	switch {
 	case errors.Is(err, ErrOutcomeUnknown):
-		kind, detail = AnomalyOutcomeUnknown, "create answered PAYMENT_EXISTS and the transaction could not be recovered"
+		kind, detail = paystore.AnomalyOutcomeUnknown, "create answered PAYMENT_EXISTS and the transaction could not be recovered"
 	case isRefusal(err):
-		kind, detail = AnomalyRefused, "create refused by the payment service: "+refusalCode(err)
+		kind, detail = paystore.AnomalyRefused, "create refused by the payment service: "+refusalCode(err)
 	default:
 		return
 	}
@@ -464,18 +467,18 @@ func (c *Client) settleFailedCreate(ctx context.Context, t *Transaction, err err
 // 408/425/429. Transport, certificate and store errors are never a
 // refusal.
 func isRefusal(err error) bool {
-	var pe *ProviderError
+	var pe *payprovider.ProviderError
 	if !errors.As(err, &pe) {
 		return false
 	}
-	if pe.Retryable() || errors.Is(pe, ErrPaymentExists) || errors.Is(pe, ErrForbidden) {
+	if pe.Retryable() || errors.Is(pe, payprovider.ErrPaymentExists) || errors.Is(pe, payprovider.ErrForbidden) {
 		return false
 	}
 	return pe.HTTPStatus >= 400 && pe.HTTPStatus < 500
 }
 
 func refusalCode(err error) string {
-	var pe *ProviderError
+	var pe *payprovider.ProviderError
 	if errors.As(err, &pe) && pe.FunctionalCode != "" && len(pe.FunctionalCode) <= 64 {
 		return pe.FunctionalCode
 	}
@@ -483,22 +486,22 @@ func refusalCode(err error) string {
 }
 
 func isStoreError(err error) bool {
-	var se *StoreError
+	var se *paystore.StoreError
 	return errors.As(err, &se)
 }
 
 // Get returns the stored transaction without contacting the Bezahldienst.
-func (c *Client) Get(ctx context.Context, requestID string) (*Transaction, error) {
+func (c *Client) Get(ctx context.Context, requestID string) (*paytype.Transaction, error) {
 	return c.cfg.Store.Get(ctx, requestID)
 }
 
 // Anomalies returns the refused observations recorded for a transaction.
-func (c *Client) Anomalies(ctx context.Context, requestID string) ([]Anomaly, error) {
+func (c *Client) Anomalies(ctx context.Context, requestID string) ([]paystore.Anomaly, error) {
 	return c.cfg.Store.Anomalies(ctx, requestID)
 }
 
-func (c *Client) anomaly(ctx context.Context, requestID string, kind AnomalyKind, detail string) {
-	a := Anomaly{RequestID: requestID, Kind: kind, Detail: detail, At: c.cfg.Now()}
+func (c *Client) anomaly(ctx context.Context, requestID string, kind paystore.AnomalyKind, detail string) {
+	a := paystore.Anomaly{RequestID: requestID, Kind: kind, Detail: detail, At: c.cfg.Now()}
 	if err := c.cfg.Store.RecordAnomaly(ctx, a); err != nil {
 		c.cfg.Logger.ErrorContext(ctx, "payment anomaly not stored", "request_id", requestID, "kind", string(kind), "err", err)
 		return
@@ -516,14 +519,14 @@ func (c *Client) GoString() string { return c.String() }
 // this call. A certificate failure never is (the handshake failed; the
 // configuration must change first).
 func retryableCreate(err error) bool {
-	if errors.Is(err, ErrCertificate) {
+	if errors.Is(err, payprovider.ErrCertificate) {
 		return false
 	}
-	var pe *ProviderError
+	var pe *payprovider.ProviderError
 	if errors.As(err, &pe) {
 		return pe.Retryable()
 	}
 	// Transport errors: the request may or may not have arrived; resending
 	// the same requestId is safe.
-	return errors.Is(err, ErrUnavailable)
+	return errors.Is(err, payprovider.ErrUnavailable)
 }

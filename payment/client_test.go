@@ -18,6 +18,9 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -37,7 +40,7 @@ func (c *clock) Add(d time.Duration) {
 type harness struct {
 	c       *payment.Client
 	fake    *paymenttest.FakeProvider
-	store   *payment.MemoryStore
+	store   *paystore.MemoryStore
 	clk     *clock
 	changes []payment.StatusChange
 	mu      sync.Mutex
@@ -46,7 +49,7 @@ type harness struct {
 
 func newHarness(t *testing.T, mod func(*payment.Config)) *harness {
 	t.Helper()
-	h := &harness{fake: paymenttest.NewFakeProvider(), store: payment.NewMemoryStore(), clk: &clock{t: t0}, logs: &bytes.Buffer{}}
+	h := &harness{fake: paymenttest.NewFakeProvider(), store: paystore.NewMemoryStore(), clk: &clock{t: t0}, logs: &bytes.Buffer{}}
 	var logMu sync.Mutex
 	cfg := payment.Config{
 		Provider: h.fake, Store: h.store, Now: h.clk.Now,
@@ -83,7 +86,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func TestNewInvalidConfig(t *testing.T) {
 	t.Parallel()
 	fake := paymenttest.NewFakeProvider()
-	mem := payment.NewMemoryStore()
+	mem := paystore.NewMemoryStore()
 	for name, cfg := range map[string]payment.Config{
 		"empty":               {},
 		"no provider":         {Store: mem},
@@ -132,20 +135,20 @@ func TestInsecureDevelopmentRedirectURL(t *testing.T) {
 			require.NoError(t, err, c.url)
 			continue
 		}
-		require.ErrorIs(t, err, payment.ErrInvalidRequest, c.url)
+		require.ErrorIs(t, err, paytype.ErrInvalidRequest, c.url)
 		assert.Zero(t, h.fake.Creates(), c.url)
 	}
-	assert.Error(t, (&payment.CreateRequest{}).Validate())
+	assert.Error(t, (&paytype.CreateRequest{}).Validate())
 	r := paymenttest.ValidRequest("k-1")
 	r.RedirectURL = "http://127.0.0.1/r"
-	require.ErrorIs(t, r.Validate(), payment.ErrInvalidRequest, "Validate alone is strict")
+	require.ErrorIs(t, r.Validate(), paytype.ErrInvalidRequest, "Validate alone is strict")
 }
 
 func TestCreateHappy(t *testing.T) {
 	h := newHarness(t, nil)
 	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusInitial, tx.Status)
+	assert.Equal(t, paytype.StatusInitial, tx.Status)
 	assert.Equal(t, "FX-k-1", tx.TransactionID)
 	assert.NotEmpty(t, tx.PayURL)
 	assert.True(t, tx.NextCheckAt.After(t0))
@@ -169,12 +172,12 @@ func TestCreateInvalidChangesNothing(t *testing.T) {
 	r := paymenttest.ValidRequest("k-1")
 	r.Purpose = "this purpose is far too long for SEPA"
 	_, err := h.c.Create(context.Background(), r)
-	require.ErrorIs(t, err, payment.ErrInvalidRequest)
+	require.ErrorIs(t, err, paytype.ErrInvalidRequest)
 	_, err = h.store.Get(context.Background(), "k-1")
-	require.ErrorIs(t, err, payment.ErrNotFound)
+	require.ErrorIs(t, err, paystore.ErrNotFound)
 	assert.Zero(t, h.fake.Creates())
 	_, err = h.c.Create(context.Background(), nil)
-	require.ErrorIs(t, err, payment.ErrInvalidRequest)
+	require.ErrorIs(t, err, paytype.ErrInvalidRequest)
 }
 
 func TestCreateIdempotentSameBody(t *testing.T) {
@@ -273,8 +276,8 @@ func TestCreateLostResponseRecovered(t *testing.T) {
 
 func TestCreateRetryKeepsRequestIDAndTimestamp(t *testing.T) {
 	rec := &recordingProvider{FakeProvider: paymenttest.NewFakeProvider()}
-	rec.FailCreates(&payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable},
-		&payment.ProviderError{HTTPStatus: 502, Err: payment.ErrUnavailable})
+	rec.FailCreates(&payprovider.ProviderError{HTTPStatus: 503, Err: payprovider.ErrUnavailable},
+		&payprovider.ProviderError{HTTPStatus: 502, Err: payprovider.ErrUnavailable})
 	h := newHarness(t, func(c *payment.Config) { c.Provider = rec })
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-r"))
 	require.NoError(t, err)
@@ -289,10 +292,10 @@ func TestCreateRetryKeepsRequestIDAndTimestamp(t *testing.T) {
 type recordingProvider struct {
 	*paymenttest.FakeProvider
 	mu   sync.Mutex
-	subs []payment.Submission
+	subs []payprovider.Submission
 }
 
-func (r *recordingProvider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+func (r *recordingProvider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	r.mu.Lock()
 	r.subs = append(r.subs, *sub)
 	r.mu.Unlock()
@@ -301,23 +304,23 @@ func (r *recordingProvider) Create(ctx context.Context, sub *payment.Submission)
 
 func TestCreateNonRetryableNotRetried(t *testing.T) {
 	h := newHarness(t, nil)
-	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payment.ErrBookingDataMissing})
+	h.fake.FailCreates(&payprovider.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payprovider.ErrBookingDataMissing})
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrBookingDataMissing)
+	require.ErrorIs(t, err, payprovider.ErrBookingDataMissing)
 	assert.Equal(t, 1, h.fake.Creates())
 	// The request stays stored unconfirmed; the same key can be retried
 	// after the cause is fixed? No: same key + same body re-sends.
 	got, err := h.store.Get(context.Background(), "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.Status(""), got.Status)
+	assert.Equal(t, paytype.Status(""), got.Status)
 }
 
 func TestCreateRetriesExhausted(t *testing.T) {
 	h := newHarness(t, nil)
-	e := &payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable}
+	e := &payprovider.ProviderError{HTTPStatus: 503, Err: payprovider.ErrUnavailable}
 	h.fake.FailCreates(e, e, e)
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrUnavailable)
+	require.ErrorIs(t, err, payprovider.ErrUnavailable)
 	assert.Equal(t, 3, h.fake.Creates())
 	// Later retry with the same key succeeds with the same requestId.
 	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
@@ -334,15 +337,15 @@ func TestCreateOutcomeUnknownWithoutRecoverer(t *testing.T) {
 	an, err := h.c.Anomalies(context.Background(), "k-1")
 	require.NoError(t, err)
 	require.Len(t, an, 1)
-	assert.Equal(t, payment.AnomalyOutcomeUnknown, an[0].Kind)
+	assert.Equal(t, paystore.AnomalyOutcomeUnknown, an[0].Kind)
 }
 
 type noRecover struct{ p *paymenttest.FakeProvider }
 
-func (n noRecover) Create(ctx context.Context, s *payment.Submission) (*payment.ProviderTransaction, error) {
+func (n noRecover) Create(ctx context.Context, s *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	return n.p.Create(ctx, s)
 }
-func (n noRecover) Get(ctx context.Context, r payment.Ref) (*payment.ProviderTransaction, error) {
+func (n noRecover) Get(ctx context.Context, r payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	return n.p.Get(ctx, r)
 }
 
@@ -350,12 +353,12 @@ func TestCreateContextCanceled(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.fake.CreateHook = func(context.Context) { cancel() }
-	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable})
+	h.fake.FailCreates(&payprovider.ProviderError{HTTPStatus: 503, Err: payprovider.ErrUnavailable})
 	_, err := h.c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-func createdTx(t *testing.T, h *harness, key string) *payment.Transaction {
+func createdTx(t *testing.T, h *harness, key string) *paytype.Transaction {
 	t.Helper()
 	tx, err := h.c.Create(context.Background(), paymenttest.ValidRequest(key))
 	require.NoError(t, err)
@@ -365,21 +368,21 @@ func createdTx(t *testing.T, h *harness, key string) *payment.Transaction {
 func TestSyncAppliesPaidOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	createdTx(t, h, "k-1")
-	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, -1))
 	tx, err := h.c.Sync(context.Background(), "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, tx.Status)
+	assert.Equal(t, paytype.StatusPaid, tx.Status)
 	_, err = h.c.Sync(context.Background(), "k-1")
 	require.NoError(t, err)
 	require.Equal(t, 1, h.changeCount())
-	assert.Equal(t, payment.StatusInitial, h.changes[0].From)
-	assert.Equal(t, payment.StatusPaid, h.changes[0].To)
+	assert.Equal(t, paytype.StatusInitial, h.changes[0].From)
+	assert.Equal(t, paytype.StatusPaid, h.changes[0].To)
 }
 
 func TestSyncConcurrentHookExactlyOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	createdTx(t, h, "k-1")
-	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, -1))
 	var wg sync.WaitGroup
 	for i := 0; i < 30; i++ {
 		wg.Add(1)
@@ -395,9 +398,9 @@ func TestSyncConcurrentHookExactlyOnce(t *testing.T) {
 
 // Anti-pattern 9.6 (payment/paymenttest/SOURCES.md): a later FAILED never overwrites PAYED.
 func TestSyncIllegalTransitionRefused(t *testing.T) {
-	cases := []struct{ first, then payment.Status }{
-		{payment.StatusPaid, payment.StatusFailed}, {payment.StatusPaid, payment.StatusInitial}, {payment.StatusPaid, payment.StatusCanceled},
-		{payment.StatusCanceled, payment.StatusPaid}, {payment.StatusFailed, payment.StatusPaid}, {payment.StatusFailed, payment.StatusInitial},
+	cases := []struct{ first, then paytype.Status }{
+		{paytype.StatusPaid, paytype.StatusFailed}, {paytype.StatusPaid, paytype.StatusInitial}, {paytype.StatusPaid, paytype.StatusCanceled},
+		{paytype.StatusCanceled, paytype.StatusPaid}, {paytype.StatusFailed, paytype.StatusPaid}, {paytype.StatusFailed, paytype.StatusInitial},
 	}
 	for _, c := range cases {
 		t.Run(string(c.first)+"->"+string(c.then), func(t *testing.T) {
@@ -408,59 +411,59 @@ func TestSyncIllegalTransitionRefused(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, h.fake.Set("k-1", c.then, -1))
 			tx, err := h.c.Sync(context.Background(), "k-1")
-			require.ErrorIs(t, err, payment.ErrIllegalTransition)
-			var te *payment.TransitionError
+			require.ErrorIs(t, err, paystore.ErrIllegalTransition)
+			var te *paystore.TransitionError
 			require.ErrorAs(t, err, &te)
 			assert.Equal(t, c.first, tx.Status)
 			got, _ := h.c.Get(context.Background(), "k-1")
 			assert.Equal(t, c.first, got.Status)
 			an, _ := h.c.Anomalies(context.Background(), "k-1")
 			require.Len(t, an, 1)
-			assert.Equal(t, payment.AnomalyIllegalTransition, an[0].Kind)
+			assert.Equal(t, paystore.AnomalyIllegalTransition, an[0].Kind)
 			assert.Equal(t, 1, h.changeCount())
 		})
 	}
 }
 
 func TestSyncUnknownStatusNeverPaid(t *testing.T) {
-	for _, s := range []payment.Status{"PAID", "payed", "SUCCESS", "REFUNDED", ""} {
+	for _, s := range []paytype.Status{"PAID", "payed", "SUCCESS", "REFUNDED", ""} {
 		t.Run(string(s), func(t *testing.T) {
 			h := newHarness(t, nil)
 			createdTx(t, h, "k-1")
 			require.NoError(t, h.fake.Set("k-1", s, -1))
 			_, err := h.c.Sync(context.Background(), "k-1")
-			require.ErrorIs(t, err, payment.ErrUnknownStatus)
+			require.ErrorIs(t, err, paytype.ErrUnknownStatus)
 			got, _ := h.c.Get(context.Background(), "k-1")
-			assert.Equal(t, payment.StatusInitial, got.Status)
+			assert.Equal(t, paytype.StatusInitial, got.Status)
 			assert.Zero(t, h.changeCount())
 			an, _ := h.c.Anomalies(context.Background(), "k-1")
 			require.NotEmpty(t, an)
-			assert.Equal(t, payment.AnomalyUnknownStatus, an[0].Kind)
+			assert.Equal(t, paystore.AnomalyUnknownStatus, an[0].Kind)
 		})
 	}
 }
 
 // Anti-pattern 9.5 (payment/paymenttest/SOURCES.md): the paid amount is compared with the requested one.
 func TestSyncAmountTamperingRefused(t *testing.T) {
-	for _, amt := range []payment.Amount{1, 4583, 4585, 0, payment.MaxAmount} {
+	for _, amt := range []paytype.Amount{1, 4583, 4585, 0, paytype.MaxAmount} {
 		h := newHarness(t, nil)
 		createdTx(t, h, "k-1")
-		require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, amt))
+		require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, amt))
 		_, err := h.c.Sync(context.Background(), "k-1")
 		require.ErrorIs(t, err, payment.ErrMismatch, amt.String())
 		var me *payment.MismatchError
 		require.ErrorAs(t, err, &me)
 		assert.Equal(t, "amount", me.Field)
 		got, _ := h.c.Get(context.Background(), "k-1")
-		assert.Equal(t, payment.StatusInitial, got.Status)
+		assert.Equal(t, paytype.StatusInitial, got.Status)
 		an, _ := h.c.Anomalies(context.Background(), "k-1")
 		require.Len(t, an, 1)
-		assert.Equal(t, payment.AnomalyMismatch, an[0].Kind)
+		assert.Equal(t, paystore.AnomalyMismatch, an[0].Kind)
 	}
 }
 
 func TestSyncMismatchOtherFields(t *testing.T) {
-	type pv = payment.ProviderTransaction
+	type pv = payprovider.ProviderTransaction
 	cases := map[string]func(p *pv){
 		"currency":      func(p *pv) { p.Currency = "USD" },
 		"requestId":     func(p *pv) { p.RequestID = "other" },
@@ -471,22 +474,22 @@ func TestSyncMismatchOtherFields(t *testing.T) {
 			mp := &mutProvider{FakeProvider: paymenttest.NewFakeProvider()}
 			h := newHarness(t, func(c *payment.Config) { c.Provider = mp })
 			createdTx(t, h, "k-1")
-			require.NoError(t, mp.Set("k-1", payment.StatusPaid, -1))
+			require.NoError(t, mp.Set("k-1", paytype.StatusPaid, -1))
 			mp.mut = mut
 			_, err := h.c.Sync(context.Background(), "k-1")
 			require.ErrorIs(t, err, payment.ErrMismatch)
 			got, _ := h.c.Get(context.Background(), "k-1")
-			assert.Equal(t, payment.StatusInitial, got.Status)
+			assert.Equal(t, paytype.StatusInitial, got.Status)
 		})
 	}
 }
 
 type mutProvider struct {
 	*paymenttest.FakeProvider
-	mut func(*payment.ProviderTransaction)
+	mut func(*payprovider.ProviderTransaction)
 }
 
-func (m *mutProvider) Get(ctx context.Context, r payment.Ref) (*payment.ProviderTransaction, error) {
+func (m *mutProvider) Get(ctx context.Context, r payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	pt, err := m.FakeProvider.Get(ctx, r)
 	if err == nil && m.mut != nil {
 		m.mut(pt)
@@ -516,8 +519,8 @@ func TestRedirectQueryNeverTrusted(t *testing.T) {
 func TestSyncUnknownAndUnconfirmed(t *testing.T) {
 	h := newHarness(t, nil)
 	_, err := h.c.Sync(context.Background(), "nope")
-	require.ErrorIs(t, err, payment.ErrNotFound)
-	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 400, Err: payment.ErrValidation})
+	require.ErrorIs(t, err, paystore.ErrNotFound)
+	h.fake.FailCreates(&payprovider.ProviderError{HTTPStatus: 400, Err: payprovider.ErrValidation})
 	_, err = h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
 	require.Error(t, err)
 	_, err = h.c.Sync(context.Background(), "k-1")
@@ -527,10 +530,10 @@ func TestSyncUnknownAndUnconfirmed(t *testing.T) {
 func TestLogsCarryNoPersonalData(t *testing.T) {
 	h := newHarness(t, nil)
 	r := paymenttest.ValidRequest("k-1")
-	r.Requestor = &payment.Requestor{Name: "Mustermann", FirstName: "Erika", Address: &payment.Address{Street: "Heidestrasse", City: "Koeln"}}
+	r.Requestor = &paytype.Requestor{Name: "Mustermann", FirstName: "Erika", Address: &paytype.Address{Street: "Heidestrasse", City: "Koeln"}}
 	_, err := h.c.Create(context.Background(), r)
 	require.NoError(t, err)
-	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, 1))
+	require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, 1))
 	_, _ = h.c.Sync(context.Background(), "k-1")
 	out := h.logs.String()
 	require.NotEmpty(t, out)

@@ -3,19 +3,45 @@
 // installations, pmPayment, ePay21 …) and hand the municipal treasury
 // (*Kasse*) correct booking data.
 //
-// The package is provider-neutral. Adapters implement [Provider]:
+// The package is provider-neutral. Adapters implement [payprovider.Provider]:
 // payment/xbezahldienste (the FITKO standard XBezahldienste, the reference
 // adapter) and payment/pmpayment (pmPayment's native push-based interface).
 // payment/paymenttest holds simulators of both, an in-memory FakeProvider
 // and the Store conformance suite; payment/sqlstore stores on SQLite (the
 // embedded default) or PostgreSQL.
 //
+// # Package layout: three audiences
+//
+// The payment API is split the way database/sql is split from
+// database/sql/driver, so that each reader sees only the contract meant
+// for them:
+//
+//   - Applications use this package: [New], [Config], [Client] with
+//     Create, Sync, Get, HandlePush/PushHandler, Run/ReconcileOnce, the
+//     operator listings, the hooks [Config.OnStatusChange] and
+//     [Config.OnStatusChangeTx], [Profile] and the errors the Client itself
+//     decides ([ErrOutcomeUnknown], [ErrCreateEnded], [ErrMismatch] …).
+//   - Adapter authors implement payment/payprovider: Provider, Recoverer,
+//     PushVerifier, their request and answer types and the sentinel
+//     errors an adapter returns (ErrPaymentExists, ErrUnavailable …), and
+//     run paymenttest.ProviderConformance.
+//   - Store authors implement payment/paystore: Store, TxStore, the list
+//     filters and anomalies, and run paymenttest.StoreConformance.
+//
+// The value types all three share (Amount, Currency, Status,
+// CreateRequest with its items and booking data, Transaction) live in
+// payment/paytype, which imports none of the others. Errors from any of
+// the packages reach the application unchanged in the chain, so an
+// application tests errors.Is(err, payprovider.ErrUnavailable) or
+// errors.Is(err, paytype.ErrInvalidRequest) next to this package's own
+// sentinels.
+//
 // # Specifications
 //
 //   - XBezahldienste 1.0.0 (FITKO): PaymentRequest, PaymentItem, Requestor,
 //     PaymentTransaction, the status model INITIAL → PAYED | CANCELED |
 //     FAILED ("Statusmodell"), functional error codes. Limits enforced by
-//     [CreateRequest.Validate]: requestId/item id ≤ 36 of [A-Za-z0-9_-],
+//     [paytype.CreateRequest.Validate]: requestId/item id ≤ 36 of [A-Za-z0-9_-],
 //     purpose ≤ 27, description ≤ 250, redirectUrl ≤ 2082, 1 … 99 items,
 //     amounts ≤ 999999.00 EUR, currency EUR only.
 //   - RFC 9457 (problem+json) for error answers, RFC 6749 §4.4 (client
@@ -24,11 +50,11 @@
 //
 // # Model
 //
-// Money is [Amount], an int64 number of euro cents; [ParseEUR] and
-// [Amount.String] convert to and from the wire's decimal form with exactly
-// two decimals. No float is used anywhere. [CreateRequest] carries items
-// with a net/tax split ([TaxRate] in hundredths of a percent) and typed
-// [Booking] data: *Kassenzeichen* (payment reference the Kasse books
+// Money is [paytype.Amount], an int64 number of euro cents; [paytype.ParseEUR] and
+// [paytype.Amount.String] convert to and from the wire's decimal form with exactly
+// two decimals. No float is used anywhere. [paytype.CreateRequest] carries items
+// with a net/tax split ([paytype.TaxRate] in hundredths of a percent) and typed
+// [paytype.Booking] data: *Kassenzeichen* (payment reference the Kasse books
 // against; ePayBL kassenzeichen, XBezahldienste transactionReference),
 // *Haushaltsstelle* (budget line), *Objektnummer* (cost object),
 // *Buchungstext* (booking text, ≤ 27), *Belegnummer* (voucher number,
@@ -51,18 +77,18 @@
 // requestId) before the provider call, sends the same requestId on every
 // retry, makes one provider call for concurrent callers with the same key,
 // refuses a different body under a used key ([ErrIdempotencyConflict]) and
-// recovers a transaction whose create answer was lost ([Recoverer]).
+// recovers a transaction whose create answer was lost ([payprovider.Recoverer]).
 //
 // # Several instances, faults
 //
 // Instances sharing one store (PostgreSQL, or one SQLite file) never both
 // send a create: the one that holds the store's create lease
-// ([Store.LeaseCreate], [Config.CreateLease]) sends it, the others wait for
+// ([paystore.Store.LeaseCreate], [Config.CreateLease]) sends it, the others wait for
 // its outcome. A definite refusal by the Bezahldienst (a 4xx other than
 // PAYMENT_EXISTS, 401/403 and 408/425/429) ends the request
-// ([AnomalyRefused], [ErrCreateEnded] for the same key later); nothing else
+// ([paystore.AnomalyRefused], [ErrCreateEnded] for the same key later); nothing else
 // does. Store failures are [*StoreError]s, network failures
-// [ErrUnavailable], certificate failures [*CertificateError] (never
+// [payprovider.ErrUnavailable], certificate failures [*CertificateError] (never
 // retried): [Client.Run] logs them, backs off and keeps going until its
 // context ends, because the citizen may have paid.
 //
@@ -80,14 +106,14 @@
 //   - Results are pulled. Neither the user's redirect nor a push body sets a
 //     state: both only trigger [Client.Sync]. A pulled result whose amount,
 //     currency, requestId, transactionId or reference differs from the stored
-//     request is refused ([ErrMismatch]) and recorded as an [Anomaly].
+//     request is refused ([ErrMismatch]) and recorded as an [paystore.Anomaly].
 //   - A PAYED is never applied without comparing its amount and currency
 //     (anti-pattern 9.5 in payment/paymenttest/SOURCES.md). A pull that reports PAYED without them (e.g. no
 //     paymentRequest echo) is refused as a [*MismatchError] with
 //     NotReported and recorded as an AnomalyMismatch, unless a verified push
 //     claiming PAYED reported matching ones (GiroCheckout gcAmount and
 //     gcCurrency, pmPayment amount). Where the protocol's pull never carries
-//     the amount (pmPayment, marked [ProviderTransaction].AmountByPush),
+//     the amount (pmPayment, marked [payprovider.ProviderTransaction].AmountByPush),
 //     Sync and Run leave the transaction INITIAL and the signed push applies
 //     it; without that push it ends in AnomalyExpired. The only way around
 //     is the explicit [Config].InsecureAcceptUnreportedAmount (logged at
@@ -98,28 +124,28 @@
 //     Error with the request ID (store failure); Create still returns the
 //     created transaction and reconciliation pulls it again.
 //   - The status machine refuses every transition but INITIAL → terminal
-//     ([ErrIllegalTransition], recorded as an anomaly); unknown status
-//     strings are errors ([ErrUnknownStatus]) and never mean paid. The
+//     ([paystore.ErrIllegalTransition], recorded as an anomaly); unknown status
+//     strings are errors ([paytype.ErrUnknownStatus]) and never mean paid. The
 //     store applies transitions by compare-and-set, so [Config.OnStatusChange]
 //     fires once per applied transition even with several instances.
-//   - Pushes are verified over the raw body bytes with [HMACVerifier]
+//   - Pushes are verified over the raw body bytes with [payprovider.HMACVerifier]
 //     (HMAC-SHA256, hmac.Equal, several secrets for rotation; HMAC-MD5 only
 //     with InsecureAllowMD5), checked for timestamp tolerance and tenant,
 //     and deduplicated by event ID.
 //   - A verified push claiming PAYED whose amount and currency matched is
 //     never lost when it arrives before the pulled status confirms it
 //     (the provider's notification can overtake its status API). Its
-//     claim is stored durably ([Store.RecordClaim], [PushClaim]) before the
+//     claim is stored durably ([paystore.Store.RecordClaim], [paystore.PushClaim]) before the
 //     pull, and a later pull that reports PAYED (Sync, Run) is applied
 //     with it as the amount report; the claim alone never sets a state.
 //     The push is then answered per its provider's documented delivery
-//     ([Push].Redelivers): GiroCheckout repeats a notification until it
+//     ([payprovider.Push].Redelivers): GiroCheckout repeats a notification until it
 //     gets 200 or 400, so it gets 503 with Retry-After ([ErrClaimPending])
 //     and is not marked seen; pmPayment documents no resending, so it gets
 //     200 and is marked seen once its claim is stored. A pull that reports
 //     FAILED or CANCELED against such a claim is applied and recorded as
 //     an AnomalyPushMismatch; an expiry names the claim in its anomaly.
-//   - Secrets are [Secret] values that print as REDACTED. Logs carry
+//   - Secrets are [payprovider.Secret] values that print as REDACTED. Logs carry
 //     request IDs, transaction IDs, amounts and states, never secrets,
 //     tokens, names, addresses or bodies; error texts name fields, not
 //     values.

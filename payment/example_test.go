@@ -7,13 +7,15 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
 func ExampleParseEUR() {
-	a, err := payment.ParseEUR("45.84")
+	a, err := paytype.ParseEUR("45.84")
 	fmt.Println(int64(a), a, err)
-	_, err = payment.ParseEUR("10.005")
+	_, err = paytype.ParseEUR("10.005")
 	fmt.Println(err)
 	// Output:
 	// 4584 45.84 <nil>
@@ -30,7 +32,7 @@ func ExampleClient_Create() {
 		fmt.Println(err)
 		return
 	}
-	client, err := payment.New(payment.Config{Store: payment.NewMemoryStore(),
+	client, err := payment.New(payment.Config{Store: paystore.NewMemoryStore(),
 		Provider: provider,
 		Logger:   slog.New(slog.DiscardHandler),
 		OnStatusChange: func(_ context.Context, c payment.StatusChange) {

@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"github.com/egosaar/ozg/payment/paytype"
 	"sync"
 )
 
@@ -17,13 +18,13 @@ type flights struct {
 
 type flight struct {
 	done chan struct{}
-	val  *Transaction
+	val  *paytype.Transaction
 	err  error
 }
 
 // do runs fn as the leader for key, or waits for the running leader. led
 // reports which.
-func (g *flights) do(ctx context.Context, key string, fn func() (*Transaction, error)) (val *Transaction, err error, led bool) {
+func (g *flights) do(ctx context.Context, key string, fn func() (*paytype.Transaction, error)) (val *paytype.Transaction, err error, led bool) {
 	g.mu.Lock()
 	if g.m == nil {
 		g.m = map[string]*flight{}

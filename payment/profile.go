@@ -2,6 +2,7 @@ package payment
 
 import (
 	"fmt"
+	"github.com/egosaar/ozg/payment/paytype"
 	"unicode/utf8"
 )
 
@@ -43,18 +44,18 @@ type Profile struct {
 func EPayBLProfile(name string) Profile {
 	return Profile{
 		Name:                         name,
-		RequiredBooking:              []string{BookingKeyHaushaltsstelle},
+		RequiredBooking:              []string{paytype.BookingKeyHaushaltsstelle},
 		MaxKassenzeichenBuchungstext: 27,
 		AssignedKassenzeichenLength:  13,
 	}
 }
 
 func (p *Profile) validate() error {
-	if p.MaxKassenzeichenBuchungstext < 0 || p.AssignedKassenzeichenLength < 0 || p.MaxPurposeLength < 0 || p.MaxPurposeLength > MaxPurposeLength {
+	if p.MaxKassenzeichenBuchungstext < 0 || p.AssignedKassenzeichenLength < 0 || p.MaxPurposeLength < 0 || p.MaxPurposeLength > paytype.MaxPurposeLength {
 		return fmt.Errorf("%w: profile %q: limits out of range", ErrInvalidConfig, p.Name)
 	}
 	for _, k := range p.RequiredBooking {
-		if err := checkText("profile.requiredBooking", k, MaxBookingKeyLength, true, isBookingKeyRune); err != nil {
+		if err := paytype.CheckBookingKey("profile.requiredBooking", k); err != nil {
 			return fmt.Errorf("%w: profile %q: required booking key malformed", ErrInvalidConfig, p.Name)
 		}
 	}
@@ -63,9 +64,9 @@ func (p *Profile) validate() error {
 
 // Check applies the profile to a request that passed Validate. It returns
 // the first violation as a *FieldError wrapping ErrInvalidRequest.
-func (p *Profile) Check(r *CreateRequest) error {
+func (p *Profile) Check(r *paytype.CreateRequest) error {
 	bad := func(field, reason string) error {
-		return &FieldError{Field: field, Reason: reason + " (profile " + p.Name + ")", Err: ErrInvalidRequest}
+		return &paytype.FieldError{Field: field, Reason: reason + " (profile " + p.Name + ")", Err: paytype.ErrInvalidRequest}
 	}
 	if p.MaxPurposeLength > 0 && utf8.RuneCountInString(r.Purpose) > p.MaxPurposeLength {
 		return bad("purpose", fmt.Sprintf("longer than %d characters", p.MaxPurposeLength))

@@ -10,6 +10,8 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // A Mandant profile is checked before anything is stored or sent, and a
@@ -23,31 +25,31 @@ func TestProfileChecks(t *testing.T) {
 	cases := []struct {
 		name    string
 		profile payment.Profile
-		mut     func(*payment.CreateRequest)
+		mut     func(*paytype.CreateRequest)
 		ok      bool
 	}{
 		{"valid under ePayBL", epaybl, nil, true},
-		{"13+1+13 = 27", epaybl, func(r *payment.CreateRequest) { r.Items[0].Booking.Buchungstext = strings.Repeat("B", 13) }, true},
-		{"13+1+14 = 28", epaybl, func(r *payment.CreateRequest) { r.Items[0].Booking.Buchungstext = strings.Repeat("B", 14) }, false},
-		{"long kassenzeichen", epaybl, func(r *payment.CreateRequest) { r.Items[0].Booking.Kassenzeichen = strings.Repeat("4", 20) }, false},
-		{"assigned kassenzeichen counted as 13", epaybl, func(r *payment.CreateRequest) {
+		{"13+1+13 = 27", epaybl, func(r *paytype.CreateRequest) { r.Items[0].Booking.Buchungstext = strings.Repeat("B", 13) }, true},
+		{"13+1+14 = 28", epaybl, func(r *paytype.CreateRequest) { r.Items[0].Booking.Buchungstext = strings.Repeat("B", 14) }, false},
+		{"long kassenzeichen", epaybl, func(r *paytype.CreateRequest) { r.Items[0].Booking.Kassenzeichen = strings.Repeat("4", 20) }, false},
+		{"assigned kassenzeichen counted as 13", epaybl, func(r *paytype.CreateRequest) {
 			r.Items[0].Booking.Kassenzeichen, r.Items[1].Booking.Kassenzeichen = "", ""
 			r.Items[0].Booking.Buchungstext = strings.Repeat("B", 14)
 		}, false},
-		{"assigned kassenzeichen, 27", epaybl, func(r *payment.CreateRequest) {
+		{"assigned kassenzeichen, 27", epaybl, func(r *paytype.CreateRequest) {
 			r.Items[0].Booking.Kassenzeichen, r.Items[1].Booking.Kassenzeichen = "", ""
 			r.Items[0].Booking.Buchungstext = strings.Repeat("B", 13)
 		}, true},
-		{"haushaltsstelle missing", epaybl, func(r *payment.CreateRequest) { r.Items[1].Booking.Haushaltsstelle = "" }, false},
+		{"haushaltsstelle missing", epaybl, func(r *paytype.CreateRequest) { r.Items[1].Booking.Haushaltsstelle = "" }, false},
 		{"extra key missing", withExtra, nil, false},
-		{"extra key present", withExtra, func(r *payment.CreateRequest) {
+		{"extra key present", withExtra, func(r *paytype.CreateRequest) {
 			for i := range r.Items {
 				r.Items[i].Booking.Extra = map[string]string{"mandant": "0815"}
 			}
 		}, true},
-		{"extra key on one item only", withExtra, func(r *payment.CreateRequest) { r.Items[0].Booking.Extra = map[string]string{"mandant": "0815"} }, false},
+		{"extra key on one item only", withExtra, func(r *paytype.CreateRequest) { r.Items[0].Booking.Extra = map[string]string{"mandant": "0815"} }, false},
 		{"purpose over profile limit", shortPurpose, nil, false},
-		{"purpose within profile limit", shortPurpose, func(r *payment.CreateRequest) { r.Purpose = "Gebuehr" }, true},
+		{"purpose within profile limit", shortPurpose, func(r *paytype.CreateRequest) { r.Purpose = "Gebuehr" }, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -66,21 +68,21 @@ func TestProfileChecks(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			require.ErrorIs(t, err, payment.ErrInvalidRequest)
-			var fe *payment.FieldError
+			require.ErrorIs(t, err, paytype.ErrInvalidRequest)
+			var fe *paytype.FieldError
 			require.ErrorAs(t, err, &fe)
 			assert.Contains(t, fe.Reason, "profile "+p.Name)
 			assert.Equal(t, before, r, "nothing truncated")
 			assert.Zero(t, h.fake.Creates(), "no provider call")
 			_, err = h.c.Get(context.Background(), "k-1")
-			require.ErrorIs(t, err, payment.ErrNotFound, "nothing stored")
+			require.ErrorIs(t, err, paystore.ErrNotFound, "nothing stored")
 		})
 	}
 }
 
 func TestProfileConfig(t *testing.T) {
 	t.Parallel()
-	base := payment.Config{Provider: paymenttest.NewFakeProvider(), Store: payment.NewMemoryStore()}
+	base := payment.Config{Provider: paymenttest.NewFakeProvider(), Store: paystore.NewMemoryStore()}
 	prod := payment.EPayBLProfile("live")
 	prod.Production = true
 	for name, p := range map[string]payment.Profile{

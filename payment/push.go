@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/internal/boundedio"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // MaxPushBody bounds the body of an incoming push.
@@ -16,7 +19,7 @@ const MaxPushBody = 64 << 10
 
 // PushResult is the outcome of HandlePush.
 type PushResult struct {
-	Transaction *Transaction
+	Transaction *paytype.Transaction
 	Duplicate   bool // the push was seen before; nothing was done
 	// Pending: the push claims PAYED but the pulled status does not
 	// confirm it yet. If the push reported amount and currency (they
@@ -34,7 +37,7 @@ type PushResult struct {
 // never lost:
 //   - it counts as the amount report for a pulled PAYED that carries none
 //     (pmPayment's status pull has no amount; its notification has);
-//   - before the pull, its claim is recorded durably ([Store.RecordClaim])
+//   - before the pull, its claim is recorded durably ([paystore.Store.RecordClaim])
 //     on a transaction that is not final yet. When the pull fails or still
 //     reports INITIAL (the provider pushed before its status API caught up),
 //     a later pull that reports PAYED — by Sync, Run or another push — is
@@ -52,17 +55,17 @@ type PushResult struct {
 //
 // A claim of FAILED or CANCELED is only a trigger: those move no money and
 // are applied from the pull alone.
-func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, error) {
-	pv, ok := c.cfg.Provider.(PushVerifier)
+func (c *Client) HandlePush(ctx context.Context, in payprovider.PushInput) (*PushResult, error) {
+	pv, ok := c.cfg.Provider.(payprovider.PushVerifier)
 	if !ok {
-		return nil, ErrNoPush
+		return nil, payprovider.ErrNoPush
 	}
 	p, err := pv.VerifyPush(ctx, in)
 	if err != nil {
 		c.cfg.Logger.WarnContext(ctx, "payment push refused", "reason", pushReason(err))
 		return nil, err
 	}
-	var t *Transaction
+	var t *paytype.Transaction
 	switch {
 	case p.RequestID != "":
 		t, err = c.cfg.Store.Get(ctx, p.RequestID)
@@ -77,18 +80,18 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 	}
 	seen, err := c.cfg.Store.PushSeen(ctx, p.EventID)
 	if err != nil {
-		return nil, &StoreError{Op: "push seen", Err: err}
+		return nil, &paystore.StoreError{Op: "push seen", Err: err}
 	}
 	if seen {
 		return &PushResult{Transaction: t, Duplicate: true}, nil
 	}
-	paidClaim := p.Status == StatusPaid
+	paidClaim := p.Status == paytype.StatusPaid
 	recordClaim := paidClaim && p.AmountReported && p.Currency != "" && !t.Status.Terminal()
 	if recordClaim {
 		// Durable before the pull: a failed pull, a pull that lags behind
 		// the push, or a crash loses nothing.
-		if _, err := c.cfg.Store.RecordClaim(ctx, PushClaim{
-			RequestID: t.RequestID, EventID: p.EventID, Status: StatusPaid,
+		if _, err := c.cfg.Store.RecordClaim(ctx, paystore.PushClaim{
+			RequestID: t.RequestID, EventID: p.EventID, Status: paytype.StatusPaid,
 			Amount: p.Amount, Currency: p.Currency, At: c.cfg.Now(),
 		}); err != nil {
 			return nil, fmt.Errorf("payment: store push claim: %w", err)
@@ -102,12 +105,12 @@ func (c *Client) HandlePush(ctx context.Context, in PushInput) (*PushResult, err
 		return nil, err
 	}
 	pending := false
-	if paidClaim && nt.Status != StatusPaid {
+	if paidClaim && nt.Status != paytype.StatusPaid {
 		if nt.Status.Terminal() {
 			// With a recorded claim, apply reported the contradiction
 			// when it made the transition.
 			if !recordClaim {
-				c.anomaly(ctx, nt.RequestID, AnomalyPushMismatch, fmt.Sprintf("verified push claims PAYED, payment service reports %s", nt.Status))
+				c.anomaly(ctx, nt.RequestID, paystore.AnomalyPushMismatch, fmt.Sprintf("verified push claims PAYED, payment service reports %s", nt.Status))
 			}
 		} else {
 			pending = true
@@ -136,9 +139,9 @@ var ErrPushUnbound = errors.New("payment: push for a transaction not confirmed y
 // amount and the currency. A signed notification re-split between
 // adjacent unseparated fields, or one for transaction A that names B's
 // reference, fails here and leaves no claim.
-func (c *Client) bindPush(ctx context.Context, t *Transaction, p *Push) error {
+func (c *Client) bindPush(ctx context.Context, t *paytype.Transaction, p *payprovider.Push) error {
 	mismatch := func(field, detail string, want, got string) error {
-		c.anomaly(ctx, t.RequestID, AnomalyPushMismatch, detail)
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyPushMismatch, detail)
 		return &MismatchError{RequestID: t.RequestID, Field: field, Want: want, Got: got}
 	}
 	if p.RequestID != "" && p.RequestID != t.RequestID {
@@ -162,7 +165,7 @@ func (c *Client) bindPush(ctx context.Context, t *Transaction, p *Push) error {
 }
 
 func pushReason(err error) string {
-	for _, e := range []error{ErrInvalidSignature, ErrTooOld, ErrForeignTenant, ErrAlgorithmNotAllowed, ErrInvalidPush} {
+	for _, e := range []error{payprovider.ErrInvalidSignature, payprovider.ErrTooOld, payprovider.ErrForeignTenant, payprovider.ErrAlgorithmNotAllowed, payprovider.ErrInvalidPush} {
 		if errors.Is(err, e) {
 			return e.Error()
 		}
@@ -198,14 +201,14 @@ func (c *Client) PushHandler() http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		_, err = c.HandlePush(r.Context(), PushInput{Method: r.Method, Header: r.Header.Clone(), RawQuery: r.URL.RawQuery, Body: body})
+		_, err = c.HandlePush(r.Context(), payprovider.PushInput{Method: r.Method, Header: r.Header.Clone(), RawQuery: r.URL.RawQuery, Body: body})
 		switch {
 		case err == nil:
 			w.WriteHeader(http.StatusOK)
-		case errors.Is(err, ErrInvalidSignature), errors.Is(err, ErrTooOld), errors.Is(err, ErrForeignTenant),
-			errors.Is(err, ErrInvalidPush), errors.Is(err, ErrAlgorithmNotAllowed), errors.Is(err, ErrMismatch):
+		case errors.Is(err, payprovider.ErrInvalidSignature), errors.Is(err, payprovider.ErrTooOld), errors.Is(err, payprovider.ErrForeignTenant),
+			errors.Is(err, payprovider.ErrInvalidPush), errors.Is(err, payprovider.ErrAlgorithmNotAllowed), errors.Is(err, ErrMismatch):
 			http.Error(w, "bad request", http.StatusBadRequest)
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, paystore.ErrNotFound):
 			http.Error(w, "not found", http.StatusNotFound)
 		default:
 			w.Header().Set("Retry-After", strconv.Itoa(int(PushRetryAfter/time.Second)))

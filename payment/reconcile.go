@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Run reconciles in the background until ctx ends: every PollInterval it
@@ -74,7 +77,7 @@ func (c *Client) ReconcileOnce(ctx context.Context) (int, error) {
 
 // reconcileOne looks at one due transaction. It returns only store errors
 // (and context errors).
-func (c *Client) reconcileOne(ctx context.Context, t *Transaction, now time.Time) error {
+func (c *Client) reconcileOne(ctx context.Context, t *paytype.Transaction, now time.Time) error {
 	if t.Status == "" {
 		return c.resume(ctx, t, now)
 	}
@@ -97,16 +100,16 @@ func (c *Client) reconcileOne(ctx context.Context, t *Transaction, now time.Time
 		if claimed {
 			detail += "; a verified push claimed PAYED with the requested amount, the payment service never confirmed it"
 		}
-		c.anomaly(ctx, t.RequestID, AnomalyExpired, detail)
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyExpired, detail)
 		return c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1)
 	}
-	if serr != nil && !errors.Is(serr, ErrUnavailable) {
+	if serr != nil && !errors.Is(serr, payprovider.ErrUnavailable) {
 		c.cfg.Logger.WarnContext(ctx, "payment reconcile pull", "request_id", t.RequestID, "reason", serr.Error())
 	}
 	return c.reschedule(ctx, t, now)
 }
 
-func (c *Client) reschedule(ctx context.Context, t *Transaction, now time.Time) error {
+func (c *Client) reschedule(ctx context.Context, t *paytype.Transaction, now time.Time) error {
 	attempts := t.CheckAttempts + 1
 	b := httpx.Backoff{Initial: c.cfg.PollInitial, Max: c.cfg.PollMax, Multiplier: 2, Jitter: 0.2, MaxAttempts: 1 << 30}
 	next := now.Add(b.Delay(attempts))
@@ -124,13 +127,13 @@ func (c *Client) reschedule(ctx context.Context, t *Transaction, now time.Time) 
 // — the Bezahldienst unreachable, a certificate failure, a store error —
 // is logged and rescheduled with backoff: the citizen may have paid, so
 // the transaction is never given up because of a fault on our side.
-func (c *Client) resume(ctx context.Context, t *Transaction, now time.Time) error {
+func (c *Client) resume(ctx context.Context, t *paytype.Transaction, now time.Time) error {
 	if !now.Before(t.ExpiresAt) {
-		c.anomaly(ctx, t.RequestID, AnomalyExpired, "create never confirmed before expiry")
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyExpired, "create never confirmed before expiry")
 		return c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1)
 	}
 	req := t.Request
-	_, rerr, _ := c.flights.do(ctx, t.RequestID+"\x00"+t.Fingerprint, func() (*Transaction, error) {
+	_, rerr, _ := c.flights.do(ctx, t.RequestID+"\x00"+t.Fingerprint, func() (*paytype.Transaction, error) {
 		return c.create(ctx, &req, t.Fingerprint, false)
 	})
 	res := struct{ Err error }{rerr}

@@ -12,17 +12,20 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // faultyStore fails the named methods the given number of times.
 type faultyStore struct {
-	payment.Store
+	paystore.Store
 	mu   sync.Mutex
 	fail map[string]int
 }
 
 func newFaultyStore() *faultyStore {
-	return &faultyStore{Store: payment.NewMemoryStore(), fail: map[string]int{}}
+	return &faultyStore{Store: paystore.NewMemoryStore(), fail: map[string]int{}}
 }
 
 func (f *faultyStore) failNext(method string, n int) {
@@ -41,21 +44,21 @@ func (f *faultyStore) hit(method string) error {
 	return nil
 }
 
-func (f *faultyStore) Confirm(ctx context.Context, id string, c payment.Confirmation) (*payment.Transaction, error) {
+func (f *faultyStore) Confirm(ctx context.Context, id string, c paystore.Confirmation) (*paytype.Transaction, error) {
 	if err := f.hit("Confirm"); err != nil {
 		return nil, err
 	}
 	return f.Store.Confirm(ctx, id, c)
 }
 
-func (f *faultyStore) Due(ctx context.Context, now time.Time, limit int) ([]*payment.Transaction, error) {
+func (f *faultyStore) Due(ctx context.Context, now time.Time, limit int) ([]*paytype.Transaction, error) {
 	if err := f.hit("Due"); err != nil {
 		return nil, err
 	}
 	return f.Store.Due(ctx, now, limit)
 }
 
-func (f *faultyStore) Transition(ctx context.Context, id string, from, to payment.Status, u payment.Update) (*payment.Transaction, error) {
+func (f *faultyStore) Transition(ctx context.Context, id string, from, to paytype.Status, u paystore.Update) (*paytype.Transaction, error) {
 	if err := f.hit("Transition"); err != nil {
 		return nil, err
 	}
@@ -68,15 +71,15 @@ func (f *faultyStore) Transition(ctx context.Context, id string, from, to paymen
 func TestReconcileStoreErrorIsNotARefusal(t *testing.T) {
 	fs := newFaultyStore()
 	h := newHarness(t, func(c *payment.Config) { c.Store = fs })
-	h.fake.FailCreates(payment.ErrUnavailable, payment.ErrUnavailable, payment.ErrUnavailable)
+	h.fake.FailCreates(payprovider.ErrUnavailable, payprovider.ErrUnavailable, payprovider.ErrUnavailable)
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrUnavailable)
+	require.ErrorIs(t, err, payprovider.ErrUnavailable)
 
 	fs.failNext("Confirm", 1)
 	h.clk.Add(2 * time.Minute)
 	_, err = h.c.ReconcileOnce(context.Background())
 	require.ErrorIs(t, err, errStoreDown, "store errors stay errors")
-	var se *payment.StoreError
+	var se *paystore.StoreError
 	require.ErrorAs(t, err, &se)
 	an, _ := h.c.Anomalies(context.Background(), "k-1")
 	assert.Empty(t, an, "a store failure is no refusal by the payment service")
@@ -87,7 +90,7 @@ func TestReconcileStoreErrorIsNotARefusal(t *testing.T) {
 	_, err = h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	got, _ = h.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 	an, _ = h.c.Anomalies(context.Background(), "k-1")
 	assert.Empty(t, an)
 }
@@ -97,7 +100,7 @@ func TestReconcileTransitionStoreErrorRetried(t *testing.T) {
 	fs := newFaultyStore()
 	h := newHarness(t, func(c *payment.Config) { c.Store = fs })
 	createdTx(t, h, "k-1")
-	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, -1))
 	fs.failNext("Transition", 1)
 	h.clk.Add(time.Hour)
 	_, err := h.c.ReconcileOnce(context.Background())
@@ -105,7 +108,7 @@ func TestReconcileTransitionStoreErrorRetried(t *testing.T) {
 	_, err = h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	got, _ := h.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 	assert.Equal(t, 1, h.changeCount())
 }
 
@@ -126,13 +129,13 @@ func TestRunKeepsGoingAfterStoreErrors(t *testing.T) {
 		done := make(chan error, 1)
 		_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
 		require.NoError(t, err)
-		require.NoError(t, fake.Set("k-1", payment.StatusPaid, -1))
+		require.NoError(t, fake.Set("k-1", paytype.StatusPaid, -1))
 		fs.failNext("Due", 5)
 		go func() { done <- c.Run(ctx) }()
 		time.Sleep(time.Hour)
 		select {
 		case sc := <-changes:
-			assert.Equal(t, payment.StatusPaid, sc.To)
+			assert.Equal(t, paytype.StatusPaid, sc.To)
 		case err := <-done:
 			t.Fatalf("Run returned %v before its context ended", err)
 		default:
@@ -148,21 +151,21 @@ func TestRunKeepsGoingAfterStoreErrors(t *testing.T) {
 func TestOutcomeUnknownKeepsPaymentExists(t *testing.T) {
 	for name, recoverErr := range map[string]error{
 		"no recoverer":    nil,
-		"recover refused": payment.ErrProtocol,
+		"recover refused": payprovider.ErrProtocol,
 	} {
 		t.Run(name, func(t *testing.T) {
 			fake := paymenttest.NewFakeProvider()
-			var p payment.Provider = plainProvider{fake}
+			var p payprovider.Provider = plainProvider{fake}
 			if recoverErr != nil {
 				p = failingRecoverer{plainProvider{fake}, recoverErr}
 			}
-			c, err := payment.New(payment.Config{Provider: p, Store: payment.NewMemoryStore(), Logger: discardLogger()})
+			c, err := payment.New(payment.Config{Provider: p, Store: paystore.NewMemoryStore(), Logger: discardLogger()})
 			require.NoError(t, err)
-			fake.FailCreates(&payment.ProviderError{HTTPStatus: 409, FunctionalCode: "PAYMENT_EXISTS", Err: payment.ErrPaymentExists})
+			fake.FailCreates(&payprovider.ProviderError{HTTPStatus: 409, FunctionalCode: "PAYMENT_EXISTS", Err: payprovider.ErrPaymentExists})
 			_, err = c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
 			require.ErrorIs(t, err, payment.ErrOutcomeUnknown)
-			require.ErrorIs(t, err, payment.ErrPaymentExists)
-			var pe *payment.ProviderError
+			require.ErrorIs(t, err, payprovider.ErrPaymentExists)
+			var pe *payprovider.ProviderError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, "PAYMENT_EXISTS", pe.FunctionalCode)
 		})
@@ -171,11 +174,11 @@ func TestOutcomeUnknownKeepsPaymentExists(t *testing.T) {
 
 type plainProvider struct{ f *paymenttest.FakeProvider }
 
-func (p plainProvider) Create(ctx context.Context, s *payment.Submission) (*payment.ProviderTransaction, error) {
+func (p plainProvider) Create(ctx context.Context, s *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	return p.f.Create(ctx, s)
 }
 
-func (p plainProvider) Get(ctx context.Context, r payment.Ref) (*payment.ProviderTransaction, error) {
+func (p plainProvider) Get(ctx context.Context, r payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	return p.f.Get(ctx, r)
 }
 
@@ -184,7 +187,7 @@ type failingRecoverer struct {
 	err error
 }
 
-func (f failingRecoverer) Recover(context.Context, *payment.Submission) (*payment.ProviderTransaction, error) {
+func (f failingRecoverer) Recover(context.Context, *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	return nil, f.err
 }
 
@@ -192,9 +195,9 @@ func (f failingRecoverer) Recover(context.Context, *payment.Submission) (*paymen
 // either: the caller gets ErrCreateEnded and no provider call is made.
 func TestCreateAfterRefusalEnded(t *testing.T) {
 	h := newHarness(t, nil)
-	h.fake.FailCreates(&payment.ProviderError{HTTPStatus: 422, FunctionalCode: "VALIDATION_ERROR", Err: payment.ErrValidation})
+	h.fake.FailCreates(&payprovider.ProviderError{HTTPStatus: 422, FunctionalCode: "VALIDATION_ERROR", Err: payprovider.ErrValidation})
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrValidation)
+	require.ErrorIs(t, err, payprovider.ErrValidation)
 	_, err = h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
 	require.ErrorIs(t, err, payment.ErrCreateEnded)
 	assert.Equal(t, 1, h.fake.Creates())
@@ -204,10 +207,10 @@ func TestCreateAfterRefusalEnded(t *testing.T) {
 // scheduled and is re-sent.
 func TestCreateNotRefusedOnAuthOrTransport(t *testing.T) {
 	for name, e := range map[string]error{
-		"forbidden":   &payment.ProviderError{HTTPStatus: 403, FunctionalCode: "FORBIDDEN", Err: payment.ErrForbidden},
-		"unavailable": payment.ErrUnavailable,
-		"certificate": &payment.CertificateError{Host: "pay.example", Err: errStoreDown},
-		"429":         &payment.ProviderError{HTTPStatus: 429, Err: payment.ErrUnavailable},
+		"forbidden":   &payprovider.ProviderError{HTTPStatus: 403, FunctionalCode: "FORBIDDEN", Err: payprovider.ErrForbidden},
+		"unavailable": payprovider.ErrUnavailable,
+		"certificate": &payprovider.CertificateError{Host: "pay.example", Err: errStoreDown},
+		"429":         &payprovider.ProviderError{HTTPStatus: 429, Err: payprovider.ErrUnavailable},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, func(c *payment.Config) { c.CreateAttempts = 1 })
@@ -220,7 +223,7 @@ func TestCreateNotRefusedOnAuthOrTransport(t *testing.T) {
 			_, err = h.c.ReconcileOnce(context.Background())
 			require.NoError(t, err)
 			got, _ := h.c.Get(context.Background(), "k-1")
-			assert.Equal(t, payment.StatusInitial, got.Status)
+			assert.Equal(t, paytype.StatusInitial, got.Status)
 		})
 	}
 }

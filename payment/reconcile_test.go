@@ -11,6 +11,9 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 func TestReconcilePullsDueAndBacksOff(t *testing.T) {
@@ -42,11 +45,11 @@ func TestReconcilePullsDueAndBacksOff(t *testing.T) {
 	}
 	assert.Greater(t, gaps[4], gaps[0], "backoff grows")
 
-	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, -1))
 	_, err = h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	got, _ := h.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 	assert.Equal(t, 1, h.changeCount())
 	h.clk.Add(time.Hour)
 	n, _ = h.c.ReconcileOnce(context.Background())
@@ -63,9 +66,9 @@ func TestReconcileExpiry(t *testing.T) {
 	}
 	an, _ := h.c.Anomalies(context.Background(), "k-1")
 	require.Len(t, an, 1)
-	assert.Equal(t, payment.AnomalyExpired, an[0].Kind)
+	assert.Equal(t, paystore.AnomalyExpired, an[0].Kind)
 	got, _ := h.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusInitial, got.Status, "expiry is an anomaly, never a guessed state")
+	assert.Equal(t, paytype.StatusInitial, got.Status, "expiry is an anomaly, never a guessed state")
 	gets := h.fake.Gets()
 	h.clk.Add(time.Hour)
 	_, _ = h.c.ReconcileOnce(context.Background())
@@ -76,7 +79,7 @@ func TestReconcileProviderDownReschedules(t *testing.T) {
 	h := newHarness(t, nil)
 	createdTx(t, h, "k-1")
 	h.clk.Add(time.Hour)
-	h.fake.FailGets(payment.ErrUnavailable)
+	h.fake.FailGets(payprovider.ErrUnavailable)
 	n, err := h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
@@ -87,15 +90,15 @@ func TestReconcileProviderDownReschedules(t *testing.T) {
 func TestReconcileIllegalPullRecordsAnomaly(t *testing.T) {
 	h := newHarness(t, nil)
 	createdTx(t, h, "k-1")
-	require.NoError(t, h.fake.Set("k-1", payment.StatusPaid, 99))
+	require.NoError(t, h.fake.Set("k-1", paytype.StatusPaid, 99))
 	h.clk.Add(time.Hour)
 	_, err := h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	got, _ := h.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 	an, _ := h.c.Anomalies(context.Background(), "k-1")
 	require.NotEmpty(t, an)
-	assert.Equal(t, payment.AnomalyMismatch, an[0].Kind)
+	assert.Equal(t, paystore.AnomalyMismatch, an[0].Kind)
 }
 
 // Run on fake time: the bubble's clock drives PollInterval and backoff.
@@ -103,7 +106,7 @@ func TestRunSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := paymenttest.NewFakeProvider()
 		changes := make(chan payment.StatusChange, 1)
-		c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(),
+		c, err := payment.New(payment.Config{Store: paystore.NewMemoryStore(),
 			Provider: fake, PollInitial: time.Minute, PollInterval: 10 * time.Second,
 			Logger:         discardLogger(),
 			OnStatusChange: func(_ context.Context, sc payment.StatusChange) { changes <- sc },
@@ -115,11 +118,11 @@ func TestRunSynctest(t *testing.T) {
 		_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
 		require.NoError(t, err)
 		time.Sleep(5 * time.Minute)
-		require.NoError(t, fake.Set("k-1", payment.StatusCanceled, -1))
+		require.NoError(t, fake.Set("k-1", paytype.StatusCanceled, -1))
 		time.Sleep(30 * time.Minute)
 		select {
 		case sc := <-changes:
-			assert.Equal(t, payment.StatusCanceled, sc.To)
+			assert.Equal(t, paytype.StatusCanceled, sc.To)
 		default:
 			t.Fatal("no status change within 30 minutes of fake time")
 		}
@@ -132,16 +135,16 @@ func TestRunSynctest(t *testing.T) {
 // re-sent by the reconciler with the same requestId and body.
 func TestReconcileResumesUnconfirmed(t *testing.T) {
 	h := newHarness(t, nil)
-	e := &payment.ProviderError{HTTPStatus: 503, Err: payment.ErrUnavailable}
+	e := &payprovider.ProviderError{HTTPStatus: 503, Err: payprovider.ErrUnavailable}
 	h.fake.FailCreates(e, e, e)
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrUnavailable)
+	require.ErrorIs(t, err, payprovider.ErrUnavailable)
 	h.clk.Add(2 * time.Minute)
 	n, err := h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	got, _ := h.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 	assert.Equal(t, "FX-k-1", got.TransactionID)
 	assert.Equal(t, 4, h.fake.Creates())
 }
@@ -152,17 +155,17 @@ func TestReconcileResumesUnconfirmed(t *testing.T) {
 // unknown).
 func TestReconcileResumeRefusedStops(t *testing.T) {
 	h := newHarness(t, nil)
-	refuse := &payment.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payment.ErrBookingDataMissing}
+	refuse := &payprovider.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payprovider.ErrBookingDataMissing}
 	h.fake.FailCreates(refuse, refuse)
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrBookingDataMissing)
+	require.ErrorIs(t, err, payprovider.ErrBookingDataMissing)
 	assert.Equal(t, 1, h.fake.Creates(), "a refusal is not retried")
 	h.clk.Add(2 * time.Minute)
 	_, err = h.c.ReconcileOnce(context.Background())
 	require.NoError(t, err)
 	an, _ := h.c.Anomalies(context.Background(), "k-1")
 	require.Len(t, an, 1)
-	assert.Equal(t, payment.AnomalyRefused, an[0].Kind)
+	assert.Equal(t, paystore.AnomalyRefused, an[0].Kind)
 	assert.Contains(t, an[0].Detail, "BOOKING_DATA_MISSING")
 	h.clk.Add(time.Hour)
 	_, _ = h.c.ReconcileOnce(context.Background())
@@ -171,7 +174,7 @@ func TestReconcileResumeRefusedStops(t *testing.T) {
 
 func TestReconcileResumeExpired(t *testing.T) {
 	h := newHarness(t, func(c *payment.Config) { c.Expiry = time.Minute })
-	h.fake.FailCreates(payment.ErrUnavailable, payment.ErrUnavailable, payment.ErrUnavailable)
+	h.fake.FailCreates(payprovider.ErrUnavailable, payprovider.ErrUnavailable, payprovider.ErrUnavailable)
 	_, err := h.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
 	require.Error(t, err)
 	h.clk.Add(2 * time.Minute)
@@ -179,6 +182,6 @@ func TestReconcileResumeExpired(t *testing.T) {
 	require.NoError(t, err)
 	an, _ := h.c.Anomalies(context.Background(), "k-1")
 	require.Len(t, an, 1)
-	assert.Equal(t, payment.AnomalyExpired, an[0].Kind)
+	assert.Equal(t, paystore.AnomalyExpired, an[0].Kind)
 	assert.Equal(t, 3, h.fake.Creates())
 }

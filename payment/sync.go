@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Sync pulls the current status of a transaction from the Bezahldienst and
@@ -24,7 +27,7 @@ import (
 // and the signed push, whose amount HandlePush compares, applies it. If
 // that push arrived before the pull confirmed it, its recorded claim
 // (Store.Claim) is the amount report and Sync applies the PAYED.
-func (c *Client) Sync(ctx context.Context, requestID string) (*Transaction, error) {
+func (c *Client) Sync(ctx context.Context, requestID string) (*paytype.Transaction, error) {
 	t, err := c.cfg.Store.Get(ctx, requestID)
 	if err != nil {
 		return nil, err
@@ -32,7 +35,7 @@ func (c *Client) Sync(ctx context.Context, requestID string) (*Transaction, erro
 	return c.sync(ctx, t)
 }
 
-func (c *Client) sync(ctx context.Context, t *Transaction) (*Transaction, error) {
+func (c *Client) sync(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, error) {
 	return c.syncWith(ctx, t, nil)
 }
 
@@ -40,24 +43,24 @@ func (c *Client) sync(ctx context.Context, t *Transaction) (*Transaction, error)
 // HandlePush has compared its amount and currency with the request
 // before.
 type pushEvidence struct {
-	status   Status
+	status   paytype.Status
 	amount   bool // amount reported (and equal to the request)
 	currency bool // currency reported (and equal to the request)
 }
 
-func (c *Client) syncWith(ctx context.Context, t *Transaction, ev *pushEvidence) (*Transaction, error) {
+func (c *Client) syncWith(ctx context.Context, t *paytype.Transaction, ev *pushEvidence) (*paytype.Transaction, error) {
 	if t.Status == "" {
 		return t, fmt.Errorf("%w: create not confirmed yet; repeat Create with the same key", ErrOutcomeUnknown)
 	}
-	pt, err := c.cfg.Provider.Get(ctx, Ref{RequestID: t.RequestID, TransactionID: t.TransactionID, TransactionURL: t.TransactionURL})
+	pt, err := c.cfg.Provider.Get(ctx, payprovider.Ref{RequestID: t.RequestID, TransactionID: t.TransactionID, TransactionURL: t.TransactionURL})
 	if err != nil {
-		if errors.Is(err, ErrUnknownStatus) {
-			c.anomaly(ctx, t.RequestID, AnomalyUnknownStatus, "pulled status is not one of INITIAL, PAYED, CANCELED, FAILED")
+		if errors.Is(err, paytype.ErrUnknownStatus) {
+			c.anomaly(ctx, t.RequestID, paystore.AnomalyUnknownStatus, "pulled status is not one of INITIAL, PAYED, CANCELED, FAILED")
 		}
 		return t, err
 	}
 	if err := checkMatch(t, pt); err != nil {
-		c.anomaly(ctx, t.RequestID, AnomalyMismatch, err.Error())
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyMismatch, err.Error())
 		return t, err
 	}
 	return c.apply(ctx, t, pt, ev)
@@ -67,22 +70,22 @@ func (c *Client) syncWith(ctx context.Context, t *Transaction, ev *pushEvidence)
 // change exactly once (the store's compare-and-set picks one winner). A
 // PAYED is applied only if its amount and currency were reported (by pt
 // or by the verified push ev) and compared, see checkReported.
-func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransaction, ev *pushEvidence) (*Transaction, error) {
+func (c *Client) apply(ctx context.Context, t *paytype.Transaction, pt *payprovider.ProviderTransaction, ev *pushEvidence) (*paytype.Transaction, error) {
 	if !pt.Status.Valid() {
-		c.anomaly(ctx, t.RequestID, AnomalyUnknownStatus, "provider status is not one of the four states")
-		return t, fmt.Errorf("%w", ErrUnknownStatus)
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyUnknownStatus, "provider status is not one of the four states")
+		return t, fmt.Errorf("%w", paytype.ErrUnknownStatus)
 	}
 	if pt.Status == t.Status {
 		return t, nil
 	}
-	if !CanTransition(t.Status, pt.Status) {
-		err := &TransitionError{RequestID: t.RequestID, From: t.Status, To: pt.Status}
-		c.anomaly(ctx, t.RequestID, AnomalyIllegalTransition, fmt.Sprintf("%s -> %s refused", t.Status, pt.Status))
+	if !paytype.CanTransition(t.Status, pt.Status) {
+		err := &paystore.TransitionError{RequestID: t.RequestID, From: t.Status, To: pt.Status}
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyIllegalTransition, fmt.Sprintf("%s -> %s refused", t.Status, pt.Status))
 		return t, err
 	}
 	switch wait, err := c.checkReported(ctx, t, pt, ev); {
 	case errors.Is(err, ErrMismatch):
-		c.anomaly(ctx, t.RequestID, AnomalyMismatch, err.Error())
+		c.anomaly(ctx, t.RequestID, paystore.AnomalyMismatch, err.Error())
 		return t, err
 	case err != nil:
 		return t, err
@@ -90,14 +93,14 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		c.cfg.Logger.InfoContext(ctx, "payment reported paid by pull; waiting for the signed push that carries the amount", "request_id", t.RequestID)
 		return t, nil
 	}
-	u := Update{At: c.cfg.Now(), StatusDetail: pt.StatusDetail, PaymentMethod: pt.PaymentMethod, PaidAt: pt.PaidAt}
+	u := paystore.Update{At: c.cfg.Now(), StatusDetail: pt.StatusDetail, PaymentMethod: pt.PaymentMethod, PaidAt: pt.PaidAt}
 	nt, err := c.transition(ctx, t, pt.Status, u)
-	if errors.Is(err, ErrConcurrentUpdate) {
+	if errors.Is(err, paystore.ErrConcurrentUpdate) {
 		// Someone else applied a change first; judge our observation against
 		// the state they stored.
 		cur, gerr := c.cfg.Store.Get(ctx, t.RequestID)
 		if gerr != nil {
-			return t, &StoreError{Op: "get", Err: gerr}
+			return t, &paystore.StoreError{Op: "get", Err: gerr}
 		}
 		if cur.Status == pt.Status {
 			return cur, nil
@@ -105,10 +108,10 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		return c.apply(ctx, cur, pt, ev)
 	}
 	if err != nil {
-		return t, &StoreError{Op: "transition", Err: err}
+		return t, &paystore.StoreError{Op: "transition", Err: err}
 	}
 	c.cfg.Logger.InfoContext(ctx, "payment status changed", "request_id", nt.RequestID, "from", string(t.Status), "to", string(nt.Status))
-	if nt.Status != StatusPaid {
+	if nt.Status != paytype.StatusPaid {
 		// The Bezahldienst is authoritative, but a verified push that
 		// claimed PAYED with the requested amount contradicts it: money
 		// may have moved, an operator must look.
@@ -116,7 +119,7 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 		case err != nil:
 			c.cfg.Logger.ErrorContext(ctx, "payment push claim not checked", "request_id", nt.RequestID, "err", err)
 		case claimed:
-			c.anomaly(ctx, nt.RequestID, AnomalyPushMismatch, fmt.Sprintf("verified push claimed PAYED with the requested amount, payment service reports %s", nt.Status))
+			c.anomaly(ctx, nt.RequestID, paystore.AnomalyPushMismatch, fmt.Sprintf("verified push claimed PAYED with the requested amount, payment service reports %s", nt.Status))
 		}
 	}
 	if c.cfg.OnStatusChange != nil {
@@ -130,12 +133,12 @@ func (c *Client) apply(ctx context.Context, t *Transaction, pt *ProviderTransact
 
 // transition stores the change, through OnStatusChangeTx's database
 // transaction when it is set.
-func (c *Client) transition(ctx context.Context, t *Transaction, to Status, u Update) (*Transaction, error) {
+func (c *Client) transition(ctx context.Context, t *paytype.Transaction, to paytype.Status, u paystore.Update) (*paytype.Transaction, error) {
 	if c.cfg.OnStatusChangeTx == nil {
 		return c.cfg.Store.Transition(ctx, t.RequestID, t.Status, to, u)
 	}
-	ts := c.cfg.Store.(TxStore) // checked by Validate
-	return ts.TransitionTx(ctx, t.RequestID, t.Status, to, u, func(tx *sql.Tx, nt *Transaction) error {
+	ts := c.cfg.Store.(paystore.TxStore) // checked by Validate
+	return ts.TransitionTx(ctx, t.RequestID, t.Status, to, u, func(tx *sql.Tx, nt *paytype.Transaction) error {
 		return c.cfg.OnStatusChangeTx(ctx, tx, StatusChange{
 			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
 			From: t.Status, To: nt.Status, At: u.At, Transaction: nt.Clone(),
@@ -156,11 +159,11 @@ func (c *Client) transition(ctx context.Context, t *Transaction, to Status, u Up
 //     logged at Warn.
 //
 // CANCELED and FAILED move no money and need no amount.
-func (c *Client) checkReported(ctx context.Context, t *Transaction, pt *ProviderTransaction, ev *pushEvidence) (wait bool, err error) {
-	if pt.Status != StatusPaid {
+func (c *Client) checkReported(ctx context.Context, t *paytype.Transaction, pt *payprovider.ProviderTransaction, ev *pushEvidence) (wait bool, err error) {
+	if pt.Status != paytype.StatusPaid {
 		return false, nil
 	}
-	pushPaid := ev != nil && ev.status == StatusPaid
+	pushPaid := ev != nil && ev.status == paytype.StatusPaid
 	amount := pt.AmountReported || (pushPaid && ev.amount)
 	currency := pt.Currency != "" || (pushPaid && ev.currency)
 	if amount && currency {
@@ -189,7 +192,7 @@ func (c *Client) checkReported(ctx context.Context, t *Transaction, pt *Provider
 // checkMatch compares what the Bezahldienst reports with the stored request.
 // Anti-pattern 9.5 (payment/paymenttest/SOURCES.md): a result is never accepted without comparing amount,
 // currency and reference.
-func checkMatch(t *Transaction, pt *ProviderTransaction) error {
+func checkMatch(t *paytype.Transaction, pt *payprovider.ProviderTransaction) error {
 	if pt.RequestID != "" && pt.RequestID != t.RequestID {
 		return &MismatchError{RequestID: t.RequestID, Field: "requestId", Want: t.RequestID, Got: pt.RequestID}
 	}
@@ -211,13 +214,13 @@ func checkMatch(t *Transaction, pt *ProviderTransaction) error {
 // claimedPaid reports whether a verified push claiming PAYED with the
 // request's amount and currency was recorded for t (HandlePush records it
 // when it arrives before the pull confirms it).
-func (c *Client) claimedPaid(ctx context.Context, t *Transaction) (bool, error) {
+func (c *Client) claimedPaid(ctx context.Context, t *paytype.Transaction) (bool, error) {
 	cl, err := c.cfg.Store.Claim(ctx, t.RequestID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, paystore.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
-		return false, &StoreError{Op: "push claim", Err: err}
+		return false, &paystore.StoreError{Op: "push claim", Err: err}
 	}
-	return cl.Status == StatusPaid && cl.Amount == t.Request.Total && cl.Currency == t.Request.Currency, nil
+	return cl.Status == paytype.StatusPaid && cl.Amount == t.Request.Total && cl.Currency == t.Request.Currency, nil
 }

@@ -13,12 +13,15 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // stubPush is a PushVerifier that returns a fixed, "verified" push.
-type stubPush struct{ p payment.Push }
+type stubPush struct{ p payprovider.Push }
 
-func (s stubPush) VerifyPush(context.Context, payment.PushInput) (*payment.Push, error) {
+func (s stubPush) VerifyPush(context.Context, payprovider.PushInput) (*payprovider.Push, error) {
 	p := s.p
 	return &p, nil
 }
@@ -28,49 +31,49 @@ func (s stubPush) VerifyPush(context.Context, payment.PushInput) (*payment.Push,
 // paymentRequest echo) or never carry them (pmPayment: AmountByPush); then
 // a verified push that reported them stands in, or the explicit opt-out.
 func TestPaidWithoutReportedAmount(t *testing.T) {
-	const total = payment.Amount(4584) // paymenttest.ValidRequest
+	const total = paytype.Amount(4584) // paymenttest.ValidRequest
 	type pull struct {
-		status                       payment.Status
+		status                       paytype.Status
 		noAmount, noCurrency, byPush bool
 	}
-	paidPush := func(mut func(*payment.Push)) *payment.Push {
-		p := &payment.Push{EventID: "e-1", RequestID: "k-1", Status: payment.StatusPaid, Amount: total, AmountReported: true, Currency: payment.EUR}
+	paidPush := func(mut func(*payprovider.Push)) *payprovider.Push {
+		p := &payprovider.Push{EventID: "e-1", RequestID: "k-1", Status: paytype.StatusPaid, Amount: total, AmountReported: true, Currency: paytype.EUR}
 		if mut != nil {
 			mut(p)
 		}
 		return p
 	}
-	paid := payment.StatusPaid
+	paid := paytype.StatusPaid
 	cases := []struct {
 		name     string
 		pull     pull
 		trigger  string // "sync", "run" or "push"
-		push     *payment.Push
+		push     *payprovider.Push
 		insecure bool
 		target   error
 		field    string
-		want     payment.Status
-		anomaly  payment.AnomalyKind
+		want     paytype.Status
+		anomaly  paystore.AnomalyKind
 	}{
-		{"amount not reported", pull{paid, true, false, false}, "sync", nil, false, payment.ErrMismatch, "amount", payment.StatusInitial, payment.AnomalyMismatch},
-		{"currency not reported", pull{paid, false, true, false}, "sync", nil, false, payment.ErrMismatch, "currency", payment.StatusInitial, payment.AnomalyMismatch},
-		{"neither reported", pull{paid, true, true, false}, "sync", nil, false, payment.ErrMismatch, "amount", payment.StatusInitial, payment.AnomalyMismatch},
-		{"amount not reported, background pull", pull{paid, true, false, false}, "run", nil, false, nil, "", payment.StatusInitial, payment.AnomalyMismatch},
-		{"amount not reported, push claims failed", pull{paid, true, false, false}, "push", paidPush(func(p *payment.Push) { p.Status = payment.StatusFailed }), false, payment.ErrMismatch, "amount", payment.StatusInitial, payment.AnomalyMismatch},
-		{"amount not reported, push without amount", pull{paid, true, false, false}, "push", paidPush(func(p *payment.Push) { p.Amount, p.AmountReported = 0, false }), false, payment.ErrMismatch, "amount", payment.StatusInitial, payment.AnomalyMismatch},
-		{"currency not reported, push without currency", pull{paid, false, true, false}, "push", paidPush(func(p *payment.Push) { p.Currency = "" }), false, payment.ErrMismatch, "currency", payment.StatusInitial, payment.AnomalyMismatch},
-		{"push with another amount", pull{paid, true, true, true}, "push", paidPush(func(p *payment.Push) { p.Amount = total - 1 }), false, payment.ErrMismatch, "amount", payment.StatusInitial, payment.AnomalyPushMismatch},
-		{"push with another currency", pull{paid, true, true, true}, "push", paidPush(func(p *payment.Push) { p.Currency = "USD" }), false, payment.ErrMismatch, "currency", payment.StatusInitial, payment.AnomalyPushMismatch},
-		{"push-only amount, pulled alone: waits", pull{paid, true, true, true}, "sync", nil, false, nil, "", payment.StatusInitial, ""},
-		{"push-only amount, background pull: waits", pull{paid, true, true, true}, "run", nil, false, nil, "", payment.StatusInitial, ""},
-		{"push-only amount, push claims failed: waits", pull{paid, true, true, true}, "push", paidPush(func(p *payment.Push) { p.Status = payment.StatusFailed }), false, nil, "", payment.StatusInitial, ""},
-		{"reported (control)", pull{paid, false, false, false}, "sync", nil, false, nil, "", payment.StatusPaid, ""},
-		{"canceled needs no amount", pull{payment.StatusCanceled, true, true, false}, "sync", nil, false, nil, "", payment.StatusCanceled, ""},
-		{"failed needs no amount", pull{payment.StatusFailed, true, true, false}, "sync", nil, false, nil, "", payment.StatusFailed, ""},
-		{"push-only amount, matching signed push", pull{paid, true, true, true}, "push", paidPush(nil), false, nil, "", payment.StatusPaid, ""},
-		{"no echo, matching signed push", pull{paid, true, true, false}, "push", paidPush(nil), false, nil, "", payment.StatusPaid, ""},
-		{"opt-out applies without amount", pull{paid, true, true, false}, "sync", nil, true, nil, "", payment.StatusPaid, ""},
-		{"opt-out applies push-only pull", pull{paid, true, true, true}, "sync", nil, true, nil, "", payment.StatusPaid, ""},
+		{"amount not reported", pull{paid, true, false, false}, "sync", nil, false, payment.ErrMismatch, "amount", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"currency not reported", pull{paid, false, true, false}, "sync", nil, false, payment.ErrMismatch, "currency", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"neither reported", pull{paid, true, true, false}, "sync", nil, false, payment.ErrMismatch, "amount", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"amount not reported, background pull", pull{paid, true, false, false}, "run", nil, false, nil, "", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"amount not reported, push claims failed", pull{paid, true, false, false}, "push", paidPush(func(p *payprovider.Push) { p.Status = paytype.StatusFailed }), false, payment.ErrMismatch, "amount", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"amount not reported, push without amount", pull{paid, true, false, false}, "push", paidPush(func(p *payprovider.Push) { p.Amount, p.AmountReported = 0, false }), false, payment.ErrMismatch, "amount", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"currency not reported, push without currency", pull{paid, false, true, false}, "push", paidPush(func(p *payprovider.Push) { p.Currency = "" }), false, payment.ErrMismatch, "currency", paytype.StatusInitial, paystore.AnomalyMismatch},
+		{"push with another amount", pull{paid, true, true, true}, "push", paidPush(func(p *payprovider.Push) { p.Amount = total - 1 }), false, payment.ErrMismatch, "amount", paytype.StatusInitial, paystore.AnomalyPushMismatch},
+		{"push with another currency", pull{paid, true, true, true}, "push", paidPush(func(p *payprovider.Push) { p.Currency = "USD" }), false, payment.ErrMismatch, "currency", paytype.StatusInitial, paystore.AnomalyPushMismatch},
+		{"push-only amount, pulled alone: waits", pull{paid, true, true, true}, "sync", nil, false, nil, "", paytype.StatusInitial, ""},
+		{"push-only amount, background pull: waits", pull{paid, true, true, true}, "run", nil, false, nil, "", paytype.StatusInitial, ""},
+		{"push-only amount, push claims failed: waits", pull{paid, true, true, true}, "push", paidPush(func(p *payprovider.Push) { p.Status = paytype.StatusFailed }), false, nil, "", paytype.StatusInitial, ""},
+		{"reported (control)", pull{paid, false, false, false}, "sync", nil, false, nil, "", paytype.StatusPaid, ""},
+		{"canceled needs no amount", pull{paytype.StatusCanceled, true, true, false}, "sync", nil, false, nil, "", paytype.StatusCanceled, ""},
+		{"failed needs no amount", pull{paytype.StatusFailed, true, true, false}, "sync", nil, false, nil, "", paytype.StatusFailed, ""},
+		{"push-only amount, matching signed push", pull{paid, true, true, true}, "push", paidPush(nil), false, nil, "", paytype.StatusPaid, ""},
+		{"no echo, matching signed push", pull{paid, true, true, false}, "push", paidPush(nil), false, nil, "", paytype.StatusPaid, ""},
+		{"opt-out applies without amount", pull{paid, true, true, false}, "sync", nil, true, nil, "", paytype.StatusPaid, ""},
+		{"opt-out applies push-only pull", pull{paid, true, true, true}, "sync", nil, true, nil, "", paytype.StatusPaid, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,7 +81,7 @@ func TestPaidWithoutReportedAmount(t *testing.T) {
 			h := newHarness(t, func(c *payment.Config) {
 				c.Provider = mp
 				if tc.push != nil {
-					c.Provider = payment.WithPushVerifier(mp, stubPush{*tc.push})
+					c.Provider = payprovider.WithPushVerifier(mp, stubPush{*tc.push})
 				}
 				c.InsecureAcceptUnreportedAmount = tc.insecure
 			})
@@ -86,7 +89,7 @@ func TestPaidWithoutReportedAmount(t *testing.T) {
 			createdTx(t, h, "k-1")
 			require.NoError(t, mp.Set("k-1", tc.pull.status, -1))
 			require.NoError(t, mp.Unreport("k-1", tc.pull.noAmount, tc.pull.noCurrency))
-			mp.mut = func(p *payment.ProviderTransaction) { p.AmountByPush = tc.pull.byPush }
+			mp.mut = func(p *payprovider.ProviderTransaction) { p.AmountByPush = tc.pull.byPush }
 
 			var err error
 			switch tc.trigger {
@@ -98,7 +101,7 @@ func TestPaidWithoutReportedAmount(t *testing.T) {
 				n, err = h.c.ReconcileOnce(ctx)
 				require.Equal(t, 1, n)
 			case "push":
-				_, err = h.c.HandlePush(ctx, payment.PushInput{Method: "POST"})
+				_, err = h.c.HandlePush(ctx, payprovider.PushInput{Method: "POST"})
 			}
 			if tc.target == nil {
 				require.NoError(t, err)
@@ -111,7 +114,7 @@ func TestPaidWithoutReportedAmount(t *testing.T) {
 			got, err := h.c.Get(ctx, "k-1")
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got.Status)
-			if tc.want == payment.StatusInitial {
+			if tc.want == paytype.StatusInitial {
 				assert.Zero(t, h.changeCount(), "no hook for a refused result")
 			} else {
 				assert.Equal(t, 1, h.changeCount())
@@ -129,7 +132,7 @@ func TestMismatchErrorNotReported(t *testing.T) {
 	mp := &mutProvider{FakeProvider: paymenttest.NewFakeProvider()}
 	h := newHarness(t, func(c *payment.Config) { c.Provider = mp })
 	createdTx(t, h, "k-1")
-	require.NoError(t, mp.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, mp.Set("k-1", paytype.StatusPaid, -1))
 	require.NoError(t, mp.Unreport("k-1", true, false))
 	_, err := h.c.Sync(context.Background(), "k-1")
 	var me *payment.MismatchError
@@ -143,13 +146,13 @@ func TestMismatchErrorNotReported(t *testing.T) {
 // finalCreate answers create with a final state right away.
 type finalCreate struct {
 	*paymenttest.FakeProvider
-	mut func(*payment.ProviderTransaction)
+	mut func(*payprovider.ProviderTransaction)
 }
 
-func (f *finalCreate) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+func (f *finalCreate) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	pt, err := f.FakeProvider.Create(ctx, sub)
 	if err == nil {
-		pt.Status = payment.StatusPaid
+		pt.Status = paytype.StatusPaid
 		if f.mut != nil {
 			f.mut(pt)
 		}
@@ -159,13 +162,13 @@ func (f *finalCreate) Create(ctx context.Context, sub *payment.Submission) (*pay
 
 // failingStore fails Transition while fail is set.
 type failingStore struct {
-	*payment.MemoryStore
+	*paystore.MemoryStore
 	fail atomic.Bool
 }
 
 var errDiskFull = errors.New("disk full")
 
-func (s *failingStore) Transition(ctx context.Context, id string, from, to payment.Status, u payment.Update) (*payment.Transaction, error) {
+func (s *failingStore) Transition(ctx context.Context, id string, from, to paytype.Status, u paystore.Update) (*paytype.Transaction, error) {
 	if s.fail.Load() {
 		return nil, errDiskFull
 	}
@@ -179,27 +182,27 @@ func (s *failingStore) Transition(ctx context.Context, id string, from, to payme
 func TestCreateFinalStateNotApplied(t *testing.T) {
 	cases := []struct {
 		name      string
-		mut       func(*payment.ProviderTransaction)
+		mut       func(*payprovider.ProviderTransaction)
 		storeFail bool
-		want      payment.Status
-		anomaly   payment.AnomalyKind
+		want      paytype.Status
+		anomaly   paystore.AnomalyKind
 		errorLog  bool
 	}{
-		{"store fails", nil, true, payment.StatusInitial, "", true},
-		{"amount not reported", func(p *payment.ProviderTransaction) { p.AmountReported = false }, false, payment.StatusInitial, payment.AnomalyMismatch, false},
-		{"currency not reported", func(p *payment.ProviderTransaction) { p.Currency = "" }, false, payment.StatusInitial, payment.AnomalyMismatch, false},
-		{"push-only amount", func(p *payment.ProviderTransaction) { p.AmountReported, p.AmountByPush = false, true }, false, payment.StatusInitial, "", false},
-		{"reported (control)", nil, false, payment.StatusPaid, "", false},
+		{"store fails", nil, true, paytype.StatusInitial, "", true},
+		{"amount not reported", func(p *payprovider.ProviderTransaction) { p.AmountReported = false }, false, paytype.StatusInitial, paystore.AnomalyMismatch, false},
+		{"currency not reported", func(p *payprovider.ProviderTransaction) { p.Currency = "" }, false, paytype.StatusInitial, paystore.AnomalyMismatch, false},
+		{"push-only amount", func(p *payprovider.ProviderTransaction) { p.AmountReported, p.AmountByPush = false, true }, false, paytype.StatusInitial, "", false},
+		{"reported (control)", nil, false, paytype.StatusPaid, "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fp := &finalCreate{FakeProvider: paymenttest.NewFakeProvider(), mut: tc.mut}
-			st := &failingStore{MemoryStore: payment.NewMemoryStore()}
+			st := &failingStore{MemoryStore: paystore.NewMemoryStore()}
 			st.fail.Store(tc.storeFail)
 			h := newHarness(t, func(c *payment.Config) { c.Provider, c.Store = fp, st })
 			ctx := context.Background()
 			r := paymenttest.ValidRequest("k-1")
-			r.Requestor = &payment.Requestor{Name: "Mustermann", FirstName: "Erika"}
+			r.Requestor = &paytype.Requestor{Name: "Mustermann", FirstName: "Erika"}
 			tx, err := h.c.Create(ctx, r)
 			require.NoError(t, err, "the payment is created either way")
 			assert.Equal(t, tc.want, tx.Status)
@@ -220,13 +223,13 @@ func TestCreateFinalStateNotApplied(t *testing.T) {
 			}
 			// Nothing is lost: once the store works, reconciliation applies it.
 			st.fail.Store(false)
-			require.NoError(t, fp.Set("k-1", payment.StatusPaid, -1))
+			require.NoError(t, fp.Set("k-1", paytype.StatusPaid, -1))
 			h.clk.Add(time.Minute)
 			_, err = h.c.ReconcileOnce(ctx)
 			require.NoError(t, err)
 			got, err := h.c.Get(ctx, "k-1")
 			require.NoError(t, err)
-			assert.Equal(t, payment.StatusPaid, got.Status)
+			assert.Equal(t, paytype.StatusPaid, got.Status)
 			assert.Equal(t, 1, h.changeCount())
 		})
 	}

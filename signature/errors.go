@@ -33,6 +33,9 @@ var (
 	// ErrInvalidConfig reports a configuration that the constructors of
 	// this package refuse; every error they return wraps it.
 	ErrInvalidConfig = errors.New("signature: invalid configuration")
+	// ErrInvalidDigest reports a digest handed to [SignDigest] whose length
+	// does not match the method's hash function.
+	ErrInvalidDigest = errors.New("signature: digest does not match the method's hash")
 )
 
 // AlgorithmError reports an algorithm URI (or JOSE alg name) that is not

@@ -78,7 +78,7 @@ func signDigest(signer crypto.Signer, m Method, digest []byte) ([]byte, error) {
 		return nil, keyErr("sign", "no signer", nil)
 	}
 	if len(digest) != m.Hash.Size() {
-		return nil, fmt.Errorf("signature: sign: digest length %d does not match %s", len(digest), m.Hash)
+		return nil, fmt.Errorf("%w: length %d, %s needs %d", ErrInvalidDigest, len(digest), m.Hash, m.Hash.Size())
 	}
 	pub := signer.Public()
 	if err := checkMethodKey(m, pub); err != nil {

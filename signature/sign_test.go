@@ -190,7 +190,7 @@ func TestSignRefuses(t *testing.T) {
 	t.Run("wrong digest length", func(t *testing.T) {
 		t.Parallel()
 		_, err := signature.SignDigest(rsaKey, method(t, signature.RSASHA256), make([]byte, 31))
-		require.Error(t, err)
+		require.ErrorIs(t, err, signature.ErrInvalidDigest)
 		err = signature.VerifyDigest(rsaKey.Public(), method(t, signature.RSASHA256), make([]byte, 31), make([]byte, 256), signature.VerifyOptions{})
 		require.ErrorIs(t, err, signature.ErrInvalidSignature)
 	})

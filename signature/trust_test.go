@@ -224,5 +224,5 @@ func TestTrustStorePinned(t *testing.T) {
 	assert.True(t, again[1].Equal(b.Certificate))
 
 	_, err = signature.NewTrustStore(signature.TrustConfig{Pinned: []*x509.Certificate{{Raw: []byte{0x30, 0x00}}}})
-	assert.Error(t, err, "a pinned certificate whose DER does not parse")
+	assert.ErrorIs(t, err, signature.ErrInvalidConfig, "a pinned certificate whose DER does not parse")
 }

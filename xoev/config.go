@@ -3,7 +3,6 @@ package xoev
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/egosaar/ozg/internal/xmlsafe"
@@ -126,7 +125,7 @@ func (p *Parser) Profiles() *Profiles { return p.profiles }
 func (p *Parser) CodeLists() *codelist.Registry { return p.lists }
 
 // errNotReady is returned by a zero Parser or Builder (use New/NewBuilder).
-var errNotReady = errors.New("xoev: not initialised; use New or NewBuilder")
+var errNotReady = fmt.Errorf("%w: not initialised; use New or NewBuilder", ErrInvalidConfig)
 
 func (p *Parser) ready() error {
 	if p == nil || p.profiles == nil || p.lists == nil {

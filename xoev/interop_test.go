@@ -64,7 +64,7 @@ func TestBuiltMessageValidatesWithXMLLint(t *testing.T) {
 
 			bad := xoevtest.Mutate(t, good, removeAttr(leser+"verzeichnisdienst", "listVersionID"))
 			out, err = lint(bad)
-			require.Error(t, err, "xmllint accepted: %s", out)
+			requireSchemaInvalid(t, err, out)
 			_, perr := newParser(t).Parse(context.Background(), bad)
 			require.ErrorIs(t, perr, xoev.ErrCode)
 		})
@@ -120,7 +120,17 @@ func TestBuiltXWasserMessageValidatesWithXMLLint(t *testing.T) {
 	// The schema really applies: a wrong fixed @version is refused by both.
 	bad := xoevtest.Mutate(t, data, setAttr(".", "version", "1.0.1"))
 	out, err = lint(bad)
-	require.Error(t, err, "xmllint accepted: %s", out)
+	requireSchemaInvalid(t, err, out)
 	_, perr := newParser(t).Parse(context.Background(), bad)
 	require.ErrorIs(t, perr, xoev.ErrProfile)
+}
+
+// requireSchemaInvalid asserts that xmllint ran and refused the document as
+// schema-invalid (exit status 3), not that it failed for another reason
+// (missing binary, unreadable schema).
+func requireSchemaInvalid(t *testing.T, err error, out []byte) {
+	t.Helper()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "xmllint accepted: %s", out)
+	require.Equal(t, 3, ee.ExitCode(), "xmllint: %s", out)
 }

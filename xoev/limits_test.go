@@ -107,7 +107,8 @@ func TestMaxFindings(t *testing.T) {
 			require.NoError(t, err)
 			in := xoevtest.Mutate(t, xbau, tt.mutate)
 			m, err := p.Parse(context.Background(), in)
-			require.Error(t, err)
+			var xe *xoev.Error
+			require.ErrorAs(t, err, &xe)
 			assert.Nil(t, m)
 			errs := xoevErrors(err)
 			assert.Len(t, errs, tt.findings)
@@ -135,7 +136,7 @@ func btoi(b bool) int {
 func TestConfigRefusesNegativeCaps(t *testing.T) {
 	for _, cfg := range []xoev.Config{{MaxFindings: -1}, {MaxCodeListFetches: -1}} {
 		_, err := xoev.New(cfg)
-		require.Error(t, err, "%+v", cfg)
+		require.ErrorIs(t, err, xoev.ErrInvalidConfig, "%+v", cfg)
 	}
 }
 

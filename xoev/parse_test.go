@@ -83,8 +83,9 @@ func TestParseReader(t *testing.T) {
 	_, err = p.ParseReader(ctx, bytes.NewReader(bytes.Repeat([]byte("x"), 9<<10)))
 	require.ErrorIs(t, err, xoev.ErrLimit)
 
-	_, err = p.ParseReader(ctx, iotest.ErrReader(errors.New("boom")))
-	require.Error(t, err)
+	boom := errors.New("boom")
+	_, err = p.ParseReader(ctx, iotest.ErrReader(boom))
+	require.ErrorIs(t, err, boom)
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
@@ -94,7 +95,7 @@ func TestParseReader(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	_, err := xoev.New(xoev.Config{MaxDepth: -1})
-	require.Error(t, err)
+	require.ErrorIs(t, err, xoev.ErrInvalidConfig)
 	_, err = xoev.NewBuilder(xoev.BuilderConfig{})
 	require.ErrorIs(t, err, xoev.ErrBuild)
 	_, err = xoev.NewBuilder(xoev.BuilderConfig{Profile: xoevtest.Profile(t, "xbau-2.6"), Produkt: "a"})
@@ -119,11 +120,11 @@ func TestZeroMessageDoesNotPanic(t *testing.T) {
 func TestZeroParserAndBuilderDoNotPanic(t *testing.T) {
 	var p xoev.Parser
 	_, err := p.Parse(context.Background(), xoevtest.XBauAntrag0200(t))
-	require.Error(t, err)
+	require.ErrorIs(t, err, xoev.ErrInvalidConfig)
 	_, err = p.ParseReader(context.Background(), bytes.NewReader(nil))
-	require.Error(t, err)
-	require.Error(t, p.ValidateCode(context.Background(), xoev.Code{}, xoev.CodeRule{}, "/"))
+	require.ErrorIs(t, err, xoev.ErrInvalidConfig)
+	require.ErrorIs(t, p.ValidateCode(context.Background(), xoev.Code{}, xoev.CodeRule{}, "/"), xoev.ErrInvalidConfig)
 	var b xoev.Builder
 	_, err = b.Build(context.Background(), xoev.Draft{Root: "x"})
-	require.Error(t, err)
+	require.ErrorIs(t, err, xoev.ErrInvalidConfig)
 }

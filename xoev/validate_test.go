@@ -140,9 +140,8 @@ func TestParseRules(t *testing.T) {
 				require.NotNil(t, m)
 				return
 			}
-			require.Error(t, err)
-			assert.Nil(t, m)
 			require.ErrorIs(t, err, tt.kind)
+			assert.Nil(t, m)
 			var xe *xoev.Error
 			require.ErrorAs(t, err, &xe)
 			found := false

@@ -9,7 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // The operator page: a read-only view for the treasury (Kasse) and
@@ -38,9 +39,9 @@ type operatorView struct {
 	Error     string
 	Kind      string
 	MinAgeH   int
-	Kinds     []payment.AnomalyKind
-	Anomalies []payment.Anomaly
-	Open      []*payment.Transaction
+	Kinds     []paystore.AnomalyKind
+	Anomalies []paystore.Anomaly
+	Open      []*paytype.Transaction
 	NextA     string
 	NextO     string
 }
@@ -127,12 +128,12 @@ func (s *service) handleOperator(op *operators, w http.ResponseWriter, r *http.R
 	}
 	q := r.URL.Query()
 	v := operatorView{LoggedIn: true, Kind: q.Get("art"),
-		Kinds: []payment.AnomalyKind{payment.AnomalyMismatch, payment.AnomalyPushMismatch, payment.AnomalyIllegalTransition,
-			payment.AnomalyUnknownStatus, payment.AnomalyExpired, payment.AnomalyOutcomeUnknown, payment.AnomalyRefused}}
-	af := payment.ListFilter{Cursor: q.Get("a"), Limit: 20}
-	of := payment.ListFilter{Cursor: q.Get("o"), Limit: 20}
+		Kinds: []paystore.AnomalyKind{paystore.AnomalyMismatch, paystore.AnomalyPushMismatch, paystore.AnomalyIllegalTransition,
+			paystore.AnomalyUnknownStatus, paystore.AnomalyExpired, paystore.AnomalyOutcomeUnknown, paystore.AnomalyRefused}}
+	af := paystore.ListFilter{Cursor: q.Get("a"), Limit: 20}
+	of := paystore.ListFilter{Cursor: q.Get("o"), Limit: 20}
 	if v.Kind != "" {
-		af.Kinds = []payment.AnomalyKind{payment.AnomalyKind(v.Kind)}
+		af.Kinds = []paystore.AnomalyKind{paystore.AnomalyKind(v.Kind)}
 	}
 	if h, err := strconv.Atoi(q.Get("alter")); err == nil && h > 0 && h < 24*366 {
 		v.MinAgeH = h
@@ -142,7 +143,7 @@ func (s *service) handleOperator(op *operators, w http.ResponseWriter, r *http.R
 	ap, err := s.pay.ListAnomalies(r.Context(), af)
 	if err == nil {
 		v.Anomalies, v.NextA = ap.Anomalies, ap.Next
-		var tp *payment.TransactionPage
+		var tp *paystore.TransactionPage
 		if tp, err = s.pay.ListOpen(r.Context(), of); err == nil {
 			v.Open, v.NextO = tp.Transactions, tp.Next
 		}

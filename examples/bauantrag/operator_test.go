@@ -14,18 +14,20 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
 )
 
 // The operator page is read-only, has a login of its own, lists
 // anomalies and open payments, and is off without a password.
 func TestOperatorPage(t *testing.T) {
 	fake := paymenttest.NewFakeProvider()
-	pay, err := payment.New(payment.Config{Provider: fake, Store: payment.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler)})
+	pay, err := payment.New(payment.Config{Provider: fake, Store: paystore.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	ctx := context.Background()
 	_, err = pay.Create(ctx, paymenttest.ValidRequest("antrag-open"))
 	require.NoError(t, err)
-	fake.FailCreates(&payment.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payment.ErrBookingDataMissing})
+	fake.FailCreates(&payprovider.ProviderError{HTTPStatus: 400, FunctionalCode: "BOOKING_DATA_MISSING", Err: payprovider.ErrBookingDataMissing})
 	_, err = pay.Create(ctx, paymenttest.ValidRequest("antrag-refused"))
 	require.Error(t, err)
 
@@ -79,7 +81,7 @@ func TestOperatorPage(t *testing.T) {
 	body := do(s, "GET", "/operator", "", op).Body.String()
 	assert.Contains(t, body, "antrag-open")
 	assert.Contains(t, body, "antrag-refused")
-	assert.Contains(t, body, string(payment.AnomalyRefused))
+	assert.Contains(t, body, string(paystore.AnomalyRefused))
 	body = do(s, "GET", "/operator?art=expired", "", op).Body.String()
 	assert.NotContains(t, body, "BOOKING_DATA_MISSING", "filtered by kind")
 	assert.Equal(t, http.StatusBadRequest, do(s, "GET", "/operator?a=!!!", "", op).Code)

@@ -15,11 +15,12 @@ import (
 
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/xoev"
 	"github.com/egosaar/ozg/xoev/xsd"
 )
 
-func euro(a payment.Amount) string { return fmt.Sprintf("%d,%02d EUR", a/100, a%100) }
+func euro(a paytype.Amount) string { return fmt.Sprintf("%d,%02d EUR", a/100, a%100) }
 
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -123,33 +124,33 @@ func (s *service) submit(ctx context.Context, ses *session, form antragForm) (*a
 // the idempotency key (XBezahldienste requestId): a repeated create
 // returns the same transaction; a new attempt after a cancelled payment
 // gets a new key (paymentKey).
-func (s *service) createPayment(ctx context.Context, ses *session, a *antrag) (*payment.Transaction, error) {
+func (s *service) createPayment(ctx context.Context, ses *session, a *antrag) (*paytype.Transaction, error) {
 	due := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
 	p := ses.identity.Person
 	belegnummer := a.Aktenzeichen
 	if a.Zahlungsversuch > 1 {
 		belegnummer = fmt.Sprintf("%s-%d", a.Aktenzeichen, a.Zahlungsversuch)
 	}
-	req := &payment.CreateRequest{
+	req := &paytype.CreateRequest{
 		IdempotencyKey: a.paymentKey(),
-		Currency:       payment.EUR,
+		Currency:       paytype.EUR,
 		Total:          fee,
 		Purpose:        "Bauantrag " + a.Aktenzeichen,
 		Description:    "Gebühr für den Bauantrag, Aktenzeichen " + a.Aktenzeichen,
 		RedirectURL:    s.cfg.BaseURL + "/antrag/" + a.ID + "/zahlung",
-		Items: []payment.Item{{
+		Items: []paytype.Item{{
 			ID: "gebuehr-1", Reference: "GebVerz-Bau-2-1-1", Description: "Baugenehmigung, Wohngebaeude", Quantity: 1,
 			TaxRate: 0, SingleNet: fee, SingleTax: 0, TotalNet: fee, TotalTax: 0,
-			Booking: payment.Booking{
+			Booking: paytype.Booking{
 				Kassenzeichen:     a.Kassenzeichen,
 				Haushaltsstelle:   "1.6300.431100",
 				Objektnummer:      "63",
 				Buchungstext:      "Baugenehmigung",
 				Belegnummer:       belegnummer,
-				Faelligkeitsdatum: payment.DueDate(due),
+				Faelligkeitsdatum: paytype.DueDate(due),
 			},
 		}},
-		Requestor: &payment.Requestor{Name: p.FamilyName.Value, FirstName: p.GivenNames.Value},
+		Requestor: &paytype.Requestor{Name: p.FamilyName.Value, FirstName: p.GivenNames.Value},
 	}
 	tx, err := s.pay.Create(ctx, req)
 	if err != nil {
@@ -171,7 +172,7 @@ func (s *service) handlePay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.")
 		return
 	}
-	if a.Status != stSubmitted || a.Zahlung == string(payment.StatusPaid) {
+	if a.Status != stSubmitted || a.Zahlung == string(paytype.StatusPaid) {
 		http.Redirect(w, r, "/antrag/"+a.ID, http.StatusSeeOther)
 		return
 	}
@@ -193,7 +194,7 @@ func (s *service) handlePay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadGateway, "Der Bezahldienst ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.")
 		return
 	}
-	if tx.Status != "" && tx.Status != payment.StatusInitial {
+	if tx.Status != "" && tx.Status != paytype.StatusInitial {
 		// Already decided (e.g. paid in another tab): show the status.
 		http.Redirect(w, r, "/antrag/"+a.ID+"/zahlung", http.StatusSeeOther)
 		return
@@ -233,7 +234,7 @@ func (s *service) paymentChanged(ctx context.Context, c payment.StatusChange) {
 		return
 	}
 	switch c.To {
-	case payment.StatusPaid:
+	case paytype.StatusPaid:
 		s.cfg.Say("payment: Ergebnis %s übernommen; Betrag %s, Währung %s und requestId %s entsprechen dem gespeicherten Auftrag (sonst ErrMismatch), Kassenzeichen %s passt zum Antrag",
 			c.To, euro(c.Transaction.Request.Total), c.Transaction.Request.Currency, c.RequestID, a.Kassenzeichen)
 		if err := s.fit.deliver(ctx, a); err != nil {
@@ -255,7 +256,7 @@ func (s *service) paymentChanged(ctx context.Context, c payment.StatusChange) {
 		if err == nil {
 			s.startCaseWork(a.ID)
 		}
-	case payment.StatusCanceled, payment.StatusFailed:
+	case paytype.StatusCanceled, paytype.StatusFailed:
 		_, err = s.db.ExecContext(ctx, `UPDATE bauantrag_antrag SET zahlung = ? WHERE id = ?`, string(c.To), a.ID)
 	}
 	if err != nil {

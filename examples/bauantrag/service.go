@@ -17,6 +17,7 @@ import (
 	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/sqlstore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 	"github.com/egosaar/ozg/signature/signaturetest"
@@ -75,7 +76,7 @@ type service struct {
 
 // Fee of a building permit in this demo: 250,00 EUR, no VAT on
 // administrative fees (Verwaltungsgebühr).
-const fee payment.Amount = 250_00
+const fee paytype.Amount = 250_00
 
 func newService(ctx context.Context, cfg config) (s *service, err error) {
 	if cfg.Logger == nil {
@@ -211,7 +212,7 @@ func (s *service) setupPayment(ctx context.Context) error {
 	s.paySim = paymenttest.NewXBezahldienste(paymenttest.XConfig{
 		OriginatorID:        "bauantrag-musterstadt",
 		EndpointID:          "10041000",
-		RequiredBookingKeys: []string{payment.BookingKeyKassenzeichen, payment.BookingKeyHaushaltsstelle},
+		RequiredBookingKeys: []string{paytype.BookingKeyKassenzeichen, paytype.BookingKeyHaushaltsstelle},
 	})
 	provider, err := xbezahldienste.New(s.paySim.Config())
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/notify"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 //go:embed templates/*.html
@@ -318,7 +318,7 @@ func (s *service) handleStatus(w http.ResponseWriter, r *http.Request) {
 		Title: "Ihr Bauantrag", Identity: identityOf(ses.identity), CSRF: ses.csrf,
 		App: &appView{ID: a.ID, Aktenzeichen: a.Aktenzeichen, Status: a.Status, StatusLabel: statusLabel[a.Status], Payment: paymentLabel(a),
 			Grundstueck: a.Grundstueck, Vorhaben: a.Vorhaben, Done: a.Status == stCompleted, HasBescheid: len(a.Bescheid) > 0,
-			CanPay:   a.Status == stSubmitted && a.Zahlung != string(payment.StatusPaid),
+			CanPay:   a.Status == stSubmitted && a.Zahlung != string(paytype.StatusPaid),
 			Timeline: timeline, Channels: s.channelsText()},
 		Deliveries: deliveries,
 	})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/sqlstore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
@@ -59,19 +60,19 @@ func run(ctx context.Context, out io.Writer, dbPath string) error {
 		return err
 	}
 
-	fee, err := payment.ParseEUR("30.00")
+	fee, err := paytype.ParseEUR("30.00")
 	if err != nil {
 		return err
 	}
-	req := &payment.CreateRequest{
+	req := &paytype.CreateRequest{
 		IdempotencyKey: "antrag-2026-000123", // the application's ID: retries reuse it
-		Currency:       payment.EUR,
+		Currency:       paytype.EUR,
 		Total:          fee,
 		Purpose:        "Bewohnerparkausweis",
 		RedirectURL:    "https://service.example/antrag-2026-000123/bezahlt",
-		Items: []payment.Item{{
+		Items: []paytype.Item{{
 			ID: "gebuehr", Quantity: 1, SingleNet: fee, TotalNet: fee,
-			Booking: payment.Booking{
+			Booking: paytype.Booking{
 				Kassenzeichen: "4200000000123", Haushaltsstelle: "1.1100.432100",
 				Buchungstext: "Parkausweis", Belegnummer: "PA-2026-000123",
 			},

@@ -14,7 +14,7 @@ import (
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/fitconnect"
 	"github.com/egosaar/ozg/notify"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // schema is the portal's own table, in the shared database beside the
@@ -181,25 +181,25 @@ func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Servic
 	return "", "", false, fmt.Errorf("%w: destination does not offer %s with an XBau schema", ErrNoDestination, svc.Leika)
 }
 
-func feeRequest(base string, t *Tenant, s *Service, a *Application) *payment.CreateRequest {
-	b := payment.Booking{
+func feeRequest(base string, t *Tenant, s *Service, a *Application) *paytype.CreateRequest {
+	b := paytype.Booking{
 		Kassenzeichen: a.Kassenzeichen, Buchungstext: s.Buchungstext,
-		Belegnummer: strings.ReplaceAll(a.ID, "-", "_"), Faelligkeitsdatum: payment.DueDate(time.Now().AddDate(0, 0, 30).Format(time.DateOnly)),
+		Belegnummer: strings.ReplaceAll(a.ID, "-", "_"), Faelligkeitsdatum: paytype.DueDate(time.Now().AddDate(0, 0, 30).Format(time.DateOnly)),
 	}
 	for _, k := range t.Mandant.BookingKeys {
 		switch k {
-		case payment.BookingKeyHaushaltsstelle:
+		case paytype.BookingKeyHaushaltsstelle:
 			b.Haushaltsstelle = s.Haushaltsstelle
-		case payment.BookingKeyObjektnummer:
+		case paytype.BookingKeyObjektnummer:
 			b.Objektnummer = s.Objektnummer
 		}
 	}
-	return &payment.CreateRequest{
-		IdempotencyKey: a.PaymentKey, Currency: payment.EUR, Total: s.Fee,
+	return &paytype.CreateRequest{
+		IdempotencyKey: a.PaymentKey, Currency: paytype.EUR, Total: s.Fee,
 		Purpose:     s.Buchungstext + " " + a.Kassenzeichen,
 		Description: "Gebühr " + s.Name + ", Kassenzeichen " + a.Kassenzeichen,
 		RedirectURL: base + "/antrag/" + a.ID,
-		Items: []payment.Item{{ID: "gebuehr-1", Reference: s.Leika, Description: s.Name, Quantity: 1,
+		Items: []paytype.Item{{ID: "gebuehr-1", Reference: s.Leika, Description: s.Name, Quantity: 1,
 			SingleNet: s.Fee, TotalNet: s.Fee, Booking: b}},
 	}
 }
@@ -217,7 +217,7 @@ func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Applicatio
 	if err != nil {
 		return nil, fmt.Errorf("payment: %w", err)
 	}
-	if tx.Status != payment.StatusPaid {
+	if tx.Status != paytype.StatusPaid {
 		return a, ErrNotPaid
 	}
 	// Claim the submission: of two requests (two reloads of the status
@@ -283,7 +283,7 @@ func encodeTags(t fitconnect.AuthenticationTags) string {
 	return string(b)
 }
 
-func s2f(a payment.Amount) float64 { return float64(a) / 100 }
+func s2f(a paytype.Amount) float64 { return float64(a) / 100 }
 
 // Receipt reads the submission's event log; when the authority accepted,
 // it records the receipt and, in the same transaction, enqueues the

@@ -10,7 +10,7 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Tenant is one municipality the portal serves: its identity, its
@@ -88,7 +88,7 @@ type Service struct {
 	// Message is the root element of the XBau 2.6 message the service
 	// sends, e.g. baugenehmigung.antrag.0200.
 	Message         string         `json:"message"`
-	Fee             payment.Amount `json:"feeCents"`
+	Fee             paytype.Amount `json:"feeCents"`
 	Haushaltsstelle string         `json:"haushaltsstelle"`
 	Objektnummer    string         `json:"objektnummer,omitempty"`
 	Buchungstext    string         `json:"buchungstext"`
@@ -131,7 +131,7 @@ var (
 
 // knownBookingKeys are the typed bookingData keys of package payment a
 // booking profile may require.
-var knownBookingKeys = []string{payment.BookingKeyKassenzeichen, payment.BookingKeyHaushaltsstelle, payment.BookingKeyObjektnummer}
+var knownBookingKeys = []string{paytype.BookingKeyKassenzeichen, paytype.BookingKeyHaushaltsstelle, paytype.BookingKeyObjektnummer}
 
 // LoadTenants decodes and validates a tenant table (JSON array). Unknown
 // fields, duplicate ARS or slugs and every malformed field are refused
@@ -188,7 +188,7 @@ func (t *Tenant) Validate() error {
 		return bad("mandant.endpointId", "1–36 of [A-Za-z0-9_-] required")
 	case !reKZ.MatchString(t.Mandant.KassenzeichenPrefix):
 		return bad("mandant.kassenzeichenPrefix", "4 digits required")
-	case !slices.Contains(t.Mandant.BookingKeys, payment.BookingKeyKassenzeichen):
+	case !slices.Contains(t.Mandant.BookingKeys, paytype.BookingKeyKassenzeichen):
 		return bad("mandant.bookingKeys", "must require kassenzeichen (the portal always assigns one)")
 	case !validMail(t.Sender.EmailFrom):
 		return bad("sender.emailFrom", "not a plain e-mail address")
@@ -226,9 +226,9 @@ func (t *Tenant) Validate() error {
 			return bad(f+".feeCents", "0.01 … 999999.00 EUR required")
 		case s.Buchungstext == "" || len(s.Buchungstext) > 27:
 			return bad(f+".buchungstext", "1–27 characters required")
-		case slices.Contains(t.Mandant.BookingKeys, payment.BookingKeyHaushaltsstelle) && s.Haushaltsstelle == "":
+		case slices.Contains(t.Mandant.BookingKeys, paytype.BookingKeyHaushaltsstelle) && s.Haushaltsstelle == "":
 			return bad(f+".haushaltsstelle", "required by the Mandant's booking profile")
-		case slices.Contains(t.Mandant.BookingKeys, payment.BookingKeyObjektnummer) && s.Objektnummer == "":
+		case slices.Contains(t.Mandant.BookingKeys, paytype.BookingKeyObjektnummer) && s.Objektnummer == "":
 			return bad(f+".objektnummer", "required by the Mandant's booking profile")
 		case s.Destination != "" && !reUUID.MatchString(s.Destination):
 			return bad(f+".destination", "not a lower-case UUID")

@@ -13,9 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// strictEnv makes TestModuleConventions fail on any violation. Until every
-// package is converted, violations are only logged.
-const strictEnv = "OZG_STRICT_CONVENTIONS"
 
 // TestModuleConventions checks every package of the module.
 func TestModuleConventions(t *testing.T) {
@@ -28,16 +25,8 @@ func TestModuleConventions(t *testing.T) {
 	for _, p := range pkgs {
 		all = append(all, Check(fset, p)...)
 	}
-	strict := os.Getenv(strictEnv) == "1"
 	for _, v := range all {
-		if strict {
-			t.Error(v)
-		} else {
-			t.Log(v)
-		}
-	}
-	if len(all) > 0 && !strict {
-		t.Logf("%d convention violation(s) in %d packages; %s=1 makes them failures", len(all), len(pkgs), strictEnv)
+		t.Error(v)
 	}
 }
 

@@ -16,7 +16,7 @@
 //     doc comment of an exported identifier sends
 //     the reader to an internal/ package.
 //
-// Violations are logged; with OZG_STRICT_CONVENTIONS=1 they fail the test.
+// Every violation fails the test.
 //
 // # Security
 //

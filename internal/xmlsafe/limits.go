@@ -57,12 +57,14 @@ func (l Limits) WithDefaults() Limits {
 // Validate reports a negative limit.
 func (l Limits) Validate() error {
 	if l.MaxBytes < 0 || l.MaxDepth < 0 || l.MaxElements < 0 || l.MaxAttributes < 0 {
-		return errors.New("xmlsafe: limits must not be negative")
+		return fmt.Errorf("%w: limits must not be negative", ErrInvalidConfig)
 	}
 	return nil
 }
 
 var (
+	// ErrInvalidConfig: a Limits field is negative.
+	ErrInvalidConfig = errors.New("xmlsafe: invalid configuration")
 	// ErrDoctype: the document has a DOCTYPE or another markup declaration.
 	// Refused outright: entity expansion (billion laughs) and external
 	// entities (XXE) both need one.

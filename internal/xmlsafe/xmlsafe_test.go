@@ -76,7 +76,7 @@ func TestParse(t *testing.T) {
 func TestLimitsValidate(t *testing.T) {
 	t.Parallel()
 	_, err := Parse([]byte("<r/>"), Limits{MaxDepth: -1})
-	require.Error(t, err)
+	require.ErrorIs(t, err, ErrInvalidConfig)
 	d := Limits{}.WithDefaults()
 	assert.Equal(t, Limits{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxElements: DefaultMaxElements, MaxAttributes: DefaultMaxAttributes}, d)
 }

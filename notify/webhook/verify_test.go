@@ -239,7 +239,7 @@ func TestAgreementWithReferenceLibrary(t *testing.T) {
 
 		// Both reject the same tampering and the same stale timestamp.
 		bad := append([]byte("!"), body...)
-		require.Error(t, ref.Verify(bad, h))
+		require.ErrorIs(t, ref.Verify(bad, h), standardwebhooks.ErrNoMatchingSignature)
 		_, err = newVerifier(t, now, s).Verify(context.Background(), bad, h)
 		require.ErrorIs(t, err, webhook.ErrNoMatchingSignature)
 		old := signed(id, now.Add(-6*time.Minute), body, s)
@@ -275,18 +275,22 @@ func TestFITConnectProfile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, webhook.FITConnect, msg.Profile)
 
-	for name, mut := range map[string]func(http.Header){
-		"uppercase garbage": func(h http.Header) { h.Set(webhook.HeaderCallbackAuthentication, strings.Repeat("Z", 128)) },
-		"short":             func(h http.Header) { h.Set(webhook.HeaderCallbackAuthentication, sig[:64]) },
-		"old":               func(h http.Header) { h.Set(webhook.HeaderCallbackTimestamp, strconv.FormatInt(t0.Unix()-301, 10)) },
-		"future":            func(h http.Header) { h.Set(webhook.HeaderCallbackTimestamp, strconv.FormatInt(t0.Unix()+301, 10)) },
-		"missing":           func(h http.Header) { h.Del(webhook.HeaderCallbackAuthentication) },
+	for name, tc := range map[string]struct {
+		mut  func(http.Header)
+		want error
+	}{
+		"uppercase garbage": {func(h http.Header) { h.Set(webhook.HeaderCallbackAuthentication, strings.Repeat("Z", 128)) }, webhook.ErrInvalidHeaders},
+		"short":             {func(h http.Header) { h.Set(webhook.HeaderCallbackAuthentication, sig[:64]) }, webhook.ErrInvalidHeaders},
+		"wrong hex":         {func(h http.Header) { h.Set(webhook.HeaderCallbackAuthentication, strings.Repeat("a", 128)) }, webhook.ErrNoMatchingSignature},
+		"old":               {func(h http.Header) { h.Set(webhook.HeaderCallbackTimestamp, strconv.FormatInt(t0.Unix()-301, 10)) }, webhook.ErrTimestampTooOld},
+		"future":            {func(h http.Header) { h.Set(webhook.HeaderCallbackTimestamp, strconv.FormatInt(t0.Unix()+301, 10)) }, webhook.ErrTimestampTooNew},
+		"missing":           {func(h http.Header) { h.Del(webhook.HeaderCallbackAuthentication) }, webhook.ErrMissingHeaders},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h2 := h.Clone()
-			mut(h2)
+			tc.mut(h2)
 			_, err := v.Verify(context.Background(), body, h2)
-			require.Error(t, err)
+			require.ErrorIs(t, err, tc.want)
 		})
 	}
 }

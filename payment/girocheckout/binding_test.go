@@ -12,6 +12,9 @@ import (
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/girocheckout"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // resplit returns the query of n with the fields replaced by parts but
@@ -31,7 +34,7 @@ func resplit(t *testing.T, n girocheckout.Notification, mut func(*girocheckout.N
 // refused before anything is recorded: no claim, no state, no "seen".
 func TestNotificationBoundToStoredTransaction(t *testing.T) {
 	ctx := context.Background()
-	v := girocheckout.Verifier{Passphrases: []payment.Secret{"project-pass"}, InsecureAllowMD5: true}
+	v := girocheckout.Verifier{Passphrases: []payprovider.Secret{"project-pass"}, InsecureAllowMD5: true}
 	base := girocheckout.Notification{Reference: "FX-k-1", MerchantTxID: "k-1", BackendTxID: "1234567", Amount: "4584", Currency: "EUR", ResultPayment: "4000"}
 	require.NoError(t, v.Sign(&base))
 
@@ -49,7 +52,7 @@ func TestNotificationBoundToStoredTransaction(t *testing.T) {
 		}, "k-1", payment.ErrMismatch},
 		{"reference|merchantTxId re-split names an unknown transaction", func(t *testing.T) string {
 			return resplit(t, base, func(n *girocheckout.Notification) { n.Reference, n.MerchantTxID = "FX-k-1k", "-1" })
-		}, "k-1", payment.ErrNotFound},
+		}, "k-1", paystore.ErrNotFound},
 		{"notification for A carrying B's reference", func(t *testing.T) string {
 			n := base
 			n.Reference = "FX-k-11"
@@ -66,27 +69,27 @@ func TestNotificationBoundToStoredTransaction(t *testing.T) {
 			q, _ := url.ParseQuery(base.Query())
 			q.Del("gcHash")
 			return q.Encode()
-		}, "k-1", payment.ErrInvalidSignature},
+		}, "k-1", payprovider.ErrInvalidSignature},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := paymenttest.NewFakeProvider()
-			c, err := payment.New(payment.Config{Provider: payment.WithPushVerifier(fake, v), Store: payment.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler)})
+			c, err := payment.New(payment.Config{Provider: payprovider.WithPushVerifier(fake, v), Store: paystore.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler)})
 			require.NoError(t, err)
 			for _, k := range []string{"k-1", "k-11"} {
 				_, err = c.Create(ctx, paymenttest.ValidRequest(k))
 				require.NoError(t, err)
-				require.NoError(t, fake.Set(k, payment.StatusPaid, -1))
+				require.NoError(t, fake.Set(k, paytype.StatusPaid, -1))
 				require.NoError(t, fake.Unreport(k, true, true)) // only a push could report the amount
 			}
-			_, err = c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: tc.query(t)})
+			_, err = c.HandlePush(ctx, payprovider.PushInput{Method: "GET", RawQuery: tc.query(t)})
 			require.ErrorIs(t, err, tc.want)
 			for _, k := range []string{"k-1", "k-11"} {
 				_, err = c.Store().Claim(ctx, k)
-				require.ErrorIs(t, err, payment.ErrNotFound, "no claim stored for %s", k)
+				require.ErrorIs(t, err, paystore.ErrNotFound, "no claim stored for %s", k)
 				got, err := c.Get(ctx, k)
 				require.NoError(t, err)
-				assert.Equal(t, payment.StatusInitial, got.Status, k)
+				assert.Equal(t, paytype.StatusInitial, got.Status, k)
 			}
 			seen, err := c.Store().PushSeen(ctx, "girocheckout:FX-k-1:4000")
 			require.NoError(t, err)
@@ -96,13 +99,13 @@ func TestNotificationBoundToStoredTransaction(t *testing.T) {
 
 	// The genuine notification is applied.
 	fake := paymenttest.NewFakeProvider()
-	c, err := payment.New(payment.Config{Provider: payment.WithPushVerifier(fake, v), Store: payment.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler)})
+	c, err := payment.New(payment.Config{Provider: payprovider.WithPushVerifier(fake, v), Store: paystore.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)
-	require.NoError(t, fake.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, fake.Set("k-1", paytype.StatusPaid, -1))
 	require.NoError(t, fake.Unreport("k-1", true, true))
-	res, err := c.HandlePush(ctx, payment.PushInput{Method: "GET", RawQuery: base.Query()})
+	res, err := c.HandlePush(ctx, payprovider.PushInput{Method: "GET", RawQuery: base.Query()})
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, res.Transaction.Status)
+	assert.Equal(t, paytype.StatusPaid, res.Transaction.Status)
 }

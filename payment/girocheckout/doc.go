@@ -7,7 +7,7 @@
 // HMAC-MD5 is a legacy construction. The verifier refuses to run unless
 // InsecureAllowMD5 is set, and it is meant only for Bezahldienste that
 // offer nothing better. Combine it with the provider that creates and
-// pulls the transactions through payment.WithPushVerifier.
+// pulls the transactions through payprovider.WithPushVerifier.
 //
 // # Security
 //
@@ -23,7 +23,7 @@
 //
 // GiroCheckout repeats a notification "no more than 10 times every 30
 // minutes until the shop returns the status code 200 or 400" (GiroCheckout API
-// documentation, giropay functions), so VerifyPush sets payment.Push.Redelivers: a success
+// documentation, giropay functions), so VerifyPush sets payprovider.Push.Redelivers: a success
 // notification that arrives before the composed pull confirms it is
 // answered 503 with Retry-After (payment.ErrClaimPending) and not marked
 // seen, so the next delivery pulls again. payment.Client stores its claim

@@ -6,7 +6,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // ResultSuccess is gcResultPayment for a successful payment.
@@ -52,18 +53,18 @@ func (n *Notification) Query() string {
 // the hash valid; payment.Client closes that by binding every field to
 // the stored transaction (gcReference = transaction ID, gcMerchantTxId =
 // requestId, gcAmount and gcCurrency = the request's). A missing gcHash is
-// payment.ErrInvalidSignature; any other missing or malformed field
-// payment.ErrInvalidPush.
+// payprovider.ErrInvalidSignature; any other missing or malformed field
+// payprovider.ErrInvalidPush.
 func ParseNotification(rawQuery string) (*Notification, error) {
 	if len(rawQuery) > 4096 {
-		return nil, fmt.Errorf("%w: query too long", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: query too long", payprovider.ErrInvalidPush)
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("%w: query", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: query", payprovider.ErrInvalidPush)
 	}
 	if v := q["gcHash"]; len(v) == 0 || v[0] == "" {
-		return nil, fmt.Errorf("%w: gcHash missing", payment.ErrInvalidSignature)
+		return nil, fmt.Errorf("%w: gcHash missing", payprovider.ErrInvalidSignature)
 	}
 	n := &Notification{}
 	for _, f := range []struct {
@@ -71,13 +72,13 @@ func ParseNotification(rawQuery string) (*Notification, error) {
 		dst *string
 		ok  func(string) bool
 	}{
-		{"gcReference", &n.Reference, idOf(64)}, {"gcMerchantTxId", &n.MerchantTxID, idOf(payment.MaxIDLength)},
+		{"gcReference", &n.Reference, idOf(64)}, {"gcMerchantTxId", &n.MerchantTxID, idOf(paytype.MaxIDLength)},
 		{"gcBackendTxId", &n.BackendTxID, idOf(64)}, {"gcAmount", &n.Amount, isCents},
 		{"gcCurrency", &n.Currency, isCurrency}, {"gcResultPayment", &n.ResultPayment, isResult}, {"gcHash", &n.Hash, isMD5Hex},
 	} {
 		v := q[f.k]
 		if len(v) != 1 || v[0] == "" || !f.ok(v[0]) {
-			return nil, fmt.Errorf("%w: field %s missing, repeated or malformed", payment.ErrInvalidPush, f.k)
+			return nil, fmt.Errorf("%w: field %s missing, repeated or malformed", payprovider.ErrInvalidPush, f.k)
 		}
 		*f.dst = v[0]
 	}
@@ -124,10 +125,10 @@ func isMD5Hex(s string) bool {
 	return len(s) == 32 && allBytes(s, func(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' })
 }
 
-// Verifier is a payment.PushVerifier for GiroCheckout-style notifications.
+// Verifier is a payprovider.PushVerifier for GiroCheckout-style notifications.
 type Verifier struct {
 	// Passphrases are the project passphrases, current first.
-	Passphrases []payment.Secret
+	Passphrases []payprovider.Secret
 	// InsecureAllowMD5 MUST be set explicitly: HMAC-MD5 is legacy.
 	InsecureAllowMD5 bool
 }
@@ -142,11 +143,11 @@ func (v Verifier) Sign(n *Notification) error {
 	return nil
 }
 
-func (v Verifier) hmac() payment.HMACVerifier {
-	return payment.HMACVerifier{Algorithm: payment.HMACMD5, Secrets: v.Passphrases, InsecureAllowMD5: v.InsecureAllowMD5}
+func (v Verifier) hmac() payprovider.HMACVerifier {
+	return payprovider.HMACVerifier{Algorithm: payprovider.HMACMD5, Secrets: v.Passphrases, InsecureAllowMD5: v.InsecureAllowMD5}
 }
 
-// VerifyPush implements payment.PushVerifier. gcMerchantTxId is reported
+// VerifyPush implements payprovider.PushVerifier. gcMerchantTxId is reported
 // as the requestId and gcReference as the transaction ID: payment.Client
 // accepts the notification only for the stored transaction with both (the
 // composed provider must report GiroCheckout's reference as
@@ -154,9 +155,9 @@ func (v Verifier) hmac() payment.HMACVerifier {
 // as amount and currency, so a signed notification for another amount is
 // refused by payment.Client, and a matching one stands in for a pull that
 // reports no amount.
-func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.Push, error) {
+func (v Verifier) VerifyPush(_ context.Context, in payprovider.PushInput) (*payprovider.Push, error) {
 	if in.Method != "" && in.Method != "GET" {
-		return nil, fmt.Errorf("%w: method", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: method", payprovider.ErrInvalidPush)
 	}
 	n, err := ParseNotification(in.RawQuery)
 	if err != nil {
@@ -165,21 +166,21 @@ func (v Verifier) VerifyPush(_ context.Context, in payment.PushInput) (*payment.
 	if err := v.hmac().Verify([]byte(n.Message()), n.Hash); err != nil {
 		return nil, err
 	}
-	if n.Currency != string(payment.EUR) {
-		return nil, fmt.Errorf("%w: %w", payment.ErrInvalidPush, payment.ErrInvalidCurrency)
+	if n.Currency != string(paytype.EUR) {
+		return nil, fmt.Errorf("%w: %w", payprovider.ErrInvalidPush, paytype.ErrInvalidCurrency)
 	}
 	cents, err := strconv.ParseInt(n.Amount, 10, 64)
 	if err != nil || cents < 0 {
-		return nil, fmt.Errorf("%w: amount", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: amount", payprovider.ErrInvalidPush)
 	}
-	st := payment.StatusFailed
+	st := paytype.StatusFailed
 	if n.ResultPayment == ResultSuccess {
-		st = payment.StatusPaid
+		st = paytype.StatusPaid
 	}
-	return &payment.Push{
+	return &payprovider.Push{
 		EventID:   "girocheckout:" + n.Reference + ":" + n.ResultPayment,
-		RequestID: n.MerchantTxID, TransactionID: n.Reference, Status: st, Amount: payment.Amount(cents), AmountReported: true,
-		Currency: payment.EUR, // gcCurrency, checked above
+		RequestID: n.MerchantTxID, TransactionID: n.Reference, Status: st, Amount: paytype.Amount(cents), AmountReported: true,
+		Currency: paytype.EUR, // gcCurrency, checked above
 		// GiroCheckout API, giropay functions: "The notification is
 		// repeated no more than 10 times every 30 minutes until the shop
 		// returns the status code 200 or 400."

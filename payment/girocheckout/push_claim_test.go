@@ -14,6 +14,9 @@ import (
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/girocheckout"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // GiroCheckout repeats a notification "no more than 10 times every 30
@@ -25,8 +28,8 @@ import (
 // the last redelivery is still applied even when it reports no amount.
 func TestPushClaimAheadOfStatus(t *testing.T) {
 	ctx := context.Background()
-	v := girocheckout.Verifier{Passphrases: []payment.Secret{"project-pass"}, InsecureAllowMD5: true}
-	attacker := girocheckout.Verifier{Passphrases: []payment.Secret{"guess"}, InsecureAllowMD5: true}
+	v := girocheckout.Verifier{Passphrases: []payprovider.Secret{"project-pass"}, InsecureAllowMD5: true}
+	attacker := girocheckout.Verifier{Passphrases: []payprovider.Secret{"guess"}, InsecureAllowMD5: true}
 	type env struct {
 		fake    *paymenttest.FakeProvider
 		c       *payment.Client
@@ -52,7 +55,7 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 	raw := func(q func(t *testing.T) string, code int) step {
 		return func(t *testing.T, e *env) { deliver(t, e, q(t), code) }
 	}
-	set := func(st payment.Status, unreported bool) step {
+	set := func(st paytype.Status, unreported bool) step {
 		return func(t *testing.T, e *env) {
 			require.NoError(t, e.fake.Set("k-1", st, -1))
 			if unreported {
@@ -61,52 +64,52 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 		}
 	}
 	sync := func(t *testing.T, e *env) { _, _ = e.c.Sync(ctx, "k-1") }
-	pullDown := func(_ *testing.T, e *env) { e.fake.FailGets(payment.ErrUnavailable) }
+	pullDown := func(_ *testing.T, e *env) { e.fake.FailGets(payprovider.ErrUnavailable) }
 
 	cases := []struct {
 		name      string
 		steps     []step
-		want      payment.Status
+		want      paytype.Status
 		changes   int
-		anomalies []payment.AnomalyKind
+		anomalies []paystore.AnomalyKind
 		claim     bool
 	}{
-		{"claim with wrong amount, then status confirms without amount", []step{push(func(n *girocheckout.Notification) { n.Amount = "4583" }, http.StatusBadRequest), set(payment.StatusPaid, true), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyPushMismatch, payment.AnomalyMismatch}, false},
-		{"claim in another currency", []step{push(func(n *girocheckout.Notification) { n.Currency = "USD" }, http.StatusBadRequest), set(payment.StatusPaid, true), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyMismatch}, false},
-		{"forged signature", []step{raw(func(t *testing.T) string { return signed(t, attacker, nil) }, http.StatusBadRequest), set(payment.StatusPaid, true), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyMismatch}, false},
+		{"claim with wrong amount, then status confirms without amount", []step{push(func(n *girocheckout.Notification) { n.Amount = "4583" }, http.StatusBadRequest), set(paytype.StatusPaid, true), sync},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyPushMismatch, paystore.AnomalyMismatch}, false},
+		{"claim in another currency", []step{push(func(n *girocheckout.Notification) { n.Currency = "USD" }, http.StatusBadRequest), set(paytype.StatusPaid, true), sync},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyMismatch}, false},
+		{"forged signature", []step{raw(func(t *testing.T) string { return signed(t, attacker, nil) }, http.StatusBadRequest), set(paytype.StatusPaid, true), sync},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyMismatch}, false},
 		{"amount changed after signing", []step{raw(func(t *testing.T) string {
 			return strings.Replace(signed(t, v, nil), "gcAmount=4584", "gcAmount=1", 1)
-		}, http.StatusBadRequest), set(payment.StatusPaid, true), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyMismatch}, false},
-		{"claim for unknown transaction", []step{push(func(n *girocheckout.Notification) { n.MerchantTxID = "k-unknown" }, http.StatusNotFound), set(payment.StatusPaid, true), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyMismatch}, false},
+		}, http.StatusBadRequest), set(paytype.StatusPaid, true), sync},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyMismatch}, false},
+		{"claim for unknown transaction", []step{push(func(n *girocheckout.Notification) { n.MerchantTxID = "k-unknown" }, http.StatusNotFound), set(paytype.StatusPaid, true), sync},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyMismatch}, false},
 		{"failure notification ahead of the pull is no paid claim", []step{push(func(n *girocheckout.Notification) { n.ResultPayment = "4900" }, http.StatusOK)},
-			payment.StatusInitial, 0, nil, false},
+			paytype.StatusInitial, 0, nil, false},
 		{"claim ahead, redelivered while still pending", []step{paid, paid, paid},
-			payment.StatusInitial, 0, nil, true},
-		{"claim ahead, payment service then reports failed", []step{paid, set(payment.StatusFailed, false), push(nil, http.StatusOK)},
-			payment.StatusFailed, 1, []payment.AnomalyKind{payment.AnomalyPushMismatch}, true},
+			paytype.StatusInitial, 0, nil, true},
+		{"claim ahead, payment service then reports failed", []step{paid, set(paytype.StatusFailed, false), push(nil, http.StatusOK)},
+			paytype.StatusFailed, 1, []paystore.AnomalyKind{paystore.AnomalyPushMismatch}, true},
 		{"claim while the pull fails", []step{pullDown, paid},
-			payment.StatusInitial, 0, nil, true},
-		{"claim ahead, then the redelivery confirms", []step{paid, set(payment.StatusPaid, false), push(nil, http.StatusOK)},
-			payment.StatusPaid, 1, nil, true},
-		{"claim ahead, redeliveries over, pull without amount confirms", []step{paid, set(payment.StatusPaid, true), sync},
-			payment.StatusPaid, 1, nil, true},
-		{"duplicate notification after applied", []step{set(payment.StatusPaid, false), push(nil, http.StatusOK), push(nil, http.StatusOK), push(nil, http.StatusOK)},
-			payment.StatusPaid, 1, nil, true},
-		{"replayed notification with another reference after applied", []step{set(payment.StatusPaid, false), push(nil, http.StatusOK),
+			paytype.StatusInitial, 0, nil, true},
+		{"claim ahead, then the redelivery confirms", []step{paid, set(paytype.StatusPaid, false), push(nil, http.StatusOK)},
+			paytype.StatusPaid, 1, nil, true},
+		{"claim ahead, redeliveries over, pull without amount confirms", []step{paid, set(paytype.StatusPaid, true), sync},
+			paytype.StatusPaid, 1, nil, true},
+		{"duplicate notification after applied", []step{set(paytype.StatusPaid, false), push(nil, http.StatusOK), push(nil, http.StatusOK), push(nil, http.StatusOK)},
+			paytype.StatusPaid, 1, nil, true},
+		{"replayed notification with another reference after applied", []step{set(paytype.StatusPaid, false), push(nil, http.StatusOK),
 			push(func(n *girocheckout.Notification) { n.Reference = "replayed" }, http.StatusBadRequest)},
-			payment.StatusPaid, 1, []payment.AnomalyKind{payment.AnomalyPushMismatch}, true},
+			paytype.StatusPaid, 1, []paystore.AnomalyKind{paystore.AnomalyPushMismatch}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &env{fake: paymenttest.NewFakeProvider()}
 			var err error
-			e.c, err = payment.New(payment.Config{Store: payment.NewMemoryStore(),
-				Provider: payment.WithPushVerifier(e.fake, v), Logger: slog.New(slog.DiscardHandler),
+			e.c, err = payment.New(payment.Config{Store: paystore.NewMemoryStore(),
+				Provider: payprovider.WithPushVerifier(e.fake, v), Logger: slog.New(slog.DiscardHandler),
 				OnStatusChange: func(context.Context, payment.StatusChange) { e.changes++ },
 			})
 			require.NoError(t, err)
@@ -125,10 +128,10 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 			if tc.claim {
 				require.NoError(t, err)
 			} else {
-				require.ErrorIs(t, err, payment.ErrNotFound)
+				require.ErrorIs(t, err, paystore.ErrNotFound)
 			}
 			_, err = e.c.Store().Claim(ctx, "k-unknown")
-			require.ErrorIs(t, err, payment.ErrNotFound)
+			require.ErrorIs(t, err, paystore.ErrNotFound)
 		})
 	}
 }

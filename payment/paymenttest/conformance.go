@@ -12,26 +12,27 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // StoreConformance runs the shared Store test suite against stores made
-// by newStore (one fresh, empty store per call). Every payment.Store
+// by newStore (one fresh, empty store per call). Every paystore.Store
 // implementation must pass it.
-func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
+func StoreConformance(t *testing.T, newStore func(t *testing.T) paystore.Store) {
 	t.Helper()
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 
-	newTx := func(id string) *payment.Transaction {
+	newTx := func(id string) *paytype.Transaction {
 		req := ValidRequest(id)
-		return &payment.Transaction{
+		return &paytype.Transaction{
 			RequestID: id, Fingerprint: req.Fingerprint(), Request: *req, RequestTimestamp: t0,
 			CreatedAt: t0, UpdatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour),
 		}
 	}
-	confirm := func(t *testing.T, s payment.Store, id, txid string, next time.Time) *payment.Transaction {
-		got, err := s.Confirm(ctx, id, payment.Confirmation{TransactionID: txid, PayURL: "https://pay.example/" + txid, At: t0, NextCheckAt: next})
+	confirm := func(t *testing.T, s paystore.Store, id, txid string, next time.Time) *paytype.Transaction {
+		got, err := s.Confirm(ctx, id, paystore.Confirmation{TransactionID: txid, PayURL: "https://pay.example/" + txid, At: t0, NextCheckAt: next})
 		require.NoError(t, err)
 		return got
 	}
@@ -46,7 +47,7 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		assert.Equal(t, in.Request, got.Request)
 		assert.Equal(t, in.Fingerprint, got.Fingerprint)
 		assert.True(t, in.RequestTimestamp.Equal(got.RequestTimestamp))
-		assert.Equal(t, payment.Status(""), got.Status)
+		assert.Equal(t, paytype.Status(""), got.Status)
 		g2, err := s.Get(ctx, "req-1")
 		require.NoError(t, err)
 		assert.Equal(t, got.Request, g2.Request)
@@ -83,20 +84,20 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("GetUnknown", func(t *testing.T) {
 		s := newStore(t)
 		_, err := s.Get(ctx, "nope")
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 		_, err = s.GetByTransactionID(ctx, "nope")
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 		_, err = s.GetByTransactionID(ctx, "")
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 	})
 	t.Run("ConfirmSetsInitialOnce", func(t *testing.T) {
 		s := newStore(t)
 		_, _, err := s.Insert(ctx, newTx("req-1"))
 		require.NoError(t, err)
 		got := confirm(t, s, "req-1", "TX1", t0.Add(time.Minute))
-		assert.Equal(t, payment.StatusInitial, got.Status)
+		assert.Equal(t, paytype.StatusInitial, got.Status)
 		assert.Equal(t, "TX1", got.TransactionID)
-		again, err := s.Confirm(ctx, "req-1", payment.Confirmation{TransactionID: "TX-OTHER", At: t0})
+		again, err := s.Confirm(ctx, "req-1", paystore.Confirmation{TransactionID: "TX-OTHER", At: t0})
 		require.NoError(t, err)
 		assert.Equal(t, "TX1", again.TransactionID, "a confirmed transaction is not overwritten")
 		byTx, err := s.GetByTransactionID(ctx, "TX1")
@@ -105,8 +106,8 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	})
 	t.Run("ConfirmUnknown", func(t *testing.T) {
 		s := newStore(t)
-		_, err := s.Confirm(ctx, "nope", payment.Confirmation{TransactionID: "TX", At: t0})
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		_, err := s.Confirm(ctx, "nope", paystore.Confirmation{TransactionID: "TX", At: t0})
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 	})
 	t.Run("ConfirmDuplicateTransactionID", func(t *testing.T) {
 		s := newStore(t)
@@ -115,18 +116,18 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 			require.NoError(t, err)
 		}
 		confirm(t, s, "a", "TX", t0)
-		_, err := s.Confirm(ctx, "b", payment.Confirmation{TransactionID: "TX", At: t0})
-		require.ErrorIs(t, err, payment.ErrConcurrentUpdate)
+		_, err := s.Confirm(ctx, "b", paystore.Confirmation{TransactionID: "TX", At: t0})
+		require.ErrorIs(t, err, paystore.ErrConcurrentUpdate)
 	})
 	t.Run("TransitionLegal", func(t *testing.T) {
-		for _, to := range []payment.Status{payment.StatusPaid, payment.StatusCanceled, payment.StatusFailed} {
+		for _, to := range []paytype.Status{paytype.StatusPaid, paytype.StatusCanceled, paytype.StatusFailed} {
 			t.Run(string(to), func(t *testing.T) {
 				s := newStore(t)
 				_, _, err := s.Insert(ctx, newTx("r"))
 				require.NoError(t, err)
 				confirm(t, s, "r", "TX", t0)
 				paid := t0.Add(time.Minute)
-				got, err := s.Transition(ctx, "r", payment.StatusInitial, to, payment.Update{At: paid, PaymentMethod: "GIROPAY", PaidAt: paid, StatusDetail: "ok"})
+				got, err := s.Transition(ctx, "r", paytype.StatusInitial, to, paystore.Update{At: paid, PaymentMethod: "GIROPAY", PaidAt: paid, StatusDetail: "ok"})
 				require.NoError(t, err)
 				assert.Equal(t, to, got.Status)
 				assert.True(t, got.PaidAt.Equal(paid))
@@ -136,10 +137,10 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		}
 	})
 	t.Run("TransitionIllegalRefused", func(t *testing.T) {
-		cases := [][2]payment.Status{
-			{payment.StatusPaid, payment.StatusFailed}, {payment.StatusPaid, payment.StatusInitial}, {payment.StatusCanceled, payment.StatusPaid},
-			{payment.StatusFailed, payment.StatusPaid}, {payment.StatusInitial, payment.StatusInitial}, {payment.StatusInitial, "REFUNDED"},
-			{"", payment.StatusPaid},
+		cases := [][2]paytype.Status{
+			{paytype.StatusPaid, paytype.StatusFailed}, {paytype.StatusPaid, paytype.StatusInitial}, {paytype.StatusCanceled, paytype.StatusPaid},
+			{paytype.StatusFailed, paytype.StatusPaid}, {paytype.StatusInitial, paytype.StatusInitial}, {paytype.StatusInitial, "REFUNDED"},
+			{"", paytype.StatusPaid},
 		}
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s->%s", c[0], c[1]), func(t *testing.T) {
@@ -147,11 +148,11 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 				_, _, err := s.Insert(ctx, newTx("r"))
 				require.NoError(t, err)
 				confirm(t, s, "r", "TX", t0)
-				_, err = s.Transition(ctx, "r", c[0], c[1], payment.Update{At: t0})
-				require.ErrorIs(t, err, payment.ErrIllegalTransition)
+				_, err = s.Transition(ctx, "r", c[0], c[1], paystore.Update{At: t0})
+				require.ErrorIs(t, err, paystore.ErrIllegalTransition)
 				got, err := s.Get(ctx, "r")
 				require.NoError(t, err)
-				assert.Equal(t, payment.StatusInitial, got.Status)
+				assert.Equal(t, paytype.StatusInitial, got.Status)
 			})
 		}
 	})
@@ -160,18 +161,18 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		_, _, err := s.Insert(ctx, newTx("r"))
 		require.NoError(t, err)
 		confirm(t, s, "r", "TX", t0)
-		_, err = s.Transition(ctx, "r", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		_, err = s.Transition(ctx, "r", paytype.StatusInitial, paytype.StatusPaid, paystore.Update{At: t0})
 		require.NoError(t, err)
-		_, err = s.Transition(ctx, "r", payment.StatusInitial, payment.StatusFailed, payment.Update{At: t0})
-		require.ErrorIs(t, err, payment.ErrConcurrentUpdate)
+		_, err = s.Transition(ctx, "r", paytype.StatusInitial, paytype.StatusFailed, paystore.Update{At: t0})
+		require.ErrorIs(t, err, paystore.ErrConcurrentUpdate)
 		got, err := s.Get(ctx, "r")
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusPaid, got.Status, "a late FAILED never overwrites PAYED")
+		assert.Equal(t, paytype.StatusPaid, got.Status, "a late FAILED never overwrites PAYED")
 	})
 	t.Run("TransitionUnknown", func(t *testing.T) {
 		s := newStore(t)
-		_, err := s.Transition(ctx, "nope", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		_, err := s.Transition(ctx, "nope", paytype.StatusInitial, paytype.StatusPaid, paystore.Update{At: t0})
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 	})
 	t.Run("TransitionConcurrentOneWinner", func(t *testing.T) {
 		s := newStore(t)
@@ -182,14 +183,14 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		var wg sync.WaitGroup
 		for i := 0; i < 20; i++ {
 			wg.Add(1)
-			to := []payment.Status{payment.StatusPaid, payment.StatusFailed, payment.StatusCanceled}[i%3]
+			to := []paytype.Status{paytype.StatusPaid, paytype.StatusFailed, paytype.StatusCanceled}[i%3]
 			go func() {
 				defer wg.Done()
-				_, err := s.Transition(ctx, "r", payment.StatusInitial, to, payment.Update{At: t0})
+				_, err := s.Transition(ctx, "r", paytype.StatusInitial, to, paystore.Update{At: t0})
 				if err == nil {
 					wins.Add(1)
 				} else {
-					assert.ErrorIs(t, err, payment.ErrConcurrentUpdate)
+					assert.ErrorIs(t, err, paystore.ErrConcurrentUpdate)
 				}
 			}()
 		}
@@ -213,7 +214,7 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 			}
 			confirm(t, s, id, "TX-"+id, next)
 		}
-		_, err := s.Transition(ctx, "terminal", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		_, err := s.Transition(ctx, "terminal", paytype.StatusInitial, paytype.StatusPaid, paystore.Update{At: t0})
 		require.NoError(t, err)
 		due, err := s.Due(ctx, t0.Add(time.Minute), 10)
 		require.NoError(t, err)
@@ -241,20 +242,20 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		due, err := s.Due(ctx, t0.Add(100*time.Hour), 10)
 		require.NoError(t, err)
 		assert.Empty(t, due)
-		require.ErrorIs(t, s.Schedule(ctx, "nope", t0, 1), payment.ErrNotFound)
+		require.ErrorIs(t, s.Schedule(ctx, "nope", t0, 1), paystore.ErrNotFound)
 	})
 	t.Run("Anomalies", func(t *testing.T) {
 		s := newStore(t)
 		a, err := s.Anomalies(ctx, "r")
 		require.NoError(t, err)
 		assert.Empty(t, a)
-		require.NoError(t, s.RecordAnomaly(ctx, payment.Anomaly{RequestID: "r", Kind: payment.AnomalyMismatch, Detail: "one", At: t0}))
-		require.NoError(t, s.RecordAnomaly(ctx, payment.Anomaly{RequestID: "r", Kind: payment.AnomalyIllegalTransition, Detail: "two", At: t0.Add(time.Second)}))
-		require.NoError(t, s.RecordAnomaly(ctx, payment.Anomaly{RequestID: "other", Kind: payment.AnomalyExpired, Detail: "x", At: t0}))
+		require.NoError(t, s.RecordAnomaly(ctx, paystore.Anomaly{RequestID: "r", Kind: paystore.AnomalyMismatch, Detail: "one", At: t0}))
+		require.NoError(t, s.RecordAnomaly(ctx, paystore.Anomaly{RequestID: "r", Kind: paystore.AnomalyIllegalTransition, Detail: "two", At: t0.Add(time.Second)}))
+		require.NoError(t, s.RecordAnomaly(ctx, paystore.Anomaly{RequestID: "other", Kind: paystore.AnomalyExpired, Detail: "x", At: t0}))
 		a, err = s.Anomalies(ctx, "r")
 		require.NoError(t, err)
 		require.Len(t, a, 2)
-		assert.Equal(t, payment.AnomalyMismatch, a[0].Kind)
+		assert.Equal(t, paystore.AnomalyMismatch, a[0].Kind)
 		assert.Equal(t, "two", a[1].Detail)
 		assert.True(t, a[1].At.Equal(t0.Add(time.Second)))
 	})
@@ -278,8 +279,8 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		_, _, err := s.Insert(ctx, newTx("r"))
 		require.NoError(t, err)
 		_, err = s.Claim(ctx, "r")
-		require.ErrorIs(t, err, payment.ErrNotFound, "no claim yet")
-		c := payment.PushClaim{RequestID: "r", EventID: "ev-1", Status: payment.StatusPaid, Amount: 4584, Currency: payment.EUR, At: t0}
+		require.ErrorIs(t, err, paystore.ErrNotFound, "no claim yet")
+		c := paystore.PushClaim{RequestID: "r", EventID: "ev-1", Status: paytype.StatusPaid, Amount: 4584, Currency: paytype.EUR, At: t0}
 		first, err := s.RecordClaim(ctx, c)
 		require.NoError(t, err)
 		assert.True(t, first)
@@ -291,12 +292,12 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		got, err := s.Claim(ctx, "r")
 		require.NoError(t, err)
 		assert.Equal(t, "ev-1", got.EventID)
-		assert.Equal(t, payment.StatusPaid, got.Status)
-		assert.Equal(t, payment.Amount(4584), got.Amount)
-		assert.Equal(t, payment.EUR, got.Currency)
+		assert.Equal(t, paytype.StatusPaid, got.Status)
+		assert.Equal(t, paytype.Amount(4584), got.Amount)
+		assert.Equal(t, paytype.EUR, got.Currency)
 		assert.True(t, got.At.Equal(t0))
 		_, err = s.Claim(ctx, "other")
-		require.ErrorIs(t, err, payment.ErrNotFound, "claims are per transaction")
+		require.ErrorIs(t, err, paystore.ErrNotFound, "claims are per transaction")
 	})
 	t.Run("CreateLease", func(t *testing.T) {
 		s := newStore(t)
@@ -328,7 +329,7 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		require.NoError(t, err)
 		assert.False(t, ok, "a confirmed transaction has no create to send")
 		_, err = s.LeaseCreate(ctx, "nope", "A", t0, until)
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 	})
 	t.Run("CreateLeaseConcurrentOneWinner", func(t *testing.T) {
 		s := newStore(t)
@@ -361,9 +362,9 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		}
 		confirm(t, s, "r1", "TX1", t0)
 		confirm(t, s, "r2", "TX2", t0)
-		_, err := s.Transition(ctx, "r2", payment.StatusInitial, payment.StatusPaid, payment.Update{At: t0})
+		_, err := s.Transition(ctx, "r2", paytype.StatusInitial, paytype.StatusPaid, paystore.Update{At: t0})
 		require.NoError(t, err)
-		ids := func(p *payment.TransactionPage) []string {
+		ids := func(p *paystore.TransactionPage) []string {
 			var out []string
 			for _, tx := range p.Transactions {
 				out = append(out, tx.RequestID)
@@ -371,7 +372,7 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 			return out
 		}
 		var got []string
-		f := payment.ListFilter{Limit: 2}
+		f := paystore.ListFilter{Limit: 2}
 		for pages := 0; ; pages++ {
 			require.Less(t, pages, 5)
 			p, err := s.ListOpen(ctx, f)
@@ -383,28 +384,28 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 			f.Cursor = p.Next
 		}
 		assert.Equal(t, []string{"r0", "r1", "r3", "r4"}, got, "non-terminal only, oldest first, every one once")
-		p, err := s.ListOpen(ctx, payment.ListFilter{Statuses: []payment.Status{payment.StatusInitial}})
+		p, err := s.ListOpen(ctx, paystore.ListFilter{Statuses: []paytype.Status{paytype.StatusInitial}})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"r1"}, ids(p))
-		p, err = s.ListOpen(ctx, payment.ListFilter{Statuses: []payment.Status{""}, Before: t0.Add(3 * time.Minute)})
+		p, err = s.ListOpen(ctx, paystore.ListFilter{Statuses: []paytype.Status{""}, Before: t0.Add(3 * time.Minute)})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"r0", "r3"}, ids(p), "older than the bound, unconfirmed")
-		p, err = s.ListOpen(ctx, payment.ListFilter{After: t0.Add(4 * time.Minute)})
+		p, err = s.ListOpen(ctx, paystore.ListFilter{After: t0.Add(4 * time.Minute)})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"r4"}, ids(p))
 
-		for i, a := range []payment.Anomaly{
-			{RequestID: "r1", Kind: payment.AnomalyMismatch, At: t0.Add(time.Minute)},
-			{RequestID: "r0", Kind: payment.AnomalyExpired, At: t0.Add(2 * time.Minute)},
-			{RequestID: "r1", Kind: payment.AnomalyMismatch, At: t0.Add(2 * time.Minute)},
-			{RequestID: "r1", Kind: payment.AnomalyRefused, At: t0.Add(2 * time.Minute)},
-			{RequestID: "r3", Kind: payment.AnomalyExpired, At: t0.Add(3 * time.Minute)},
+		for i, a := range []paystore.Anomaly{
+			{RequestID: "r1", Kind: paystore.AnomalyMismatch, At: t0.Add(time.Minute)},
+			{RequestID: "r0", Kind: paystore.AnomalyExpired, At: t0.Add(2 * time.Minute)},
+			{RequestID: "r1", Kind: paystore.AnomalyMismatch, At: t0.Add(2 * time.Minute)},
+			{RequestID: "r1", Kind: paystore.AnomalyRefused, At: t0.Add(2 * time.Minute)},
+			{RequestID: "r3", Kind: paystore.AnomalyExpired, At: t0.Add(3 * time.Minute)},
 		} {
 			a.Detail = fmt.Sprintf("d%d", i)
 			require.NoError(t, s.RecordAnomaly(ctx, a))
 		}
 		var details []string
-		af := payment.ListFilter{Limit: 2}
+		af := paystore.ListFilter{Limit: 2}
 		for pages := 0; ; pages++ {
 			require.Less(t, pages, 5)
 			ap, err := s.ListAnomalies(ctx, af)
@@ -418,26 +419,26 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 			af.Cursor = ap.Next
 		}
 		assert.Equal(t, []string{"d0", "d1", "d2", "d3", "d4"}, details, "by time, then transaction, then order of recording")
-		ap, err := s.ListAnomalies(ctx, payment.ListFilter{Kinds: []payment.AnomalyKind{payment.AnomalyExpired}, Before: t0.Add(2 * time.Minute)})
+		ap, err := s.ListAnomalies(ctx, paystore.ListFilter{Kinds: []paystore.AnomalyKind{paystore.AnomalyExpired}, Before: t0.Add(2 * time.Minute)})
 		require.NoError(t, err)
 		require.Len(t, ap.Anomalies, 1)
 		assert.Equal(t, "r0", ap.Anomalies[0].RequestID)
-		assert.Equal(t, payment.AnomalyExpired, ap.Anomalies[0].Kind)
+		assert.Equal(t, paystore.AnomalyExpired, ap.Anomalies[0].Kind)
 		assert.True(t, ap.Anomalies[0].At.Equal(t0.Add(2*time.Minute)))
 
-		for name, bad := range map[string]payment.ListFilter{
-			"limit over max":    {Limit: payment.MaxPageSize + 1},
+		for name, bad := range map[string]paystore.ListFilter{
+			"limit over max":    {Limit: paystore.MaxPageSize + 1},
 			"negative limit":    {Limit: -1},
 			"garbage cursor":    {Cursor: "!!!"},
-			"cursor bad id":     {Cursor: payment.EncodeCursor(payment.Cursor{RequestID: "a/b"})},
+			"cursor bad id":     {Cursor: paystore.EncodeCursor(paystore.Cursor{RequestID: "a/b"})},
 			"cursor not base64": {Cursor: "a b"},
-			"terminal status":   {Statuses: []payment.Status{payment.StatusPaid}},
+			"terminal status":   {Statuses: []paytype.Status{paytype.StatusPaid}},
 		} {
 			_, err := s.ListOpen(ctx, bad)
-			require.ErrorIs(t, err, payment.ErrInvalidRequest, name)
+			require.ErrorIs(t, err, paytype.ErrInvalidRequest, name)
 			if name != "terminal status" {
 				_, err = s.ListAnomalies(ctx, bad)
-				require.ErrorIs(t, err, payment.ErrInvalidRequest, name)
+				require.ErrorIs(t, err, paytype.ErrInvalidRequest, name)
 			}
 		}
 	})
@@ -446,11 +447,11 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		got, _, err := s.Insert(ctx, newTx("r"))
 		require.NoError(t, err)
 		got.Request.Items[0].ID = "mutated"
-		got.Status = payment.StatusPaid
+		got.Status = paytype.StatusPaid
 		again, err := s.Get(ctx, "r")
 		require.NoError(t, err)
 		assert.NotEqual(t, "mutated", again.Request.Items[0].ID)
-		assert.Equal(t, payment.Status(""), again.Status)
+		assert.Equal(t, paytype.Status(""), again.Status)
 	})
 	t.Run("CanceledContext", func(t *testing.T) {
 		s := newStore(t)
@@ -458,7 +459,7 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) payment.Store) {
 		cancel()
 		_, err := s.Get(cctx, "r")
 		// In-memory stores may ignore ctx; SQL stores must report it.
-		if err != nil && !errors.Is(err, payment.ErrNotFound) {
+		if err != nil && !errors.Is(err, paystore.ErrNotFound) {
 			assert.ErrorIs(t, err, context.Canceled)
 		}
 	})

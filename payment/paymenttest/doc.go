@@ -14,9 +14,9 @@
 //   - PMPayment: an httptest pmPayment server (HMAC-SHA256 init hash check,
 //     status pull, signed notification push) whose notifications can be
 //     forged, replayed or redirected to another tenant.
-//   - FakeProvider: an in-memory payment.Provider without network, usable
+//   - FakeProvider: an in-memory payprovider.Provider without network, usable
 //     inside testing/synctest bubbles.
-//   - StoreConformance: the shared test suite every payment.Store
+//   - StoreConformance: the shared test suite every paystore.Store
 //     implementation must pass.
 //   - ProviderConformance: the suite a provider adapter author runs
 //     against their adapter (create, get, amounts reported or not, push

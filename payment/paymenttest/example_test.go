@@ -8,6 +8,7 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -18,7 +19,7 @@ func ExampleXBezahldienste_ReportAmount() {
 	sim := paymenttest.NewXBezahldienste(paymenttest.XConfig{})
 	defer sim.Close()
 	p, _ := xbezahldienste.New(sim.Config())
-	c, _ := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: p, Logger: slog.New(slog.DiscardHandler)})
+	c, _ := payment.New(payment.Config{Store: paystore.NewMemoryStore(), Provider: p, Logger: slog.New(slog.DiscardHandler)})
 
 	tx, _ := c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	_ = sim.Pay(tx.TransactionID)

@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
-// FakeProvider is an in-memory payment.Provider (and Recoverer) without
+// FakeProvider is an in-memory payprovider.Provider (and Recoverer) without
 // network, for unit tests and testing/synctest bubbles. It behaves like
 // the XBezahldienste simulator: PAYMENT_EXISTS on a repeated requestId,
 // transactionId = "FX-" + requestId. Safe for concurrent use.
 type FakeProvider struct {
 	mu      sync.Mutex
-	txs     map[string]*payment.ProviderTransaction
+	txs     map[string]*payprovider.ProviderTransaction
 	creates int
 	gets    int
 	// CreateErr, when set, is returned by the next creates (and consumed).
@@ -27,7 +29,7 @@ type FakeProvider struct {
 
 // NewFakeProvider returns an empty FakeProvider.
 func NewFakeProvider() *FakeProvider {
-	return &FakeProvider{txs: map[string]*payment.ProviderTransaction{}}
+	return &FakeProvider{txs: map[string]*payprovider.ProviderTransaction{}}
 }
 
 // FailCreates makes the next creates return errs in order.
@@ -60,12 +62,12 @@ func (f *FakeProvider) Gets() int { f.mu.Lock(); defer f.mu.Unlock(); return f.g
 
 // Set changes what Get reports for a requestId: status (any string) and,
 // when amount ≥ 0, the reported amount.
-func (f *FakeProvider) Set(requestID string, status payment.Status, amount payment.Amount) error {
+func (f *FakeProvider) Set(requestID string, status paytype.Status, amount paytype.Amount) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	t, ok := f.txs[requestID]
 	if !ok {
-		return payment.ErrNotFound
+		return paystore.ErrNotFound
 	}
 	t.Status = status
 	if amount >= 0 {
@@ -82,7 +84,7 @@ func (f *FakeProvider) Unreport(requestID string, amount, currency bool) error {
 	defer f.mu.Unlock()
 	t, ok := f.txs[requestID]
 	if !ok {
-		return payment.ErrNotFound
+		return paystore.ErrNotFound
 	}
 	if amount {
 		t.Amount, t.AmountReported = 0, false
@@ -93,8 +95,8 @@ func (f *FakeProvider) Unreport(requestID string, amount, currency bool) error {
 	return nil
 }
 
-// Create implements payment.Provider.
-func (f *FakeProvider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+// Create implements payprovider.Provider.
+func (f *FakeProvider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	if f.CreateHook != nil {
 		f.CreateHook(ctx)
 	}
@@ -107,23 +109,23 @@ func (f *FakeProvider) Create(ctx context.Context, sub *payment.Submission) (*pa
 		return nil, err
 	}
 	if _, dup := f.txs[sub.RequestID]; dup {
-		return nil, &payment.ProviderError{HTTPStatus: 409, FunctionalCode: "PAYMENT_EXISTS", Err: payment.ErrPaymentExists}
+		return nil, &payprovider.ProviderError{HTTPStatus: 409, FunctionalCode: "PAYMENT_EXISTS", Err: payprovider.ErrPaymentExists}
 	}
-	t := &payment.ProviderTransaction{
+	t := &payprovider.ProviderTransaction{
 		RequestID: sub.RequestID, TransactionID: "FX-" + sub.RequestID, PayURL: "https://pay.example/FX-" + sub.RequestID,
-		Status: payment.StatusInitial, Amount: sub.Request.Total, AmountReported: true, Currency: sub.Request.Currency,
+		Status: paytype.StatusInitial, Amount: sub.Request.Total, AmountReported: true, Currency: sub.Request.Currency,
 	}
 	f.txs[sub.RequestID] = t
 	if f.loseNext > 0 {
 		f.loseNext--
-		return nil, fmt.Errorf("%w: connection reset (lost answer)", payment.ErrUnavailable)
+		return nil, fmt.Errorf("%w: connection reset (lost answer)", payprovider.ErrUnavailable)
 	}
 	c := *t
 	return &c, nil
 }
 
-// Get implements payment.Provider.
-func (f *FakeProvider) Get(_ context.Context, ref payment.Ref) (*payment.ProviderTransaction, error) {
+// Get implements payprovider.Provider.
+func (f *FakeProvider) Get(_ context.Context, ref payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.gets++
@@ -135,19 +137,19 @@ func (f *FakeProvider) Get(_ context.Context, ref payment.Ref) (*payment.Provide
 	for _, t := range f.txs {
 		if t.TransactionID == ref.TransactionID {
 			if !t.Status.Valid() {
-				return nil, fmt.Errorf("%w: %s", payment.ErrUnknownStatus, t.Status)
+				return nil, fmt.Errorf("%w: %s", paytype.ErrUnknownStatus, t.Status)
 			}
 			c := *t
-			if c.Status != payment.StatusInitial {
+			if c.Status != paytype.StatusInitial {
 				c.PayURL = ""
 			}
 			return &c, nil
 		}
 	}
-	return nil, payment.ErrNotFound
+	return nil, paystore.ErrNotFound
 }
 
-// Recover implements payment.Recoverer.
-func (f *FakeProvider) Recover(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
-	return f.Get(ctx, payment.Ref{TransactionID: "FX-" + sub.RequestID})
+// Recover implements payprovider.Recoverer.
+func (f *FakeProvider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
+	return f.Get(ctx, payprovider.Ref{TransactionID: "FX-" + sub.RequestID})
 }

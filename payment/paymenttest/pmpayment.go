@@ -10,15 +10,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
 // PMConfig configures a pmPayment simulator.
 type PMConfig struct {
-	AGS       string         // default "09162000"
-	Procedure string         // default "parken"
-	Salt      payment.Secret // default "sim-salt"
+	AGS       string             // default "09162000"
+	Procedure string             // default "parken"
+	Salt      payprovider.Secret // default "sim-salt"
 	// Now is the simulator's clock (created_at of notifications). nil:
 	// time.Now.
 	Now func() time.Time
@@ -129,7 +130,7 @@ func (s *PMPayment) handleInit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	v := payment.HMACVerifier{Secrets: []payment.Secret{s.cfg.Salt}}
+	v := payprovider.HMACVerifier{Secrets: []payprovider.Secret{s.cfg.Salt}}
 	if f.Get("ags") != s.cfg.AGS || f.Get("procedure") != s.cfg.Procedure || v.Verify([]byte(pmpayment.InitMessage(f)), f.Get("hash")) != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
@@ -180,7 +181,7 @@ func (s *PMPayment) SetStatus(txid, status string) error {
 	defer s.mu.Unlock()
 	tx, ok := s.txs[txid]
 	if !ok {
-		return payment.ErrNotFound
+		return paystore.ErrNotFound
 	}
 	tx.status = status
 	if status == "1" {
@@ -196,7 +197,7 @@ func (s *PMPayment) Notification(txid string) (*pmpayment.Notification, error) {
 	defer s.mu.Unlock()
 	tx, ok := s.txs[txid]
 	if !ok {
-		return nil, payment.ErrNotFound
+		return nil, paystore.ErrNotFound
 	}
 	n := &pmpayment.Notification{
 		AGS: s.cfg.AGS, TxID: txid, Amount: tx.fields["amount"], Desc: tx.fields["desc"], Status: tx.status,
@@ -232,7 +233,7 @@ func (s *PMPayment) Push(ctx context.Context, txid string, n *pmpayment.Notifica
 	}
 	s.mu.Unlock()
 	if !ok {
-		return 0, payment.ErrNotFound
+		return 0, paystore.ErrNotFound
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader([]byte(n.Form().Encode())))
 	if err != nil {
@@ -258,7 +259,7 @@ func (s *PMPayment) Replay(ctx context.Context, txid string) (int, error) {
 	n, ok := s.last[txid]
 	s.mu.Unlock()
 	if !ok {
-		return 0, payment.ErrNotFound
+		return 0, paystore.ErrNotFound
 	}
 	return s.Push(ctx, txid, n)
 }
@@ -266,7 +267,7 @@ func (s *PMPayment) Replay(ctx context.Context, txid string) (int, error) {
 // Forge returns txid's current notification with the given changes applied
 // after signing (so its hash no longer matches), or re-signed with
 // secret when secret is not "" (a push signed by someone else's key).
-func (s *PMPayment) Forge(txid string, mut func(*pmpayment.Notification), secret payment.Secret) (*pmpayment.Notification, error) {
+func (s *PMPayment) Forge(txid string, mut func(*pmpayment.Notification), secret payprovider.Secret) (*pmpayment.Notification, error) {
 	n, err := s.Notification(txid)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // ProviderHarness wires a provider adapter to a simulator of its
@@ -20,9 +22,9 @@ import (
 // sees what is not covered yet.
 type ProviderHarness struct {
 	// Provider is the adapter under test. Required.
-	Provider payment.Provider
+	Provider payprovider.Provider
 	// Pay makes the Bezahldienst report the transaction as paid. Required.
-	Pay func(t *testing.T, pt *payment.ProviderTransaction)
+	Pay func(t *testing.T, pt *payprovider.ProviderTransaction)
 	// PullReportsAmount: the pulled PAYED carries amount and currency.
 	// false: the adapter must mark it AmountByPush (the amount comes with
 	// the signed push only) and PushInput must be set.
@@ -32,20 +34,20 @@ type ProviderHarness struct {
 	FailNextCreate func(status int)
 	// PushInput returns the push the Bezahldienst sends for pt (signed,
 	// as received on the wire) claiming PAYED. nil: no push channel.
-	PushInput func(t *testing.T, pt *payment.ProviderTransaction) payment.PushInput
+	PushInput func(t *testing.T, pt *payprovider.ProviderTransaction) payprovider.PushInput
 	// Tamper changes one reported value of a push without re-signing it.
 	// Required with PushInput.
-	Tamper func(in payment.PushInput) payment.PushInput
+	Tamper func(in payprovider.PushInput) payprovider.PushInput
 }
 
-// ProviderConformance runs the suite a payment.Provider adapter must
+// ProviderConformance runs the suite a payprovider.Provider adapter must
 // pass: create (INITIAL, pay URL, requestId sent as the provider's
 // identifier), PAYMENT_EXISTS on a repeated requestId, get after payment
 // (amount reported by the pull, or marked AmountByPush), push
 // verification (a genuine push verifies and names the transaction, a
 // tampered or unsigned one is refused) and error mapping (5xx →
 // ErrUnavailable and retryable, 401/403 → ErrForbidden, 4xx → a
-// non-retryable *payment.ProviderError). An adapter is done when it
+// non-retryable *payprovider.ProviderError). An adapter is done when it
 // passes and skips only what its protocol does not have (XBezahldienste
 // 1.0.0 has no push; a push verifier composed with another provider has
 // no create of its own).
@@ -53,11 +55,11 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 	t.Helper()
 	ctx := context.Background()
 	seq := 0
-	create := func(t *testing.T) (*payment.Submission, *payment.ProviderTransaction) {
+	create := func(t *testing.T) (*payprovider.Submission, *payprovider.ProviderTransaction) {
 		t.Helper()
 		seq++
 		id := fmt.Sprintf("conf-%03d", seq)
-		sub := &payment.Submission{RequestID: id, Timestamp: time.Now().UTC(), Request: ValidRequest(id)}
+		sub := &payprovider.Submission{RequestID: id, Timestamp: time.Now().UTC(), Request: ValidRequest(id)}
 		pt, err := h.Provider.Create(ctx, sub)
 		require.NoError(t, err)
 		return sub, pt
@@ -65,7 +67,7 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 
 	t.Run("Create", func(t *testing.T) {
 		sub, pt := create(t)
-		assert.Equal(t, payment.StatusInitial, pt.Status)
+		assert.Equal(t, paytype.StatusInitial, pt.Status)
 		assert.NotEmpty(t, pt.TransactionID)
 		u, err := url.Parse(pt.PayURL)
 		require.NoError(t, err, "pay URL")
@@ -78,45 +80,45 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 	t.Run("RepeatedRequestIDIsPaymentExists", func(t *testing.T) {
 		sub, _ := create(t)
 		_, err := h.Provider.Create(ctx, sub)
-		require.ErrorIs(t, err, payment.ErrPaymentExists)
+		require.ErrorIs(t, err, payprovider.ErrPaymentExists)
 	})
 	t.Run("GetAfterPayment", func(t *testing.T) {
 		sub, pt := create(t)
-		got, err := h.Provider.Get(ctx, payment.Ref{RequestID: sub.RequestID, TransactionID: pt.TransactionID, TransactionURL: pt.TransactionURL})
+		got, err := h.Provider.Get(ctx, payprovider.Ref{RequestID: sub.RequestID, TransactionID: pt.TransactionID, TransactionURL: pt.TransactionURL})
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusInitial, got.Status)
+		assert.Equal(t, paytype.StatusInitial, got.Status)
 		h.Pay(t, pt)
-		got, err = h.Provider.Get(ctx, payment.Ref{RequestID: sub.RequestID, TransactionID: pt.TransactionID, TransactionURL: pt.TransactionURL})
+		got, err = h.Provider.Get(ctx, payprovider.Ref{RequestID: sub.RequestID, TransactionID: pt.TransactionID, TransactionURL: pt.TransactionURL})
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusPaid, got.Status)
+		assert.Equal(t, paytype.StatusPaid, got.Status)
 		assert.Equal(t, pt.TransactionID, got.TransactionID)
 		if h.PullReportsAmount {
 			assert.True(t, got.AmountReported, "amount reported")
 			assert.Equal(t, sub.Request.Total, got.Amount)
-			assert.Equal(t, payment.EUR, got.Currency)
+			assert.Equal(t, paytype.EUR, got.Currency)
 		} else {
 			assert.True(t, got.AmountReported || got.AmountByPush, "a pull without amount is marked AmountByPush")
 			require.NotNil(t, h.PushInput, "the amount must then come with a push")
 		}
 	})
 	t.Run("GetUnknown", func(t *testing.T) {
-		_, err := h.Provider.Get(ctx, payment.Ref{RequestID: "conf-unknown", TransactionID: "conf-unknown"})
+		_, err := h.Provider.Get(ctx, payprovider.Ref{RequestID: "conf-unknown", TransactionID: "conf-unknown"})
 		require.Error(t, err)
-		var pe *payment.ProviderError
-		assert.True(t, errors.Is(err, payment.ErrNotFound) || errors.As(err, &pe), "not found or a provider error: %v", err)
+		var pe *payprovider.ProviderError
+		assert.True(t, errors.Is(err, paystore.ErrNotFound) || errors.As(err, &pe), "not found or a provider error: %v", err)
 	})
 	t.Run("Push", func(t *testing.T) {
 		if h.PushInput == nil {
 			t.Skip("no push channel")
 		}
-		pv, ok := h.Provider.(payment.PushVerifier)
-		require.True(t, ok, "a provider with pushes implements payment.PushVerifier")
+		pv, ok := h.Provider.(payprovider.PushVerifier)
+		require.True(t, ok, "a provider with pushes implements payprovider.PushVerifier")
 		sub, pt := create(t)
 		h.Pay(t, pt)
 		in := h.PushInput(t, pt)
 		p, err := pv.VerifyPush(ctx, in)
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusPaid, p.Status)
+		assert.Equal(t, paytype.StatusPaid, p.Status)
 		assert.NotEmpty(t, p.EventID)
 		assert.True(t, p.RequestID == sub.RequestID || p.TransactionID == pt.TransactionID, "names the transaction")
 		if p.TransactionID != "" {
@@ -127,8 +129,8 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 		}
 		_, err = pv.VerifyPush(ctx, h.Tamper(in))
 		require.Error(t, err)
-		assert.True(t, errors.Is(err, payment.ErrInvalidSignature) || errors.Is(err, payment.ErrInvalidPush), "tampered: %v", err)
-		_, err = pv.VerifyPush(ctx, payment.PushInput{Method: in.Method})
+		assert.True(t, errors.Is(err, payprovider.ErrInvalidSignature) || errors.Is(err, payprovider.ErrInvalidPush), "tampered: %v", err)
+		_, err = pv.VerifyPush(ctx, payprovider.PushInput{Method: in.Method})
 		require.Error(t, err, "empty push")
 	})
 	t.Run("ErrorMapping", func(t *testing.T) {
@@ -140,21 +142,21 @@ func ProviderConformance(t *testing.T, h ProviderHarness) {
 			want      error
 			retryable bool
 		}{
-			{503, payment.ErrUnavailable, true},
-			{500, payment.ErrUnavailable, true},
-			{403, payment.ErrForbidden, false},
+			{503, payprovider.ErrUnavailable, true},
+			{500, payprovider.ErrUnavailable, true},
+			{403, payprovider.ErrForbidden, false},
 			{400, nil, false},
 		} {
 			h.FailNextCreate(c.status)
 			seq++
 			id := fmt.Sprintf("conf-err-%03d", seq)
-			_, err := h.Provider.Create(ctx, &payment.Submission{RequestID: id, Timestamp: time.Now().UTC(), Request: ValidRequest(id)})
+			_, err := h.Provider.Create(ctx, &payprovider.Submission{RequestID: id, Timestamp: time.Now().UTC(), Request: ValidRequest(id)})
 			require.Error(t, err, "status %d", c.status)
 			if c.want != nil {
 				require.ErrorIs(t, err, c.want, "status %d", c.status)
 			}
-			var pe *payment.ProviderError
-			require.ErrorAs(t, err, &pe, "status %d is a *payment.ProviderError", c.status)
+			var pe *payprovider.ProviderError
+			require.ErrorAs(t, err, &pe, "status %d is a *payprovider.ProviderError", c.status)
 			assert.Equal(t, c.status, pe.HTTPStatus)
 			assert.Equal(t, c.retryable, pe.Retryable(), "status %d", c.status)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -49,7 +50,7 @@ func (s *Sim) Config() payment.Config {
 	}
 	return payment.Config{
 		Provider:            p,
-		Store:               payment.NewMemoryStore(),
+		Store:               paystore.NewMemoryStore(),
 		InsecureDevelopment: true,
 		Logger:              slog.New(slog.DiscardHandler),
 		PollInitial:         time.Second,

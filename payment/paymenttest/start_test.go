@@ -9,6 +9,7 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // An application wires a simulator in two lines and runs a payment to
@@ -26,7 +27,7 @@ func TestStart(t *testing.T) {
 	require.NoError(t, sim.Pay(tx.TransactionID))
 	tx, err = c.Sync(ctx, "k-start")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, tx.Status)
+	assert.Equal(t, paytype.StatusPaid, tx.Status)
 
 	other := paymenttest.StartWith(t, paymenttest.XConfig{EndpointID: "09161000"})
 	assert.Equal(t, "09161000", other.ProviderConfig().EndpointID)

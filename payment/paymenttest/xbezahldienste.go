@@ -16,7 +16,9 @@ import (
 
 	"github.com/egosaar/ozg/internal/boundedio"
 	"github.com/egosaar/ozg/internal/httpx"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -66,14 +68,14 @@ type XBezahldienste struct {
 	faults   []fault
 	loseNext int
 	delay    time.Duration
-	tamper   map[string]payment.Amount // transactionId → reported amount
+	tamper   map[string]paytype.Amount // transactionId → reported amount
 	omit     map[string][]string       // transactionId → left-out echo fields
 	tokens   map[string]bool
 	calls    map[string]int
 }
 
 type simTx struct {
-	sub       *payment.Submission
+	sub       *payprovider.Submission
 	id        string
 	status    string
 	created   time.Time
@@ -103,7 +105,7 @@ func NewXBezahldienste(cfg XConfig) *XBezahldienste {
 		cfg.Now = time.Now
 	}
 	s := &XBezahldienste{cfg: cfg, txs: map[string]*simTx{}, byReq: map[string]string{},
-		tamper: map[string]payment.Amount{}, omit: map[string][]string{}, tokens: map[string]bool{}, calls: map[string]int{}}
+		tamper: map[string]paytype.Amount{}, omit: map[string][]string{}, tokens: map[string]bool{}, calls: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/paymenttransaction/{orig}/{ep}", s.handleCreate)
 	mux.HandleFunc("GET /api/paymenttransaction/{orig}/{ep}/{id}", s.handleGet)
@@ -156,7 +158,7 @@ func (s *XBezahldienste) LoseNextCreateResponses(n int) {
 
 // ReportAmount makes GETs of the transaction report amount as grosAmount
 // (amount tampering / wrong amount in the pulled result).
-func (s *XBezahldienste) ReportAmount(transactionID string, amount payment.Amount) {
+func (s *XBezahldienste) ReportAmount(transactionID string, amount paytype.Amount) {
 	s.mu.Lock()
 	s.tamper[transactionID] = amount
 	s.mu.Unlock()
@@ -195,17 +197,17 @@ func (s *XBezahldienste) Calls(kind string) int {
 // page. SetStatus sets any status string, including illegal transitions
 // and unknown values, to test the client's guards.
 func (s *XBezahldienste) Pay(transactionID string) error {
-	return s.setStatus(transactionID, string(payment.StatusPaid), "GIROPAY")
+	return s.setStatus(transactionID, string(paytype.StatusPaid), "GIROPAY")
 }
 
 // Cancel is the user aborting on the pay page.
 func (s *XBezahldienste) Cancel(transactionID string) error {
-	return s.setStatus(transactionID, string(payment.StatusCanceled), "")
+	return s.setStatus(transactionID, string(paytype.StatusCanceled), "")
 }
 
 // Fail is the Bezahldienst aborting (e.g. fraud detection).
 func (s *XBezahldienste) Fail(transactionID string) error {
-	return s.setStatus(transactionID, string(payment.StatusFailed), "")
+	return s.setStatus(transactionID, string(paytype.StatusFailed), "")
 }
 
 // SetStatus forces a status string without any checks.
@@ -214,7 +216,7 @@ func (s *XBezahldienste) SetStatus(transactionID, status string) error {
 	defer s.mu.Unlock()
 	tx, ok := s.txs[transactionID]
 	if !ok {
-		return payment.ErrNotFound
+		return paystore.ErrNotFound
 	}
 	tx.status = status
 	return nil
@@ -225,14 +227,14 @@ func (s *XBezahldienste) setStatus(id, status, method string) error {
 	defer s.mu.Unlock()
 	tx, ok := s.txs[id]
 	if !ok {
-		return payment.ErrNotFound
+		return paystore.ErrNotFound
 	}
 	s.expire(tx)
-	if tx.status != string(payment.StatusInitial) {
+	if tx.status != string(paytype.StatusInitial) {
 		return fmt.Errorf("paymenttest: transaction is %s", tx.status)
 	}
 	tx.status = status
-	if status == string(payment.StatusPaid) {
+	if status == string(paytype.StatusPaid) {
 		tx.paidAt = s.cfg.Now()
 		tx.method = method
 	}
@@ -251,8 +253,8 @@ func (s *XBezahldienste) TransactionIDs() []string {
 }
 
 func (s *XBezahldienste) expire(tx *simTx) {
-	if tx.status == string(payment.StatusInitial) && !s.cfg.Now().Before(tx.created.Add(s.cfg.PayTimeout)) {
-		tx.status = string(payment.StatusFailed)
+	if tx.status == string(paytype.StatusInitial) && !s.cfg.Now().Before(tx.created.Add(s.cfg.PayTimeout)) {
+		tx.status = string(paytype.StatusFailed)
 	}
 }
 
@@ -386,7 +388,7 @@ func (s *XBezahldienste) handleCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := chk.Validate(); err != nil {
 		code := xbezahldienste.CodeValidationError
-		if errors.Is(err, payment.ErrCalculation) {
+		if errors.Is(err, paytype.ErrCalculation) {
 			code = xbezahldienste.CodeCalculationError
 		}
 		writeProblem(w, http.StatusBadRequest, code, "request invalid")
@@ -416,7 +418,7 @@ func (s *XBezahldienste) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if len(sub.Request.Items) > 0 {
 		ref = sub.Request.Items[0].Booking.Kassenzeichen
 	}
-	tx := &simTx{sub: sub, id: id, status: string(payment.StatusInitial), created: s.cfg.Now(), reference: ref}
+	tx := &simTx{sub: sub, id: id, status: string(paytype.StatusInitial), created: s.cfg.Now(), reference: ref}
 	s.txs[id] = tx
 	s.byReq[sub.RequestID] = id
 	lose := s.loseNext > 0
@@ -466,10 +468,10 @@ func (s *XBezahldienste) render(tx *simTx) map[string]any {
 	if tx.reference != "" {
 		info["transactionReference"] = tx.reference
 	}
-	if tx.status == string(payment.StatusInitial) {
+	if tx.status == string(paytype.StatusInitial) {
 		info["transactionRedirectUrl"] = s.Server.URL + "/pay/" + tx.id
 	}
-	if tx.status == string(payment.StatusPaid) {
+	if tx.status == string(paytype.StatusPaid) {
 		info["transactionTimestamp"] = tx.paidAt.UTC().Format(time.RFC3339)
 		info["paymentMethod"] = tx.method
 	}
@@ -503,7 +505,7 @@ func (s *XBezahldienste) handlePayPage(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		s.expire(tx)
 		purpose, amount = tx.sub.Request.Purpose, tx.sub.Request.Total.String()
-		ok = tx.status == string(payment.StatusInitial)
+		ok = tx.status == string(paytype.StatusInitial)
 	}
 	s.mu.Unlock()
 	if !ok {

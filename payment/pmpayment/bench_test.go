@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -14,7 +14,7 @@ import (
 func BenchmarkVerifyPush(b *testing.B) {
 	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	p, err := pmpayment.New(pmpayment.Config{BaseURL: "https://pm.example", AGS: "09162000", Procedure: "p", Salt: "salt",
-		PushSecrets: []payment.Secret{"new-salt", "salt"}, NotifyURL: "https://s.example/n", Now: func() time.Time { return now }})
+		PushSecrets: []payprovider.Secret{"new-salt", "salt"}, NotifyURL: "https://s.example/n", Now: func() time.Time { return now }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func BenchmarkVerifyPush(b *testing.B) {
 	if err := pmpayment.SignNotification(n, "salt"); err != nil {
 		b.Fatal(err)
 	}
-	in := payment.PushInput{Method: "POST", Body: []byte(n.Form().Encode())}
+	in := payprovider.PushInput{Method: "POST", Body: []byte(n.Form().Encode())}
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -16,12 +16,14 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
 // A pmPayment host whose certificate does not verify: one handshake for
 // the create (never re-sent), one for the status pull (never retried),
-// both a *payment.CertificateError.
+// both a *payprovider.CertificateError.
 func TestCertificateErrorNotRetried(t *testing.T) {
 	var hellos atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
@@ -35,15 +37,15 @@ func TestCertificateErrorNotRetried(t *testing.T) {
 		NotifyURL: "https://s.example/n", Sleep: noSleep,
 		HTTPClient: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: x509.NewCertPool()}}}})
 	require.NoError(t, err)
-	c, err := payment.New(payment.Config{Provider: p, Store: payment.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler), Sleep: noSleep})
+	c, err := payment.New(payment.Config{Provider: p, Store: paystore.NewMemoryStore(), Logger: slog.New(slog.DiscardHandler), Sleep: noSleep})
 	require.NoError(t, err)
 
 	_, err = c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	var ce *payment.CertificateError
+	var ce *payprovider.CertificateError
 	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, payment.ErrCertificate)
+	require.ErrorIs(t, err, payprovider.ErrCertificate)
 	assert.Equal(t, int32(1), hellos.Load())
-	_, err = p.Get(context.Background(), payment.Ref{RequestID: "k-1"})
-	require.ErrorIs(t, err, payment.ErrCertificate)
+	_, err = p.Get(context.Background(), payprovider.Ref{RequestID: "k-1"})
+	require.ErrorIs(t, err, payprovider.ErrCertificate)
 	assert.Equal(t, int32(2), hellos.Load())
 }

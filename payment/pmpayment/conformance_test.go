@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -18,16 +18,16 @@ func TestProviderConformance(t *testing.T) {
 	require.NoError(t, err)
 	paymenttest.ProviderConformance(t, paymenttest.ProviderHarness{
 		Provider: p,
-		Pay: func(t *testing.T, pt *payment.ProviderTransaction) {
+		Pay: func(t *testing.T, pt *payprovider.ProviderTransaction) {
 			require.NoError(t, sim.SetStatus(pt.TransactionID, "1"))
 		},
 		FailNextCreate: func(status int) { sim.FailNext(1, status) },
-		PushInput: func(t *testing.T, pt *payment.ProviderTransaction) payment.PushInput {
+		PushInput: func(t *testing.T, pt *payprovider.ProviderTransaction) payprovider.PushInput {
 			n, err := sim.Notification(pt.TransactionID)
 			require.NoError(t, err)
-			return payment.PushInput{Method: "POST", Body: []byte(n.Form().Encode())}
+			return payprovider.PushInput{Method: "POST", Body: []byte(n.Form().Encode())}
 		},
-		Tamper: func(in payment.PushInput) payment.PushInput {
+		Tamper: func(in payprovider.PushInput) payprovider.PushInput {
 			in.Body = []byte(strings.Replace(string(in.Body), "amount=4584", "amount=4583", 1))
 			return in
 		},

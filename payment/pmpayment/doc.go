@@ -1,4 +1,4 @@
-// Package pmpayment is the payment.Provider for pmPayment's native
+// Package pmpayment is the payprovider.Provider for pmPayment's native
 // interface (govconnect / itebo), a push-based Bezahldienst:
 //
 //	POST {base}/payment/secure                  init: form with ags, amount (cents), procedure, desc,
@@ -18,14 +18,14 @@
 //
 //   - [Provider.VerifyPush] requires the hash (unsigned notifications are
 //     refused), verifies it over the raw form fields with
-//     payment.HMACVerifier (constant time, several secrets for rotation),
-//     refuses another Mandant's AGS (payment.ErrForeignTenant) and a
+//     payprovider.HMACVerifier (constant time, several secrets for rotation),
+//     refuses another Mandant's AGS (payprovider.ErrForeignTenant) and a
 //     created_at outside the tolerance window (default 4 h back, 5 min
 //     ahead). payment.Client then deduplicates and pulls; the notification
 //     never sets the state.
 //   - pmPayment's status pull carries no amount; only the signed
 //     notification does (euro cents, so currency EUR). Every pulled result
-//     is marked payment.ProviderTransaction.AmountByPush: payment.Client
+//     is marked payprovider.ProviderTransaction.AmountByPush: payment.Client
 //     applies a pulled PAYED only together with a signed notification
 //     claiming paid whose amount matched the request, received now
 //     (HandlePush) or stored earlier (below). Without one, Sync
@@ -35,7 +35,7 @@
 //     pull still says -1 (in progress). pmPayment documents no
 //     resending of notifications by pmPayment (its Koha client even notes
 //     that the hash is not always sent), so the adapter does not rely on a second
-//     delivery (payment.Push.Redelivers is false): payment.Client stores
+//     delivery (payprovider.Push.Redelivers is false): payment.Client stores
 //     the verified claim (amount matched) durably before it pulls, answers
 //     200 and marks the notification seen, and applies the pull that later
 //     reports 1 with the stored claim as its amount report. Deployments

@@ -9,6 +9,7 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -30,7 +31,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	client, _ = payment.New(payment.Config{Store: payment.NewMemoryStore(),
+	client, _ = payment.New(payment.Config{Store: paystore.NewMemoryStore(),
 		Provider: provider, Logger: slog.New(slog.DiscardHandler),
 		OnStatusChange: func(_ context.Context, c payment.StatusChange) { fmt.Println("applied:", c.To) },
 	})

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // CreatedAtLayout is the layout of a notification's created_at
@@ -50,25 +52,25 @@ const maxField = 512
 // payment.MaxPushBody. It does not verify anything.
 func ParseNotification(body []byte) (*Notification, error) {
 	if len(body) > payment.MaxPushBody {
-		return nil, fmt.Errorf("%w: body too large", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: body too large", payprovider.ErrInvalidPush)
 	}
 	f, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, fmt.Errorf("%w: form", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: form", payprovider.ErrInvalidPush)
 	}
 	get := func(k string, required bool) (string, error) {
 		v := f[k]
 		if len(v) > 1 {
-			return "", fmt.Errorf("%w: field %s repeated", payment.ErrInvalidPush, k)
+			return "", fmt.Errorf("%w: field %s repeated", payprovider.ErrInvalidPush, k)
 		}
 		if len(v) == 0 || v[0] == "" {
 			if required {
-				return "", fmt.Errorf("%w: field %s missing", payment.ErrInvalidPush, k)
+				return "", fmt.Errorf("%w: field %s missing", payprovider.ErrInvalidPush, k)
 			}
 			return "", nil
 		}
 		if len(v[0]) > maxField {
-			return "", fmt.Errorf("%w: field %s too long", payment.ErrInvalidPush, k)
+			return "", fmt.Errorf("%w: field %s too long", payprovider.ErrInvalidPush, k)
 		}
 		return v[0], nil
 	}
@@ -88,68 +90,68 @@ func ParseNotification(body []byte) (*Notification, error) {
 	return n, nil
 }
 
-// VerifyPush implements payment.PushVerifier. It parses the raw body,
+// VerifyPush implements payprovider.PushVerifier. It parses the raw body,
 // requires a hash (a notification without one is refused: "strangely this
 // hash is not sent by pmPayment" is no reason to accept unsigned input),
 // verifies it against every push secret in constant time, then checks the
 // AGS (another Mandant's push is ErrForeignTenant) and that created_at lies
 // within the tolerance window.
-func (p *Provider) VerifyPush(_ context.Context, in payment.PushInput) (*payment.Push, error) {
+func (p *Provider) VerifyPush(_ context.Context, in payprovider.PushInput) (*payprovider.Push, error) {
 	if in.Method != "" && in.Method != "POST" {
-		return nil, fmt.Errorf("%w: method", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: method", payprovider.ErrInvalidPush)
 	}
 	n, err := ParseNotification(in.Body)
 	if err != nil {
 		return nil, err
 	}
 	if n.Hash == "" {
-		return nil, fmt.Errorf("%w: hash missing", payment.ErrInvalidSignature)
+		return nil, fmt.Errorf("%w: hash missing", payprovider.ErrInvalidSignature)
 	}
 	if err := p.push.Verify([]byte(n.Message()), n.Hash); err != nil {
 		return nil, err
 	}
 	if n.AGS != p.cfg.AGS {
-		return nil, payment.ErrForeignTenant
+		return nil, payprovider.ErrForeignTenant
 	}
 	ts, err := time.ParseInLocation(CreatedAtLayout, n.CreatedAt, p.cfg.Location)
 	if err != nil {
-		return nil, fmt.Errorf("%w: created_at", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: created_at", payprovider.ErrInvalidPush)
 	}
 	now := p.cfg.Now()
 	if now.Sub(ts) > p.cfg.Tolerance || ts.Sub(now) > p.cfg.FutureSkew {
-		return nil, payment.ErrTooOld
+		return nil, payprovider.ErrTooOld
 	}
 	if !digits(n.Amount) || len(n.Amount) > 12 {
-		return nil, fmt.Errorf("%w: amount", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: amount", payprovider.ErrInvalidPush)
 	}
 	cents, err := strconv.ParseInt(n.Amount, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("%w: amount", payment.ErrInvalidPush)
+		return nil, fmt.Errorf("%w: amount", payprovider.ErrInvalidPush)
 	}
-	var st payment.Status
+	var st paytype.Status
 	switch n.Status {
 	case "1":
-		st = payment.StatusPaid
+		st = paytype.StatusPaid
 	case "0":
-		st = payment.StatusFailed
+		st = paytype.StatusFailed
 	case "-1":
-		st = payment.StatusInitial
+		st = paytype.StatusInitial
 	default:
-		return nil, fmt.Errorf("%w: %w", payment.ErrInvalidPush, payment.ErrUnknownStatus)
+		return nil, fmt.Errorf("%w: %w", payprovider.ErrInvalidPush, paytype.ErrUnknownStatus)
 	}
-	return &payment.Push{
+	return &payprovider.Push{
 		EventID:   "pmpayment:" + n.AGS + ":" + n.TxID + ":" + n.Status + ":" + n.CreatedAt,
 		RequestID: n.TxID, TransactionID: n.TxID, Status: st,
-		Amount: payment.Amount(cents), AmountReported: true,
-		Currency:  payment.EUR, // pmPayment amounts are euro cents by definition
+		Amount: paytype.Amount(cents), AmountReported: true,
+		Currency:  paytype.EUR, // pmPayment amounts are euro cents by definition
 		Timestamp: ts,
 	}, nil
 }
 
 // SignNotification fills n.Hash with the HMAC-SHA256 under secret (for
 // simulators and tests).
-func SignNotification(n *Notification, secret payment.Secret) error {
-	h, err := payment.HMACVerifier{Secrets: []payment.Secret{secret}}.Sign([]byte(n.Message()))
+func SignNotification(n *Notification, secret payprovider.Secret) error {
+	h, err := payprovider.HMACVerifier{Secrets: []payprovider.Secret{secret}}.Sign([]byte(n.Message()))
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,9 @@ import (
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/internal/transport"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Config configures a Provider. A Config must not be modified after New.
@@ -33,10 +36,10 @@ type Config struct {
 	// Procedure is the pmPayment "Verfahren" name.
 	Procedure string
 	// Salt is the HMAC-SHA256 key for the init hash. Required.
-	Salt payment.Secret
+	Salt payprovider.Secret
 	// PushSecrets verify notification hashes; the first is the current one,
 	// further ones are accepted during rotation. nil: []Secret{Salt}.
-	PushSecrets []payment.Secret
+	PushSecrets []payprovider.Secret
 	// NotifyURL receives pmPayment's notification form POSTs (your
 	// payment.Client.PushHandler). https, required.
 	NotifyURL string
@@ -63,22 +66,22 @@ type Config struct {
 // Config.Validate.
 var ErrInvalidConfig = errors.New("pmpayment: invalid configuration")
 
-// Provider is the pmPayment adapter. It implements payment.Provider,
-// payment.Recoverer and payment.PushVerifier and is safe for concurrent
+// Provider is the pmPayment adapter. It implements payprovider.Provider,
+// payprovider.Recoverer and payprovider.PushVerifier and is safe for concurrent
 // use.
 type Provider struct {
 	cfg     Config
 	base    string
 	client  *http.Client
 	retrier *httpx.Retrier
-	init    payment.HMACVerifier
-	push    payment.HMACVerifier
+	init    payprovider.HMACVerifier
+	push    payprovider.HMACVerifier
 }
 
 var (
-	_ payment.Provider     = (*Provider)(nil)
-	_ payment.Recoverer    = (*Provider)(nil)
-	_ payment.PushVerifier = (*Provider)(nil)
+	_ payprovider.Provider     = (*Provider)(nil)
+	_ payprovider.Recoverer    = (*Provider)(nil)
+	_ payprovider.PushVerifier = (*Provider)(nil)
 )
 
 // Validate reports a configuration error.
@@ -114,7 +117,7 @@ func New(cfg Config) (*Provider, error) {
 		return nil, err
 	}
 	if cfg.PushSecrets == nil {
-		cfg.PushSecrets = []payment.Secret{cfg.Salt}
+		cfg.PushSecrets = []payprovider.Secret{cfg.Salt}
 	}
 	if cfg.Tolerance == 0 {
 		cfg.Tolerance = 4 * time.Hour
@@ -138,8 +141,8 @@ func New(cfg Config) (*Provider, error) {
 	return &Provider{
 		cfg: cfg, base: u.String(), client: client,
 		retrier: &httpx.Retrier{Client: client, Backoff: httpx.Backoff(cfg.RetryBackoff), Now: cfg.Now, Sleep: cfg.Sleep},
-		init:    payment.HMACVerifier{Algorithm: payment.HMACSHA256, Secrets: []payment.Secret{cfg.Salt}},
-		push:    payment.HMACVerifier{Algorithm: payment.HMACSHA256, Secrets: cfg.PushSecrets},
+		init:    payprovider.HMACVerifier{Algorithm: payprovider.HMACSHA256, Secrets: []payprovider.Secret{cfg.Salt}},
+		push:    payprovider.HMACVerifier{Algorithm: payprovider.HMACSHA256, Secrets: cfg.PushSecrets},
 	}, nil
 }
 
@@ -154,7 +157,7 @@ func checkNotifyURL(s string, development bool) error {
 // InitFields returns the init form for a submission, including the hash
 // HMAC-SHA256(salt, ags|amount|procedure|desc|accountingRecord|txid|notifyURL|redirectURL)
 // (pmPayment, see payment/paymenttest/SOURCES.md). Exported for simulators and tests.
-func (p *Provider) InitFields(sub *payment.Submission) (url.Values, error) {
+func (p *Provider) InitFields(sub *payprovider.Submission) (url.Values, error) {
 	r := sub.Request
 	if err := checkDesc(r.Purpose); err != nil {
 		return nil, err
@@ -192,7 +195,7 @@ func checkDesc(s string) error {
 	for _, c := range s {
 		ok := (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strings.ContainsRune(" ':?,-(+.)/", c)
 		if !ok {
-			return &payment.FieldError{Field: "purpose", Reason: fmt.Sprintf("character %U not allowed by pmPayment", c), Err: payment.ErrInvalidRequest}
+			return &paytype.FieldError{Field: "purpose", Reason: fmt.Sprintf("character %U not allowed by pmPayment", c), Err: paytype.ErrInvalidRequest}
 		}
 	}
 	return nil
@@ -200,7 +203,7 @@ func checkDesc(s string) error {
 
 // accountingRecord carries the typed booking data to the Stadtkasse: a
 // JSON array with one bookingData object per item.
-func accountingRecord(r *payment.CreateRequest) (string, error) {
+func accountingRecord(r *paytype.CreateRequest) (string, error) {
 	recs := make([]map[string]string, 0, len(r.Items))
 	empty := true
 	for _, it := range r.Items {
@@ -224,9 +227,9 @@ func accountingRecord(r *payment.CreateRequest) (string, error) {
 	return string(b), nil
 }
 
-// Create implements payment.Provider: POST {base}/payment/secure with the
+// Create implements payprovider.Provider: POST {base}/payment/secure with the
 // hashed form; the answer is {"url", "txid"}. The txid is the requestId.
-func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+func (p *Provider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	f, err := p.InitFields(sub)
 	if err != nil {
 		return nil, err
@@ -247,41 +250,41 @@ func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*paymen
 		TxID string `json:"txid"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil || out.URL == "" {
-		return nil, fmt.Errorf("%w: init answer", payment.ErrProtocol)
+		return nil, fmt.Errorf("%w: init answer", payprovider.ErrProtocol)
 	}
 	if out.TxID != "" && out.TxID != sub.RequestID {
 		return nil, &payment.MismatchError{RequestID: sub.RequestID, Field: "requestId"}
 	}
-	return &payment.ProviderTransaction{RequestID: sub.RequestID, TransactionID: sub.RequestID, PayURL: out.URL, Status: payment.StatusInitial}, nil
+	return &payprovider.ProviderTransaction{RequestID: sub.RequestID, TransactionID: sub.RequestID, PayURL: out.URL, Status: paytype.StatusInitial}, nil
 }
 
 func providerError(status int) error {
-	pe := &payment.ProviderError{HTTPStatus: status}
+	pe := &payprovider.ProviderError{HTTPStatus: status}
 	switch {
 	case status == http.StatusConflict:
-		pe.FunctionalCode, pe.Err = "PAYMENT_EXISTS", payment.ErrPaymentExists
+		pe.FunctionalCode, pe.Err = "PAYMENT_EXISTS", payprovider.ErrPaymentExists
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		pe.Err = payment.ErrForbidden
+		pe.Err = payprovider.ErrForbidden
 	case status == http.StatusNotFound:
-		pe.Err = payment.ErrNotFound
+		pe.Err = paystore.ErrNotFound
 	case status >= 500 || status == http.StatusTooManyRequests:
-		pe.Err = payment.ErrUnavailable
+		pe.Err = payprovider.ErrUnavailable
 	default:
 		// pmPayment answers "ungültiger Hashwert" for a wrong AGS, salt or
 		// procedure.
-		pe.Err = payment.ErrValidation
+		pe.Err = payprovider.ErrValidation
 	}
 	return pe
 }
 
-// Get implements payment.Provider: GET {base}/payment/status/{ags}/{txid}
+// Get implements payprovider.Provider: GET {base}/payment/status/{ags}/{txid}
 // → {"status": 1 | 0 | -1, "timestamp"}; 1 = PAYED, 0 = FAILED, -1 =
-// INITIAL (in progress). Other values are payment.ErrUnknownStatus. The
+// INITIAL (in progress). Other values are paytype.ErrUnknownStatus. The
 // status pull never carries an amount, so every result is marked
 // AmountByPush: payment.Client applies a pulled PAYED only together with a
 // signed notification whose amount (euro cents) matched the request
 // (payment.Client.HandlePush), never from Sync or Run alone.
-func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderTransaction, error) {
+func (p *Provider) Get(ctx context.Context, ref payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	txid := ref.TransactionID
 	if txid == "" {
 		txid = ref.RequestID
@@ -302,9 +305,9 @@ func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderT
 }
 
 // answer maps the outcome of one round trip: a transport failure to
-// payment.ErrUnavailable, *payment.CertificateError or the caller's
+// payprovider.ErrUnavailable, *payprovider.CertificateError or the caller's
 // context error, an unreadable
-// body to payment.ErrProtocol, a status outside ok to providerError;
+// body to payprovider.ErrProtocol, a status outside ok to providerError;
 // otherwise it returns the bounded body.
 func answer(ctx context.Context, resp *http.Response, err error, ok ...int) ([]byte, error) {
 	if err != nil {
@@ -312,7 +315,7 @@ func answer(ctx context.Context, resp *http.Response, err error, ok ...int) ([]b
 	}
 	body, err := httpx.ReadBody(resp, 64<<10)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", payment.ErrProtocol, err)
+		return nil, fmt.Errorf("%w: %w", payprovider.ErrProtocol, err)
 	}
 	if !slices.Contains(ok, resp.StatusCode) {
 		return nil, providerError(resp.StatusCode)
@@ -320,31 +323,31 @@ func answer(ctx context.Context, resp *http.Response, err error, ok ...int) ([]b
 	return body, nil
 }
 
-func decodeStatus(txid string, body []byte) (*payment.ProviderTransaction, error) {
+func decodeStatus(txid string, body []byte) (*payprovider.ProviderTransaction, error) {
 	var out struct {
 		Status    json.RawMessage `json:"status"`
 		Timestamp string          `json:"timestamp"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, fmt.Errorf("%w: status answer", payment.ErrProtocol)
+		return nil, fmt.Errorf("%w: status answer", payprovider.ErrProtocol)
 	}
-	pt := &payment.ProviderTransaction{RequestID: txid, TransactionID: txid, AmountByPush: true}
+	pt := &payprovider.ProviderTransaction{RequestID: txid, TransactionID: txid, AmountByPush: true}
 	switch strings.Trim(string(out.Status), `"`) {
 	case "1":
-		pt.Status = payment.StatusPaid
+		pt.Status = paytype.StatusPaid
 	case "0":
-		pt.Status = payment.StatusFailed
+		pt.Status = paytype.StatusFailed
 	case "-1":
-		pt.Status = payment.StatusInitial
+		pt.Status = paytype.StatusInitial
 	default:
-		return nil, fmt.Errorf("%w: pmPayment status", payment.ErrUnknownStatus)
+		return nil, fmt.Errorf("%w: pmPayment status", paytype.ErrUnknownStatus)
 	}
 	return pt, nil
 }
 
-// Recover implements payment.Recoverer: the txid is the requestId.
-func (p *Provider) Recover(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
-	return p.Get(ctx, payment.Ref{RequestID: sub.RequestID, TransactionID: sub.RequestID})
+// Recover implements payprovider.Recoverer: the txid is the requestId.
+func (p *Provider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
+	return p.Get(ctx, payprovider.Ref{RequestID: sub.RequestID, TransactionID: sub.RequestID})
 }
 
 func digits(s string) bool {

@@ -18,6 +18,9 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -57,7 +60,7 @@ func newPMEnv(t *testing.T, mod func(*pmpayment.Config)) *pmEnv {
 	require.NoError(t, err)
 	e.p = p
 	var lmu sync.Mutex
-	e.c, err = payment.New(payment.Config{Store: payment.NewMemoryStore(),
+	e.c, err = payment.New(payment.Config{Store: paystore.NewMemoryStore(),
 		Provider: p, Now: e.Now,
 		Logger:         slog.New(slog.NewJSONHandler(writerFunc(func(b []byte) (int, error) { lmu.Lock(); defer lmu.Unlock(); return e.log.Write(b) }), nil)),
 		OnStatusChange: func(context.Context, payment.StatusChange) { e.mu.Lock(); e.changes++; e.mu.Unlock() },
@@ -74,7 +77,7 @@ func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
 func (e *pmEnv) changeCount() int { e.mu.Lock(); defer e.mu.Unlock(); return e.changes }
 
-func pmRequest(key string) *payment.CreateRequest {
+func pmRequest(key string) *paytype.CreateRequest {
 	r := paymenttest.ValidRequest(key)
 	r.Purpose = "Gebuehr Parken 2026"
 	return r
@@ -91,7 +94,7 @@ func TestPushPaysViaPull(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, code)
 	got, _ := e.c.Get(ctx, "k-1")
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 	assert.Equal(t, 1, e.changeCount())
 	assert.Equal(t, 1, e.sim.Calls("status"), "the push triggered one pull")
 
@@ -120,20 +123,20 @@ func TestPushClaimNotTrusted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, code)
 	got, _ := e.c.Get(ctx, "k-1")
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 	assert.Zero(t, e.changeCount())
 	cl, err := e.c.Store().Claim(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, cl.Status)
-	assert.Equal(t, payment.Amount(4584), cl.Amount)
+	assert.Equal(t, paytype.StatusPaid, cl.Status)
+	assert.Equal(t, paytype.Amount(4584), cl.Amount)
 
 	got, err = e.c.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusInitial, got.Status, "the recorded claim alone never sets the state")
+	assert.Equal(t, paytype.StatusInitial, got.Status, "the recorded claim alone never sets the state")
 	require.NoError(t, e.sim.SetStatus("k-1", "1"))
 	got, err = e.c.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, got.Status, "the pull confirms, the recorded claim reports the amount")
+	assert.Equal(t, paytype.StatusPaid, got.Status, "the pull confirms, the recorded claim reports the amount")
 	assert.Equal(t, 1, e.changeCount())
 }
 
@@ -192,7 +195,7 @@ func TestForgedReplayedCrossTenantPushes(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, c.code, code)
 			got, _ := e.c.Get(ctx, "k-1")
-			assert.Equal(t, payment.StatusInitial, got.Status)
+			assert.Equal(t, paytype.StatusInitial, got.Status)
 			assert.Zero(t, e.changeCount())
 			assert.Zero(t, e.sim.Calls("status"), "a refused push never triggers a pull")
 		})
@@ -215,7 +218,7 @@ func TestForgeHelper(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusBadRequest, code)
 	_, err = e.sim.Replay(ctx, "nope")
-	require.ErrorIs(t, err, payment.ErrNotFound)
+	require.ErrorIs(t, err, paystore.ErrNotFound)
 }
 
 func TestVerifyPushErrors(t *testing.T) {
@@ -226,49 +229,49 @@ func TestVerifyPushErrors(t *testing.T) {
 	n, err := e.sim.Notification("k-1")
 	require.NoError(t, err)
 	body := []byte(n.Form().Encode())
-	_, err = e.p.VerifyPush(ctx, payment.PushInput{Method: "POST", Body: body})
+	_, err = e.p.VerifyPush(ctx, payprovider.PushInput{Method: "POST", Body: body})
 	require.NoError(t, err)
 	checks := map[string]struct {
-		in   payment.PushInput
+		in   payprovider.PushInput
 		want error
 	}{
-		"GET":            {payment.PushInput{Method: "GET", Body: body}, payment.ErrInvalidPush},
-		"repeated field": {payment.PushInput{Body: append(append([]byte{}, body...), "&status=1"...)}, payment.ErrInvalidPush},
-		"oversized":      {payment.PushInput{Body: bytes.Repeat([]byte("a"), payment.MaxPushBody+1)}, payment.ErrInvalidPush},
-		"bad encoding":   {payment.PushInput{Body: []byte("%zz")}, payment.ErrInvalidPush},
-		"empty":          {payment.PushInput{Body: nil}, payment.ErrInvalidPush},
-		"forged":         {payment.PushInput{Body: []byte(strings.Replace(string(body), "amount=4584", "amount=4585", 1))}, payment.ErrInvalidSignature},
+		"GET":            {payprovider.PushInput{Method: "GET", Body: body}, payprovider.ErrInvalidPush},
+		"repeated field": {payprovider.PushInput{Body: append(append([]byte{}, body...), "&status=1"...)}, payprovider.ErrInvalidPush},
+		"oversized":      {payprovider.PushInput{Body: bytes.Repeat([]byte("a"), payment.MaxPushBody+1)}, payprovider.ErrInvalidPush},
+		"bad encoding":   {payprovider.PushInput{Body: []byte("%zz")}, payprovider.ErrInvalidPush},
+		"empty":          {payprovider.PushInput{Body: nil}, payprovider.ErrInvalidPush},
+		"forged":         {payprovider.PushInput{Body: []byte(strings.Replace(string(body), "amount=4584", "amount=4585", 1))}, payprovider.ErrInvalidSignature},
 	}
 	for name, c := range checks {
 		_, err := e.p.VerifyPush(ctx, c.in)
 		require.ErrorIs(t, err, c.want, name)
 	}
 	e.advance(5 * time.Hour)
-	_, err = e.p.VerifyPush(ctx, payment.PushInput{Body: body})
-	require.ErrorIs(t, err, payment.ErrTooOld)
+	_, err = e.p.VerifyPush(ctx, payprovider.PushInput{Body: body})
+	require.ErrorIs(t, err, payprovider.ErrTooOld)
 }
 
 func TestSecretRotation(t *testing.T) {
-	e := newPMEnv(t, func(c *pmpayment.Config) { c.PushSecrets = []payment.Secret{"tenant-a-new", "tenant-a-salt"} })
+	e := newPMEnv(t, func(c *pmpayment.Config) { c.PushSecrets = []payprovider.Secret{"tenant-a-new", "tenant-a-salt"} })
 	ctx := context.Background()
 	_, err := e.c.Create(ctx, pmRequest("k-1"))
 	require.NoError(t, err)
 	n, err := e.sim.Notification("k-1") // signed with the old salt
 	require.NoError(t, err)
-	_, err = e.p.VerifyPush(ctx, payment.PushInput{Body: []byte(n.Form().Encode())})
+	_, err = e.p.VerifyPush(ctx, payprovider.PushInput{Body: []byte(n.Form().Encode())})
 	require.NoError(t, err)
 	require.NoError(t, pmpayment.SignNotification(n, "tenant-a-new"))
-	_, err = e.p.VerifyPush(ctx, payment.PushInput{Body: []byte(n.Form().Encode())})
+	_, err = e.p.VerifyPush(ctx, payprovider.PushInput{Body: []byte(n.Form().Encode())})
 	require.NoError(t, err)
 	require.NoError(t, pmpayment.SignNotification(n, "retired"))
-	_, err = e.p.VerifyPush(ctx, payment.PushInput{Body: []byte(n.Form().Encode())})
-	require.ErrorIs(t, err, payment.ErrInvalidSignature)
+	_, err = e.p.VerifyPush(ctx, payprovider.PushInput{Body: []byte(n.Form().Encode())})
+	require.ErrorIs(t, err, payprovider.ErrInvalidSignature)
 }
 
 func TestInitHashAndErrors(t *testing.T) {
 	e := newPMEnv(t, func(c *pmpayment.Config) { c.Salt = "wrong-salt-value" })
 	_, err := e.c.Create(context.Background(), pmRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrValidation, "pmPayment: ungültiger Hashwert")
+	require.ErrorIs(t, err, payprovider.ErrValidation, "pmPayment: ungültiger Hashwert")
 	assert.NotContains(t, err.Error(), "wrong-salt-value")
 	assert.NotContains(t, e.log.String(), "wrong-salt-value")
 
@@ -276,7 +279,7 @@ func TestInitHashAndErrors(t *testing.T) {
 	r := pmRequest("k-2")
 	r.Purpose = "Gebuehr_Parken" // "_" is not in pmPayment's SEPA set
 	_, err = e2.c.Create(context.Background(), r)
-	require.ErrorIs(t, err, payment.ErrInvalidRequest)
+	require.ErrorIs(t, err, paytype.ErrInvalidRequest)
 	assert.Zero(t, e2.sim.Calls("init"))
 }
 
@@ -284,7 +287,7 @@ func TestInitHashAndErrors(t *testing.T) {
 // the redirect URL.
 func TestNotifyURLExplicit(t *testing.T) {
 	e := newPMEnv(t, nil)
-	f, err := e.p.InitFields(&payment.Submission{RequestID: "k-1", Request: pmRequest("k-1")})
+	f, err := e.p.InitFields(&payprovider.Submission{RequestID: "k-1", Request: pmRequest("k-1")})
 	require.NoError(t, err)
 	assert.Equal(t, e.app.URL+"/payment/notify", f.Get("notifyURL"))
 	assert.NotEqual(t, strings.Replace(f.Get("redirectURL"), "return", "notify", 1), f.Get("notifyURL"))
@@ -321,28 +324,28 @@ func TestStatusPullMapping(t *testing.T) {
 	ctx := context.Background()
 	_, err := e.c.Create(ctx, pmRequest("k-1"))
 	require.NoError(t, err)
-	for status, want := range map[string]payment.Status{"-1": payment.StatusInitial, "0": payment.StatusFailed, "1": payment.StatusPaid} {
+	for status, want := range map[string]paytype.Status{"-1": paytype.StatusInitial, "0": paytype.StatusFailed, "1": paytype.StatusPaid} {
 		require.NoError(t, e.sim.SetStatus("k-1", status))
-		pt, err := e.p.Get(ctx, payment.Ref{TransactionID: "k-1"})
+		pt, err := e.p.Get(ctx, payprovider.Ref{TransactionID: "k-1"})
 		require.NoError(t, err)
 		assert.Equal(t, want, pt.Status)
 	}
 	require.NoError(t, e.sim.SetStatus("k-1", "7"))
-	_, err = e.p.Get(ctx, payment.Ref{TransactionID: "k-1"})
-	require.ErrorIs(t, err, payment.ErrUnknownStatus)
+	_, err = e.p.Get(ctx, payprovider.Ref{TransactionID: "k-1"})
+	require.ErrorIs(t, err, paytype.ErrUnknownStatus)
 	e.sim.FailNext(1, 503)
 	require.NoError(t, e.sim.SetStatus("k-1", "1"))
-	pt, err := e.p.Get(ctx, payment.Ref{TransactionID: "k-1"})
+	pt, err := e.p.Get(ctx, payprovider.Ref{TransactionID: "k-1"})
 	require.NoError(t, err, "status pull retried")
-	assert.Equal(t, payment.StatusPaid, pt.Status)
-	_, err = e.p.Get(ctx, payment.Ref{TransactionID: "nope"})
-	require.ErrorIs(t, err, payment.ErrNotFound)
+	assert.Equal(t, paytype.StatusPaid, pt.Status)
+	_, err = e.p.Get(ctx, payprovider.Ref{TransactionID: "nope"})
+	require.ErrorIs(t, err, paystore.ErrNotFound)
 }
 
 func TestDuplicateTxIDRecovered(t *testing.T) {
 	e := newPMEnv(t, nil)
 	ctx := context.Background()
-	sub := &payment.Submission{RequestID: "k-1", Request: pmRequest("k-1")}
+	sub := &payprovider.Submission{RequestID: "k-1", Request: pmRequest("k-1")}
 	_, err := e.p.Create(ctx, sub)
 	require.NoError(t, err)
 	// The client never saw the answer; its Create re-sends, gets 409 and
@@ -382,7 +385,7 @@ func FuzzVerifyPush(f *testing.F) {
 	orig := n.Form().Encode()
 	f.Add([]byte(orig))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		push, err := p.VerifyPush(context.Background(), payment.PushInput{Body: b})
+		push, err := p.VerifyPush(context.Background(), payprovider.PushInput{Body: b})
 		if err != nil {
 			return
 		}
@@ -401,7 +404,7 @@ func TestConfigSecretsNotLogged(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, nil))
 	cfg := pmpayment.Config{BaseURL: "https://pm.example", AGS: "09162000", Procedure: "p", Salt: "salt-XYZ-123",
-		PushSecrets: []payment.Secret{"push-ABC-987"}, NotifyURL: "https://s.example/n"}
+		PushSecrets: []payprovider.Secret{"push-ABC-987"}, NotifyURL: "https://s.example/n"}
 	logger.Info("config", "cfg", cfg, "salt", cfg.Salt)
 	fmtOut := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg)
 	for _, s := range []string{"salt-XYZ-123", "push-ABC-987"} {

@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -29,7 +31,7 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 	// amount: before changes it before signing with secret ("" = our
 	// salt), after changes it after signing (a forgery). It checks the
 	// answer.
-	push := func(before func(*pmpayment.Notification), secret payment.Secret, after func(*pmpayment.Notification), code int) step {
+	push := func(before func(*pmpayment.Notification), secret payprovider.Secret, after func(*pmpayment.Notification), code int) step {
 		return func(t *testing.T, e *pmEnv) {
 			n, err := e.sim.Notification("k-1")
 			require.NoError(t, err)
@@ -90,48 +92,48 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 	cases := []struct {
 		name      string
 		steps     []step
-		want      payment.Status
+		want      paytype.Status
 		changes   int
-		anomalies []payment.AnomalyKind
+		anomalies []paystore.AnomalyKind
 		claim     bool
 		pulls     int // status pulls by the end; 0 = not checked
 	}{
 		// Refused claims: nothing recorded, the later paid pull still waits.
 		{"claim with wrong amount, then status confirms", []step{push(func(n *pmpayment.Notification) { n.Amount = "4583" }, "", nil, http.StatusBadRequest), status("1"), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyPushMismatch}, false, 1},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyPushMismatch}, false, 1},
 		{"claim with zero amount", []step{push(func(n *pmpayment.Notification) { n.Amount = "0" }, "", nil, http.StatusBadRequest), status("1"), sync},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyPushMismatch}, false, 0},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyPushMismatch}, false, 0},
 		{"forged signature, then status confirms", []step{push(nil, "", func(n *pmpayment.Notification) { n.Hash = strings.Repeat("0", 64) }, http.StatusBadRequest), status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 1},
+			paytype.StatusInitial, 0, nil, false, 1},
 		{"amount changed after signing", []step{push(nil, "", func(n *pmpayment.Notification) { n.Amount = "1" }, http.StatusBadRequest), status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 1},
+			paytype.StatusInitial, 0, nil, false, 1},
 		{"signed with another key", []step{push(nil, "attacker-salt", nil, http.StatusBadRequest), status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 1},
+			paytype.StatusInitial, 0, nil, false, 1},
 		{"claim of another tenant", []step{push(func(n *pmpayment.Notification) { n.AGS = "05315000" }, "", nil, http.StatusBadRequest), status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 1},
+			paytype.StatusInitial, 0, nil, false, 1},
 		{"claim outside the tolerance window", []step{stale, status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 1},
+			paytype.StatusInitial, 0, nil, false, 1},
 		{"claim for unknown transaction", []step{push(func(n *pmpayment.Notification) { n.TxID = "k-unknown" }, "", nil, http.StatusNotFound), status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 1},
+			paytype.StatusInitial, 0, nil, false, 1},
 		{"claim of failure ahead of the pull is no paid claim", []step{push(func(n *pmpayment.Notification) { n.Status = "0" }, "", nil, http.StatusOK), status("1"), sync},
-			payment.StatusInitial, 0, nil, false, 0},
+			paytype.StatusInitial, 0, nil, false, 0},
 		{"claim ahead, status never confirms: expiry names the claim", []step{paid, sync, expire},
-			payment.StatusInitial, 0, []payment.AnomalyKind{payment.AnomalyExpired}, true, 0},
+			paytype.StatusInitial, 0, []paystore.AnomalyKind{paystore.AnomalyExpired}, true, 0},
 		{"claim ahead, payment service then reports failed", []step{paid, status("0"), sync},
-			payment.StatusFailed, 1, []payment.AnomalyKind{payment.AnomalyPushMismatch}, true, 0},
+			paytype.StatusFailed, 1, []paystore.AnomalyKind{paystore.AnomalyPushMismatch}, true, 0},
 		{"claim ahead, replayed while pending: no second pull", []step{paid, replay(http.StatusOK), replay(http.StatusOK)},
-			payment.StatusInitial, 0, nil, true, 1},
+			paytype.StatusInitial, 0, nil, true, 1},
 		// Accepted claims.
 		{"claim before status confirms, then Sync confirms", []step{paid, sync, status("1"), sync},
-			payment.StatusPaid, 1, nil, true, 3},
+			paytype.StatusPaid, 1, nil, true, 3},
 		{"claim before status confirms, then Run confirms", []step{paid, status("1"), run},
-			payment.StatusPaid, 1, nil, true, 2},
+			paytype.StatusPaid, 1, nil, true, 2},
 		{"claim ahead while the pull fails (503), then status confirms", []step{pullDown, push(nil, "", nil, http.StatusServiceUnavailable), status("1"), sync},
-			payment.StatusPaid, 1, nil, true, 0},
+			paytype.StatusPaid, 1, nil, true, 0},
 		{"claim ahead, replayed, then status confirms", []step{paid, replay(http.StatusOK), status("1"), sync},
-			payment.StatusPaid, 1, nil, true, 2},
+			paytype.StatusPaid, 1, nil, true, 2},
 		{"duplicate notification after applied", []step{status("1"), paid, replay(http.StatusOK), later(time.Minute), replay(http.StatusOK)},
-			payment.StatusPaid, 1, nil, true, 1},
+			paytype.StatusPaid, 1, nil, true, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,10 +149,10 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 			assert.Equal(t, tc.changes, e.changeCount())
 			an, err := e.c.Anomalies(ctx, "k-1")
 			require.NoError(t, err)
-			kinds := make([]payment.AnomalyKind, 0, len(an))
+			kinds := make([]paystore.AnomalyKind, 0, len(an))
 			for _, a := range an {
 				kinds = append(kinds, a.Kind)
-				if a.Kind == payment.AnomalyExpired {
+				if a.Kind == paystore.AnomalyExpired {
 					assert.Contains(t, a.Detail, "verified push claimed PAYED")
 				}
 			}
@@ -159,10 +161,10 @@ func TestPushClaimAheadOfStatus(t *testing.T) {
 			if tc.claim {
 				require.NoError(t, err)
 			} else {
-				require.ErrorIs(t, err, payment.ErrNotFound)
+				require.ErrorIs(t, err, paystore.ErrNotFound)
 			}
 			_, err = e.c.Store().Claim(ctx, "k-unknown")
-			require.ErrorIs(t, err, payment.ErrNotFound)
+			require.ErrorIs(t, err, paystore.ErrNotFound)
 			if tc.pulls > 0 {
 				assert.Equal(t, tc.pulls, e.sim.Calls("status"), "status pulls")
 			}

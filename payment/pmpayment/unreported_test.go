@@ -12,6 +12,9 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/pmpayment"
 )
 
@@ -52,17 +55,17 @@ func TestPaidOnlyWithSignedAmount(t *testing.T) {
 		name     string
 		insecure bool
 		steps    []step
-		want     payment.Status
-		anomaly  payment.AnomalyKind
+		want     paytype.Status
+		anomaly  paystore.AnomalyKind
 	}{
-		{"paid by pull, Sync alone waits", false, []step{sync}, payment.StatusInitial, ""},
-		{"paid by pull, Run alone waits", false, []step{run, run}, payment.StatusInitial, ""},
-		{"paid by pull, signed notification with another amount", false, []step{push("1", "100", http.StatusBadRequest)}, payment.StatusInitial, payment.AnomalyPushMismatch},
-		{"paid by pull, signed notification claims failed", false, []step{push("0", "4584", http.StatusOK)}, payment.StatusInitial, ""},
-		{"paid by pull, no notification until expiry", false, []step{sync, run, expire}, payment.StatusInitial, payment.AnomalyExpired},
-		{"signed notification with the amount", false, []step{push("1", "4584", http.StatusOK)}, payment.StatusPaid, ""},
-		{"Sync waits, then the notification applies", false, []step{sync, push("1", "4584", http.StatusOK), sync}, payment.StatusPaid, ""},
-		{"opt-out: Sync applies the pull alone", true, []step{sync}, payment.StatusPaid, ""},
+		{"paid by pull, Sync alone waits", false, []step{sync}, paytype.StatusInitial, ""},
+		{"paid by pull, Run alone waits", false, []step{run, run}, paytype.StatusInitial, ""},
+		{"paid by pull, signed notification with another amount", false, []step{push("1", "100", http.StatusBadRequest)}, paytype.StatusInitial, paystore.AnomalyPushMismatch},
+		{"paid by pull, signed notification claims failed", false, []step{push("0", "4584", http.StatusOK)}, paytype.StatusInitial, ""},
+		{"paid by pull, no notification until expiry", false, []step{sync, run, expire}, paytype.StatusInitial, paystore.AnomalyExpired},
+		{"signed notification with the amount", false, []step{push("1", "4584", http.StatusOK)}, paytype.StatusPaid, ""},
+		{"Sync waits, then the notification applies", false, []step{sync, push("1", "4584", http.StatusOK), sync}, paytype.StatusPaid, ""},
+		{"opt-out: Sync applies the pull alone", true, []step{sync}, paytype.StatusPaid, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,7 +85,7 @@ func TestPaidOnlyWithSignedAmount(t *testing.T) {
 			got, err := c.Get(ctx, "k-1")
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got.Status)
-			if tc.want == payment.StatusPaid && !tc.insecure {
+			if tc.want == paytype.StatusPaid && !tc.insecure {
 				assert.Equal(t, 1, e.changeCount())
 			}
 			paymenttest.RequireAnomaly(t, c, "k-1", tc.anomaly)
@@ -99,7 +102,7 @@ func TestAmountReporting(t *testing.T) {
 	require.NoError(t, err)
 	for _, st := range []string{"-1", "0", "1"} {
 		require.NoError(t, e.sim.SetStatus("k-1", st))
-		pt, err := e.p.Get(ctx, payment.Ref{TransactionID: "k-1"})
+		pt, err := e.p.Get(ctx, payprovider.Ref{TransactionID: "k-1"})
 		require.NoError(t, err)
 		assert.True(t, pt.AmountByPush, st)
 		assert.False(t, pt.AmountReported, st)
@@ -107,9 +110,9 @@ func TestAmountReporting(t *testing.T) {
 	}
 	n, err := e.sim.Notification("k-1")
 	require.NoError(t, err)
-	p, err := e.p.VerifyPush(ctx, payment.PushInput{Method: "POST", Body: []byte(n.Form().Encode())})
+	p, err := e.p.VerifyPush(ctx, payprovider.PushInput{Method: "POST", Body: []byte(n.Form().Encode())})
 	require.NoError(t, err)
 	assert.True(t, p.AmountReported)
-	assert.Equal(t, payment.Amount(4584), p.Amount)
-	assert.Equal(t, payment.EUR, p.Currency)
+	assert.Equal(t, paytype.Amount(4584), p.Amount)
+	assert.Equal(t, paytype.EUR, p.Currency)
 }

@@ -13,6 +13,9 @@ import (
 	"github.com/egosaar/ozg/internal/testenv"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/sqlstore"
 )
 
@@ -21,7 +24,7 @@ import (
 // with the requested amount.
 type pushOnlyAmount struct{ *paymenttest.FakeProvider }
 
-func (p pushOnlyAmount) Get(ctx context.Context, r payment.Ref) (*payment.ProviderTransaction, error) {
+func (p pushOnlyAmount) Get(ctx context.Context, r payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	pt, err := p.FakeProvider.Get(ctx, r)
 	if err == nil {
 		pt.Amount, pt.AmountReported, pt.Currency, pt.AmountByPush = 0, false, "", true
@@ -29,8 +32,8 @@ func (p pushOnlyAmount) Get(ctx context.Context, r payment.Ref) (*payment.Provid
 	return pt, err
 }
 
-func (pushOnlyAmount) VerifyPush(context.Context, payment.PushInput) (*payment.Push, error) {
-	return &payment.Push{EventID: "ev-1", RequestID: "k-1", Status: payment.StatusPaid, Amount: 4584, AmountReported: true, Currency: payment.EUR}, nil
+func (pushOnlyAmount) VerifyPush(context.Context, payprovider.PushInput) (*payprovider.Push, error) {
+	return &payprovider.Push{EventID: "ev-1", RequestID: "k-1", Status: paytype.StatusPaid, Amount: 4584, AmountReported: true, Currency: paytype.EUR}, nil
 }
 
 // A verified paid claim that arrives before the pull confirms it is
@@ -38,7 +41,7 @@ func (pushOnlyAmount) VerifyPush(context.Context, payment.PushInput) (*payment.P
 // pull that reports PAYED without amount is applied with it, once.
 func TestPushClaimSurvivesRestartSQLite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "claims.db")
-	claimSurvivesRestart(t, func() payment.Store {
+	claimSurvivesRestart(t, func() paystore.Store {
 		s, err := sqlstore.OpenSQLite(context.Background(), path)
 		require.NoError(t, err)
 		return s
@@ -47,7 +50,7 @@ func TestPushClaimSurvivesRestartSQLite(t *testing.T) {
 
 func TestPushClaimSurvivesRestartPostgres(t *testing.T) {
 	dsn := testenv.PostgresDatabase(t)
-	claimSurvivesRestart(t, func() payment.Store {
+	claimSurvivesRestart(t, func() paystore.Store {
 		pool, err := sqldb.OpenPostgres(context.Background(), dsn)
 		require.NoError(t, err)
 		t.Cleanup(pool.Close)
@@ -57,11 +60,11 @@ func TestPushClaimSurvivesRestartPostgres(t *testing.T) {
 	})
 }
 
-func claimSurvivesRestart(t *testing.T, open func() payment.Store) {
+func claimSurvivesRestart(t *testing.T, open func() paystore.Store) {
 	ctx := context.Background()
 	p := pushOnlyAmount{paymenttest.NewFakeProvider()}
 	hooks := 0
-	newClient := func(s payment.Store) *payment.Client {
+	newClient := func(s paystore.Store) *payment.Client {
 		c, err := payment.New(payment.Config{Provider: p, Store: s, Logger: slog.New(slog.DiscardHandler),
 			OnStatusChange: func(context.Context, payment.StatusChange) { hooks++ }})
 		require.NoError(t, err)
@@ -71,7 +74,7 @@ func claimSurvivesRestart(t *testing.T, open func() payment.Store) {
 	c1 := newClient(s1)
 	_, err := c1.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)
-	res, err := c1.HandlePush(ctx, payment.PushInput{})
+	res, err := c1.HandlePush(ctx, payprovider.PushInput{})
 	require.NoError(t, err)
 	assert.True(t, res.Pending, "the pull still says INITIAL")
 	require.NoError(t, s1.(*sqlstore.Store).Close())
@@ -79,11 +82,11 @@ func claimSurvivesRestart(t *testing.T, open func() payment.Store) {
 	s2 := open()
 	t.Cleanup(func() { s2.(*sqlstore.Store).Close() })
 	c2 := newClient(s2)
-	require.NoError(t, p.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, p.Set("k-1", paytype.StatusPaid, -1))
 	tx, err := c2.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, tx.Status)
-	res, err = c2.HandlePush(ctx, payment.PushInput{})
+	assert.Equal(t, paytype.StatusPaid, tx.Status)
+	res, err = c2.HandlePush(ctx, payprovider.PushInput{})
 	require.NoError(t, err)
 	assert.True(t, res.Duplicate, "the acknowledged push was marked seen")
 	assert.Equal(t, 1, hooks)

@@ -1,4 +1,4 @@
-// Package sqlstore implements payment.Store on SQLite (the embedded
+// Package sqlstore implements paystore.Store on SQLite (the embedded
 // default, pure-Go driver) and PostgreSQL (several instances), with schema
 // migrations embedded per dialect. Both pass
 // paymenttest.StoreConformance.
@@ -7,7 +7,7 @@
 // compare them identically. Status changes are compare-and-set updates
 // (UPDATE … WHERE status = from), so concurrent instances apply each
 // transition once. Verified push claims that arrive before the pull
-// confirms them (payment.PushClaim) are kept in their own table
+// confirms them (paystore.PushClaim) are kept in their own table
 // (migration 002), first claim per transaction wins.
 //
 // # Security

@@ -14,6 +14,8 @@ import (
 	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/sqlstore"
 )
 
@@ -48,7 +50,7 @@ func TestOnStatusChangeTxCommitsTogether(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)
-	require.NoError(t, fake.Set("k-1", payment.StatusPaid, -1))
+	require.NoError(t, fake.Set("k-1", paytype.StatusPaid, -1))
 
 	paid := func() int {
 		var n int
@@ -56,22 +58,22 @@ func TestOnStatusChangeTxCommitsTogether(t *testing.T) {
 		return n
 	}
 	_, err = c.Sync(ctx, "k-1")
-	var se *payment.StoreError
+	var se *paystore.StoreError
 	require.ErrorAs(t, err, &se, "a failed hook is an error on our side: pulled again later")
 	got, err := c.Get(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusInitial, got.Status, "transition rolled back with the hook")
+	assert.Equal(t, paytype.StatusInitial, got.Status, "transition rolled back with the hook")
 	assert.Equal(t, 0, paid(), "application change rolled back")
 
 	failHook = false
 	got, err = c.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 	assert.Equal(t, 1, paid())
 }
 
 func TestOnStatusChangeTxNeedsTxStore(t *testing.T) {
-	_, err := payment.New(payment.Config{Provider: paymenttest.NewFakeProvider(), Store: payment.NewMemoryStore(),
+	_, err := payment.New(payment.Config{Provider: paymenttest.NewFakeProvider(), Store: paystore.NewMemoryStore(),
 		OnStatusChangeTx: func(context.Context, *sql.Tx, payment.StatusChange) error { return nil }})
 	require.ErrorIs(t, err, payment.ErrInvalidConfig)
 }

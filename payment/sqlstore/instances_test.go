@@ -15,6 +15,8 @@ import (
 	"github.com/egosaar/ozg/internal/testenv"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/sqlstore"
 )
 
@@ -24,7 +26,7 @@ import (
 // transition, one hook call in total.
 func TestTwoInstancesSQLite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shared.db")
-	twoInstances(t, func() payment.Store {
+	twoInstances(t, func() paystore.Store {
 		s, err := sqlstore.OpenSQLite(context.Background(), path)
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
@@ -34,7 +36,7 @@ func TestTwoInstancesSQLite(t *testing.T) {
 
 func TestTwoInstancesPostgres(t *testing.T) {
 	dsn := testenv.PostgresDatabase(t)
-	twoInstances(t, func() payment.Store {
+	twoInstances(t, func() paystore.Store {
 		pool, err := sqldb.OpenPostgres(context.Background(), dsn)
 		require.NoError(t, err)
 		t.Cleanup(pool.Close)
@@ -44,7 +46,7 @@ func TestTwoInstancesPostgres(t *testing.T) {
 	})
 }
 
-func twoInstances(t *testing.T, open func() payment.Store) {
+func twoInstances(t *testing.T, open func() paystore.Store) {
 	ctx := context.Background()
 	fake := paymenttest.NewFakeProvider()
 	var hooks atomic.Int32
@@ -78,14 +80,14 @@ func twoInstances(t *testing.T, open func() payment.Store) {
 	require.NoError(t, err)
 	assert.Empty(t, an, "no false outcome-unknown anomaly")
 
-	require.NoError(t, fake.Set("k-shared", payment.StatusPaid, -1))
+	require.NoError(t, fake.Set("k-shared", paytype.StatusPaid, -1))
 	for i := 0; i < 20; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			tx, err := clients[i%2].Sync(ctx, "k-shared")
 			if assert.NoError(t, err) {
-				assert.Equal(t, payment.StatusPaid, tx.Status)
+				assert.Equal(t, paytype.StatusPaid, tx.Status)
 			}
 		}()
 	}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // window appends the time bounds of f on col to the query.
-func window(where []string, args []any, f *payment.ListFilter, col string) ([]string, []any) {
+func window(where []string, args []any, f *paystore.ListFilter, col string) ([]string, []any) {
 	if !f.Before.IsZero() {
 		where, args = append(where, col+" <= ?"), append(args, f.Before.UnixNano())
 	}
@@ -23,13 +24,13 @@ func in(col string, n int) string {
 	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
 
-// ListAnomalies implements payment.Store (keyset pagination on
+// ListAnomalies implements paystore.Store (keyset pagination on
 // (at, request_id, seq)).
-func (s *Store) ListAnomalies(ctx context.Context, f payment.ListFilter) (*payment.AnomalyPage, error) {
+func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*paystore.AnomalyPage, error) {
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := payment.DecodeCursor(f.Cursor)
+	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
 	where, args := []string{"1 = 1"}, []any{}
 	if len(f.Kinds) > 0 {
 		where = append(where, in("kind", len(f.Kinds)))
@@ -50,36 +51,36 @@ func (s *Store) ListAnomalies(ctx context.Context, f payment.ListFilter) (*payme
 		return nil, fmt.Errorf("sqlstore: list anomalies: %w", err)
 	}
 	defer rows.Close()
-	page := &payment.AnomalyPage{}
-	var last payment.Cursor
+	page := &paystore.AnomalyPage{}
+	var last paystore.Cursor
 	for rows.Next() {
-		var a payment.Anomaly
+		var a paystore.Anomaly
 		var kind string
 		var seq, at int64
 		if err := rows.Scan(&a.RequestID, &seq, &kind, &a.Detail, &at); err != nil {
 			return nil, err
 		}
 		if len(page.Anomalies) == f.Limit {
-			page.Next = payment.EncodeCursor(last)
+			page.Next = paystore.EncodeCursor(last)
 			break
 		}
-		a.Kind, a.At = payment.AnomalyKind(kind), tm(at)
+		a.Kind, a.At = paystore.AnomalyKind(kind), tm(at)
 		page.Anomalies = append(page.Anomalies, a)
-		last = payment.Cursor{At: a.At, RequestID: a.RequestID, Seq: seq}
+		last = paystore.Cursor{At: a.At, RequestID: a.RequestID, Seq: seq}
 	}
 	return page, rows.Err()
 }
 
-// ListOpen implements payment.Store (keyset pagination on
+// ListOpen implements paystore.Store (keyset pagination on
 // (created_at, request_id)).
-func (s *Store) ListOpen(ctx context.Context, f payment.ListFilter) (*payment.TransactionPage, error) {
+func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.TransactionPage, error) {
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := payment.DecodeCursor(f.Cursor)
+	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
 	statuses := f.Statuses
 	if len(statuses) == 0 {
-		statuses = []payment.Status{"", payment.StatusInitial}
+		statuses = []paytype.Status{"", paytype.StatusInitial}
 	}
 	where, args := []string{in("status", len(statuses))}, []any{}
 	for _, st := range statuses {
@@ -98,7 +99,7 @@ func (s *Store) ListOpen(ctx context.Context, f payment.ListFilter) (*payment.Tr
 		return nil, fmt.Errorf("sqlstore: list open: %w", err)
 	}
 	defer rows.Close()
-	page := &payment.TransactionPage{}
+	page := &paystore.TransactionPage{}
 	for rows.Next() {
 		t, err := scanTx(rows)
 		if err != nil {
@@ -106,7 +107,7 @@ func (s *Store) ListOpen(ctx context.Context, f payment.ListFilter) (*payment.Tr
 		}
 		if len(page.Transactions) == f.Limit {
 			last := page.Transactions[len(page.Transactions)-1]
-			page.Next = payment.EncodeCursor(payment.Cursor{At: last.CreatedAt, RequestID: last.RequestID})
+			page.Next = paystore.EncodeCursor(paystore.Cursor{At: last.CreatedAt, RequestID: last.RequestID})
 			break
 		}
 		page.Transactions = append(page.Transactions, t)

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/internal/sqldb"
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/sqlstore"
 )
 
@@ -18,7 +18,7 @@ import (
 // database open on Close.
 func TestNewSQLiteSharedDatabase(t *testing.T) {
 	t.Parallel()
-	paymenttest.StoreConformance(t, func(t *testing.T) payment.Store {
+	paymenttest.StoreConformance(t, func(t *testing.T) paystore.Store {
 		ctx := context.Background()
 		db, err := sqldb.OpenSQLite(ctx, filepath.Join(t.TempDir(), "shared.db"))
 		require.NoError(t, err)

@@ -13,20 +13,21 @@ import (
 
 	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/internal/sqldb"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 //go:embed migrations
 var migrations embed.FS
 
-// Store is a payment.Store on database/sql. It is safe for concurrent use.
+// Store is a paystore.Store on database/sql. It is safe for concurrent use.
 type Store struct {
 	db     *sql.DB
 	d      sqldb.Dialect
 	ownsDB bool
 }
 
-var _ payment.TxStore = (*Store)(nil)
+var _ paystore.TxStore = (*Store)(nil)
 
 // ErrInvalidConfig is wrapped by the configuration errors of the
 // constructors (an empty path, a nil database or pool).
@@ -116,21 +117,21 @@ func tm(n int64) time.Time {
 
 type scanner interface{ Scan(...any) error }
 
-func scanTx(r scanner) (*payment.Transaction, error) {
-	var t payment.Transaction
+func scanTx(r scanner) (*paytype.Transaction, error) {
+	var t paytype.Transaction
 	var reqJSON, status string
 	var reqTS, paid, created, updated, expires, next int64
 	if err := r.Scan(&t.RequestID, &t.Fingerprint, &reqJSON, &reqTS, &t.TransactionID, &t.TransactionURL, &t.PayURL, &t.Reference,
 		&status, &t.StatusDetail, &t.PaymentMethod, &paid, &created, &updated, &expires, &next, &t.CheckAttempts); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, payment.ErrNotFound
+			return nil, paystore.ErrNotFound
 		}
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(reqJSON), &t.Request); err != nil {
 		return nil, fmt.Errorf("sqlstore: stored request: %w", err)
 	}
-	t.Status = payment.Status(status)
+	t.Status = paytype.Status(status)
 	t.RequestTimestamp, t.PaidAt, t.CreatedAt, t.UpdatedAt, t.ExpiresAt, t.NextCheckAt = tm(reqTS), tm(paid), tm(created), tm(updated), tm(expires), tm(next)
 	return &t, nil
 }
@@ -142,8 +143,8 @@ func nullable(s string) any {
 	return s
 }
 
-// Insert implements payment.Store.
-func (s *Store) Insert(ctx context.Context, t *payment.Transaction) (*payment.Transaction, bool, error) {
+// Insert implements paystore.Store.
+func (s *Store) Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error) {
 	reqJSON, err := json.Marshal(t.Request)
 	if err != nil {
 		return nil, false, err
@@ -167,34 +168,34 @@ func (s *Store) Insert(ctx context.Context, t *payment.Transaction) (*payment.Tr
 	return got, n == 1, nil
 }
 
-// Get implements payment.Store.
-func (s *Store) Get(ctx context.Context, requestID string) (*payment.Transaction, error) {
+// Get implements paystore.Store.
+func (s *Store) Get(ctx context.Context, requestID string) (*paytype.Transaction, error) {
 	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
 }
 
-// GetByTransactionID implements payment.Store.
-func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*payment.Transaction, error) {
+// GetByTransactionID implements paystore.Store.
+func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*paytype.Transaction, error) {
 	if transactionID == "" {
-		return nil, payment.ErrNotFound
+		return nil, paystore.ErrNotFound
 	}
 	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE transaction_id = ?`), transactionID))
 }
 
-// Confirm implements payment.Store.
-func (s *Store) Confirm(ctx context.Context, requestID string, c payment.Confirmation) (*payment.Transaction, error) {
+// Confirm implements paystore.Store.
+func (s *Store) Confirm(ctx context.Context, requestID string, c paystore.Confirmation) (*paytype.Transaction, error) {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET transaction_id = ?, transaction_url = ?, pay_url = ?, reference = ?,
 		status = ?, updated_at = ?, next_check_at = ?, lease_owner = '', lease_until = 0 WHERE request_id = ? AND status = ''`),
-		c.TransactionID, c.TransactionURL, c.PayURL, c.Reference, string(payment.StatusInitial), ns(c.At), ns(c.NextCheckAt), requestID)
+		c.TransactionID, c.TransactionURL, c.PayURL, c.Reference, string(paytype.StatusInitial), ns(c.At), ns(c.NextCheckAt), requestID)
 	if err != nil {
 		if isUniqueViolation(err) {
-			return nil, payment.ErrConcurrentUpdate
+			return nil, paystore.ErrConcurrentUpdate
 		}
 		return nil, fmt.Errorf("sqlstore: confirm: %w", err)
 	}
 	return s.Get(ctx, requestID)
 }
 
-// LeaseCreate implements payment.Store. One conditional UPDATE: under
+// LeaseCreate implements paystore.Store. One conditional UPDATE: under
 // PostgreSQL's row lock (READ COMMITTED re-checks the condition after a
 // concurrent update) and SQLite's single writer, of two instances exactly
 // one changes the row.
@@ -217,7 +218,7 @@ func (s *Store) LeaseCreate(ctx context.Context, requestID, owner string, now, u
 	return n == 1, nil
 }
 
-// ReleaseCreate implements payment.Store.
+// ReleaseCreate implements paystore.Store.
 func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) error {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = '', lease_until = 0 WHERE request_id = ? AND lease_owner = ?`),
 		requestID, owner)
@@ -231,14 +232,14 @@ func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) erro
 const transitionSQL = `UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
 	updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`
 
-func transitionArgs(requestID string, from, to payment.Status, u payment.Update) []any {
+func transitionArgs(requestID string, from, to paytype.Status, u paystore.Update) []any {
 	return []any{string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from)}
 }
 
-// Transition implements payment.Store.
-func (s *Store) Transition(ctx context.Context, requestID string, from, to payment.Status, u payment.Update) (*payment.Transaction, error) {
-	if !payment.CanTransition(from, to) {
-		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
+// Transition implements paystore.Store.
+func (s *Store) Transition(ctx context.Context, requestID string, from, to paytype.Status, u paystore.Update) (*paytype.Transaction, error) {
+	if !paytype.CanTransition(from, to) {
+		return nil, &paystore.TransitionError{RequestID: requestID, From: from, To: to}
 	}
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
 	if err != nil {
@@ -252,18 +253,18 @@ func (s *Store) Transition(ctx context.Context, requestID string, from, to payme
 		if _, err := s.Get(ctx, requestID); err != nil {
 			return nil, err
 		}
-		return nil, payment.ErrConcurrentUpdate
+		return nil, paystore.ErrConcurrentUpdate
 	}
 	return s.Get(ctx, requestID)
 }
 
-// TransitionTx implements payment.TxStore: the compare-and-set UPDATE
+// TransitionTx implements paystore.TxStore: the compare-and-set UPDATE
 // and hook run in one database transaction, committed only when hook
 // returns nil.
-func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to payment.Status, u payment.Update,
-	hook func(tx *sql.Tx, t *payment.Transaction) error) (*payment.Transaction, error) {
-	if !payment.CanTransition(from, to) {
-		return nil, &payment.TransitionError{RequestID: requestID, From: from, To: to}
+func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to paytype.Status, u paystore.Update,
+	hook func(tx *sql.Tx, t *paytype.Transaction) error) (*paytype.Transaction, error) {
+	if !paytype.CanTransition(from, to) {
+		return nil, &paystore.TransitionError{RequestID: requestID, From: from, To: to}
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -283,7 +284,7 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 		return nil, err
 	}
 	if n == 0 {
-		return nil, payment.ErrConcurrentUpdate
+		return nil, paystore.ErrConcurrentUpdate
 	}
 	if err := hook(tx, t); err != nil {
 		return nil, fmt.Errorf("sqlstore: status hook: %w", err)
@@ -294,7 +295,7 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 	return t, nil
 }
 
-// Schedule implements payment.Store.
+// Schedule implements paystore.Store.
 func (s *Store) Schedule(ctx context.Context, requestID string, next time.Time, attempts int) error {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET next_check_at = ?, check_attempts = ? WHERE request_id = ?`),
 		ns(next), attempts, requestID)
@@ -302,24 +303,24 @@ func (s *Store) Schedule(ctx context.Context, requestID string, next time.Time, 
 		return fmt.Errorf("sqlstore: schedule: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return payment.ErrNotFound
+		return paystore.ErrNotFound
 	}
 	return nil
 }
 
-// Due implements payment.Store.
-func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*payment.Transaction, error) {
+// Due implements paystore.Store.
+func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*paytype.Transaction, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions
 		WHERE status IN ('', ?) AND next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at, request_id LIMIT ?`),
-		string(payment.StatusInitial), now.UnixNano(), limit)
+		string(paytype.StatusInitial), now.UnixNano(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: due: %w", err)
 	}
 	defer rows.Close()
-	var out []*payment.Transaction
+	var out []*paytype.Transaction
 	for rows.Next() {
 		t, err := scanTx(rows)
 		if err != nil {
@@ -330,8 +331,8 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*payment.T
 	return out, rows.Err()
 }
 
-// RecordAnomaly implements payment.Store.
-func (s *Store) RecordAnomaly(ctx context.Context, a payment.Anomaly) error {
+// RecordAnomaly implements paystore.Store.
+func (s *Store) RecordAnomaly(ctx context.Context, a paystore.Anomaly) error {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_anomalies (request_id, seq, kind, detail, at)
 		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE request_id = ?`),
 		a.RequestID, string(a.Kind), a.Detail, ns(a.At), a.RequestID)
@@ -347,26 +348,26 @@ func (s *Store) RecordAnomaly(ctx context.Context, a payment.Anomaly) error {
 	return nil
 }
 
-// Anomalies implements payment.Store.
-func (s *Store) Anomalies(ctx context.Context, requestID string) ([]payment.Anomaly, error) {
+// Anomalies implements paystore.Store.
+func (s *Store) Anomalies(ctx context.Context, requestID string) ([]paystore.Anomaly, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT kind, detail, at FROM payment_anomalies WHERE request_id = ? ORDER BY seq`), requestID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: anomalies: %w", err)
 	}
 	defer rows.Close()
-	var out []payment.Anomaly
+	var out []paystore.Anomaly
 	for rows.Next() {
 		var kind, detail string
 		var at int64
 		if err := rows.Scan(&kind, &detail, &at); err != nil {
 			return nil, err
 		}
-		out = append(out, payment.Anomaly{RequestID: requestID, Kind: payment.AnomalyKind(kind), Detail: detail, At: tm(at)})
+		out = append(out, paystore.Anomaly{RequestID: requestID, Kind: paystore.AnomalyKind(kind), Detail: detail, At: tm(at)})
 	}
 	return out, rows.Err()
 }
 
-// MarkPushSeen implements payment.Store.
+// MarkPushSeen implements paystore.Store.
 func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_seen (event_id, seen_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`),
 		eventID, ns(at))
@@ -377,7 +378,7 @@ func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) 
 	return n == 1, err
 }
 
-// PushSeen implements payment.Store.
+// PushSeen implements paystore.Store.
 func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM payment_push_seen WHERE event_id = ?`), eventID).Scan(&n)
@@ -387,8 +388,8 @@ func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 	return n > 0, nil
 }
 
-// RecordClaim implements payment.Store.
-func (s *Store) RecordClaim(ctx context.Context, c payment.PushClaim) (bool, error) {
+// RecordClaim implements paystore.Store.
+func (s *Store) RecordClaim(ctx context.Context, c paystore.PushClaim) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_claims (request_id, event_id, status, amount, currency, at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`),
 		c.RequestID, c.EventID, string(c.Status), int64(c.Amount), string(c.Currency), ns(c.At))
@@ -399,20 +400,20 @@ func (s *Store) RecordClaim(ctx context.Context, c payment.PushClaim) (bool, err
 	return n == 1, err
 }
 
-// Claim implements payment.Store.
-func (s *Store) Claim(ctx context.Context, requestID string) (*payment.PushClaim, error) {
-	c := payment.PushClaim{RequestID: requestID}
+// Claim implements paystore.Store.
+func (s *Store) Claim(ctx context.Context, requestID string) (*paystore.PushClaim, error) {
+	c := paystore.PushClaim{RequestID: requestID}
 	var status, currency string
 	var amount, at int64
 	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT event_id, status, amount, currency, at FROM payment_push_claims WHERE request_id = ?`), requestID).
 		Scan(&c.EventID, &status, &amount, &currency, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, payment.ErrNotFound
+		return nil, paystore.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: push claim: %w", err)
 	}
-	c.Status, c.Amount, c.Currency, c.At = payment.Status(status), payment.Amount(amount), payment.Currency(currency), tm(at)
+	c.Status, c.Amount, c.Currency, c.At = paytype.Status(status), paytype.Amount(amount), paytype.Currency(currency), tm(at)
 	return &c, nil
 }
 

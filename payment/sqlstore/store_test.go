@@ -10,12 +10,12 @@ import (
 	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/internal/sqldb"
 	"github.com/egosaar/ozg/internal/testenv"
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/sqlstore"
 )
 
-func newSQLite(t *testing.T) payment.Store {
+func newSQLite(t *testing.T) paystore.Store {
 	// A file database: exercises WAL and the single-connection settings.
 	s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "payment.db"))
 	require.NoError(t, err)
@@ -25,12 +25,12 @@ func newSQLite(t *testing.T) payment.Store {
 
 // postgresFactory creates one database for the whole suite and empties
 // it for every store (a fresh database per subtest costs ~1 s each).
-func postgresFactory(t *testing.T) func(t *testing.T) payment.Store {
+func postgresFactory(t *testing.T) func(t *testing.T) paystore.Store {
 	dsn := testenv.PostgresDatabase(t)
 	pool, err := sqldb.OpenPostgres(context.Background(), dsn)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	return func(t *testing.T) payment.Store {
+	return func(t *testing.T) paystore.Store {
 		s, err := sqlstore.NewPostgres(context.Background(), pool)
 		require.NoError(t, err)
 		_, err = pool.Exec(context.Background(), `TRUNCATE payment_transactions, payment_anomalies, payment_push_seen, payment_push_claims`)
@@ -44,7 +44,7 @@ func TestSQLiteConformance(t *testing.T) {
 }
 
 func TestSQLiteMemoryConformance(t *testing.T) {
-	paymenttest.StoreConformance(t, func(t *testing.T) payment.Store {
+	paymenttest.StoreConformance(t, func(t *testing.T) paystore.Store {
 		s, err := sqlstore.OpenSQLite(context.Background(), database.MemoryPath)
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })

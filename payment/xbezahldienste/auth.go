@@ -14,8 +14,8 @@ import (
 
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/internal/redact"
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/internal/transport"
+	"github.com/egosaar/ozg/payment/payprovider"
 )
 
 // Auth authenticates the online service to the Bezahldienst. The base
@@ -38,7 +38,7 @@ type Refresher interface {
 // BasicAuth is HTTP Basic authentication (used e.g. by ePay21).
 type BasicAuth struct {
 	Username string
-	Password payment.Secret
+	Password payprovider.Secret
 }
 
 // Authorize implements Auth.
@@ -66,7 +66,7 @@ type OAuth2Config struct {
 	// loopback host (local simulators). Off by default.
 	InsecureDevelopment bool
 	ClientID            string
-	ClientSecret        payment.Secret
+	ClientSecret        payprovider.Secret
 	Scopes              []string
 	EndpointParams      url.Values
 	AuthStyle           oauth2.AuthStyle // zero: auto-detect
@@ -137,7 +137,7 @@ func (o *OAuth2) token(ctx context.Context) (*oauth2.Token, error) {
 		// client secret; keep only the classification.
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return nil, fmt.Errorf("%w: token endpoint answered %d (%s)", payment.ErrForbidden, statusOf(re), redact.Clip(re.ErrorCode, 64))
+			return nil, fmt.Errorf("%w: token endpoint answered %d (%s)", payprovider.ErrForbidden, statusOf(re), redact.Clip(re.ErrorCode, 64))
 		}
 		return nil, fmt.Errorf("xbezahldienste: token request: %w", transport.Error(ctx, err))
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -28,7 +30,7 @@ func BenchmarkCreatePullRoundTrip(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: p, Logger: slog.New(slog.DiscardHandler)})
+	c, err := payment.New(payment.Config{Store: paystore.NewMemoryStore(), Provider: p, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func BenchmarkCreatePullRoundTrip(b *testing.B) {
 	ctx := context.Background()
 
 	bare := func(i int) {
-		sub := &payment.Submission{RequestID: fmt.Sprintf("bare-%d", i), Timestamp: time.Now(), Request: paymenttest.ValidRequest(fmt.Sprintf("bare-%d", i))}
+		sub := &payprovider.Submission{RequestID: fmt.Sprintf("bare-%d", i), Timestamp: time.Now(), Request: paymenttest.ValidRequest(fmt.Sprintf("bare-%d", i))}
 		body, err := xbezahldienste.EncodeRequest(sub)
 		if err != nil {
 			b.Fatal(err)

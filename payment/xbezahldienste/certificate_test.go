@@ -17,6 +17,8 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -61,21 +63,21 @@ func TestCertificateErrorNotRetried(t *testing.T) {
 				Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 			})
 			require.NoError(t, err)
-			c, err := payment.New(payment.Config{Provider: p, Store: payment.NewMemoryStore(), CreateAttempts: 3, Logger: slog.New(slog.DiscardHandler),
+			c, err := payment.New(payment.Config{Provider: p, Store: paystore.NewMemoryStore(), CreateAttempts: 3, Logger: slog.New(slog.DiscardHandler),
 				Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 			require.NoError(t, err)
 
 			_, err = c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-			require.ErrorIs(t, err, payment.ErrCertificate)
-			var ce *payment.CertificateError
+			require.ErrorIs(t, err, payprovider.ErrCertificate)
+			var ce *payprovider.CertificateError
 			require.ErrorAs(t, err, &ce)
 			host, _, _ := net.SplitHostPort(srv.Listener.Addr().String())
 			assert.Equal(t, host, ce.Host)
-			assert.NotErrorIs(t, err, payment.ErrUnavailable)
+			assert.NotErrorIs(t, err, payprovider.ErrUnavailable)
 			assert.Equal(t, int32(1), hellos.Load(), "one handshake, the create is not re-sent")
 
-			_, err = p.Get(context.Background(), payment.Ref{TransactionID: "t-1"})
-			require.ErrorIs(t, err, payment.ErrCertificate)
+			_, err = p.Get(context.Background(), payprovider.Ref{TransactionID: "t-1"})
+			require.ErrorIs(t, err, payprovider.ErrCertificate)
 			assert.Equal(t, int32(2), hellos.Load(), "the GET is not retried after a certificate failure")
 		})
 	}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -16,7 +16,7 @@ func TestProviderConformance(t *testing.T) {
 	require.NoError(t, err)
 	paymenttest.ProviderConformance(t, paymenttest.ProviderHarness{
 		Provider:          p,
-		Pay:               func(t *testing.T, pt *payment.ProviderTransaction) { require.NoError(t, sim.Pay(pt.TransactionID)) },
+		Pay:               func(t *testing.T, pt *payprovider.ProviderTransaction) { require.NoError(t, sim.Pay(pt.TransactionID)) },
 		PullReportsAmount: true,
 		FailNextCreate:    func(status int) { sim.FailNext(1, "paymenttransaction", status) },
 	})

@@ -1,4 +1,4 @@
-// Package xbezahldienste is the payment.Provider for XBezahldienste 1.0.0
+// Package xbezahldienste is the payprovider.Provider for XBezahldienste 1.0.0
 // (FITKO), the REST/JSON interface between OZG online services and the
 // states' Bezahldienste.
 //
@@ -16,7 +16,7 @@
 // NO_VALID_ORIGINATOR_OR_ENDPOINT (and its deprecated predecessor
 // …_OR_DESTINATION), VALIDATION_ERROR and FORBIDDEN to payment's
 // sentinels and keeps unknown codes verbatim in
-// payment.ProviderError.FunctionalCode.
+// payprovider.ProviderError.FunctionalCode.
 //
 // Caller authentication is pluggable ([Auth]): [NewOAuth2] (RFC 6749 §4.4
 // client credentials via golang.org/x/oauth2/clientcredentials, one token
@@ -43,7 +43,7 @@
 //     echo out reports no amount (AmountReported false, Currency ""), and
 //     payment.Client refuses a PAYED from it as a mismatch unless the
 //     caller opts out with payment.Config.InsecureAcceptUnreportedAmount.
-//   - Client secrets and passwords are payment.Secret values and do not
+//   - Client secrets and passwords are payprovider.Secret values and do not
 //     appear in errors or logs; token endpoint errors are reduced to
 //     status and error code.
 package xbezahldienste

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 	"github.com/egosaar/ozg/signature/jose"
 )
@@ -62,7 +62,7 @@ func TestDPoPWithJose(t *testing.T) {
 	require.NoError(t, err)
 	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srv.URL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep, InsecureDevelopment: true})
 	require.NoError(t, err)
-	_, err = p.Get(context.Background(), payment.Ref{TransactionID: "T"})
+	_, err = p.Get(context.Background(), payprovider.Ref{TransactionID: "T"})
 	require.NoError(t, err)
 	require.Len(t, tok, 1)
 	require.Len(t, api, 1)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -36,7 +37,7 @@ func ExampleNewOAuth2() {
 	}
 	fmt.Println("status:", provider.Status(ctx))
 
-	c, _ := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: provider, Logger: slog.New(slog.DiscardHandler)})
+	c, _ := payment.New(payment.Config{Store: paystore.NewMemoryStore(), Provider: provider, Logger: slog.New(slog.DiscardHandler)})
 	tx, err := c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	if err != nil {
 		fmt.Println(err)

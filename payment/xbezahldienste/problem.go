@@ -5,7 +5,9 @@ import (
 	"net/http"
 
 	"github.com/egosaar/ozg/internal/redact"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Functional codes of XBezahldienste 1.0.0 (get-status-by-ids, error
@@ -31,17 +33,17 @@ type problem struct {
 	FunctionalCode string `json:"functionalCode"`
 }
 
-// ProblemError maps an error response to a *payment.ProviderError. Known
+// ProblemError maps an error response to a *payprovider.ProviderError. Known
 // functional codes unwrap to their sentinel; unknown codes are kept
 // verbatim and unwrap by HTTP status (ErrForbidden for 401/403, ErrNotFound
 // for 404,
 // ErrUnavailable for 5xx, ErrValidation otherwise). Texts longer than the
 // spec limits are cut for the error value only (they are diagnostics, not
 // data).
-func ProblemError(status int, body []byte) *payment.ProviderError {
+func ProblemError(status int, body []byte) *payprovider.ProviderError {
 	var p problem
 	_ = json.Unmarshal(body, &p) // a non-JSON body still yields a typed error
-	pe := &payment.ProviderError{
+	pe := &payprovider.ProviderError{
 		HTTPStatus:     status,
 		FunctionalCode: redact.Clip(p.FunctionalCode, 64),
 		Type:           redact.Clip(p.Type, 2082),
@@ -50,27 +52,27 @@ func ProblemError(status int, body []byte) *payment.ProviderError {
 	}
 	switch p.FunctionalCode {
 	case CodePaymentExists:
-		pe.Err = payment.ErrPaymentExists
+		pe.Err = payprovider.ErrPaymentExists
 	case CodeCalculationError:
-		pe.Err = payment.ErrCalculation
+		pe.Err = paytype.ErrCalculation
 	case CodeBookingDataMissing:
-		pe.Err = payment.ErrBookingDataMissing
+		pe.Err = payprovider.ErrBookingDataMissing
 	case CodeNoValidOriginatorOrEndpoint, CodeNoValidOriginatorOrDestination:
-		pe.Err = payment.ErrUnknownMandant
+		pe.Err = payprovider.ErrUnknownMandant
 	case CodeValidationError:
-		pe.Err = payment.ErrValidation
+		pe.Err = payprovider.ErrValidation
 	case CodeForbidden:
-		pe.Err = payment.ErrForbidden
+		pe.Err = payprovider.ErrForbidden
 	default:
 		switch {
 		case status == http.StatusUnauthorized || status == http.StatusForbidden:
-			pe.Err = payment.ErrForbidden
+			pe.Err = payprovider.ErrForbidden
 		case status == http.StatusNotFound:
-			pe.Err = payment.ErrNotFound
+			pe.Err = paystore.ErrNotFound
 		case status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout:
-			pe.Err = payment.ErrUnavailable
+			pe.Err = payprovider.ErrUnavailable
 		default:
-			pe.Err = payment.ErrValidation
+			pe.Err = payprovider.ErrValidation
 		}
 	}
 	return pe

@@ -15,6 +15,9 @@ import (
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/internal/transport"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // Config configures a Provider. A Config must not be modified after New.
@@ -57,8 +60,8 @@ type Config struct {
 // NewOAuth2, NewBasic and Config.Validate.
 var ErrInvalidConfig = errors.New("xbezahldienste: invalid configuration")
 
-// Provider is the XBezahldienste adapter. It implements payment.Provider
-// and payment.Recoverer and is safe for concurrent use.
+// Provider is the XBezahldienste adapter. It implements payprovider.Provider
+// and payprovider.Recoverer and is safe for concurrent use.
 type Provider struct {
 	cfg     Config
 	base    *url.URL
@@ -67,8 +70,8 @@ type Provider struct {
 }
 
 var (
-	_ payment.Provider  = (*Provider)(nil)
-	_ payment.Recoverer = (*Provider)(nil)
+	_ payprovider.Provider  = (*Provider)(nil)
+	_ payprovider.Recoverer = (*Provider)(nil)
 )
 
 // Validate reports a configuration error.
@@ -85,10 +88,10 @@ func (c *Config) baseURL() (*url.URL, error) {
 	if err != nil || !httpx.AllowedEndpoint(u, c.InsecureDevelopment) {
 		return nil, fmt.Errorf("%w: BaseURL must be an absolute https URL", ErrInvalidConfig)
 	}
-	if err := payment.CheckID("originatorId", c.OriginatorID); err != nil {
+	if err := paytype.CheckID("originatorId", c.OriginatorID); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	if err := payment.CheckID("endPointId", c.EndpointID); err != nil {
+	if err := paytype.CheckID("endPointId", c.EndpointID); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return u, nil
@@ -148,13 +151,13 @@ func (p *Provider) endpoint(parts ...string) string {
 	return strings.Join(segs, "/")
 }
 
-// Create implements payment.Provider: POST
+// Create implements payprovider.Provider: POST
 // /paymenttransaction/{originatorId}/{endPointId} (XBezahldienste 1.0.0
 // initiate-payment-transaction). It sends once (plus once more after a 401
 // with refreshed credentials; a 401 means the request was not processed).
-// Transport errors wrap payment.ErrUnavailable; a failed certificate
-// check is a *payment.CertificateError.
-func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+// Transport errors wrap payprovider.ErrUnavailable; a failed certificate
+// check is a *payprovider.CertificateError.
+func (p *Provider) Create(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	body, err := EncodeRequest(sub)
 	if err != nil {
 		return nil, err
@@ -182,22 +185,22 @@ func (p *Provider) Create(ctx context.Context, sub *payment.Submission) (*paymen
 	return p.decode(resp, http.StatusOK, http.StatusCreated)
 }
 
-// Get implements payment.Provider: GET
+// Get implements payprovider.Provider: GET
 // /paymenttransaction/{originatorId}/{endPointId}/{transactionId}, retried
 // with backoff. The transactionUrl reported by the Bezahldienst is not
 // followed: credentials go only to the configured BaseURL.
-func (p *Provider) Get(ctx context.Context, ref payment.Ref) (*payment.ProviderTransaction, error) {
+func (p *Provider) Get(ctx context.Context, ref payprovider.Ref) (*payprovider.ProviderTransaction, error) {
 	if ref.TransactionID == "" {
-		return nil, fmt.Errorf("%w: transactionId missing", payment.ErrNotFound)
+		return nil, fmt.Errorf("%w: transactionId missing", paystore.ErrNotFound)
 	}
 	return p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, ref.TransactionID))
 }
 
-// Recover implements payment.Recoverer for Bezahldienste that use the
+// Recover implements payprovider.Recoverer for Bezahldienste that use the
 // requestId as transactionId (allowed by the specification: "Falls der
 // Bezahldienst keine eigenen IDs vergibt, kann die requestId zurückgegeben
-// werden"). Others answer 404, which yields payment.ErrNotFound.
-func (p *Provider) Recover(ctx context.Context, sub *payment.Submission) (*payment.ProviderTransaction, error) {
+// werden"). Others answer 404, which yields paystore.ErrNotFound.
+func (p *Provider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
 	pt, err := p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, sub.RequestID))
 	if err != nil {
 		return nil, err
@@ -222,7 +225,7 @@ func (p *Provider) Status(ctx context.Context) error {
 	return p.errorFrom(resp)
 }
 
-func (p *Provider) get(ctx context.Context, target string) (*payment.ProviderTransaction, error) {
+func (p *Provider) get(ctx context.Context, target string) (*payprovider.ProviderTransaction, error) {
 	resp, err := p.sendGet(ctx, target)
 	if err != nil {
 		return nil, err
@@ -278,12 +281,12 @@ func (p *Provider) authorize(ctx context.Context, req *http.Request) error {
 
 func transportError(ctx context.Context, err error) error { return transport.Error(ctx, err) }
 
-func (p *Provider) decode(resp *http.Response, ok ...int) (*payment.ProviderTransaction, error) {
+func (p *Provider) decode(resp *http.Response, ok ...int) (*payprovider.ProviderTransaction, error) {
 	for _, s := range ok {
 		if resp.StatusCode == s {
 			body, err := httpx.ReadBody(resp, p.cfg.MaxBody)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %w", payment.ErrProtocol, err)
+				return nil, fmt.Errorf("%w: %w", payprovider.ErrProtocol, err)
 			}
 			return DecodeTransaction(body)
 		}

@@ -23,6 +23,9 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 	"github.com/egosaar/ozg/signature/signaturetest"
 )
@@ -57,7 +60,7 @@ func newEnv(t *testing.T, simCfg paymenttest.XConfig, mod func(*xbezahldienste.C
 	p, err := xbezahldienste.New(cfg)
 	require.NoError(t, err)
 	e.p = p
-	e.c, err = payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: p, Logger: logger, Sleep: noSleep, Now: fixed})
+	e.c, err = payment.New(payment.Config{Store: paystore.NewMemoryStore(), Provider: p, Logger: logger, Sleep: noSleep, Now: fixed})
 	require.NoError(t, err)
 	return e
 }
@@ -89,7 +92,7 @@ func TestEndToEndPayViaPayPage(t *testing.T) {
 
 	got, err := e.c.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 	assert.Equal(t, "GIROPAY", got.PaymentMethod)
 	assert.Empty(t, got.PayURL)
 	// The pay page is closed now.
@@ -112,27 +115,27 @@ func TestCancelAndTimeout(t *testing.T) {
 	require.NoError(t, e.sim.Cancel(a.TransactionID))
 	got, err := e.c.Sync(ctx, "k-cancel")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusCanceled, got.Status)
+	assert.Equal(t, paytype.StatusCanceled, got.Status)
 
 	got, err = e.c.Sync(ctx, "k-timeout")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 	mu.Lock()
 	now = now.Add(15 * time.Minute)
 	mu.Unlock()
 	got, err = e.c.Sync(ctx, "k-timeout")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusFailed, got.Status, "the Bezahldienst sets FAILED after its timeout")
+	assert.Equal(t, paytype.StatusFailed, got.Status, "the Bezahldienst sets FAILED after its timeout")
 }
 
 func TestPaymentExistsOnRepeatedRequestID(t *testing.T) {
 	e := newEnv(t, paymenttest.XConfig{}, nil)
-	sub := &payment.Submission{RequestID: "k-1", Timestamp: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Request: paymenttest.ValidRequest("k-1")}
+	sub := &payprovider.Submission{RequestID: "k-1", Timestamp: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Request: paymenttest.ValidRequest("k-1")}
 	_, err := e.p.Create(context.Background(), sub)
 	require.NoError(t, err)
 	_, err = e.p.Create(context.Background(), sub)
-	require.ErrorIs(t, err, payment.ErrPaymentExists)
-	var pe *payment.ProviderError
+	require.ErrorIs(t, err, payprovider.ErrPaymentExists)
+	var pe *payprovider.ProviderError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, xbezahldienste.CodePaymentExists, pe.FunctionalCode)
 }
@@ -142,19 +145,19 @@ func TestServerSideErrors(t *testing.T) {
 		e := newEnv(t, paymenttest.XConfig{}, nil)
 		r := paymenttest.ValidRequest("k-1")
 		r.Total++ // bypassing the client's own check
-		_, err := e.p.Create(context.Background(), &payment.Submission{RequestID: "k-1", Timestamp: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Request: r})
-		require.ErrorIs(t, err, payment.ErrCalculation)
+		_, err := e.p.Create(context.Background(), &payprovider.Submission{RequestID: "k-1", Timestamp: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Request: r})
+		require.ErrorIs(t, err, paytype.ErrCalculation)
 	})
 	t.Run("booking data missing", func(t *testing.T) {
 		e := newEnv(t, paymenttest.XConfig{RequiredBookingKeys: []string{"objektnummer"}}, nil)
 		_, err := e.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-		require.ErrorIs(t, err, payment.ErrBookingDataMissing)
+		require.ErrorIs(t, err, payprovider.ErrBookingDataMissing)
 	})
 	t.Run("unknown mandant", func(t *testing.T) {
 		e := newEnv(t, paymenttest.XConfig{}, func(c *xbezahldienste.Config) { c.EndpointID = "00000000" })
 		_, err := e.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-		require.ErrorIs(t, err, payment.ErrUnknownMandant)
-		require.ErrorIs(t, e.p.Status(context.Background()), payment.ErrUnknownMandant)
+		require.ErrorIs(t, err, payprovider.ErrUnknownMandant)
+		require.ErrorIs(t, e.p.Status(context.Background()), payprovider.ErrUnknownMandant)
 	})
 	t.Run("status ok", func(t *testing.T) {
 		e := newEnv(t, paymenttest.XConfig{}, nil)
@@ -162,10 +165,10 @@ func TestServerSideErrors(t *testing.T) {
 	})
 	t.Run("get unknown", func(t *testing.T) {
 		e := newEnv(t, paymenttest.XConfig{}, nil)
-		_, err := e.p.Get(context.Background(), payment.Ref{TransactionID: "nope"})
-		require.ErrorIs(t, err, payment.ErrNotFound)
-		_, err = e.p.Get(context.Background(), payment.Ref{})
-		require.ErrorIs(t, err, payment.ErrNotFound)
+		_, err := e.p.Get(context.Background(), payprovider.Ref{TransactionID: "nope"})
+		require.ErrorIs(t, err, paystore.ErrNotFound)
+		_, err = e.p.Get(context.Background(), payprovider.Ref{})
+		require.ErrorIs(t, err, paystore.ErrNotFound)
 	})
 }
 
@@ -173,19 +176,19 @@ func TestGetRetriedPostNotRetriedByAdapter(t *testing.T) {
 	e := newEnv(t, paymenttest.XConfig{}, nil)
 	ctx := context.Background()
 	e.sim.FailNext(1, "paymenttransaction", http.StatusServiceUnavailable)
-	sub := &payment.Submission{RequestID: "k-1", Timestamp: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Request: paymenttest.ValidRequest("k-1")}
+	sub := &payprovider.Submission{RequestID: "k-1", Timestamp: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Request: paymenttest.ValidRequest("k-1")}
 	_, err := e.p.Create(ctx, sub)
-	require.ErrorIs(t, err, payment.ErrUnavailable)
+	require.ErrorIs(t, err, payprovider.ErrUnavailable)
 	assert.Zero(t, e.sim.Calls("create"), "the adapter sends a POST once")
 	pt, err := e.p.Create(ctx, sub)
 	require.NoError(t, err)
 	e.sim.FailNext(2, "paymenttransaction", http.StatusBadGateway)
-	got, err := e.p.Get(ctx, payment.Ref{TransactionID: pt.TransactionID})
+	got, err := e.p.Get(ctx, payprovider.Ref{TransactionID: pt.TransactionID})
 	require.NoError(t, err, "GET is retried")
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 	e.sim.FailNext(5, "paymenttransaction", http.StatusServiceUnavailable)
-	_, err = e.p.Get(ctx, payment.Ref{TransactionID: pt.TransactionID})
-	require.ErrorIs(t, err, payment.ErrUnavailable)
+	_, err = e.p.Get(ctx, payprovider.Ref{TransactionID: pt.TransactionID})
+	require.ErrorIs(t, err, payprovider.ErrUnavailable)
 }
 
 func TestClientRetriesCreateOn5xxWithSameRequestID(t *testing.T) {
@@ -215,7 +218,7 @@ func TestLostResponseAfterCommit(t *testing.T) {
 		assert.Len(t, e.sim.TransactionIDs(), 1, "never two transactions")
 		an, _ := e.c.Anomalies(context.Background(), "k-lost")
 		require.Len(t, an, 1)
-		assert.Equal(t, payment.AnomalyOutcomeUnknown, an[0].Kind)
+		assert.Equal(t, paystore.AnomalyOutcomeUnknown, an[0].Kind)
 	})
 }
 
@@ -228,7 +231,7 @@ func TestWrongAmountInPull(t *testing.T) {
 	_, err = e.c.Sync(context.Background(), "k-1")
 	require.ErrorIs(t, err, payment.ErrMismatch)
 	got, _ := e.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusInitial, got.Status)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
 }
 
 func TestIllegalAndUnknownStatusFromServer(t *testing.T) {
@@ -240,12 +243,12 @@ func TestIllegalAndUnknownStatusFromServer(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, e.sim.SetStatus(tx.TransactionID, "FAILED"))
 	_, err = e.c.Sync(context.Background(), "k-1")
-	require.ErrorIs(t, err, payment.ErrIllegalTransition)
+	require.ErrorIs(t, err, paystore.ErrIllegalTransition)
 	require.NoError(t, e.sim.SetStatus(tx.TransactionID, "REFUNDED"))
 	_, err = e.c.Sync(context.Background(), "k-1")
-	require.ErrorIs(t, err, payment.ErrUnknownStatus)
+	require.ErrorIs(t, err, paytype.ErrUnknownStatus)
 	got, _ := e.c.Get(context.Background(), "k-1")
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 }
 
 func TestContextDeadline(t *testing.T) {
@@ -296,7 +299,7 @@ func TestBasicAuth(t *testing.T) {
 		c.Auth = xbezahldienste.BasicAuth{Username: "epay21", Password: "wrong-pass"}
 	})
 	_, err = e2.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrForbidden)
+	require.ErrorIs(t, err, payprovider.ErrForbidden)
 	assert.NotContains(t, err.Error(), "wrong-pass")
 	assert.NotContains(t, e2.log.String(), "wrong-pass")
 	e3 := newEnv(t, simCfg, func(c *xbezahldienste.Config) { c.Auth = xbezahldienste.BasicAuth{Username: "a:b"} })
@@ -311,7 +314,7 @@ func oauthEnv(t *testing.T, secret string, dpop xbezahldienste.DPoPProver) (*env
 		var err error
 		o, err = xbezahldienste.NewOAuth2(xbezahldienste.OAuth2Config{InsecureDevelopment: true,
 			TokenURL: strings.TrimSuffix(c.BaseURL, "/api") + "/token", // the simulator's TokenURL
-			ClientID: "onlinedienst", ClientSecret: payment.Secret(secret), HTTPClient: c.HTTPClient, DPoP: dpop,
+			ClientID: "onlinedienst", ClientSecret: payprovider.Secret(secret), HTTPClient: c.HTTPClient, DPoP: dpop,
 		})
 		require.NoError(t, err)
 		c.Auth = o
@@ -333,7 +336,7 @@ func TestOAuth2RefreshOnceAfter401(t *testing.T) {
 	require.NoError(t, e.sim.Pay(tx.TransactionID))
 	got, err := e.c.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 	assert.Equal(t, 2, e.sim.Calls("token"), "one refresh after 401")
 }
 
@@ -354,8 +357,8 @@ func TestOAuth2Persistent401NoLoop(t *testing.T) {
 	require.NoError(t, err)
 	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srv.URL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep, InsecureDevelopment: true})
 	require.NoError(t, err)
-	_, err = p.Get(context.Background(), payment.Ref{TransactionID: "T"})
-	require.ErrorIs(t, err, payment.ErrForbidden)
+	_, err = p.Get(context.Background(), payprovider.Ref{TransactionID: "T"})
+	require.ErrorIs(t, err, payprovider.ErrForbidden)
 	assert.Equal(t, int32(2), api.Load(), "one retry after refresh, no loop")
 	assert.Equal(t, int32(2), tok.Load())
 }
@@ -363,7 +366,7 @@ func TestOAuth2Persistent401NoLoop(t *testing.T) {
 func TestOAuth2WrongSecretNotLeaked(t *testing.T) {
 	e, _ := oauthEnv(t, "totally-wrong-secret-123", nil)
 	_, err := e.c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
-	require.ErrorIs(t, err, payment.ErrForbidden)
+	require.ErrorIs(t, err, payprovider.ErrForbidden)
 	assert.NotContains(t, err.Error(), "totally-wrong-secret-123")
 	assert.NotContains(t, e.log.String(), "totally-wrong-secret-123")
 	assert.NotContains(t, e.log.String(), "cc-secret-value")
@@ -438,7 +441,7 @@ func TestDPoPHeadersAndNonce(t *testing.T) {
 	require.NoError(t, err)
 	p, err := xbezahldienste.New(xbezahldienste.Config{BaseURL: srvURL, OriginatorID: "o", EndpointID: "e", Auth: o, Sleep: noSleep, InsecureDevelopment: true})
 	require.NoError(t, err)
-	pt, err := p.Get(context.Background(), payment.Ref{TransactionID: "T"})
+	pt, err := p.Get(context.Background(), payprovider.Ref{TransactionID: "T"})
 	require.NoError(t, err)
 	assert.Equal(t, "T", pt.TransactionID)
 	assert.Equal(t, int32(1), sawAPI.Load())
@@ -489,7 +492,7 @@ func TestMutualTLS(t *testing.T) {
 		RetryBackoff: payment.Backoff{MaxAttempts: 1}})
 	require.NoError(t, err)
 	err = noCert.Status(context.Background())
-	require.ErrorIs(t, err, payment.ErrUnavailable, "TLS handshake refused without a client certificate")
+	require.ErrorIs(t, err, payprovider.ErrUnavailable, "TLS handshake refused without a client certificate")
 }
 
 func TestStringsHideSecrets(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 )
 
@@ -24,15 +26,15 @@ func TestPaidWithoutEchoRefused(t *testing.T) {
 		omit   []string // nil: whole paymentRequest
 		run    bool     // reconcile instead of Sync
 		field  string   // "" = accepted
-		status payment.Status
+		status paytype.Status
 	}{
-		{"no paymentRequest echo", nil, false, "amount", payment.StatusInitial},
-		{"echo without grosAmount", []string{"grosAmount"}, false, "amount", payment.StatusInitial},
-		{"echo without currency", []string{"currency"}, false, "currency", payment.StatusInitial},
-		{"echo without amount and currency", []string{"grosAmount", "currency"}, false, "amount", payment.StatusInitial},
-		{"no echo, background pull", nil, true, "amount", payment.StatusInitial},
-		{"echo without requestId", []string{"requestId"}, false, "", payment.StatusPaid},
-		{"full echo (control)", []string{}, false, "", payment.StatusPaid},
+		{"no paymentRequest echo", nil, false, "amount", paytype.StatusInitial},
+		{"echo without grosAmount", []string{"grosAmount"}, false, "amount", paytype.StatusInitial},
+		{"echo without currency", []string{"currency"}, false, "currency", paytype.StatusInitial},
+		{"echo without amount and currency", []string{"grosAmount", "currency"}, false, "amount", paytype.StatusInitial},
+		{"no echo, background pull", nil, true, "amount", paytype.StatusInitial},
+		{"echo without requestId", []string{"requestId"}, false, "", paytype.StatusPaid},
+		{"full echo (control)", []string{}, false, "", paytype.StatusPaid},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,9 +72,9 @@ func TestPaidWithoutEchoRefused(t *testing.T) {
 			got, err := e.c.Get(ctx, "k-1")
 			require.NoError(t, err)
 			assert.Equal(t, tc.status, got.Status)
-			want := payment.AnomalyKind("")
+			want := paystore.AnomalyKind("")
 			if tc.field != "" {
-				want = payment.AnomalyMismatch
+				want = paystore.AnomalyMismatch
 			}
 			paymenttest.RequireAnomaly(t, e.c, "k-1", want)
 		})
@@ -83,7 +85,7 @@ func TestPaidWithoutEchoRefused(t *testing.T) {
 func TestPaidWithoutEchoInsecureOptOut(t *testing.T) {
 	e := newEnv(t, paymenttest.XConfig{}, nil)
 	ctx := context.Background()
-	c, err := payment.New(payment.Config{Store: payment.NewMemoryStore(), Provider: e.p, Logger: discard(), Sleep: noSleep, InsecureAcceptUnreportedAmount: true})
+	c, err := payment.New(payment.Config{Store: paystore.NewMemoryStore(), Provider: e.p, Logger: discard(), Sleep: noSleep, InsecureAcceptUnreportedAmount: true})
 	require.NoError(t, err)
 	tx, err := c.Create(ctx, paymenttest.ValidRequest("k-1"))
 	require.NoError(t, err)
@@ -91,7 +93,7 @@ func TestPaidWithoutEchoInsecureOptOut(t *testing.T) {
 	e.sim.OmitEcho(tx.TransactionID)
 	got, err := c.Sync(ctx, "k-1")
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, got.Status)
+	assert.Equal(t, paytype.StatusPaid, got.Status)
 }
 
 // On the wire: only a present grosAmount counts as reported.

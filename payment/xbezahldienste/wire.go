@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // decimal is an amount on the wire: a JSON number with exactly two
@@ -17,15 +18,15 @@ type decimal int64
 
 func (d decimal) MarshalJSON() ([]byte, error) {
 	if d < 0 {
-		return nil, fmt.Errorf("%w: negative amount", payment.ErrInvalidAmount)
+		return nil, fmt.Errorf("%w: negative amount", paytype.ErrInvalidAmount)
 	}
-	return []byte(payment.Amount(d).String()), nil
+	return []byte(paytype.Amount(d).String()), nil
 }
 
 func (d *decimal) UnmarshalJSON(b []byte) error {
 	s := string(bytes.TrimSpace(b))
 	if s == "null" {
-		return fmt.Errorf("%w: null amount", payment.ErrProtocol)
+		return fmt.Errorf("%w: null amount", payprovider.ErrProtocol)
 	}
 	s = strings.Trim(s, `"`) // some servers quote decimals
 	// Trailing zeros beyond two decimals are exact ("12.340"); anything
@@ -34,9 +35,9 @@ func (d *decimal) UnmarshalJSON(b []byte) error {
 		s = strings.TrimRight(s, "0")
 		s = strings.TrimSuffix(s, ".")
 	}
-	a, err := payment.ParseEUR(s)
+	a, err := paytype.ParseEUR(s)
 	if err != nil {
-		return fmt.Errorf("%w: %w", payment.ErrProtocol, err)
+		return fmt.Errorf("%w: %w", payprovider.ErrProtocol, err)
 	}
 	*d = decimal(a)
 	return nil
@@ -118,7 +119,7 @@ const TimestampLayout = "2006-01-02T15:04:05.000Z"
 
 // EncodeRequest returns the PaymentRequest JSON for a submission. It is
 // exported for tests and simulators; Provider.Create uses it.
-func EncodeRequest(sub *payment.Submission) ([]byte, error) {
+func EncodeRequest(sub *payprovider.Submission) ([]byte, error) {
 	r := sub.Request
 	w := wireRequest{
 		RequestID:        sub.RequestID,
@@ -149,25 +150,25 @@ func EncodeRequest(sub *payment.Submission) ([]byte, error) {
 }
 
 // DecodeTransaction parses a PaymentTransaction body. Unknown status strings
-// yield payment.ErrUnknownStatus, malformed bodies payment.ErrProtocol.
-func DecodeTransaction(body []byte) (*payment.ProviderTransaction, error) {
+// yield paytype.ErrUnknownStatus, malformed bodies payprovider.ErrProtocol.
+func DecodeTransaction(body []byte) (*payprovider.ProviderTransaction, error) {
 	var w wireTransaction
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("%w: transaction body: %w", payment.ErrProtocol, err)
+		return nil, fmt.Errorf("%w: transaction body: %w", payprovider.ErrProtocol, err)
 	}
 	if w.PaymentInformation == nil {
-		return nil, fmt.Errorf("%w: paymentInformation missing", payment.ErrProtocol)
+		return nil, fmt.Errorf("%w: paymentInformation missing", payprovider.ErrProtocol)
 	}
 	pi := w.PaymentInformation
 	if pi.TransactionID == "" {
-		return nil, fmt.Errorf("%w: transactionId missing", payment.ErrProtocol)
+		return nil, fmt.Errorf("%w: transactionId missing", payprovider.ErrProtocol)
 	}
-	st, err := payment.ParseStatus(pi.Status)
+	st, err := paytype.ParseStatus(pi.Status)
 	if err != nil {
 		return nil, err
 	}
-	pt := &payment.ProviderTransaction{
+	pt := &payprovider.ProviderTransaction{
 		TransactionID:  pi.TransactionID,
 		TransactionURL: pi.TransactionURL,
 		PayURL:         pi.TransactionRedirectURL,
@@ -176,7 +177,7 @@ func DecodeTransaction(body []byte) (*payment.ProviderTransaction, error) {
 		StatusDetail:   pi.StatusDetail,
 		PaymentMethod:  pi.PaymentMethod,
 	}
-	if pi.TransactionTimestamp != "" && st == payment.StatusPaid {
+	if pi.TransactionTimestamp != "" && st == paytype.StatusPaid {
 		if ts, err := time.Parse(time.RFC3339Nano, pi.TransactionTimestamp); err == nil {
 			pt.PaidAt = ts
 		}
@@ -184,27 +185,27 @@ func DecodeTransaction(body []byte) (*payment.ProviderTransaction, error) {
 	if e := w.PaymentRequest; e != nil {
 		pt.RequestID = e.RequestID
 		if e.Currency != "" {
-			pt.Currency = payment.Currency(e.Currency)
+			pt.Currency = paytype.Currency(e.Currency)
 		}
 		if e.GrosAmount != nil {
-			pt.Amount, pt.AmountReported = payment.Amount(*e.GrosAmount), true
+			pt.Amount, pt.AmountReported = paytype.Amount(*e.GrosAmount), true
 		}
 	}
 	return pt, nil
 }
 
 // DecodeRequest parses a PaymentRequest body (for simulators and tests).
-func DecodeRequest(body []byte) (*payment.Submission, error) {
+func DecodeRequest(body []byte) (*payprovider.Submission, error) {
 	var w wireRequest
 	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, fmt.Errorf("%w: request body: %w", payment.ErrProtocol, err)
+		return nil, fmt.Errorf("%w: request body: %w", payprovider.ErrProtocol, err)
 	}
 	ts, err := time.Parse(time.RFC3339Nano, w.RequestTimestamp)
 	if err != nil {
-		return nil, fmt.Errorf("%w: requestTimestamp: %w", payment.ErrProtocol, err)
+		return nil, fmt.Errorf("%w: requestTimestamp: %w", payprovider.ErrProtocol, err)
 	}
-	r := &payment.CreateRequest{
-		IdempotencyKey: w.RequestID, Currency: payment.Currency(w.Currency), Total: payment.Amount(w.GrosAmount),
+	r := &paytype.CreateRequest{
+		IdempotencyKey: w.RequestID, Currency: paytype.Currency(w.Currency), Total: paytype.Amount(w.GrosAmount),
 		Purpose: w.Purpose, Description: w.Description, RedirectURL: w.RedirectURL,
 	}
 	for _, it := range w.Items {
@@ -212,38 +213,38 @@ func DecodeRequest(body []byte) (*payment.Submission, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Items = append(r.Items, payment.Item{
+		r.Items = append(r.Items, paytype.Item{
 			ID: it.ID, Reference: it.Reference, Description: it.Description, Quantity: it.Quantity,
-			TaxRate: payment.TaxRate(it.TaxRate), SingleNet: payment.Amount(it.SingleNetAmount), SingleTax: payment.Amount(it.SingleTaxAmount),
-			TotalNet: payment.Amount(it.TotalNetAmount), TotalTax: payment.Amount(it.TotalTaxAmount), Booking: b,
+			TaxRate: paytype.TaxRate(it.TaxRate), SingleNet: paytype.Amount(it.SingleNetAmount), SingleTax: paytype.Amount(it.SingleTaxAmount),
+			TotalNet: paytype.Amount(it.TotalNetAmount), TotalTax: paytype.Amount(it.TotalTaxAmount), Booking: b,
 		})
 	}
 	if q := w.Requestor; q != nil {
-		rq := &payment.Requestor{Name: q.Name, FirstName: q.FirstName, Gender: q.Gender, IsOrganization: q.IsOrganization, OrganizationName: q.OrganizationName}
+		rq := &paytype.Requestor{Name: q.Name, FirstName: q.FirstName, Gender: q.Gender, IsOrganization: q.IsOrganization, OrganizationName: q.OrganizationName}
 		if a := q.Address; a != nil {
-			rq.Address = &payment.Address{Street: a.Street, HouseNumber: a.HouseNumber, AddressLine: a.AddressLine, PostalCode: a.PostalCode, City: a.City, Country: a.Country}
+			rq.Address = &paytype.Address{Street: a.Street, HouseNumber: a.HouseNumber, AddressLine: a.AddressLine, PostalCode: a.PostalCode, City: a.City, Country: a.Country}
 		}
 		r.Requestor = rq
 	}
-	return &payment.Submission{RequestID: w.RequestID, Timestamp: ts, Request: r}, nil
+	return &payprovider.Submission{RequestID: w.RequestID, Timestamp: ts, Request: r}, nil
 }
 
-func bookingFromMap(m map[string]string) (payment.Booking, error) {
-	var b payment.Booking
+func bookingFromMap(m map[string]string) (paytype.Booking, error) {
+	var b paytype.Booking
 	for k, v := range m {
 		switch k {
-		case payment.BookingKeyKassenzeichen:
+		case paytype.BookingKeyKassenzeichen:
 			b.Kassenzeichen = v
-		case payment.BookingKeyHaushaltsstelle:
+		case paytype.BookingKeyHaushaltsstelle:
 			b.Haushaltsstelle = v
-		case payment.BookingKeyObjektnummer:
+		case paytype.BookingKeyObjektnummer:
 			b.Objektnummer = v
-		case payment.BookingKeyBuchungstext:
+		case paytype.BookingKeyBuchungstext:
 			b.Buchungstext = v
-		case payment.BookingKeyBelegnummer:
+		case paytype.BookingKeyBelegnummer:
 			b.Belegnummer = v
-		case payment.BookingKeyFaelligkeitsdatum:
-			b.Faelligkeitsdatum = payment.DueDate(v)
+		case paytype.BookingKeyFaelligkeitsdatum:
+			b.Faelligkeitsdatum = paytype.DueDate(v)
 		default:
 			if b.Extra == nil {
 				b.Extra = map[string]string{}

@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
+	"github.com/egosaar/ozg/payment/paystore"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 func TestDecimalWire(t *testing.T) {
@@ -31,14 +33,14 @@ func TestDecimalWire(t *testing.T) {
 }
 
 func TestEncodeDecodeRoundTrip(t *testing.T) {
-	r := &payment.CreateRequest{
-		IdempotencyKey: "k-1", Currency: payment.EUR, Total: 1190, Purpose: "Gebuehr", RedirectURL: "https://s.example/r",
-		Items: []payment.Item{{ID: "p1", Quantity: 1, TaxRate: 1900, SingleNet: 1000, SingleTax: 190, TotalNet: 1000, TotalTax: 190,
-			Booking: payment.Booking{Kassenzeichen: "42", Extra: map[string]string{"mandant": "1"}}}},
-		Requestor: &payment.Requestor{Name: "M", Address: &payment.Address{Country: "DE"}},
+	r := &paytype.CreateRequest{
+		IdempotencyKey: "k-1", Currency: paytype.EUR, Total: 1190, Purpose: "Gebuehr", RedirectURL: "https://s.example/r",
+		Items: []paytype.Item{{ID: "p1", Quantity: 1, TaxRate: 1900, SingleNet: 1000, SingleTax: 190, TotalNet: 1000, TotalTax: 190,
+			Booking: paytype.Booking{Kassenzeichen: "42", Extra: map[string]string{"mandant": "1"}}}},
+		Requestor: &paytype.Requestor{Name: "M", Address: &paytype.Address{Country: "DE"}},
 	}
 	ts := time.Date(2026, 3, 1, 10, 0, 0, 123e6, time.UTC)
-	body, err := EncodeRequest(&payment.Submission{RequestID: "k-1", Timestamp: ts, Request: r})
+	body, err := EncodeRequest(&payprovider.Submission{RequestID: "k-1", Timestamp: ts, Request: r})
 	require.NoError(t, err)
 	assert.Contains(t, string(body), `"grosAmount":11.90`)
 	assert.Contains(t, string(body), `"taxRate":19.00`)
@@ -69,13 +71,13 @@ func TestDecodeTransactionNegative(t *testing.T) {
 			pt, err := DecodeTransaction([]byte(body))
 			require.Error(t, err)
 			assert.Nil(t, pt)
-			assert.True(t, errorsIsAny(err, payment.ErrProtocol, payment.ErrUnknownStatus))
+			assert.True(t, errorsIsAny(err, payprovider.ErrProtocol, paytype.ErrUnknownStatus))
 		})
 	}
 	pt, err := DecodeTransaction([]byte(`{"paymentInformation":{"transactionId":"T","status":"PAYED","transactionTimestamp":"2026-03-01T10:00:00Z"},"paymentRequest":{"requestId":"k","currency":"EUR","grosAmount":45.84}}`))
 	require.NoError(t, err)
-	assert.Equal(t, payment.StatusPaid, pt.Status)
-	assert.Equal(t, payment.Amount(4584), pt.Amount)
+	assert.Equal(t, paytype.StatusPaid, pt.Status)
+	assert.Equal(t, paytype.Amount(4584), pt.Amount)
 	assert.True(t, pt.AmountReported)
 }
 
@@ -86,20 +88,20 @@ func TestProblemMapping(t *testing.T) {
 		code   string
 		want   error
 	}{
-		{409, CodePaymentExists, payment.ErrPaymentExists},
-		{400, CodeCalculationError, payment.ErrCalculation},
-		{400, CodeBookingDataMissing, payment.ErrBookingDataMissing},
-		{404, CodeNoValidOriginatorOrEndpoint, payment.ErrUnknownMandant},
-		{404, CodeNoValidOriginatorOrDestination, payment.ErrUnknownMandant},
-		{400, CodeValidationError, payment.ErrValidation},
-		{403, CodeForbidden, payment.ErrForbidden},
-		{401, "", payment.ErrForbidden},
-		{400, CodeUnspecified, payment.ErrValidation},
-		{500, CodeUnspecified, payment.ErrUnavailable},
-		{503, "", payment.ErrUnavailable},
-		{404, "", payment.ErrNotFound},
-		{422, "SOMETHING_NEW", payment.ErrValidation},
-		{502, "SOMETHING_NEW", payment.ErrUnavailable},
+		{409, CodePaymentExists, payprovider.ErrPaymentExists},
+		{400, CodeCalculationError, paytype.ErrCalculation},
+		{400, CodeBookingDataMissing, payprovider.ErrBookingDataMissing},
+		{404, CodeNoValidOriginatorOrEndpoint, payprovider.ErrUnknownMandant},
+		{404, CodeNoValidOriginatorOrDestination, payprovider.ErrUnknownMandant},
+		{400, CodeValidationError, payprovider.ErrValidation},
+		{403, CodeForbidden, payprovider.ErrForbidden},
+		{401, "", payprovider.ErrForbidden},
+		{400, CodeUnspecified, payprovider.ErrValidation},
+		{500, CodeUnspecified, payprovider.ErrUnavailable},
+		{503, "", payprovider.ErrUnavailable},
+		{404, "", paystore.ErrNotFound},
+		{422, "SOMETHING_NEW", payprovider.ErrValidation},
+		{502, "SOMETHING_NEW", payprovider.ErrUnavailable},
 	}
 	for _, c := range cases {
 		body := `{"type":"about:blank","status":` + itoa(c.status) + `,"title":"t","detail":"d","functionalCode":"` + c.code + `"}`
@@ -109,7 +111,7 @@ func TestProblemMapping(t *testing.T) {
 		assert.Equal(t, c.status, pe.HTTPStatus)
 	}
 	pe := ProblemError(502, []byte("<html>bad gateway</html>"))
-	require.ErrorIs(t, pe, payment.ErrUnavailable)
+	require.ErrorIs(t, pe, payprovider.ErrUnavailable)
 	long := ProblemError(400, []byte(`{"detail":"`+string(make([]byte, 0))+repeat("x", 5000)+`"}`))
 	assert.LessOrEqual(t, len(long.Detail), 2000)
 }

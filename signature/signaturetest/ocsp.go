@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -62,19 +63,22 @@ type OCSPResponder struct {
 // NewOCSPResponder starts a responder for ca; close it with Close. now is
 // the responder's clock (nil: time.Now).
 func NewOCSPResponder(ca *CA, now func() time.Time) (*OCSPResponder, error) {
+	if ca == nil {
+		return nil, fmt.Errorf("%w: nil CA", ErrInvalidConfig)
+	}
 	if now == nil {
 		now = time.Now
 	}
 	r := &OCSPResponder{ca: ca, revoked: map[string]time.Time{}, now: now}
 	var err error
 	if r.delegate, err = ca.issueResponder("OCSP Responder", true); err != nil {
-		return nil, err
+		return nil, invalidConfig(err)
 	}
 	if r.noEKU, err = ca.issueResponder("Not a Responder", false); err != nil {
-		return nil, err
+		return nil, invalidConfig(err)
 	}
 	if r.stranger, err = NewCA("Stranger", P256); err != nil {
-		return nil, err
+		return nil, invalidConfig(err)
 	}
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	r.URL = r.srv.URL

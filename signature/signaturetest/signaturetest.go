@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -94,7 +93,7 @@ func NewKey(kt KeyType, unique bool) (crypto.Signer, error) {
 	case P521:
 		return ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	}
-	return nil, fmt.Errorf("signaturetest: unknown key type %d", int(kt))
+	return nil, fmt.Errorf("%w: unknown key type %d", ErrInvalidConfig, int(kt))
 }
 
 // CA is a test certificate authority.
@@ -150,9 +149,13 @@ func serial() (*big.Int, error) {
 func NewCA(cn string, kt KeyType) (*CA, error) {
 	key, err := NewKey(kt, false)
 	if err != nil {
-		return nil, err
+		return nil, invalidConfig(err)
 	}
-	return newCA(cn, kt, key, nil)
+	ca, err := newCA(cn, kt, key, nil)
+	if err != nil {
+		return nil, invalidConfig(err)
+	}
+	return ca, nil
 }
 
 func newCA(cn string, kt KeyType, key crypto.Signer, parent *CA) (*CA, error) {
@@ -314,7 +317,7 @@ func leafTemplate(opts Options, key crypto.Signer) (*x509.Certificate, error) {
 // modern OpenSSL 3 profile (PBES2, AES-256-CBC, SHA-256 MAC).
 func EncodePKCS12(kp *signature.KeyPair, password string) ([]byte, error) {
 	if kp == nil || kp.Signer == nil || kp.Certificate == nil {
-		return nil, errors.New("signaturetest: incomplete key pair")
+		return nil, fmt.Errorf("signaturetest: incomplete key pair: %w", signature.ErrInvalidKey)
 	}
 	return pkcs12.Modern.Encode(kp.Signer, kp.Certificate, kp.Chain, password)
 }
@@ -323,7 +326,7 @@ func EncodePKCS12(kp *signature.KeyPair, password string) ([]byte, error) {
 // first, then the chain) as PEM.
 func EncodePEM(kp *signature.KeyPair) (keyPEM, certPEM []byte, err error) {
 	if kp == nil || kp.Signer == nil || kp.Certificate == nil {
-		return nil, nil, errors.New("signaturetest: incomplete key pair")
+		return nil, nil, fmt.Errorf("signaturetest: incomplete key pair: %w", signature.ErrInvalidKey)
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(kp.Signer)
 	if err != nil {

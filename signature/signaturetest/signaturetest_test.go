@@ -63,12 +63,16 @@ func TestOptionsWindow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, nb, kp.Certificate.NotBefore)
 	assert.Equal(t, nb.AddDate(1, 0, 0), kp.Certificate.NotAfter)
+	_, err = signaturetest.NewKey(signaturetest.KeyType(99), false)
+	require.ErrorIs(t, err, signaturetest.ErrInvalidConfig)
 	_, err = signaturetest.NewCA("x", signaturetest.KeyType(99))
-	require.Error(t, err)
+	require.ErrorIs(t, err, signaturetest.ErrInvalidConfig)
+	_, err = signaturetest.NewOCSPResponder(nil, nil)
+	require.ErrorIs(t, err, signaturetest.ErrInvalidConfig)
 	_, err = signaturetest.EncodePKCS12(nil, "")
-	require.Error(t, err)
+	require.ErrorIs(t, err, signature.ErrInvalidKey)
 	_, _, err = signaturetest.EncodePEM(&signature.KeyPair{})
-	require.Error(t, err)
+	require.ErrorIs(t, err, signature.ErrInvalidKey)
 }
 
 func TestRevocationDouble(t *testing.T) {

@@ -148,9 +148,8 @@ func TestVerifyRejects(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := v.Verify(ctx, c.data)
-			require.Error(t, err)
+			require.ErrorIs(t, err, c.want, "%v", err)
 			assert.Nil(t, res)
-			assert.ErrorIs(t, err, c.want, "%v", err)
 			assert.True(t, strings.HasPrefix(err.Error(), "xmldsig: ") || strings.HasPrefix(err.Error(), "signature: "), "%v", err)
 		})
 	}
@@ -308,9 +307,10 @@ func TestPolicyAndConfig(t *testing.T) {
 
 	s := newSigner(t, xmldsig.SignerConfig{Key: kp, Placement: xmldsig.Placement{Position: xmldsig.AfterElement, Local: "missing"}})
 	_, err = s.Sign([]byte(xoevDoc))
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, xmldsig.ErrMalformed)
 	el := etree.NewElement("x")
-	assert.Error(t, newSigner(t, xmldsig.SignerConfig{Key: kp}).SignElement(el), "no ID attribute")
+	assert.ErrorIs(t, newSigner(t, xmldsig.SignerConfig{Key: kp}).SignElement(el), xmldsig.ErrMalformed, "no ID attribute")
+	assert.ErrorIs(t, newSigner(t, xmldsig.SignerConfig{Key: kp}).SignElement(nil), xmldsig.ErrMalformed)
 	_, err = newSigner(t, xmldsig.SignerConfig{Key: kp}).Sign([]byte("<!DOCTYPE x><x/>"))
 	assert.ErrorIs(t, err, xmldsig.ErrMalformed)
 }

@@ -62,9 +62,9 @@
 //
 // Untrusted bytes are parsed only by internal/xmlsafe: DOCTYPE and entity
 // declarations are refused (no billion laughs, no XXE), and size, depth,
-// element and attribute counts are limited ([Limits]; defaults 64 MiB, 256
-// levels, 2,000,000 elements, 256 attributes). The verifier never opens a
-// file or network connection.
+// element and attribute counts are limited ([Limits]; defaults 16 MiB, 256
+// levels, 250,000 elements, 256 attributes; larger documents need explicit
+// Limits). The verifier never opens a file or network connection.
 //
 // Verification refuses, each with a typed error:
 //   - documents without exactly one Signature referencing the processed

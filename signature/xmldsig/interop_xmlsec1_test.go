@@ -54,6 +54,17 @@ func (e *xmlsec1Env) run(t *testing.T, args ...string) ([]byte, error) {
 	return out.Bytes(), err
 }
 
+// requireXMLSec1Refused asserts that xmlsec1 ran and refused to verify
+// (exit status 1 and its verification-failure message), not that it could
+// not be started or did not understand its arguments.
+func requireXMLSec1Refused(t *testing.T, err error, out []byte) {
+	t.Helper()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "xmlsec1 accepted a tampered document: %s", out)
+	require.Equal(t, 1, ee.ExitCode(), "%s", out)
+	require.Contains(t, string(out), "FAIL", "xmlsec1 did not report a verification failure")
+}
+
 // verifyXMLSec1 runs xmlsec1 --verify on data and reports success.
 func (e *xmlsec1Env) verify(t *testing.T, data []byte, extra ...string) (bool, string) {
 	t.Helper()

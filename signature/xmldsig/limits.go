@@ -4,9 +4,9 @@ import "github.com/egosaar/ozg/internal/xmlsafe"
 
 // Default limits of the zero [Limits].
 const (
-	DefaultMaxBytes      = xmlsafe.DefaultMaxBytes      // 64 MiB
+	DefaultMaxBytes      = xmlsafe.DefaultMaxBytes      // 16 MiB
 	DefaultMaxDepth      = xmlsafe.DefaultMaxDepth      // 256
-	DefaultMaxElements   = xmlsafe.DefaultMaxElements   // 2,000,000
+	DefaultMaxElements   = xmlsafe.DefaultMaxElements   // 250,000
 	DefaultMaxAttributes = xmlsafe.DefaultMaxAttributes // 256 per element
 	DefaultMaxReferences = 30                           // per SignedInfo (as Santuario's secure validation)
 	DefaultMaxTransforms = 5                            // per Reference (as Santuario's secure validation)

@@ -241,7 +241,7 @@ func (s *Signer) sign(data []byte) (pieces [3][]byte, whole []byte, err error) {
 // Placement. el may be part of a larger tree (SAML Response/Assertion).
 func (s *Signer) SignElement(el *etree.Element) error {
 	if el == nil {
-		return errors.New("xmldsig: nil element")
+		return fmt.Errorf("%w: nil element", ErrMalformed)
 	}
 	id := ""
 	for _, a := range el.Attr {
@@ -250,7 +250,7 @@ func (s *Signer) SignElement(el *etree.Element) error {
 		}
 	}
 	if id == "" {
-		return fmt.Errorf("xmldsig: element %s has no %s attribute", quote(el.Tag), s.idAttr)
+		return fmt.Errorf("%w: element %s has no %s attribute", ErrMalformed, quote(el.Tag), s.idAttr)
 	}
 	sig, err := s.build(el, "#"+id)
 	if err != nil {
@@ -333,7 +333,7 @@ func (s *Signer) build(el *etree.Element, uri string) (*etree.Element, error) {
 			}
 		}
 		if after == nil {
-			return nil, fmt.Errorf("xmldsig: no child element %s to place the signature after", quote(s.placement.Local))
+			return nil, fmt.Errorf("%w: no child element %s to place the signature after", ErrMalformed, quote(s.placement.Local))
 		}
 		el.InsertChildAt(after.Index()+1, sig)
 	default:

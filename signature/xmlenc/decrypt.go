@@ -53,7 +53,7 @@ type DecrypterConfig struct {
 	// DecryptElement parses from the plaintext: its nesting depth (the
 	// decrypted element is depth 1), its number of elements and the
 	// attributes of one element (namespace declarations included). Zero
-	// means the generic parser default (256, 2,000,000 and 256); a caller
+	// means the generic parser default (256, 250,000 and 256); a caller
 	// that knows the shape of the content, such as a SAML service provider
 	// decrypting an Assertion, sets tighter values. Negative is invalid.
 	MaxDepth, MaxElements, MaxAttributes int

@@ -50,7 +50,7 @@
 //     default 16 MiB) before decoding; the plaintext is parsed by
 //     internal/xmlsafe (no DOCTYPE or entities) with the structure limits
 //     of DecrypterConfig (MaxDepth, MaxElements, MaxAttributes; defaults
-//     256, 2,000,000, 256). The parse happens before any signature over
+//     256, 250,000, 256). The parse happens before any signature over
 //     the content can be checked, so callers that know the content's
 //     shape set tighter limits (account/saml uses its Response limits).
 //   - Decryption is not authentication of the sender: with AES-GCM the

@@ -158,7 +158,7 @@ type Encrypted struct {
 // use [Encrypter.Encrypt] instead. el itself is not modified.
 func (e *Encrypter) EncryptElement(el *etree.Element) (*etree.Element, error) {
 	if e.placement == KeySibling {
-		return nil, errors.New("xmlenc: EncryptElement needs KeyInKeyInfo placement; use Encrypt for KeySibling")
+		return nil, fmt.Errorf("%w: EncryptElement needs KeyInKeyInfo placement; use Encrypt for KeySibling", ErrInvalidConfig)
 	}
 	res, err := e.Encrypt(el)
 	if err != nil {

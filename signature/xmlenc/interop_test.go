@@ -97,7 +97,7 @@ func TestInteropOursToXMLSec1(t *testing.T) {
 				data, err = out.WriteToBytes()
 				require.NoError(t, err)
 				_, err = runXMLSec(t, xmlsec, "--decrypt", "--privkey-pem", keyFile, writeFile(t, dir, "bad.xml", data))
-				require.Error(t, err)
+				requireExit1(t, err, "xmlsec1 decrypted a tampered GCM ciphertext")
 			}
 		})
 	}
@@ -305,9 +305,18 @@ func TestInteropOAEPParametersOpenSSL(t *testing.T) {
 			cmd = exec.Command(openssl, "pkeyutl", "-decrypt", "-inkey", keyFile, "-in", in, "-out", out,
 				"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:"+tc.md, "-pkeyopt", "rsa_mgf1_md:"+wrong)
 			if tc.mgfMD != wrong {
-				_, err = cmd.CombinedOutput()
-				require.Error(t, err)
+				msg, err := cmd.CombinedOutput()
+				requireExit1(t, err, "openssl unwrapped with the wrong MGF: %s", msg)
 			}
 		})
 	}
+}
+
+// requireExit1 asserts that an external tool ran and refused its input
+// (exit status 1), not that it could not be started.
+func requireExit1(t *testing.T, err error, msgAndArgs ...any) {
+	t.Helper()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, msgAndArgs...)
+	require.Equal(t, 1, ee.ExitCode(), msgAndArgs...)
 }

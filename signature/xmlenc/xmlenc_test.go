@@ -140,7 +140,7 @@ func TestEncryptedDataShape(t *testing.T) {
 	sib, err := xmlenc.NewEncrypter(xmlenc.EncrypterConfig{Recipient: f.kp.Certificate, KeyPlacement: xmlenc.KeySibling})
 	require.NoError(t, err)
 	_, err = sib.EncryptElement(assertion(t))
-	require.Error(t, err, "sibling placement needs Encrypt")
+	require.ErrorIs(t, err, xmlenc.ErrInvalidConfig, "sibling placement needs Encrypt")
 }
 
 func canonPlain(t testing.TB, el *etree.Element) []byte {

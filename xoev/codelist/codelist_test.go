@@ -145,7 +145,7 @@ func TestParseInvalid(t *testing.T) {
 	_, err = r.AddBytes([]byte(good))
 	require.ErrorIs(t, err, codelist.ErrDuplicate)
 	_, err = codelist.New(codelist.Config{MaxBytes: -1})
-	require.Error(t, err)
+	require.ErrorIs(t, err, codelist.ErrInvalidConfig)
 }
 
 func FuzzParse(f *testing.F) {
@@ -173,7 +173,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 	_, ok = l.Find("code", "x")
 	assert.False(t, ok)
 	reg, _ := codelist.New(codelist.Config{})
-	require.Error(t, reg.Add(nil))
+	require.ErrorIs(t, reg.Add(nil), codelist.ErrInvalid)
 }
 
 func TestZeroRegistryIsUsable(t *testing.T) {

@@ -145,7 +145,7 @@ func New(cfg Config) (*Registry, error) {
 // ErrDuplicate and leaves the registry unchanged.
 func (r *Registry) Add(l *List) error {
 	if l == nil {
-		return errors.New("codelist: nil list")
+		return fmt.Errorf("%w: nil list", ErrInvalid)
 	}
 	k := key{l.CanonicalURI, l.Version}
 	r.mu.Lock()

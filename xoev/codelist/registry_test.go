@@ -2,7 +2,6 @@ package codelist_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -228,8 +227,8 @@ func TestConfigRefusesNegativeValues(t *testing.T) {
 		{MaxFetched: -1}, {FailureTTL: -time.Second},
 	} {
 		_, err := codelist.New(cfg)
-		require.Error(t, err, "%+v", cfg)
-		assert.False(t, errors.Is(err, codelist.ErrNotFound))
+		require.ErrorIs(t, err, codelist.ErrInvalidConfig, "%+v", cfg)
+		assert.NotErrorIs(t, err, codelist.ErrNotFound)
 	}
 }
 

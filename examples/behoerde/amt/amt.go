@@ -11,6 +11,7 @@ package amt
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/beevik/etree"
 
@@ -52,10 +53,14 @@ type Eingang struct {
 	Outcome         fitconnect.Outcome
 }
 
-// New checks cfg and compiles the XBau 2.6 schema.
+// ErrInvalidConfig is wrapped by New for an incomplete Config.
+var ErrInvalidConfig = errors.New("amt: invalid configuration")
+
+// New checks cfg and compiles the XBau 2.6 schema (from its precompiled
+// form).
 func New(cfg Config) (*Amt, error) {
 	if cfg.Client == nil || cfg.Store == nil || cfg.Trust == nil || cfg.DestinationID == "" {
-		return nil, errors.New("amt: Client, Store, Trust and DestinationID are required")
+		return nil, fmt.Errorf("%w: Client, Store, Trust and DestinationID are required", ErrInvalidConfig)
 	}
 	if cfg.Say == nil {
 		cfg.Say = func(string, ...any) {}
@@ -64,8 +69,7 @@ func New(cfg Config) (*Amt, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := schemas.XBau26()
-	schema, err := xsd.Compile(b.FS, b.Entry, xsd.Config{Catalog: b.Catalog})
+	schema, err := schemas.XBau26().Compile(xsd.Config{})
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,7 @@
 // Package transport classifies the transport failures of payment's
 // adapters the same way: the caller's context error as is, a failed
-// certificate check as a *payment.CertificateError (never retried, no
-// create sent again), anything else as payment.ErrUnavailable.
+// certificate check as a *payprovider.CertificateError (never retried, no
+// create sent again), anything else as payprovider.ErrUnavailable.
 package transport
 
 import (
@@ -11,13 +11,13 @@ import (
 	"net/url"
 
 	"github.com/egosaar/ozg/internal/httpx"
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/payprovider"
 )
 
 // Error maps err, returned by an HTTP round trip (or a Retrier), to the
 // error the adapter reports. Errors that are classified already
-// (*payment.ProviderError, payment.ErrForbidden, payment.ErrUnavailable,
-// *payment.CertificateError) are returned unchanged.
+// (*payprovider.ProviderError, payprovider.ErrForbidden, payprovider.ErrUnavailable,
+// *payprovider.CertificateError) are returned unchanged.
 func Error(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -25,9 +25,9 @@ func Error(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var pe *payment.ProviderError
-	var ce *payment.CertificateError
-	if errors.As(err, &pe) || errors.As(err, &ce) || errors.Is(err, payment.ErrForbidden) || errors.Is(err, payment.ErrUnavailable) {
+	var pe *payprovider.ProviderError
+	var ce *payprovider.CertificateError
+	if errors.As(err, &pe) || errors.As(err, &ce) || errors.Is(err, payprovider.ErrForbidden) || errors.Is(err, payprovider.ErrUnavailable) {
 		return err
 	}
 	if httpx.IsCertificateError(err) {
@@ -38,9 +38,9 @@ func Error(ctx context.Context, err error) error {
 				host = u.Hostname()
 			}
 		}
-		return &payment.CertificateError{Host: host, Err: err}
+		return &payprovider.CertificateError{Host: host, Err: err}
 	}
 	// url.Error carries the URL we built (no secrets in it); the cause is
 	// kept for errors.Is.
-	return fmt.Errorf("%w: %w", payment.ErrUnavailable, err)
+	return fmt.Errorf("%w: %w", payprovider.ErrUnavailable, err)
 }

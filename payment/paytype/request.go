@@ -1,4 +1,4 @@
-package payment
+package paytype
 
 import (
 	"crypto/sha256"
@@ -161,6 +161,13 @@ type Address struct {
 // *AmountError); it wraps ErrInvalidRequest, ErrInvalidAmount,
 // ErrInvalidCurrency or ErrCalculation.
 func (r *CreateRequest) Validate() error { return r.validate(false) }
+
+// ValidateWith is Validate for a Client configured with
+// InsecureDevelopment: insecureDevelopment additionally accepts a plain
+// http redirect URL to a loopback host. Production code calls Validate.
+func (r *CreateRequest) ValidateWith(insecureDevelopment bool) error {
+	return r.validate(insecureDevelopment)
+}
 
 // validate is Validate; development allows a RedirectURL with plain http
 // to a loopback host (Config.InsecureDevelopment).
@@ -391,6 +398,11 @@ func checkRedirectURL(s string, development bool) error {
 // CheckID validates an XBezahldienste identifier (requestId,
 // originatorId, endPointId, item id): 1 … 36 of [A-Za-z0-9_-].
 func CheckID(field, v string) error { return checkID(field, v, true) }
+
+// CheckBookingKey validates a bookingData key: 1 … 64 of [A-Za-z0-9_.-].
+func CheckBookingKey(field, v string) error {
+	return checkText(field, v, MaxBookingKeyLength, true, isBookingKeyRune)
+}
 
 func checkID(field, v string, required bool) error {
 	return checkText(field, v, MaxIDLength, required, isIDRune)

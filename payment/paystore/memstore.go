@@ -1,7 +1,8 @@
-package payment
+package paystore
 
 import (
 	"context"
+	"github.com/egosaar/ozg/payment/paytype"
 	"slices"
 	"sort"
 	"sync"
@@ -12,7 +13,7 @@ import (
 // It is safe for concurrent use. Data is lost when the process ends.
 type MemoryStore struct {
 	mu        sync.Mutex
-	byReq     map[string]*Transaction
+	byReq     map[string]*paytype.Transaction
 	byTx      map[string]string
 	anomalies map[string][]Anomaly
 	pushes    map[string]time.Time
@@ -28,7 +29,7 @@ type lease struct {
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		byReq:     map[string]*Transaction{},
+		byReq:     map[string]*paytype.Transaction{},
 		byTx:      map[string]string{},
 		anomalies: map[string][]Anomaly{},
 		pushes:    map[string]time.Time{},
@@ -38,7 +39,7 @@ func NewMemoryStore() *MemoryStore {
 }
 
 // Insert implements Store.
-func (s *MemoryStore) Insert(_ context.Context, t *Transaction) (*Transaction, bool, error) {
+func (s *MemoryStore) Insert(_ context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.byReq[t.RequestID]; ok {
@@ -53,7 +54,7 @@ func (s *MemoryStore) Insert(_ context.Context, t *Transaction) (*Transaction, b
 }
 
 // Get implements Store.
-func (s *MemoryStore) Get(_ context.Context, requestID string) (*Transaction, error) {
+func (s *MemoryStore) Get(_ context.Context, requestID string) (*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.byReq[requestID]
@@ -64,7 +65,7 @@ func (s *MemoryStore) Get(_ context.Context, requestID string) (*Transaction, er
 }
 
 // GetByTransactionID implements Store.
-func (s *MemoryStore) GetByTransactionID(_ context.Context, transactionID string) (*Transaction, error) {
+func (s *MemoryStore) GetByTransactionID(_ context.Context, transactionID string) (*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id, ok := s.byTx[transactionID]
@@ -75,7 +76,7 @@ func (s *MemoryStore) GetByTransactionID(_ context.Context, transactionID string
 }
 
 // Confirm implements Store.
-func (s *MemoryStore) Confirm(_ context.Context, requestID string, c Confirmation) (*Transaction, error) {
+func (s *MemoryStore) Confirm(_ context.Context, requestID string, c Confirmation) (*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.byReq[requestID]
@@ -89,7 +90,7 @@ func (s *MemoryStore) Confirm(_ context.Context, requestID string, c Confirmatio
 		return nil, ErrConcurrentUpdate
 	}
 	t.TransactionID, t.TransactionURL, t.PayURL, t.Reference = c.TransactionID, c.TransactionURL, c.PayURL, c.Reference
-	t.Status = StatusInitial
+	t.Status = paytype.StatusInitial
 	delete(s.leases, requestID)
 	t.UpdatedAt = c.At
 	t.NextCheckAt = c.NextCheckAt
@@ -126,8 +127,8 @@ func (s *MemoryStore) ReleaseCreate(_ context.Context, requestID, owner string) 
 }
 
 // Transition implements Store.
-func (s *MemoryStore) Transition(_ context.Context, requestID string, from, to Status, u Update) (*Transaction, error) {
-	if !CanTransition(from, to) {
+func (s *MemoryStore) Transition(_ context.Context, requestID string, from, to paytype.Status, u Update) (*paytype.Transaction, error) {
+	if !paytype.CanTransition(from, to) {
 		return nil, &TransitionError{RequestID: requestID, From: from, To: to}
 	}
 	s.mu.Lock()
@@ -161,12 +162,12 @@ func (s *MemoryStore) Schedule(_ context.Context, requestID string, next time.Ti
 }
 
 // Due implements Store.
-func (s *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]*Transaction, error) {
+func (s *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []*Transaction
+	var out []*paytype.Transaction
 	for _, t := range s.byReq {
-		if (t.Status == StatusInitial || t.Status == "") && !t.NextCheckAt.IsZero() && !t.NextCheckAt.After(now) {
+		if (t.Status == paytype.StatusInitial || t.Status == "") && !t.NextCheckAt.IsZero() && !t.NextCheckAt.After(now) {
 			out = append(out, t.Clone())
 		}
 	}
@@ -301,7 +302,7 @@ func (s *MemoryStore) ListOpen(_ context.Context, f ListFilter) (*TransactionPag
 	}
 	cur, hasCur, _ := DecodeCursor(f.Cursor)
 	s.mu.Lock()
-	var all []*Transaction
+	var all []*paytype.Transaction
 	for _, t := range s.byReq {
 		if t.Status.Terminal() || len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status) || !inWindow(&f, t.CreatedAt) {
 			continue

@@ -1,11 +1,13 @@
-package payment
+package payprovider
 
-import "context"
+import (
+	"context"
+)
 
 // WithPushVerifier combines a Provider that creates and pulls with a
 // separate PushVerifier (e.g. girocheckout.Verifier). The result
 // implements Provider, PushVerifier and Recoverer (Recover fails with
-// ErrOutcomeUnknown when p cannot recover).
+// ErrNotRecoverable when p cannot recover).
 func WithPushVerifier(p Provider, v PushVerifier) Provider {
 	return &composed{Provider: p, v: v}
 }
@@ -23,5 +25,5 @@ func (c *composed) Recover(ctx context.Context, sub *Submission) (*ProviderTrans
 	if r, ok := c.Provider.(Recoverer); ok {
 		return r.Recover(ctx, sub)
 	}
-	return nil, ErrOutcomeUnknown
+	return nil, ErrNotRecoverable
 }

@@ -1,4 +1,4 @@
-package payment_test
+package paytype_test
 
 import (
 	"math"
@@ -8,21 +8,21 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/egosaar/ozg/payment"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 func TestParseEUR(t *testing.T) {
 	t.Parallel()
 	ok := []struct {
 		in   string
-		want payment.Amount
+		want paytype.Amount
 	}{
-		{"0", 0}, {"12", 1200}, {"12.3", 1230}, {"12.34", 1234}, {"0.05", 5}, {"999999.00", payment.MaxAmount},
+		{"0", 0}, {"12", 1200}, {"12.3", 1230}, {"12.34", 1234}, {"0.05", 5}, {"999999.00", paytype.MaxAmount},
 		{"92233720368547758.07", math.MaxInt64},
 	}
 	for _, c := range ok {
 		t.Run("ok "+c.in, func(t *testing.T) {
-			got, err := payment.ParseEUR(c.in)
+			got, err := paytype.ParseEUR(c.in)
 			require.NoError(t, err)
 			assert.Equal(t, c.want, got)
 		})
@@ -34,9 +34,9 @@ func TestParseEUR(t *testing.T) {
 	}
 	for _, in := range bad {
 		t.Run("bad "+strconv.Quote(in), func(t *testing.T) {
-			got, err := payment.ParseEUR(in)
-			require.ErrorIs(t, err, payment.ErrInvalidAmount)
-			var ae *payment.AmountError
+			got, err := paytype.ParseEUR(in)
+			require.ErrorIs(t, err, paytype.ErrInvalidAmount)
+			var ae *paytype.AmountError
 			require.ErrorAs(t, err, &ae)
 			assert.Zero(t, got)
 		})
@@ -47,14 +47,14 @@ func TestParseEUR(t *testing.T) {
 // become 1000 ct.
 func TestParseEURNeverTruncates(t *testing.T) {
 	for _, in := range []string{"10.005", "10.009", "0.001", "999999.999"} {
-		_, err := payment.ParseEUR(in)
-		require.ErrorIs(t, err, payment.ErrInvalidAmount, in)
+		_, err := paytype.ParseEUR(in)
+		require.ErrorIs(t, err, paytype.ErrInvalidAmount, in)
 	}
 }
 
 func TestAmountString(t *testing.T) {
 	t.Parallel()
-	cases := map[payment.Amount]string{0: "0.00", 5: "0.05", 10: "0.10", 1234: "12.34", payment.MaxAmount: "999999.00",
+	cases := map[paytype.Amount]string{0: "0.00", 5: "0.05", 10: "0.10", 1234: "12.34", paytype.MaxAmount: "999999.00",
 		-5: "-0.05", math.MinInt64: "-92233720368547758.08", math.MaxInt64: "92233720368547758.07"}
 	for a, want := range cases {
 		assert.Equal(t, want, a.String())
@@ -63,33 +63,33 @@ func TestAmountString(t *testing.T) {
 
 func TestAmountValidateEdges(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, payment.Amount(0).Validate())
-	require.NoError(t, payment.MaxAmount.Validate())
-	require.ErrorIs(t, (payment.MaxAmount + 1).Validate(), payment.ErrInvalidAmount)
-	require.ErrorIs(t, payment.Amount(-1).Validate(), payment.ErrInvalidAmount)
-	require.ErrorIs(t, payment.Amount(math.MinInt64).Validate(), payment.ErrInvalidAmount)
+	require.NoError(t, paytype.Amount(0).Validate())
+	require.NoError(t, paytype.MaxAmount.Validate())
+	require.ErrorIs(t, (paytype.MaxAmount + 1).Validate(), paytype.ErrInvalidAmount)
+	require.ErrorIs(t, paytype.Amount(-1).Validate(), paytype.ErrInvalidAmount)
+	require.ErrorIs(t, paytype.Amount(math.MinInt64).Validate(), paytype.ErrInvalidAmount)
 }
 
 func TestCurrency(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, payment.EUR.Validate())
-	for _, c := range []payment.Currency{"", "eur", "USD", "EURO", "EU", " EUR"} {
-		require.ErrorIs(t, c.Validate(), payment.ErrInvalidCurrency, string(c))
+	require.NoError(t, paytype.EUR.Validate())
+	for _, c := range []paytype.Currency{"", "eur", "USD", "EURO", "EU", " EUR"} {
+		require.ErrorIs(t, c.Validate(), paytype.ErrInvalidCurrency, string(c))
 	}
 }
 
 func TestTaxRate(t *testing.T) {
 	t.Parallel()
-	r, err := payment.ParseTaxRate("19")
+	r, err := paytype.ParseTaxRate("19")
 	require.NoError(t, err)
-	assert.Equal(t, payment.TaxRate(1900), r)
+	assert.Equal(t, paytype.TaxRate(1900), r)
 	assert.Equal(t, "19.00", r.String())
-	r, err = payment.ParseTaxRate("100.00")
+	r, err = paytype.ParseTaxRate("100.00")
 	require.NoError(t, err)
-	assert.Equal(t, payment.TaxRate(10000), r)
+	assert.Equal(t, paytype.TaxRate(10000), r)
 	for _, in := range []string{"100.01", "101", "-7", "7.125", "abc", ""} {
-		_, err := payment.ParseTaxRate(in)
-		require.ErrorIs(t, err, payment.ErrInvalidRequest, in)
+		_, err := paytype.ParseTaxRate(in)
+		require.ErrorIs(t, err, paytype.ErrInvalidRequest, in)
 	}
 }
 
@@ -98,14 +98,14 @@ func FuzzParseEUR(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		a, err := payment.ParseEUR(s)
+		a, err := paytype.ParseEUR(s)
 		if err != nil {
 			return
 		}
 		if a < 0 {
 			t.Fatalf("negative amount from %q", s)
 		}
-		back, err := payment.ParseEUR(a.String())
+		back, err := paytype.ParseEUR(a.String())
 		if err != nil || back != a {
 			t.Fatalf("round trip %q -> %s -> %v, %v", s, a, back, err)
 		}

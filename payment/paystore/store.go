@@ -1,9 +1,10 @@
-package payment
+package paystore
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/egosaar/ozg/payment/paytype"
 	"time"
 )
 
@@ -18,17 +19,17 @@ var ErrConcurrentUpdate = errors.New("payment: concurrent update")
 type Store interface {
 	// Insert stores t unless a transaction with t.RequestID exists. It
 	// returns the stored transaction and whether t was inserted.
-	Insert(ctx context.Context, t *Transaction) (*Transaction, bool, error)
+	Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error)
 	// Get returns the transaction with that requestId or ErrNotFound.
-	Get(ctx context.Context, requestID string) (*Transaction, error)
+	Get(ctx context.Context, requestID string) (*paytype.Transaction, error)
 	// GetByTransactionID returns the transaction with that provider
 	// transactionId or ErrNotFound.
-	GetByTransactionID(ctx context.Context, transactionID string) (*Transaction, error)
+	GetByTransactionID(ctx context.Context, transactionID string) (*paytype.Transaction, error)
 	// Confirm records the provider's answer to create on an unconfirmed
 	// transaction (Status "") and sets Status to INITIAL. On a transaction
 	// that is already confirmed it changes nothing. It returns the stored
 	// transaction.
-	Confirm(ctx context.Context, requestID string, c Confirmation) (*Transaction, error)
+	Confirm(ctx context.Context, requestID string, c Confirmation) (*paytype.Transaction, error)
 	// LeaseCreate gives owner the right to send the create of an
 	// unconfirmed transaction (Status "") until until: it succeeds when no
 	// other owner holds an unexpired lease (lease end after now) and
@@ -43,14 +44,14 @@ type Store interface {
 	// Transition changes the status from → to atomically (compare and set).
 	// It returns ErrConcurrentUpdate when the stored status is not from and
 	// ErrIllegalTransition when CanTransition(from, to) is false.
-	Transition(ctx context.Context, requestID string, from, to Status, u Update) (*Transaction, error)
+	Transition(ctx context.Context, requestID string, from, to paytype.Status, u Update) (*paytype.Transaction, error)
 	// Schedule sets when the reconciler looks at the transaction next; a
 	// zero next removes it from Due.
 	Schedule(ctx context.Context, requestID string, next time.Time, attempts int) error
 	// Due returns up to limit non-terminal transactions (INITIAL, or not
 	// yet confirmed) whose next check is set and at or before now, earliest
 	// first.
-	Due(ctx context.Context, now time.Time, limit int) ([]*Transaction, error)
+	Due(ctx context.Context, now time.Time, limit int) ([]*paytype.Transaction, error)
 	// RecordAnomaly appends an anomaly.
 	RecordAnomaly(ctx context.Context, a Anomaly) error
 	// Anomalies lists the anomalies of a transaction, oldest first.
@@ -85,7 +86,7 @@ type Store interface {
 // returns nil. Config.OnStatusChangeTx needs it.
 type TxStore interface {
 	Store
-	TransitionTx(ctx context.Context, requestID string, from, to Status, u Update, hook func(tx *sql.Tx, t *Transaction) error) (*Transaction, error)
+	TransitionTx(ctx context.Context, requestID string, from, to paytype.Status, u Update, hook func(tx *sql.Tx, t *paytype.Transaction) error) (*paytype.Transaction, error)
 }
 
 // PushClaim is what a verified push claimed about a transaction before
@@ -95,67 +96,11 @@ type TxStore interface {
 // carries no amount (pmPayment) and the push is not delivered again.
 type PushClaim struct {
 	RequestID string
-	EventID   string   // the push's deduplication key
-	Status    Status   // claimed status (the Client records PAYED only)
-	Amount    Amount   // claimed amount, equal to the request's total when recorded
-	Currency  Currency // claimed currency, equal to the request's when recorded
+	EventID   string           // the push's deduplication key
+	Status    paytype.Status   // claimed status (the Client records PAYED only)
+	Amount    paytype.Amount   // claimed amount, equal to the request's total when recorded
+	Currency  paytype.Currency // claimed currency, equal to the request's when recorded
 	At        time.Time
-}
-
-// Transaction is the stored state of one payment.
-type Transaction struct {
-	RequestID        string
-	Fingerprint      string
-	Request          CreateRequest
-	RequestTimestamp time.Time
-	TransactionID    string
-	TransactionURL   string
-	PayURL           string
-	Reference        string
-	Status           Status // "" until the Bezahldienst confirmed the create
-	StatusDetail     string
-	PaymentMethod    string
-	PaidAt           time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	ExpiresAt        time.Time
-	NextCheckAt      time.Time
-	CheckAttempts    int
-}
-
-// Clone returns a deep copy.
-func (t *Transaction) Clone() *Transaction {
-	if t == nil {
-		return nil
-	}
-	c := *t
-	c.Request = cloneRequest(t.Request)
-	return &c
-}
-
-func cloneRequest(r CreateRequest) CreateRequest {
-	c := r
-	c.Items = make([]Item, len(r.Items))
-	for i, it := range r.Items {
-		c.Items[i] = it
-		if it.Booking.Extra != nil {
-			m := make(map[string]string, len(it.Booking.Extra))
-			for k, v := range it.Booking.Extra {
-				m[k] = v
-			}
-			c.Items[i].Booking.Extra = m
-		}
-	}
-	if r.Requestor != nil {
-		q := *r.Requestor
-		if q.Address != nil {
-			a := *q.Address
-			a.AddressLine = append([]string(nil), a.AddressLine...)
-			q.Address = &a
-		}
-		c.Requestor = &q
-	}
-	return c
 }
 
 // Confirmation is the provider's answer to create.

@@ -1,4 +1,4 @@
-package payment
+package payprovider
 
 import (
 	"crypto/hmac"

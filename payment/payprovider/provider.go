@@ -1,7 +1,8 @@
-package payment
+package payprovider
 
 import (
 	"context"
+	"github.com/egosaar/ozg/payment/paytype"
 	"net/http"
 	"time"
 )
@@ -38,7 +39,7 @@ type PushVerifier interface {
 type Submission struct {
 	RequestID string
 	Timestamp time.Time
-	Request   *CreateRequest
+	Request   *paytype.CreateRequest
 }
 
 // Ref identifies a transaction at the provider.
@@ -55,13 +56,13 @@ type ProviderTransaction struct {
 	TransactionURL string
 	PayURL         string // hosted pay page (transactionRedirectUrl), only while INITIAL
 	Reference      string // transactionReference, e.g. the Kassenzeichen
-	Status         Status
+	Status         paytype.Status
 	StatusDetail   string
 	PaymentMethod  string
 	PaidAt         time.Time
-	Amount         Amount   // gross amount reported by the provider
-	AmountReported bool     // whether the provider reported an amount at all
-	Currency       Currency // currency reported by the provider; "" if not reported
+	Amount         paytype.Amount   // gross amount reported by the provider
+	AmountReported bool             // whether the provider reported an amount at all
+	Currency       paytype.Currency // currency reported by the provider; "" if not reported
 	// AmountByPush is set by adapters whose pull never carries the amount
 	// because the provider's protocol reports it only in its signed push
 	// (pmPayment's status pull). A final PAYED without a reported amount is
@@ -86,12 +87,12 @@ type Push struct {
 	EventID        string // deduplication key, stable across redeliveries
 	RequestID      string
 	TransactionID  string
-	Status         Status // claimed status
-	Amount         Amount
+	Status         paytype.Status // claimed status
+	Amount         paytype.Amount
 	AmountReported bool
 	// Currency of Amount as the push reports it, or as its protocol fixes
 	// it (pmPayment amounts are euro cents); "" if unknown.
-	Currency  Currency
+	Currency  paytype.Currency
 	Timestamp time.Time
 	// Redelivers reports that the provider's protocol documents the
 	// redelivery of a push that was not acknowledged (GiroCheckout: "The

@@ -1,4 +1,4 @@
-package payment
+package paytype
 
 import (
 	"fmt"
