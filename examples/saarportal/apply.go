@@ -244,7 +244,7 @@ func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Applicatio
 	return a, err
 }
 
-func (p *Portal) submit(ctx context.Context, rt *tenantRuntime, a *Application, tx *payment.Transaction) (*Application, error) {
+func (p *Portal) submit(ctx context.Context, rt *tenantRuntime, a *Application, tx *paytype.Transaction) (*Application, error) {
 	svc, _ := rt.Service(a.Leika)
 	gross := s2f(tx.Request.Total)
 	sent, err := rt.fc.Send(ctx, fitconnect.Submission{

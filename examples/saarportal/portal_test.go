@@ -18,8 +18,8 @@ import (
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/fitconnect"
 	"github.com/egosaar/ozg/fitconnect/fitconnecttest"
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paymenttest"
+	"github.com/egosaar/ozg/payment/paytype"
 )
 
 // startPortal wires every simulator the portal talks to and starts the
@@ -89,7 +89,7 @@ func TestTourEachTenant(t *testing.T) {
 		assert.True(t, strings.HasPrefix(r.Kassenzeichen, tn.Mandant.KassenzeichenPrefix), r.Kassenzeichen)
 		tx, err := s.tenants[tn.ARS].pay.Get(t.Context(), r.AppID)
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusPaid, tx.Status)
+		assert.Equal(t, paytype.StatusPaid, tx.Status)
 		assert.Equal(t, svc.Fee, tx.Request.Total)
 		assert.Equal(t, r.Kassenzeichen, tx.Request.Items[0].Booking.Kassenzeichen)
 		// Notice: from this tenant, in this tenant's folder only.
