@@ -41,9 +41,10 @@ const schema = `CREATE TABLE IF NOT EXISTS saarportal_applications (
 
 // Application states.
 const (
-	StatePayment   = "ZAHLUNG"     // created, fee not yet paid
-	StateSubmitted = "EINGEREICHT" // paid and delivered to the Zustelldienst
-	StateReceived  = "EINGEGANGEN" // the authority's accept is in the event log
+	StatePayment   = "ZAHLUNG"          // created, fee not yet paid
+	StateSending   = "WIRD_EINGEREICHT" // paid; one request is submitting
+	StateSubmitted = "EINGEREICHT"      // paid and delivered to the Zustelldienst
+	StateReceived  = "EINGEGANGEN"      // the authority's accept is in the event log
 	StateRejected  = "ZURUECKGEWIESEN"
 )
 
@@ -61,11 +62,14 @@ var (
 
 // Application is one citizen's application as the portal keeps it.
 type Application struct {
-	ID, ARS, Leika, Status          string
-	Destination, MessageUUID        string
-	PaymentKey, Kassenzeichen       string
-	SubmissionID, CaseID            string
-	ReceiptAt                       time.Time
+	ID, ARS, Leika, Status    string
+	Destination, MessageUUID  string
+	PaymentKey, Kassenzeichen string
+	SubmissionID, CaseID      string
+	ReceiptAt                 time.Time
+	// Routed reports that the Routing API named the destination (not
+	// only the tenant\'s agreed one); set by Start.
+	Routed                          bool
 	subject, email, schemaURI, tags string
 	message                         []byte
 	sent                            *fitconnect.SentSubmission
@@ -97,12 +101,12 @@ func (p *Portal) Start(ctx context.Context, id *account.Identity, ars, leika str
 	if id == nil || id.Subject == "" {
 		return nil, ErrNotYours
 	}
-	dest, schemaURI, err := p.destination(ctx, rt, svc)
+	dest, schemaURI, routed, err := p.destination(ctx, rt, svc)
 	if err != nil {
 		return nil, err
 	}
 	a := &Application{ID: rt.Slug + "-" + randomDigits(12), ARS: ars, Leika: leika, Status: StatePayment,
-		Destination: dest, subject: id.Subject, schemaURI: schemaURI}
+		Destination: dest, Routed: routed, subject: id.Subject, schemaURI: schemaURI}
 	if id.Person != nil {
 		a.email = id.Person.Email.Value
 	}
@@ -141,26 +145,27 @@ func personName(id *account.Identity) (given, family string) {
 }
 
 // destination resolves the service's destination for the tenant and the
-// data schema it accepts for XBau.
-func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Service) (string, string, error) {
+// data schema it accepts for XBau; routed reports that the Routing API
+// named it.
+func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Service) (dest, schemaURI string, routed bool, err error) {
 	routes, err := rt.fc.Route(ctx, fitconnect.RouteQuery{LeikaKey: svc.Leika, ARS: rt.ARS})
 	if err != nil {
-		return "", "", fmt.Errorf("routing: %w", err)
+		return "", "", false, fmt.Errorf("routing: %w", err)
 	}
-	dest := svc.Destination
+	dest = svc.Destination
 	switch {
-	case len(routes) == 1 && (dest == "" || dest == routes[0].DestinationID):
-		dest = routes[0].DestinationID
 	case len(routes) > 1:
-		return "", "", fmt.Errorf("%w: %d routes, expected one", ErrNoDestination, len(routes))
+		return "", "", false, fmt.Errorf("%w: %d routes, expected one", ErrNoDestination, len(routes))
+	case len(routes) == 1 && dest != "" && dest != routes[0].DestinationID:
+		return "", "", false, fmt.Errorf("%w: routed destination differs from the agreed one", ErrNoDestination)
 	case len(routes) == 1:
-		return "", "", fmt.Errorf("%w: routed destination differs from the configured one", ErrNoDestination)
+		dest, routed = routes[0].DestinationID, true
 	case dest == "":
-		return "", "", ErrNoDestination
+		return "", "", false, ErrNoDestination
 	}
 	d, err := rt.fc.Destination(ctx, dest)
 	if err != nil {
-		return "", "", fmt.Errorf("destination: %w", err)
+		return "", "", false, fmt.Errorf("destination: %w", err)
 	}
 	want := "urn:de:fim:leika:leistung:" + svc.Leika
 	for _, s := range d.Services {
@@ -169,11 +174,11 @@ func (p *Portal) destination(ctx context.Context, rt *tenantRuntime, svc *Servic
 		}
 		for _, ref := range s.SubmissionSchemas {
 			if ref.MimeType == "application/xml" && strings.HasPrefix(ref.SchemaURI, "urn:xoev-de:bmk:standard:xbau") {
-				return dest, ref.SchemaURI, nil
+				return dest, ref.SchemaURI, routed, nil
 			}
 		}
 	}
-	return "", "", fmt.Errorf("%w: destination does not offer %s with an XBau schema", ErrNoDestination, svc.Leika)
+	return "", "", false, fmt.Errorf("%w: destination does not offer %s with an XBau schema", ErrNoDestination, svc.Leika)
 }
 
 func feeRequest(base string, t *Tenant, s *Service, a *Application) *paytype.CreateRequest {
@@ -215,6 +220,31 @@ func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Applicatio
 	if tx.Status != paytype.StatusPaid {
 		return a, ErrNotPaid
 	}
+	// Claim the submission: of two requests (two reloads of the status
+	// page, two instances) exactly one submits; the other shows the
+	// state. A failed send releases the claim. A crash while sending
+	// leaves the claim; recovering it (Client.Status of an announced
+	// submission, AnnounceUnknownError) is not in this cut.
+	res, err := p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ? WHERE id = ? AND ars = ? AND status = ?`,
+		StateSending, a.ID, a.ARS, StatePayment)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		a.Status = StateSending
+		return a, err
+	}
+	a, err = p.submit(ctx, rt, a, tx)
+	if err != nil {
+		if _, rerr := p.db.ExecContext(context.WithoutCancel(ctx), `UPDATE saarportal_applications SET status = ? WHERE id = ? AND ars = ? AND status = ?`,
+			StatePayment, appID, rt.ARS, StateSending); rerr != nil {
+			p.log.Warn("release submission claim", "application", appID, "err", rerr)
+		}
+	}
+	return a, err
+}
+
+func (p *Portal) submit(ctx context.Context, rt *tenantRuntime, a *Application, tx *paytype.Transaction) (*Application, error) {
 	svc, _ := rt.Service(a.Leika)
 	gross := s2f(tx.Request.Total)
 	sent, err := rt.fc.Send(ctx, fitconnect.Submission{
@@ -230,9 +260,11 @@ func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Applicatio
 	}
 	a.Status, a.SubmissionID, a.CaseID, a.sent = StateSubmitted, sent.SubmissionID, sent.CaseID, sent
 	a.tags = encodeTags(sent.AuthenticationTags)
-	_, err = p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, submission_id = ?, case_id = ?, tags = ? WHERE id = ? AND ars = ?`,
-		a.Status, a.SubmissionID, a.CaseID, a.tags, a.ID, a.ARS)
-	return a, err
+	if _, err := p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, submission_id = ?, case_id = ?, tags = ? WHERE id = ? AND ars = ?`,
+		a.Status, a.SubmissionID, a.CaseID, a.tags, a.ID, a.ARS); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // sentSubmission rebuilds what Status needs from the stored row: the
@@ -277,8 +309,15 @@ func (p *Portal) Receipt(ctx context.Context, subject, appID string) (*Applicati
 	}
 	svc, _ := rt.Service(a.Leika)
 	err = p.notify.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, receipt_at = ? WHERE id = ? AND ars = ?`,
-			a.Status, formatTime(at), a.ID, a.ARS); err != nil {
+		// Conditional: of two concurrent readers of the receipt, one
+		// records it and enqueues the notice (notify's unique
+		// application/transition/channel key would drop a second one).
+		res, err := tx.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, receipt_at = ? WHERE id = ? AND ars = ? AND status = ?`,
+			a.Status, formatTime(at), a.ID, a.ARS, StateSubmitted)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return err
 		}
 		if a.email == "" {
@@ -295,7 +334,7 @@ func (p *Portal) Receipt(ctx context.Context, subject, appID string) (*Applicati
 			ev.Message.Title = svc.Name + ": Antrag zurückgewiesen"
 			ev.Message.Body = "Ihr Antrag " + a.ID + " wurde von " + rt.Authority.Name + " nicht angenommen."
 		}
-		_, err := p.notify.EnqueueTx(ctx, tx, ev)
+		_, err = p.notify.EnqueueTx(ctx, tx, ev)
 		return err
 	})
 	if err != nil {

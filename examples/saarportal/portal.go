@@ -90,7 +90,7 @@ type Portal struct {
 // New builds the portal on one SQLite database in cfg.Dir, opened once
 // with database.OpenSQLite and shared by the session, payment and
 // notification stores and the portal's own application table.
-func New(ctx context.Context, cfg Config) (p *Portal, err error) {
+func New(ctx context.Context, cfg Config) (_ *Portal, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -102,7 +102,7 @@ func New(ctx context.Context, cfg Config) (p *Portal, err error) {
 	if cfg.Counterparts.IdP == nil {
 		return nil, fmt.Errorf("%w: no identity provider", ErrInvalidConfig)
 	}
-	p = &Portal{cfg: cfg, log: cfg.Logger, tenants: map[string]*tenantRuntime{}, mux: http.NewServeMux()}
+	p := &Portal{cfg: cfg, log: cfg.Logger, tenants: map[string]*tenantRuntime{}, mux: http.NewServeMux()}
 	defer func() {
 		if err != nil {
 			p.Close()

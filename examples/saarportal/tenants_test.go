@@ -86,3 +86,23 @@ func TestLoadTenantsRefusesJSON(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidTenant, in)
 	}
 }
+
+// FuzzLoadTenants: any input is either refused with a *TenantError or
+// yields tenants that each validate again.
+func FuzzLoadTenants(f *testing.F) {
+	f.Add(defaultTenants)
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`[{"ars":"100410100100"}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ts, err := LoadTenants(data)
+		if err != nil {
+			var te *TenantError
+			require.ErrorAs(t, err, &te)
+			require.Nil(t, ts)
+			return
+		}
+		for i := range ts {
+			require.NoError(t, ts[i].Validate())
+		}
+	})
+}

@@ -34,6 +34,8 @@ type result struct {
 	AppID, Kassenzeichen, TransactionID, SubmissionID string
 	// From is the sender of the notice e-mail.
 	From string
+	// Routed: the Routing API named the destination.
+	Routed bool
 }
 
 // citizenOf returns Erika Mustermann's test identity moved to another
@@ -59,6 +61,7 @@ var (
 	reKZPage = regexp.MustCompile(`<span id="kz">([^<]+)</span>`)
 	reTx     = regexp.MustCompile(`<span id="tx">([^<]+)</span>`)
 	reStatus = regexp.MustCompile(`<strong id="status">([^<]+)</strong>`)
+	reRouted = regexp.MustCompile(`<span id="routing">([^<]+)</span>`)
 	reSub    = regexp.MustCompile(`<span id="submission">([^<]+)</span>`)
 )
 
@@ -108,9 +111,10 @@ func (s *site) apply(ctx context.Context, b *http.Client, v visit, say func(stri
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("apply: status %d", resp.StatusCode)
 	}
-	r := &result{visit: v, AppID: find(reAntrag, body), Kassenzeichen: find(reKZPage, body), TransactionID: find(reTx, body)}
-	say("%s – %s: Zustellpunkt über die Routing-API (LeiKa %s, ARS %s) bzw. vereinbarten Zustellpunkt gefunden; XBau-Nachricht %s mit dem Schlüssel der Gemeinde signiert; Gebühr %s EUR beim Mandanten %s angelegt (Kassenzeichen %s)",
-		t.Name, svc.Name, v.Leika, v.ARS, svc.Message, svc.Fee, t.Mandant.EndpointID, r.Kassenzeichen)
+	r := &result{visit: v, AppID: find(reAntrag, body), Kassenzeichen: find(reKZPage, body), TransactionID: find(reTx, body),
+		Routed: strings.Contains(find(reRouted, body), "Routing-API")}
+	say("%s – %s (LeiKa %s, ARS %s): Zustellpunkt: %s; XBau-Nachricht %s mit dem Schlüssel der Gemeinde signiert; Gebühr %s EUR beim Mandanten %s angelegt (Kassenzeichen %s)",
+		t.Name, svc.Name, v.Leika, v.ARS, find(reRouted, body), svc.Message, svc.Fee, t.Mandant.EndpointID, r.Kassenzeichen)
 	// The citizen pays on the Bezahldienst's page.
 	if err := s.world.Pay[v.ARS].Pay(r.TransactionID); err != nil {
 		return nil, fmt.Errorf("pay: %w", err)

@@ -39,6 +39,7 @@ var pages = template.Must(template.New("layout").Parse(`{{define "top"}}<!DOCTYP
 {{else}}<p><a id="login" href="/login">Mit BundID anmelden</a></p>{{end}}
 {{template "bottom"}}{{end}}
 {{define "pay"}}{{template "top"}}<h2>{{.Tenant.Name}}: {{.Service.Name}}</h2>
+<p>Zuständige Stelle: {{.Tenant.Authority.Name}} (<span id="routing">{{if .App.Routed}}über die FIT-Connect-Routing-API gefunden{{else}}vereinbarter Zustellpunkt{{end}}</span>)</p>
 <p>Antrag <span id="antrag">{{.App.ID}}</span>, Gebühr {{.Service.Fee}} €, Kassenzeichen <span id="kz">{{.App.Kassenzeichen}}</span>.</p>
 <p><a id="pay" href="{{.PayURL}}">Gebühr beim Bezahldienst der Gemeinde bezahlen</a> (Transaktion <span id="tx">{{.TransactionID}}</span>)</p>
 {{template "bottom"}}{{end}}
@@ -47,7 +48,7 @@ var pages = template.Must(template.New("layout").Parse(`{{define "top"}}<!DOCTYP
 {{if .App.SubmissionID}}<p>Einreichung <span id="submission">{{.App.SubmissionID}}</span> an {{.Tenant.Authority.Name}}</p>{{end}}
 {{if not .App.ReceiptAt.IsZero}}<p id="receipt">Eingangsbestätigung der Behörde vom {{.App.ReceiptAt.Format "02.01.2006 15:04:05"}}</p>{{end}}
 {{if .Message}}<p id="message">{{.Message}}</p>{{end}}
-<p><a href="/">Zur Startseite</a></p>{{template "bottom"}}{{end}}
+<p><a id="aktualisieren" href="/antrag/{{.App.ID}}">Aktualisieren</a> · <a href="/">Zur Startseite</a></p>{{template "bottom"}}{{end}}
 {{define "error"}}{{template "top"}}<p id="error">{{.}}</p><p><a href="/">Zur Startseite</a></p>{{template "bottom"}}{{end}}`))
 
 func (p *Portal) render(w http.ResponseWriter, status int, name string, data any) {

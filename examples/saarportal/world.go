@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"testing"
 
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/fitconnect"
@@ -53,13 +52,13 @@ func (w *world) counterparts() Counterparts {
 }
 
 // lifetime lets the program start the test siblings' simulators outside
-// a test: fitconnecttest.Start needs only Helper, Fatalf and Cleanup. The
-// embedded testing.TB is nil; no other method is called.
+// a test: it is the fitconnecttest.TB a program provides.
 type lifetime struct {
-	testing.TB
 	cleanups []func()
 	err      error
 }
+
+var _ fitconnecttest.TB = (*lifetime)(nil)
 
 func (l *lifetime) Helper()                   {}
 func (l *lifetime) Cleanup(f func())          { l.cleanups = append(l.cleanups, f) }
@@ -103,8 +102,8 @@ type site struct {
 // startSite serves a portal on addr ("" = any loopback port) over HTTPS
 // with a throw-away certificate for 127.0.0.1 (the Bezahldienst only
 // redirects to https; a deployment uses its own certificate).
-func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world) (s *site, err error) {
-	s = &site{world: w, auth: map[string]*authority{}}
+func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world) (_ *site, err error) {
+	s := &site{world: w, auth: map[string]*authority{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { s.Portal.ServeHTTP(rw, r) }))
 	if addr != "" {
 		ln, err := net.Listen("tcp", addr)
