@@ -1,13 +1,5 @@
 package payment_test
 
-import (
-	"errors"
-	"log/slog"
-	"strconv"
-)
-
-func errorsAs[T any](err error, target *T) bool { return errors.As(err, target) }
-
-func itoa(i int) string { return strconv.Itoa(i) }
+import "log/slog"
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
