@@ -26,14 +26,6 @@ func AllowedEndpoint(u *url.URL, development bool) bool {
 	return false
 }
 
-// SecureEndpoint is AllowedEndpoint with development on: https, or plain
-// http to a loopback host.
-//
-// Deprecated: call AllowedEndpoint with the package's
-// Config.InsecureDevelopment so that production configurations refuse
-// plain http; SecureEndpoint goes once every caller has moved.
-func SecureEndpoint(u *url.URL) bool { return AllowedEndpoint(u, true) }
-
 // Loopback reports whether host (without port or brackets, as returned by
 // url.URL.Hostname) names the local machine: "localhost" or a loopback IP
 // address (127.0.0.0/8, ::1, and 127.0.0.0/8 mapped into IPv6). Other

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestSecureEndpoint(t *testing.T) {
+func TestAllowedEndpointDevelopment(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		raw string
@@ -39,8 +39,8 @@ func TestSecureEndpoint(t *testing.T) {
 		t.Run(tc.raw, func(t *testing.T) {
 			u, err := url.Parse(tc.raw)
 			require.NoError(t, err)
-			assert.Equal(t, tc.ok, SecureEndpoint(u))
+			assert.Equal(t, tc.ok, AllowedEndpoint(u, true))
 		})
 	}
-	assert.False(t, SecureEndpoint(nil))
+	assert.False(t, AllowedEndpoint(nil, true))
 }

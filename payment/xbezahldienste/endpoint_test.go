@@ -10,7 +10,7 @@ import (
 )
 
 // BaseURL and TokenURL follow the module's one rule for endpoints that
-// receive credentials (internal/httpx.SecureEndpoint): https, or plain
+// receive credentials (internal/httpx.AllowedEndpoint): https, or plain
 // http to a loopback host only.
 func TestEndpointRule(t *testing.T) {
 	t.Parallel()
