@@ -76,6 +76,15 @@ func FuzzJWEDecrypt(f *testing.F) {
 		if (err == nil) == (got == nil) {
 			t.Fatalf("result %v with error %v", got, err)
 		}
+		// The byte forms give the same verdict and payload.
+		fromBytes, errB := d.DecryptBytes([]byte(in))
+		inPlace, errP := d.DecryptInPlace([]byte(in))
+		if (err == nil) != (errB == nil) || (err == nil) != (errP == nil) {
+			t.Fatalf("verdicts differ: %v, %v, %v", err, errB, errP)
+		}
+		if err == nil && (!bytes.Equal(got.Payload, fromBytes.Payload) || !bytes.Equal(got.Payload, inPlace.Payload)) {
+			t.Fatal("payloads differ")
+		}
 	})
 }
 

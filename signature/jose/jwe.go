@@ -357,6 +357,21 @@ type Decrypted struct {
 // error value [ErrDecrypt]; a failed key unwrap continues with a random
 // key (RFC 7516 §11.5), so it is not told apart from a wrong tag.
 func (d *Decrypter) Decrypt(compact string) (*Decrypted, error) {
+	return d.decrypt(compact, nil)
+}
+
+// DecryptInPlace is [Decrypter.Decrypt] for a compact JWE held in a byte
+// slice that the caller hands over: the ciphertext is decoded and opened
+// in compact's own memory, so a large attachment is decrypted without a
+// second buffer. On return compact is overwritten (also on error), and
+// the Payload of the result is a part of it.
+func (d *Decrypter) DecryptInPlace(compact []byte) (*Decrypted, error) {
+	return d.decrypt(unsafe.String(unsafe.SliceData(compact), len(compact)), compact)
+}
+
+// decrypt decrypts compact; inPlace, when not nil, is compact's memory,
+// which the ciphertext is decoded into.
+func (d *Decrypter) decrypt(compact string, inPlace []byte) (*Decrypted, error) {
 	if len(compact) > d.max {
 		return nil, &LimitError{Limit: "MaxTokenBytes", Max: d.max}
 	}
@@ -397,12 +412,28 @@ func (d *Decrypter) Decrypt(compact string) (*Decrypted, error) {
 	}
 	// The ciphertext is decoded once into a buffer with room for the tag;
 	// AES-GCM then opens it in place.
-	n := len(p.ciphertext)
-	ct := make([]byte, b64.DecodedLen(n), b64.DecodedLen(n)+gcmTagSize)
-	if m, err := b64.Decode(ct, stringBytes(p.ciphertext)); err != nil {
-		return nil, malformed("ciphertext is not base64url")
+	var ct []byte
+	if inPlace != nil {
+		// DecryptInPlace: decode into the compact form's own memory. The
+		// tag goes after the decoded ciphertext, which ends at least a
+		// quarter of the segment before the segment's end.
+		off := len(p.header) + len(p.encKey) + len(p.iv) + 3
+		m, err := decodeInPlace(inPlace[off:off+len(p.ciphertext)], p.ciphertext)
+		if err != nil {
+			return nil, malformed("ciphertext is not base64url")
+		}
+		ct = inPlace[off : off+m : off+len(p.ciphertext)]
 	} else {
+		n := len(p.ciphertext)
+		ct = make([]byte, b64.DecodedLen(n), b64.DecodedLen(n)+gcmTagSize)
+		m, err := b64.Decode(ct, stringBytes(p.ciphertext))
+		if err != nil {
+			return nil, malformed("ciphertext is not base64url")
+		}
 		ct = ct[:m]
+	}
+	if cap(ct)-len(ct) < gcmTagSize {
+		ct = slices.Grow(ct, gcmTagSize)
 	}
 	ct = append(ct, tag...)
 	last := len(candidates) - 1
@@ -418,10 +449,19 @@ func (d *Decrypter) Decrypt(compact string) (*Decrypted, error) {
 		}
 		pt, err := gcm.Open(buf[:0], iv, buf, []byte(p.header))
 		if err == nil {
-			return &Decrypted{Payload: pt, ContentType: p.hdr.Cty, KeyID: p.hdr.Kid, AuthenticationTag: p.tag}, nil
+			return &Decrypted{Payload: pt, ContentType: p.hdr.Cty, KeyID: p.hdr.Kid, AuthenticationTag: strings.Clone(p.tag)}, nil
 		}
 	}
 	return nil, ErrDecrypt
+}
+
+// DecryptBytes is [Decrypter.Decrypt] for a compact JWE held in a byte
+// slice (an HTTP body read with a size limit, a buffer the JWE was
+// streamed into with [JWE.WriteTo]), without first copying it into a
+// string. compact is only read, and only during the call: the result
+// does not refer to it.
+func (d *Decrypter) DecryptBytes(compact []byte) (*Decrypted, error) {
+	return d.decrypt(unsafe.String(unsafe.SliceData(compact), len(compact)), nil)
 }
 
 // unwrap returns the content key, or a random key of the right length when
@@ -512,6 +552,24 @@ func AuthenticationTag(compact string) (string, error) {
 		return "", malformed("authentication tag is not base64url")
 	}
 	return tag, nil
+}
+
+// decodeInPlace decodes the base64url text src, which is the same memory
+// as dst, into dst in chunks through a small buffer: chunk k reads
+// src[a:a+c] and writes dst[3a/4:3(a+c)/4], which lies before a+c, so no
+// byte is overwritten before it is read.
+func decodeInPlace(dst []byte, src string) (int, error) {
+	const chunk = 64 << 10 // a multiple of 4
+	var tmp [chunk / 4 * 3]byte
+	n := 0
+	for a := 0; a < len(src); a += chunk {
+		m, err := b64.Decode(tmp[:], stringBytes(src[a:min(a+chunk, len(src))]))
+		if err != nil {
+			return 0, err
+		}
+		n += copy(dst[n:], tmp[:m])
+	}
+	return n, nil
 }
 
 // stringBytes returns a read-only view of s, so that a large ciphertext

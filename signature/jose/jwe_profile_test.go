@@ -148,4 +148,46 @@ func TestJWEEncryptInPlaceStreams(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, plain, got.Payload)
 	assert.Equal(t, "application/pdf", got.ContentType)
+
+	// From the received bytes, without a string copy; the result does not
+	// refer to the buffer.
+	wire := bytes.Clone(streamed.Bytes())
+	fromBytes, err := d.DecryptBytes(wire)
+	require.NoError(t, err)
+	assert.Equal(t, plain, fromBytes.Payload)
+	assert.Equal(t, j.AuthenticationTag(), fromBytes.AuthenticationTag)
+	for i := range wire {
+		wire[i] = 'A'
+	}
+	assert.Equal(t, j.AuthenticationTag(), fromBytes.AuthenticationTag, "the tag does not alias the input")
+	assert.Equal(t, plain, fromBytes.Payload)
+
+	// In place: the payload is decoded and opened in the buffer's memory.
+	inPlace := bytes.Clone(streamed.Bytes())
+	res, err := d.DecryptInPlace(inPlace)
+	require.NoError(t, err)
+	assert.Equal(t, plain, res.Payload)
+	assert.Equal(t, j.AuthenticationTag(), res.AuthenticationTag)
+	assert.Equal(t, "application/pdf", res.ContentType)
+
+	// The same refusals as Decrypt, in both forms.
+	tampered := bytes.Clone(streamed.Bytes())
+	mid := len(tampered) / 2 // inside the ciphertext segment
+	if tampered[mid] == 'A' {
+		tampered[mid] = 'B'
+	} else {
+		tampered[mid] = 'A'
+	}
+	_, err = d.DecryptBytes(tampered)
+	assert.ErrorIs(t, err, jose.ErrDecrypt)
+	_, err = d.DecryptInPlace(bytes.Clone(tampered))
+	assert.ErrorIs(t, err, jose.ErrDecrypt)
+	_, err = d.DecryptInPlace([]byte("a.b.c.d.e"))
+	assert.ErrorIs(t, err, jose.ErrMalformed)
+	_, err = d.DecryptInPlace(nil)
+	assert.ErrorIs(t, err, jose.ErrMalformed)
+	_, err = d.DecryptBytes(nil)
+	assert.ErrorIs(t, err, jose.ErrMalformed)
+	_, err = d.DecryptBytes([]byte("a.b.c.d"))
+	assert.ErrorIs(t, err, jose.ErrMalformed)
 }
