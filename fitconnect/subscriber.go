@@ -1,6 +1,7 @@
 package fitconnect
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -179,7 +180,9 @@ func (c *Client) receiveAttachments(ctx context.Context, w *wireSubmission, r *R
 		if err != nil {
 			return err
 		}
-		d, err := c.decrypter.Decrypt(tok)
+		// Decrypted in the received buffer's memory: a large attachment
+		// needs no second buffer.
+		d, err := c.decrypter.DecryptInPlace(tok)
 		if err != nil {
 			return invalid(ProblemEncryption, "attachment:"+a.AttachmentID, "Entschlüsselungsfehler", err)
 		}
@@ -192,28 +195,28 @@ func (c *Client) receiveAttachments(ctx context.Context, w *wireSubmission, r *R
 	return nil
 }
 
-func (c *Client) fetchAttachment(ctx context.Context, submissionID, attachmentID string) (string, error) {
+func (c *Client) fetchAttachment(ctx context.Context, submissionID, attachmentID string) ([]byte, error) {
 	if !isUUID(attachmentID) {
-		return "", invalid(ProblemSyntaxViolation, "metadata", "Anlagen-ID ist keine UUID", nil)
+		return nil, invalid(ProblemSyntaxViolation, "metadata", "Anlagen-ID ist keine UUID", nil)
 	}
 	resp, err := c.do(ctx, request{method: http.MethodGet, path: c.prefix + "/submissions/" + submissionID + "/attachments/" + attachmentID, idempotent: true, auth: true})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	var sb strings.Builder
+	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength <= int64(c.cfg.MaxSubmissionBytes) {
-		sb.Grow(int(resp.ContentLength))
+		buf.Grow(int(resp.ContentLength))
 	}
-	n, err := io.Copy(&sb, io.LimitReader(resp.Body, int64(c.cfg.MaxSubmissionBytes)+1))
+	n, err := io.Copy(&buf, io.LimitReader(resp.Body, int64(c.cfg.MaxSubmissionBytes)+1))
 	if err != nil {
-		return "", c.transportErr("GET attachment", err)
+		return nil, c.transportErr("GET attachment", err)
 	}
 	if n > int64(c.cfg.MaxSubmissionBytes) {
 		httpx.DrainAndClose(resp)
-		return "", invalid(ProblemTechnicalError, "attachment:"+attachmentID, "Anlage zu groß", nil)
+		return nil, invalid(ProblemTechnicalError, "attachment:"+attachmentID, "Anlage zu groß", nil)
 	}
-	return sb.String(), nil
+	return buf.Bytes(), nil
 }
 
 // Accept sends the accept-submission event with the authentication tags
