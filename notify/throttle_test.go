@@ -29,6 +29,12 @@ func TestThrottleHoldsEndpoint(t *testing.T) {
 	e.rcv.Fail(notifytest.Fault{Status: 429, RetryAfter: "60"})
 	e.enqueue(testEvent("TH-1"))
 	require.NoError(t, e.rcv.WaitRequests(waitCtx(t, 30*time.Second), 1))
+	// The hold exists once the 429 is processed and its Retry-After is
+	// stored; a job that started before that is not held (it is in flight).
+	require.Eventually(t, func() bool {
+		st, err := e.client.Endpoint(context.Background(), "webhook", "ep1")
+		return err == nil && !st.NotBefore.IsZero()
+	}, 30*time.Second, 5*time.Millisecond)
 
 	held := e.enqueue(testEvent("TH-2"))
 	other := testEvent("TH-3")
