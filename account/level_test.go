@@ -45,7 +45,9 @@ func TestLevelConversions(t *testing.T) {
 			}
 		})
 	}
-	// Tolerated spellings (account.md §2.2).
+	// Tolerated spellings: Schnittstellenbeschreibung BundID 10.2.0.0 §6.2.9
+	// (akdb:TrustLevel: the table's words and its examples' NORMAL/HOCH),
+	// BSI TR-03160-1 (NIEDRIG, SUBSTANZIELL), case ignored.
 	for in, want := range map[string]account.Level{"NIEDRIG": account.LevelNiedrig, "SUBSTANZIELL": account.LevelSubstanziell,
 		"hoch": account.LevelHoch, " Normal ": account.LevelNiedrig, "STORK-QAA-Level-3": account.LevelSubstanziell} {
 		got, err := account.ParseAkdbTrustLevel(in)

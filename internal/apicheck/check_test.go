@@ -48,7 +48,7 @@ func public(importPath string) bool {
 }
 
 var (
-	outsideCite  = regexp.MustCompile(`[A-Za-z0-9_-]+\.md\s*§|shared/reference`)
+	outsideCite  = regexp.MustCompile(`[A-Za-z0-9_-]+\.md\s*§|shared[/]reference`)
 	internalRef  = regexp.MustCompile(`(^|[\s(\x60])internal/[a-z]`)
 	retiredField = map[string]bool{"InsecureAllowHTTP": true, "InsecureCookie": true}
 )

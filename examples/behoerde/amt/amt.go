@@ -1,11 +1,3 @@
-// Package amt is the building authority's side of the FIT-Connect
-// delivery in the reference service: it fetches the submissions of its
-// destination, lets package fitconnect decrypt and check them (metadata
-// schema, hashes, attachments), then checks the content itself — the XML
-// signature of the XBau message against the online service's pinned
-// certificate, the signed content against the XBau 2.6 XSD and the XÖV
-// header rules, a PDF among the attachments — and accepts or rejects,
-// exactly once per submission (fitconnect.Store).
 package amt
 
 import (

@@ -1,7 +1,3 @@
-// Package transport classifies the transport failures of payment's
-// adapters the same way: the caller's context error as is, a failed
-// certificate check as a *payprovider.CertificateError (never retried, no
-// create sent again), anything else as payprovider.ErrUnavailable.
 package transport
 
 import (

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"embed"
+	"fmt"
 
 	"github.com/egosaar/ozg/xoev/xsd"
 )
@@ -18,25 +19,29 @@ import (
 var forms embed.FS
 
 // form returns the embedded precompiled form of the bundle, nil when the
-// bundle has none (a Bundle built by the caller).
-func (b Bundle) form() []byte {
+// bundle has none (a Bundle built by the caller). Each form is embedded at
+// build time and checked by TestPrecompiledForms.
+func (b Bundle) form() ([]byte, error) {
 	if b.precompiled == "" {
-		return nil
+		return nil, nil
 	}
 	data, err := forms.ReadFile("precompiled/" + b.precompiled + ".bin")
 	if err != nil {
-		// Embedded at build time; TestPrecompiledForms checks each one.
-		panic("schemas: precompiled form of " + b.Name + ": " + err.Error())
+		return nil, fmt.Errorf("%w: precompiled form of %s: %w", xsd.ErrSchema, b.Name, err)
 	}
-	return data
+	return data, nil
 }
 
 // compileConfig is cfg with the bundle's precompiled form, when it has one
 // and cfg adds no Sources (which change the set and its paths) and brings
 // no form of its own.
-func (b Bundle) compileConfig(cfg xsd.Config) xsd.Config {
+func (b Bundle) compileConfig(cfg xsd.Config) (xsd.Config, error) {
 	if len(cfg.Sources) == 0 && cfg.Precompiled == nil {
-		cfg.Precompiled = b.form()
+		form, err := b.form()
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Precompiled = form
 	}
-	return cfg
+	return cfg, nil
 }

@@ -28,7 +28,9 @@ func TestPrecompiledForms(t *testing.T) {
 				require.NoError(t, os.WriteFile(filepath.Join("precompiled", b.precompiled+".bin"), fresh, 0o644))
 				return
 			}
-			assert.True(t, string(fresh) == string(b.form()), "precompiled/%s.bin is stale: run go generate ./xoev/xsd/schemas/", b.precompiled)
+			form, err := b.form()
+			require.NoError(t, err)
+			assert.True(t, string(fresh) == string(form), "precompiled/%s.bin is stale: run go generate ./xoev/xsd/schemas/", b.precompiled)
 		})
 	}
 }
@@ -53,4 +55,25 @@ func BenchmarkCompileFrom(b *testing.B) {
 			b.ReportMetric(float64(files)/float64(form), "speedup")
 		})
 	}
+}
+
+// A bundle whose embedded parts are missing is a typed ErrSchema from
+// Compile and from compiling with its Source, never a panic.
+func TestBrokenBundleIsAnError(t *testing.T) {
+	t.Parallel()
+	tests := map[string]Bundle{
+		"missing form":     func() Bundle { b := XBau26(); b.precompiled = "no-such-form"; return b }(),
+		"missing folder":   embedded("missing", "no-such-dir/..", "x.xsd", "", false),
+		"missing catalog":  embedded("no catalog", "xbau-2.6", "x.xsd", "", true),
+		"unreadable files": {Name: "broken", FS: failFS{xsd.ErrSchema}, Entry: "x.xsd"},
+	}
+	for name, b := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := b.Compile(xsd.Config{})
+			assert.ErrorIs(t, err, xsd.ErrSchema)
+		})
+	}
+	_, err := xsd.Compile(failFS{xsd.ErrSchema}, "x.xsd", xsd.Config{})
+	assert.ErrorIs(t, err, xsd.ErrSchema)
 }

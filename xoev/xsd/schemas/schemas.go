@@ -3,6 +3,7 @@ package schemas
 import (
 	"embed"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"strings"
 
@@ -25,50 +26,66 @@ type Bundle struct {
 
 	// precompiled names the bundle's form in precompiled/ ("" for none).
 	precompiled string
+	// err is why the embedded bundle cannot be used (its folder or catalog
+	// is unreadable); Compile and Source report it. Embedded at build time
+	// and checked by TestBundles, so it stays nil in a correct build.
+	err error
 }
 
-func sub(dir string) fs.FS {
+// embedded returns the bundle whose files are in dir of the embedded
+// files, with its catalog read from dir/catalog.json when withCatalog.
+func embedded(name, dir, entry, precompiled string, withCatalog bool) Bundle {
+	b := Bundle{Name: name, Entry: entry, Catalog: map[string]string{}, precompiled: precompiled}
 	f, err := fs.Sub(files, dir)
-	if err != nil {
-		// fs.Sub only fails for an invalid path; dir is a constant.
-		return files
+	if err == nil && withCatalog {
+		b.Catalog, err = catalogOf(dir)
 	}
-	return f
+	if err != nil {
+		b.err = fmt.Errorf("%w: bundled %s: %w", xsd.ErrSchema, name, err)
+		f = failFS{b.err}
+	}
+	b.FS = f
+	return b
 }
+
+// failFS is the file system of a bundle that cannot be used: every Open
+// reports why.
+type failFS struct{ err error }
+
+func (f failFS) Open(string) (fs.File, error) { return nil, f.err }
 
 // XBau26 is XBau 2.6 (namespace http://www.xleitstelle.de/xbau/2/6) with
 // the XBau-Kernmodul 1.3.0 and XÖV core schemas; entry
 // xbau-nachrichten-baugenehmigung.xsd. All locations are relative.
 func XBau26() Bundle {
-	return Bundle{Name: "XBau 2.6", FS: sub("xbau-2.6"), Entry: "xbau-nachrichten-baugenehmigung.xsd", Catalog: map[string]string{}, precompiled: "xbau-2.6"}
+	return embedded("XBau 2.6", "xbau-2.6", "xbau-nachrichten-baugenehmigung.xsd", "xbau-2.6", false)
 }
 
 // XWasser100 is XWasser 1.0.0; entry xwasser.xsd. Its imports use absolute
 // http(s)://xoev.de/… and https://www.w3.org/… locations, mapped by the
 // catalog to remote/ (the XML Signature schema is the DTD-free copy).
 func XWasser100() Bundle {
-	return Bundle{Name: "XWasser 1.0.0", FS: sub("xwasser-1.0.0"), Entry: "xwasser.xsd", Catalog: catalogOf("xwasser-1.0.0"), precompiled: "xwasser-1.0.0"}
+	return embedded("XWasser 1.0.0", "xwasser-1.0.0", "xwasser.xsd", "xwasser-1.0.0", true)
 }
 
 // catalogOf reads dir/catalog.json (absolute URI → path in dir), kept as
 // data so that tests can read the same catalog from disk.
-func catalogOf(dir string) map[string]string {
-	c := map[string]string{}
+func catalogOf(dir string) (map[string]string, error) {
 	data, err := files.ReadFile(dir + "/catalog.json")
-	if err == nil {
-		err = json.Unmarshal(data, &c)
-	}
 	if err != nil {
-		// Embedded at build time and checked by TestBundles.
-		panic("schemas: " + dir + "/catalog.json: " + err.Error())
+		return nil, err
 	}
-	return c
+	c := map[string]string{}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("%s/catalog.json: %w", dir, err)
+	}
+	return c, nil
 }
 
 // Xdomea300 is xdomea 3.0.0 (namespace urn:xoev-de:xdomea:schema:3.0.0);
 // entry schemes/xdomea_3.0.0/xdomea.xsd. All locations are relative.
 func Xdomea300() Bundle {
-	return Bundle{Name: "xdomea 3.0.0", FS: sub("xdomea-3.0.0"), Entry: "schemes/xdomea_3.0.0/xdomea.xsd", Catalog: map[string]string{}, precompiled: "xdomea-3.0.0"}
+	return embedded("xdomea 3.0.0", "xdomea-3.0.0", "schemes/xdomea_3.0.0/xdomea.xsd", "xdomea-3.0.0", false)
 }
 
 // XOEVCore is the core of the XÖV library (XÖV-Bibliothek 2022-10-14):
@@ -79,7 +96,11 @@ func Xdomea300() Bundle {
 // URIs and compiles with the core as an xsd.Source (see Bundle.Source).
 // The files are those of the XBau 2.6 set (same provenance, SOURCES.md).
 func XOEVCore() Bundle {
-	return Bundle{Name: "XOEV core", FS: onlyFS{sub("xbau-2.6"), coreFiles}, Entry: "xoev-basisnachricht-g2g_1.1.xsd", Catalog: map[string]string{
+	b := embedded("XOEV core", "xbau-2.6", "xoev-basisnachricht-g2g_1.1.xsd", "xoev-core", false)
+	if b.err == nil {
+		b.FS = onlyFS{b.FS, coreFiles}
+	}
+	b.Catalog = map[string]string{
 		"http://xoev.de/schemata/code/1_0/xoev-code.xsd":                                                         "xoev-code.xsd",
 		"http://xoev.de/schemata/basisnachricht/g2g/1_1/xoev-basisnachricht-g2g_1.1.xsd":                         "xoev-basisnachricht-g2g_1.1.xsd",
 		"http://xoev.de/schemata/basisnachricht/unqualified/g2g/1_1/xoev-basisnachricht-unqualified-g2g_1.1.xsd": "xoev-basisnachricht-unqualified-g2g_1.1.xsd",
@@ -87,7 +108,8 @@ func XOEVCore() Bundle {
 		"http://xoev.de/schemata/basisnachricht/kommunikation/1_1/xoev-basisnachricht-kommunikation_1.1.xsd":     "xoev-basisnachricht-kommunikation_1.1.xsd",
 		"https://xoev.de/schemata/din/91379/2022-08/din-norm-91379-datatypes.xsd":                                "din-norm-91379-datatypes.xsd",
 		"http://www.w3.org/2001/xml.xsd": "xml.xsd",
-	}, precompiled: "xoev-core"}
+	}
+	return b
 }
 
 var coreFiles = map[string]bool{
@@ -135,7 +157,13 @@ func All() []Bundle { return []Bundle{XBau26(), XWasser100(), Xdomea300(), XOEVC
 // compiles from its precompiled form (checked against the embedded files,
 // see xsd.Config.Precompiled) unless cfg adds Sources.
 func (b Bundle) Compile(cfg xsd.Config) (*xsd.Schema, error) {
-	cfg = b.compileConfig(cfg)
+	if b.err != nil {
+		return nil, b.err
+	}
+	cfg, err := b.compileConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
 	cat := make(map[string]string, len(b.Catalog)+len(cfg.Catalog))
 	for k, v := range b.Catalog {
 		cat[k] = v
