@@ -14,7 +14,13 @@
 //   - no comment cites a file outside the repository (a Markdown file name
 //     followed by a section sign, or the shared reference folder) and no
 //     doc comment of an exported identifier sends
-//     the reader to an internal/ package.
+//     the reader to an internal/ package;
+//   - every library package has a doc.go with a "# Security" section;
+//   - no panic in library code (bad input gets a typed error);
+//   - imports point one way: signature, xoev and database import no other
+//     top-level package of the module, and account, payment, notify and
+//     fitconnect import signature only (internal/ is shared by all;
+//     examples and external _test packages compose freely).
 //
 // Every violation fails the test.
 //
