@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
+	"github.com/egosaar/ozg/internal/boundedio"
 	"github.com/egosaar/ozg/internal/hmacsig"
 	"github.com/egosaar/ozg/internal/uuidfmt"
 )
@@ -68,8 +68,8 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxCallbackBytes+1))
-	if err != nil || len(body) > maxCallbackBytes {
+	body, err := boundedio.ReadAll(r.Body, maxCallbackBytes)
+	if err != nil {
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
 		return
 	}
