@@ -303,6 +303,9 @@ func NewDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
 	if len(all) == 0 {
 		return nil, fmt.Errorf("%w: decrypter: no key", ErrInvalidConfig)
 	}
+	if cfg.MaxBytes < 0 {
+		return nil, fmt.Errorf("%w: decrypter: negative MaxBytes", ErrInvalidConfig)
+	}
 	minBits := cfg.MinRSABits
 	if minBits == 0 {
 		minBits = FITConnectMinRSABits
@@ -330,7 +333,7 @@ func NewDecrypter(cfg DecrypterConfig) (*Decrypter, error) {
 			d.encs = append(d.encs, e)
 		}
 	}
-	if d.max <= 0 {
+	if d.max == 0 {
 		d.max = DefaultMaxJWEBytes
 	}
 	return d, nil

@@ -114,6 +114,8 @@ func TestJWEProfileRefusals(t *testing.T) {
 	require.ErrorIs(t, err, jose.ErrInvalidKey)
 	_, err = jose.NewDecrypter(jose.DecrypterConfig{Keys: []jose.DecryptionKey{{KeyID: "a"}}})
 	require.ErrorIs(t, err, jose.ErrInvalidConfig)
+	_, err = jose.NewDecrypter(jose.DecrypterConfig{Key: key, MinRSABits: 2048, MaxBytes: -1})
+	require.ErrorIs(t, err, jose.ErrInvalidConfig)
 }
 
 func TestJWEEncryptInPlaceStreams(t *testing.T) {
