@@ -546,11 +546,10 @@ func isB64URL(s string) bool {
 // FIT-Connect's accept-submission event lists per part ("SET Erzeugung",
 // authenticationTags).
 func AuthenticationTag(compact string) (string, error) {
-	i := strings.LastIndexByte(compact, '.')
-	if strings.Count(compact, ".") != 4 || i < 0 {
+	if strings.Count(compact, ".") != 4 {
 		return "", malformed("not a compact JWE")
 	}
-	tag := compact[i+1:]
+	tag := compact[strings.LastIndexByte(compact, '.')+1:]
 	if raw, err := b64.DecodeString(tag); err != nil || len(raw) != gcmTagSize || !isB64URL(tag) {
 		return "", malformed("authentication tag is not base64url")
 	}
