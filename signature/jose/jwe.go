@@ -489,12 +489,10 @@ type compactJWE struct {
 }
 
 type jweHeaderIn struct {
-	Alg  string          `json:"alg"`
-	Enc  string          `json:"enc"`
-	Kid  string          `json:"kid"`
-	Cty  string          `json:"cty"`
-	Zip  json.RawMessage `json:"zip"`
-	Crit json.RawMessage `json:"crit"`
+	Alg string `json:"alg"`
+	Enc string `json:"enc"`
+	Kid string `json:"kid"`
+	Cty string `json:"cty"`
 }
 
 // parseCompactJWE splits a compact JWE (RFC 7516 §7.1) and checks the
@@ -517,19 +515,13 @@ func parseCompactJWE(compact string) (*compactJWE, error) {
 	if err != nil {
 		return nil, malformed("header is not base64url")
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
-		return nil, malformed("header is not a JSON object")
-	}
 	p := &compactJWE{header: s[0], encKey: s[1], iv: s[2], ciphertext: s[3], tag: s[4]}
-	if err := json.Unmarshal(raw, &p.hdr); err != nil {
-		return nil, malformed("header member has the wrong type")
+	fields, err := decodeProtectedHeader(raw, &p.hdr)
+	if err != nil {
+		return nil, err
 	}
 	if _, ok := fields["zip"]; ok {
 		return nil, malformed("compression (zip) is not accepted")
-	}
-	if _, ok := fields["crit"]; ok {
-		return nil, malformed("crit header not supported")
 	}
 	return p, nil
 }

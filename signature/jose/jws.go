@@ -76,16 +76,10 @@ func parseCompactJWS(token string, max int) (*compactJWS, error) {
 		}
 		dec[i] = d
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(dec[0], &fields); err != nil || fields == nil {
-		return nil, malformed("header is not a JSON object")
-	}
 	var h jwsHeader
-	if err := json.Unmarshal(dec[0], &h); err != nil {
-		return nil, malformed("header member has the wrong type")
-	}
-	if _, ok := fields["crit"]; ok {
-		return nil, malformed("crit header not supported")
+	fields, err := decodeProtectedHeader(dec[0], &h)
+	if err != nil {
+		return nil, err
 	}
 	if _, ok := fields["b64"]; ok {
 		return nil, malformed("b64 header not supported")
@@ -305,6 +299,24 @@ func (v *Verifier) key(j *compactJWS) (crypto.PublicKey, error) {
 		return nil, err
 	}
 	return pub, nil
+}
+
+// decodeProtectedHeader reads a decoded JOSE protected header (RFC 7515
+// §4, RFC 7516 §4) into h. The header must be a JSON object whose members
+// have h's types and no crit member (no extension is understood). The
+// object's members are returned for the caller's further refusals.
+func decodeProtectedHeader(raw []byte, h any) (map[string]json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return nil, malformed("header is not a JSON object")
+	}
+	if err := json.Unmarshal(raw, h); err != nil {
+		return nil, malformed("header member has the wrong type")
+	}
+	if _, ok := fields["crit"]; ok {
+		return nil, malformed("crit header not supported")
+	}
+	return fields, nil
 }
 
 // UnverifiedKeyID returns the kid header of a compact JWS without
