@@ -28,6 +28,10 @@ var (
 	// check (decryption, metadata schema, hash, attachments); see
 	// [SubmissionError] for the problem to reject it with.
 	ErrInvalidSubmission = errors.New("fitconnect: invalid submission")
+	// ErrMetadata reports metadata that [ValidateMetadata] refuses (not
+	// JSON, not a FIT-Connect metadata $schema, a schema violation). An
+	// unsupported version is [ErrDestination] instead.
+	ErrMetadata = errors.New("fitconnect: invalid metadata")
 	// ErrMalformedResponse reports an answer of the Zustelldienst that is
 	// not what the API defines (bad JSON, missing fields, oversize).
 	ErrMalformedResponse = errors.New("fitconnect: malformed response")

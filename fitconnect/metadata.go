@@ -248,14 +248,14 @@ func ValidateMetadata(raw []byte) (*Metadata, error) {
 		Schema string `json:"$schema"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
-		return nil, fmt.Errorf("fitconnect: metadata is not a JSON object")
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMetadata)
 	}
 	version := "1.0.0"
 	if head.Schema != "" {
 		v, ok := strings.CutPrefix(head.Schema, "https://schema.fitko.de/fit-connect/metadata/")
 		v, ok2 := strings.CutSuffix(v, "/metadata.schema.json")
 		if !ok || !ok2 {
-			return nil, fmt.Errorf("fitconnect: metadata $schema is not a FIT-Connect metadata schema")
+			return nil, fmt.Errorf("%w: $schema is not a FIT-Connect metadata schema", ErrMetadata)
 		}
 		version = v
 	}
@@ -265,14 +265,14 @@ func ValidateMetadata(raw []byte) (*Metadata, error) {
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("fitconnect: metadata is not JSON")
+		return nil, fmt.Errorf("%w: not JSON", ErrMetadata)
 	}
 	if err := sch.Validate(inst); err != nil {
-		return nil, fmt.Errorf("fitconnect: metadata violates schema %s", version)
+		return nil, fmt.Errorf("%w: violates schema %s", ErrMetadata, version)
 	}
 	var m Metadata
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("fitconnect: metadata does not decode")
+		return nil, fmt.Errorf("%w: does not decode", ErrMetadata)
 	}
 	return &m, nil
 }
