@@ -157,5 +157,8 @@ func (s *SessionStore) deleteN(ctx context.Context, q string, args ...any) (int,
 		return 0, fmt.Errorf("sqlstore: end sessions: %w", err)
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: end sessions: %w", err)
+	}
+	return int(n), nil
 }
