@@ -479,7 +479,10 @@ func isRefusal(err error) bool {
 
 func refusalCode(err error) string {
 	var pe *payprovider.ProviderError
-	if errors.As(err, &pe) && pe.FunctionalCode != "" && len(pe.FunctionalCode) <= 64 {
+	if !errors.As(err, &pe) {
+		return "no provider error"
+	}
+	if pe.FunctionalCode != "" && len(pe.FunctionalCode) <= 64 {
 		return pe.FunctionalCode
 	}
 	return fmt.Sprintf("HTTP %d", pe.HTTPStatus)

@@ -73,7 +73,7 @@ func (c *Client) syncWith(ctx context.Context, t *paytype.Transaction, ev *pushE
 func (c *Client) apply(ctx context.Context, t *paytype.Transaction, pt *payprovider.ProviderTransaction, ev *pushEvidence) (*paytype.Transaction, error) {
 	if !pt.Status.Valid() {
 		c.anomaly(ctx, t.RequestID, paystore.AnomalyUnknownStatus, "provider status is not one of the four states")
-		return t, fmt.Errorf("%w", paytype.ErrUnknownStatus)
+		return t, paytype.ErrUnknownStatus
 	}
 	if pt.Status == t.Status {
 		return t, nil
