@@ -254,7 +254,14 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	}
 	nb := h.notBefore
 	if de.RetryAfter > 0 && (de.Class == ClassThrottled || de.Class == ClassUnavailable) {
-		if t, err := e.store.throttle(ctx, key, a.Key.Channel, ref, start.Add(min(de.RetryAfter, pol.MaxRetryAfter))); err == nil {
+		t, err := e.store.throttle(ctx, key, a.Key.Channel, ref, start.Add(min(de.RetryAfter, pol.MaxRetryAfter)))
+		if err != nil {
+			// Best effort: without the stored hold, other jobs to the
+			// endpoint are not paused; this one still retries on its
+			// schedule.
+			e.cfg.Logger.WarnContext(ctx, "notify: endpoint hold (Retry-After) not stored",
+				slog.String("event_id", string(at.job.Args.Event.ID)), slog.String("error", err.Error()))
+		} else {
 			nb = t
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/egosaar/ozg/internal/httpx"
@@ -174,7 +173,10 @@ func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.cfg.UserAgent)
 	req.Header[canonID] = []string{id}
-	tsStr := strconv.FormatInt(ts.Unix(), 10)
+	tsStr, err := signTimestamp(ts)
+	if err != nil {
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true, Err: err}
+	}
 	var sig string
 	if ep.Profile == FITConnect {
 		req.Header[canonFCTS] = []string{tsStr}
