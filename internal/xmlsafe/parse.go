@@ -45,11 +45,8 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 // (signature verification works on bytes).
 func ParseReader(r io.Reader, lim Limits) (*etree.Document, []byte, error) {
 	lim = lim.WithDefaults()
-	data, err := boundedio.ReadAll(r, lim.MaxBytes)
+	data, err := readBounded(r, lim)
 	if err != nil {
-		if errors.Is(err, boundedio.ErrTooLarge) {
-			return nil, nil, &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
-		}
 		return nil, nil, err
 	}
 	doc, err := Parse(data, lim)
@@ -57,6 +54,16 @@ func ParseReader(r io.Reader, lim Limits) (*etree.Document, []byte, error) {
 		return nil, nil, err
 	}
 	return doc, data, nil
+}
+
+// readBounded reads at most lim.MaxBytes (lim with defaults applied) from
+// r; more input is a *LimitError, as for a too long []byte.
+func readBounded(r io.Reader, lim Limits) ([]byte, error) {
+	data, err := boundedio.ReadAll(r, lim.MaxBytes)
+	if errors.Is(err, boundedio.ErrTooLarge) {
+		return nil, &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
+	}
+	return data, err
 }
 
 func utf8Only(label string, input io.Reader) (io.Reader, error) {

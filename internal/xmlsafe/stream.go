@@ -2,11 +2,8 @@ package xmlsafe
 
 import (
 	"encoding/xml"
-	"errors"
 	"io"
 	"strings"
-
-	"github.com/egosaar/ozg/internal/boundedio"
 )
 
 // Handler receives the events of Stream in document order. Comments,
@@ -56,17 +53,11 @@ func StreamReader(r io.Reader, lim Limits, h Handler) error {
 		return err
 	}
 	lim = lim.WithDefaults()
-	data, err := boundedio.ReadAll(r, lim.MaxBytes)
+	data, err := readBounded(r, lim)
 	if err != nil {
-		if errors.Is(err, boundedio.ErrTooLarge) {
-			return &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
-		}
 		return err
 	}
-	var b strings.Builder
-	b.Grow(len(data))
-	b.Write(data)
-	return streamWith(b.String(), lim, h, false)
+	return streamWith(string(data), lim, h, false)
 }
 
 // StreamTrusted is Stream for documents the caller chose and trusts (XSD
