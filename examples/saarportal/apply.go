@@ -68,7 +68,7 @@ type Application struct {
 	SubmissionID, CaseID      string
 	ReceiptAt                 time.Time
 	// Routed reports that the Routing API named the destination (not
-	// only the tenant\'s agreed one); set by Start.
+	// only the tenant's agreed one); set by Start.
 	Routed                          bool
 	subject, email, schemaURI, tags string
 	message                         []byte

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"sync"
 
@@ -85,10 +84,14 @@ func (a *authority) poll(ctx context.Context) (int, error) {
 
 var errNotForUs = errors.New("authority: message not addressed to this authority")
 
+// handle checks one submission. Every content failure is a
+// fitconnect.SubmissionError, so Process rejects the submission with its
+// problem; a plain error would leave it at the destination, offered again
+// on every poll.
 func (a *authority) handle(ctx context.Context, s *fitconnect.ReceivedSubmission) error {
 	res, err := a.verifier.Verify(ctx, s.Data)
 	if err != nil {
-		return fmt.Errorf("authority: signature: %w", err)
+		return fitconnect.NewProblem(fitconnect.ProblemInvalidSignature, "data", "XML-Signatur ungültig", err)
 	}
 	doc := etree.NewDocument()
 	doc.SetRoot(res.Element)
@@ -98,10 +101,10 @@ func (a *authority) handle(ctx context.Context, s *fitconnect.ReceivedSubmission
 	}
 	msg, err := a.parser.Parse(ctx, content)
 	if err != nil {
-		return fmt.Errorf("authority: header: %w", err)
+		return fitconnect.NewProblem(fitconnect.ProblemSchemaViolation, "data", "Nachrichtenkopf verletzt die XÖV-Regeln", err)
 	}
 	if msg.Kopf.Leser.Kennung != a.tenant.Authority.Kennung {
-		return errNotForUs
+		return fitconnect.NewProblem(fitconnect.ProblemServiceMismatch, "data", "Nachricht ist an eine andere Behörde adressiert", errNotForUs)
 	}
 	ref := ""
 	if md := s.Metadata; md != nil && md.AdditionalReferenceInfo != nil {

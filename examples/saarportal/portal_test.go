@@ -198,9 +198,19 @@ func TestAuthorityRefusesOtherTenants(t *testing.T) {
 	}
 	recv := func(data []byte) *fitconnect.ReceivedSubmission { return &fitconnect.ReceivedSubmission{Data: data} }
 	require.NoError(t, s.auth[b.ARS].handle(ctx, recv(sign(b, b.Tenant))), "own tenant, own authority")
-	assert.Error(t, s.auth[b.ARS].handle(ctx, recv(sign(a, b.Tenant))), "A's key, B's authority")
-	assert.ErrorIs(t, s.auth[b.ARS].handle(ctx, recv(sign(b, a.Tenant))), errNotForUs, "B's key, addressed to A")
-	assert.Error(t, s.auth[a.ARS].handle(ctx, recv([]byte("<x/>"))), "unsigned")
+	// Each refusal is a problem, so fitconnect.Client.Process rejects the
+	// submission instead of offering it again.
+	var se *fitconnect.SubmissionError
+	err := s.auth[b.ARS].handle(ctx, recv(sign(a, b.Tenant)))
+	require.ErrorAs(t, err, &se, "A's key, B's authority")
+	assert.Equal(t, fitconnect.ProblemInvalidSignature, se.Problem.Type)
+	err = s.auth[b.ARS].handle(ctx, recv(sign(b, a.Tenant)))
+	assert.ErrorIs(t, err, errNotForUs, "B's key, addressed to A")
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, fitconnect.ProblemServiceMismatch, se.Problem.Type)
+	err = s.auth[a.ARS].handle(ctx, recv([]byte("<x/>")))
+	require.ErrorAs(t, err, &se, "unsigned")
+	assert.Equal(t, fitconnect.ProblemInvalidSignature, se.Problem.Type)
 }
 
 // TestNewRefusesCounterparts: the portal does not start when a tenant

@@ -42,32 +42,6 @@ func TestCertificateErrorsAreNotRetried(t *testing.T) {
 	assert.Zero(t, hits.Load(), "the handshake fails before any request reaches the handler")
 }
 
-func TestAllowedEndpoint(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		url       string
-		dev, prod bool
-	}{
-		{"https://example.org/x", true, true},
-		{"http://127.0.0.1:8080/x", true, false},
-		{"http://localhost/x", true, false},
-		{"http://[::1]/x", true, false},
-		{"http://example.org/x", false, false},
-		{"http://127.0.0.1.example.org/x", false, false},
-		{"https://user:pw@example.org/x", false, false},
-		{"ftp://example.org/x", false, false},
-		{"/relative", false, false},
-		{"https:opaque", false, false},
-	}
-	for _, tt := range tests {
-		u, err := url.Parse(tt.url)
-		require.NoError(t, err)
-		assert.Equal(t, tt.dev, AllowedEndpoint(u, true), "development %s", tt.url)
-		assert.Equal(t, tt.prod, AllowedEndpoint(u, false), "production %s", tt.url)
-	}
-	assert.False(t, AllowedEndpoint(nil, true))
-}
-
 func TestIsCertificateError(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
