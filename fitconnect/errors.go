@@ -43,6 +43,11 @@ var (
 	// ErrNoSubscriber reports a subscriber call on a client configured
 	// without decryption or signing keys.
 	ErrNoSubscriber = errors.New("fitconnect: client has no subscriber keys")
+	// ErrInvalidArgument: a call's own argument is unusable (a route query
+	// without a well-formed LeiKa key or ARS, a submission without service
+	// or data type, a malformed ID, paging bounds, an empty reject); nothing
+	// was sent.
+	ErrInvalidArgument = errors.New("fitconnect: invalid argument")
 )
 
 // ProblemError is an RFC 7807 problem answer of the Zustelldienst, or an

@@ -3,7 +3,6 @@ package fitconnect
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -62,7 +61,7 @@ type eventPayload struct {
 // Any entry that does not verify fails the call with [ErrEventLog].
 func (c *Client) Status(ctx context.Context, s *SentSubmission) (*Status, error) {
 	if s == nil || !isUUID(s.CaseID) || !isUUID(s.SubmissionID) || !isUUID(s.DestinationID) {
-		return nil, errors.New("fitconnect: status: incomplete SentSubmission")
+		return nil, fmt.Errorf("%w: status: incomplete SentSubmission", ErrInvalidArgument)
 	}
 	events, err := c.caseEvents(ctx, s.CaseID, s.SubmissionID, s.DestinationID)
 	if err != nil {

@@ -124,7 +124,7 @@ func (c *Client) deliver(ctx context.Context, store *Store, ref SubmissionRef, d
 		err = c.postEvent(ctx, ref, d.Event, map[string]any{"problems": d.Problems})
 	} else {
 		if d.AuthenticationTags == nil {
-			return "", errors.New("fitconnect: store: accept without authentication tags")
+			return "", fmt.Errorf("%w: store: accept without authentication tags", ErrInvalidArgument)
 		}
 		err = c.postEvent(ctx, ref, d.Event, map[string]any{"authenticationTags": d.AuthenticationTags})
 	}

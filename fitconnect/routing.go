@@ -3,7 +3,6 @@ package fitconnect
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -18,7 +17,7 @@ import (
 
 // ErrRouting reports a route whose signed addressing information
 // (destinationSignature) does not verify or does not match the query.
-var ErrRouting = errors.New("fitconnect: route does not verify")
+var ErrRouting = fmt.Errorf("%w: route does not verify", ErrInvalidArgument)
 
 // RouteQuery asks the Routing API for the destination of a service in an
 // area: LeikaKey and exactly one of ARS and AGS.
@@ -61,7 +60,7 @@ func (c *Client) Route(ctx context.Context, q RouteQuery) ([]Route, error) {
 	area := ""
 	switch {
 	case !leikaPattern.MatchString(q.LeikaKey):
-		return nil, errors.New("fitconnect: route: LeikaKey must be 14 digits starting with 99")
+		return nil, fmt.Errorf("%w: route: LeikaKey must be 14 digits starting with 99", ErrInvalidArgument)
 	case q.ARS != "" && q.AGS == "" && arsPattern.MatchString(q.ARS):
 		v.Set("ars", q.ARS)
 		area = q.ARS
@@ -69,7 +68,7 @@ func (c *Client) Route(ctx context.Context, q RouteQuery) ([]Route, error) {
 		v.Set("ags", q.AGS)
 		area = q.AGS
 	default:
-		return nil, errors.New("fitconnect: route: exactly one well-formed ARS or AGS is required")
+		return nil, fmt.Errorf("%w: route: exactly one well-formed ARS or AGS is required", ErrInvalidArgument)
 	}
 	var w struct {
 		Routes []struct {

@@ -83,10 +83,10 @@ type AuthenticationTags struct {
 // idempotent and retried.
 func (c *Client) Send(ctx context.Context, s Submission) (*SentSubmission, error) {
 	if s.ServiceIdentifier == "" || s.ServiceName == "" {
-		return nil, errors.New("fitconnect: ServiceName and ServiceIdentifier are required")
+		return nil, fmt.Errorf("%w: ServiceName and ServiceIdentifier are required", ErrInvalidArgument)
 	}
 	if s.DataMimeType != "application/xml" && s.DataMimeType != "application/json" {
-		return nil, errors.New("fitconnect: DataMimeType must be application/xml or application/json")
+		return nil, fmt.Errorf("%w: DataMimeType must be application/xml or application/json", ErrInvalidArgument)
 	}
 	dest, err := c.Destination(ctx, s.DestinationID)
 	if err != nil {
@@ -116,7 +116,7 @@ func (c *Client) Send(ctx context.Context, s Submission) (*SentSubmission, error
 	tags := AuthenticationTags{Attachments: map[string]string{}}
 	for i, a := range s.Attachments {
 		if a.MimeType == "" {
-			return nil, errors.New("fitconnect: attachment MimeType is required")
+			return nil, fmt.Errorf("%w: attachment MimeType is required", ErrInvalidArgument)
 		}
 		ids[i] = uuid.NewString()
 		purpose := a.Purpose

@@ -37,7 +37,7 @@ type SubmissionPage struct {
 // (offset/limit paging; limit 1..500).
 func (c *Client) ListSubmissions(ctx context.Context, destinationID string, offset, limit int) (*SubmissionPage, error) {
 	if !isUUID(destinationID) || offset < 0 || limit < 1 || limit > 500 {
-		return nil, errors.New("fitconnect: list: bad destination ID, offset or limit")
+		return nil, fmt.Errorf("%w: list: bad destination ID, offset or limit", ErrInvalidArgument)
 	}
 	q := url.Values{"destinationId": {destinationID}, "offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
 	var w struct {
@@ -103,7 +103,7 @@ func (c *Client) Receive(ctx context.Context, ref SubmissionRef) (*ReceivedSubmi
 		return nil, ErrNoSubscriber
 	}
 	if !isUUID(ref.SubmissionID) {
-		return nil, errors.New("fitconnect: receive: submission ID is not a UUID")
+		return nil, fmt.Errorf("%w: receive: submission ID is not a UUID", ErrInvalidArgument)
 	}
 	var w wireSubmission
 	if err := c.getJSON(ctx, c.prefix+"/submissions/"+ref.SubmissionID, true, &w); err != nil {
@@ -223,7 +223,7 @@ func (c *Client) fetchAttachment(ctx context.Context, submissionID, attachmentID
 // of exactly the bytes received.
 func (c *Client) Accept(ctx context.Context, r *ReceivedSubmission) error {
 	if r == nil {
-		return errors.New("fitconnect: accept: nil submission")
+		return fmt.Errorf("%w: accept: nil submission", ErrInvalidArgument)
 	}
 	return c.postEvent(ctx, r.SubmissionRef, EventAcceptSubmission, map[string]any{"authenticationTags": r.AuthenticationTags})
 }
@@ -232,7 +232,7 @@ func (c *Client) Accept(ctx context.Context, r *ReceivedSubmission) error {
 // type and instance as the problem definitions say).
 func (c *Client) Reject(ctx context.Context, ref SubmissionRef, problems ...Problem) error {
 	if len(problems) == 0 {
-		return errors.New("fitconnect: reject: at least one problem is required")
+		return fmt.Errorf("%w: reject: at least one problem is required", ErrInvalidArgument)
 	}
 	return c.postEvent(ctx, ref, EventRejectSubmission, map[string]any{"problems": problems})
 }
@@ -244,7 +244,7 @@ func (c *Client) postEvent(ctx context.Context, ref SubmissionRef, event string,
 		return ErrNoSubscriber
 	}
 	if !isUUID(ref.SubmissionID) || !isUUID(ref.CaseID) || !isUUID(ref.DestinationID) {
-		return errors.New("fitconnect: event: bad submission reference")
+		return fmt.Errorf("%w: event: bad submission reference", ErrInvalidArgument)
 	}
 	set := jose.SET{Issuer: ref.DestinationID, ID: uuid.NewString(), Subject: "submission:" + ref.SubmissionID,
 		TransactionID: "case:" + ref.CaseID, Schema: setPayloadSchema}

@@ -116,6 +116,9 @@ func TestJWEProfileRefusals(t *testing.T) {
 	require.ErrorIs(t, err, jose.ErrInvalidConfig)
 	_, err = jose.NewDecrypter(jose.DecrypterConfig{Key: key, MinRSABits: 2048, MaxBytes: -1})
 	require.ErrorIs(t, err, jose.ErrInvalidConfig)
+	// Same rule for the JWS verifier: a negative limit is refused, never a silent default.
+	_, err = jose.NewVerifier(jose.VerifierConfig{Key: key.Public(), MaxTokenBytes: -1})
+	require.ErrorIs(t, err, jose.ErrInvalidConfig)
 }
 
 func TestJWEEncryptInPlaceStreams(t *testing.T) {

@@ -241,7 +241,10 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		return nil, err
 	}
 	v.algs = algs
-	if v.cfg.MaxTokenBytes <= 0 {
+	if v.cfg.MaxTokenBytes < 0 {
+		return nil, fmt.Errorf("%w: negative MaxTokenBytes", ErrInvalidConfig)
+	}
+	if v.cfg.MaxTokenBytes == 0 {
 		v.cfg.MaxTokenBytes = DefaultMaxTokenBytes
 	}
 	return v, nil
