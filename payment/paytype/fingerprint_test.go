@@ -124,8 +124,12 @@ func TestFingerprintNoShift(t *testing.T) {
 			func(r *paytype.CreateRequest) { r.Requestor.Address.AddressLine = []string{"a", "b"} },
 		},
 		"booking fields": {
-			func(r *paytype.CreateRequest) { r.Items[0].Booking.Kassenzeichen, r.Items[0].Booking.Haushaltsstelle = "42001", "1.1" },
-			func(r *paytype.CreateRequest) { r.Items[0].Booking.Kassenzeichen, r.Items[0].Booking.Haushaltsstelle = "4200", "11.1" },
+			func(r *paytype.CreateRequest) {
+				r.Items[0].Booking.Kassenzeichen, r.Items[0].Booking.Haushaltsstelle = "42001", "1.1"
+			},
+			func(r *paytype.CreateRequest) {
+				r.Items[0].Booking.Kassenzeichen, r.Items[0].Booking.Haushaltsstelle = "4200", "11.1"
+			},
 		},
 		"requestor absent or empty": {
 			func(r *paytype.CreateRequest) { r.Requestor = nil },
