@@ -89,19 +89,21 @@ func DecodeCursor(s string) (Cursor, bool, error) {
 	return Cursor{At: time.Unix(0, at).UTC(), RequestID: parts[2], Seq: seq}, true, nil
 }
 
-// Normalize checks f and fills the default limit. Stores call it first.
-func (f *ListFilter) Normalize() error {
+// Normalize checks f, fills the default limit and returns the decoded
+// Cursor (false: from the start). Stores call it first and use its
+// position, so a cursor is decoded once. A bad filter or a malformed
+// cursor is a *FieldError (ErrInvalidRequest).
+func (f *ListFilter) Normalize() (Cursor, bool, error) {
 	if f.Limit < 0 || f.Limit > MaxPageSize {
-		return &paytype.FieldError{Field: "limit", Reason: fmt.Sprintf("outside 0 … %d", MaxPageSize), Err: paytype.ErrInvalidRequest}
+		return Cursor{}, false, &paytype.FieldError{Field: "limit", Reason: fmt.Sprintf("outside 0 … %d", MaxPageSize), Err: paytype.ErrInvalidRequest}
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultPageSize
 	}
 	for _, s := range f.Statuses {
 		if s != "" && s != paytype.StatusInitial {
-			return &paytype.FieldError{Field: "statuses", Reason: "only non-terminal states", Err: paytype.ErrInvalidRequest}
+			return Cursor{}, false, &paytype.FieldError{Field: "statuses", Reason: "only non-terminal states", Err: paytype.ErrInvalidRequest}
 		}
 	}
-	_, _, err := DecodeCursor(f.Cursor)
-	return err
+	return DecodeCursor(f.Cursor)
 }

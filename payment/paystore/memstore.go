@@ -256,10 +256,10 @@ func inWindow(f *ListFilter, at time.Time) bool {
 
 // ListAnomalies implements Store.
 func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPage, error) {
-	if err := f.Normalize(); err != nil {
+	cur, hasCur, err := f.Normalize()
+	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := DecodeCursor(f.Cursor)
 	type entry struct {
 		a   Anomaly
 		seq int64
@@ -297,10 +297,10 @@ func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPa
 
 // ListOpen implements Store.
 func (s *MemoryStore) ListOpen(_ context.Context, f ListFilter) (*TransactionPage, error) {
-	if err := f.Normalize(); err != nil {
+	cur, hasCur, err := f.Normalize()
+	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := DecodeCursor(f.Cursor)
 	s.mu.Lock()
 	var all []*paytype.Transaction
 	for _, t := range s.byReq {

@@ -27,10 +27,10 @@ func in(col string, n int) string {
 // ListAnomalies implements paystore.Store (keyset pagination on
 // (at, request_id, seq)).
 func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*paystore.AnomalyPage, error) {
-	if err := f.Normalize(); err != nil {
+	cur, hasCur, err := f.Normalize()
+	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
 	where, args := []string{"1 = 1"}, []any{}
 	if len(f.Kinds) > 0 {
 		where = append(where, in("kind", len(f.Kinds)))
@@ -74,10 +74,10 @@ func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*pays
 // ListOpen implements paystore.Store (keyset pagination on
 // (created_at, request_id)).
 func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.TransactionPage, error) {
-	if err := f.Normalize(); err != nil {
+	cur, hasCur, err := f.Normalize()
+	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
 	statuses := f.Statuses
 	if len(statuses) == 0 {
 		statuses = []paytype.Status{"", paytype.StatusInitial}
