@@ -50,7 +50,7 @@ func (s *MemoryStore) Insert(_ context.Context, t *paytype.Transaction) (*paytyp
 	if c.TransactionID != "" {
 		s.byTx[c.TransactionID] = c.RequestID
 	}
-	return c.Clone(), true, nil
+	return t, true, nil // the caller's own copy; the store keeps c
 }
 
 // Get implements Store.
