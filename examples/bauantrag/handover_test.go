@@ -16,17 +16,31 @@ import (
 	"github.com/egosaar/ozg/payment/paytype"
 )
 
-// payAtSim submits the demo application and pays it at the simulated pay
-// page; the browser then returns to the service (Sync). It returns the
-// application ID and the answer to the return.
-func payAtSim(t *testing.T, a *app, tr *tour) (string, *http.Response, string) {
+// submitDemo submits the demo application; the citizen is then at the
+// pay page. It returns the application ID.
+func submitDemo(t *testing.T, a *app, tr *tour) string {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, tr.submit(ctx))
 	var id string
 	require.NoError(t, a.db.QueryRowContext(ctx, `SELECT id FROM bauantrag_antrag`).Scan(&id))
-	resp, body, err := tr.post(ctx, tr.payURL, url.Values{"action": {"pay"}})
+	return id
+}
+
+// payDemo pays at the simulated pay page; the browser then returns to the
+// service (Sync). It returns the answer to the return.
+func payDemo(t *testing.T, tr *tour) (*http.Response, string) {
+	t.Helper()
+	resp, body, err := tr.post(context.Background(), tr.payURL, url.Values{"action": {"pay"}})
 	require.NoError(t, err)
+	return resp, body
+}
+
+// payAtSim submits the demo application and pays it.
+func payAtSim(t *testing.T, a *app, tr *tour) (string, *http.Response, string) {
+	t.Helper()
+	id := submitDemo(t, a, tr)
+	resp, body := payDemo(t, tr)
 	return id, resp, body
 }
 
@@ -61,60 +75,55 @@ func readHandover(t *testing.T, a *app, id string) handoverState {
 }
 
 // TestHandOverAtomic: the payment's PAYED, the fee at the application,
-// the PAID notification and the FIT-Connect order commit in one
-// transaction (payment.Config.OnStatusChangeTx with notify.EnqueueTx). If
-// the enqueue fails, none of them is stored, the citizen is told that the
-// status is checked again, and the next pull applies all of them. With the
-// hook outside the payment's transaction (OnStatusChange), the payment
-// would stay PAYED with no notification and no submission: lost.
+// the PAID timeline entry and notification and the FIT-Connect order
+// commit in one transaction (payment.Config.OnStatusChangeTx with
+// notify.EnqueueTx). If any of these writes fails (here: made to fail in
+// the database), none of them is stored, the citizen is told that the
+// status is checked again, and the next pull applies all of them once.
+// With the hook outside the payment's transaction (OnStatusChange), the
+// payment would stay PAYED with no notification and no submission: lost.
 func TestHandOverAtomic(t *testing.T) {
-	a, tr := testApp(t)
-	ctx := context.Background()
-	// The outbox insert fails in the database, inside EnqueueTx.
-	_, err := a.db.ExecContext(ctx, `CREATE TRIGGER fail_enqueue BEFORE INSERT ON river_job BEGIN SELECT RAISE(ABORT, 'injected enqueue failure'); END`)
-	require.NoError(t, err)
+	for name, trigger := range map[string]string{
+		"notification enqueue": `CREATE TRIGGER fail BEFORE INSERT ON river_job BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+		"FIT-Connect order":    `CREATE TRIGGER fail BEFORE INSERT ON bauantrag_zustellung BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+		"timeline entry":       `CREATE TRIGGER fail BEFORE INSERT ON bauantrag_verlauf BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+		"fee at application":   `CREATE TRIGGER fail BEFORE UPDATE OF zahlung ON bauantrag_antrag WHEN NEW.zahlung = 'PAYED' BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, tr := testApp(t)
+			ctx := context.Background()
+			id := submitDemo(t, a, tr)
+			_, err := a.db.ExecContext(ctx, trigger)
+			require.NoError(t, err)
 
-	id, resp, body := payAtSim(t, a, tr)
-	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
-	assert.Contains(t, body, "prüfen ihn automatisch erneut")
-	got := readHandover(t, a, id)
-	assert.Equal(t, handoverState{payment: paytype.StatusInitial, timeline: []string{stSubmitted}}, got,
-		"a failed enqueue must roll back the payment's transition and the application's change")
-	assert.Zero(t, a.fit.sim.Submissions(), "nothing submitted without a committed order")
+			resp, body := payDemo(t, tr)
+			assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
+			assert.Contains(t, body, "prüfen ihn automatisch erneut")
+			assert.Equal(t, handoverState{payment: paytype.StatusInitial, timeline: []string{stSubmitted}}, readHandover(t, a, id),
+				"a failed write must roll back the payment's transition and every change of the hand-over")
+			assert.Zero(t, a.fit.sim.Submissions(), "nothing submitted without a committed order")
 
-	// The enqueue works again: the next pull (the citizen returns, or
-	// Run) applies everything once.
-	_, err = a.db.ExecContext(ctx, `DROP TRIGGER fail_enqueue`)
-	require.NoError(t, err)
-	resp, body, err = tr.get(ctx, a.URL+"/antrag/"+id+"/zahlung")
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Contains(t, body, `id="status">RECEIVED<`)
-	got = readHandover(t, a, id)
-	assert.Equal(t, paytype.StatusPaid, got.payment)
-	assert.Equal(t, string(paytype.StatusPaid), got.zahlung)
-	assert.Equal(t, []string{stSubmitted, stPaid, stReceived}, got.timeline)
-	assert.Equal(t, 1, got.orders)
-	assert.Equal(t, 2*len(a.out.channels), got.jobs, "PAID and RECEIVED, once per channel")
-	assert.Equal(t, 1, a.fit.sim.Submissions())
+			// The database works again: the next pull (the citizen
+			// returns, or Run) applies everything once.
+			_, err = a.db.ExecContext(ctx, `DROP TRIGGER fail`)
+			require.NoError(t, err)
+			resp, body, err = tr.get(ctx, a.URL+"/antrag/"+id+"/zahlung")
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Contains(t, body, `id="status">RECEIVED<`)
+			got := readHandover(t, a, id)
+			assert.Equal(t, handoverState{payment: paytype.StatusPaid, zahlung: string(paytype.StatusPaid),
+				timeline: []string{stSubmitted, stPaid, stReceived}, orders: 1, jobs: 2 * len(a.out.channels)}, got,
+				"PAID and RECEIVED, each once per channel")
+			assert.Equal(t, 1, a.fit.sim.Submissions())
 
-	// Pulling again changes nothing (the transition is applied once).
-	_, err = a.pay.Sync(ctx, id)
-	require.NoError(t, err)
-	assert.Equal(t, got, readHandover(t, a, id))
-	assert.Equal(t, 1, a.fit.sim.Submissions())
-}
-
-// TestHandOverOtherStepFails: any failing write of the hook (here the
-// FIT-Connect order) rolls back the enqueued notification too.
-func TestHandOverOtherStepFails(t *testing.T) {
-	a, tr := testApp(t)
-	ctx := context.Background()
-	_, err := a.db.ExecContext(ctx, `CREATE TRIGGER fail_order BEFORE INSERT ON bauantrag_zustellung BEGIN SELECT RAISE(ABORT, 'injected'); END`)
-	require.NoError(t, err)
-	id, resp, _ := payAtSim(t, a, tr)
-	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
-	assert.Equal(t, handoverState{payment: paytype.StatusInitial, timeline: []string{stSubmitted}}, readHandover(t, a, id))
+			// Pulling again changes nothing (the transition is applied once).
+			_, err = a.pay.Sync(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, got, readHandover(t, a, id))
+			assert.Equal(t, 1, a.fit.sim.Submissions())
+		})
+	}
 }
 
 // TestDeliveryResumesAfterRestart: the process ends after the hand-over
