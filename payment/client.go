@@ -59,8 +59,8 @@ type Config struct {
 	// New refuses it together with a Profile marked Production.
 	InsecureDevelopment bool
 	// Logger receives state changes (Info), anomalies and refused pushes
-	// (Warn). It never receives secrets, personal data or bodies.
-	// nil: slog.Default().
+	// (Warn), each with the attribute "tenant" when Tenant is set. It
+	// never receives secrets, personal data or bodies. nil: slog.Default().
 	Logger *slog.Logger
 	// Now is the clock. nil: time.Now.
 	Now func() time.Time
@@ -190,6 +190,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Tenant != "" {
+		// Every log line names the tenant (an opaque key, never personal
+		// data), so a shared log can be filtered per municipality.
+		cfg.Logger = cfg.Logger.With("tenant", cfg.Tenant)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

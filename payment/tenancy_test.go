@@ -1,9 +1,11 @@
 package payment_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -360,7 +362,13 @@ func TestConfigTenant(t *testing.T) {
 		require.NoError(t, err, "%q", ok)
 		assert.Equal(t, ok, c.Tenant())
 	}
-	_, err := payment.New(payment.Config{Provider: fake, Store: paystore.NewMemoryStore(), Tenant: tenantA,
+	var logs bytes.Buffer
+	c, err := payment.New(payment.Config{Provider: fake, Store: paystore.NewMemoryStore(), Tenant: tenantA, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	require.NoError(t, err)
+	_, err = c.Create(context.Background(), paymenttest.ValidRequest("k-1"))
+	require.NoError(t, err)
+	assert.Contains(t, logs.String(), `"tenant":"`+tenantA+`"`, "log lines name the tenant")
+	_, err = payment.New(payment.Config{Provider: fake, Store: paystore.NewMemoryStore(), Tenant: tenantA,
 		OnStatusChangeTx: func(context.Context, *sql.Tx, payment.StatusChange) error { return errors.New("unused") }})
 	require.ErrorIs(t, err, payment.ErrInvalidConfig, "OnStatusChangeTx still needs a TxStore")
 }
