@@ -288,37 +288,42 @@ func storeTenancy(t *testing.T, newStore func(t *testing.T) paystore.Store) {
 		w := seedTenancy(t, newStore(t), t0)
 		require.NoError(t, w.a.RecordAnomaly(ctx, paystore.Anomaly{RequestID: "shared", Kind: paystore.AnomalyMismatch, Detail: "a", At: t0}))
 		type entry struct{ tenant, id string }
-		listOpen := func(s paystore.Store, f paystore.ListFilter) []entry {
-			var out []entry
-			f.Limit = 1 // page through the equal CreatedAt of equal IDs: the cursor must carry the tenant
-			for pages := 0; ; pages++ {
-				require.Less(t, pages, 10)
-				p, err := s.ListOpen(ctx, f)
-				require.NoError(t, err)
-				for _, tx := range p.Transactions {
-					out = append(out, entry{tx.Tenant, tx.RequestID})
-				}
-				if p.Next == "" {
-					return out
-				}
-				f.Cursor = p.Next
-			}
-		}
-		listAnomalies := func(s paystore.Store, f paystore.ListFilter) []entry {
+		// Pages of one entry walk through the equal CreatedAt of equal
+		// IDs: the cursor must carry the tenant.
+		pageAll := func(page func(f paystore.ListFilter) ([]entry, string), f paystore.ListFilter) []entry {
 			var out []entry
 			f.Limit = 1
 			for pages := 0; ; pages++ {
 				require.Less(t, pages, 10)
+				got, next := page(f)
+				out = append(out, got...)
+				if next == "" {
+					return out
+				}
+				f.Cursor = next
+			}
+		}
+		listOpen := func(s paystore.Store, f paystore.ListFilter) []entry {
+			return pageAll(func(f paystore.ListFilter) ([]entry, string) {
+				p, err := s.ListOpen(ctx, f)
+				require.NoError(t, err)
+				var out []entry
+				for _, tx := range p.Transactions {
+					out = append(out, entry{tx.Tenant, tx.RequestID})
+				}
+				return out, p.Next
+			}, f)
+		}
+		listAnomalies := func(s paystore.Store, f paystore.ListFilter) []entry {
+			return pageAll(func(f paystore.ListFilter) ([]entry, string) {
 				p, err := s.ListAnomalies(ctx, f)
 				require.NoError(t, err)
+				var out []entry
 				for _, a := range p.Anomalies {
 					out = append(out, entry{a.Tenant, a.RequestID})
 				}
-				if p.Next == "" {
-					return out
-				}
-				f.Cursor = p.Next
-			}
+				return out, p.Next
+			}, f)
 		}
 		cases := []struct {
 			name           string
