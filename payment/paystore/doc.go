@@ -25,6 +25,9 @@
 //     the zero filter lists tenant "" (the single-tenant deployment).
 //     paymenttest.StoreConformance tries to cross the boundary with every
 //     method.
+//     A view scopes what the code holding it does (a payment.Client never
+//     leaves its tenant); it is no access control against other code in
+//     the same process, which can call ForTenant itself.
 //   - [Anomaly].Detail and [StoreError] texts never hold secrets or
 //     personal data.
 //   - Listing cursors ([EncodeCursor], [DecodeCursor]) are opaque but not
