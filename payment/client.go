@@ -181,17 +181,15 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	if cfg.Tenant != "" {
 		// The Client only ever holds its tenant's view of the store.
 		cfg.Store = cfg.Store.ForTenant(cfg.Tenant)
 		if _, ok := cfg.Store.(paystore.TxStore); !ok && cfg.OnStatusChangeTx != nil {
 			return nil, fmt.Errorf("%w: the Store's tenant view does not implement TxStore", ErrInvalidConfig)
 		}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Tenant != "" {
 		// Every log line names the tenant (an opaque key, never personal
 		// data), so a shared log can be filtered per municipality.
 		cfg.Logger = cfg.Logger.With("tenant", cfg.Tenant)
