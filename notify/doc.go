@@ -39,7 +39,7 @@
 // # Order
 //
 // EnqueueTx assigns each event a per-application [Event.Sequence] in the
-// caller's transaction (a row per application in notify_sequences, so
+// caller's transaction (a row per tenant and application in notify_tenant_sequences, so
 // concurrent enqueues of one application serialise and sequence order is
 // commit order). With [OrderLatest], the default of every built-in
 // channel, a status never goes backwards at a target: an attempt waits
