@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,6 +27,40 @@ const (
 	tenantB = "100420000000" // Völklingen
 	tenantC = "100430000000" // not configured
 )
+
+// storeClient is a client on a fresh database of one store kind, with
+// the database/sql handle on the same database.
+type storeClient struct {
+	c  tenantOps
+	db *sql.DB
+	d  sqldb.Dialect
+}
+
+// openClient opens a fresh SQLite file or PostgreSQL database (skipped
+// without OZG_TEST_POSTGRES_DSN, failing in CI) and a client on it,
+// not yet migrated.
+func openClient(t *testing.T, store string, cfg notify.Config) storeClient {
+	t.Helper()
+	ctx := context.Background()
+	switch store {
+	case "sqlite":
+		db, err := sqldb.OpenSQLite(ctx, filepath.Join(t.TempDir(), "notify.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		c, err := notify.NewSQLite(db, cfg)
+		require.NoError(t, err)
+		return storeClient{c: c, db: db, d: sqldb.SQLite}
+	case "postgres":
+		pool, err := sqldb.OpenPostgres(ctx, testenv.PostgresDatabase(t))
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		c, err := notify.NewPostgres(pool, cfg)
+		require.NoError(t, err)
+		return storeClient{c: c, db: sqldb.PostgresDB(pool), d: sqldb.Postgres}
+	}
+	t.Fatalf("unknown store %q", store)
+	return storeClient{}
+}
 
 // tenantOps is what both Client[*sql.Tx] and Client[pgx.Tx] offer.
 type tenantOps interface {
@@ -79,20 +114,7 @@ func newTenantEnv(t *testing.T, store string) *tenantEnv {
 		Audit:       notify.NewSETAuditSigner(set),
 		OnExhausted: func(_ context.Context, dl notify.DeadLetter) { e.dead <- dl },
 	}
-	switch store {
-	case "sqlite":
-		db, err := sqldb.OpenSQLite(ctx, filepath.Join(t.TempDir(), "notify.db"))
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		e.c, err = notify.NewSQLite(db, cfg)
-		require.NoError(t, err)
-	case "postgres":
-		pool, err := sqldb.OpenPostgres(ctx, testenv.PostgresDatabase(t))
-		require.NoError(t, err)
-		t.Cleanup(pool.Close)
-		e.c, err = notify.NewPostgres(pool, cfg)
-		require.NoError(t, err)
-	}
+	e.c = openClient(t, store, cfg).c
 	require.NoError(t, e.c.Migrate(ctx))
 	runCtx, cancel := context.WithCancel(ctx)
 	require.NoError(t, e.c.Start(runCtx))
