@@ -240,4 +240,6 @@ func (r *Recorder) AssertAllowedKeys(t testing.TB) {
 }
 
 // String describes the recorder (for failure messages).
-func (r *Recorder) String() string { return fmt.Sprintf("telemetrytest.Recorder(%d spans)", len(r.Spans())) }
+func (r *Recorder) String() string {
+	return fmt.Sprintf("telemetrytest.Recorder(%d spans)", len(r.Spans()))
+}
