@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/paystore"
@@ -62,6 +65,16 @@ type Config struct {
 	// (Warn), each with the attribute "tenant" when Tenant is set. It
 	// never receives secrets, personal data or bodies. nil: slog.Default().
 	Logger *slog.Logger
+	// TracerProvider receives a span per operation (payment.create,
+	// payment.get, payment.sync, payment.push, payment.reconcile) and
+	// MeterProvider the metrics ozg.payment.operations,
+	// ozg.payment.operation.duration and ozg.payment.anomalies (see
+	// docs/observability.md; attributes: operation, outcome, provider,
+	// tenant, anomaly kind; never personal data or error texts). nil: the
+	// otel global providers, which record nothing until the application
+	// installs its own (otel.SetTracerProvider, otel.SetMeterProvider).
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 	// Now is the clock. nil: time.Now.
 	Now func() time.Time
 	// Sleep waits between create retries and reconciliation rounds.
@@ -174,6 +187,7 @@ type Client struct {
 	flights  flights
 	owner    string // this instance's create lease owner prefix
 	leaseSeq atomic.Uint64
+	tel      clientTelemetry
 }
 
 // New returns a Client for cfg.
@@ -224,7 +238,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.CreateLeasePoll == 0 {
 		cfg.CreateLeasePoll = 200 * time.Millisecond
 	}
-	return &Client{cfg: cfg, owner: rand.Text()}, nil
+	return &Client{cfg: cfg, owner: rand.Text(), tel: newTelemetry(&cfg)}, nil
 }
 
 // Store returns the client's store: the view of Config.Tenant.
@@ -246,7 +260,9 @@ func (c *Client) Tenant() string { return c.cfg.Tenant }
 // request ID), Create still returns the created, confirmed transaction and
 // reconciliation pulls its state again.
 // Invalid input changes no state.
-func (c *Client) Create(ctx context.Context, req *paytype.CreateRequest) (*paytype.Transaction, error) {
+func (c *Client) Create(ctx context.Context, req *paytype.CreateRequest) (_ *paytype.Transaction, err error) {
+	ctx, op := c.startOp(ctx, opCreate, trace.SpanKindClient)
+	defer op.End(&err)
 	if err := req.ValidateWith(c.cfg.InsecureDevelopment); err != nil {
 		return nil, err
 	}
@@ -521,7 +537,9 @@ func isStoreError(err error) bool {
 }
 
 // Get returns the stored transaction without contacting the Bezahldienst.
-func (c *Client) Get(ctx context.Context, requestID string) (*paytype.Transaction, error) {
+func (c *Client) Get(ctx context.Context, requestID string) (_ *paytype.Transaction, err error) {
+	ctx, op := c.startOp(ctx, opGet, trace.SpanKindInternal)
+	defer op.End(&err)
 	return c.cfg.Store.Get(ctx, requestID)
 }
 
@@ -536,6 +554,7 @@ func (c *Client) anomaly(ctx context.Context, requestID string, kind paystore.An
 		c.cfg.Logger.ErrorContext(ctx, "payment anomaly not stored", "request_id", requestID, "kind", string(kind), "err", err)
 		return
 	}
+	c.countAnomaly(ctx, kind)
 	c.cfg.Logger.WarnContext(ctx, "payment anomaly", "request_id", requestID, "kind", string(kind), "detail", detail)
 }
 

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/paytype"
@@ -27,7 +30,9 @@ import (
 // and the signed push, whose amount HandlePush compares, applies it. If
 // that push arrived before the pull confirmed it, its recorded claim
 // (Store.Claim) is the amount report and Sync applies the PAYED.
-func (c *Client) Sync(ctx context.Context, requestID string) (*paytype.Transaction, error) {
+func (c *Client) Sync(ctx context.Context, requestID string) (_ *paytype.Transaction, err error) {
+	ctx, op := c.startOp(ctx, opSync, trace.SpanKindClient)
+	defer op.End(&err)
 	t, err := c.cfg.Store.Get(ctx, requestID)
 	if err != nil {
 		return nil, err
