@@ -11,12 +11,15 @@ import (
 // a lazily built DFA over the compiled RE2 program (states are created on
 // first use and cached), which is much faster than regexp's backtracker
 // for the large alternations of XÖV patterns (DIN 91379 character sets).
-// It falls back to regexp once the DFA exceeds maxDFAStates. Safe for
-// concurrent use.
+// It falls back to regexp (compiled only then) once the DFA exceeds
+// maxDFAStates. Safe for concurrent use.
 type Matcher struct {
-	re     *regexp.Regexp
 	source string
+	goexpr string
 	prog   *syntax.Prog
+
+	reOnce sync.Once
+	re     *regexp.Regexp // the fallback, nil until needed (or when it failed)
 
 	once   *sync.Once // Deferred: translate and compile on first use
 	failed bool       // Deferred pattern that did not compile: matches nothing
@@ -40,12 +43,6 @@ type dstate struct {
 // String returns the XSD pattern.
 func (m *Matcher) String() string { return m.source }
 
-func newMatcher(source, goexpr string, re *regexp.Regexp) *Matcher {
-	m := &Matcher{source: source}
-	m.init(goexpr, re)
-	return m
-}
-
 // Deferred returns a Matcher that translates and compiles pattern on first
 // use. It is meant for patterns Compile is known to accept (a precompiled
 // schema set, made from files that compiled in full); should pattern fail
@@ -59,43 +56,47 @@ func (m *Matcher) ready() bool {
 	if m.once != nil {
 		m.once.Do(func() {
 			goexpr, err := Translate(m.source)
-			var re *regexp.Regexp
 			if err == nil {
-				re, err = regexp.Compile(goexpr)
+				m.goexpr = goexpr
+				err = m.init()
 			}
-			if err != nil {
-				m.failed = true
-				return
-			}
-			m.init(goexpr, re)
+			m.failed = err != nil
 		})
 	}
 	return !m.failed
 }
 
-func (m *Matcher) init(goexpr string, re *regexp.Regexp) {
-	m.re = re
-	parsed, err := syntax.Parse(goexpr, syntax.Perl)
+// init compiles the translated pattern into the RE2 program the lazy DFA
+// runs on, with the same parser flags as regexp.Compile (so a program that
+// compiles here also compiles as the fallback).
+func (m *Matcher) init() error {
+	parsed, err := syntax.Parse(m.goexpr, syntax.Perl)
 	if err != nil {
-		m.overflow = true
-		return
+		return err
 	}
 	prog, err := syntax.Compile(parsed.Simplify())
 	if err != nil {
-		m.overflow = true
-		return
+		return err
 	}
 	m.prog = prog
 	m.index = map[string]int32{}
 	if _, ok := m.add(m.closure([]uint32{uint32(prog.Start)}, true)); !ok {
 		m.overflow = true
 	}
+	return nil
+}
+
+// fallback matches with regexp, compiled on first use; a pattern regexp
+// refuses matches nothing (fails closed).
+func (m *Matcher) fallback(s string) bool {
+	m.reOnce.Do(func() { m.re, _ = regexp.Compile(m.goexpr) })
+	return m.re != nil && m.re.MatchString(s)
 }
 
 // closure follows empty transitions. Only \A (at the start) is followed;
 // \z is kept in the set and resolved at the end of input.
 func (m *Matcher) closure(pcs []uint32, atBegin bool) []uint32 {
-	seen := map[uint32]bool{}
+	seen := make([]bool, len(m.prog.Inst))
 	var out []uint32
 	stack := append([]uint32(nil), pcs...)
 	for len(stack) > 0 {
@@ -132,7 +133,7 @@ func (m *Matcher) closure(pcs []uint32, atBegin bool) []uint32 {
 
 func (m *Matcher) acceptsAtEnd(pcs []uint32) bool {
 	stack := append([]uint32(nil), pcs...)
-	seen := map[uint32]bool{}
+	seen := make([]bool, len(m.prog.Inst))
 	for len(stack) > 0 {
 		pc := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -212,7 +213,7 @@ func (m *Matcher) MatchString(s string) bool {
 	m.mu.RLock()
 	if m.overflow {
 		m.mu.RUnlock()
-		return m.re.MatchString(s)
+		return m.fallback(s)
 	}
 	cur := int32(0)
 	for _, r := range s {
@@ -232,7 +233,7 @@ func (m *Matcher) MatchString(s string) bool {
 			if !ok {
 				m.overflow = true
 				m.mu.Unlock()
-				return m.re.MatchString(s)
+				return m.fallback(s)
 			}
 			if r < 128 {
 				st.ascii[r] = id + 1
@@ -246,7 +247,7 @@ func (m *Matcher) MatchString(s string) bool {
 			m.mu.RLock()
 			if m.overflow {
 				m.mu.RUnlock()
-				return m.re.MatchString(s)
+				return m.fallback(s)
 			}
 			nx = id
 		}

@@ -25,11 +25,11 @@ func Compile(pattern string) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	re, err := regexp.Compile(goexpr)
-	if err != nil {
+	m := &Matcher{source: pattern, goexpr: goexpr}
+	if err := m.init(); err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrUnsupported, pattern, err)
 	}
-	return newMatcher(pattern, goexpr, re), nil
+	return m, nil
 }
 
 // Translate returns the anchored Go regexp syntax equivalent to pattern.
