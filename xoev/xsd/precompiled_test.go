@@ -3,6 +3,7 @@ package xsd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,9 +39,11 @@ func tinyForm(t testing.TB) []byte {
 
 // TestPrecompiledVerdicts validates the generated corpus (valid documents
 // and their mutations) and the sample messages with each bundle compiled
-// from its files and from its precompiled form: the verdicts and messages
-// must be identical. Validation runs concurrently on the form's schema so
-// that -race covers the deferred automata and patterns.
+// from its files, compiled with its precompiled form (Config.Precompiled)
+// and loaded from the form (LoadPrecompiled): every verdict and every
+// violation (line, path, constraint, message) must be identical.
+// Validation runs concurrently on the forms' schemas so that -race covers
+// the deferred automata and patterns.
 func TestPrecompiledVerdicts(t *testing.T) {
 	for _, c := range []struct {
 		b       testBundle
@@ -62,6 +65,8 @@ func TestPrecompiledVerdicts(t *testing.T) {
 			require.NoError(t, err)
 			form, err := Compile(c.b.FS, c.b.Entry, cfg)
 			require.NoError(t, err)
+			loaded, err := LoadPrecompiled(cfg.Precompiled, Config{})
+			require.NoError(t, err)
 			valid, mutated := buildCorpusSeeds(files, c.ns, c.roots, 1, 1, 2)
 			docs := append(valid, mutated...)
 			if c.samples != "" {
@@ -74,14 +79,21 @@ func TestPrecompiledVerdicts(t *testing.T) {
 				}
 			}
 			verdict := func(s *Schema, d corpusDoc) string {
-				return fmt.Sprint(s.ValidateBytes(context.Background(), d.data))
+				err := s.ValidateBytes(context.Background(), d.data)
+				var ve *ValidationError
+				if errors.As(err, &ve) {
+					return fmt.Sprintf("%q truncated=%t", ve.Violations, ve.Truncated)
+				}
+				return fmt.Sprint(err)
 			}
 			got := make([]string, len(docs))
+			gotLoaded := make([]string, len(docs))
 			var wg sync.WaitGroup
 			for w := 0; w < 4; w++ {
 				wg.Go(func() {
 					for i := w; i < len(docs); i += 4 {
 						got[i] = verdict(form, docs[i])
+						gotLoaded[i] = verdict(loaded, docs[i])
 					}
 				})
 			}
@@ -90,6 +102,7 @@ func TestPrecompiledVerdicts(t *testing.T) {
 			for i, d := range docs {
 				want := verdict(files, d)
 				assert.Equal(t, want, got[i], d.name)
+				assert.Equal(t, want, gotLoaded[i], d.name)
 				if want != "<nil>" {
 					invalid++
 				}
@@ -180,15 +193,24 @@ func TestPrecompiledFailsClosed(t *testing.T) {
 	assert.ErrorIs(t, s.ValidateBytes(context.Background(), []byte(tinyDoc)), ErrInvalid)
 }
 
-func FuzzDecodeForm(f *testing.F) {
-	f.Add(tinyForm(f))
+// FuzzPrecompiledDecode loads arbitrary bytes as a precompiled form: a
+// typed ErrSchema (or ErrLimit, for sizes beyond the defaults) or a
+// schema that validates without panicking or looping, never a panic.
+func FuzzPrecompiledDecode(f *testing.F) {
+	form := tinyForm(f)
+	f.Add(form)
 	f.Add([]byte(precompiledMagic))
+	f.Add(form[:len(form)/2])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		docs, _, err := decodeForm(data)
-		if err == nil {
-			for _, d := range docs {
-				require.NotNil(t, d.root)
+		s, err := LoadPrecompiled(data, Config{})
+		if err != nil {
+			if !errors.Is(err, ErrLimit) {
+				require.ErrorIs(t, err, ErrSchema)
 			}
+			return
+		}
+		for _, doc := range []string{tinyDoc, `<r xmlns="urn:t"><c>A1</c></r>`, `<x/>`} {
+			_ = s.ValidateBytes(context.Background(), []byte(doc))
 		}
 	})
 }
