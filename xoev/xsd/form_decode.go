@@ -243,6 +243,10 @@ func (d *modelDecoder) simpleBody(st *simpleType) {
 		f.patterns = make([][]*regex.Matcher, n)
 		for i := range f.patterns {
 			step := make([]*regex.Matcher, d.n(1))
+			if len(step) == 0 {
+				d.fail() // a step has at least one pattern
+				return
+			}
 			for j := range step {
 				k := d.u()
 				if k >= uint64(len(d.matchers)) {

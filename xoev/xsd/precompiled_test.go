@@ -214,3 +214,70 @@ func FuzzPrecompiledDecode(f *testing.F) {
 		}
 	})
 }
+
+// LoadPrecompiled refuses what would change the set, applies the caller's
+// limits, refuses every truncation and corrupt form with ErrSchema, and
+// honours a smaller MaxContentStates by building every automaton up front.
+func TestLoadPrecompiled(t *testing.T) {
+	ctx := context.Background()
+	form := tinyForm(t)
+	s, err := LoadPrecompiled(form, Config{})
+	require.NoError(t, err)
+	require.NoError(t, s.ValidateBytes(ctx, []byte(tinyDoc)))
+	assert.ErrorIs(t, s.ValidateBytes(ctx, []byte(`<r xmlns="urn:t"><c>A1</c></r>`)), ErrInvalid)
+
+	for name, c := range map[string]struct {
+		form []byte
+		cfg  Config
+		want error
+	}{
+		"catalog":             {form, Config{Catalog: map[string]string{"urn:x": "b.xsd"}}, ErrInvalidConfig},
+		"sources":             {form, Config{Sources: []Source{{Name: "x", FS: tinyFS()}}}, ErrInvalidConfig},
+		"hints":               {form, Config{AbsoluteImportsAsHints: true}, ErrInvalidConfig},
+		"precompiled":         {form, Config{Precompiled: form}, ErrInvalidConfig},
+		"negative limit":      {form, Config{MaxSchemaBytes: -1}, ErrInvalidConfig},
+		"too many documents":  {form, Config{MaxSchemaDocuments: 1}, ErrLimit},
+		"document too large":  {form, Config{MaxSchemaBytes: 100}, ErrLimit},
+		"automaton too large": {form, Config{MaxContentStates: 2}, ErrUnsupported},
+		"nil form":            {nil, Config{}, ErrSchema},
+		"old version":         {append([]byte("ozg-xsd-precompiled/1\n"), form[len(precompiledMagic):]...), Config{}, ErrSchema},
+		"trailing byte":       {append(append([]byte(nil), form...), 0), Config{}, ErrSchema},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := LoadPrecompiled(c.form, c.cfg)
+			require.ErrorIs(t, err, c.want)
+			assert.Nil(t, s)
+		})
+	}
+	for n := 0; n < len(form); n++ {
+		_, err := LoadPrecompiled(form[:n], Config{})
+		require.ErrorIs(t, err, ErrSchema, "prefix %d", n)
+	}
+	// Every single-byte corruption is an error or a schema that validates
+	// without panicking.
+	for i := len(precompiledMagic); i < len(form); i++ {
+		for _, delta := range []byte{1, 0x80, 0xff} {
+			bad := append([]byte(nil), form...)
+			bad[i] += delta
+			if s, err := LoadPrecompiled(bad, Config{}); err == nil {
+				_ = s.ValidateBytes(ctx, []byte(tinyDoc))
+			}
+		}
+	}
+}
+
+// A form made with another catalog is verified against the files and then
+// not used: Compile compiles from the files (here shown by a forged
+// pattern that only the form's model has).
+func TestPrecompiledOtherSetCompilesFiles(t *testing.T) {
+	form := tinyForm(t)
+	forged := bytes.Replace(form, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
+	s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: forged, Catalog: map[string]string{"urn:x": "b.xsd"}})
+	require.NoError(t, err)
+	assert.NoError(t, s.ValidateBytes(context.Background(), []byte(tinyDoc)))
+	// Still verified: a stale file is refused whatever the catalog.
+	stale := tinyFS()
+	stale["b.xsd"] = &fstest.MapFile{Data: []byte(strings2(tinyB, `\d`, `[0-9]`))}
+	_, err = Compile(stale, "a.xsd", Config{Precompiled: form, Catalog: map[string]string{"urn:x": "b.xsd"}})
+	assert.ErrorIs(t, err, ErrSchema)
+}
