@@ -250,13 +250,13 @@ func (p *parser) escape() (set, rune, error) {
 	case 'S':
 		return complement(spaceSet), 0, nil
 	case 'i':
-		return nameStartSet, 0, nil
+		return nameStartSet(), 0, nil
 	case 'I':
-		return complement(nameStartSet), 0, nil
+		return complement(nameStartSet()), 0, nil
 	case 'c':
-		return nameCharSet, 0, nil
+		return nameCharSet(), 0, nil
 	case 'C':
-		return complement(nameCharSet), 0, nil
+		return complement(nameCharSet()), 0, nil
 	case 'd':
 		return mustCategory("Nd"), 0, nil
 	case 'D':
