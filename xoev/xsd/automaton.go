@@ -83,9 +83,12 @@ func prepareModels(complexes []*complexType, formStates uint64, cfg Config) erro
 		case ct == anyType || p == nil:
 		case p.kind == pAll:
 			ct.all = newAllModel(p)
+		case !eager && ct.deferred != nil:
+			ct.deferred.maxStates = cfg.MaxContentStates // decoded from the form's block
 		case !eager:
 			ct.deferred = &deferredModel{maxStates: cfg.MaxContentStates}
 		default:
+			ct.deferred = nil
 			m, err := buildDFA(p, cfg.MaxContentStates)
 			if err != nil {
 				return &SchemaError{Msg: fmt.Sprintf("content model of type %s: %s", ct.name, err.Error()), Err: err}
@@ -96,11 +99,14 @@ func prepareModels(complexes []*complexType, formStates uint64, cfg Config) erro
 	return nil
 }
 
-// deferredModel builds a content automaton on first use, for schema sets
-// from a precompiled form, which compiled in full when the form was made.
+// deferredModel decodes (from block) or builds a content automaton on
+// first use, for schema sets from a precompiled form, which compiled in
+// full when the form was made.
 type deferredModel struct {
 	once      sync.Once
 	maxStates int
+	block     []byte // the automaton's block in the form, nil: build it
+	tables    *formTables
 }
 
 // rejectAll has one state that accepts nothing, not even the end: the
@@ -112,6 +118,12 @@ var rejectAll = &dfa{states: []dfaState{{}}}
 func (t *complexType) automaton() *dfa {
 	if d := t.deferred; d != nil {
 		d.once.Do(func() {
+			if d.block != nil {
+				if m, ok := decodeDFA(d.block, d.tables); ok {
+					t.model = m
+					return
+				}
+			}
 			m, err := buildDFA(t.particle, d.maxStates)
 			if err != nil {
 				m = rejectAll

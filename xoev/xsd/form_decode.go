@@ -492,6 +492,7 @@ func decodeModel(fd *formDecoder) (*Schema, []*complexType, error) {
 			s.warnings[i] = d.s()
 		}
 	}
+	d.decodeAutomata()
 	if d.err != nil {
 		return nil, nil, d.err
 	}

@@ -492,7 +492,7 @@ func (e *modelEncoder) idcBody(ic *identityConstraint) {
 }
 
 // encodeModel appends the compiled model of s to b.
-func encodeModel(fe *formEncoder, b []byte, s *Schema) []byte {
+func encodeModel(fe *formEncoder, b []byte, s *Schema) ([]byte, error) {
 	t := newModelTables()
 	t.collect(s)
 	e := &modelEncoder{formEncoder: fe, t: t, b: b}
@@ -561,5 +561,8 @@ func encodeModel(fe *formEncoder, b []byte, s *Schema) []byte {
 	for _, w := range s.warnings {
 		e.s(w)
 	}
-	return e.b
+	if err := e.encodeAutomata(); err != nil {
+		return nil, err
+	}
+	return e.b, nil
 }

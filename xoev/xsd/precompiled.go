@@ -25,7 +25,8 @@ import (
 //	uvarint n, n strings (uvarint length, bytes)        string table
 //	key (string index): entry, catalog and options the set was made with
 //	uvarint m, m files: path (string index), SHA-256 (32 bytes), size
-//	model (form_encode.go): numbered components, then the symbol spaces
+//	model (form_encode.go): numbered components, the symbol spaces, then
+//	the content automata (form_automaton.go)
 //
 // Compile with Config.Precompiled verifies every file's hash against the
 // fs.FS before it uses the form (a stale form is ErrSchema, never a silent
@@ -35,10 +36,10 @@ import (
 // files altogether, for forms whose currency the caller vouches for (as
 // package schemas does for the forms it embeds, checked by its tests).
 //
-// Content automata and pattern matchers are built on their first use:
-// the form is only made from a set that compiled in full, so they cannot
-// fail for it, and a process that validates one message builds only the
-// few it needs. The form is trusted like the schema files themselves (it
+// Content automata are decoded from the form, and patterns translated and
+// compiled, on their first use: the form is only made from a set that
+// compiled in full, so they cannot fail for it, and a process that
+// validates one message touches only the few it needs. The form is trusted like the schema files themselves (it
 // is built and embedded with them): the hashes guard against a stale
 // form, not against a forged one. A malformed form is refused with
 // ErrSchema; decoding never panics, bounds counts by the remaining input
@@ -98,7 +99,9 @@ func Precompile(fsys fs.FS, entry string, cfg Config) ([]byte, error) {
 		body = append(body, sum[:]...)
 		body = binary.AppendUvarint(body, uint64(len(data)))
 	}
-	body = encodeModel(e, body, s)
+	if body, err = encodeModel(e, body, s); err != nil {
+		return nil, &SchemaError{Msg: "precompile: " + err.Error(), Err: ErrSchema}
+	}
 	out := []byte(precompiledMagic)
 	out = binary.AppendUvarint(out, uint64(s.cfg.MaxContentStates))
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))

@@ -281,3 +281,34 @@ func TestPrecompiledOtherSetCompilesFiles(t *testing.T) {
 	_, err = Compile(stale, "a.xsd", Config{Precompiled: form, Catalog: map[string]string{"urn:x": "b.xsd"}})
 	assert.ErrorIs(t, err, ErrSchema)
 }
+
+// Every automaton block of the bundles' forms decodes to exactly the
+// automaton built from the decoded particles.
+func TestPrecompiledAutomata(t *testing.T) {
+	for _, b := range allBundles(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			form, err := Precompile(b.FS, b.Entry, Config{Catalog: b.Catalog})
+			require.NoError(t, err)
+			_, _, complexes, err := decodeForm(form)
+			require.NoError(t, err)
+			n := 0
+			for _, ct := range complexes {
+				if ct.deferred == nil || ct == anyType {
+					continue
+				}
+				require.NotNil(t, ct.deferred.block, ct.name)
+				got, ok := decodeDFA(ct.deferred.block, ct.deferred.tables)
+				require.True(t, ok, ct.name)
+				want, err := buildDFA(ct.particle, DefaultMaxContentStates)
+				require.NoError(t, err)
+				require.Equal(t, want, got, ct.name)
+				// A truncated block is refused (the model is then rebuilt).
+				_, ok = decodeDFA(ct.deferred.block[:len(ct.deferred.block)-1], ct.deferred.tables)
+				require.False(t, ok, ct.name)
+				n++
+			}
+			t.Logf("%d automata", n)
+			assert.Positive(t, n)
+		})
+	}
+}
