@@ -434,7 +434,13 @@ func decodeModel(fd *formDecoder) (*Schema, []*complexType, error) {
 	d.idcs = table[identityConstraint](nil, counts[7])
 	d.matchers = make([]*regex.Matcher, counts[8])
 	for i := range d.matchers {
-		d.matchers[i] = regex.Deferred(d.s())
+		src := d.s()
+		n := d.n(1)
+		if d.err != nil {
+			return nil, nil, d.err
+		}
+		d.matchers[i] = regex.DeferredProgram(src, d.data[:n:n])
+		d.data = d.data[n:]
 	}
 	for _, st := range d.simples[len(predefinedSimple()):] {
 		st.f = noFacets()

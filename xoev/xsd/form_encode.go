@@ -19,7 +19,9 @@ import (
 // xs:anyType with its particles and wildcard are numbered first in every
 // table and are not written: the decoder starts its tables with the same
 // objects, so pointer identity (which derivation checks and the content
-// automata compare) survives the round trip. Components are numbered in
+// automata compare) survives the round trip. A pattern is written as its
+// XSD source and its compiled RE2 program (regex.AppendProgram), decoded
+// on first use. Components are numbered in
 // the order a walk from the sorted global declarations meets them, so the
 // encoding is deterministic.
 
@@ -505,6 +507,9 @@ func encodeModel(fe *formEncoder, b []byte, s *Schema) ([]byte, error) {
 	}
 	for _, m := range t.matchers {
 		e.s(m.String())
+		prog := m.AppendProgram(nil)
+		e.u(uint64(len(prog)))
+		e.b = append(e.b, prog...)
 	}
 	for _, st := range t.simples[len(predefinedSimple()):] {
 		e.simpleBody(st)

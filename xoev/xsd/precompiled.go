@@ -181,7 +181,9 @@ func decodeHeader(data []byte) (*formHeader, *formDecoder, error) {
 	if !bytes.HasPrefix(data, []byte(precompiledMagic)) {
 		return nil, nil, errForm
 	}
-	d := &formDecoder{data: data[len(precompiledMagic):]}
+	// A private copy: patterns and automata are decoded from it on first
+	// use, after the caller may have reused its slice.
+	d := &formDecoder{data: bytes.Clone(data[len(precompiledMagic):])}
 	h := &formHeader{}
 	var err error
 	if h.maxStates, err = d.uvarint(); err != nil {

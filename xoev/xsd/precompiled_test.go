@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/xoev/xsd/internal/regex"
 )
 
 const (
@@ -181,16 +183,35 @@ func TestPrecompiledEquivalent(t *testing.T) {
 	assert.Equal(t, errFiles.Error(), errForm.Error())
 }
 
-// TestPrecompiledFailsClosed forges a form whose pattern does not compile
-// (the hashes still match the files): the deferred matcher rejects every
-// value instead of accepting it.
+// TestPrecompiledFailsClosed forges a form whose pattern has a program
+// that does not decode and a source that does not compile (the hashes
+// still match the files): the deferred matcher rejects every value
+// instead of accepting it. With only the program broken, the source is
+// compiled instead and the verdict is unchanged.
 func TestPrecompiledFailsClosed(t *testing.T) {
 	form := tinyForm(t)
-	forged := bytes.Replace(form, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
-	require.NotEqual(t, form, forged)
-	s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: forged})
+	m, err := regex.Compile(`[A-Z]{2}\d`)
 	require.NoError(t, err)
-	assert.ErrorIs(t, s.ValidateBytes(context.Background(), []byte(tinyDoc)), ErrInvalid)
+	prog := m.AppendProgram(nil)
+	at := bytes.Index(form, prog)
+	require.Positive(t, at)
+	badProg := append([]byte(nil), form...)
+	badProg[at] = 0x7f // start beyond the program
+	forged := bytes.Replace(badProg, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
+	require.NotEqual(t, badProg, forged)
+	for _, c := range []struct {
+		form  []byte
+		valid bool
+	}{{form, true}, {badProg, true}, {forged, false}} {
+		s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: c.form})
+		require.NoError(t, err)
+		err = s.ValidateBytes(context.Background(), []byte(tinyDoc))
+		if c.valid {
+			assert.NoError(t, err)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalid)
+		}
+	}
 }
 
 // FuzzPrecompiledDecode loads arbitrary bytes as a precompiled form: a

@@ -21,8 +21,9 @@ type Matcher struct {
 	reOnce sync.Once
 	re     *regexp.Regexp // the fallback, nil until needed (or when it failed)
 
-	once   *sync.Once // Deferred: translate and compile on first use
-	failed bool       // Deferred pattern that did not compile: matches nothing
+	once    *sync.Once // Deferred: translate and compile on first use
+	program []byte     // DeferredProgram: the encoded program to use instead
+	failed  bool       // Deferred pattern that did not compile: matches nothing
 
 	mu       sync.RWMutex
 	states   []*dstate
@@ -55,6 +56,11 @@ func Deferred(pattern string) *Matcher {
 func (m *Matcher) ready() bool {
 	if m.once != nil {
 		m.once.Do(func() {
+			if p, ok := decodeProgram(m.program); ok {
+				m.program = nil
+				m.start(p)
+				return
+			}
 			goexpr, err := Translate(m.source)
 			if err == nil {
 				m.goexpr = goexpr
@@ -78,18 +84,32 @@ func (m *Matcher) init() error {
 	if err != nil {
 		return err
 	}
+	m.start(prog)
+	return nil
+}
+
+// start sets up the lazy DFA over prog with its start state.
+func (m *Matcher) start(prog *syntax.Prog) {
 	m.prog = prog
 	m.index = map[string]int32{}
 	if _, ok := m.add(m.closure([]uint32{uint32(prog.Start)}, true)); !ok {
 		m.overflow = true
 	}
-	return nil
 }
 
 // fallback matches with regexp, compiled on first use; a pattern regexp
 // refuses matches nothing (fails closed).
 func (m *Matcher) fallback(s string) bool {
-	m.reOnce.Do(func() { m.re, _ = regexp.Compile(m.goexpr) })
+	m.reOnce.Do(func() {
+		goexpr := m.goexpr
+		if goexpr == "" { // made from a stored program
+			var err error
+			if goexpr, err = Translate(m.source); err != nil {
+				return
+			}
+		}
+		m.re, _ = regexp.Compile(goexpr)
+	})
 	return m.re != nil && m.re.MatchString(s)
 }
 
