@@ -3,39 +3,24 @@ package xsd
 // checkModel refuses a decoded model whose shape the compiler never
 // produces and validation relies on: missing required references (an
 // element particle without its declaration, a declaration without its
-// type, a list without its item type, …), and cycles in derivation,
-// simple type composition, substitution groups or particle nesting, which
-// would make validation or automaton construction loop. A form made by
+// type, a list without its item type, …), and cycles in complex type
+// derivation or substitution groups, which would make validation loop
+// (simple types and particles can only refer backwards, see simpleBelow). A form made by
 // Precompile always passes; the check is for corrupt input.
 func (d *modelDecoder) checkModel(s *Schema) error {
-	const maxDepth = 1024
-	// Simple types: base, item and members form a DAG.
-	state := map[*simpleType]uint8{} // 1 in progress, 2 done
-	var simple func(st *simpleType, depth int) bool
-	simple = func(st *simpleType, depth int) bool {
-		if st == nil || state[st] == 2 {
-			return true
-		}
-		if state[st] == 1 || depth > maxDepth {
-			return false
-		}
-		state[st] = 1
+	// Simple types and particles refer only backwards (simpleBelow,
+	// particleBelow), so they have no cycles; what is left is their shape.
+	for _, st := range d.simples {
 		switch {
 		case st.variety == list && st.item == nil:
-			return false
-		case st.variety == union && len(st.members) == 0:
-			return false
-		}
-		ok := simple(st.base, depth+1) && simple(st.item, depth+1)
-		for _, m := range st.members {
-			ok = ok && m != nil && simple(m, depth+1)
-		}
-		state[st] = 2
-		return ok
-	}
-	for _, st := range d.simples {
-		if !simple(st, 0) {
 			return errForm
+		case st.variety == union && len(st.members) == 0:
+			return errForm
+		}
+		for _, m := range st.members {
+			if m == nil {
+				return errForm
+			}
 		}
 	}
 	// Complex types: the base chain ends (at xs:anyType or a simple type).
@@ -65,46 +50,25 @@ func (d *modelDecoder) checkModel(s *Schema) error {
 			}
 		}
 	}
-	// Particles: trees (or DAGs) of bounded depth with their targets.
-	pstate := map[*particle]uint8{}
-	var part func(p *particle, depth int) bool
-	part = func(p *particle, depth int) bool {
-		if pstate[p] == 2 {
-			return true
+	for _, p := range d.particles {
+		if p.min < 0 || (p.max != unbounded && p.max < p.min) {
+			return errForm
 		}
-		if pstate[p] == 1 || depth > maxDepth || p.min < 0 || (p.max != unbounded && p.max < p.min) {
-			return false
-		}
-		pstate[p] = 1
 		switch p.kind {
 		case pElement:
 			if p.elem == nil {
-				return false
+				return errForm
 			}
 		case pWildcard:
 			if p.wc == nil {
-				return false
+				return errForm
 			}
 		default:
 			for _, ch := range p.children {
-				if ch == nil || !part(ch, depth+1) {
-					return false
+				if ch == nil || (p.kind == pAll && ch.kind != pElement) {
+					return errForm
 				}
 			}
-			if p.kind == pAll {
-				for _, ch := range p.children {
-					if ch.kind != pElement {
-						return false
-					}
-				}
-			}
-		}
-		pstate[p] = 2
-		return true
-	}
-	for _, p := range d.particles {
-		if !part(p, 0) {
-			return errForm
 		}
 	}
 	for _, e := range d.elems {

@@ -124,6 +124,24 @@ func (d *modelDecoder) simpleRef() *simpleType {
 	return nil
 }
 
+// simpleBelow and particleBelow read a reference that must precede the
+// component at index self: the encoder numbers simple types after the
+// types they are built from and particles after their children, so these
+// graphs cannot have cycles.
+func (d *modelDecoder) simpleBelow(self int) *simpleType {
+	if i := d.ref(self); i >= 0 {
+		return d.simples[i]
+	}
+	return nil
+}
+
+func (d *modelDecoder) particleBelow(self int) *particle {
+	if i := d.ref(self); i >= 0 {
+		return d.particles[i]
+	}
+	return nil
+}
+
 func (d *modelDecoder) elemRef() *elementDecl {
 	if i := d.ref(len(d.elems)); i >= 0 {
 		return d.elems[i]
@@ -210,16 +228,16 @@ func (d *modelDecoder) float() *float64 {
 	return &f
 }
 
-func (d *modelDecoder) simpleBody(st *simpleType) {
+func (d *modelDecoder) simpleBody(st *simpleType, self int) {
 	st.name = d.q()
 	st.variety = variety(d.byte(uint8(union) + 1))
 	st.builtin = builtinKind(d.byte(uint8(bkCount)))
-	st.base = d.simpleRef()
-	st.item = d.simpleRef()
+	st.base = d.simpleBelow(self)
+	st.item = d.simpleBelow(self)
 	if n := d.n(1); n > 0 {
 		st.members = make([]*simpleType, n)
 		for i := range st.members {
-			st.members[i] = d.simpleRef()
+			st.members[i] = d.simpleBelow(self)
 		}
 	}
 	st.ws = wsMode(d.byte(uint8(wsCollapse) + 1))
@@ -295,7 +313,7 @@ func (d *modelDecoder) complexBody(ct *complexType) {
 	ct.done = true
 }
 
-func (d *modelDecoder) particleBody(p *particle) {
+func (d *modelDecoder) particleBody(p *particle, self int) {
 	p.kind = particleKind(d.byte(uint8(pAll) + 1))
 	p.min, p.max = d.i(), d.i()
 	p.elem = d.elemRef()
@@ -303,7 +321,7 @@ func (d *modelDecoder) particleBody(p *particle) {
 	if n := d.n(1); n > 0 {
 		p.children = make([]*particle, n)
 		for i := range p.children {
-			p.children[i] = d.particleRef()
+			p.children[i] = d.particleBelow(self)
 		}
 	}
 }
@@ -442,9 +460,11 @@ func decodeModel(fd *formDecoder) (*Schema, []*complexType, error) {
 		d.matchers[i] = regex.DeferredProgram(src, d.data[:n:n])
 		d.data = d.data[n:]
 	}
-	for _, st := range d.simples[len(predefinedSimple()):] {
-		st.f = noFacets()
-		d.simpleBody(st)
+	for i, st := range d.simples {
+		if i >= len(predefinedSimple()) {
+			st.f = noFacets()
+			d.simpleBody(st, i)
+		}
 	}
 	for _, ct := range d.complexes[1:] {
 		d.complexBody(ct)
@@ -465,8 +485,10 @@ func decodeModel(fd *formDecoder) (*Schema, []*complexType, error) {
 	for _, w := range d.wcs[1:] {
 		d.wildcardBody(w)
 	}
-	for _, p := range d.particles[len(predefinedParticles()):] {
-		d.particleBody(p)
+	for i, p := range d.particles {
+		if i >= len(predefinedParticles()) {
+			d.particleBody(p, i)
+		}
 	}
 	for _, ic := range d.idcs {
 		d.idcBody(ic)

@@ -100,7 +100,10 @@ func newModelTables() *modelTables {
 	return t
 }
 
-// collect numbers every component reachable from the schema's globals.
+// collect numbers every component reachable from the schema's globals,
+// then renumbers simple types after the types they are built from and
+// particles after their children (the decoder refuses references
+// forward, so these graphs cannot have cycles).
 func (t *modelTables) collect(s *Schema) {
 	for _, q := range sortedKeys(s.elements) {
 		t.elem(s.elements[q])
@@ -111,6 +114,40 @@ func (t *modelTables) collect(s *Schema) {
 	for _, q := range sortedKeys(s.attrs) {
 		t.attrDecl(s.attrs[q])
 	}
+	t.simples = postOrder(t.simples, len(predefinedSimple()), t.simpleID, func(st *simpleType) []*simpleType {
+		return append([]*simpleType{st.base, st.item}, st.members...)
+	})
+	t.particles = postOrder(t.particles, len(predefinedParticles()), t.particleID, func(p *particle) []*particle {
+		return p.children
+	})
+}
+
+// postOrder renumbers list (its first pre entries stay) so that every
+// entry follows the entries deps returns for it.
+func postOrder[T any](list []*T, pre int, id map[*T]uint64, deps func(*T) []*T) []*T {
+	out := append(make([]*T, 0, len(list)), list[:pre]...)
+	done := make(map[*T]bool, len(list))
+	for _, x := range out {
+		done[x] = true
+	}
+	var visit func(x *T)
+	visit = func(x *T) {
+		if x == nil || done[x] {
+			return
+		}
+		done[x] = true
+		for _, dep := range deps(x) {
+			visit(dep)
+		}
+		out = append(out, x)
+	}
+	for _, x := range list[pre:] {
+		visit(x)
+	}
+	for i, x := range out {
+		id[x] = uint64(i)
+	}
+	return out
 }
 
 func (t *modelTables) typ(d typeDef) {
