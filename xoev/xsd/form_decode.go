@@ -117,9 +117,10 @@ func (d *modelDecoder) ref(n int) int {
 	return int(v) - 1
 }
 
-func (d *modelDecoder) simpleRef() *simpleType {
-	if i := d.ref(len(d.simples)); i >= 0 {
-		return d.simples[i]
+// refIn reads a reference into table (nil for 0).
+func refIn[T any](d *modelDecoder, table []*T) *T {
+	if i := d.ref(len(table)); i >= 0 {
+		return table[i]
 	}
 	return nil
 }
@@ -128,61 +129,15 @@ func (d *modelDecoder) simpleRef() *simpleType {
 // component at index self: the encoder numbers simple types after the
 // types they are built from and particles after their children, so these
 // graphs cannot have cycles.
-func (d *modelDecoder) simpleBelow(self int) *simpleType {
-	if i := d.ref(self); i >= 0 {
-		return d.simples[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) particleBelow(self int) *particle {
-	if i := d.ref(self); i >= 0 {
-		return d.particles[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) elemRef() *elementDecl {
-	if i := d.ref(len(d.elems)); i >= 0 {
-		return d.elems[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) wcRef() *wildcard {
-	if i := d.ref(len(d.wcs)); i >= 0 {
-		return d.wcs[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) particleRef() *particle {
-	if i := d.ref(len(d.particles)); i >= 0 {
-		return d.particles[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) attrUseRef() *attrUse {
-	if i := d.ref(len(d.attrUses)); i >= 0 {
-		return d.attrUses[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) attrDeclRef() *attrDecl {
-	if i := d.ref(len(d.attrDecls)); i >= 0 {
-		return d.attrDecls[i]
-	}
-	return nil
-}
-
-func (d *modelDecoder) idcRef() *identityConstraint {
-	if i := d.ref(len(d.idcs)); i >= 0 {
-		return d.idcs[i]
-	}
-	return nil
-}
+func (d *modelDecoder) simpleBelow(self int) *simpleType { return refIn(d, d.simples[:self]) }
+func (d *modelDecoder) particleBelow(self int) *particle { return refIn(d, d.particles[:self]) }
+func (d *modelDecoder) simpleRef() *simpleType           { return refIn(d, d.simples) }
+func (d *modelDecoder) elemRef() *elementDecl            { return refIn(d, d.elems) }
+func (d *modelDecoder) wcRef() *wildcard                 { return refIn(d, d.wcs) }
+func (d *modelDecoder) particleRef() *particle           { return refIn(d, d.particles) }
+func (d *modelDecoder) attrUseRef() *attrUse             { return refIn(d, d.attrUses) }
+func (d *modelDecoder) attrDeclRef() *attrDecl           { return refIn(d, d.attrDecls) }
+func (d *modelDecoder) idcRef() *identityConstraint      { return refIn(d, d.idcs) }
 
 func (d *modelDecoder) typeRef() typeDef {
 	v := d.u()

@@ -159,15 +159,24 @@ func (t *modelTables) typ(d typeDef) {
 	}
 }
 
+// number gives x the next number of its table; false when x is nil or
+// numbered already (then its references need no walk).
+func number[T any](list *[]*T, ids map[*T]uint64, x *T) bool {
+	if x == nil {
+		return false
+	}
+	if _, ok := ids[x]; ok {
+		return false
+	}
+	ids[x] = uint64(len(*list))
+	*list = append(*list, x)
+	return true
+}
+
 func (t *modelTables) simple(st *simpleType) {
-	if st == nil {
+	if !number(&t.simples, t.simpleID, st) {
 		return
 	}
-	if _, ok := t.simpleID[st]; ok {
-		return
-	}
-	t.simpleID[st] = uint64(len(t.simples))
-	t.simples = append(t.simples, st)
 	t.simple(st.base)
 	t.simple(st.item)
 	for _, m := range st.members {
@@ -175,23 +184,15 @@ func (t *modelTables) simple(st *simpleType) {
 	}
 	for _, step := range st.f.patterns {
 		for _, m := range step {
-			if _, ok := t.matcherID[m]; !ok {
-				t.matcherID[m] = uint64(len(t.matchers))
-				t.matchers = append(t.matchers, m)
-			}
+			number(&t.matchers, t.matcherID, m)
 		}
 	}
 }
 
 func (t *modelTables) complex(ct *complexType) {
-	if ct == nil {
+	if !number(&t.complexes, t.complexID, ct) {
 		return
 	}
-	if _, ok := t.complexID[ct]; ok {
-		return
-	}
-	t.complexID[ct] = uint64(len(t.complexes))
-	t.complexes = append(t.complexes, ct)
 	t.simple(ct.simple)
 	t.particle(ct.particle)
 	for _, u := range ct.attrList {
@@ -200,85 +201,45 @@ func (t *modelTables) complex(ct *complexType) {
 	for _, q := range sortedKeys(ct.attrs) {
 		t.attrUse(ct.attrs[q])
 	}
-	t.wildcard(ct.anyAttr)
+	number(&t.wcs, t.wcID, ct.anyAttr)
 	t.typ(ct.base)
 }
 
 func (t *modelTables) particle(p *particle) {
-	if p == nil {
+	if !number(&t.particles, t.particleID, p) {
 		return
 	}
-	if _, ok := t.particleID[p]; ok {
-		return
-	}
-	t.particleID[p] = uint64(len(t.particles))
-	t.particles = append(t.particles, p)
 	t.elem(p.elem)
-	t.wildcard(p.wc)
+	number(&t.wcs, t.wcID, p.wc)
 	for _, ch := range p.children {
 		t.particle(ch)
 	}
 }
 
-func (t *modelTables) wildcard(w *wildcard) {
-	if w == nil {
-		return
-	}
-	if _, ok := t.wcID[w]; !ok {
-		t.wcID[w] = uint64(len(t.wcs))
-		t.wcs = append(t.wcs, w)
-	}
-}
-
 func (t *modelTables) elem(d *elementDecl) {
-	if d == nil {
+	if !number(&t.elems, t.elemID, d) {
 		return
 	}
-	if _, ok := t.elemID[d]; ok {
-		return
-	}
-	t.elemID[d] = uint64(len(t.elems))
-	t.elems = append(t.elems, d)
 	t.typ(d.typ)
 	t.elem(d.head)
 	for _, m := range d.members {
 		t.elem(m)
 	}
 	for _, ic := range d.idcs {
-		t.idc(ic)
+		if number(&t.idcs, t.idcID, ic) {
+			number(&t.idcs, t.idcID, ic.refer)
+		}
 	}
-}
-
-func (t *modelTables) idc(ic *identityConstraint) {
-	if ic == nil {
-		return
-	}
-	if _, ok := t.idcID[ic]; ok {
-		return
-	}
-	t.idcID[ic] = uint64(len(t.idcs))
-	t.idcs = append(t.idcs, ic)
-	t.idc(ic.refer)
 }
 
 func (t *modelTables) attrDecl(a *attrDecl) {
-	if a == nil {
-		return
-	}
-	if _, ok := t.attrDeclID[a]; !ok {
-		t.attrDeclID[a] = uint64(len(t.attrDecls))
-		t.attrDecls = append(t.attrDecls, a)
+	if number(&t.attrDecls, t.attrDeclID, a) {
 		t.simple(a.typ)
 	}
 }
 
 func (t *modelTables) attrUse(u *attrUse) {
-	if u == nil {
-		return
-	}
-	if _, ok := t.attrUseID[u]; !ok {
-		t.attrUseID[u] = uint64(len(t.attrUses))
-		t.attrUses = append(t.attrUses, u)
+	if number(&t.attrUses, t.attrUseID, u) {
 		t.attrDecl(u.decl)
 	}
 }
