@@ -181,9 +181,7 @@ func decodeHeader(data []byte) (*formHeader, *formDecoder, error) {
 	if !bytes.HasPrefix(data, []byte(precompiledMagic)) {
 		return nil, nil, errForm
 	}
-	// A private copy: patterns and automata are decoded from it on first
-	// use, after the caller may have reused its slice.
-	d := &formDecoder{data: bytes.Clone(data[len(precompiledMagic):])}
+	d := &formDecoder{data: data[len(precompiledMagic):]}
 	h := &formHeader{}
 	var err error
 	if h.maxStates, err = d.uvarint(); err != nil {
@@ -193,16 +191,25 @@ func decodeHeader(data []byte) (*formHeader, *formDecoder, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	d.strs = make([]string, ns)
-	all := string(d.data) // one allocation; the strings are slices of it
-	for i := range d.strs {
+	// The string table is copied into one string (the strings are slices
+	// of it), the rest into a private slice: patterns and automata are
+	// decoded from it on first use, after the caller may have reused form.
+	table := d.data
+	ends := make([]int, 2*ns) // start and end of each string in table
+	for i := range ns {
 		l, err := d.uvarint()
 		if err != nil || l > uint64(len(d.data)) {
 			return nil, nil, errForm
 		}
-		off := len(all) - len(d.data)
-		d.strs[i] = all[off : off+int(l)]
+		ends[2*i] = len(table) - len(d.data)
 		d.data = d.data[l:]
+		ends[2*i+1] = len(table) - len(d.data)
+	}
+	all := string(table[:len(table)-len(d.data)])
+	d.data = bytes.Clone(d.data)
+	d.strs = make([]string, ns)
+	for i := range d.strs {
+		d.strs[i] = all[ends[2*i]:ends[2*i+1]]
 	}
 	if h.key, err = d.str(); err != nil {
 		return nil, nil, err
