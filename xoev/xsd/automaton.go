@@ -91,7 +91,11 @@ func prepareModels(complexes []*complexType, formStates uint64, cfg Config) erro
 			ct.deferred = nil
 			m, err := buildDFA(p, cfg.MaxContentStates)
 			if err != nil {
-				return &SchemaError{Msg: fmt.Sprintf("content model of type %s: %s", ct.name, err.Error()), Err: err}
+				name := "an anonymous complex type"
+				if ct.name.local != "" {
+					name = "type " + ct.name.String()
+				}
+				return &SchemaError{Msg: fmt.Sprintf("content model of %s: %s", name, err.Error()), Err: err}
 			}
 			ct.model = m
 		}
