@@ -15,7 +15,6 @@ import (
 	"github.com/egosaar/ozg/internal/testenv"
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/notifytest"
-	"github.com/egosaar/ozg/notify/webhook"
 	"github.com/egosaar/ozg/signature/jose"
 	"github.com/egosaar/ozg/signature/signaturetest"
 )
@@ -26,6 +25,7 @@ const (
 	tenantA = "100410000000" // Saarbrücken
 	tenantB = "100420000000" // Völklingen
 	tenantC = "100430000000" // not configured
+	ep      = notifytest.EndpointID
 )
 
 // storeClient is a client on a fresh database of one store kind, with
@@ -86,22 +86,17 @@ type tenantEnv struct {
 }
 
 // newTenantEnv builds one client whose webhook channel has an endpoint
-// "ep" for each of tenantA and tenantB — the same ID, different
-// receivers and secrets — and no default endpoints.
+// notifytest.EndpointID (ep) for each of tenantA and tenantB — the same
+// ID, different receivers and secrets — and no default endpoints.
 func newTenantEnv(t *testing.T, store string) *tenantEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &tenantEnv{rcv: map[string]*notifytest.Receiver{}, dead: make(chan notify.DeadLetter, 10)}
-	sources := map[string]webhook.EndpointSource{}
-	for _, tn := range []string{tenantA, tenantB} {
-		secret, err := webhook.NewSecret()
-		require.NoError(t, err)
-		// Strict: a request signed with another tenant's secret is refused.
-		e.rcv[tn] = notifytest.NewReceiver(t, notifytest.ReceiverConfig{Secrets: []webhook.Secret{secret}, Strict: true})
-		sources[tn] = webhook.StaticEndpoints{"ep": {ID: "ep", URL: e.rcv[tn].URL, Secrets: []webhook.Secret{secret}}}
+	ts := notifytest.StartTenants(t, tenantA, tenantB)
+	for tn, sim := range ts.Sims {
+		e.rcv[tn] = sim.Receiver
 	}
-	sender, err := webhook.NewSender(webhook.SenderConfig{Tenants: sources, Guard: &webhook.Guard{Allow: loopback}, InsecureDevelopment: true})
-	require.NoError(t, err)
+	sender := ts.Sender(t)
 	key, err := signaturetest.NewKey(signaturetest.RSA2048, false)
 	require.NoError(t, err)
 	set, err := jose.NewSETSigner(jose.SETSignerConfig{Key: key, Issuer: "https://portal.example"})
@@ -130,7 +125,7 @@ func newTenantEnv(t *testing.T, store string) *tenantEnv {
 func tenantEvent(tenant, app string) notify.Event {
 	ev := testEvent(app)
 	ev.Tenant = tenant
-	ev.Recipients = notify.Recipients{Webhooks: []string{"ep"}}
+	ev.Recipients = notify.Recipients{Webhooks: []string{ep}}
 	return ev
 }
 
@@ -198,7 +193,7 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	}
 
 	// The same application ID and transition in both tenants: two
-	// events, each sent to its own tenant's endpoint "ep", signed with
+	// events, each sent to its own tenant's endpoint ep, signed with
 	// that tenant's secret (the receivers are strict).
 	evA, err := e.c.Enqueue(ctx, tenantEvent(tenantA, "APP-1"))
 	require.NoError(t, err)
@@ -209,8 +204,8 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	require.NoError(t, e.rcv[tenantA].WaitDelivered(waitCtx(t, 45*time.Second), 1))
 	require.NoError(t, e.rcv[tenantB].WaitDelivered(waitCtx(t, 45*time.Second), 1))
 
-	// A's endpoint is gone: A's next event is dead-lettered and A's "ep"
-	// disabled; B's "ep" is not.
+	// A's endpoint is gone: A's next event is dead-lettered and A's ep
+	// disabled; B's ep is not.
 	e.rcv[tenantA].Fail(notifytest.Fault{Status: 410})
 	deadA, err := e.c.Enqueue(ctx, tenantEvent(tenantA, "APP-2"))
 	require.NoError(t, err)
@@ -245,7 +240,7 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	}
 	endpointDisabled := func(s notify.Scope) func() (int, error) {
 		return func() (int, error) {
-			st, err := e.c.Endpoint(ctx, s, notify.ChannelWebhook, "ep")
+			st, err := e.c.Endpoint(ctx, s, notify.ChannelWebhook, ep)
 			if st.Disabled() {
 				return 1, err
 			}
@@ -310,10 +305,10 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 			return e.c.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), Since: since})
 		}, 0, nil},
 		{"enable endpoint across tenants", func() (int, error) {
-			return 0, e.c.EnableEndpoint(ctx, notify.AllTenants(), notify.ChannelWebhook, "ep")
+			return 0, e.c.EnableEndpoint(ctx, notify.AllTenants(), notify.ChannelWebhook, ep)
 		}, 0, notify.ErrTenantRequired},
 		{"enable B's ep leaves A's disabled", func() (int, error) {
-			return count(0, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, "ep"))
+			return count(0, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, ep))
 		}, 0, nil},
 		{"A's ep still disabled", endpointDisabled(notify.ForTenant(tenantA)), 1, nil},
 		{"A's dead letter still unreplayed", deadLetters(notify.ReplayFilter{Scope: notify.ForTenant(tenantA), ApplicationID: "APP-2"}), 1, nil},
@@ -331,7 +326,7 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	}
 
 	// Replay of A re-sends A's notice to A's receiver only.
-	require.NoError(t, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, "ep"))
+	require.NoError(t, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, ep))
 	n, err := e.c.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(tenantA), ApplicationID: "APP-2"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
@@ -342,19 +337,19 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 		assert.True(t, r.Valid, "every request signed with its own tenant's secret")
 	}
 
-	// A 429 from B's endpoint holds B's deliveries to "ep", never A's.
+	// A 429 from B's endpoint holds B's deliveries to ep, never A's.
 	e.rcv[tenantB].Fail(notifytest.Fault{Status: 429, RetryAfter: "60"})
 	_, err = e.c.Enqueue(ctx, tenantEvent(tenantB, "APP-3"))
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		st, err := e.c.Endpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, "ep")
+		st, err := e.c.Endpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, ep)
 		return err == nil && !st.NotBefore.IsZero()
 	}, 45*time.Second, 5*time.Millisecond)
 	freeA, err := e.c.Enqueue(ctx, tenantEvent(tenantA, "APP-3"))
 	require.NoError(t, err)
 	require.NoError(t, e.rcv[tenantA].WaitDelivered(waitCtx(t, 30*time.Second), 3), "B's hold does not hold A")
 	assert.Contains(t, e.receivedIDs(tenantA), string(freeA.EventID))
-	stA, err := e.c.Endpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, "ep")
+	stA, err := e.c.Endpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, ep)
 	require.NoError(t, err)
 	assert.True(t, stA.NotBefore.IsZero())
 	assert.Equal(t, tenantA, stA.Tenant)
