@@ -113,6 +113,7 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], st *store, ops txOps[TTx
 		policies: map[string]Policy{},
 		health:   map[string]healthEntry{},
 		loading:  map[string]chan struct{}{},
+		tel:      newTelemetry(&cfg),
 	}
 	e.logs = newLogBuf(st, cfg.Logger)
 	for _, ch := range cfg.Channels {
@@ -136,6 +137,7 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], st *store, ops txOps[TTx
 		CompletedJobRetentionPeriod: cfg.CompletedRetention,
 		Test:                        river.TestConfig{Time: cfg.Test.Time},
 		TestOnly:                    cfg.Test.TestOnly,
+		Plugins:                     riverPlugins(&cfg),
 		Queues: map[string]river.QueueConfig{
 			cfg.Queue: {MaxWorkers: cfg.MaxWorkers},
 		},
@@ -260,7 +262,9 @@ func (deliveryArgs) Kind() string { return "ozg_notify_delivery" }
 // is retried until it succeeds or is dead-lettered. Enqueueing the same
 // (ApplicationID, Transition) again for a channel target is a no-op that
 // returns the first event's ID. Invalid events change nothing.
-func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (Enqueued, error) {
+func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (out Enqueued, err error) {
+	ctx, op := c.startEnqueue(ctx, &ev)
+	defer func() { c.endEnqueue(ctx, op, &ev, out, err) }()
 	if err := c.prepare(&ev); err != nil {
 		return Enqueued{}, err
 	}
@@ -279,7 +283,7 @@ func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (Enqueued
 		return Enqueued{}, fmt.Errorf("notify: enqueue: sequence: %w", err)
 	}
 	ev.Sequence = seq
-	out := Enqueued{EventID: ev.ID, Jobs: make([]EnqueuedJob, 0, len(routes))}
+	out = Enqueued{EventID: ev.ID, Jobs: make([]EnqueuedJob, 0, len(routes))}
 	// The first route alone: if it is a duplicate, the other routes reuse
 	// the original event's ID so the receivers see one event.
 	res, err := c.river.InsertTx(ctx, tx, routeArgs(ev, routes[0]), c.insertOpts(routes[0].Channel))
@@ -600,4 +604,5 @@ type engine struct {
 	// retryAfter carries a receiver's Retry-After from Work to NextRetry
 	// (same process, same job, right after Work returns).
 	retryAfter sync.Map // job ID → time.Duration
+	tel        engineTelemetry
 }

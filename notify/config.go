@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Defaults.
@@ -64,6 +66,18 @@ type Config struct {
 	ClientID string
 	// Logger receives state changes and retries; nil: slog.Default().
 	Logger *slog.Logger
+	// TracerProvider receives the spans notify.enqueue and notify.deliver
+	// (one per attempt) and river's own (river.insert_many, river.work);
+	// MeterProvider the metrics ozg.notify.operations,
+	// ozg.notify.operation.duration, ozg.notify.enqueued,
+	// ozg.notify.deliveries, ozg.notify.delivery.duration and river's
+	// river.* and messaging.* (see docs/observability.md; attributes:
+	// operation, outcome, channel, tenant, error class; never recipients,
+	// message texts or error texts). nil: the otel global providers, which
+	// record nothing until the application installs its own
+	// (otel.SetTracerProvider, otel.SetMeterProvider).
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
 	// OnExhausted is called after an event/target was dead-lettered

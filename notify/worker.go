@@ -227,7 +227,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	dctx, rec := withStatusRecorder(dctx)
 	start := e.cfg.Now()
 	mono := time.Now()
-	derr := ch.Deliver(dctx, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt, Superseded: superseded})
+	derr := e.deliver(dctx, ch, Delivery{Event: a.event(), Target: a.Key.Target, Attempt: job.Attempt, Superseded: superseded})
 	latency := time.Since(mono)
 	timedOut := dctx.Err() != nil && ctx.Err() == nil
 	cancel()
@@ -313,6 +313,7 @@ func (e *engine) log(ctx context.Context, at attemptCtx, start time.Time, latenc
 		return err
 	}
 	a := at.job.Args
+	e.recordAttempt(ctx, at, latency, o, class)
 	return e.logs.add(ctx, Attempt{
 		ID: id.String(), Tenant: a.Key.Tenant, EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
 		Target: at.ep.ref, Number: at.job.Attempt, StartedAt: start, Latency: latency, StatusCode: code,

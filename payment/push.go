@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/internal/boundedio"
 	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/paystore"
@@ -55,7 +57,9 @@ type PushResult struct {
 //
 // A claim of FAILED or CANCELED is only a trigger: those move no money and
 // are applied from the pull alone.
-func (c *Client) HandlePush(ctx context.Context, in payprovider.PushInput) (*PushResult, error) {
+func (c *Client) HandlePush(ctx context.Context, in payprovider.PushInput) (res *PushResult, err error) {
+	ctx, op := c.startOp(ctx, opPush, trace.SpanKindServer)
+	defer func() { pushOutcome(op, res); op.End(&err) }()
 	pv, ok := c.cfg.Provider.(payprovider.PushVerifier)
 	if !ok {
 		return nil, payprovider.ErrNoPush

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/paystore"
@@ -53,7 +55,9 @@ func (c *Client) Run(ctx context.Context) error {
 // transaction is rescheduled). Store errors are: a store error on one
 // transaction is logged, leaves that transaction due for the next round
 // and does not stop the round; the errors of a round are returned joined.
-func (c *Client) ReconcileOnce(ctx context.Context) (int, error) {
+func (c *Client) ReconcileOnce(ctx context.Context) (_ int, err error) {
+	ctx, op := c.startOp(ctx, opReconcile, trace.SpanKindInternal)
+	defer op.End(&err)
 	now := c.cfg.Now()
 	due, err := c.cfg.Store.Due(ctx, now, c.cfg.PollBatch)
 	if err != nil {

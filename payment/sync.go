@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/payment/payprovider"
 	"github.com/egosaar/ozg/payment/paystore"
 	"github.com/egosaar/ozg/payment/paytype"
@@ -27,7 +30,9 @@ import (
 // and the signed push, whose amount HandlePush compares, applies it. If
 // that push arrived before the pull confirmed it, its recorded claim
 // (Store.Claim) is the amount report and Sync applies the PAYED.
-func (c *Client) Sync(ctx context.Context, requestID string) (*paytype.Transaction, error) {
+func (c *Client) Sync(ctx context.Context, requestID string) (_ *paytype.Transaction, err error) {
+	ctx, op := c.startOp(ctx, opSync, trace.SpanKindClient)
+	defer op.End(&err)
 	t, err := c.cfg.Store.Get(ctx, requestID)
 	if err != nil {
 		return nil, err
@@ -124,7 +129,7 @@ func (c *Client) apply(ctx context.Context, t *paytype.Transaction, pt *payprovi
 	}
 	if c.cfg.OnStatusChange != nil {
 		c.cfg.OnStatusChange(ctx, StatusChange{
-			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
+			Tenant: c.cfg.Tenant, RequestID: nt.RequestID, TransactionID: nt.TransactionID,
 			From: t.Status, To: nt.Status, At: u.At, Transaction: nt.Clone(),
 		})
 	}
@@ -140,7 +145,7 @@ func (c *Client) transition(ctx context.Context, t *paytype.Transaction, to payt
 	ts := c.cfg.Store.(paystore.TxStore) // checked by Validate
 	return ts.TransitionTx(ctx, t.RequestID, t.Status, to, u, func(tx *sql.Tx, nt *paytype.Transaction) error {
 		return c.cfg.OnStatusChangeTx(ctx, tx, StatusChange{
-			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
+			Tenant: c.cfg.Tenant, RequestID: nt.RequestID, TransactionID: nt.TransactionID,
 			From: t.Status, To: nt.Status, At: u.At, Transaction: nt.Clone(),
 		})
 	})
