@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/internal/sqldb"
+	"github.com/egosaar/ozg/internal/telemetry/telemetrytest"
 	"github.com/egosaar/ozg/internal/testenv"
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/notifytest"
@@ -383,4 +384,41 @@ func TestSingleTenantChannelRefusesTenants(t *testing.T) {
 	ev.Recipients = notify.Recipients{Custom: []notify.Route{{Channel: "sms", Target: "+4915112345678"}}}
 	_, err := e.client.Enqueue(ctx, ev)
 	require.NoError(t, err, "the default tenant is served")
+}
+
+// Telemetry carries each event's tenant as ozg.tenant, and never a
+// malformed key an invalid event brought along.
+func TestTenantTelemetry(t *testing.T) {
+	rec := telemetrytest.New(t)
+	ts := notifytest.StartTenants(t, tenantA, tenantB)
+	cfg := ts.Config(t)
+	cfg.Logger, cfg.TracerProvider, cfg.MeterProvider = quietLogger(), rec.TracerProvider, rec.MeterProvider
+	sc := openClient(t, "sqlite", cfg)
+	ctx := context.Background()
+	require.NoError(t, sc.c.Migrate(ctx))
+	require.NoError(t, sc.c.Start(ctx))
+	t.Cleanup(func() { _ = sc.c.Stop(context.Background()) })
+	for _, tn := range []string{tenantA, tenantB} {
+		_, err := sc.c.Enqueue(ctx, tenantEvent(tn, "TEL-1"))
+		require.NoError(t, err)
+	}
+	for _, tn := range []string{"a/b", "x y", tenantC} {
+		_, err := sc.c.Enqueue(ctx, tenantEvent(tn, "TEL-1"))
+		require.Error(t, err)
+	}
+	for tn, sim := range ts.Sims {
+		require.NoError(t, sim.Receiver.WaitDelivered(waitCtx(t, 30*time.Second), 1), tn)
+	}
+	require.NoError(t, sc.c.FlushLog(ctx))
+	for _, tn := range []string{tenantA, tenantB} {
+		assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.enqueued", map[string]string{"ozg.tenant": tn}), tn)
+		require.Eventually(t, func() bool {
+			return rec.Sum(t, "ozg.notify.deliveries", map[string]string{"ozg.tenant": tn, "ozg.outcome": "delivered"}) == 1
+		}, 10*time.Second, 10*time.Millisecond, tn)
+	}
+	for _, s := range rec.Spans() {
+		v := telemetrytest.SpanAttrs(s)["ozg.tenant"]
+		assert.NotContains(t, []string{"a/b", "x y"}, v, "no malformed key as an attribute")
+	}
+	rec.AssertAllowedKeys(t)
 }
