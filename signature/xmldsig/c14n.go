@@ -163,8 +163,12 @@ const (
 	maxCanonDepth = 4096
 )
 
+// newCanonicalizer returns a pooled canonicalizer for one call of subtree
+// or document, which returns it to the pool: it must not be used after.
 func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build bool) *canonicalizer {
-	return &canonicalizer{mode: mode, skip: skip, w: w, build: build}
+	c := canonicalizers.Get().(*canonicalizer)
+	c.mode, c.skip, c.w, c.build = mode, skip, w, build
+	return c
 }
 
 // subtree canonicalizes apex and its descendants as a document subset
@@ -172,6 +176,7 @@ func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build boo
 // in scope at apex's parent, xmlAttrs the xml:* attributes of its
 // ancestors (see ancestorContext).
 func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttrs []etree.Attr) (*etree.Element, error) {
+	defer c.release()
 	c.inscope = append(c.inscope[:0], inherited...)
 	c.rendered = c.rendered[:0]
 	c.fixBase = false
@@ -244,6 +249,7 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	if doc == nil || doc == root {
 		return c.subtree(root, nil, nil)
 	}
+	defer c.release()
 	c.inscope = c.inscope[:0]
 	c.rendered = c.rendered[:0]
 	c.fixBase = false

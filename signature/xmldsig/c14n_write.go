@@ -5,14 +5,38 @@ import (
 	"sync"
 )
 
-// Output side of the canonicalizer: a pooled write buffer in front of the
-// hash and the C14N escaping rules (Canonical XML 1.0 §2.3, shared by
-// C14N 1.1 and exc-C14N).
+// Output side of the canonicalizer: a write buffer in front of the hash
+// and the C14N escaping rules (Canonical XML 1.0 §2.3, shared by C14N 1.1
+// and exc-C14N).
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, c14nBufSize); return &b }}
+// canonicalizers recycles canonicalizers with their write buffer and
+// scratch stacks (namespace scopes, attributes), so that a call costs no
+// allocation for them once they have grown to a document's needs.
+var canonicalizers = sync.Pool{New: func() any {
+	return &canonicalizer{buf: make([]byte, 0, c14nBufSize)}
+}}
 
-// flush writes the buffer out; the final flush (done) returns the buffer
-// to the pool.
+// maxPooledScratch bounds the scratch entries a pooled canonicalizer keeps.
+const maxPooledScratch = 1 << 10
+
+// release clears every reference into the canonicalized tree and returns
+// c to the pool.
+func (c *canonicalizer) release() {
+	keep := func(n int) bool { return n <= maxPooledScratch }
+	clear(c.inscope[:cap(c.inscope)])
+	clear(c.rendered[:cap(c.rendered)])
+	clear(c.nsScratch[:cap(c.nsScratch)])
+	clear(c.attrScratch[:cap(c.attrScratch)])
+	r := canonicalizer{buf: c.buf[:0]}
+	if keep(cap(c.inscope)) && keep(cap(c.rendered)) && keep(cap(c.nsScratch)) && keep(cap(c.attrScratch)) {
+		r.inscope, r.rendered = c.inscope[:0], c.rendered[:0]
+		r.nsScratch, r.attrScratch = c.nsScratch[:0], c.attrScratch[:0]
+	}
+	*c = r
+	canonicalizers.Put(c)
+}
+
+// flush writes the buffer out.
 func (c *canonicalizer) flush() {
 	if c.err == nil && len(c.buf) > 0 {
 		_, c.err = c.w.Write(c.buf)
@@ -21,14 +45,11 @@ func (c *canonicalizer) flush() {
 }
 
 func (c *canonicalizer) start() {
-	c.buf = (*bufPool.Get().(*[]byte))[:0]
+	c.buf = c.buf[:0]
 }
 
 func (c *canonicalizer) done() {
 	c.flush()
-	b := c.buf
-	c.buf = nil
-	bufPool.Put(&b)
 }
 
 func (c *canonicalizer) writeString(s string) {
