@@ -1,6 +1,7 @@
 package xmlsafe
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/beevik/etree"
@@ -44,6 +45,32 @@ func (b *builder) chunk(used int) int {
 	pos := max(*b.pos, 1)
 	rest := used*(b.size-pos)/pos + minChunk/2
 	return min(max(rest, minChunk), maxChunk)
+}
+
+// presize allocates the first chunk of each node kind from a count of the
+// markup in s, so that a document of up to maxChunk nodes of a kind needs
+// exactly one allocation for them (the adaptive chunks above take over
+// after it): every element, comment, processing instruction and CDATA
+// section starts with '<' and every end tag with "</"; a text node ends at
+// a '<' that does not directly follow a '>' (or at the end); every
+// attribute value starts with =" or ='. The counts are estimates (the same
+// characters in text or attribute values miscount), bounded by the input
+// size: no kind gets more nodes than a document of len(s) bytes can hold.
+func (b *builder) presize(s string) {
+	lt := strings.Count(s, "<")
+	if lt == 0 {
+		return
+	}
+	nodes := lt - strings.Count(s, "</")
+	texts := lt + 1 - strings.Count(s, "><")
+	attrs := min(strings.Count(s, `="`)+strings.Count(s, `='`), len(s)/5)
+	first := func(n int) int { return min(max(n, minChunk), maxChunk) }
+	b.elems = make([]etree.Element, first(nodes))
+	b.texts = make([]etree.CharData, first(texts))
+	b.toks = make([]etree.Token, first(nodes+texts))
+	if attrs > 0 {
+		b.attrs = make([]etree.Attr, first(attrs))
+	}
 }
 
 func (b *builder) element(space, tag string) *etree.Element {
