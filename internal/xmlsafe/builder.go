@@ -47,23 +47,40 @@ func (b *builder) chunk(used int) int {
 	return min(max(rest, minChunk), maxChunk)
 }
 
-// presize allocates the first chunk of each node kind from a count of the
-// markup in s, so that a document of up to maxChunk nodes of a kind needs
-// exactly one allocation for them (the adaptive chunks above take over
-// after it): every element, comment, processing instruction and CDATA
-// section starts with '<' and every end tag with "</"; a text node ends at
-// a '<' that does not directly follow a '>' (or at the end); every
-// attribute value starts with =" or ='. The counts are estimates (the same
-// characters in text or attribute values miscount), bounded by the input
-// size: no kind gets more nodes than a document of len(s) bytes can hold.
+// presize allocates the first chunk of each node kind of a small document
+// (up to presizeMax bytes) from a count of its markup, so that it needs
+// one allocation per node kind with little slack; larger documents are
+// left to the adaptive chunks, whose estimate converges there. Every
+// element, comment, processing instruction and CDATA section starts with
+// '<', every end tag with "</"; a text node ends at a '<' that does not
+// directly follow a '>' (or at the end); every attribute has a '='. The
+// counts are estimates (the same characters in text, comments or values
+// miscount) and each chunk is capped at maxChunk nodes.
 func (b *builder) presize(s string) {
-	lt := strings.Count(s, "<")
+	if len(s) > presizeMax {
+		return
+	}
+	lt, ends, adjacent := 0, 0, 0
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		lt++
+		if i+1 < len(s) && s[i+1] == '/' {
+			ends++
+		}
+		if i > 0 && s[i-1] == '>' {
+			adjacent++
+		}
+	}
 	if lt == 0 {
 		return
 	}
-	nodes := lt - strings.Count(s, "</")
-	texts := lt + 1 - strings.Count(s, "><")
-	attrs := min(strings.Count(s, `="`)+strings.Count(s, `='`), len(s)/5)
+	nodes := lt - ends
+	texts := lt + 1 - adjacent
+	attrs := strings.Count(s, "=")
 	first := func(n int) int { return min(max(n, minChunk), maxChunk) }
 	b.elems = make([]etree.Element, first(nodes))
 	b.texts = make([]etree.CharData, first(texts))
@@ -72,6 +89,9 @@ func (b *builder) presize(s string) {
 		b.attrs = make([]etree.Attr, first(attrs))
 	}
 }
+
+// presizeMax is the largest document presize counts.
+const presizeMax = 64 << 10
 
 func (b *builder) element(space, tag string) *etree.Element {
 	if len(b.elems) == 0 {
