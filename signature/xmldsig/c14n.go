@@ -162,6 +162,10 @@ type canonicalizer struct {
 	nsScratch   []nsBind
 	attrScratch []outAttr
 	slab        copySlab
+	// size, when sized, is the node count of the copy to build, counted
+	// by the caller's own walk (else sizeSlab walks the tree once more).
+	size  slabSize
+	sized bool
 }
 
 type outAttr struct {
@@ -226,7 +230,11 @@ func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttr
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
-		c.slab = sizeSlab(apex, c.skip)
+		if c.sized {
+			c.slab = newSlab(c.size)
+		} else {
+			c.slab = sizeSlab(apex, c.skip)
+		}
 	}
 	c.start()
 	c.element(apex, out, true, xmlAttrs)
@@ -266,7 +274,11 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
-		c.slab = sizeSlab(root, c.skip)
+		if c.sized {
+			c.slab = newSlab(c.size)
+		} else {
+			c.slab = sizeSlab(root, c.skip)
+		}
 	}
 	after := false
 	c.start()

@@ -113,3 +113,28 @@ func TestC14NInheritedXMLAttributes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `<e><v></v></e>`, buf.String())
 }
+
+// The verifier sizes the copy of the verified node-set from its scan of
+// the document (minus the Signature); the count must be the one sizeSlab
+// makes by its own walk, or the copy needs extra chunks.
+func TestScanCountsTheCopy(t *testing.T) {
+	docs := []string{
+		`<r xmlns:ds="` + nsDSig + `" a="1"><x>t<!--c-->u</x><ds:Signature><ds:SignedInfo><ds:Reference URI=""/></ds:SignedInfo>text</ds:Signature> <y b="2"/></r>`,
+		`<?xml version="1.0"?><!--p--><r xmlns:ds="` + nsDSig + `"><ds:Signature><ds:SignedInfo><ds:Reference URI=""/></ds:SignedInfo></ds:Signature></r>`,
+	}
+	for _, in := range docs {
+		doc, err := xmlsafe.Parse([]byte(in), xmlsafe.Limits{})
+		require.NoError(t, err)
+		root := doc.Root()
+		sc := scan{lim: Limits{}.withDefaults(), target: root, isRoot: true}
+		for _, c := range doc.ChildElements() {
+			sc.walk(c, 1, c == root)
+		}
+		require.NoError(t, sc.err)
+		require.Len(t, sc.sigs, 1)
+		var sig, want slabSize
+		sig.subtree(sc.sigs[0], nil, 1)
+		want.subtree(root, sc.sigs[0], 1)
+		assert.Equal(t, want, sc.size.minus(sig), in)
+	}
+}

@@ -280,6 +280,12 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		}
 		last := i == len(ps.refs)-1
 		c := newCanonicalizer(h, r.c14n, skip, last)
+		c.size, c.sized = sc.size, true
+		if skip != nil {
+			var sig slabSize
+			sig.subtree(skip, nil, 1)
+			c.size = c.size.minus(sig)
+		}
 		// A tree parsed here is rewritten in place into the verified
 		// node-set (no copy); a caller's tree is copied.
 		c.inplace = last && owned
@@ -421,6 +427,9 @@ type scan struct {
 	// signature.
 	others []*etree.Element
 	err    error
+	// size counts the processed element's subtree, for the copy of the
+	// verified node-set.
+	size slabSize
 
 	// Initial backing arrays: a usual document needs no allocation.
 	nsArr   [16]nsBind
@@ -460,6 +469,12 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 			}
 		}
 	}
+	if inside {
+		// As slabSize.add, the text children counted below.
+		s.size.elems++
+		s.size.toks += len(e.Child)
+		s.size.attrs += len(e.Attr)
+	}
 	if inside && e.Tag == "Signature" {
 		if uri, _ := lookup(s.ns, e.Space); uri == nsDSig {
 			if e != s.target && s.references(e) {
@@ -470,8 +485,13 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 		}
 	}
 	for _, t := range e.Child {
-		if c, ok := t.(*etree.Element); ok {
+		switch c := t.(type) {
+		case *etree.Element:
 			s.walk(c, depth+1, inside || c == s.target)
+		case *etree.CharData:
+			if inside {
+				s.size.texts++
+			}
 		}
 	}
 	s.ns = s.ns[:mark]
