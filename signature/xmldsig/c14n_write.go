@@ -52,15 +52,23 @@ func (c *canonicalizer) done() {
 	c.flush()
 }
 
+// writeString appends s to the buffer (inlined for the usual case that
+// it fits).
 func (c *canonicalizer) writeString(s string) {
-	if len(c.buf)+len(s) > cap(c.buf) {
-		c.flush()
-		if len(s) > cap(c.buf) {
-			if c.err == nil {
-				_, c.err = io.WriteString(c.w, s)
-			}
-			return
+	if len(c.buf)+len(s) <= cap(c.buf) {
+		c.buf = append(c.buf, s...)
+		return
+	}
+	c.writeLong(s)
+}
+
+func (c *canonicalizer) writeLong(s string) {
+	c.flush()
+	if len(s) > cap(c.buf) {
+		if c.err == nil {
+			_, c.err = io.WriteString(c.w, s)
 		}
+		return
 	}
 	c.buf = append(c.buf, s...)
 }
@@ -72,11 +80,33 @@ func (c *canonicalizer) writeByte(b byte) {
 	c.buf = append(c.buf, b)
 }
 
-// escapeText writes s escaped as a C14N text node (C14N 1.0 §2.3: & < >
-// and #xD are replaced).
+// textEscapes and attrEscapes mark the bytes C14N replaces in text nodes
+// (& < > #xD) and in attribute values (& < " #x9 #xA #xD), C14N 1.0 §2.3.
+var textEscapes, attrEscapes = escapeSet("&<>\r"), escapeSet("&<\"\t\n\r")
+
+func escapeSet(chars string) (set [256]bool) {
+	for i := range len(chars) {
+		set[chars[i]] = true
+	}
+	return set
+}
+
+// escapeText writes s escaped as a C14N text node.
 func (c *canonicalizer) escapeText(s string) {
+	c.escape(s, &textEscapes)
+}
+
+// escapeAttr writes s escaped as a C14N attribute value.
+func (c *canonicalizer) escapeAttr(s string) {
+	c.escape(s, &attrEscapes)
+}
+
+func (c *canonicalizer) escape(s string, set *[256]bool) {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		if !set[s[i]] {
+			continue
+		}
 		var rep string
 		switch s[i] {
 		case '&':
@@ -85,29 +115,6 @@ func (c *canonicalizer) escapeText(s string) {
 			rep = "&lt;"
 		case '>':
 			rep = "&gt;"
-		case '\r':
-			rep = "&#xD;"
-		default:
-			continue
-		}
-		c.writeString(s[start:i])
-		c.writeString(rep)
-		start = i + 1
-	}
-	c.writeString(s[start:])
-}
-
-// escapeAttr writes s escaped as a C14N attribute value (& < " #x9 #xA
-// #xD are replaced).
-func (c *canonicalizer) escapeAttr(s string) {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var rep string
-		switch s[i] {
-		case '&':
-			rep = "&amp;"
-		case '<':
-			rep = "&lt;"
 		case '"':
 			rep = "&quot;"
 		case '\t':
@@ -116,8 +123,6 @@ func (c *canonicalizer) escapeAttr(s string) {
 			rep = "&#xA;"
 		case '\r':
 			rep = "&#xD;"
-		default:
-			continue
 		}
 		c.writeString(s[start:i])
 		c.writeString(rep)
