@@ -578,7 +578,8 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		}
 	}
 	flushText()
-	if c.inplace {
+	if c.inplace && len(kept) < len(el.Child) {
+		// Something was dropped: the kept tokens moved to the front.
 		clear(el.Child[len(kept):])
 		el.Child = kept
 		el.ReindexChildren()
