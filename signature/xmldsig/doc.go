@@ -162,14 +162,16 @@
 //
 //   - Verify of a 2.4 KB RSA-2048 document (4.4 KB signed, certificate in
 //     KeyInfo), timed by the benchmark thread's CPU clock at load average
-//     20-25 (BenchmarkVerify2KB, four runs): from bytes 2.25-2.37× a raw
-//     rsa.VerifyPKCS1v15 and 1.01-1.04× the floor (parsing, C14N of the
+//     20-25 (BenchmarkVerify2KB, eight runs): from bytes 2.25-2.41× a raw
+//     rsa.VerifyPKCS1v15 and 1.00-1.06× the floor (parsing, C14N of the
 //     document and of SignedInfo into two SHA-256 digests, raw RSA:
-//     69-83 µs, itself 2.18-2.29× raw RSA); with the tree given
-//     (VerifyDocument, which builds Result.Element as a copy) 1.70-1.91×
-//     raw and 1.19-1.25× its floor (45-55 µs, 1.42-1.53× raw). A chain to
-//     an anchor costs no more than a pinned certificate after the first
-//     call (2.20-2.38× raw; paths are cached, see signature.TrustStore).
+//     69-108 µs, itself 2.18-2.41× raw RSA); with the tree given
+//     (VerifyDocument, which builds Result.Element as a copy) 1.70-2.07×
+//     raw and 1.19-1.26× its floor (45-75 µs, 1.42-1.64× raw). The
+//     previous release measured 2.80-3.02× and 2.09-2.38× in the same
+//     runs. A chain to an anchor costs no more than a pinned certificate
+//     after the first call (2.20-2.38× raw; paths are cached, see
+//     signature.TrustStore).
 //     What separates a verification from a raw RSA check is the parse of
 //     the bytes (about 0.6× an RSA verification: building the etree nodes,
 //     not tokenizing), the canonicalization (about 0.35× with both
