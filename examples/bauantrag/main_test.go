@@ -41,7 +41,10 @@ func TestTour(t *testing.T) {
 		"SUBMITTED → PAID → RECEIVED → PROCESSING → COMPLETED",
 		"4 signierte Webhooks",
 		".eml-Dateien",
-		"Statusmonitor des ZBP: RECEIVED → PROCESSING → COMPLETED",
+		// OrderLatest may leave out a PROCESSING that COMPLETED overtook
+		// (the tour checks the order itself): only the ends are fixed.
+		"Statusmonitor des ZBP: RECEIVED → ",
+		"COMPLETED (nie rückwärts)",
 		"12 von 12 Zustellungen erfolgreich, 1 Fehlversuch(e) automatisch wiederholt",
 		"Prüfnachweis: 4 Security Event Tokens",
 		"payment.Config.OnStatusChangeTx: Zahlungsstatus PAYED, Gebührenvermerk am Antrag, Benachrichtigung PAID (notify.EnqueueTx, 3 Zustellaufträge) und FIT-Connect-Auftrag in einer SQLite-Transaktion",
