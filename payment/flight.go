@@ -10,16 +10,19 @@ import (
 // the same key wait for its result or their own context. The leader runs
 // the function in its own goroutine (no goroutine per call, unlike
 // singleflight.DoChan), and a waiting follower can give up when its
-// context ends.
+// context ends. The leader gets fn's result itself; followers share one
+// copy of it (callers clone before handing it out), made only when there
+// are followers.
 type flights struct {
 	mu sync.Mutex
 	m  map[string]*flight
 }
 
 type flight struct {
-	done chan struct{}
-	val  *paytype.Transaction
-	err  error
+	done      chan struct{}
+	val       *paytype.Transaction
+	err       error
+	followers int // guarded by flights.mu
 }
 
 // do runs fn as the leader for key, or waits for the running leader. led
@@ -30,6 +33,7 @@ func (g *flights) do(ctx context.Context, key string, fn func() (*paytype.Transa
 		g.m = map[string]*flight{}
 	}
 	if f, ok := g.m[key]; ok {
+		f.followers++
 		g.mu.Unlock()
 		select {
 		case <-ctx.Done():
@@ -41,12 +45,17 @@ func (g *flights) do(ctx context.Context, key string, fn func() (*paytype.Transa
 	f := &flight{done: make(chan struct{})}
 	g.m[key] = f
 	g.mu.Unlock()
+	var res *paytype.Transaction
 	defer func() {
 		g.mu.Lock()
-		delete(g.m, key)
+		delete(g.m, key) // no follower joins after this
+		followers := f.followers
 		g.mu.Unlock()
+		if followers > 0 {
+			f.val = res.Clone() // nil-safe
+		}
 		close(f.done)
 	}()
-	f.val, f.err = fn()
-	return f.val, f.err, true
+	res, f.err = fn()
+	return res, f.err, true
 }

@@ -95,7 +95,7 @@ func TestBrowser(t *testing.T) {
 	require.Equal(t, stCompleted, status)
 	timeline, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("timeline")))
 	require.NoError(t, err)
-	for _, st := range []string{stSubmitted, stReceived, stProcessing, stCompleted} {
+	for _, st := range []string{stSubmitted, stPaid, stReceived, stProcessing, stCompleted} {
 		assert.Contains(t, timeline, st)
 	}
 	assert.Contains(t, timeline, "Empfangsbestätigung der Bauaufsicht über FIT-Connect")

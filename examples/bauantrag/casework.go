@@ -14,44 +14,36 @@ import (
 // its status notification in the same SQLite transaction
 // (notify.Client.EnqueueTx): either both are stored or neither, and once
 // committed the notification is delivered at least once on every
-// channel. A transition that was already applied is a no-op.
-func (s *service) advance(ctx context.Context, a *antrag, from, to string, edit func(*notify.Event), extra func(context.Context, *sql.Tx) error) error {
+// channel. It reports false, and changes nothing, when the application
+// was not in from (the transition was applied already).
+func (s *service) advance(ctx context.Context, a *antrag, from, to string, edit func(*notify.Event), extra func(context.Context, *sql.Tx) error) (bool, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	ok, err := setStatus(ctx, tx, a.ID, from, to, time.Now())
 	if err != nil || !ok {
-		return err
+		return false, err
 	}
 	if extra != nil {
 		if err := extra(ctx, tx); err != nil {
-			return err
+			return false, err
 		}
 	}
-	ev := notify.Event{
-		ApplicationID:         a.ID,
-		Transition:            to,
-		Status:                notify.Status(to),
-		PublicServiceName:     "Bauantrag online",
-		SenderName:            "Stadt Musterstadt – Bauaufsicht",
-		StatusDetails:         statusLabel[to],
-		AdditionalInformation: "Aktenzeichen " + a.Aktenzeichen,
-		Recipients:            s.out.recipients(a),
-	}
+	ev := s.statusEvent(a, to)
 	if edit != nil {
 		edit(&ev)
 	}
 	enq, err := s.out.client.EnqueueTx(ctx, tx, ev)
 	if err != nil {
-		return fmt.Errorf("enqueue: %w", err)
+		return false, fmt.Errorf("enqueue: %w", err)
 	}
 	if err := setEventID(ctx, tx, a.ID, to, string(enq.EventID)); err != nil {
-		return err
+		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return err
+		return false, err
 	}
 	var chans []string
 	for _, j := range enq.Jobs {
@@ -59,7 +51,21 @@ func (s *service) advance(ctx context.Context, a *antrag, from, to string, edit 
 	}
 	s.cfg.Say("notify: Status %s → %s und %d Zustellaufträge (%s) in derselben SQLite-Transaktion gespeichert (Ereignis %s)",
 		from, to, len(enq.Jobs), strings.Join(chans, ", "), enq.EventID)
-	return nil
+	return true, nil
+}
+
+// statusEvent is the notification of a's transition to status.
+func (s *service) statusEvent(a *antrag, status string) notify.Event {
+	return notify.Event{
+		ApplicationID:         a.ID,
+		Transition:            status,
+		Status:                notify.Status(status),
+		PublicServiceName:     "Bauantrag online",
+		SenderName:            "Stadt Musterstadt – Bauaufsicht",
+		StatusDetails:         statusLabel[status],
+		AdditionalInformation: "Aktenzeichen " + a.Aktenzeichen,
+		Recipients:            s.out.recipients(a),
+	}
 }
 
 // startCaseWork simulates the case worker at the building authority: after
@@ -91,7 +97,7 @@ func (s *service) caseWork(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.advance(ctx, a, stReceived, stProcessing, func(ev *notify.Event) {
+	if _, err := s.advance(ctx, a, stReceived, stProcessing, func(ev *notify.Event) {
 		ev.Message = notify.Message{
 			Title: "Ihr Bauantrag wird bearbeitet (" + a.Aktenzeichen + ")",
 			Body:  "Guten Tag " + a.Antragsteller + ",\n\nIhr Antrag auf Baugenehmigung ist vollständig und wird jetzt bearbeitet.\n\nAktenzeichen: " + a.Aktenzeichen + "\n",
@@ -104,7 +110,7 @@ func (s *service) caseWork(ctx context.Context, id string) error {
 	}
 	issued := time.Now()
 	pdf := bescheidPDF(a.Aktenzeichen, a.Antragsteller, a.Grundstueck, issued)
-	return s.advance(ctx, a, stProcessing, stCompleted, func(ev *notify.Event) {
+	_, err = s.advance(ctx, a, stProcessing, stCompleted, func(ev *notify.Event) {
 		ev.StatusDetails = "Baugenehmigung erteilt"
 		ev.Message = notify.Message{
 			Title: "Ihre Baugenehmigung (" + a.Aktenzeichen + ")",
@@ -116,4 +122,5 @@ func (s *service) caseWork(ctx context.Context, id string) error {
 		_, err := tx.ExecContext(ctx, `UPDATE bauantrag_antrag SET bescheid = ? WHERE id = ?`, pdf, a.ID)
 		return err
 	})
+	return err
 }

@@ -17,9 +17,11 @@ import (
 // in-process by fitconnecttest) and waits for the authority's accept: the
 // authority (package examples/behoerde/amt) fetches, decrypts, checks and
 // accepts; the online service reads the accept from the verified event
-// log. Only then is the application RECEIVED.
+// log. Only then is the application RECEIVED. handover.go decides when:
+// after the fee is paid, from the outbox table bauantrag_zustellung.
 type delivery struct {
 	life   *lifetime
+	sim    *fitconnecttest.Sim
 	sender *fitconnect.Client
 	amt    *amt.Amt
 	store  *fitconnect.Store
@@ -37,6 +39,7 @@ func newDelivery(ctx context.Context, cfg config, onlineServiceCert *x509.Certif
 	if err := d.life.err(); err != nil {
 		return nil, err
 	}
+	d.sim = sim
 	// The online service is only a sender: no decryption or signing keys.
 	senderCfg := sim.Config()
 	senderCfg.DecryptionKeys, senderCfg.SigningKey, senderCfg.SigningKeyID = nil, nil, ""
@@ -58,10 +61,10 @@ func newDelivery(ctx context.Context, cfg config, onlineServiceCert *x509.Certif
 	return d, err
 }
 
-// deliver submits a's signed message with the application PDF and the
-// building description, lets the authority process it and checks the
-// accept in the event log.
-func (d *delivery) deliver(ctx context.Context, a *antrag) error {
+// send submits a's signed message with the application PDF and the
+// building description. A nil error means the submission is complete at
+// the Zustelldienst; confirm then waits for the authority's accept.
+func (d *delivery) send(ctx context.Context, a *antrag) (*fitconnect.SentSubmission, error) {
 	pdf := textPDF([]string{"Antrag auf Baugenehmigung", "", "Aktenzeichen: " + a.Aktenzeichen,
 		"Antragsteller/in: " + a.Antragsteller, "Baugrundstueck: " + a.Grundstueck, "Vorhaben: " + a.Vorhaben})
 	gross := float64(fee) / 100
@@ -82,10 +85,16 @@ func (d *delivery) deliver(ctx context.Context, a *antrag) error {
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("fitconnect send: %w", err)
+		return nil, fmt.Errorf("fitconnect send: %w", err)
 	}
 	d.say("fitconnect: Einreichung %s (Vorgang %s) an den Zustellpunkt der Bauaufsicht übermittelt – Schlüssel geprüft (RSA 4096, x5c-Kette), Metadaten %s schema-geprüft, Metadaten, Fachdaten und 2 Anlagen als JWE (RSA-OAEP-256, A256GCM)",
 		sent.SubmissionID, sent.CaseID, sent.MetadataVersion)
+	return sent, nil
+}
+
+// confirm lets the authority process what is waiting and checks the
+// accept of sent in the verified event log.
+func (d *delivery) confirm(ctx context.Context, sent *fitconnect.SentSubmission) error {
 	if _, err := d.amt.Poll(ctx); err != nil {
 		return fmt.Errorf("authority: %w", err)
 	}

@@ -38,15 +38,16 @@ func TestTour(t *testing.T) {
 		"xoev/xsd: gültig gegen das gebündelte XBau-2.6-Schema",
 		"ds:Signature als letztes Kind der Wurzel",
 		"Kassenzeichen",
-		"SUBMITTED → RECEIVED → PROCESSING → COMPLETED",
-		"3 signierte Webhooks",
+		"SUBMITTED → PAID → RECEIVED → PROCESSING → COMPLETED",
+		"4 signierte Webhooks",
 		".eml-Dateien",
 		// OrderLatest may leave out a PROCESSING that COMPLETED overtook
 		// (the tour checks the order itself): only the ends are fixed.
 		"Statusmonitor des ZBP: RECEIVED → ",
 		"COMPLETED (nie rückwärts)",
-		"9 von 9 Zustellungen erfolgreich, 1 Fehlversuch(e) automatisch wiederholt",
-		"Prüfnachweis: 3 Security Event Tokens",
+		"12 von 12 Zustellungen erfolgreich, 1 Fehlversuch(e) automatisch wiederholt",
+		"Prüfnachweis: 4 Security Event Tokens",
+		"payment.Config.OnStatusChangeTx: Zahlungsstatus PAYED, Gebührenvermerk am Antrag, Benachrichtigung PAID (notify.EnqueueTx, 3 Zustellaufträge) und FIT-Connect-Auftrag in einer SQLite-Transaktion",
 		"dieselbe SAML-Antwort erneut an den ACS geschickt: abgewiesen",
 		"→ accepted (fitconnect.Store: genau einmal verarbeitet)",
 		"Empfangsbestätigung der Bauaufsicht im Ereignisprotokoll",
@@ -55,7 +56,7 @@ func TestTour(t *testing.T) {
 	}
 	emls, err := filepath.Glob(filepath.Join(dir, "mail", "*.eml"))
 	require.NoError(t, err)
-	assert.Len(t, emls, 3)
+	assert.Len(t, emls, notifiedEvents)
 	if t.Failed() {
 		t.Log(s)
 	}
@@ -69,7 +70,7 @@ func TestTourSMTP(t *testing.T) {
 	err := runTour(context.Background(), &out, options{Dir: t.TempDir(), SMTPAddr: smtp.Addr, MailpitAPI: smtp.APIURL})
 	require.NoError(t, err, out.String())
 	assert.Contains(t, out.String(), "SMTP-Server "+smtp.Addr)
-	assert.Contains(t, out.String(), "3 E-Mails an erika.mustermann@example.org zugestellt")
+	assert.Contains(t, out.String(), "4 E-Mails an erika.mustermann@example.org zugestellt")
 }
 
 // testApp starts the service with a logged-in citizen.

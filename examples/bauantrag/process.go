@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/egosaar/ozg/notify"
-	"github.com/egosaar/ozg/payment"
 	"github.com/egosaar/ozg/payment/paytype"
 	"github.com/egosaar/ozg/xoev"
 	"github.com/egosaar/ozg/xoev/xsd"
@@ -218,48 +215,4 @@ func (s *service) handlePaymentReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/antrag/"+a.ID, http.StatusSeeOther)
-}
-
-// paymentChanged is payment.Config.OnStatusChange: called once per
-// applied transition, whether Sync (redirect) or the background
-// reconciliation applied it.
-func (s *service) paymentChanged(ctx context.Context, c payment.StatusChange) {
-	a, err := getAntrag(ctx, s.db, applicationOfPayment(c.RequestID))
-	if err != nil {
-		s.log.Error("payment for unknown application", "err", err)
-		return
-	}
-	if c.Transaction.Request.Total != fee || c.Transaction.Request.Items[0].Booking.Kassenzeichen != a.Kassenzeichen {
-		s.log.Error("payment does not match application", "application", a.ID)
-		return
-	}
-	switch c.To {
-	case paytype.StatusPaid:
-		s.cfg.Say("payment: Ergebnis %s übernommen; Betrag %s, Währung %s und requestId %s entsprechen dem gespeicherten Auftrag (sonst ErrMismatch), Kassenzeichen %s passt zum Antrag",
-			c.To, euro(c.Transaction.Request.Total), c.Transaction.Request.Currency, c.RequestID, a.Kassenzeichen)
-		if err := s.fit.deliver(ctx, a); err != nil {
-			s.log.Error("fitconnect delivery", "application", a.ID, "err", err)
-			return
-		}
-		err = s.advance(ctx, a, stSubmitted, stReceived, func(ev *notify.Event) {
-			ev.StatusDetails = "Gebühr bezahlt"
-			ev.Payment = nil
-			ev.Message = notify.Message{
-				Title: "Ihr Bauantrag ist eingegangen (" + a.Aktenzeichen + ")",
-				Body: "Guten Tag " + a.Antragsteller + ",\n\nIhr Antrag auf Baugenehmigung ist bei der Bauaufsicht eingegangen und die Gebühr von " +
-					euro(fee) + " ist bezahlt (Kassenzeichen " + a.Kassenzeichen + ").\n\nAktenzeichen: " + a.Aktenzeichen + "\n",
-			}
-		}, func(ctx context.Context, tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE bauantrag_antrag SET zahlung = ? WHERE id = ?`, string(c.To), a.ID)
-			return err
-		})
-		if err == nil {
-			s.startCaseWork(a.ID)
-		}
-	case paytype.StatusCanceled, paytype.StatusFailed:
-		_, err = s.db.ExecContext(ctx, `UPDATE bauantrag_antrag SET zahlung = ? WHERE id = ?`, string(c.To), a.ID)
-	}
-	if err != nil {
-		s.log.Error("apply payment", "application", a.ID, "err", err)
-	}
 }

@@ -68,6 +68,8 @@ type service struct {
 	fit    *delivery
 
 	sessions sessions
+	// deliveryMu serialises the work on FIT-Connect orders (handover.go).
+	deliveryMu sync.Mutex
 
 	ctx    context.Context // service lifetime (case worker, reconciliation)
 	cancel context.CancelFunc
@@ -144,6 +146,13 @@ func newService(ctx context.Context, cfg config) (s *service, err error) {
 		if err := s.pay.Run(s.ctx); err != nil {
 			s.log.Warn("payment reconciliation stopped", "err", err)
 		}
+	}()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		// FIT-Connect orders committed with a payment but not yet
+		// delivered (Zustelldienst down, or a crash after commit).
+		s.deliveryLoop(s.ctx)
 	}()
 	return s, nil
 }
@@ -224,10 +233,14 @@ func (s *service) setupPayment(ctx context.Context) error {
 		return err
 	}
 	s.pay, err = payment.New(payment.Config{
-		Provider:       provider,
-		Store:          s.payDB,
-		Logger:         s.log,
-		OnStatusChange: s.paymentChanged,
+		Provider: provider,
+		Store:    s.payDB,
+		Logger:   s.log,
+		// The hand-over (handover.go): the fee, the PAID notification and
+		// the FIT-Connect order commit with the payment's transition;
+		// the submission runs after commit.
+		OnStatusChangeTx: s.paymentChangedTx,
+		OnStatusChange:   s.paymentChanged,
 		// Demo values: look for abandoned payments after seconds, not
 		// the default minute.
 		PollInitial:  5 * time.Second,

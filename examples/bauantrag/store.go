@@ -10,7 +10,11 @@ import (
 )
 
 // The application's own tables live in the same database as notify's
-// outbox, so a status change and its notifications commit together.
+// outbox and payment's store, so a status change, its notifications and
+// the payment's transition commit together. bauantrag_zustellung is the
+// application's own outbox for the FIT-Connect submission: a row is
+// written in the transaction that records the fee as paid and worked off
+// after commit (handover.go).
 const schema = `
 CREATE TABLE IF NOT EXISTS bauantrag_antrag (
 	id            TEXT PRIMARY KEY,
@@ -40,12 +44,22 @@ CREATE TABLE IF NOT EXISTS bauantrag_verlauf (
 	at        INTEGER NOT NULL,
 	event_id  TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (antrag_id, seq)
+);
+CREATE TABLE IF NOT EXISTS bauantrag_zustellung (
+	antrag_id  TEXT PRIMARY KEY REFERENCES bauantrag_antrag(id),
+	sent       BLOB,
+	done       INTEGER NOT NULL DEFAULT 0,
+	created_at INTEGER NOT NULL
 );`
 
 // Application states. SUBMITTED is internal (sent, fee not yet paid); the
 // notified states are those of the ZBP Statusmonitor (notify.Status).
+// PAID is no state of the application but a timeline entry: the fee was
+// paid (notify's payment event "payment.paid"), the application is still
+// SUBMITTED until the authority confirms receipt.
 const (
 	stSubmitted  = "SUBMITTED"
+	stPaid       = "PAID"
 	stReceived   = "RECEIVED"
 	stProcessing = "PROCESSING"
 	stCompleted  = "COMPLETED"
@@ -53,7 +67,8 @@ const (
 
 var statusLabel = map[string]string{
 	stSubmitted:  "Antrag übermittelt, Gebühr offen",
-	stReceived:   "Antrag eingegangen (Empfangsbestätigung der Bauaufsicht über FIT-Connect), Gebühr bezahlt",
+	stPaid:       "Gebühr bezahlt, Übermittlung an die Bauaufsicht beauftragt",
+	stReceived:   "Antrag eingegangen (Empfangsbestätigung der Bauaufsicht über FIT-Connect)",
 	stProcessing: "Antrag in Bearbeitung",
 	stCompleted:  "Bescheid erteilt",
 }
@@ -127,7 +142,14 @@ func setStatus(ctx context.Context, tx *sql.Tx, id, from, to string, at time.Tim
 const antragColumns = `id, aktenzeichen, subject, antragsteller, email, postfach, grundstueck, vorhaben, nachricht_uuid,
 	nachricht, baubeschreibung, COALESCE(bescheid, x''), status, zahlung, zahlungsversuch, kassenzeichen, created_at, updated_at`
 
-func getAntrag(ctx context.Context, db *sql.DB, id string) (*antrag, error) {
+// querier is *sql.DB or *sql.Tx: inside payment's transaction hook the
+// application is read through that transaction (on SQLite the store's
+// one connection is the transaction's).
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getAntrag(ctx context.Context, db querier, id string) (*antrag, error) {
 	var a antrag
 	var created, updated int64
 	err := db.QueryRowContext(ctx, `SELECT `+antragColumns+` FROM bauantrag_antrag WHERE id = ?`, id).Scan(

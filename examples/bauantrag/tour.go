@@ -71,7 +71,7 @@ func runTour(ctx context.Context, w io.Writer, o options) error {
 		{"Anmeldung über die BundID (Simulator, SAML HTTP-POST, Niveau substanziell)", t.login},
 		{"Antrag ausfüllen: XBau-Nachricht bauen, gegen XSD prüfen, signieren", t.submit},
 		{"Gebühr bezahlen (XBezahldienste-Simulator)", t.pay},
-		{"Bearbeitung: RECEIVED → PROCESSING → COMPLETED", t.processing},
+		{"Übermittlung und Bearbeitung: PAID → RECEIVED → PROCESSING → COMPLETED", t.processing},
 		{"Benachrichtigungen: Webhook, E-Mail, Postfach", t.notifications},
 		{"Dokumente und Zugriffsschutz", t.documents},
 	} {
@@ -86,6 +86,11 @@ func runTour(ctx context.Context, w io.Writer, o options) error {
 	fmt.Fprintf(w, "\nAlle Schritte erfolgreich (%.1f s). Dieselben Schritte im Browser: go run ./examples/bauantrag -serve\n", time.Since(start).Seconds())
 	return nil
 }
+
+// notifiedEvents is the number of events notified per application: the
+// payment (PAID, committed with the payment's transition), RECEIVED,
+// PROCESSING and COMPLETED. Each goes out on every channel.
+const notifiedEvents = 4
 
 type tour struct {
 	p    *printer
@@ -258,7 +263,7 @@ func (t *tour) processing(ctx context.Context) error {
 			for _, m := range reLi.FindAllStringSubmatch(body, -1) {
 				seen = append(seen, m[1])
 			}
-			want := []string{stSubmitted, stReceived, stProcessing, stCompleted}
+			want := []string{stSubmitted, stPaid, stReceived, stProcessing, stCompleted}
 			if strings.Join(seen, ",") != strings.Join(want, ",") {
 				return fmt.Errorf("timeline %v, want %v", seen, want)
 			}
@@ -277,7 +282,7 @@ func (t *tour) processing(ctx context.Context) error {
 }
 
 func (t *tour) notifications(ctx context.Context) error {
-	got, err := t.a.out.monitor.waitFor(ctx, t.id, 3)
+	got, err := t.a.out.monitor.waitFor(ctx, t.id, notifiedEvents)
 	if err != nil {
 		return err
 	}
@@ -298,30 +303,31 @@ func (t *tour) notifications(ctx context.Context) error {
 		}
 		t.p.say("E-Mails an den SMTP-Server übergeben (Empfang nicht prüfbar ohne -mailpit-api)")
 	} else {
-		t.p.say("3 E-Mails an %s zugestellt, die letzte mit dem Bescheid als PDF-Anhang", a.Email)
+		t.p.say("%d E-Mails an %s zugestellt (Zahlung, Eingang, Bearbeitung, Bescheid), die letzte mit dem Bescheid als PDF-Anhang", notifiedEvents, a.Email)
 	}
 	if t.a.out.zbp != nil {
 		t.p.say("Postfach: %s", t.a.out.zbp.Describe())
 		if err := waitCount(ctx, func(ctx context.Context) (int, int, error) { return t.a.out.zbp.Count(ctx, a.Postfach) }); err != nil {
 			return fmt.Errorf("postfach: %w", err)
 		}
-		t.p.say("3 Nachrichten im BundID-Postfach (Postkorb-Handle aus der BundID), die letzte mit dem Bescheid als PDF-Anhang")
+		t.p.say("%d Nachrichten im BundID-Postfach (Postkorb-Handle aus der BundID), die letzte mit dem Bescheid als PDF-Anhang", notifiedEvents)
 		// The status monitor wants the latest status (notify's OrderLatest):
 		// an update that a newer one overtook is left out, so PROCESSING may
 		// be missing, but the updates never go backwards and end COMPLETED.
+		// The payment event is a mailbox message, no status update.
 		st := t.a.out.zbp.StatusCount(t.id)
 		if !inOrder(st, []string{"RECEIVED", "PROCESSING", "COMPLETED"}) || len(st) == 0 || st[len(st)-1] != "COMPLETED" {
 			return fmt.Errorf("statusmonitor updates %v", st)
 		}
 		t.p.say("Statusmonitor des ZBP: %s (nie rückwärts)", strings.Join(st, " → "))
 	}
-	// The audit trail: one signed SET per status change.
+	// The audit trail: one signed SET per notified event.
 	if err := t.audit(ctx); err != nil {
 		return err
 	}
 	// The delivery log: every job delivered, the refused first webhook
 	// retried.
-	want := 3 * len(t.a.out.channels)
+	want := notifiedEvents * len(t.a.out.channels)
 	for {
 		attempts, err := t.a.out.client.Attempts(ctx, notify.ForTenant(""), t.id, 0)
 		if err != nil {
@@ -381,22 +387,22 @@ func (t *tour) audit(ctx context.Context) error {
 		}
 		n++
 	}
-	if n != 3 {
-		return fmt.Errorf("%d audit tokens, want 3", n)
+	if n != notifiedEvents {
+		return fmt.Errorf("%d audit tokens, want %d", n, notifiedEvents)
 	}
 	t.p.say("Prüfnachweis: %d Security Event Tokens (RFC 8417, PS512, signature/jose) mit dem Schlüssel des Dienstes geprüft – jti = Ereignis-ID, txn = case:%s", n, t.id)
 	return nil
 }
 
-// waitCount polls count until it reports three messages, one of them
-// with an attachment.
+// waitCount polls count until it reports a message per notified event,
+// one of them with an attachment.
 func waitCount(ctx context.Context, count func(context.Context) (int, int, error)) error {
 	for {
 		n, att, err := count(ctx)
 		if err != nil {
 			return err
 		}
-		if n >= 3 && att >= 1 {
+		if n >= notifiedEvents && att >= 1 {
 			return nil
 		}
 		select {

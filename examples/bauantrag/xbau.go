@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,20 +175,23 @@ const p12Password = "demo-nur-fuer-tests"
 // file in dir, loads it back as a production service would load its
 // certificate, and prepares builder, schema, signer and verifier.
 func newMessaging(dir string, now func() time.Time) (*messaging, error) {
-	kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "Online-Dienst Bauantrag Musterstadt (Test)"})
-	if err != nil {
-		return nil, err
-	}
-	p12, err := signaturetest.EncodePKCS12(kp, p12Password)
-	if err != nil {
-		return nil, err
-	}
+	// The signing key lives in Dir as a PKCS#12 file, created on the first
+	// start: after a restart the service signs with the same certificate
+	// the authority trusts, and messages signed before still verify.
 	p12Path := filepath.Join(dir, "onlinedienst.p12")
-	if err := os.WriteFile(p12Path, p12, 0o600); err != nil {
-		return nil, err
-	}
 	data, err := os.ReadFile(p12Path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "Online-Dienst Bauantrag Musterstadt (Test)"})
+		if err != nil {
+			return nil, err
+		}
+		if data, err = signaturetest.EncodePKCS12(kp, p12Password); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p12Path, data, 0o600); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	key, err := signature.LoadPKCS12(data, p12Password)

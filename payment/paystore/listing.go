@@ -120,22 +120,24 @@ func DecodeCursor(s string) (Cursor, bool, error) {
 	return Cursor{At: time.Unix(0, at).UTC(), Tenant: parts[2], RequestID: parts[3], Seq: seq}, true, nil
 }
 
-// Normalize checks f and fills the default limit. Stores call it first.
-func (f *ListFilter) Normalize() error {
+// Normalize checks f, fills the default limit and returns the decoded
+// Cursor (false: from the start). Stores call it first and use its
+// position, so a cursor is decoded once. A bad filter or a malformed
+// cursor is a *FieldError (ErrInvalidRequest).
+func (f *ListFilter) Normalize() (Cursor, bool, error) {
 	if f.Limit < 0 || f.Limit > MaxPageSize {
-		return &paytype.FieldError{Field: "limit", Reason: fmt.Sprintf("outside 0 … %d", MaxPageSize), Err: paytype.ErrInvalidRequest}
+		return Cursor{}, false, &paytype.FieldError{Field: "limit", Reason: fmt.Sprintf("outside 0 … %d", MaxPageSize), Err: paytype.ErrInvalidRequest}
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultPageSize
 	}
 	for _, s := range f.Statuses {
 		if s != "" && s != paytype.StatusInitial {
-			return &paytype.FieldError{Field: "statuses", Reason: "only non-terminal states", Err: paytype.ErrInvalidRequest}
+			return Cursor{}, false, &paytype.FieldError{Field: "statuses", Reason: "only non-terminal states", Err: paytype.ErrInvalidRequest}
 		}
 	}
 	if err := CheckTenant(f.Tenant); err != nil {
-		return err
+		return Cursor{}, false, err
 	}
-	_, _, err := DecodeCursor(f.Cursor)
-	return err
+	return DecodeCursor(f.Cursor)
 }

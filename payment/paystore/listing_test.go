@@ -48,3 +48,35 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestNormalizeReturnsPosition: Normalize checks the filter and hands the
+// store the decoded cursor, so that stores decode it once.
+func TestNormalizeReturnsPosition(t *testing.T) {
+	c := paystore.Cursor{At: time.Unix(1700000000, 5).UTC(), RequestID: "antrag-7", Seq: 3}
+	f := paystore.ListFilter{Cursor: paystore.EncodeCursor(c)}
+	got, ok, err := f.Normalize()
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, c, got)
+	assert.Equal(t, paystore.DefaultPageSize, f.Limit)
+
+	f = paystore.ListFilter{}
+	_, ok, err = f.Normalize()
+	require.NoError(t, err)
+	assert.False(t, ok)
+
+	for name, bad := range map[string]paystore.ListFilter{
+		"malformed cursor":  {Cursor: "%%%"},
+		"cursor not base64": {Cursor: "a b"},
+		"cursor bad id":     {Cursor: paystore.EncodeCursor(paystore.Cursor{RequestID: "a b"})},
+		"negative limit":    {Limit: -1},
+		"limit too large":   {Limit: paystore.MaxPageSize + 1},
+		"terminal status":   {Statuses: []paytype.Status{paytype.StatusPaid}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, ok, err := bad.Normalize()
+			require.ErrorIs(t, err, paytype.ErrInvalidRequest)
+			assert.False(t, ok)
+		})
+	}
+}

@@ -270,10 +270,10 @@ func inWindow(f *ListFilter, at time.Time) bool {
 }
 
 // listScope checks and scopes f: a view lists only its own tenant.
-func (s *MemoryStore) listScope(f *ListFilter) error {
+func (s *MemoryStore) listScope(f *ListFilter) (Cursor, bool, error) {
 	if s.view {
 		if err := ScopeFilter(f, s.tenant); err != nil {
-			return err
+			return Cursor{}, false, err
 		}
 	}
 	return f.Normalize()
@@ -283,10 +283,10 @@ func listed(f *ListFilter, tenant string) bool { return f.AllTenants || tenant =
 
 // ListAnomalies implements Store.
 func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPage, error) {
-	if err := s.listScope(&f); err != nil {
+	cur, hasCur, err := s.listScope(&f)
+	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := DecodeCursor(f.Cursor)
 	type entry struct {
 		a   Anomaly
 		seq int64
@@ -327,10 +327,10 @@ func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPa
 
 // ListOpen implements Store.
 func (s *MemoryStore) ListOpen(_ context.Context, f ListFilter) (*TransactionPage, error) {
-	if err := s.listScope(&f); err != nil {
+	cur, hasCur, err := s.listScope(&f)
+	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := DecodeCursor(f.Cursor)
 	s.mu.Lock()
 	var all []*paytype.Transaction
 	for k, t := range s.byReq {

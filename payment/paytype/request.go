@@ -1,9 +1,6 @@
 package paytype
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -204,8 +201,10 @@ func (r *CreateRequest) validate(development bool) error {
 	belege := map[[2]string]bool{}
 	for i := range r.Items {
 		it := &r.Items[i]
-		if err := it.validate(fmt.Sprintf("items[%d]", i)); err != nil {
-			return err
+		if err := it.validate(); err != nil {
+			// The path is built only for the error: a valid request
+			// allocates no field names.
+			return within(err, fmt.Sprintf("items[%d]", i))
 		}
 		if ids[it.ID] {
 			return &FieldError{Field: fmt.Sprintf("items[%d].id", i), Reason: "duplicate item id", Err: ErrInvalidRequest}
@@ -237,70 +236,89 @@ func (r *CreateRequest) validate(development bool) error {
 	return nil
 }
 
-func (it *Item) validate(p string) error {
-	if err := checkID(p+".id", it.ID, true); err != nil {
+// within prefixes the field path of a *FieldError from a nested check
+// (Item, Booking), which names its fields relative to itself.
+func within(err error, prefix string) error {
+	if fe, ok := err.(*FieldError); ok {
+		if fe.Field == "" {
+			fe.Field = prefix
+		} else {
+			fe.Field = prefix + "." + fe.Field
+		}
+	}
+	return err
+}
+
+// validate checks one item; field names are relative to the item (see
+// within).
+func (it *Item) validate() error {
+	if err := checkID("id", it.ID, true); err != nil {
 		return err
 	}
-	if err := checkID(p+".reference", it.Reference, false); err != nil {
+	if err := checkID("reference", it.Reference, false); err != nil {
 		return err
 	}
-	if err := checkText(p+".description", it.Description, MaxDescriptionLength, false, isDescriptionRune); err != nil {
+	if err := checkText("description", it.Description, MaxDescriptionLength, false, isDescriptionRune); err != nil {
 		return err
 	}
 	if it.Quantity < 1 || it.Quantity > MaxQuantity {
-		return &FieldError{Field: p + ".quantity", Reason: "outside 1 … 999999", Err: ErrInvalidRequest}
+		return &FieldError{Field: "quantity", Reason: "outside 1 … 999999", Err: ErrInvalidRequest}
 	}
 	if err := it.TaxRate.Validate(); err != nil {
-		return &FieldError{Field: p + ".taxRate", Reason: "outside 0 … 100 percent", Err: ErrInvalidRequest}
+		return &FieldError{Field: "taxRate", Reason: "outside 0 … 100 percent", Err: ErrInvalidRequest}
 	}
 	for _, a := range []struct {
 		name string
 		v    Amount
 	}{{"singleNetAmount", it.SingleNet}, {"singleTaxAmount", it.SingleTax}, {"totalNetAmount", it.TotalNet}, {"totalTaxAmount", it.TotalTax}} {
 		if err := a.v.Validate(); err != nil {
-			return &FieldError{Field: p + "." + a.name, Reason: "outside 0.00 … 999999.00", Err: ErrInvalidAmount}
+			return &FieldError{Field: a.name, Reason: "outside 0.00 … 999999.00", Err: ErrInvalidAmount}
 		}
 	}
 	if n, ok := mulAmount(it.SingleNet, int64(it.Quantity)); !ok || n != it.TotalNet {
-		return &FieldError{Field: p + ".totalNetAmount", Reason: "does not equal singleNetAmount × quantity", Err: ErrCalculation}
+		return &FieldError{Field: "totalNetAmount", Reason: "does not equal singleNetAmount × quantity", Err: ErrCalculation}
 	}
 	if t, ok := mulAmount(it.SingleTax, int64(it.Quantity)); !ok || t != it.TotalTax {
-		return &FieldError{Field: p + ".totalTaxAmount", Reason: "does not equal singleTaxAmount × quantity", Err: ErrCalculation}
+		return &FieldError{Field: "totalTaxAmount", Reason: "does not equal singleTaxAmount × quantity", Err: ErrCalculation}
 	}
-	return it.Booking.validate(p + ".bookingData")
+	if err := it.Booking.validate(); err != nil {
+		return within(err, "bookingData")
+	}
+	return nil
 }
 
-func (b *Booking) validate(p string) error {
-	if err := checkText(p+".kassenzeichen", b.Kassenzeichen, MaxIDLength, false, isKassenzeichenRune); err != nil {
+// validate checks the booking; field names are relative to bookingData.
+func (b *Booking) validate() error {
+	if err := checkText("kassenzeichen", b.Kassenzeichen, MaxIDLength, false, isKassenzeichenRune); err != nil {
 		return err
 	}
-	if err := checkText(p+".haushaltsstelle", b.Haushaltsstelle, MaxIDLength, false, isAccountRune); err != nil {
+	if err := checkText("haushaltsstelle", b.Haushaltsstelle, MaxIDLength, false, isAccountRune); err != nil {
 		return err
 	}
-	if err := checkText(p+".objektnummer", b.Objektnummer, MaxIDLength, false, isAccountRune); err != nil {
+	if err := checkText("objektnummer", b.Objektnummer, MaxIDLength, false, isAccountRune); err != nil {
 		return err
 	}
-	if err := checkText(p+".buchungstext", b.Buchungstext, MaxPurposeLength, false, isPurposeRune); err != nil {
+	if err := checkText("buchungstext", b.Buchungstext, MaxPurposeLength, false, isPurposeRune); err != nil {
 		return err
 	}
-	if err := checkText(p+".belegnummer", b.Belegnummer, MaxBelegnummerLength, false, isIDRune); err != nil {
+	if err := checkText("belegnummer", b.Belegnummer, MaxBelegnummerLength, false, isIDRune); err != nil {
 		return err
 	}
 	if err := b.Faelligkeitsdatum.Validate(); err != nil {
-		return &FieldError{Field: p + ".faelligkeitsdatum", Reason: "not a valid YYYY-MM-DD date", Err: ErrInvalidRequest}
+		return &FieldError{Field: "faelligkeitsdatum", Reason: "not a valid YYYY-MM-DD date", Err: ErrInvalidRequest}
 	}
 	if len(b.Extra) > MaxBookingEntries {
-		return &FieldError{Field: p, Reason: fmt.Sprintf("more than %d extra entries", MaxBookingEntries), Err: ErrInvalidRequest}
+		return &FieldError{Reason: fmt.Sprintf("more than %d extra entries", MaxBookingEntries), Err: ErrInvalidRequest}
 	}
 	for k, v := range b.Extra {
 		switch k {
 		case BookingKeyKassenzeichen, BookingKeyHaushaltsstelle, BookingKeyObjektnummer, BookingKeyBuchungstext, BookingKeyBelegnummer, BookingKeyFaelligkeitsdatum:
-			return &FieldError{Field: p + ".extra", Reason: "key collides with a typed booking field", Err: ErrInvalidRequest}
+			return &FieldError{Field: "extra", Reason: "key collides with a typed booking field", Err: ErrInvalidRequest}
 		}
-		if err := checkText(p+".extra key", k, MaxBookingKeyLength, true, isBookingKeyRune); err != nil {
+		if err := checkText("extra key", k, MaxBookingKeyLength, true, isBookingKeyRune); err != nil {
 			return err
 		}
-		if err := checkText(p+".extra["+k+"]", v, MaxDescriptionLength, false, isPrintable); err != nil {
+		if err := checkText("extra["+k+"]", v, MaxDescriptionLength, false, isPrintable); err != nil {
 			return err
 		}
 	}
@@ -445,16 +463,3 @@ func isAccountRune(c rune) bool       { return isIDRune(c) || c == '.' || c == '
 func isBookingKeyRune(c rune) bool    { return isIDRune(c) || c == '.' }
 func isPostalRune(c rune) bool        { return isASCIIAlnum(c) || c == ' ' || c == '-' }
 func isPrintable(c rune) bool         { return unicode.IsPrint(c) }
-
-// Fingerprint returns a stable SHA-256 over the canonical JSON form of the
-// request; two requests with the same fingerprint are the same request for
-// idempotency.
-func (r *CreateRequest) Fingerprint() string {
-	b, err := json.Marshal(r) // maps are sorted by encoding/json
-	if err != nil {
-		// CreateRequest holds only strings, ints and maps of strings.
-		return ""
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}

@@ -21,20 +21,20 @@ func window(where []string, args []any, f *paystore.ListFilter, col string) ([]s
 }
 
 // listScope checks f (a view lists only its own tenant) and returns the
-// tenant condition.
-func (s *Store) listScope(f *paystore.ListFilter) ([]string, []any, error) {
+// tenant condition and the decoded cursor (decoded once, by Normalize).
+func (s *Store) listScope(f *paystore.ListFilter) (where []string, args []any, cur paystore.Cursor, hasCur bool, err error) {
 	if s.view {
 		if err := paystore.ScopeFilter(f, s.tenant); err != nil {
-			return nil, nil, err
+			return nil, nil, cur, false, err
 		}
 	}
-	if err := f.Normalize(); err != nil {
-		return nil, nil, err
+	if cur, hasCur, err = f.Normalize(); err != nil {
+		return nil, nil, cur, false, err
 	}
 	if f.AllTenants {
-		return []string{"1 = 1"}, []any{}, nil
+		return []string{"1 = 1"}, []any{}, cur, hasCur, nil
 	}
-	return []string{"tenant = ?"}, []any{f.Tenant}, nil
+	return []string{"tenant = ?"}, []any{f.Tenant}, cur, hasCur, nil
 }
 
 func in(col string, n int) string {
@@ -44,11 +44,10 @@ func in(col string, n int) string {
 // ListAnomalies implements paystore.Store (keyset pagination on
 // (at, tenant, request_id, seq)).
 func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*paystore.AnomalyPage, error) {
-	where, args, err := s.listScope(&f)
+	where, args, cur, hasCur, err := s.listScope(&f)
 	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
 	if len(f.Kinds) > 0 {
 		where = append(where, in("kind", len(f.Kinds)))
 		for _, k := range f.Kinds {
@@ -91,11 +90,10 @@ func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*pays
 // ListOpen implements paystore.Store (keyset pagination on
 // (created_at, tenant, request_id)).
 func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.TransactionPage, error) {
-	where, args, err := s.listScope(&f)
+	where, args, cur, hasCur, err := s.listScope(&f)
 	if err != nil {
 		return nil, err
 	}
-	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
 	statuses := f.Statuses
 	if len(statuses) == 0 {
 		statuses = []paytype.Status{"", paytype.StatusInitial}

@@ -67,6 +67,9 @@ type Provider struct {
 	base    *url.URL
 	client  *http.Client
 	retrier *httpx.Retrier
+	// txBase is .../paymenttransaction/{originatorId}/{endPointId}, built
+	// once: every create and pull starts with it.
+	txBase string
 }
 
 var (
@@ -121,6 +124,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p := &Provider{cfg: cfg, base: u, client: client}
 	p.retrier = &httpx.Retrier{Client: client, Backoff: httpx.Backoff(cfg.RetryBackoff), Now: cfg.Now, Sleep: cfg.Sleep}
+	p.txBase = p.endpoint("paymenttransaction", cfg.OriginatorID, cfg.EndpointID)
 	return p, nil
 }
 
@@ -162,7 +166,7 @@ func (p *Provider) Create(ctx context.Context, sub *payprovider.Submission) (*pa
 	if err != nil {
 		return nil, err
 	}
-	target := p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID)
+	target := p.txBase
 	newReq := func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 		if err != nil {
@@ -193,7 +197,7 @@ func (p *Provider) Get(ctx context.Context, ref payprovider.Ref) (*payprovider.P
 	if ref.TransactionID == "" {
 		return nil, fmt.Errorf("%w: transactionId missing", paystore.ErrNotFound)
 	}
-	return p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, ref.TransactionID))
+	return p.get(ctx, p.txBase+"/"+url.PathEscape(ref.TransactionID))
 }
 
 // Recover implements payprovider.Recoverer for Bezahldienste that use the
@@ -201,7 +205,7 @@ func (p *Provider) Get(ctx context.Context, ref payprovider.Ref) (*payprovider.P
 // Bezahldienst keine eigenen IDs vergibt, kann die requestId zurückgegeben
 // werden"). Others answer 404, which yields paystore.ErrNotFound.
 func (p *Provider) Recover(ctx context.Context, sub *payprovider.Submission) (*payprovider.ProviderTransaction, error) {
-	pt, err := p.get(ctx, p.endpoint("paymenttransaction", p.cfg.OriginatorID, p.cfg.EndpointID, sub.RequestID))
+	pt, err := p.get(ctx, p.txBase+"/"+url.PathEscape(sub.RequestID))
 	if err != nil {
 		return nil, err
 	}

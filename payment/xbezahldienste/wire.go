@@ -153,8 +153,9 @@ func EncodeRequest(sub *payprovider.Submission) ([]byte, error) {
 // yield paytype.ErrUnknownStatus, malformed bodies payprovider.ErrProtocol.
 func DecodeTransaction(body []byte) (*payprovider.ProviderTransaction, error) {
 	var w wireTransaction
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&w); err != nil {
+	// Unmarshal reads body in place (a Decoder would copy it into its own
+	// buffer first) and refuses anything after the document.
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("%w: transaction body: %w", payprovider.ErrProtocol, err)
 	}
 	if w.PaymentInformation == nil {

@@ -144,3 +144,19 @@ func FuzzProblemError(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeTransactionRefusesTrailingData: the answer is one JSON
+// document; anything after it is a protocol error, never ignored.
+func TestDecodeTransactionRefusesTrailingData(t *testing.T) {
+	ok := `{"paymentInformation":{"transactionId":"T","status":"INITIAL"}}`
+	_, err := DecodeTransaction([]byte(ok + "\n"))
+	require.NoError(t, err)
+	for name, body := range map[string]string{
+		"second document": ok + ok,
+		"garbage":         ok + "x",
+		"html":            ok + "<html>",
+	} {
+		_, err := DecodeTransaction([]byte(body))
+		require.ErrorIs(t, err, payprovider.ErrProtocol, name)
+	}
+}
