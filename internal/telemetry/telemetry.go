@@ -59,13 +59,22 @@ type Telemetry struct {
 	dur      metric.Float64Histogram
 	classify func(error) string
 	names    sync.Map // op → span name
+	// ownTP: the package's Config named a TracerProvider (tracing may be
+	// on); otherwise tracing is on once the application replaced the
+	// otel global one.
+	ownTP bool
 }
+
+// defaultGlobalTP is the otel global TracerProvider before any
+// otel.SetTracerProvider: a delegating no-op.
+var defaultGlobalTP = otel.GetTracerProvider()
 
 // New builds the telemetry of package pkg (e.g. "payment") from the
 // providers of the package's Config; nil means the otel global provider.
 // classify maps an operation's error to its outcome word; nil uses
 // Classify alone.
 func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify func(error) string) *Telemetry {
+	ownTP := tp != nil
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
@@ -79,6 +88,7 @@ func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify 
 		tracer:   tp.Tracer(scope, trace.WithInstrumentationVersion(v)),
 		meter:    mp.Meter(scope, metric.WithInstrumentationVersion(v)),
 		classify: classify,
+		ownTP:    ownTP,
 	}
 	// The API returns a usable no-op instrument along with any error (an
 	// invalid name, a provider refusing it); instrumentation never fails
@@ -124,11 +134,11 @@ type Op struct {
 }
 
 // Start begins operation op (span "<pkg>.<op>", of kind) with attrs on
-// both the span and the metrics. When neither the span records nor the
-// operations counter is enabled (the no-op providers), it returns a nil
-// *Op and builds no attributes.
+// both the span and the metrics. When nothing is Active (the no-op
+// providers) or the span does not record and the counter is disabled, it
+// returns a nil *Op and builds no attributes.
 func (t *Telemetry) Start(ctx context.Context, op string, kind trace.SpanKind, attrs ...attribute.KeyValue) (context.Context, *Op) {
-	if t == nil {
+	if !t.Active(ctx) {
 		return ctx, nil
 	}
 	ctx, span := t.tracer.Start(ctx, t.spanName(op), trace.WithSpanKind(kind))
@@ -141,6 +151,18 @@ func (t *Telemetry) Start(ctx context.Context, op string, kind trace.SpanKind, a
 	o.attrs = append(o.attrs, attrs...)
 	span.SetAttributes(o.attrs...)
 	return ctx, o
+}
+
+// Active reports whether anything could be recorded: a TracerProvider was
+// configured or the application installed a global one, or the
+// operations counter is enabled (a MeterProvider with a reader). False on
+// a nil *Telemetry. Wrappers of third-party instrumentation (river's)
+// skip it when false, so that the no-op case costs nothing.
+func (t *Telemetry) Active(ctx context.Context) bool {
+	if t == nil {
+		return false
+	}
+	return t.ownTP || otel.GetTracerProvider() != defaultGlobalTP || t.ops.Enabled(ctx)
 }
 
 // spanName is "<pkg>.<op>", built once per operation.
@@ -227,7 +249,7 @@ func (t *Telemetry) NewCounter(name, unit, desc string) *Counter {
 
 // Add adds n with attrs (allow-listed keys only).
 func (c *Counter) Add(ctx context.Context, n int64, attrs ...attribute.KeyValue) {
-	if c == nil {
+	if c == nil || !c.c.Enabled(ctx) {
 		return
 	}
 	c.c.Add(ctx, n, metric.WithAttributes(attrs...))
@@ -250,7 +272,7 @@ func (t *Telemetry) NewDuration(name, desc string) *Histogram {
 
 // Record records d with attrs.
 func (h *Histogram) Record(ctx context.Context, d time.Duration, attrs ...attribute.KeyValue) {
-	if h == nil {
+	if h == nil || !h.h.Enabled(ctx) {
 		return
 	}
 	h.h.Record(ctx, d.Seconds(), metric.WithAttributes(attrs...))
