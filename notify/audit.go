@@ -70,18 +70,24 @@ func (c *Client[TTx]) auditTx(ctx context.Context, tx TTx, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("notify: sign audit record: %w", err)
 	}
-	q := c.store.d.Rebind(`INSERT INTO notify_audit (event_id, application_id, created_at, token) VALUES (?, ?, ?, ?)
+	q := c.store.d.Rebind(`INSERT INTO notify_audit (event_id, tenant, application_id, created_at, token) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (event_id) DO NOTHING`)
-	if err := c.tx.exec(ctx, tx, q, string(ev.ID), ev.ApplicationID, micros(rec.IssuedAt), tok); err != nil {
+	if err := c.tx.exec(ctx, tx, q, string(ev.ID), ev.Tenant, ev.ApplicationID, micros(rec.IssuedAt), tok); err != nil {
 		return fmt.Errorf("notify: store audit record: %w", err)
 	}
 	return nil
 }
 
-// AuditToken returns the stored audit SET of an event (compact JWS).
-func (c *Client[TTx]) AuditToken(ctx context.Context, id EventID) (string, error) {
+// AuditToken returns the stored audit SET of an event in scope s (compact
+// JWS); an event of another tenant is ErrNotFound.
+func (c *Client[TTx]) AuditToken(ctx context.Context, s Scope, id EventID) (string, error) {
+	if err := s.check("audit token", false); err != nil {
+		return "", err
+	}
+	tc, args := s.cond()
 	var tok string
-	err := c.store.db.QueryRowContext(ctx, c.store.d.Rebind(`SELECT token FROM notify_audit WHERE event_id = ?`), string(id)).Scan(&tok)
+	err := c.store.db.QueryRowContext(ctx, c.store.d.Rebind(`SELECT token FROM notify_audit WHERE `+tc+` AND event_id = ?`),
+		append(args, string(id))...).Scan(&tok)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%w: no audit record for the event", ErrNotFound)
 	}

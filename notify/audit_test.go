@@ -27,11 +27,11 @@ func TestAuditSET(t *testing.T) {
 	rolled, err := e.client.EnqueueTx(ctx, tx, testEvent("AU-0"))
 	require.NoError(t, err)
 	require.NoError(t, tx.Rollback())
-	_, err = e.client.AuditToken(ctx, rolled.EventID)
+	_, err = e.client.AuditToken(ctx, notify.ForTenant(""), rolled.EventID)
 	require.ErrorIs(t, err, notify.ErrNotFound)
 
 	out := e.enqueue(testEvent("AU-1"))
-	tok, err := e.client.AuditToken(ctx, out.EventID)
+	tok, err := e.client.AuditToken(ctx, notify.ForTenant(""), out.EventID)
 	require.NoError(t, err)
 	v, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: key.Public(), Issuer: "https://amt.example/notify"})
 	require.NoError(t, err)
@@ -49,7 +49,7 @@ func TestAuditSET(t *testing.T) {
 
 	// A duplicate enqueue adds no second record and keeps the token.
 	e.enqueue(testEvent("AU-1"))
-	tok2, err := e.client.AuditToken(ctx, out.EventID)
+	tok2, err := e.client.AuditToken(ctx, notify.ForTenant(""), out.EventID)
 	require.NoError(t, err)
 	assert.Equal(t, tok, tok2)
 }

@@ -27,6 +27,9 @@ type RouteValidator interface {
 
 // validateRoute runs ch's enqueue-time check of one route.
 func validateRoute(ctx context.Context, ch Channel, ev Event, r Route) error {
+	if !servesTenant(ch, ev.Tenant) {
+		return &TenantError{Tenant: ev.Tenant, Channel: r.Channel}
+	}
 	rv, ok := ch.(RouteValidator)
 	if !ok {
 		return nil

@@ -237,6 +237,9 @@ type EnqueuedJob struct {
 // (UniqueOpts.ByArgs with river:"unique" tags) so enqueueing the same
 // transition twice for a target is a no-op.
 type deliveryKey struct {
+	// Tenant is omitted when empty, so the unique key of the default
+	// tenant is the one jobs had before tenancy.
+	Tenant      string `json:"tenant,omitempty" river:"unique"`
 	Application string `json:"application" river:"unique"`
 	Transition  string `json:"transition" river:"unique"`
 	Channel     string `json:"channel" river:"unique"`
@@ -275,7 +278,7 @@ func (c *Client[TTx]) EnqueueTx(ctx context.Context, tx TTx, ev Event) (out Enqu
 			return Enqueued{}, err
 		}
 	}
-	seq, err := c.tx.queryInt(ctx, tx, c.store.d.Rebind(nextSequence), ev.ApplicationID)
+	seq, err := c.tx.queryInt(ctx, tx, c.store.d.Rebind(nextSequence), ev.Tenant, ev.ApplicationID)
 	if err != nil {
 		return Enqueued{}, fmt.Errorf("notify: enqueue: sequence: %w", err)
 	}
@@ -356,7 +359,7 @@ func (e *engine) prepare(ev *Event) error {
 func routeArgs(ev Event, r Route) deliveryArgs {
 	ev.Recipients = Recipients{}
 	return deliveryArgs{
-		Key:   deliveryKey{Application: ev.ApplicationID, Transition: ev.Transition, Channel: r.Channel, Target: r.Target},
+		Key:   deliveryKey{Tenant: ev.Tenant, Application: ev.ApplicationID, Transition: ev.Transition, Channel: r.Channel, Target: r.Target},
 		Event: ev,
 	}
 }
@@ -364,7 +367,9 @@ func routeArgs(ev Event, r Route) deliveryArgs {
 // event is the event as its channel sees it: with this job's recipient
 // only (jobs stored by earlier versions carry it in the event too).
 func (a *deliveryArgs) event() Event {
-	return a.Event.forRoute(Route{Channel: a.Key.Channel, Target: a.Key.Target})
+	ev := a.Event.forRoute(Route{Channel: a.Key.Channel, Target: a.Key.Target})
+	ev.Tenant = a.Key.Tenant // the key decides, as for the endpoint state
+	return ev
 }
 
 // Enqueue is EnqueueTx in a transaction of its own, for callers without a
@@ -406,7 +411,7 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 	// Never report on the endpoint that was just disabled.
 	var hooks []string
 	for _, w := range rec.Webhooks {
-		if !(st.Channel == ChannelWebhook && w == st.Target) {
+		if !(st.Tenant == "" && st.Channel == ChannelWebhook && w == st.Target) {
 			hooks = append(hooks, w)
 		}
 	}
@@ -414,12 +419,12 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 	ev := Event{
 		Type:          "notify.endpoint.disabled",
 		ApplicationID: "notify",
-		Transition:    fmt.Sprintf("disabled:%s:%s:%d", st.Channel, st.Target, st.DisabledAt.UnixMicro()),
+		Transition:    fmt.Sprintf("disabled:%s:%s:%d", tenantKey(st.Tenant, st.Channel), st.Target, st.DisabledAt.UnixMicro()),
 		Status:        StatusActionRequired,
 		Message: Message{
 			Title: "Notification endpoint disabled",
-			Body: fmt.Sprintf("The %s endpoint %s was disabled (%s) at %s. Fix it, then re-enable it and replay its dead letters.",
-				st.Channel, st.Target, st.DisabledReason, st.DisabledAt.Format(time.RFC3339)),
+			Body: fmt.Sprintf("The %s endpoint %s of tenant %q was disabled (%s) at %s. Fix it, then re-enable it and replay its dead letters.",
+				st.Channel, st.Target, st.Tenant, st.DisabledReason, st.DisabledAt.Format(time.RFC3339)),
 		},
 		Recipients: rec,
 	}
@@ -436,7 +441,15 @@ func (c *Client[TTx]) enqueueNotice(ctx context.Context, st EndpointStatus) erro
 // replayed deliveries dead-letter again. Under OrderLatest a replayed
 // status that a newer one of its application has overtaken at the target
 // is not sent (outcome "superseded"); its Message, if any, still is.
+//
+// f.Scope is required: a filter without a tenant is refused with a
+// *ScopeError (ErrTenantRequired) before anything is read; a replay of
+// one tenant never re-sends another's notices, and each replayed job
+// keeps the tenant (and thereby the sender identity) it was enqueued with.
 func (c *Client[TTx]) Replay(ctx context.Context, f ReplayFilter) (int, error) {
+	if err := f.Scope.check("replay", false); err != nil {
+		return 0, err
+	}
 	if f.ApplicationID == "" && f.EventID == "" && f.Since.IsZero() {
 		return 0, fmt.Errorf("%w: replay filter needs ApplicationID, EventID or Since", ErrInvalidConfig)
 	}
@@ -449,6 +462,11 @@ func (c *Client[TTx]) Replay(ctx context.Context, f ReplayFilter) (int, error) {
 		var args deliveryArgs
 		if err := json.Unmarshal(r.args, &args); err != nil {
 			return n, fmt.Errorf("notify: replay %s: %w", r.ID, err)
+		}
+		if args.Key.Tenant != r.Tenant {
+			// Cannot happen for rows notify wrote; never re-send a job
+			// under a tenant other than the one the operator selected.
+			return n, fmt.Errorf("notify: replay %s: stored job belongs to another tenant", r.ID)
 		}
 		args.Key.Replay = r.ID
 		err := c.InTx(ctx, func(tx TTx) error {
@@ -467,7 +485,12 @@ func (c *Client[TTx]) Replay(ctx context.Context, f ReplayFilter) (int, error) {
 }
 
 // DeadLetters lists dead letters matching f (without their payloads).
+// f.Scope is required (a *ScopeError otherwise); AllTenants is the
+// operator's cross-tenant view, each row naming its Tenant.
 func (c *Client[TTx]) DeadLetters(ctx context.Context, f ReplayFilter) ([]DeadLetter, error) {
+	if err := f.Scope.check("dead letters", false); err != nil {
+		return nil, err
+	}
 	rows, err := c.store.deadLetters(ctx, f)
 	if err != nil {
 		return nil, err
@@ -491,55 +514,74 @@ func (c *Client[TTx]) FlushLog(ctx context.Context) error {
 	return nil
 }
 
-// Attempts returns the delivery log of an application, oldest first (at
-// most limit rows; limit ≤ 0 means 1000). For support staff: it holds
-// times, channels, status classes, latencies and error classes only.
-func (c *Client[TTx]) Attempts(ctx context.Context, applicationID string, limit int) ([]Attempt, error) {
+// Attempts returns the delivery log of an application in scope s, oldest
+// first (at most limit rows; limit ≤ 0 means 1000). For support staff: it
+// holds times, channels, status classes, latencies and error classes
+// only. The zero Scope is refused (*ScopeError); application IDs are the
+// caller's and may repeat across tenants, so ForTenant is the usual scope.
+func (c *Client[TTx]) Attempts(ctx context.Context, s Scope, applicationID string, limit int) ([]Attempt, error) {
+	if err := s.check("attempts", false); err != nil {
+		return nil, err
+	}
 	if limit <= 0 {
 		limit = 1000
 	}
-	out, err := c.store.attempts(ctx, "application_id = ?", applicationID, limit)
+	out, err := c.store.attempts(ctx, s, "application_id = ?", applicationID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("notify: attempts: %w", err)
 	}
 	return out, nil
 }
 
-// EventAttempts returns the delivery log of one event.
-func (c *Client[TTx]) EventAttempts(ctx context.Context, id EventID) ([]Attempt, error) {
-	out, err := c.store.attempts(ctx, "event_id = ?", string(id), 10000)
+// EventAttempts returns the delivery log of one event in scope s (empty
+// for an event of another tenant).
+func (c *Client[TTx]) EventAttempts(ctx context.Context, s Scope, id EventID) ([]Attempt, error) {
+	if err := s.check("attempts", false); err != nil {
+		return nil, err
+	}
+	out, err := c.store.attempts(ctx, s, "event_id = ?", string(id), 10000)
 	if err != nil {
 		return nil, fmt.Errorf("notify: attempts: %w", err)
 	}
 	return out, nil
 }
 
-// Endpoint returns the health of a channel target.
-func (c *Client[TTx]) Endpoint(ctx context.Context, channel, target string) (EndpointStatus, error) {
-	key, ref := c.endpointKey(channel, target)
+// Endpoint returns the health of a channel target of one tenant (s must
+// be ForTenant): endpoint state is kept per tenant and target.
+func (c *Client[TTx]) Endpoint(ctx context.Context, s Scope, channel, target string) (EndpointStatus, error) {
+	if err := s.check("endpoint", true); err != nil {
+		return EndpointStatus{}, err
+	}
+	key, ref := c.endpointKey(s.tenant, channel, target)
 	st, ok, err := c.store.endpoint(ctx, key)
 	if err != nil {
 		return EndpointStatus{}, fmt.Errorf("notify: endpoint: %w", err)
 	}
 	if !ok {
-		return EndpointStatus{Channel: channel, Target: ref}, nil
+		return EndpointStatus{Tenant: s.tenant, Channel: channel, Target: ref}, nil
 	}
 	return st, nil
 }
 
-// DisabledEndpoints lists all disabled endpoints.
-func (c *Client[TTx]) DisabledEndpoints(ctx context.Context) ([]EndpointStatus, error) {
-	out, err := c.store.endpoints(ctx, true)
+// DisabledEndpoints lists the disabled endpoints in scope s.
+func (c *Client[TTx]) DisabledEndpoints(ctx context.Context, s Scope) ([]EndpointStatus, error) {
+	if err := s.check("endpoints", false); err != nil {
+		return nil, err
+	}
+	out, err := c.store.endpoints(ctx, s, true)
 	if err != nil {
 		return nil, fmt.Errorf("notify: endpoints: %w", err)
 	}
 	return out, nil
 }
 
-// EnableEndpoint re-enables a disabled endpoint and resets its failure
-// clock.
-func (c *Client[TTx]) EnableEndpoint(ctx context.Context, channel, target string) error {
-	key, _ := c.endpointKey(channel, target)
+// EnableEndpoint re-enables a disabled endpoint of one tenant (s must be
+// ForTenant) and resets its failure clock.
+func (c *Client[TTx]) EnableEndpoint(ctx context.Context, s Scope, channel, target string) error {
+	if err := s.check("enable endpoint", true); err != nil {
+		return err
+	}
+	key, _ := c.endpointKey(s.tenant, channel, target)
 	if err := c.store.enable(ctx, key); err != nil {
 		return fmt.Errorf("notify: enable endpoint: %w", err)
 	}

@@ -93,7 +93,9 @@ type Config struct {
 	OnEndpointDisabled func(ctx context.Context, st EndpointStatus)
 	// DisabledNotice, if set, receives a "notify.endpoint.disabled" event
 	// on its channels whenever an endpoint is disabled (the "report on
-	// another channel" of Standard Webhooks).
+	// another channel" of Standard Webhooks). The notice is an operator's
+	// and is sent under the default tenant "" (its channels need a sender
+	// for it); its text names the endpoint's tenant.
 	DisabledNotice *Recipients
 	// Audit, if set, signs a Security Event Token per enqueued event and
 	// stores it with the enqueue transaction.

@@ -220,7 +220,7 @@ func runCrash[TTx any](t *testing.T, backend, dsn string, workers int, client *n
 		}
 	}
 	assert.Positive(t, dups, "the kill interrupted deliveries, so some were resent")
-	dead, err := client.DeadLetters(ctx, notify.ReplayFilter{Since: time.Unix(0, 0)})
+	dead, err := client.DeadLetters(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), Since: time.Unix(0, 0)})
 	require.NoError(t, err)
 	assert.Empty(t, dead, "nothing dead-lettered")
 	t.Logf("%s: %d events, %d requests, %d duplicates after SIGKILL", backend, n, len(rcv.Received()), dups)
@@ -236,7 +236,7 @@ func logJobStates[TTx any](t *testing.T, c *notify.Client[TTx]) {
 	for _, j := range res.Jobs {
 		states[string(j.State)]++
 	}
-	dead, _ := c.DeadLetters(context.Background(), notify.ReplayFilter{Since: time.Unix(0, 0)})
+	dead, _ := c.DeadLetters(context.Background(), notify.ReplayFilter{Scope: notify.ForTenant(""), Since: time.Unix(0, 0)})
 	t.Logf("job states %v, dead letters %d", states, len(dead))
 }
 

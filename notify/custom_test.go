@@ -30,7 +30,7 @@ func TestCustomChannelEndToEnd(t *testing.T) {
 	}
 	e.waitIdle(30 * time.Second)
 	require.NoError(t, e.client.FlushLog(context.Background()))
-	log, err := e.client.Attempts(context.Background(), "CU-1", 0)
+	log, err := e.client.Attempts(context.Background(), notify.ForTenant(""), "CU-1", 0)
 	require.NoError(t, err)
 	var smsRow notify.Attempt
 	for _, a := range log {

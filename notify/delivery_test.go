@@ -38,7 +38,7 @@ func TestDeliverSigned(t *testing.T) {
 	// once FlushLog has written the batch.
 	e.waitIdle(30 * time.Second)
 	require.NoError(t, e.client.FlushLog(context.Background()))
-	a, err := e.client.Attempts(context.Background(), "A-1", 0)
+	a, err := e.client.Attempts(context.Background(), notify.ForTenant(""), "A-1", 0)
 	require.NoError(t, err)
 	require.Len(t, a, 1)
 	assert.Equal(t, notify.OutcomeDelivered, a[0].Outcome)
@@ -128,7 +128,7 @@ func TestGoneDisablesEndpoint(t *testing.T) {
 	st := <-e.disabled
 	assert.Equal(t, "gone", st.DisabledReason)
 	assert.Equal(t, "ep1", st.Target)
-	status, err := e.client.Endpoint(context.Background(), "webhook", "ep1")
+	status, err := e.client.Endpoint(context.Background(), notify.ForTenant(""), "webhook", "ep1")
 	require.NoError(t, err)
 	assert.True(t, status.Disabled())
 
@@ -140,8 +140,8 @@ func TestGoneDisablesEndpoint(t *testing.T) {
 	assert.Len(t, e.rcv.Received(), 1)
 
 	// Re-enable and replay: delivered with the original EventID.
-	require.NoError(t, e.client.EnableEndpoint(context.Background(), "webhook", "ep1"))
-	n, err := e.client.Replay(context.Background(), notify.ReplayFilter{ApplicationID: "G-1"})
+	require.NoError(t, e.client.EnableEndpoint(context.Background(), notify.ForTenant(""), "webhook", "ep1"))
+	n, err := e.client.Replay(context.Background(), notify.ReplayFilter{Scope: notify.ForTenant(""), ApplicationID: "G-1"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	require.NoError(t, e.rcv.WaitDelivered(waitCtx(t, 45*time.Second), 1))
@@ -167,12 +167,15 @@ func TestExhaustedThenReplay(t *testing.T) {
 	assert.Equal(t, notify.OutcomeDead, attempts[len(attempts)-1].Outcome)
 	assert.Equal(t, "5xx", attempts[0].StatusClass)
 
-	// A replay filter must be scoped.
+	// A replay filter must be scoped: to a tenant, and to an application,
+	// event or time.
 	_, err := e.client.Replay(context.Background(), notify.ReplayFilter{})
+	require.ErrorIs(t, err, notify.ErrTenantRequired)
+	_, err = e.client.Replay(context.Background(), notify.ReplayFilter{Scope: notify.ForTenant("")})
 	require.ErrorIs(t, err, notify.ErrInvalidConfig)
 
 	e.rcv.Up()
-	n, err := e.client.Replay(context.Background(), notify.ReplayFilter{EventID: out.EventID})
+	n, err := e.client.Replay(context.Background(), notify.ReplayFilter{Scope: notify.ForTenant(""), EventID: out.EventID})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	require.NoError(t, e.rcv.WaitDelivered(waitCtx(t, 45*time.Second), 1))
@@ -181,7 +184,7 @@ func TestExhaustedThenReplay(t *testing.T) {
 	assert.Equal(t, reqs[0].Body, last.Body)
 	assert.True(t, last.Valid)
 	// Replaying again finds nothing (already replayed).
-	n, err = e.client.Replay(context.Background(), notify.ReplayFilter{EventID: out.EventID})
+	n, err = e.client.Replay(context.Background(), notify.ReplayFilter{Scope: notify.ForTenant(""), EventID: out.EventID})
 	require.NoError(t, err)
 	assert.Zero(t, n)
 }
@@ -197,7 +200,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 	var attempts []notify.Attempt
 	require.Eventually(t, func() bool {
 		var err error
-		attempts, err = e.client.Attempts(context.Background(), "D-1", 0)
+		attempts, err = e.client.Attempts(context.Background(), notify.ForTenant(""), "D-1", 0)
 		return err == nil && len(attempts) == 2
 	}, 45*time.Second, 5*time.Millisecond)
 	assert.Equal(t, notify.ClassRedirect, attempts[0].ErrorClass)
@@ -212,7 +215,7 @@ func TestSlowReceiverAndReset(t *testing.T) {
 	var attempts []notify.Attempt
 	require.Eventually(t, func() bool {
 		var err error
-		attempts, err = e.client.Attempts(context.Background(), "S-1", 0)
+		attempts, err = e.client.Attempts(context.Background(), notify.ForTenant(""), "S-1", 0)
 		return err == nil && len(attempts) == 3
 	}, 45*time.Second, 5*time.Millisecond)
 	assert.Equal(t, notify.ClassTimeout, attempts[0].ErrorClass)

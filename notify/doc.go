@@ -39,7 +39,7 @@
 // # Order
 //
 // EnqueueTx assigns each event a per-application [Event.Sequence] in the
-// caller's transaction (a row per application in notify_sequences, so
+// caller's transaction (a row per tenant and application in notify_tenant_sequences, so
 // concurrent enqueues of one application serialise and sequence order is
 // commit order). With [OrderLatest], the default of every built-in
 // channel, a status never goes backwards at a target: an attempt waits
@@ -76,6 +76,42 @@
 // endpoints are unaffected. 429 is logged as "throttled", 502/503/504 as
 // "unavailable".
 //
+// # Tenancy
+//
+// One Client (one river queue, one store) can serve several tenants —
+// the municipalities of a shared portal. [Event.Tenant] is an opaque key
+// the caller chooses (the ARS is the natural one; "" is the default
+// tenant of a single-tenant deployment, and of every row written before
+// tenancy). It is part of everything notify stores for the event: the
+// job's unique key (two tenants may use the same application ID), the
+// per-application sequence, the delivery log, dead letters, endpoint
+// state and the audit record.
+//
+// Sender identities are configuration data per channel: email.Config,
+// postfach.ChannelConfig and webhook.SenderConfig each have a Tenants map
+// (e-mail From, Postfach sender and transport, webhook endpoints with
+// their signing secrets). A channel serves the tenants it has an identity
+// for ([TenantChannel]); EnqueueTx refuses an event a route's channel
+// does not serve with a [*TenantError] (ErrUnknownTenant) before anything
+// is stored, so a notice is never accepted and then refused at delivery,
+// and never sent in another tenant's name. A channel without Tenants
+// serves only the default tenant; one with Tenants serves the default
+// tenant only if its default identity (From, Sender, Endpoints) is set.
+//
+// Every query and operator action takes a [Scope]: [ForTenant] reads and
+// changes one tenant's rows, [AllTenants] is the explicit cross-tenant
+// operator view; the zero Scope is refused with a [*ScopeError]
+// (ErrTenantRequired). This covers [Client.Attempts],
+// [Client.EventAttempts], [Client.DeadLetters], [Client.Replay] (via
+// [ReplayFilter].Scope), [Client.Endpoint], [Client.DisabledEndpoints],
+// [Client.EnableEndpoint] and [Client.AuditToken]. A replayed job keeps
+// the tenant it was enqueued with. Endpoint state — health, disabling
+// and the Retry-After hold — is kept per (tenant, channel, target), as
+// are the per-process concurrency cap and the order claims: one tenant's
+// 429 or 410 never holds or disables another tenant's deliveries, even to
+// an endpoint of the same ID. [Config.DisabledNotice] is the operator's
+// and goes out under the default tenant.
+//
 // # Delivery log and audit
 //
 // Every attempt is logged (time, channel, target ID or fingerprint,
@@ -99,6 +135,15 @@
 // interface). notifytest has simulators for all of them.
 //
 // # Security
+//
+// Tenancy is enforced by notify, not by the caller's discipline: a
+// tenant key selects a sender identity only through the channel's
+// configured map (no fallback to a default or to another tenant), and no
+// read or replay runs without a Scope. Tenant keys are restricted to
+// [A-Za-z0-9._-]{0,64}, so they cannot forge the separators of stored
+// keys, and appear in logs and error messages (they are identifiers, not
+// personal data). The isolation is logical, in one database: anyone with
+// access to the store sees every tenant's rows.
 //
 // Delivery is at-least-once, never exactly-once: receivers must
 // deduplicate on the EventID. Job rows hold the event (including e-mail

@@ -25,7 +25,44 @@ var (
 	// ErrNotFound: AuditToken found no audit record for the event (unknown
 	// event, rolled back, or enqueued without an AuditSigner).
 	ErrNotFound = errors.New("notify: not found")
+	// ErrUnknownTenant: a channel the event routes to has no sender
+	// identity for the event's tenant (see [TenantChannel]); nothing was
+	// stored.
+	ErrUnknownTenant = errors.New("notify: no sender for the tenant")
+	// ErrTenantRequired: a query, replay or operator action named no
+	// tenant (the zero [Scope]), or several where it needs one.
+	ErrTenantRequired = errors.New("notify: tenant required")
 )
+
+// TenantError reports an event refused at enqueue because a channel it
+// routes to has no sender identity for its tenant (a malformed tenant key
+// is a *FieldError). It wraps ErrUnknownTenant and ErrInvalidEvent.
+// Tenant keys are identifiers (an ARS), not personal data.
+type TenantError struct {
+	Tenant  string
+	Channel string
+}
+
+func (e *TenantError) Error() string {
+	return fmt.Sprintf("notify: channel %s has no sender for tenant %q", e.Channel, e.Tenant)
+}
+
+// Unwrap returns ErrUnknownTenant and ErrInvalidEvent.
+func (e *TenantError) Unwrap() []error { return []error{ErrUnknownTenant, ErrInvalidEvent} }
+
+// ScopeError reports a query, replay or operator action refused for its
+// tenant scope: none given, a malformed tenant key, or AllTenants where
+// one tenant is needed. Nothing was read or changed. It wraps
+// ErrTenantRequired.
+type ScopeError struct {
+	Op     string // "replay", "dead letters", "attempts", …
+	Reason string
+}
+
+func (e *ScopeError) Error() string { return "notify: " + e.Op + ": " + e.Reason }
+
+// Unwrap returns ErrTenantRequired.
+func (e *ScopeError) Unwrap() error { return ErrTenantRequired }
 
 // FieldError reports an invalid event field. It wraps ErrInvalidEvent.
 type FieldError struct {

@@ -135,6 +135,14 @@ type Message struct {
 // OccurredAt.
 type Event struct {
 	ID EventID `json:"id"`
+	// Tenant is the opaque key of the tenant (municipality) the event
+	// belongs to, chosen by the caller — the ARS is the natural one; ""
+	// is the default tenant of a single-tenant deployment. It selects the
+	// sender identity on every channel ([TenantChannel]), and scopes
+	// everything stored for the event: job uniqueness, sequence, delivery
+	// log, dead letters, endpoint state and audit record ([Scope]).
+	// [A-Za-z0-9._-], at most 64 characters ([ValidTenant]).
+	Tenant string `json:"tenant,omitempty"`
 	// Type is the Standard Webhooks event type (full-stop delimited,
 	// [a-zA-Z0-9_]); default derived from Status or Payment, e.g.
 	// "application.status.received" or "payment.paid".
@@ -180,6 +188,9 @@ func (e *Event) Validate() error {
 		if _, err := ParseEventID(string(e.ID)); err != nil {
 			return &FieldError{Field: "ID", Reason: "not a canonical UUID"}
 		}
+	}
+	if !ValidTenant(e.Tenant) {
+		return &FieldError{Field: "Tenant", Reason: "must be at most 64 characters of [A-Za-z0-9._-]"}
 	}
 	if err := checkText("ApplicationID", e.ApplicationID, 1, maxApplicationID); err != nil {
 		return err

@@ -166,7 +166,7 @@ func (e *env) waitEventAttempts(id notify.EventID, n int) []notify.Attempt {
 	var out []notify.Attempt
 	require.Eventually(e.t, func() bool {
 		var err error
-		out, err = e.client.EventAttempts(context.Background(), id)
+		out, err = e.client.EventAttempts(context.Background(), notify.ForTenant(""), id)
 		return err == nil && len(out) == n
 	}, 45*time.Second, 5*time.Millisecond)
 	return out

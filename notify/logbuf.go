@@ -137,17 +137,17 @@ func (l *logBuf) add(ctx context.Context, a Attempt) error {
 }
 
 // attemptCols are the delivery log's columns in insert order.
-var attemptCols = []string{"id", "event_id", "application_id", "channel", "target_ref", "attempt", "started_at",
+var attemptCols = []string{"id", "tenant", "event_id", "application_id", "channel", "target_ref", "attempt", "started_at",
 	"latency_us", "status_code", "status_class", "outcome", "error_class"}
 
 func attemptRow(a *Attempt) []any {
-	return []any{a.ID, string(a.EventID), a.ApplicationID, a.Channel, a.Target, a.Number, micros(a.StartedAt),
+	return []any{a.ID, a.Tenant, string(a.EventID), a.ApplicationID, a.Channel, a.Target, a.Number, micros(a.StartedAt),
 		a.Latency.Microseconds(), a.StatusCode, a.StatusClass, string(a.Outcome), string(a.ErrorClass)}
 }
 
 func (s *store) insertAttempts(ctx context.Context, as []Attempt) error {
 	if s.copyRows != nil && len(as) > 1 {
-		// PostgreSQL: COPY instead of a multi-row INSERT with 12 bind
+		// PostgreSQL: COPY instead of a multi-row INSERT with 13 bind
 		// parameters per row, which the server parses and plans per flush.
 		rows := make([][]any, len(as))
 		for i := range as {
@@ -156,14 +156,14 @@ func (s *store) insertAttempts(ctx context.Context, as []Attempt) error {
 		return s.copyRows(ctx, "notify_attempts", attemptCols, rows)
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO notify_attempts (id, event_id, application_id, channel, target_ref, attempt, started_at,
+	b.WriteString(`INSERT INTO notify_attempts (id, tenant, event_id, application_id, channel, target_ref, attempt, started_at,
 		latency_us, status_code, status_class, outcome, error_class) VALUES `)
-	args := make([]any, 0, len(as)*12)
+	args := make([]any, 0, len(as)*len(attemptCols))
 	for i, a := range as {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, attemptRow(&a)...)
 	}
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(b.String()), args...)

@@ -82,9 +82,10 @@ func (s *store) claim(ctx context.Context, key string, seq, job int64, now, leas
 
 // nextSequence is the statement EnqueueTx runs in the caller's
 // transaction: the row lock serialises concurrent enqueues of one
-// application, so sequence order is commit order.
-const nextSequence = `INSERT INTO notify_sequences (application_id, seq) VALUES (?, 1)
-	ON CONFLICT (application_id) DO UPDATE SET seq = notify_sequences.seq + 1 RETURNING seq`
+// application, so sequence order is commit order. Sequences are per
+// (tenant, application).
+const nextSequence = `INSERT INTO notify_tenant_sequences (tenant, application_id, seq) VALUES (?, ?, 1)
+	ON CONFLICT (tenant, application_id) DO UPDATE SET seq = notify_tenant_sequences.seq + 1 RETURNING seq`
 
 // order applies the channel's Ordering before an attempt. It returns
 // whether the event is superseded, or an error that ends the attempt
@@ -94,7 +95,7 @@ func (e *engine) order(ctx context.Context, pol Policy, at attemptCtx) (supersed
 	if pol.Ordering != OrderLatest || ev.Sequence == 0 {
 		return false, false, nil
 	}
-	key := orderKey(at.key, ev)
+	key := orderKey(at.ep.key, ev)
 	deadline := time.Now().Add(orderSpin)
 	wait := 5 * time.Millisecond
 	for {

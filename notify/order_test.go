@@ -94,7 +94,7 @@ func TestSupersededRetryDropped(t *testing.T) {
 	got := deliveredSequences(t, e.rcv.Received())
 	assert.Equal(t, []int64{2}, got["S-1"], "only the newer status was delivered")
 	require.NoError(t, e.client.FlushLog(context.Background()))
-	log, err := e.client.EventAttempts(context.Background(), out1.EventID)
+	log, err := e.client.EventAttempts(context.Background(), notify.ForTenant(""), out1.EventID)
 	require.NoError(t, err)
 	require.Len(t, log, 2)
 	assert.Equal(t, notify.OutcomeRetry, log[0].Outcome)

@@ -72,10 +72,10 @@ func TestPostgresOutbox(t *testing.T) {
 	require.NoError(t, rcv.WaitDelivered(waitCtx(t, 45*time.Second), 1))
 	assert.Contains(t, rcv.Delivered(), string(out.EventID))
 	assert.NotContains(t, rcv.Delivered(), string(rolled.EventID))
-	tok, err := c.AuditToken(ctx, out.EventID)
+	tok, err := c.AuditToken(ctx, notify.ForTenant(""), out.EventID)
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok)
-	_, err = c.AuditToken(ctx, rolled.EventID)
+	_, err = c.AuditToken(ctx, notify.ForTenant(""), rolled.EventID)
 	require.ErrorIs(t, err, notify.ErrNotFound)
 
 	rcv.Fail(notifytest.Fault{Status: 410})
@@ -88,18 +88,18 @@ func TestPostgresOutbox(t *testing.T) {
 	case <-time.After(45 * time.Second):
 		t.Fatal("no dead letter")
 	}
-	disabled, err := c.DisabledEndpoints(ctx)
+	disabled, err := c.DisabledEndpoints(ctx, notify.ForTenant(""))
 	require.NoError(t, err)
 	require.Len(t, disabled, 1)
-	require.NoError(t, c.EnableEndpoint(ctx, "webhook", "ep1"))
-	n, err := c.Replay(ctx, notify.ReplayFilter{ApplicationID: "P-2"})
+	require.NoError(t, c.EnableEndpoint(ctx, notify.ForTenant(""), "webhook", "ep1"))
+	n, err := c.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), ApplicationID: "P-2"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	require.NoError(t, rcv.WaitDelivered(waitCtx(t, 45*time.Second), 2))
 	assert.Contains(t, rcv.Delivered(), string(gone.EventID))
 
 	require.Eventually(t, func() bool {
-		a, err := c.Attempts(ctx, "P-2", 0)
+		a, err := c.Attempts(ctx, notify.ForTenant(""), "P-2", 0)
 		return err == nil && len(a) == 2 && a[0].Outcome == notify.OutcomeDead && a[1].Outcome == notify.OutcomeDelivered
 	}, 45*time.Second, 10*time.Millisecond)
 }

@@ -99,14 +99,14 @@ func (e *engine) deadLetterDiscarded(ctx context.Context, job *rivertype.JobRow)
 		e.cfg.Logger.ErrorContext(ctx, "notify: discarded job has unreadable arguments",
 			slog.Int64("job_id", job.ID), slog.String("error", err.Error()))
 	}
-	_, ref := e.endpointKey(a.Key.Channel, a.Key.Target)
+	_, ref := e.endpointKey(a.Key.Tenant, a.Key.Channel, a.Key.Target)
 	id, err := uuid.NewV7()
 	if err != nil {
 		return false, err
 	}
 	now := e.cfg.Now().UTC()
 	dl := DeadLetter{
-		ID: id.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
+		ID: id.String(), Tenant: a.Key.Tenant, EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
 		Target: ref, Reason: ReasonDiscarded, ErrorClass: ClassInternal, Attempts: job.Attempt, DeadAt: now,
 		JobID: job.ID,
 	}
@@ -122,7 +122,7 @@ func (e *engine) deadLetterDiscarded(ctx context.Context, job *rivertype.JobRow)
 	}
 	if lid, err := uuid.NewV7(); err == nil {
 		if err := e.store.insertAttempts(ctx, []Attempt{{
-			ID: lid.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
+			ID: lid.String(), Tenant: a.Key.Tenant, EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
 			Target: ref, Number: job.Attempt, StartedAt: started, StatusClass: statusClass(0),
 			Outcome: OutcomeDead, ErrorClass: ClassInternal,
 		}}); err != nil {

@@ -163,11 +163,11 @@ func testReconcile[TTx any](t *testing.T, be reconBackend[TTx]) {
 		assert.Zero(t, n)
 	}
 	assert.Empty(t, dead, "OnExhausted exactly once")
-	dls, err := c1.DeadLetters(ctx, notify.ReplayFilter{ApplicationID: "R-B"})
+	dls, err := c1.DeadLetters(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), ApplicationID: "R-B"})
 	require.NoError(t, err)
 	require.Len(t, dls, 1)
 	assert.Equal(t, dlB.ID, dls[0].ID)
-	atts, err := c1.EventAttempts(ctx, evB.EventID)
+	atts, err := c1.EventAttempts(ctx, notify.ForTenant(""), evB.EventID)
 	require.NoError(t, err)
 	require.Len(t, atts, 1, "the lost attempt is in the delivery log")
 	assert.Equal(t, notify.OutcomeDead, atts[0].Outcome)
@@ -194,7 +194,7 @@ func testReconcile[TTx any](t *testing.T, be reconBackend[TTx]) {
 	stop = start(c3)
 	defer stop()
 	for _, app := range []string{"R-A", "R-B"} {
-		n, err := c3.Replay(ctx, notify.ReplayFilter{ApplicationID: app})
+		n, err := c3.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), ApplicationID: app})
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
 	}
@@ -227,7 +227,7 @@ func testReconcile[TTx any](t *testing.T, be reconBackend[TTx]) {
 		j, err := c3.River().JobGet(ctx, jobE)
 		return err == nil && j.State == rivertype.JobStateCancelled && j.Attempt == 2
 	}, 45*time.Second, 5*time.Millisecond)
-	dls, err = c3.DeadLetters(ctx, notify.ReplayFilter{ApplicationID: "R-E"})
+	dls, err = c3.DeadLetters(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), ApplicationID: "R-E"})
 	require.NoError(t, err)
 	assert.Len(t, dls, 1)
 	assert.Empty(t, dead)

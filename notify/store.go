@@ -32,6 +32,7 @@ const (
 // or personal data: Target is an endpoint ID or a fingerprint.
 type Attempt struct {
 	ID            string
+	Tenant        string
 	EventID       EventID
 	ApplicationID string
 	Channel       string
@@ -47,6 +48,10 @@ type Attempt struct {
 
 // EndpointStatus is the health of one channel target.
 type EndpointStatus struct {
+	// Tenant: the state (health, disabling, Retry-After hold) is kept
+	// per tenant and target, so one tenant's 429 never holds another's
+	// deliveries to the same receiver.
+	Tenant         string
 	Channel        string
 	Target         string // endpoint ID or fingerprint
 	FailingSince   time.Time
@@ -64,6 +69,7 @@ func (s EndpointStatus) Disabled() bool { return !s.DisabledAt.IsZero() }
 // DeadLetter is an event/target whose delivery was given up.
 type DeadLetter struct {
 	ID            string
+	Tenant        string
 	EventID       EventID
 	ApplicationID string
 	Channel       string
@@ -103,10 +109,11 @@ func (s *store) migrate(ctx context.Context) error {
 	return sqldb.Migrate(ctx, s.db, s.d, "notify", migrationsFS, "migrations")
 }
 
-func (s *store) attempts(ctx context.Context, where string, arg any, limit int) ([]Attempt, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, event_id, application_id, channel, target_ref, attempt,
+func (s *store) attempts(ctx context.Context, sc Scope, where string, arg any, limit int) ([]Attempt, error) {
+	tc, targs := sc.cond()
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, tenant, event_id, application_id, channel, target_ref, attempt,
 		started_at, latency_us, status_code, status_class, outcome, error_class
-		FROM notify_attempts WHERE `+where+` ORDER BY started_at, attempt LIMIT ?`), arg, limit)
+		FROM notify_attempts WHERE `+tc+` AND `+where+` ORDER BY started_at, attempt LIMIT ?`), append(targs, arg, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +123,7 @@ func (s *store) attempts(ctx context.Context, where string, arg any, limit int) 
 		var a Attempt
 		var started, lat int64
 		var ev, outcome, class string
-		if err := rows.Scan(&a.ID, &ev, &a.ApplicationID, &a.Channel, &a.Target, &a.Number, &started, &lat,
+		if err := rows.Scan(&a.ID, &a.Tenant, &ev, &a.ApplicationID, &a.Channel, &a.Target, &a.Number, &started, &lat,
 			&a.StatusCode, &a.StatusClass, &outcome, &class); err != nil {
 			return nil, err
 		}
@@ -128,25 +135,25 @@ func (s *store) attempts(ctx context.Context, where string, arg any, limit int) 
 	return out, rows.Err()
 }
 
-const endpointCols = `channel, target_ref, failing_since, last_success_at, disabled_at, disabled_reason, not_before`
+const endpointCols = `tenant, channel, target_ref, failing_since, last_success_at, disabled_at, disabled_reason, not_before`
 
 func scanEndpoint(sc interface{ Scan(...any) error }) (EndpointStatus, error) {
 	var st EndpointStatus
 	var fs, ls, da, nb sql.NullInt64
-	err := sc.Scan(&st.Channel, &st.Target, &fs, &ls, &da, &st.DisabledReason, &nb)
+	err := sc.Scan(&st.Tenant, &st.Channel, &st.Target, &fs, &ls, &da, &st.DisabledReason, &nb)
 	st.FailingSince, st.LastSuccessAt, st.DisabledAt, st.NotBefore = fromMicros(fs), fromMicros(ls), fromMicros(da), fromMicros(nb)
 	return st, err
 }
 
 // throttle holds the endpoint until notBefore (never shortening an
 // earlier, longer hold) and returns the hold now in force.
-func (s *store) throttle(ctx context.Context, key, channel, ref string, notBefore time.Time) (time.Time, error) {
+func (s *store) throttle(ctx context.Context, ep endpointRef, notBefore time.Time) (time.Time, error) {
 	var nb sql.NullInt64
-	err := s.db.QueryRowContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref, not_before)
-		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET not_before = CASE
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, tenant, channel, target_ref, not_before)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET not_before = CASE
 		WHEN notify_endpoints.not_before IS NULL OR notify_endpoints.not_before < excluded.not_before
 		THEN excluded.not_before ELSE notify_endpoints.not_before END
-		RETURNING not_before`), key, channel, ref, micros(notBefore)).Scan(&nb)
+		RETURNING not_before`), ep.key, ep.tenant, ep.channel, ep.ref, micros(notBefore)).Scan(&nb)
 	return fromMicros(nb), err
 }
 
@@ -159,12 +166,13 @@ func (s *store) endpoint(ctx context.Context, key string) (EndpointStatus, bool,
 	return st, err == nil, err
 }
 
-func (s *store) endpoints(ctx context.Context, onlyDisabled bool) ([]EndpointStatus, error) {
-	q := `SELECT ` + endpointCols + ` FROM notify_endpoints`
+func (s *store) endpoints(ctx context.Context, sc Scope, onlyDisabled bool) ([]EndpointStatus, error) {
+	tc, args := sc.cond()
+	q := `SELECT ` + endpointCols + ` FROM notify_endpoints WHERE ` + tc
 	if onlyDisabled {
-		q += ` WHERE disabled_at IS NOT NULL`
+		q += ` AND disabled_at IS NOT NULL`
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY endpoint_key`)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(q+` ORDER BY endpoint_key`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -180,22 +188,22 @@ func (s *store) endpoints(ctx context.Context, onlyDisabled bool) ([]EndpointSta
 	return out, rows.Err()
 }
 
-func (s *store) markSuccess(ctx context.Context, key, channel, ref string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref, last_success_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET failing_since = NULL, last_success_at = excluded.last_success_at`),
-		key, channel, ref, micros(now))
+func (s *store) markSuccess(ctx context.Context, ep endpointRef, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, tenant, channel, target_ref, last_success_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET failing_since = NULL, last_success_at = excluded.last_success_at`),
+		ep.key, ep.tenant, ep.channel, ep.ref, micros(now))
 	return err
 }
 
 // markFailure records a failure and returns since when the endpoint has
 // been failing, in one statement (a concurrent success may reset the
 // clock at any time).
-func (s *store) markFailure(ctx context.Context, key, channel, ref string, now time.Time) (time.Time, error) {
+func (s *store) markFailure(ctx context.Context, ep endpointRef, now time.Time) (time.Time, error) {
 	var fs sql.NullInt64
-	err := s.db.QueryRowContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref, failing_since)
-		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, tenant, channel, target_ref, failing_since)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint_key) DO UPDATE SET
 		failing_since = COALESCE(notify_endpoints.failing_since, excluded.failing_since)
-		RETURNING failing_since`), key, channel, ref, micros(now)).Scan(&fs)
+		RETURNING failing_since`), ep.key, ep.tenant, ep.channel, ep.ref, micros(now)).Scan(&fs)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -207,18 +215,26 @@ func (s *store) markFailure(ctx context.Context, key, channel, ref string, now t
 
 // disable marks the endpoint disabled and reports whether this call did
 // it (false if it already was).
-func (s *store) disable(ctx context.Context, key, channel, ref, reason string, now time.Time) (bool, error) {
-	if _, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, channel, target_ref)
-		VALUES (?, ?, ?) ON CONFLICT (endpoint_key) DO NOTHING`), key, channel, ref); err != nil {
+func (s *store) disable(ctx context.Context, ep endpointRef, reason string, now time.Time) (bool, error) {
+	if _, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_endpoints (endpoint_key, tenant, channel, target_ref)
+		VALUES (?, ?, ?, ?) ON CONFLICT (endpoint_key) DO NOTHING`), ep.key, ep.tenant, ep.channel, ep.ref); err != nil {
 		return false, err
 	}
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE notify_endpoints SET disabled_at = ?, disabled_reason = ?
-		WHERE endpoint_key = ? AND disabled_at IS NULL`), micros(now), reason, key)
+		WHERE endpoint_key = ? AND disabled_at IS NULL`), micros(now), reason, ep.key)
 	if err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// endpointRef names the stored state of one (tenant, channel, target).
+type endpointRef struct {
+	key     string // primary key: tenantKey(tenant, channel+":"+ref)
+	tenant  string
+	channel string
+	ref     string // target ID or fingerprint
 }
 
 func (s *store) enable(ctx context.Context, key string) error {
@@ -237,9 +253,9 @@ func (s *store) insertDeadLetter(ctx context.Context, dl DeadLetter, args []byte
 		nt = sql.NullInt64{Int64: micros(dl.DeadAt), Valid: true}
 	}
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO notify_dead_letters
-		(id, event_id, application_id, channel, target_ref, reason, error_class, attempts, dead_at, args, job_id, notified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING`),
-		dl.ID, string(dl.EventID), dl.ApplicationID, dl.Channel, dl.Target, dl.Reason, string(dl.ErrorClass),
+		(id, tenant, event_id, application_id, channel, target_ref, reason, error_class, attempts, dead_at, args, job_id, notified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING`),
+		dl.ID, dl.Tenant, string(dl.EventID), dl.ApplicationID, dl.Channel, dl.Target, dl.Reason, string(dl.ErrorClass),
 		dl.Attempts, micros(dl.DeadAt), string(args), dl.JobID, nt)
 	if err != nil {
 		return false, err
@@ -254,10 +270,13 @@ func (s *store) markNotified(ctx context.Context, id string, now time.Time) erro
 	return err
 }
 
-// ReplayFilter selects dead letters. Empty fields match everything; at
-// least one of ApplicationID, EventID or Since must be set so a replay is
-// never accidentally global.
+// ReplayFilter selects dead letters. Scope is required: ForTenant(key)
+// selects one tenant's dead letters, AllTenants() every tenant's; the zero
+// Scope is refused with a *ScopeError. Other empty fields match
+// everything; for Replay at least one of ApplicationID, EventID or Since
+// must be set too, so a replay is never accidentally global.
 type ReplayFilter struct {
+	Scope         Scope
 	ApplicationID string
 	EventID       EventID
 	Channel       string
@@ -268,9 +287,9 @@ type ReplayFilter struct {
 	Limit           int // default 1000
 }
 
-func (f ReplayFilter) where(d sqldb.Dialect) (string, []any) {
-	var conds []string
-	var args []any
+func (f ReplayFilter) where() (string, []any) {
+	tc, args := f.Scope.cond()
+	conds := []string{tc}
 	if f.ApplicationID != "" {
 		conds, args = append(conds, "application_id = ?"), append(args, f.ApplicationID)
 	}
@@ -289,9 +308,6 @@ func (f ReplayFilter) where(d sqldb.Dialect) (string, []any) {
 	if !f.IncludeReplayed {
 		conds = append(conds, "replayed_at IS NULL")
 	}
-	if len(conds) == 0 {
-		return "1=1", nil
-	}
 	return strings.Join(conds, " AND "), args
 }
 
@@ -301,7 +317,7 @@ type deadRow struct {
 }
 
 func (s *store) deadLetters(ctx context.Context, f ReplayFilter) ([]deadRow, error) {
-	where, args := f.where(s.d)
+	where, args := f.where()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 1000
@@ -316,7 +332,7 @@ func (s *store) unnotified(ctx context.Context, horizon time.Time, limit int) ([
 }
 
 func (s *store) scanDeadLetters(ctx context.Context, where string, args []any) ([]deadRow, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, event_id, application_id, channel, target_ref, reason,
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, tenant, event_id, application_id, channel, target_ref, reason,
 		error_class, attempts, dead_at, replayed_at, args, job_id FROM notify_dead_letters WHERE `+where+
 		` ORDER BY dead_at, id LIMIT ?`), args...)
 	if err != nil {
@@ -329,7 +345,7 @@ func (s *store) scanDeadLetters(ctx context.Context, where string, args []any) (
 		var ev, class, a string
 		var dead int64
 		var replayed, job sql.NullInt64
-		if err := rows.Scan(&r.ID, &ev, &r.ApplicationID, &r.Channel, &r.Target, &r.Reason, &class,
+		if err := rows.Scan(&r.ID, &r.Tenant, &ev, &r.ApplicationID, &r.Channel, &r.Target, &r.Reason, &class,
 			&r.Attempts, &dead, &replayed, &a, &job); err != nil {
 			return nil, err
 		}

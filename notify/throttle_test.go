@@ -32,7 +32,7 @@ func TestThrottleHoldsEndpoint(t *testing.T) {
 	// The hold exists once the 429 is processed and its Retry-After is
 	// stored; a job that started before that is not held (it is in flight).
 	require.Eventually(t, func() bool {
-		st, err := e.client.Endpoint(context.Background(), "webhook", "ep1")
+		st, err := e.client.Endpoint(context.Background(), notify.ForTenant(""), "webhook", "ep1")
 		return err == nil && !st.NotBefore.IsZero()
 	}, 30*time.Second, 5*time.Millisecond)
 
@@ -54,7 +54,7 @@ func TestThrottleHoldsEndpoint(t *testing.T) {
 	for _, r := range e.rcv.Received() {
 		assert.NotEqual(t, string(held.EventID), r.ID, "nothing sent to the throttled endpoint")
 	}
-	st, err := e.client.Endpoint(context.Background(), "webhook", "ep1")
+	st, err := e.client.Endpoint(context.Background(), notify.ForTenant(""), "webhook", "ep1")
 	require.NoError(t, err)
 	assert.WithinDuration(t, clock.Now().Add(time.Minute), st.NotBefore, 2*time.Second)
 	held1, err := e.client.River().JobGet(context.Background(), held.Jobs[0].JobID)
@@ -71,7 +71,7 @@ func TestUnavailableIsNotThrottled(t *testing.T) {
 	require.NoError(t, e.rcv.WaitDelivered(waitCtx(t, 30*time.Second), 1))
 	e.waitIdle(30 * time.Second)
 	require.NoError(t, e.client.FlushLog(context.Background()))
-	log, err := e.client.EventAttempts(context.Background(), out.EventID)
+	log, err := e.client.EventAttempts(context.Background(), notify.ForTenant(""), out.EventID)
 	require.NoError(t, err)
 	require.Len(t, log, 2)
 	assert.Equal(t, notify.ClassUnavailable, log[0].ErrorClass)

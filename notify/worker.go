@@ -80,13 +80,21 @@ func (e *engine) logTarget(k deliveryKey) string {
 	return redact.LogFingerprint(k.Target)
 }
 
-func (e *engine) endpointKey(channel, target string) (key, ref string) {
+// endpointKey returns the persisted key of a tenant's channel target and
+// the target's reference (ID or fingerprint): endpoint state, the
+// concurrency cap and the order claims are all per tenant.
+func (e *engine) endpointKey(tenant, channel, target string) (key, ref string) {
 	if tl, ok := e.channels[channel].(TargetLogger); ok {
 		ref = tl.LogTarget(target)
 	} else {
 		ref = redact.Fingerprint(target)
 	}
-	return channel + ":" + ref, ref
+	return tenantKey(tenant, channel+":"+ref), ref
+}
+
+func (e *engine) endpointOf(k deliveryKey) endpointRef {
+	key, ref := e.endpointKey(k.Tenant, k.Channel, k.Target)
+	return endpointRef{key: key, tenant: k.Tenant, channel: k.Channel, ref: ref}
 }
 
 func (e *engine) forget(key string) {
@@ -169,8 +177,9 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	e := w.e
 	a := job.Args
 	ch := e.channels[a.Key.Channel]
-	key, ref := e.endpointKey(a.Key.Channel, a.Key.Target)
-	at := attemptCtx{job: job, key: key, ref: ref}
+	ep := e.endpointOf(a.Key)
+	key := ep.key
+	at := attemptCtx{job: job, ep: ep}
 	if ch == nil {
 		return e.dead(ctx, at, "permanent", &DeliveryError{Class: ClassConfig, Permanent: true, Err: ErrUnknownChannel}, e.cfg.Now(), 0)
 	}
@@ -229,7 +238,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 			e.cfg.Logger.WarnContext(ctx, "notify: delivery log write failed", slog.String("error_class", "store"))
 		}
 		if h.failing {
-			if err := e.store.markSuccess(ctx, key, a.Key.Channel, ref, start); err == nil {
+			if err := e.store.markSuccess(ctx, ep, start); err == nil {
 				e.setHealth(key, healthEntry{loaded: time.Now()})
 			}
 		}
@@ -248,13 +257,13 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	case de.Permanent:
 		return e.dead(ctx, at, "permanent", de, start, latency)
 	}
-	since, err := e.store.markFailure(ctx, key, a.Key.Channel, ref, start)
+	since, err := e.store.markFailure(ctx, ep, start)
 	if err != nil {
 		return de // retry; health will be recorded next time
 	}
 	nb := h.notBefore
 	if de.RetryAfter > 0 && (de.Class == ClassThrottled || de.Class == ClassUnavailable) {
-		t, err := e.store.throttle(ctx, key, a.Key.Channel, ref, start.Add(min(de.RetryAfter, pol.MaxRetryAfter)))
+		t, err := e.store.throttle(ctx, ep, start.Add(min(de.RetryAfter, pol.MaxRetryAfter)))
 		if err != nil {
 			// Best effort: without the stored hold, other jobs to the
 			// endpoint are not paused; this one still retries on its
@@ -280,15 +289,15 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	}
 	e.logAttempt(ctx, at, start, latency, de.StatusCode, OutcomeRetry, de.Class)
 	e.cfg.Logger.WarnContext(ctx, "notify: delivery attempt failed, will retry",
-		slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
+		slog.String("tenant", a.Key.Tenant), slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
 		slog.String("target", e.logTarget(at.job.Args.Key)), slog.Int("attempt", job.Attempt), slog.String("error_class", string(de.Class)),
 		slog.Int("status", de.StatusCode))
 	return de
 }
 
 type attemptCtx struct {
-	job      *river.Job[deliveryArgs]
-	key, ref string // persisted endpoint key and target reference
+	job *river.Job[deliveryArgs]
+	ep  endpointRef // persisted endpoint state of (tenant, channel, target)
 }
 
 func statusClass(code int) string {
@@ -306,8 +315,8 @@ func (e *engine) log(ctx context.Context, at attemptCtx, start time.Time, latenc
 	a := at.job.Args
 	e.recordAttempt(ctx, at, latency, o, class)
 	return e.logs.add(ctx, Attempt{
-		ID: id.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
-		Target: at.ref, Number: at.job.Attempt, StartedAt: start, Latency: latency, StatusCode: code,
+		ID: id.String(), Tenant: a.Key.Tenant, EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
+		Target: at.ep.ref, Number: at.job.Attempt, StartedAt: start, Latency: latency, StatusCode: code,
 		StatusClass: statusClass(code), Outcome: o, ErrorClass: class,
 	})
 }
@@ -336,8 +345,8 @@ func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *Del
 		return river.JobCancel(err)
 	}
 	dl := DeadLetter{
-		ID: id.String(), EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
-		Target: at.ref, Reason: reason, ErrorClass: de.Class, Attempts: at.job.Attempt, DeadAt: e.cfg.Now().UTC(),
+		ID: id.String(), Tenant: a.Key.Tenant, EventID: a.Event.ID, ApplicationID: a.Event.ApplicationID, Channel: a.Key.Channel,
+		Target: at.ep.ref, Reason: reason, ErrorClass: de.Class, Attempts: at.job.Attempt, DeadAt: e.cfg.Now().UTC(),
 		JobID: at.job.ID,
 	}
 	fresh, err := e.store.insertDeadLetter(ctx, dl, args, e.cfg.OnExhausted == nil)
@@ -352,7 +361,7 @@ func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *Del
 		// before river recorded the cancellation; Reconcile calls the hook
 		// if that run could not.
 		e.cfg.Logger.WarnContext(ctx, "notify: delivery dead-lettered",
-			slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
+			slog.String("tenant", a.Key.Tenant), slog.String("event_id", string(a.Event.ID)), slog.String("channel", a.Key.Channel),
 			slog.String("target", e.logTarget(at.job.Args.Key)), slog.String("reason", reason), slog.String("error_class", string(de.Class)))
 		e.exhausted(ctx, dl)
 	}
@@ -364,17 +373,17 @@ func (e *engine) dead(ctx context.Context, at attemptCtx, reason string, de *Del
 
 func (e *engine) disableEndpoint(ctx context.Context, at attemptCtx, reason string, now time.Time) error {
 	ch := at.job.Args.Key.Channel
-	did, err := e.store.disable(ctx, at.key, ch, at.ref, reason, now)
+	did, err := e.store.disable(ctx, at.ep, reason, now)
 	if err != nil {
 		return err
 	}
-	e.setHealth(at.key, healthEntry{disabled: true, loaded: time.Now()})
+	e.setHealth(at.ep.key, healthEntry{disabled: true, loaded: time.Now()})
 	if !did {
 		return nil
 	}
-	st := EndpointStatus{Channel: ch, Target: at.ref, DisabledAt: now.UTC(), DisabledReason: reason}
+	st := EndpointStatus{Tenant: at.ep.tenant, Channel: ch, Target: at.ep.ref, DisabledAt: now.UTC(), DisabledReason: reason}
 	e.cfg.Logger.WarnContext(ctx, "notify: endpoint disabled",
-		slog.String("channel", ch), slog.String("target", e.logTarget(at.job.Args.Key)), slog.String("reason", reason))
+		slog.String("tenant", at.ep.tenant), slog.String("channel", ch), slog.String("target", e.logTarget(at.job.Args.Key)), slog.String("reason", reason))
 	if e.cfg.OnEndpointDisabled != nil {
 		e.cfg.OnEndpointDisabled(ctx, st)
 	}

@@ -45,6 +45,16 @@ type Config struct {
 	// payment on restart. Use payment/sqlstore in production and
 	// paystore.NewMemoryStore() as an explicit choice in tests.
 	Store paystore.Store
+	// Tenant is the opaque key of the tenant this Client serves (one
+	// Client per Mandant per tenant; several Clients share one Store),
+	// e.g. the municipality's official regional key (ARS). Every
+	// transaction, anomaly, push and claim the Client stores carries it,
+	// and the Client reads and writes only its own tenant's rows
+	// (paystore.Store.ForTenant): another tenant's transaction is not
+	// found, its pushes are not seen, its listings are refused. Valid per
+	// paystore.CheckTenant. "" (the default) is the single-tenant
+	// deployment, whose stored data the migration keeps unchanged.
+	Tenant string
 	// InsecureDevelopment allows a RedirectURL with plain http to a
 	// loopback host (127.0.0.1, ::1, localhost), for local development
 	// against simulators. It relaxes nothing else (no amount, signature or
@@ -52,8 +62,8 @@ type Config struct {
 	// New refuses it together with a Profile marked Production.
 	InsecureDevelopment bool
 	// Logger receives state changes (Info), anomalies and refused pushes
-	// (Warn). It never receives secrets, personal data or bodies.
-	// nil: slog.Default().
+	// (Warn), each with the attribute "tenant" when Tenant is set. It
+	// never receives secrets, personal data or bodies. nil: slog.Default().
 	Logger *slog.Logger
 	// TracerProvider receives a span per operation (payment.create,
 	// payment.get, payment.sync, payment.push, payment.reconcile) and
@@ -132,6 +142,7 @@ type Config struct {
 
 // StatusChange is one applied transition.
 type StatusChange struct {
+	Tenant        string // Config.Tenant of the Client that applied it
 	RequestID     string
 	TransactionID string
 	From, To      paytype.Status
@@ -146,6 +157,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Store == nil {
 		return fmt.Errorf("%w: Store is required (sqlstore, or paystore.NewMemoryStore() as an explicit choice for tests)", ErrInvalidConfig)
+	}
+	if err := paystore.CheckTenant(c.Tenant); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	if c.CreateAttempts < 0 || c.CreateLease < 0 || c.CreateLeasePoll < 0 || c.Expiry < 0 || c.PollInitial < 0 || c.PollMax < 0 || c.PollInterval < 0 || c.PollBatch < 0 {
 		return fmt.Errorf("%w: negative limits", ErrInvalidConfig)
@@ -184,6 +198,16 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Tenant != "" {
+		// The Client only ever holds its tenant's view of the store.
+		cfg.Store = cfg.Store.ForTenant(cfg.Tenant)
+		if _, ok := cfg.Store.(paystore.TxStore); !ok && cfg.OnStatusChangeTx != nil {
+			return nil, fmt.Errorf("%w: the Store's tenant view does not implement TxStore", ErrInvalidConfig)
+		}
+		// Every log line names the tenant (an opaque key, never personal
+		// data), so a shared log can be filtered per municipality.
+		cfg.Logger = cfg.Logger.With("tenant", cfg.Tenant)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -217,8 +241,11 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, owner: rand.Text(), tel: newTelemetry(&cfg)}, nil
 }
 
-// Store returns the client's store.
+// Store returns the client's store: the view of Config.Tenant.
 func (c *Client) Store() paystore.Store { return c.cfg.Store }
+
+// Tenant returns Config.Tenant.
+func (c *Client) Tenant() string { return c.cfg.Tenant }
 
 // Create validates req, stores it under its idempotency key and only then
 // sends it to the Bezahldienst. Repeating Create with the same key and

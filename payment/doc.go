@@ -92,10 +92,48 @@
 // retried): [Client.Run] logs them, backs off and keeps going until its
 // context ends, because the citizen may have paid.
 //
+// # Tenancy: several municipalities on one store
+//
+// One deployment may serve several tenants (municipalities, Mandanten),
+// each keyed by an opaque tenant key the caller chooses
+// ([paystore.CheckTenant]; the official regional key, ARS, is the natural
+// one): one [Client] per Mandant per tenant ([Config.Tenant]), each with
+// its own Provider (Bezahldienst account) and its own push URL, all on
+// one Store:
+//
+//	for _, m := range municipalities {
+//		c, _ := payment.New(payment.Config{Tenant: m.ARS, Provider: m.Provider, Store: shared})
+//		mux.Handle("/payment/notify/"+m.ARS, c.PushHandler())
+//		go c.Run(ctx)
+//	}
+//
+// A Client holds only its tenant's view of the store
+// ([paystore.Store.ForTenant]): every row it writes carries the tenant
+// ([paytype.Transaction].Tenant, [paystore.Anomaly].Tenant), and every
+// read — Get, Sync, the push lookup by transaction ID, seen push events,
+// push claims, the create lease, the reconciliation's due list, the
+// operator listings — sees that tenant's rows only. Request IDs and
+// transaction IDs are unique per tenant, not per store: two Bezahldienst
+// accounts that number their transactions alike (TX00000001) coexist. A
+// verified push to tenant A's handler that names B's transaction finds
+// nothing (404, [paystore.ErrNotFound]) and changes nothing; Get or Sync
+// of B's request ID through A's Client is ErrNotFound; A's Run never
+// polls B's transactions nor calls B's Bezahldienst. The hooks receive
+// the tenant ([StatusChange].Tenant), and log lines carry it.
+//
+// Tenant "" (the zero value) is the single-tenant deployment; the store
+// migration gives every existing row tenant "", so such a deployment
+// keeps working unchanged.
+//
 // # Operators and the treasury
 //
 // [Client.ListAnomalies] and [Client.ListOpen] list what needs a human
-// across the store (paged, by kind, status and age). A [Profile] carries a
+// among the Client's tenant's transactions (paged, by kind, status and
+// age); a filter naming another tenant, or all tenants, is refused with
+// [paystore.ErrForeignTenant]. The state-wide operator lists on the Store
+// itself: [paystore.ListFilter].Tenant selects one tenant, and only the
+// explicit [paystore.ListFilter].AllTenants lists across tenants (each
+// entry names its tenant); the zero filter never does. A [Profile] carries a
 // Mandant's own rules (required booking fields, ePayBL's 27 characters for
 // Kassenzeichen + "/" + Buchungstext), checked before anything is sent.
 // [Config.OnStatusChangeTx] hands a transition to the application inside
@@ -153,6 +191,15 @@
 //     (never a silent in-memory store), redirect URLs must be https unless
 //     [Config].InsecureDevelopment allows plain http to loopback, which a
 //     Production [Profile] refuses.
+//   - Tenants never cross: a Client reads and writes only its
+//     [Config.Tenant]'s rows, and another tenant's transaction is not
+//     found rather than refused, so one tenant's Client cannot even learn
+//     whether an ID exists in another. Tenant keys are validated
+//     ([paystore.CheckTenant]); the cross-tenant operator view exists only
+//     on the Store and only by explicit choice (AllTenants). Each tenant's
+//     pushes must reach its own Client's handler, verified with that
+//     tenant's secrets: a push signed for A but delivered to B's handler
+//     fails B's verification.
 //   - GiroCheckout's unseparated hash input is bound to the stored
 //     transaction: every field the push reports (requestId, transaction
 //     ID, amount, currency) is compared before a claim is recorded.

@@ -129,7 +129,7 @@ func (c *Client) apply(ctx context.Context, t *paytype.Transaction, pt *payprovi
 	}
 	if c.cfg.OnStatusChange != nil {
 		c.cfg.OnStatusChange(ctx, StatusChange{
-			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
+			Tenant: c.cfg.Tenant, RequestID: nt.RequestID, TransactionID: nt.TransactionID,
 			From: t.Status, To: nt.Status, At: u.At, Transaction: nt.Clone(),
 		})
 	}
@@ -145,7 +145,7 @@ func (c *Client) transition(ctx context.Context, t *paytype.Transaction, to payt
 	ts := c.cfg.Store.(paystore.TxStore) // checked by Validate
 	return ts.TransitionTx(ctx, t.RequestID, t.Status, to, u, func(tx *sql.Tx, nt *paytype.Transaction) error {
 		return c.cfg.OnStatusChangeTx(ctx, tx, StatusChange{
-			RequestID: nt.RequestID, TransactionID: nt.TransactionID,
+			Tenant: c.cfg.Tenant, RequestID: nt.RequestID, TransactionID: nt.TransactionID,
 			From: t.Status, To: nt.Status, At: u.At, Transaction: nt.Clone(),
 		})
 	})

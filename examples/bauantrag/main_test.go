@@ -19,6 +19,7 @@ import (
 
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/internal/testenv"
+	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/webhook"
 )
 
@@ -126,7 +127,7 @@ func TestPaymentCanceled(t *testing.T) {
 	assert.Contains(t, body, `id="status">SUBMITTED<`)
 	assert.Contains(t, body, "abgebrochen")
 	id := strings.TrimPrefix(resp.Request.URL.Path, "/antrag/")
-	att, err := a.out.client.Attempts(ctx, id, 0)
+	att, err := a.out.client.Attempts(ctx, notify.ForTenant(""), id, 0)
 	require.NoError(t, err)
 	assert.Empty(t, att, "no notification for an unpaid application")
 

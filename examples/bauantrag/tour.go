@@ -323,7 +323,7 @@ func (t *tour) notifications(ctx context.Context) error {
 	// retried.
 	want := 3 * len(t.a.out.channels)
 	for {
-		attempts, err := t.a.out.client.Attempts(ctx, t.id, 0)
+		attempts, err := t.a.out.client.Attempts(ctx, notify.ForTenant(""), t.id, 0)
 		if err != nil {
 			return err
 		}
@@ -368,7 +368,7 @@ func (t *tour) audit(ctx context.Context) error {
 		if e.EventID == "" {
 			continue
 		}
-		token, err := t.a.out.client.AuditToken(ctx, notify.EventID(e.EventID))
+		token, err := t.a.out.client.AuditToken(ctx, notify.ForTenant(""), notify.EventID(e.EventID))
 		if err != nil {
 			return fmt.Errorf("audit token of %s: %w", e.Status, err)
 		}

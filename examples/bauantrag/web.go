@@ -289,7 +289,7 @@ func (s *service) handleStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusInternalServerError, "Der Antrag kann gerade nicht angezeigt werden.")
 		return
 	}
-	attempts, err := s.out.client.Attempts(r.Context(), a.ID, 0)
+	attempts, err := s.out.client.Attempts(r.Context(), notify.ForTenant(""), a.ID, 0)
 	if err != nil {
 		s.log.Warn("delivery log", "err", err)
 	}

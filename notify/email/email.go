@@ -55,12 +55,23 @@ type Config struct {
 	// TLSPolicy is InsecureNoTLS).
 	Username string
 	Password string
-	// From is the sender address; FromName its display name (UTF-8).
+	// From is the sender address of events without a tenant
+	// (Event.Tenant ""); FromName its display name (UTF-8). Required
+	// unless Tenants is set. A multi-tenant deployment leaves it empty, so
+	// an event that names no tenant is refused instead of going out under
+	// a shared identity.
 	From     string
 	FromName string
 	// MessageIDDomain is the right-hand side of Message-ID
-	// (<EventID@MessageIDDomain>). Default: the domain of From.
+	// (<EventID@MessageIDDomain>) of mail From. Default: the domain of From.
 	MessageIDDomain string
+	// Tenants are the sender identities per tenant key (Event.Tenant),
+	// e.g. the ARS of each municipality: an event of tenant T is sent
+	// From Tenants[T], never From another tenant's address or the default
+	// From. An event whose tenant has no identity here is refused at
+	// enqueue with a *notify.TenantError. Default nil: no tenants. New
+	// copies the map.
+	Tenants map[string]Identity
 	// MaxMessageBytes bounds the total attachment size. Default 20 MiB.
 	MaxMessageBytes int
 	// Compose renders subject and text body; nil: DefaultCompose.
@@ -72,13 +83,42 @@ type Config struct {
 	PickupDir string
 }
 
+// Identity is the sender of one tenant's mail.
+type Identity struct {
+	// From is the sender address (required); FromName its display name.
+	From     string
+	FromName string
+	// MessageIDDomain is the right-hand side of Message-ID. Default: the
+	// domain of From.
+	MessageIDDomain string
+}
+
+// identity is a parsed Identity.
+type identity struct {
+	from   *mail.Address
+	domain string
+}
+
+func (id Identity) parse() (identity, error) {
+	from, err := mail.ParseAddress(id.From)
+	if err != nil {
+		return identity{}, err
+	}
+	from.Name = id.FromName
+	domain := id.MessageIDDomain
+	if domain == "" {
+		_, domain, _ = strings.Cut(from.Address, "@")
+	}
+	return identity{from: from, domain: domain}, nil
+}
+
 // Sender is the e-mail notify.Channel ("email") on go-mail. It is safe
 // for concurrent use; each attempt opens one SMTP session.
 type Sender struct {
-	cfg    Config
-	client *gomail.Client
-	from   *mail.Address
-	domain string
+	cfg     Config
+	client  *gomail.Client
+	def     *identity // sender of the default tenant; nil: none
+	tenants map[string]identity
 }
 
 // New validates cfg and returns a Sender.
@@ -91,15 +131,25 @@ func New(cfg Config) (*Sender, error) {
 			return nil, fmt.Errorf("%w: PickupDir must be an existing directory", ErrInvalidConfig)
 		}
 	}
-	from, err := mail.ParseAddress(cfg.From)
-	if err != nil {
-		return nil, fmt.Errorf("%w: From: %w", ErrInvalidConfig, err)
+	s := &Sender{tenants: make(map[string]identity, len(cfg.Tenants))}
+	if cfg.From != "" || len(cfg.Tenants) == 0 {
+		def, err := Identity{From: cfg.From, FromName: cfg.FromName, MessageIDDomain: cfg.MessageIDDomain}.parse()
+		if err != nil {
+			return nil, fmt.Errorf("%w: From: %w", ErrInvalidConfig, err)
+		}
+		s.def = &def
 	}
-	from.Name = cfg.FromName
-	domain := cfg.MessageIDDomain
-	if domain == "" {
-		_, domain, _ = strings.Cut(from.Address, "@")
+	for t, id := range cfg.Tenants {
+		if t == "" || !notify.ValidTenant(t) {
+			return nil, fmt.Errorf("%w: Tenants: invalid tenant key (use From for the default tenant)", ErrInvalidConfig)
+		}
+		parsed, err := id.parse()
+		if err != nil {
+			return nil, fmt.Errorf("%w: Tenants[%q].From: %w", ErrInvalidConfig, t, err)
+		}
+		s.tenants[t] = parsed
 	}
+	cfg.Tenants = nil // parsed into s.tenants
 	if cfg.MaxMessageBytes <= 0 {
 		cfg.MaxMessageBytes = 20 << 20
 	}
@@ -123,8 +173,9 @@ func New(cfg Config) (*Sender, error) {
 			return nil, fmt.Errorf("%w: unknown TLS policy", ErrInvalidConfig)
 		}
 	}
+	s.cfg = cfg
 	if cfg.PickupDir != "" {
-		return &Sender{cfg: cfg, from: from, domain: domain}, nil
+		return s, nil
 	}
 	tc := cfg.TLSConfig
 	if tc == nil {
@@ -146,7 +197,8 @@ func New(cfg Config) (*Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	return &Sender{cfg: cfg, client: client, from: from, domain: domain}, nil
+	s.client = client
+	return s, nil
 }
 
 func cmpPort(p, d int) int {
@@ -160,8 +212,35 @@ func cmpPort(p, d int) int {
 func (s *Sender) Name() string { return notify.ChannelEmail }
 
 // MessageID returns the Message-ID of an event's mail: stable across
-// retries, so the recipient's mail system can drop duplicates.
-func (s *Sender) MessageID(id notify.EventID) string { return string(id) + "@" + s.domain }
+// retries, so the recipient's mail system can drop duplicates. Its domain
+// is that of the event's tenant's identity; ok is false when the tenant
+// has none.
+func (s *Sender) MessageID(ev notify.Event) (id string, ok bool) {
+	snd, ok := s.identity(ev.Tenant)
+	if !ok {
+		return "", false
+	}
+	return string(ev.ID) + "@" + snd.domain, true
+}
+
+// identity returns the sender of tenant ("" the default).
+func (s *Sender) identity(tenant string) (identity, bool) {
+	if tenant == "" {
+		if s.def == nil {
+			return identity{}, false
+		}
+		return *s.def, true
+	}
+	id, ok := s.tenants[tenant]
+	return id, ok
+}
+
+// ServesTenant implements notify.TenantChannel: true for a tenant in
+// Config.Tenants, and for "" if Config.From is set.
+func (s *Sender) ServesTenant(tenant string) bool {
+	_, ok := s.identity(tenant)
+	return ok
+}
 
 // DefaultCompose uses Event.Message, or a short bilingual status text.
 func DefaultCompose(ev notify.Event) (string, string) {
@@ -185,6 +264,9 @@ func DefaultCompose(ev notify.Event) (string, string) {
 // check applies the rules a message must meet; ValidateRoute and Deliver
 // share them.
 func (s *Sender) check(ev notify.Event, to string) (*mail.Address, error) {
+	if !s.ServesTenant(ev.Tenant) {
+		return nil, &notify.TenantError{Tenant: ev.Tenant, Channel: notify.ChannelEmail}
+	}
 	rcpt, err := mail.ParseAddress(to)
 	if err != nil || rcpt.Address != to {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidAddress, &notify.FieldError{Field: "to", Reason: "not a bare address (local@domain, no display name)"})
@@ -211,12 +293,13 @@ func (s *Sender) build(ev notify.Event, to string) (*gomail.Msg, error) {
 	if err != nil {
 		return nil, err
 	}
+	snd, _ := s.identity(ev.Tenant) // check found it
 	m := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	m.FromMailAddress(s.from)
+	m.FromMailAddress(snd.from)
 	m.ToMailAddress(rcpt)
 	subject, body := s.cfg.Compose(ev)
 	m.Subject(subject)
-	m.SetMessageIDWithValue(s.MessageID(ev.ID))
+	m.SetMessageIDWithValue(string(ev.ID) + "@" + snd.domain)
 	m.SetDateWithValue(ev.OccurredAt)
 	m.SetGenHeader("Auto-Submitted", "auto-generated") // RFC 3834
 	m.SetBodyString(gomail.TypeTextPlain, body)
@@ -236,6 +319,11 @@ func (s *Sender) build(ev notify.Event, to string) (*gomail.Msg, error) {
 // Deliver implements notify.Channel: one SMTP transaction. SMTP 4xx and
 // connection failures are retried; 5xx is permanent (RFC 5321 §4.2.1).
 func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
+	if !s.ServesTenant(d.Event.Tenant) {
+		// Enqueue refuses such events; the configuration changed since.
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true,
+			Err: &notify.TenantError{Tenant: d.Event.Tenant, Channel: notify.ChannelEmail}}
+	}
 	m, err := s.build(d.Event, d.Target)
 	if err != nil {
 		return &notify.DeliveryError{Class: notify.ClassInvalid, Permanent: true, Err: err}

@@ -11,12 +11,24 @@ import (
 
 // ChannelConfig configures the Postfach notify.Channel.
 type ChannelConfig struct {
-	// Transport is the ZBP client or a FIT-Connect bridge. Required.
+	// Transport is the ZBP client or a FIT-Connect bridge. Required,
+	// unless every identity in Tenants has its own.
 	Transport Transport
 	// Sender and Service name the authority and the online service in
-	// messages (ZBP sender, service). Required for events with a Message.
+	// messages (ZBP sender, service) of events without a tenant
+	// (Event.Tenant ""). Sender is required for events with a Message. With
+	// Tenants set, events without a tenant are served only if Sender is
+	// set: a multi-tenant deployment leaves it empty, so an event that
+	// names no tenant is refused instead of going out in a shared name.
 	Sender  string
 	Service string
+	// Tenants are the sender identities per tenant key (Event.Tenant),
+	// e.g. the ARS of each municipality: an event of tenant T is sent in
+	// the name of Tenants[T] (and over its Transport, if it has one),
+	// never in another's. An event whose tenant has no identity here is
+	// refused at enqueue with a *notify.TenantError. Default nil: no
+	// tenants. NewChannel copies the map.
+	Tenants map[string]Identity
 	// StorkQaaLevel is the trust level a citizen's login must have to open
 	// the messages (ZBP storkQaaLevel). Required: there is no default,
 	// because the lowest level would let a password-only login open a
@@ -29,18 +41,57 @@ type ChannelConfig struct {
 	RetrievalConfirmationAddress string
 }
 
+// Identity is the sender of one tenant in the BundID mailbox.
+type Identity struct {
+	// Transport carries this tenant's messages, e.g. a Client with the
+	// tenant's own BPKI certificate; nil: ChannelConfig.Transport.
+	Transport Transport
+	// Sender names the authority (ZBP sender; required) and Service the
+	// online service; both as in ChannelConfig.
+	Sender  string
+	Service string
+	// ReplyAddress and RetrievalConfirmationAddress are optional.
+	ReplyAddress                 string
+	RetrievalConfirmationAddress string
+}
+
 // Channel delivers events to the BundID mailbox: every event with a
 // Status becomes a Statusmonitor update; an event with a Message (title
 // and body, e.g. a Bescheid) also becomes a mailbox message. The
 // EventID is the reference of both, so the ZBP and the citizen can
 // recognise retries.
-type Channel struct{ cfg ChannelConfig }
+type Channel struct {
+	cfg     ChannelConfig
+	def     *Identity // identity of the default tenant; nil: none
+	tenants map[string]Identity
+}
 
 // NewChannel returns the "postfach" channel.
 func NewChannel(cfg ChannelConfig) (*Channel, error) {
-	if cfg.Transport == nil {
-		return nil, fmt.Errorf("%w: ChannelConfig.Transport required", ErrInvalidConfig)
+	c := &Channel{tenants: make(map[string]Identity, len(cfg.Tenants))}
+	if len(cfg.Tenants) == 0 || cfg.Sender != "" {
+		if cfg.Transport == nil {
+			return nil, fmt.Errorf("%w: ChannelConfig.Transport required", ErrInvalidConfig)
+		}
+		c.def = &Identity{Transport: cfg.Transport, Sender: cfg.Sender, Service: cfg.Service,
+			ReplyAddress: cfg.ReplyAddress, RetrievalConfirmationAddress: cfg.RetrievalConfirmationAddress}
 	}
+	for t, id := range cfg.Tenants {
+		switch {
+		case t == "" || !notify.ValidTenant(t):
+			return nil, fmt.Errorf("%w: Tenants: invalid tenant key (use Sender for the default tenant)", ErrInvalidConfig)
+		case id.Sender == "":
+			return nil, fmt.Errorf("%w: Tenants[%q].Sender required", ErrInvalidConfig, t)
+		}
+		if id.Transport == nil {
+			id.Transport = cfg.Transport
+		}
+		if id.Transport == nil {
+			return nil, fmt.Errorf("%w: Tenants[%q] has no Transport and ChannelConfig.Transport is nil", ErrInvalidConfig, t)
+		}
+		c.tenants[t] = id
+	}
+	cfg.Tenants = nil // copied into c.tenants
 	switch cfg.StorkQaaLevel {
 	case LevelBasic, LevelSubstantial, LevelHigh:
 	default:
@@ -54,15 +105,36 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 			return nil, err
 		}
 	}
-	return &Channel{cfg: cfg}, nil
+	c.cfg = cfg
+	return c, nil
 }
 
 // Name implements notify.Channel.
 func (c *Channel) Name() string { return notify.ChannelPostfach }
 
+// identity returns the sender of tenant ("" the default).
+func (c *Channel) identity(tenant string) (Identity, bool) {
+	if tenant == "" {
+		if c.def == nil {
+			return Identity{}, false
+		}
+		return *c.def, true
+	}
+	id, ok := c.tenants[tenant]
+	return id, ok
+}
+
+// ServesTenant implements notify.TenantChannel: true for a tenant in
+// ChannelConfig.Tenants, and for "" if the channel has no Tenants or a
+// default Sender.
+func (c *Channel) ServesTenant(tenant string) bool {
+	_, ok := c.identity(tenant)
+	return ok
+}
+
 // build maps ev to the Statusmonitor update and the mailbox message it
-// becomes (either may be nil).
-func (c *Channel) build(ev notify.Event, target string) (*StatusUpdate, *Message) {
+// becomes (either may be nil), in the name of id.
+func (c *Channel) build(id Identity, ev notify.Event, target string) (*StatusUpdate, *Message) {
 	var u *StatusUpdate
 	var m *Message
 	if ev.Status != "" {
@@ -74,9 +146,9 @@ func (c *Channel) build(ev notify.Event, target string) (*StatusUpdate, *Message
 	}
 	if ev.Message.Title != "" || ev.Message.Body != "" || len(ev.Message.Attachments) > 0 {
 		m = &Message{
-			MailboxUUID: target, Sender: c.cfg.Sender, Title: ev.Message.Title, Content: ev.Message.Body,
-			Service: c.cfg.Service, StorkQaaLevel: c.cfg.StorkQaaLevel, ApplicationID: ev.ApplicationID,
-			ReplyAddress: c.cfg.ReplyAddress, RetrievalConfirmationAddress: c.cfg.RetrievalConfirmationAddress,
+			MailboxUUID: target, Sender: id.Sender, Title: ev.Message.Title, Content: ev.Message.Body,
+			Service: id.Service, StorkQaaLevel: c.cfg.StorkQaaLevel, ApplicationID: ev.ApplicationID,
+			ReplyAddress: id.ReplyAddress, RetrievalConfirmationAddress: id.RetrievalConfirmationAddress,
 			Reference: string(ev.ID),
 		}
 		for _, a := range ev.Message.Attachments {
@@ -110,7 +182,11 @@ func (c *Channel) check(u *StatusUpdate, m *Message) error {
 // named as in the ZBP JSON, e.g. "statusDetails") and the attachment
 // allow-list.
 func (c *Channel) ValidateRoute(_ context.Context, ev notify.Event, target string) error {
-	if err := c.check(c.build(ev, target)); err != nil {
+	id, ok := c.identity(ev.Tenant)
+	if !ok {
+		return &notify.TenantError{Tenant: ev.Tenant, Channel: notify.ChannelPostfach}
+	}
+	if err := c.check(c.build(id, ev, target)); err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) {
 			return &notify.FieldError{Field: fe.Field, Reason: fe.Reason}
@@ -122,7 +198,13 @@ func (c *Channel) ValidateRoute(_ context.Context, ev notify.Event, target strin
 
 // Deliver implements notify.Channel.
 func (c *Channel) Deliver(ctx context.Context, d notify.Delivery) error {
-	u, m := c.build(d.Event, d.Target)
+	id, ok := c.identity(d.Event.Tenant)
+	if !ok {
+		// Enqueue refuses such events; the configuration changed since.
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true,
+			Err: &notify.TenantError{Tenant: d.Event.Tenant, Channel: notify.ChannelPostfach}}
+	}
+	u, m := c.build(id, d.Event, d.Target)
 	if err := c.check(u, m); err != nil {
 		return deliveryError(err)
 	}
@@ -130,12 +212,12 @@ func (c *Channel) Deliver(ctx context.Context, d notify.Delivery) error {
 		u = nil // a newer status is already in the Statusmonitor
 	}
 	if u != nil {
-		if err := c.cfg.Transport.SendStatus(ctx, *u); err != nil {
+		if err := id.Transport.SendStatus(ctx, *u); err != nil {
 			return deliveryError(err)
 		}
 	}
 	if m != nil {
-		if err := c.cfg.Transport.SendMessage(ctx, *m); err != nil {
+		if err := id.Transport.SendMessage(ctx, *m); err != nil {
 			return deliveryError(err)
 		}
 	}

@@ -49,8 +49,18 @@ func (s StaticEndpoints) Endpoint(_ context.Context, id string) (Endpoint, error
 
 // SenderConfig configures a Sender.
 type SenderConfig struct {
-	// Endpoints resolves endpoint IDs. Required.
+	// Endpoints resolves the endpoint IDs of events without a tenant
+	// (Event.Tenant ""). Required unless Tenants is set; a multi-tenant
+	// deployment leaves it nil, so an event that names no tenant is
+	// refused.
 	Endpoints EndpointSource
+	// Tenants resolves endpoint IDs per tenant key (Event.Tenant): an
+	// event of tenant T is sent only to endpoints of Tenants[T], signed
+	// with their secrets, so one tenant can neither name another's
+	// endpoint nor sign with its secret. An event whose tenant has no
+	// source here is refused at enqueue with a *notify.TenantError.
+	// Default nil: no tenants. NewSender copies the map.
+	Tenants map[string]EndpointSource
 	// HTTPClient sends the requests. nil: a client dialling through
 	// Guard, without proxy, TLS ≥ 1.2. A caller-supplied client is used
 	// as given except that redirects are never followed; it is then the
@@ -78,15 +88,27 @@ type SenderConfig struct {
 // Sender is the webhook notify.Channel ("webhook"). It is safe for
 // concurrent use.
 type Sender struct {
-	cfg    SenderConfig
-	client *http.Client
+	cfg     SenderConfig
+	client  *http.Client
+	tenants map[string]EndpointSource
 }
 
 // NewSender returns a Sender.
 func NewSender(cfg SenderConfig) (*Sender, error) {
-	if cfg.Endpoints == nil {
-		return nil, fmt.Errorf("%w: SenderConfig.Endpoints required", ErrInvalidConfig)
+	if cfg.Endpoints == nil && len(cfg.Tenants) == 0 {
+		return nil, fmt.Errorf("%w: SenderConfig.Endpoints or Tenants required", ErrInvalidConfig)
 	}
+	tenants := make(map[string]EndpointSource, len(cfg.Tenants))
+	for t, src := range cfg.Tenants {
+		switch {
+		case t == "" || !notify.ValidTenant(t):
+			return nil, fmt.Errorf("%w: Tenants: invalid tenant key (use Endpoints for the default tenant)", ErrInvalidConfig)
+		case src == nil:
+			return nil, fmt.Errorf("%w: Tenants[%q] is nil", ErrInvalidConfig, t)
+		}
+		tenants[t] = src
+	}
+	cfg.Tenants = nil // copied into tenants
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -120,11 +142,27 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 	}
 	// Standard Webhooks: 3xx is a failure; redirects are never followed.
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Sender{cfg: cfg, client: &client}, nil
+	return &Sender{cfg: cfg, client: &client, tenants: tenants}, nil
 }
 
 // Name implements notify.Channel.
 func (s *Sender) Name() string { return notify.ChannelWebhook }
+
+// endpoints returns the endpoint source of tenant ("" the default).
+func (s *Sender) endpoints(tenant string) (EndpointSource, bool) {
+	if tenant == "" {
+		return s.cfg.Endpoints, s.cfg.Endpoints != nil
+	}
+	src, ok := s.tenants[tenant]
+	return src, ok
+}
+
+// ServesTenant implements notify.TenantChannel: true for a tenant in
+// SenderConfig.Tenants, and for "" if SenderConfig.Endpoints is set.
+func (s *Sender) ServesTenant(tenant string) bool {
+	_, ok := s.endpoints(tenant)
+	return ok
+}
 
 // LogTarget implements notify.TargetLogger: endpoint IDs are not
 // personal data.
@@ -147,7 +185,13 @@ func Payload(ev notify.Event) ([]byte, error) {
 
 // Deliver implements notify.Channel: one signed POST.
 func (s *Sender) Deliver(ctx context.Context, d notify.Delivery) error {
-	ep, err := s.cfg.Endpoints.Endpoint(ctx, d.Target)
+	src, ok := s.endpoints(d.Event.Tenant)
+	if !ok {
+		// Enqueue refuses such events; the configuration changed since.
+		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: true,
+			Err: &notify.TenantError{Tenant: d.Event.Tenant, Channel: notify.ChannelWebhook}}
+	}
+	ep, err := src.Endpoint(ctx, d.Target)
 	if err != nil {
 		perm := errors.Is(err, ErrUnknownEndpoint)
 		return &notify.DeliveryError{Class: notify.ClassConfig, Permanent: perm, Err: err}
@@ -219,10 +263,15 @@ func (s *Sender) checkEndpoint(ep Endpoint) error {
 }
 
 // ValidateRoute implements notify.RouteValidator: the endpoint must be
-// known to the EndpointSource and pass the checks Deliver applies (URL,
-// secrets). It resolves the endpoint but sends nothing.
-func (s *Sender) ValidateRoute(ctx context.Context, _ notify.Event, target string) error {
-	ep, err := s.cfg.Endpoints.Endpoint(ctx, target)
+// known to the EndpointSource of the event's tenant and pass the checks
+// Deliver applies (URL, secrets). It resolves the endpoint but sends
+// nothing.
+func (s *Sender) ValidateRoute(ctx context.Context, ev notify.Event, target string) error {
+	src, ok := s.endpoints(ev.Tenant)
+	if !ok {
+		return &notify.TenantError{Tenant: ev.Tenant, Channel: notify.ChannelWebhook}
+	}
+	ep, err := src.Endpoint(ctx, target)
 	if err != nil {
 		if errors.Is(err, ErrUnknownEndpoint) {
 			return fmt.Errorf("%w: %w", err, &notify.FieldError{Field: "endpoint", Reason: "unknown endpoint ID"})

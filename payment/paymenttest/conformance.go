@@ -18,7 +18,8 @@ import (
 
 // StoreConformance runs the shared Store test suite against stores made
 // by newStore (one fresh, empty store per call). Every paystore.Store
-// implementation must pass it.
+// implementation must pass it. Its Tenancy cases try to cross from one
+// tenant's view (Store.ForTenant) into another's.
 func StoreConformance(t *testing.T, newStore func(t *testing.T) paystore.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -453,6 +454,7 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) paystore.Store) 
 		assert.NotEqual(t, "mutated", again.Request.Items[0].ID)
 		assert.Equal(t, paytype.Status(""), again.Status)
 	})
+	t.Run("Tenancy", func(t *testing.T) { storeTenancy(t, newStore) })
 	t.Run("CanceledContext", func(t *testing.T) {
 		s := newStore(t)
 		cctx, cancel := context.WithCancel(ctx)

@@ -17,6 +17,17 @@
 //     if the status machine allows it ([TransitionError] wrapping
 //     [ErrIllegalTransition]), so two instances never both apply a state
 //     and a paid transaction never goes back.
+//   - Tenancy: a view of one tenant ([Store.ForTenant]) reads and writes
+//     only that tenant's rows; another tenant's transaction is
+//     [ErrNotFound], and a listing of another tenant or of all tenants
+//     through a view is [ErrForeignTenant]. Across tenants lists only the
+//     store as opened, and only with the explicit [ListFilter].AllTenants;
+//     the zero filter lists tenant "" (the single-tenant deployment).
+//     paymenttest.StoreConformance tries to cross the boundary with every
+//     method.
+//     A view scopes what the code holding it does (a payment.Client never
+//     leaves its tenant); it is no access control against other code in
+//     the same process, which can call ForTenant itself.
 //   - [Anomaly].Detail and [StoreError] texts never hold secrets or
 //     personal data.
 //   - Listing cursors ([EncodeCursor], [DecodeCursor]) are opaque but not

@@ -12,8 +12,14 @@ var (
 	// ErrIllegalTransition: a status change that the status machine forbids
 	// (e.g. PAYED → FAILED). It is refused and recorded as an anomaly.
 	ErrIllegalTransition = errors.New("payment: illegal status transition")
-	// ErrNotFound: no such transaction.
+	// ErrNotFound: no such transaction. A transaction of another tenant
+	// is not found either: a tenant's view cannot tell whether it exists.
 	ErrNotFound = errors.New("payment: transaction not found")
+	// ErrForeignTenant: a call through one tenant's view (Store.ForTenant,
+	// a payment.Client) names another tenant: a transaction to insert
+	// that carries another tenant, or an operator listing of another
+	// tenant or of all tenants. Nothing is read or changed.
+	ErrForeignTenant = errors.New("payment: data of another tenant")
 )
 
 // TransitionError describes a refused status change. It unwraps to

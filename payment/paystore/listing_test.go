@@ -31,6 +31,7 @@ func TestCursorRoundTrip(t *testing.T) {
 
 func FuzzDecodeCursor(f *testing.F) {
 	f.Add(paystore.EncodeCursor(paystore.Cursor{At: time.Unix(1, 2), RequestID: "k-1", Seq: 3}))
+	f.Add(paystore.EncodeCursor(paystore.Cursor{At: time.Unix(1, 2), Tenant: "100410100100", RequestID: "k-1", Seq: 3}))
 	f.Add("")
 	f.Add("!!!")
 	f.Fuzz(func(t *testing.T, s string) {
@@ -38,11 +39,11 @@ func FuzzDecodeCursor(f *testing.F) {
 		if err != nil || !ok {
 			return
 		}
-		if c.Seq < 0 || paytype.CheckID("cursor", c.RequestID) != nil {
+		if c.Seq < 0 || paytype.CheckID("cursor", c.RequestID) != nil || paystore.CheckTenant(c.Tenant) != nil {
 			t.Fatalf("accepted a cursor outside its rules: %+v", c)
 		}
 		again, _, err := paystore.DecodeCursor(paystore.EncodeCursor(c))
-		if err != nil || again.RequestID != c.RequestID || again.Seq != c.Seq || !again.At.Equal(c.At) {
+		if err != nil || again.RequestID != c.RequestID || again.Tenant != c.Tenant || again.Seq != c.Seq || !again.At.Equal(c.At) {
 			t.Fatalf("cursor does not round-trip: %+v", c)
 		}
 	})

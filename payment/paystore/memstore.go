@@ -2,6 +2,7 @@ package paystore
 
 import (
 	"context"
+	"fmt"
 	"github.com/egosaar/ozg/payment/paytype"
 	"slices"
 	"sort"
@@ -11,15 +12,25 @@ import (
 
 // MemoryStore is an in-memory Store for tests and single-process use.
 // It is safe for concurrent use. Data is lost when the process ends.
+// ForTenant returns a MemoryStore on the same data.
 type MemoryStore struct {
-	mu        sync.Mutex
-	byReq     map[string]*paytype.Transaction
-	byTx      map[string]string
-	anomalies map[string][]Anomaly
-	pushes    map[string]time.Time
-	claims    map[string]PushClaim
-	leases    map[string]lease
+	*memData
+	tenant string
+	view   bool // made by ForTenant: listings are scoped to tenant
 }
+
+type memData struct {
+	mu        sync.Mutex
+	byReq     map[memKey]*paytype.Transaction
+	byTx      map[memKey]string
+	anomalies map[memKey][]Anomaly
+	pushes    map[memKey]time.Time
+	claims    map[memKey]PushClaim
+	leases    map[memKey]lease
+}
+
+// memKey is an ID within a tenant.
+type memKey struct{ tenant, id string }
 
 type lease struct {
 	owner string
@@ -28,27 +39,38 @@ type lease struct {
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{
-		byReq:     map[string]*paytype.Transaction{},
-		byTx:      map[string]string{},
-		anomalies: map[string][]Anomaly{},
-		pushes:    map[string]time.Time{},
-		claims:    map[string]PushClaim{},
-		leases:    map[string]lease{},
-	}
+	return &MemoryStore{memData: &memData{
+		byReq:     map[memKey]*paytype.Transaction{},
+		byTx:      map[memKey]string{},
+		anomalies: map[memKey][]Anomaly{},
+		pushes:    map[memKey]time.Time{},
+		claims:    map[memKey]PushClaim{},
+		leases:    map[memKey]lease{},
+	}}
 }
+
+// ForTenant implements Store.
+func (s *MemoryStore) ForTenant(tenant string) Store {
+	return &MemoryStore{memData: s.memData, tenant: tenant, view: true}
+}
+
+func (s *MemoryStore) k(id string) memKey { return memKey{s.tenant, id} }
 
 // Insert implements Store.
 func (s *MemoryStore) Insert(_ context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error) {
+	if t.Tenant != "" && t.Tenant != s.tenant {
+		return nil, false, fmt.Errorf("%w: insert", ErrForeignTenant)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.byReq[t.RequestID]; ok {
+	if old, ok := s.byReq[s.k(t.RequestID)]; ok {
 		return old.Clone(), false, nil
 	}
 	c := t.Clone()
-	s.byReq[t.RequestID] = c
+	c.Tenant = s.tenant
+	s.byReq[s.k(t.RequestID)] = c
 	if c.TransactionID != "" {
-		s.byTx[c.TransactionID] = c.RequestID
+		s.byTx[s.k(c.TransactionID)] = c.RequestID
 	}
 	return c.Clone(), true, nil
 }
@@ -57,7 +79,7 @@ func (s *MemoryStore) Insert(_ context.Context, t *paytype.Transaction) (*paytyp
 func (s *MemoryStore) Get(_ context.Context, requestID string) (*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.byReq[requestID]
+	t, ok := s.byReq[s.k(requestID)]
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -68,33 +90,33 @@ func (s *MemoryStore) Get(_ context.Context, requestID string) (*paytype.Transac
 func (s *MemoryStore) GetByTransactionID(_ context.Context, transactionID string) (*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.byTx[transactionID]
+	id, ok := s.byTx[s.k(transactionID)]
 	if !ok || transactionID == "" {
 		return nil, ErrNotFound
 	}
-	return s.byReq[id].Clone(), nil
+	return s.byReq[s.k(id)].Clone(), nil
 }
 
 // Confirm implements Store.
 func (s *MemoryStore) Confirm(_ context.Context, requestID string, c Confirmation) (*paytype.Transaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.byReq[requestID]
+	t, ok := s.byReq[s.k(requestID)]
 	if !ok {
 		return nil, ErrNotFound
 	}
 	if t.Status != "" {
 		return t.Clone(), nil
 	}
-	if other, dup := s.byTx[c.TransactionID]; dup && other != requestID {
+	if other, dup := s.byTx[s.k(c.TransactionID)]; dup && other != requestID {
 		return nil, ErrConcurrentUpdate
 	}
 	t.TransactionID, t.TransactionURL, t.PayURL, t.Reference = c.TransactionID, c.TransactionURL, c.PayURL, c.Reference
 	t.Status = paytype.StatusInitial
-	delete(s.leases, requestID)
+	delete(s.leases, s.k(requestID))
 	t.UpdatedAt = c.At
 	t.NextCheckAt = c.NextCheckAt
-	s.byTx[c.TransactionID] = requestID
+	s.byTx[s.k(c.TransactionID)] = requestID
 	return t.Clone(), nil
 }
 
@@ -102,17 +124,17 @@ func (s *MemoryStore) Confirm(_ context.Context, requestID string, c Confirmatio
 func (s *MemoryStore) LeaseCreate(_ context.Context, requestID, owner string, now, until time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.byReq[requestID]
+	t, ok := s.byReq[s.k(requestID)]
 	if !ok {
 		return false, ErrNotFound
 	}
 	if t.Status != "" {
 		return false, nil
 	}
-	if l, held := s.leases[requestID]; held && l.owner != owner && l.until.After(now) {
+	if l, held := s.leases[s.k(requestID)]; held && l.owner != owner && l.until.After(now) {
 		return false, nil
 	}
-	s.leases[requestID] = lease{owner: owner, until: until}
+	s.leases[s.k(requestID)] = lease{owner: owner, until: until}
 	return true, nil
 }
 
@@ -120,8 +142,8 @@ func (s *MemoryStore) LeaseCreate(_ context.Context, requestID, owner string, no
 func (s *MemoryStore) ReleaseCreate(_ context.Context, requestID, owner string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if l, held := s.leases[requestID]; held && l.owner == owner {
-		delete(s.leases, requestID)
+	if l, held := s.leases[s.k(requestID)]; held && l.owner == owner {
+		delete(s.leases, s.k(requestID))
 	}
 	return nil
 }
@@ -133,7 +155,7 @@ func (s *MemoryStore) Transition(_ context.Context, requestID string, from, to p
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.byReq[requestID]
+	t, ok := s.byReq[s.k(requestID)]
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -152,7 +174,7 @@ func (s *MemoryStore) Transition(_ context.Context, requestID string, from, to p
 func (s *MemoryStore) Schedule(_ context.Context, requestID string, next time.Time, attempts int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.byReq[requestID]
+	t, ok := s.byReq[s.k(requestID)]
 	if !ok {
 		return ErrNotFound
 	}
@@ -166,7 +188,10 @@ func (s *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]*payty
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*paytype.Transaction
-	for _, t := range s.byReq {
+	for k, t := range s.byReq {
+		if k.tenant != s.tenant {
+			continue
+		}
 		if (t.Status == paytype.StatusInitial || t.Status == "") && !t.NextCheckAt.IsZero() && !t.NextCheckAt.After(now) {
 			out = append(out, t.Clone())
 		}
@@ -187,7 +212,8 @@ func (s *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]*payty
 func (s *MemoryStore) RecordAnomaly(_ context.Context, a Anomaly) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.anomalies[a.RequestID] = append(s.anomalies[a.RequestID], a)
+	a.Tenant = s.tenant
+	s.anomalies[s.k(a.RequestID)] = append(s.anomalies[s.k(a.RequestID)], a)
 	return nil
 }
 
@@ -195,17 +221,17 @@ func (s *MemoryStore) RecordAnomaly(_ context.Context, a Anomaly) error {
 func (s *MemoryStore) Anomalies(_ context.Context, requestID string) ([]Anomaly, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Anomaly(nil), s.anomalies[requestID]...), nil
+	return append([]Anomaly(nil), s.anomalies[s.k(requestID)]...), nil
 }
 
 // MarkPushSeen implements Store.
 func (s *MemoryStore) MarkPushSeen(_ context.Context, eventID string, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.pushes[eventID]; ok {
+	if _, ok := s.pushes[s.k(eventID)]; ok {
 		return false, nil
 	}
-	s.pushes[eventID] = at
+	s.pushes[s.k(eventID)] = at
 	return true, nil
 }
 
@@ -213,7 +239,7 @@ func (s *MemoryStore) MarkPushSeen(_ context.Context, eventID string, at time.Ti
 func (s *MemoryStore) PushSeen(_ context.Context, eventID string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.pushes[eventID]
+	_, ok := s.pushes[s.k(eventID)]
 	return ok, nil
 }
 
@@ -221,10 +247,10 @@ func (s *MemoryStore) PushSeen(_ context.Context, eventID string) (bool, error) 
 func (s *MemoryStore) RecordClaim(_ context.Context, c PushClaim) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.claims[c.RequestID]; ok {
+	if _, ok := s.claims[s.k(c.RequestID)]; ok {
 		return false, nil
 	}
-	s.claims[c.RequestID] = c
+	s.claims[s.k(c.RequestID)] = c
 	return true, nil
 }
 
@@ -232,31 +258,32 @@ func (s *MemoryStore) RecordClaim(_ context.Context, c PushClaim) (bool, error) 
 func (s *MemoryStore) Claim(_ context.Context, requestID string) (*PushClaim, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.claims[requestID]
+	c, ok := s.claims[s.k(requestID)]
 	if !ok {
 		return nil, ErrNotFound
 	}
 	return &c, nil
 }
 
-// afterCursor reports whether (at, id, seq) lies strictly after the cursor.
-func afterCursor(cur Cursor, at time.Time, id string, seq int64) bool {
-	if !at.Equal(cur.At) {
-		return at.After(cur.At)
-	}
-	if id != cur.RequestID {
-		return id > cur.RequestID
-	}
-	return seq > cur.Seq
-}
-
 func inWindow(f *ListFilter, at time.Time) bool {
 	return (f.Before.IsZero() || !at.After(f.Before)) && (f.After.IsZero() || !at.Before(f.After))
 }
 
+// listScope checks and scopes f: a view lists only its own tenant.
+func (s *MemoryStore) listScope(f *ListFilter) error {
+	if s.view {
+		if err := ScopeFilter(f, s.tenant); err != nil {
+			return err
+		}
+	}
+	return f.Normalize()
+}
+
+func listed(f *ListFilter, tenant string) bool { return f.AllTenants || tenant == f.Tenant }
+
 // ListAnomalies implements Store.
 func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPage, error) {
-	if err := f.Normalize(); err != nil {
+	if err := s.listScope(&f); err != nil {
 		return nil, err
 	}
 	cur, hasCur, _ := DecodeCursor(f.Cursor)
@@ -266,13 +293,16 @@ func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPa
 	}
 	s.mu.Lock()
 	var all []entry
-	for _, list := range s.anomalies {
+	for k, list := range s.anomalies {
+		if !listed(&f, k.tenant) {
+			continue
+		}
 		for i, a := range list {
 			seq := int64(i + 1)
 			if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, a.Kind) || !inWindow(&f, a.At) {
 				continue
 			}
-			if hasCur && !afterCursor(cur, a.At, a.RequestID, seq) {
+			if hasCur && !cur.After(a.At, a.Tenant, a.RequestID, seq) {
 				continue
 			}
 			all = append(all, entry{a, seq})
@@ -281,13 +311,13 @@ func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPa
 	s.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool {
 		// i sorts first when j lies strictly after it.
-		return afterCursor(Cursor{At: all[i].a.At, RequestID: all[i].a.RequestID, Seq: all[i].seq}, all[j].a.At, all[j].a.RequestID, all[j].seq)
+		return Cursor{At: all[i].a.At, Tenant: all[i].a.Tenant, RequestID: all[i].a.RequestID, Seq: all[i].seq}.After(all[j].a.At, all[j].a.Tenant, all[j].a.RequestID, all[j].seq)
 	})
 	page := &AnomalyPage{}
 	for i, e := range all {
 		if i == f.Limit {
 			last := all[i-1]
-			page.Next = EncodeCursor(Cursor{At: last.a.At, RequestID: last.a.RequestID, Seq: last.seq})
+			page.Next = EncodeCursor(Cursor{At: last.a.At, Tenant: last.a.Tenant, RequestID: last.a.RequestID, Seq: last.seq})
 			break
 		}
 		page.Anomalies = append(page.Anomalies, e.a)
@@ -297,33 +327,30 @@ func (s *MemoryStore) ListAnomalies(_ context.Context, f ListFilter) (*AnomalyPa
 
 // ListOpen implements Store.
 func (s *MemoryStore) ListOpen(_ context.Context, f ListFilter) (*TransactionPage, error) {
-	if err := f.Normalize(); err != nil {
+	if err := s.listScope(&f); err != nil {
 		return nil, err
 	}
 	cur, hasCur, _ := DecodeCursor(f.Cursor)
 	s.mu.Lock()
 	var all []*paytype.Transaction
-	for _, t := range s.byReq {
-		if t.Status.Terminal() || len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status) || !inWindow(&f, t.CreatedAt) {
+	for k, t := range s.byReq {
+		if !listed(&f, k.tenant) || t.Status.Terminal() || len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status) || !inWindow(&f, t.CreatedAt) {
 			continue
 		}
-		if hasCur && !afterCursor(cur, t.CreatedAt, t.RequestID, 0) {
+		if hasCur && !cur.After(t.CreatedAt, t.Tenant, t.RequestID, 0) {
 			continue
 		}
 		all = append(all, t.Clone())
 	}
 	s.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool {
-		if !all[i].CreatedAt.Equal(all[j].CreatedAt) {
-			return all[i].CreatedAt.Before(all[j].CreatedAt)
-		}
-		return all[i].RequestID < all[j].RequestID
+		return Cursor{At: all[i].CreatedAt, Tenant: all[i].Tenant, RequestID: all[i].RequestID}.After(all[j].CreatedAt, all[j].Tenant, all[j].RequestID, 0)
 	})
 	page := &TransactionPage{}
 	for i, t := range all {
 		if i == f.Limit {
 			last := all[i-1]
-			page.Next = EncodeCursor(Cursor{At: last.CreatedAt, RequestID: last.RequestID})
+			page.Next = EncodeCursor(Cursor{At: last.CreatedAt, Tenant: last.Tenant, RequestID: last.RequestID})
 			break
 		}
 		page.Transactions = append(page.Transactions, t)

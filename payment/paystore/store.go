@@ -16,9 +16,29 @@ var ErrConcurrentUpdate = errors.New("payment: concurrent update")
 // NewMemoryStore; payment/sqlstore provides SQLite and PostgreSQL.
 // Implementations must be safe for concurrent use and pass
 // paymenttest.StoreConformance.
+//
+// # Tenancy
+//
+// Every row belongs to one tenant, an opaque key the caller chooses
+// (CheckTenant; the official regional key is the natural one). A store as
+// opened is the view of tenant "", the single-tenant deployment;
+// ForTenant returns the view of another tenant on the same data. Every
+// method of a view reads and writes only its own tenant's rows: request
+// IDs, transaction IDs, anomalies, push event IDs, push claims and create
+// leases are unique per tenant, so the same requestId or transaction ID
+// may exist in several tenants, and another tenant's transaction is
+// ErrNotFound. Only the listings of the store as opened (not a view) may
+// name another tenant or all tenants (ListFilter.Tenant, AllTenants), for
+// the state-wide operator.
 type Store interface {
-	// Insert stores t unless a transaction with t.RequestID exists. It
-	// returns the stored transaction and whether t was inserted.
+	// ForTenant returns the view of tenant (valid per CheckTenant) on the
+	// same data; the view of a TxStore is a TxStore. A Store that wraps
+	// another must wrap the view as well.
+	ForTenant(tenant string) Store
+	// Insert stores t under the view's tenant unless a transaction with
+	// t.RequestID exists in that tenant. It returns the stored transaction
+	// (Tenant set) and whether t was inserted. A t.Tenant naming another
+	// tenant is ErrForeignTenant.
 	Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error)
 	// Get returns the transaction with that requestId or ErrNotFound.
 	Get(ctx context.Context, requestID string) (*paytype.Transaction, error)
@@ -56,14 +76,18 @@ type Store interface {
 	RecordAnomaly(ctx context.Context, a Anomaly) error
 	// Anomalies lists the anomalies of a transaction, oldest first.
 	Anomalies(ctx context.Context, requestID string) ([]Anomaly, error)
-	// ListAnomalies lists anomalies across all transactions ordered by
-	// (At, RequestID, sequence within the transaction), filtered by
-	// f.Kinds, f.Before and f.After, one page of f.Limit after f.Cursor
-	// (see ListFilter.Normalize, DecodeCursor).
+	// ListAnomalies lists anomalies across all transactions of f.Tenant
+	// (or of every tenant with f.AllTenants) ordered by (At, Tenant,
+	// RequestID, sequence within the transaction), filtered by f.Kinds,
+	// f.Before and f.After, one page of f.Limit after f.Cursor (see
+	// ListFilter.Normalize, DecodeCursor). A view (ForTenant) lists only
+	// its own tenant (ScopeFilter).
 	ListAnomalies(ctx context.Context, f ListFilter) (*AnomalyPage, error)
-	// ListOpen lists non-terminal transactions (Status "" or INITIAL)
-	// ordered by (CreatedAt, RequestID), filtered by f.Statuses,
-	// f.Before and f.After on CreatedAt, one page after f.Cursor.
+	// ListOpen lists non-terminal transactions (Status "" or INITIAL) of
+	// f.Tenant (or of every tenant with f.AllTenants) ordered by
+	// (CreatedAt, Tenant, RequestID), filtered by f.Statuses, f.Before
+	// and f.After on CreatedAt, one page after f.Cursor. A view lists only
+	// its own tenant.
 	ListOpen(ctx context.Context, f ListFilter) (*TransactionPage, error)
 	// MarkPushSeen records a push event ID. It reports false when the ID was
 	// seen before.
@@ -142,6 +166,7 @@ const (
 // Bezahldienst reported that the status machine or the request did not
 // allow. Detail never holds secrets or personal data.
 type Anomaly struct {
+	Tenant    string // set by the store: the tenant of the view that recorded it
 	RequestID string
 	Kind      AnomalyKind
 	Detail    string

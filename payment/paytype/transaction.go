@@ -4,6 +4,10 @@ import "time"
 
 // Transaction is the stored state of one payment.
 type Transaction struct {
+	// Tenant is the opaque key of the tenant (municipality, Mandant) the
+	// transaction belongs to; "" in a single-tenant deployment. The store
+	// sets it from the view that inserted it (paystore.Store.ForTenant).
+	Tenant           string
 	RequestID        string
 	Fingerprint      string
 	Request          CreateRequest

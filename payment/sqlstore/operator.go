@@ -20,18 +20,35 @@ func window(where []string, args []any, f *paystore.ListFilter, col string) ([]s
 	return where, args
 }
 
+// listScope checks f (a view lists only its own tenant) and returns the
+// tenant condition.
+func (s *Store) listScope(f *paystore.ListFilter) ([]string, []any, error) {
+	if s.view {
+		if err := paystore.ScopeFilter(f, s.tenant); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := f.Normalize(); err != nil {
+		return nil, nil, err
+	}
+	if f.AllTenants {
+		return []string{"1 = 1"}, []any{}, nil
+	}
+	return []string{"tenant = ?"}, []any{f.Tenant}, nil
+}
+
 func in(col string, n int) string {
 	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
 
 // ListAnomalies implements paystore.Store (keyset pagination on
-// (at, request_id, seq)).
+// (at, tenant, request_id, seq)).
 func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*paystore.AnomalyPage, error) {
-	if err := f.Normalize(); err != nil {
+	where, args, err := s.listScope(&f)
+	if err != nil {
 		return nil, err
 	}
 	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
-	where, args := []string{"1 = 1"}, []any{}
 	if len(f.Kinds) > 0 {
 		where = append(where, in("kind", len(f.Kinds)))
 		for _, k := range f.Kinds {
@@ -41,12 +58,12 @@ func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*pays
 	where, args = window(where, args, &f, "at")
 	if hasCur {
 		at := cur.At.UnixNano()
-		where = append(where, "(at > ? OR (at = ? AND (request_id > ? OR (request_id = ? AND seq > ?))))")
-		args = append(args, at, at, cur.RequestID, cur.RequestID, cur.Seq)
+		where = append(where, "(at > ? OR (at = ? AND (tenant > ? OR (tenant = ? AND (request_id > ? OR (request_id = ? AND seq > ?))))))")
+		args = append(args, at, at, cur.Tenant, cur.Tenant, cur.RequestID, cur.RequestID, cur.Seq)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT request_id, seq, kind, detail, at FROM payment_anomalies WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY at, request_id, seq LIMIT ?`), args...)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT tenant, request_id, seq, kind, detail, at FROM payment_anomalies WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY at, tenant, request_id, seq LIMIT ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list anomalies: %w", err)
 	}
@@ -57,7 +74,7 @@ func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*pays
 		var a paystore.Anomaly
 		var kind string
 		var seq, at int64
-		if err := rows.Scan(&a.RequestID, &seq, &kind, &a.Detail, &at); err != nil {
+		if err := rows.Scan(&a.Tenant, &a.RequestID, &seq, &kind, &a.Detail, &at); err != nil {
 			return nil, err
 		}
 		if len(page.Anomalies) == f.Limit {
@@ -66,15 +83,16 @@ func (s *Store) ListAnomalies(ctx context.Context, f paystore.ListFilter) (*pays
 		}
 		a.Kind, a.At = paystore.AnomalyKind(kind), tm(at)
 		page.Anomalies = append(page.Anomalies, a)
-		last = paystore.Cursor{At: a.At, RequestID: a.RequestID, Seq: seq}
+		last = paystore.Cursor{At: a.At, Tenant: a.Tenant, RequestID: a.RequestID, Seq: seq}
 	}
 	return page, rows.Err()
 }
 
 // ListOpen implements paystore.Store (keyset pagination on
-// (created_at, request_id)).
+// (created_at, tenant, request_id)).
 func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.TransactionPage, error) {
-	if err := f.Normalize(); err != nil {
+	where, args, err := s.listScope(&f)
+	if err != nil {
 		return nil, err
 	}
 	cur, hasCur, _ := paystore.DecodeCursor(f.Cursor)
@@ -82,19 +100,19 @@ func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.
 	if len(statuses) == 0 {
 		statuses = []paytype.Status{"", paytype.StatusInitial}
 	}
-	where, args := []string{in("status", len(statuses))}, []any{}
+	where = append(where, in("status", len(statuses)))
 	for _, st := range statuses {
 		args = append(args, string(st))
 	}
 	where, args = window(where, args, &f, "created_at")
 	if hasCur {
 		at := cur.At.UnixNano()
-		where = append(where, "(created_at > ? OR (created_at = ? AND request_id > ?))")
-		args = append(args, at, at, cur.RequestID)
+		where = append(where, "(created_at > ? OR (created_at = ? AND (tenant > ? OR (tenant = ? AND request_id > ?))))")
+		args = append(args, at, at, cur.Tenant, cur.Tenant, cur.RequestID)
 	}
 	args = append(args, f.Limit+1)
 	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY created_at, request_id LIMIT ?`), args...)
+		strings.Join(where, " AND ")+` ORDER BY created_at, tenant, request_id LIMIT ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list open: %w", err)
 	}
@@ -107,7 +125,7 @@ func (s *Store) ListOpen(ctx context.Context, f paystore.ListFilter) (*paystore.
 		}
 		if len(page.Transactions) == f.Limit {
 			last := page.Transactions[len(page.Transactions)-1]
-			page.Next = paystore.EncodeCursor(paystore.Cursor{At: last.CreatedAt, RequestID: last.RequestID})
+			page.Next = paystore.EncodeCursor(paystore.Cursor{At: last.CreatedAt, Tenant: last.Tenant, RequestID: last.RequestID})
 			break
 		}
 		page.Transactions = append(page.Transactions, t)

@@ -24,6 +24,8 @@ type Store struct {
 	db     *sql.DB
 	d      sqldb.Dialect
 	ownsDB bool
+	tenant string // "" unless a view made by ForTenant
+	view   bool   // made by ForTenant: listings are scoped to tenant
 }
 
 var _ paystore.TxStore = (*Store)(nil)
@@ -88,8 +90,15 @@ func newStore(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Store, error) 
 	return &Store{db: db, d: d}, nil
 }
 
+// ForTenant implements paystore.Store: the returned *Store (a
+// paystore.TxStore) reads and writes tenant's rows only, on the same
+// database. Its Close does nothing; close the store it was made from.
+func (s *Store) ForTenant(tenant string) paystore.Store {
+	return &Store{db: s.db, d: s.d, tenant: tenant, view: true}
+}
+
 // Close closes the database handle the store opened itself; a database
-// passed to NewSQLite stays open.
+// passed to NewSQLite, and a view made by ForTenant, leave it open.
 func (s *Store) Close() error {
 	if !s.ownsDB {
 		return nil
@@ -97,7 +106,7 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-const cols = `request_id, fingerprint, request_json, request_ts, COALESCE(transaction_id, ''), transaction_url, pay_url, reference,
+const cols = `tenant, request_id, fingerprint, request_json, request_ts, COALESCE(transaction_id, ''), transaction_url, pay_url, reference,
 	status, status_detail, payment_method, paid_at, created_at, updated_at, expires_at, next_check_at, check_attempts`
 
 func ns(t time.Time) int64 {
@@ -120,7 +129,7 @@ func scanTx(r scanner) (*paytype.Transaction, error) {
 	var t paytype.Transaction
 	var reqJSON, status string
 	var reqTS, paid, created, updated, expires, next int64
-	if err := r.Scan(&t.RequestID, &t.Fingerprint, &reqJSON, &reqTS, &t.TransactionID, &t.TransactionURL, &t.PayURL, &t.Reference,
+	if err := r.Scan(&t.Tenant, &t.RequestID, &t.Fingerprint, &reqJSON, &reqTS, &t.TransactionID, &t.TransactionURL, &t.PayURL, &t.Reference,
 		&status, &t.StatusDetail, &t.PaymentMethod, &paid, &created, &updated, &expires, &next, &t.CheckAttempts); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, paystore.ErrNotFound
@@ -144,14 +153,17 @@ func nullable(s string) any {
 
 // Insert implements paystore.Store.
 func (s *Store) Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error) {
+	if t.Tenant != "" && t.Tenant != s.tenant {
+		return nil, false, fmt.Errorf("sqlstore: insert: %w", paystore.ErrForeignTenant)
+	}
 	reqJSON, err := json.Marshal(t.Request)
 	if err != nil {
 		return nil, false, err
 	}
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_transactions (request_id, fingerprint, request_json, request_ts, transaction_id,
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_transactions (tenant, request_id, fingerprint, request_json, request_ts, transaction_id,
 		transaction_url, pay_url, reference, status, status_detail, payment_method, paid_at, created_at, updated_at, expires_at, next_check_at, check_attempts)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`),
-		t.RequestID, t.Fingerprint, string(reqJSON), ns(t.RequestTimestamp), nullable(t.TransactionID), t.TransactionURL, t.PayURL, t.Reference,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, request_id) DO NOTHING`),
+		s.tenant, t.RequestID, t.Fingerprint, string(reqJSON), ns(t.RequestTimestamp), nullable(t.TransactionID), t.TransactionURL, t.PayURL, t.Reference,
 		string(t.Status), t.StatusDetail, t.PaymentMethod, ns(t.PaidAt), ns(t.CreatedAt), ns(t.UpdatedAt), ns(t.ExpiresAt), ns(t.NextCheckAt), t.CheckAttempts)
 	if err != nil {
 		return nil, false, fmt.Errorf("sqlstore: insert: %w", err)
@@ -169,7 +181,7 @@ func (s *Store) Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Tr
 
 // Get implements paystore.Store.
 func (s *Store) Get(ctx context.Context, requestID string) (*paytype.Transaction, error) {
-	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
+	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE tenant = ? AND request_id = ?`), s.tenant, requestID))
 }
 
 // GetByTransactionID implements paystore.Store.
@@ -177,14 +189,14 @@ func (s *Store) GetByTransactionID(ctx context.Context, transactionID string) (*
 	if transactionID == "" {
 		return nil, paystore.ErrNotFound
 	}
-	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE transaction_id = ?`), transactionID))
+	return scanTx(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE tenant = ? AND transaction_id = ?`), s.tenant, transactionID))
 }
 
 // Confirm implements paystore.Store.
 func (s *Store) Confirm(ctx context.Context, requestID string, c paystore.Confirmation) (*paytype.Transaction, error) {
 	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET transaction_id = ?, transaction_url = ?, pay_url = ?, reference = ?,
-		status = ?, updated_at = ?, next_check_at = ?, lease_owner = '', lease_until = 0 WHERE request_id = ? AND status = ''`),
-		c.TransactionID, c.TransactionURL, c.PayURL, c.Reference, string(paytype.StatusInitial), ns(c.At), ns(c.NextCheckAt), requestID)
+		status = ?, updated_at = ?, next_check_at = ?, lease_owner = '', lease_until = 0 WHERE tenant = ? AND request_id = ? AND status = ''`),
+		c.TransactionID, c.TransactionURL, c.PayURL, c.Reference, string(paytype.StatusInitial), ns(c.At), ns(c.NextCheckAt), s.tenant, requestID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return nil, paystore.ErrConcurrentUpdate
@@ -200,8 +212,8 @@ func (s *Store) Confirm(ctx context.Context, requestID string, c paystore.Confir
 // one changes the row.
 func (s *Store) LeaseCreate(ctx context.Context, requestID, owner string, now, until time.Time) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = ?, lease_until = ?
-		WHERE request_id = ? AND status = '' AND (lease_owner = ? OR lease_until <= ?)`),
-		owner, ns(until), requestID, owner, now.UnixNano())
+		WHERE tenant = ? AND request_id = ? AND status = '' AND (lease_owner = ? OR lease_until <= ?)`),
+		owner, ns(until), s.tenant, requestID, owner, now.UnixNano())
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: lease: %w", err)
 	}
@@ -219,8 +231,8 @@ func (s *Store) LeaseCreate(ctx context.Context, requestID, owner string, now, u
 
 // ReleaseCreate implements paystore.Store.
 func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) error {
-	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = '', lease_until = 0 WHERE request_id = ? AND lease_owner = ?`),
-		requestID, owner)
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET lease_owner = '', lease_until = 0 WHERE tenant = ? AND request_id = ? AND lease_owner = ?`),
+		s.tenant, requestID, owner)
 	if err != nil {
 		return fmt.Errorf("sqlstore: release lease: %w", err)
 	}
@@ -229,10 +241,10 @@ func (s *Store) ReleaseCreate(ctx context.Context, requestID, owner string) erro
 
 // transitionSQL is the compare-and-set of Transition and TransitionTx.
 const transitionSQL = `UPDATE payment_transactions SET status = ?, status_detail = ?, payment_method = ?, paid_at = ?,
-	updated_at = ?, next_check_at = 0, pay_url = '' WHERE request_id = ? AND status = ?`
+	updated_at = ?, next_check_at = 0, pay_url = '' WHERE tenant = ? AND request_id = ? AND status = ?`
 
-func transitionArgs(requestID string, from, to paytype.Status, u paystore.Update) []any {
-	return []any{string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), requestID, string(from)}
+func (s *Store) transitionArgs(requestID string, from, to paytype.Status, u paystore.Update) []any {
+	return []any{string(to), u.StatusDetail, u.PaymentMethod, ns(u.PaidAt), ns(u.At), s.tenant, requestID, string(from)}
 }
 
 // Transition implements paystore.Store.
@@ -240,7 +252,7 @@ func (s *Store) Transition(ctx context.Context, requestID string, from, to payty
 	if !paytype.CanTransition(from, to) {
 		return nil, &paystore.TransitionError{RequestID: requestID, From: from, To: to}
 	}
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(transitionSQL), s.transitionArgs(requestID, from, to, u)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
@@ -270,7 +282,7 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	res, err := tx.ExecContext(ctx, s.d.Rebind(transitionSQL), transitionArgs(requestID, from, to, u)...)
+	res, err := tx.ExecContext(ctx, s.d.Rebind(transitionSQL), s.transitionArgs(requestID, from, to, u)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: transition: %w", err)
 	}
@@ -278,7 +290,7 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 	if err != nil {
 		return nil, err
 	}
-	t, err := scanTx(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE request_id = ?`), requestID))
+	t, err := scanTx(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions WHERE tenant = ? AND request_id = ?`), s.tenant, requestID))
 	if err != nil {
 		return nil, err
 	}
@@ -296,8 +308,8 @@ func (s *Store) TransitionTx(ctx context.Context, requestID string, from, to pay
 
 // Schedule implements paystore.Store.
 func (s *Store) Schedule(ctx context.Context, requestID string, next time.Time, attempts int) error {
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET next_check_at = ?, check_attempts = ? WHERE request_id = ?`),
-		ns(next), attempts, requestID)
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE payment_transactions SET next_check_at = ?, check_attempts = ? WHERE tenant = ? AND request_id = ?`),
+		ns(next), attempts, s.tenant, requestID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: schedule: %w", err)
 	}
@@ -313,8 +325,8 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*paytype.T
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT `+cols+` FROM payment_transactions
-		WHERE status IN ('', ?) AND next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at, request_id LIMIT ?`),
-		string(paytype.StatusInitial), now.UnixNano(), limit)
+		WHERE tenant = ? AND status IN ('', ?) AND next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at, request_id LIMIT ?`),
+		s.tenant, string(paytype.StatusInitial), now.UnixNano(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: due: %w", err)
 	}
@@ -332,14 +344,13 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]*paytype.T
 
 // RecordAnomaly implements paystore.Store.
 func (s *Store) RecordAnomaly(ctx context.Context, a paystore.Anomaly) error {
-	_, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_anomalies (request_id, seq, kind, detail, at)
-		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE request_id = ?`),
-		a.RequestID, string(a.Kind), a.Detail, ns(a.At), a.RequestID)
+	const q = `INSERT INTO payment_anomalies (tenant, request_id, seq, kind, detail, at)
+		SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE tenant = ? AND request_id = ?`
+	args := []any{s.tenant, a.RequestID, string(a.Kind), a.Detail, ns(a.At), s.tenant, a.RequestID}
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(q), args...)
 	if err != nil && isUniqueViolation(err) {
 		// Two instances raced for the same seq; one retry suffices.
-		_, err = s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_anomalies (request_id, seq, kind, detail, at)
-		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM payment_anomalies WHERE request_id = ?`),
-			a.RequestID, string(a.Kind), a.Detail, ns(a.At), a.RequestID)
+		_, err = s.db.ExecContext(ctx, s.d.Rebind(q), args...)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: anomaly: %w", err)
@@ -349,7 +360,7 @@ func (s *Store) RecordAnomaly(ctx context.Context, a paystore.Anomaly) error {
 
 // Anomalies implements paystore.Store.
 func (s *Store) Anomalies(ctx context.Context, requestID string) ([]paystore.Anomaly, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT kind, detail, at FROM payment_anomalies WHERE request_id = ? ORDER BY seq`), requestID)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT kind, detail, at FROM payment_anomalies WHERE tenant = ? AND request_id = ? ORDER BY seq`), s.tenant, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: anomalies: %w", err)
 	}
@@ -361,15 +372,15 @@ func (s *Store) Anomalies(ctx context.Context, requestID string) ([]paystore.Ano
 		if err := rows.Scan(&kind, &detail, &at); err != nil {
 			return nil, err
 		}
-		out = append(out, paystore.Anomaly{RequestID: requestID, Kind: paystore.AnomalyKind(kind), Detail: detail, At: tm(at)})
+		out = append(out, paystore.Anomaly{Tenant: s.tenant, RequestID: requestID, Kind: paystore.AnomalyKind(kind), Detail: detail, At: tm(at)})
 	}
 	return out, rows.Err()
 }
 
 // MarkPushSeen implements paystore.Store.
 func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_seen (event_id, seen_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`),
-		eventID, ns(at))
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_seen (tenant, event_id, seen_at) VALUES (?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`),
+		s.tenant, eventID, ns(at))
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: push seen: %w", err)
 	}
@@ -380,7 +391,7 @@ func (s *Store) MarkPushSeen(ctx context.Context, eventID string, at time.Time) 
 // PushSeen implements paystore.Store.
 func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM payment_push_seen WHERE event_id = ?`), eventID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM payment_push_seen WHERE tenant = ? AND event_id = ?`), s.tenant, eventID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: push seen: %w", err)
 	}
@@ -389,9 +400,9 @@ func (s *Store) PushSeen(ctx context.Context, eventID string) (bool, error) {
 
 // RecordClaim implements paystore.Store.
 func (s *Store) RecordClaim(ctx context.Context, c paystore.PushClaim) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_claims (request_id, event_id, status, amount, currency, at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`),
-		c.RequestID, c.EventID, string(c.Status), int64(c.Amount), string(c.Currency), ns(c.At))
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO payment_push_claims (tenant, request_id, event_id, status, amount, currency, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, request_id) DO NOTHING`),
+		s.tenant, c.RequestID, c.EventID, string(c.Status), int64(c.Amount), string(c.Currency), ns(c.At))
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: push claim: %w", err)
 	}
@@ -404,7 +415,7 @@ func (s *Store) Claim(ctx context.Context, requestID string) (*paystore.PushClai
 	c := paystore.PushClaim{RequestID: requestID}
 	var status, currency string
 	var amount, at int64
-	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT event_id, status, amount, currency, at FROM payment_push_claims WHERE request_id = ?`), requestID).
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT event_id, status, amount, currency, at FROM payment_push_claims WHERE tenant = ? AND request_id = ?`), s.tenant, requestID).
 		Scan(&c.EventID, &status, &amount, &currency, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, paystore.ErrNotFound
