@@ -95,21 +95,18 @@ func (r *riverTelemetry) MetricEmit(ctx context.Context, params *rivertype.HookM
 	}
 }
 
-// eventTenant is the tenant attribute's value for ev. Tenancy hook: it
-// returns "" (no ozg.tenant attribute) until Event carries the caller's
-// tenant key; then it returns that key.
-func eventTenant(*Event) string { return "" }
-
-func withTenant(ev *Event, attrs ...attribute.KeyValue) []attribute.KeyValue {
-	if t := eventTenant(ev); t != "" {
-		return append(attrs, telemetry.KeyTenant.String(t))
+// withTenant adds the tenant attribute (Event.Tenant; none for the
+// default tenant "").
+func withTenant(tenant string, attrs ...attribute.KeyValue) []attribute.KeyValue {
+	if tenant != "" {
+		return append(attrs, telemetry.KeyTenant.String(tenant))
 	}
 	return attrs
 }
 
 // startEnqueue starts the enqueue operation of ev.
 func (e *engine) startEnqueue(ctx context.Context, ev *Event) (context.Context, *telemetry.Op) {
-	return e.tel.tel.Start(ctx, opEnqueue, trace.SpanKindProducer, withTenant(ev)...)
+	return e.tel.tel.Start(ctx, opEnqueue, trace.SpanKindProducer, withTenant(ev.Tenant)...)
 }
 
 // endEnqueue counts the enqueued jobs per channel and ends op.
@@ -122,7 +119,7 @@ func (e *engine) endEnqueue(ctx context.Context, op *telemetry.Op, ev *Event, ou
 		} else {
 			dup = false
 		}
-		e.tel.enqueued.Add(ctx, 1, withTenant(ev, telemetry.KeyChannel.String(j.Channel), telemetry.KeyOutcome.String(outcome))...)
+		e.tel.enqueued.Add(ctx, 1, withTenant(ev.Tenant, telemetry.KeyChannel.String(j.Channel), telemetry.KeyOutcome.String(outcome))...)
 	}
 	if err == nil && dup {
 		op.Outcome(outcomeDuplicate)
@@ -132,7 +129,7 @@ func (e *engine) endEnqueue(ctx context.Context, op *telemetry.Op, ev *Event, ou
 
 // deliver runs one attempt on ch inside the deliver operation.
 func (e *engine) deliver(ctx context.Context, ch Channel, d Delivery) (err error) {
-	ctx, op := e.tel.tel.Start(ctx, opDeliver, trace.SpanKindClient, withTenant(&d.Event, telemetry.KeyChannel.String(ch.Name()))...)
+	ctx, op := e.tel.tel.Start(ctx, opDeliver, trace.SpanKindClient, withTenant(d.Event.Tenant, telemetry.KeyChannel.String(ch.Name()))...)
 	defer op.End(&err)
 	return ch.Deliver(ctx, d)
 }
@@ -143,14 +140,14 @@ func (e *engine) recordAttempt(ctx context.Context, at attemptCtx, latency time.
 	if e.tel.deliveries == nil {
 		return
 	}
-	ev, ch := &at.job.Args.Event, at.job.Args.Key.Channel
-	attrs := withTenant(ev, telemetry.KeyChannel.String(ch), telemetry.KeyOutcome.String(string(o)))
+	tenant, ch := at.job.Args.Key.Tenant, at.job.Args.Key.Channel // the key decides
+	attrs := withTenant(tenant, telemetry.KeyChannel.String(ch), telemetry.KeyOutcome.String(string(o)))
 	if class != ClassNone {
 		attrs = append(attrs, telemetry.KeyReason.String(string(class)))
 	}
 	e.tel.deliveries.Add(ctx, 1, attrs...)
 	if latency > 0 {
-		e.tel.latency.Record(ctx, latency, withTenant(ev, telemetry.KeyChannel.String(ch))...)
+		e.tel.latency.Record(ctx, latency, withTenant(tenant, telemetry.KeyChannel.String(ch))...)
 	}
 }
 

@@ -113,3 +113,28 @@ func TestTelemetryCarriesNoPersonalData(t *testing.T) {
 	rec.AssertNoPersonalData(t, "Mustermann", "Erika", "4299887766554", "+4915112345678", "4915112345678", "AZ-Mustermann-4711", "example.org")
 	rec.AssertAllowedKeys(t)
 }
+
+// tenantSMS is the SMS gateway with a sender identity for every tenant.
+type tenantSMS struct{ *smsGateway }
+
+func (tenantSMS) ServesTenant(string) bool { return true }
+
+func TestTelemetryTenantAttribute(t *testing.T) {
+	e, rec := recordedEnv(t, tenantSMS{&smsGateway{sent: make(chan string, 4)}})
+	ev := testEvent("TEL-T")
+	ev.Tenant = "100420000000"
+	ev.Recipients.Webhooks = nil
+	ev.Recipients.Custom = []notify.Route{{Channel: "sms", Target: "+4915112345678"}}
+	e.enqueue(ev)
+	e.waitIdle(30 * time.Second)
+	for _, name := range []string{"notify.enqueue", "notify.deliver"} {
+		spans := rec.SpansNamed(name)
+		require.Len(t, spans, 1, name)
+		assert.Equal(t, "100420000000", telemetrytest.SpanAttrs(spans[0])["ozg.tenant"], name)
+	}
+	m := map[string]string{"ozg.tenant": "100420000000", "ozg.channel": "sms"}
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.enqueued", m))
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.deliveries", m))
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.delivery.duration", m))
+	rec.AssertAllowedKeys(t)
+}

@@ -63,10 +63,9 @@ func providerName(p payprovider.Provider) string {
 	return path[strings.LastIndexByte(path, '/')+1:]
 }
 
-// telemetryTenant is the tenant attribute's value. Tenancy hook: it
-// returns "" (no ozg.tenant attribute) until payment.Config carries the
-// caller's tenant key; then it returns that key.
-func (c *Client) telemetryTenant() string { return "" }
+// telemetryTenant is the tenant attribute's value: Config.Tenant ("" for
+// the single-tenant deployment: no ozg.tenant attribute).
+func (c *Client) telemetryTenant() string { return c.cfg.Tenant }
 
 // startOp starts an operation with the client's fixed attributes.
 func (c *Client) startOp(ctx context.Context, op string, kind trace.SpanKind) (context.Context, *telemetry.Op) {
