@@ -3,6 +3,7 @@ package telemetry
 import (
 	"context"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,7 +53,8 @@ var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
 // Telemetry holds one package's tracer and instruments. A nil *Telemetry
 // records nothing.
 type Telemetry struct {
-	pkg      string
+	pkg      string // span name prefix: the last element of the package path
+	metric   string // metric name prefix: "ozg." + the path with dots
 	tracer   trace.Tracer
 	meter    metric.Meter
 	ops      metric.Int64Counter
@@ -69,8 +71,11 @@ type Telemetry struct {
 // otel.SetTracerProvider: a delegating no-op.
 var defaultGlobalTP = otel.GetTracerProvider()
 
-// New builds the telemetry of package pkg (e.g. "payment") from the
-// providers of the package's Config; nil means the otel global provider.
+// New builds the telemetry of package pkg (its path below the module,
+// e.g. "payment" or "account/saml") from the providers of the package's
+// Config; nil means the otel global provider. Spans are named
+// "<last path element>.<op>" ("saml.finish_login"), metrics
+// "ozg.<path with dots>.<name>" ("ozg.account.saml.operations").
 // classify maps an operation's error to its outcome word; nil uses
 // Classify alone.
 func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify func(error) string) *Telemetry {
@@ -84,7 +89,8 @@ func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify 
 	scope := ModulePath + "/" + pkg
 	v := Version()
 	t := &Telemetry{
-		pkg:      pkg,
+		pkg:      pkg[strings.LastIndexByte(pkg, '/')+1:],
+		metric:   "ozg." + strings.ReplaceAll(pkg, "/", "."),
 		tracer:   tp.Tracer(scope, trace.WithInstrumentationVersion(v)),
 		meter:    mp.Meter(scope, metric.WithInstrumentationVersion(v)),
 		classify: classify,
@@ -93,9 +99,9 @@ func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify 
 	// The API returns a usable no-op instrument along with any error (an
 	// invalid name, a provider refusing it); instrumentation never fails
 	// the operation, so the error is dropped deliberately.
-	t.ops, _ = t.meter.Int64Counter("ozg."+pkg+".operations",
+	t.ops, _ = t.meter.Int64Counter(t.metric+".operations",
 		metric.WithUnit("{operation}"), metric.WithDescription("Operations of ozg/"+pkg+" by operation and outcome."))
-	t.dur, _ = t.meter.Float64Histogram("ozg."+pkg+".operation.duration",
+	t.dur, _ = t.meter.Float64Histogram(t.metric+".operation.duration",
 		metric.WithUnit("s"), metric.WithDescription("Duration of operations of ozg/"+pkg+"."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
 	return t
@@ -243,7 +249,7 @@ func (t *Telemetry) NewCounter(name, unit, desc string) *Counter {
 	if t == nil {
 		return nil
 	}
-	c, _ := t.meter.Int64Counter("ozg."+t.pkg+"."+name, metric.WithUnit(unit), metric.WithDescription(desc))
+	c, _ := t.meter.Int64Counter(t.metric+"."+name, metric.WithUnit(unit), metric.WithDescription(desc))
 	return &Counter{c: c}
 }
 
@@ -265,7 +271,7 @@ func (t *Telemetry) NewDuration(name, desc string) *Histogram {
 	if t == nil {
 		return nil
 	}
-	h, _ := t.meter.Float64Histogram("ozg."+t.pkg+"."+name, metric.WithUnit("s"), metric.WithDescription(desc),
+	h, _ := t.meter.Float64Histogram(t.metric+"."+name, metric.WithUnit("s"), metric.WithDescription(desc),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
 	return &Histogram{h: h}
 }
@@ -276,4 +282,12 @@ func (h *Histogram) Record(ctx context.Context, d time.Duration, attrs ...attrib
 		return
 	}
 	h.h.Record(ctx, d.Seconds(), metric.WithAttributes(attrs...))
+}
+
+// Reason records word as ozg.reason: a fixed word of the package (the
+// refusal reason of a login, say), never text from input.
+func (o *Op) Reason(word string) {
+	if o != nil && word != "" {
+		o.Set(KeyReason.String(word))
+	}
 }
