@@ -352,16 +352,15 @@ func (e *engine) prepare(ev *Event) error {
 }
 
 // routeArgs builds the job args of one route. The stored event carries
-// no recipients: the route's target is stored once, in the key, and
-// deliveryArgs.event puts it back for the channel. A second copy would
+// no recipients and no tenant: the route's target and the tenant are
+// stored once, in the key, and deliveryArgs.event puts them back for the
+// channel. A second copy would
 // be written three times per job (insert, fetch, completion), on
 // PostgreSQL each time with its entries in river's GIN index on args.
 func routeArgs(ev Event, r Route) deliveryArgs {
-	ev.Recipients = Recipients{}
-	return deliveryArgs{
-		Key:   deliveryKey{Tenant: ev.Tenant, Application: ev.ApplicationID, Transition: ev.Transition, Channel: r.Channel, Target: r.Target},
-		Event: ev,
-	}
+	key := deliveryKey{Tenant: ev.Tenant, Application: ev.ApplicationID, Transition: ev.Transition, Channel: r.Channel, Target: r.Target}
+	ev.Recipients, ev.Tenant = Recipients{}, "" // both live in the key
+	return deliveryArgs{Key: key, Event: ev}
 }
 
 // event is the event as its channel sees it: with this job's recipient

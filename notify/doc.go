@@ -39,20 +39,20 @@
 // # Order
 //
 // EnqueueTx assigns each event a per-application [Event.Sequence] in the
-// caller's transaction (a row per tenant and application in notify_tenant_sequences, so
-// concurrent enqueues of one application serialise and sequence order is
-// commit order). With [OrderLatest], the default of every built-in
-// channel, a status never goes backwards at a target: an attempt waits
-// while an older event's attempt to the same target runs, and an event a
-// newer one has overtaken is dropped (outcome "superseded"), across
-// retries, restarts and instances (the claim is one statement on the
-// shared store, held until the attempt's job ends or its lease of two
-// attempt timeouts runs out). The ZBP Statusmonitor and e-mail show the
-// latest state; a superseded event with a Message (a Bescheid) is still
-// delivered, and postfach then leaves out the stale status update.
-// Webhook payloads carry "sequence"; a consumer that wants every
-// transition sets [OrderNone] for the webhook channel and orders by it.
-// Status and payment events are ordered as two separate streams.
+// caller's transaction (a row per tenant and application in
+// notify_tenant_sequences, so concurrent enqueues of one application
+// serialise and sequence order is commit order). With [OrderLatest], the
+// default of every built-in channel, a status never goes backwards at a
+// target: an attempt waits while an older event's attempt to the same
+// target runs, and an event a newer one has overtaken is dropped (outcome
+// "superseded"), across retries, restarts and instances (the claim is one
+// statement on the shared store, held until the attempt's job ends or its
+// lease of two attempt timeouts runs out). The ZBP Statusmonitor and
+// e-mail show the latest state; a superseded event with a Message (a
+// Bescheid) is still delivered, and postfach then leaves out the stale
+// status update. Webhook payloads carry "sequence"; a consumer that wants
+// every transition sets [OrderNone] for the webhook channel and orders by
+// it. Status and payment events are ordered as two separate streams.
 //
 // # Delivery policy
 //
@@ -110,7 +110,8 @@
 // are the per-process concurrency cap and the order claims: one tenant's
 // 429 or 410 never holds or disables another tenant's deliveries, even to
 // an endpoint of the same ID. [Config.DisabledNotice] is the operator's
-// and goes out under the default tenant.
+// and goes out under the default tenant. Spans and metrics carry a
+// tenant's key as the attribute ozg.tenant (none for the default tenant).
 //
 // # Delivery log and audit
 //

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/egosaar/ozg/notify"
@@ -14,6 +15,8 @@ func FuzzEventValidate(f *testing.F) {
 	f.Add(seed)
 	f.Add([]byte(`{"application_id":"\u0000","transition":"x","status":"RECEIVED","recipients":{"email":"a"}}`))
 	f.Add([]byte(`{"type":"a..b"}`))
+	f.Add([]byte(`{"tenant":"100410000000","application_id":"A","transition":"x","status":"RECEIVED","recipients":{"email":"a"}}`))
+	f.Add([]byte(`{"tenant":"a/b:c","application_id":"A","transition":"x","status":"RECEIVED","recipients":{"email":"a"}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var ev notify.Event
 		if json.Unmarshal(b, &ev) != nil {
@@ -22,6 +25,10 @@ func FuzzEventValidate(f *testing.F) {
 		err := ev.Validate()
 		if err != nil {
 			return
+		}
+		// A valid tenant key never carries the separators of stored keys.
+		if len(ev.Tenant) > notify.MaxTenantLen || strings.ContainsAny(ev.Tenant, "/:\x1f\x00 ") {
+			t.Fatalf("tenant key %q accepted", ev.Tenant)
 		}
 		b2, _ := json.Marshal(ev)
 		var ev2 notify.Event

@@ -95,10 +95,11 @@ func (r *riverTelemetry) MetricEmit(ctx context.Context, params *rivertype.HookM
 	}
 }
 
-// withTenant adds the tenant attribute (Event.Tenant; none for the
-// default tenant "").
+// withTenant adds the ozg.tenant attribute for a tenant key (none for
+// the default tenant "", and none for a malformed key an invalid event
+// carries: only keys of [ValidTenant]'s alphabet become attribute values).
 func withTenant(tenant string, attrs ...attribute.KeyValue) []attribute.KeyValue {
-	if tenant != "" {
+	if tenant != "" && ValidTenant(tenant) {
 		return append(attrs, telemetry.KeyTenant.String(tenant))
 	}
 	return attrs
@@ -140,7 +141,7 @@ func (e *engine) recordAttempt(ctx context.Context, at attemptCtx, latency time.
 	if e.tel.deliveries == nil {
 		return
 	}
-	tenant, ch := at.job.Args.Key.Tenant, at.job.Args.Key.Channel // the key decides
+	tenant, ch := at.ep.tenant, at.job.Args.Key.Channel
 	attrs := withTenant(tenant, telemetry.KeyChannel.String(ch), telemetry.KeyOutcome.String(string(o)))
 	if class != ClassNone {
 		attrs = append(attrs, telemetry.KeyReason.String(string(class)))

@@ -12,10 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/internal/sqldb"
+	"github.com/egosaar/ozg/internal/telemetry/telemetrytest"
 	"github.com/egosaar/ozg/internal/testenv"
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/notifytest"
-	"github.com/egosaar/ozg/notify/webhook"
 	"github.com/egosaar/ozg/signature/jose"
 	"github.com/egosaar/ozg/signature/signaturetest"
 )
@@ -26,6 +26,7 @@ const (
 	tenantA = "100410000000" // Saarbrücken
 	tenantB = "100420000000" // Völklingen
 	tenantC = "100430000000" // not configured
+	ep      = notifytest.EndpointID
 )
 
 // storeClient is a client on a fresh database of one store kind, with
@@ -86,22 +87,17 @@ type tenantEnv struct {
 }
 
 // newTenantEnv builds one client whose webhook channel has an endpoint
-// "ep" for each of tenantA and tenantB — the same ID, different
-// receivers and secrets — and no default endpoints.
+// notifytest.EndpointID (ep) for each of tenantA and tenantB — the same
+// ID, different receivers and secrets — and no default endpoints.
 func newTenantEnv(t *testing.T, store string) *tenantEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &tenantEnv{rcv: map[string]*notifytest.Receiver{}, dead: make(chan notify.DeadLetter, 10)}
-	sources := map[string]webhook.EndpointSource{}
-	for _, tn := range []string{tenantA, tenantB} {
-		secret, err := webhook.NewSecret()
-		require.NoError(t, err)
-		// Strict: a request signed with another tenant's secret is refused.
-		e.rcv[tn] = notifytest.NewReceiver(t, notifytest.ReceiverConfig{Secrets: []webhook.Secret{secret}, Strict: true})
-		sources[tn] = webhook.StaticEndpoints{"ep": {ID: "ep", URL: e.rcv[tn].URL, Secrets: []webhook.Secret{secret}}}
+	ts := notifytest.StartTenants(t, tenantA, tenantB)
+	for tn, sim := range ts.Sims {
+		e.rcv[tn] = sim.Receiver
 	}
-	sender, err := webhook.NewSender(webhook.SenderConfig{Tenants: sources, Guard: &webhook.Guard{Allow: loopback}, InsecureDevelopment: true})
-	require.NoError(t, err)
+	sender := ts.Sender(t)
 	key, err := signaturetest.NewKey(signaturetest.RSA2048, false)
 	require.NoError(t, err)
 	set, err := jose.NewSETSigner(jose.SETSignerConfig{Key: key, Issuer: "https://portal.example"})
@@ -130,7 +126,7 @@ func newTenantEnv(t *testing.T, store string) *tenantEnv {
 func tenantEvent(tenant, app string) notify.Event {
 	ev := testEvent(app)
 	ev.Tenant = tenant
-	ev.Recipients = notify.Recipients{Webhooks: []string{"ep"}}
+	ev.Recipients = notify.Recipients{Webhooks: []string{ep}}
 	return ev
 }
 
@@ -198,7 +194,7 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	}
 
 	// The same application ID and transition in both tenants: two
-	// events, each sent to its own tenant's endpoint "ep", signed with
+	// events, each sent to its own tenant's endpoint ep, signed with
 	// that tenant's secret (the receivers are strict).
 	evA, err := e.c.Enqueue(ctx, tenantEvent(tenantA, "APP-1"))
 	require.NoError(t, err)
@@ -209,8 +205,8 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	require.NoError(t, e.rcv[tenantA].WaitDelivered(waitCtx(t, 45*time.Second), 1))
 	require.NoError(t, e.rcv[tenantB].WaitDelivered(waitCtx(t, 45*time.Second), 1))
 
-	// A's endpoint is gone: A's next event is dead-lettered and A's "ep"
-	// disabled; B's "ep" is not.
+	// A's endpoint is gone: A's next event is dead-lettered and A's ep
+	// disabled; B's ep is not.
 	e.rcv[tenantA].Fail(notifytest.Fault{Status: 410})
 	deadA, err := e.c.Enqueue(ctx, tenantEvent(tenantA, "APP-2"))
 	require.NoError(t, err)
@@ -245,7 +241,7 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	}
 	endpointDisabled := func(s notify.Scope) func() (int, error) {
 		return func() (int, error) {
-			st, err := e.c.Endpoint(ctx, s, notify.ChannelWebhook, "ep")
+			st, err := e.c.Endpoint(ctx, s, notify.ChannelWebhook, ep)
 			if st.Disabled() {
 				return 1, err
 			}
@@ -310,10 +306,10 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 			return e.c.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(""), Since: since})
 		}, 0, nil},
 		{"enable endpoint across tenants", func() (int, error) {
-			return 0, e.c.EnableEndpoint(ctx, notify.AllTenants(), notify.ChannelWebhook, "ep")
+			return 0, e.c.EnableEndpoint(ctx, notify.AllTenants(), notify.ChannelWebhook, ep)
 		}, 0, notify.ErrTenantRequired},
 		{"enable B's ep leaves A's disabled", func() (int, error) {
-			return count(0, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, "ep"))
+			return count(0, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, ep))
 		}, 0, nil},
 		{"A's ep still disabled", endpointDisabled(notify.ForTenant(tenantA)), 1, nil},
 		{"A's dead letter still unreplayed", deadLetters(notify.ReplayFilter{Scope: notify.ForTenant(tenantA), ApplicationID: "APP-2"}), 1, nil},
@@ -331,7 +327,7 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 	}
 
 	// Replay of A re-sends A's notice to A's receiver only.
-	require.NoError(t, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, "ep"))
+	require.NoError(t, e.c.EnableEndpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, ep))
 	n, err := e.c.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(tenantA), ApplicationID: "APP-2"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
@@ -342,19 +338,19 @@ func testTenantIsolation(t *testing.T, e *tenantEnv) {
 		assert.True(t, r.Valid, "every request signed with its own tenant's secret")
 	}
 
-	// A 429 from B's endpoint holds B's deliveries to "ep", never A's.
+	// A 429 from B's endpoint holds B's deliveries to ep, never A's.
 	e.rcv[tenantB].Fail(notifytest.Fault{Status: 429, RetryAfter: "60"})
 	_, err = e.c.Enqueue(ctx, tenantEvent(tenantB, "APP-3"))
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		st, err := e.c.Endpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, "ep")
+		st, err := e.c.Endpoint(ctx, notify.ForTenant(tenantB), notify.ChannelWebhook, ep)
 		return err == nil && !st.NotBefore.IsZero()
 	}, 45*time.Second, 5*time.Millisecond)
 	freeA, err := e.c.Enqueue(ctx, tenantEvent(tenantA, "APP-3"))
 	require.NoError(t, err)
 	require.NoError(t, e.rcv[tenantA].WaitDelivered(waitCtx(t, 30*time.Second), 3), "B's hold does not hold A")
 	assert.Contains(t, e.receivedIDs(tenantA), string(freeA.EventID))
-	stA, err := e.c.Endpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, "ep")
+	stA, err := e.c.Endpoint(ctx, notify.ForTenant(tenantA), notify.ChannelWebhook, ep)
 	require.NoError(t, err)
 	assert.True(t, stA.NotBefore.IsZero())
 	assert.Equal(t, tenantA, stA.Tenant)
@@ -388,4 +384,41 @@ func TestSingleTenantChannelRefusesTenants(t *testing.T) {
 	ev.Recipients = notify.Recipients{Custom: []notify.Route{{Channel: "sms", Target: "+4915112345678"}}}
 	_, err := e.client.Enqueue(ctx, ev)
 	require.NoError(t, err, "the default tenant is served")
+}
+
+// Telemetry carries each event's tenant as ozg.tenant, and never a
+// malformed key an invalid event brought along.
+func TestTenantTelemetry(t *testing.T) {
+	rec := telemetrytest.New(t)
+	ts := notifytest.StartTenants(t, tenantA, tenantB)
+	cfg := ts.Config(t)
+	cfg.Logger, cfg.TracerProvider, cfg.MeterProvider = quietLogger(), rec.TracerProvider, rec.MeterProvider
+	sc := openClient(t, "sqlite", cfg)
+	ctx := context.Background()
+	require.NoError(t, sc.c.Migrate(ctx))
+	require.NoError(t, sc.c.Start(ctx))
+	t.Cleanup(func() { _ = sc.c.Stop(context.Background()) })
+	for _, tn := range []string{tenantA, tenantB} {
+		_, err := sc.c.Enqueue(ctx, tenantEvent(tn, "TEL-1"))
+		require.NoError(t, err)
+	}
+	for _, tn := range []string{"a/b", "x y", tenantC} {
+		_, err := sc.c.Enqueue(ctx, tenantEvent(tn, "TEL-1"))
+		require.Error(t, err)
+	}
+	for tn, sim := range ts.Sims {
+		require.NoError(t, sim.Receiver.WaitDelivered(waitCtx(t, 30*time.Second), 1), tn)
+	}
+	require.NoError(t, sc.c.FlushLog(ctx))
+	for _, tn := range []string{tenantA, tenantB} {
+		assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.enqueued", map[string]string{"ozg.tenant": tn}), tn)
+		require.Eventually(t, func() bool {
+			return rec.Sum(t, "ozg.notify.deliveries", map[string]string{"ozg.tenant": tn, "ozg.outcome": "delivered"}) == 1
+		}, 10*time.Second, 10*time.Millisecond, tn)
+	}
+	for _, s := range rec.Spans() {
+		v := telemetrytest.SpanAttrs(s)["ozg.tenant"]
+		assert.NotContains(t, []string{"a/b", "x y"}, v, "no malformed key as an attribute")
+	}
+	rec.AssertAllowedKeys(t)
 }

@@ -183,28 +183,29 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 		return nil, &TrustError{Reason: TrustUnknownAuthority, Err: errors.New("no certificate")}
 	}
 	now := s.now()
-	subject := leaf.Subject.String()
+	// The subject's text (pkix name formatting, a dozen allocations) is
+	// built only for an error: a successful verification never needs it.
 	if !s.keyUsageAllowed(leaf) {
-		return nil, &TrustError{Reason: TrustKeyUsage, Subject: subject, Err: errKeyUsage}
+		return nil, &TrustError{Reason: TrustKeyUsage, Subject: leaf.Subject.String(), Err: errKeyUsage}
 	}
 	if s.isPinned(leaf) {
 		if !s.ignorePinned && (now.Before(leaf.NotBefore) || now.After(leaf.NotAfter)) {
-			return nil, &TrustError{Reason: TrustExpired, Subject: subject}
+			return nil, &TrustError{Reason: TrustExpired, Subject: leaf.Subject.String()}
 		}
 		chain := []*x509.Certificate{leaf}
-		if err := s.checkRevocation(ctx, chain, subject); err != nil {
+		if err := s.checkRevocation(ctx, chain, leaf); err != nil {
 			return nil, err
 		}
 		return chain, nil
 	}
 	if len(s.anchors) == 0 {
-		return nil, &TrustError{Reason: TrustUnknownAuthority, Subject: subject}
+		return nil, &TrustError{Reason: TrustUnknownAuthority, Subject: leaf.Subject.String()}
 	}
 	key := chainKey(leaf, intermediates)
 	if chains := s.paths.get(key, now); len(chains) > 0 {
 		// The checker is asked once per path, as without the cache (a
 		// refused path is not built and asked again).
-		return s.firstUnrevoked(ctx, chains, subject)
+		return s.firstUnrevoked(ctx, chains, leaf)
 	}
 	pool := x509.NewCertPool()
 	for _, c := range s.intermediates {
@@ -222,18 +223,18 @@ func (s *TrustStore) Verify(ctx context.Context, leaf *x509.Certificate, interme
 		KeyUsages:     s.keyUsages,
 	})
 	if err != nil {
-		return nil, s.classify(leaf, subject, err, now)
+		return nil, s.classify(leaf, err, now)
 	}
 	s.paths.put(key, chains)
-	return s.firstUnrevoked(ctx, chains, subject)
+	return s.firstUnrevoked(ctx, chains, leaf)
 }
 
 // firstUnrevoked returns the first chain the revocation checker accepts,
 // or the first refusal.
-func (s *TrustStore) firstUnrevoked(ctx context.Context, chains [][]*x509.Certificate, subject string) ([]*x509.Certificate, error) {
+func (s *TrustStore) firstUnrevoked(ctx context.Context, chains [][]*x509.Certificate, leaf *x509.Certificate) ([]*x509.Certificate, error) {
 	var firstErr error
 	for _, chain := range chains {
-		err := s.checkRevocation(ctx, chain, subject)
+		err := s.checkRevocation(ctx, chain, leaf)
 		if err == nil {
 			// A copy: the cached path must not change with the caller's.
 			return slices.Clone(chain), nil
@@ -356,24 +357,27 @@ func (s *TrustStore) isPinned(c *x509.Certificate) bool {
 	return found == 1
 }
 
-func (s *TrustStore) checkRevocation(ctx context.Context, chain []*x509.Certificate, subject string) error {
+// checkRevocation asks the revocation checker about chain, whose leaf is
+// leaf (named in the error).
+func (s *TrustStore) checkRevocation(ctx context.Context, chain []*x509.Certificate, leaf *x509.Certificate) error {
 	if s.revocation == nil {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
-		return &TrustError{Reason: TrustRevocationUnavailable, Subject: subject, Err: err}
+		return &TrustError{Reason: TrustRevocationUnavailable, Subject: leaf.Subject.String(), Err: err}
 	}
 	err := s.revocation.CheckRevocation(ctx, slices.Clone(chain))
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, ErrRevoked) {
-		return &TrustError{Reason: TrustRevoked, Subject: subject, Err: err}
+		return &TrustError{Reason: TrustRevoked, Subject: leaf.Subject.String(), Err: err}
 	}
-	return &TrustError{Reason: TrustRevocationUnavailable, Subject: subject, Err: err}
+	return &TrustError{Reason: TrustRevocationUnavailable, Subject: leaf.Subject.String(), Err: err}
 }
 
-func (s *TrustStore) classify(leaf *x509.Certificate, subject string, err error, now time.Time) error {
+func (s *TrustStore) classify(leaf *x509.Certificate, err error, now time.Time) error {
+	subject := leaf.Subject.String()
 	var inv x509.CertificateInvalidError
 	if errors.As(err, &inv) {
 		switch inv.Reason {

@@ -139,6 +139,10 @@ func TestTrustStore(t *testing.T) {
 			}
 			var te *signature.TrustError
 			require.ErrorAs(t, err, &te)
+			// The subject is formatted only for an error, for every reason.
+			if tc.leaf != nil {
+				assert.Equal(t, tc.leaf.Subject.String(), te.Subject)
+			}
 		})
 	}
 

@@ -41,7 +41,10 @@ func TestTour(t *testing.T) {
 		"SUBMITTED → RECEIVED → PROCESSING → COMPLETED",
 		"3 signierte Webhooks",
 		".eml-Dateien",
-		"Statusmonitor des ZBP: RECEIVED → PROCESSING → COMPLETED",
+		// OrderLatest may leave out a PROCESSING that COMPLETED overtook
+		// (the tour checks the order itself): only the ends are fixed.
+		"Statusmonitor des ZBP: RECEIVED → ",
+		"COMPLETED (nie rückwärts)",
 		"9 von 9 Zustellungen erfolgreich, 1 Fehlversuch(e) automatisch wiederholt",
 		"Prüfnachweis: 3 Security Event Tokens",
 		"dieselbe SAML-Antwort erneut an den ACS geschickt: abgewiesen",

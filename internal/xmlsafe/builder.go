@@ -1,6 +1,7 @@
 package xmlsafe
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/beevik/etree"
@@ -45,6 +46,52 @@ func (b *builder) chunk(used int) int {
 	rest := used*(b.size-pos)/pos + minChunk/2
 	return min(max(rest, minChunk), maxChunk)
 }
+
+// presize allocates the first chunk of each node kind of a small document
+// (up to presizeMax bytes) from a count of its markup, so that it needs
+// one allocation per node kind with little slack; larger documents are
+// left to the adaptive chunks, whose estimate converges there. Every
+// element, comment, processing instruction and CDATA section starts with
+// '<', every end tag with "</"; a text node ends at a '<' that does not
+// directly follow a '>' (or at the end); every attribute has a '='. The
+// counts are estimates (the same characters in text, comments or values
+// miscount) and each chunk is capped at maxChunk nodes.
+func (b *builder) presize(s string) {
+	if len(s) > presizeMax {
+		return
+	}
+	lt, ends, adjacent := 0, 0, 0
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		lt++
+		if i+1 < len(s) && s[i+1] == '/' {
+			ends++
+		}
+		if i > 0 && s[i-1] == '>' {
+			adjacent++
+		}
+	}
+	if lt == 0 {
+		return
+	}
+	nodes := lt - ends
+	texts := lt + 1 - adjacent
+	attrs := strings.Count(s, "=")
+	first := func(n int) int { return min(max(n, minChunk), maxChunk) }
+	b.elems = make([]etree.Element, first(nodes))
+	b.texts = make([]etree.CharData, first(texts))
+	b.toks = make([]etree.Token, first(nodes+texts))
+	if attrs > 0 {
+		b.attrs = make([]etree.Attr, first(attrs))
+	}
+}
+
+// presizeMax is the largest document presize counts.
+const presizeMax = 64 << 10
 
 func (b *builder) element(space, tag string) *etree.Element {
 	if len(b.elems) == 0 {

@@ -84,12 +84,23 @@ func (p *parser) declare(attrs []rawAttr, start int) error {
 	return nil
 }
 
+// scanBindings is how many innermost bindings resolve compares before it
+// asks the map.
+const scanBindings = 8
+
 // resolve returns the namespace URI bound to prefix (NSC: Prefix Declared).
 func (p *parser) resolve(prefix string, start int) (string, error) {
 	if prefix == "xml" {
 		return xmlNamespace, nil
 	}
-	if i, ok := p.scope[prefix]; ok {
+	// The innermost declarations first, by comparison (the usual document
+	// declares a handful); the map bounds the cost of deep scopes.
+	for i, n := len(p.ns)-1, 0; i >= 0 && n < scanBindings; i, n = i-1, n+1 {
+		if p.ns[i].prefix == prefix {
+			return p.ns[i].uri, nil
+		}
+	}
+	if i, ok := p.scope[prefix]; ok && len(p.ns) > scanBindings {
 		return p.ns[i].uri, nil
 	}
 	return "", p.errRule(start, ruleNS, "namespace prefix %s is not declared (Namespaces in XML §5, NSC: Prefix Declared)", prefix)

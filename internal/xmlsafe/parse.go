@@ -29,6 +29,7 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 		return nil, &LimitError{Limit: "bytes", Max: lim.MaxBytes, Offset: lim.MaxBytes}
 	}
 	p := newParser(string(data), lim)
+	p.b.presize(p.s)
 	doc := etree.NewDocument()
 	// Kept for callers that read more into the document: UTF-8 only.
 	doc.ReadSettings = etree.ReadSettings{CharsetReader: utf8Only}

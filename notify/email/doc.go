@@ -8,6 +8,11 @@
 // schedule; 5xx replies are permanent (RFC 5321 §4.2.1) and dead-letter
 // the delivery.
 //
+// Several tenants (municipalities) share one Sender: [Config].Tenants
+// maps each tenant key to its [Identity] (From, display name, Message-ID
+// domain); an event is sent From its tenant's identity only, and an event
+// of a tenant without one is refused at enqueue (see notify, "Tenancy").
+//
 // # Security
 //
 // STARTTLS is mandatory by default (TLSMandatory: no mail leaves in clear

@@ -12,6 +12,7 @@ import (
 
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/email"
+	"github.com/egosaar/ozg/notify/notifytest"
 )
 
 const (
@@ -120,4 +121,14 @@ func TestTenantConfig(t *testing.T) {
 	assert.ErrorIs(t, err, email.ErrInvalidConfig, "neither From nor Tenants")
 	_, err = email.New(email.Config{PickupDir: dir, Tenants: map[string]email.Identity{tenantA: {From: "a@b.example"}}})
 	assert.NoError(t, err, "Tenants without a default From")
+}
+
+func TestTenantConformance(t *testing.T) {
+	dir := t.TempDir()
+	sent := func() int { entries, _ := os.ReadDir(dir); return len(entries) }
+	d := event(t, "erika@example.org")
+	notifytest.TenantChannelConformance(t, tenantSender(t, dir, ""), d.Event, d.Target,
+		[]string{tenantA, tenantB}, []string{"", "100430000000", tenantA[:4], tenantA + "0"}, sent)
+	notifytest.TenantChannelConformance(t, tenantSender(t, dir, "noreply@land.example"), d.Event, d.Target,
+		[]string{"", tenantA}, []string{"100430000000"}, sent)
 }

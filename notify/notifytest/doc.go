@@ -9,7 +9,10 @@
 // the same field limits and injectable faults; [Mailpit] helpers that
 // start or attach to a real mailpit SMTP server and read mail through its
 // HTTP API (including its chaos triggers for SMTP 4xx/5xx); and [Clock], a
-// controllable clock that also stubs river's time.
+// controllable clock that also stubs river's time. [StartTenants] runs one
+// Sim per tenant behind one webhook channel, and
+// [TenantChannelConformance] checks a channel's tenancy contract (served
+// tenants pass, others are refused at enqueue and at delivery).
 //
 // # Security
 //

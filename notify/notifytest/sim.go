@@ -50,12 +50,16 @@ func StartWith(t testing.TB, cfg ReceiverConfig) *Sim {
 // in the SSRF guard and plain http through the development switch.
 func (s *Sim) Sender(t testing.TB) *webhook.Sender {
 	t.Helper()
-	sender, err := webhook.NewSender(webhook.SenderConfig{
-		Endpoints:           s.Endpoints,
-		Guard:               &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
-		InsecureDevelopment: true,
-		Now:                 s.Receiver.cfg.Now,
-	})
+	return newSender(t, webhook.SenderConfig{Endpoints: s.Endpoints, Now: s.Receiver.cfg.Now})
+}
+
+// newSender completes cfg for loopback receivers: loopback allowed in
+// the SSRF guard, plain http through the development switch.
+func newSender(t testing.TB, cfg webhook.SenderConfig) *webhook.Sender {
+	t.Helper()
+	cfg.Guard = &webhook.Guard{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	cfg.InsecureDevelopment = true
+	sender, err := webhook.NewSender(cfg)
 	if err != nil {
 		t.Fatalf("notifytest: %v", err)
 	}

@@ -27,6 +27,13 @@
 // [SanitizeFilename] turns any name into one the Postfach accepts. Every
 // message names its StorkQaaLevel explicitly.
 //
+// Several tenants (municipalities) share one Channel:
+// [ChannelConfig].Tenants maps each tenant key to its [Identity] (sender,
+// service, reply addresses, and optionally its own Transport with its own
+// BPKI certificate); an event is sent in its tenant's name only, and an
+// event of a tenant without one is refused at enqueue (see notify,
+// "Tenancy").
+//
 // # Security
 //
 // The client authenticates with the authority's BPKI certificate over

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/notify/notifytest"
 	"github.com/egosaar/ozg/notify/postfach"
 )
 
@@ -115,4 +116,13 @@ func TestTenantChannelConfig(t *testing.T) {
 		Tenants: map[string]postfach.Identity{tenantA: {Sender: "S"}}})
 	require.NoError(t, err)
 	assert.True(t, ch.ServesTenant(""), "a default Sender serves the default tenant")
+}
+
+func TestTenantConformance(t *testing.T) {
+	tr := &recTransport{}
+	ch, err := postfach.NewChannel(postfach.ChannelConfig{Transport: tr, StorkQaaLevel: postfach.LevelHigh,
+		Tenants: map[string]postfach.Identity{tenantA: {Sender: "A", Service: "Bauantrag"}, tenantB: {Sender: "B", Service: "Bauantrag"}}})
+	require.NoError(t, err)
+	notifytest.TenantChannelConformance(t, ch, routeEvent(), uuid.NewString(), []string{tenantA, tenantB},
+		[]string{"", "100430000000", "1004", tenantB + "1"}, func() int { return len(tr.msgs) + len(tr.statuses) })
 }

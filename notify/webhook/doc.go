@@ -42,6 +42,12 @@
 // [ParseSecret] is more lenient than the library in one point: it also
 // takes unpadded base64.
 //
+// Several tenants (municipalities) share one Sender:
+// [SenderConfig].Tenants maps each tenant key to its own EndpointSource,
+// so an event names endpoints of its tenant only and is signed with their
+// secrets; an event of a tenant without a source is refused at enqueue
+// (see notify, "Tenancy").
+//
 // # Security
 //
 // The default HTTP client of a Sender dials through [Guard], a

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/notify"
+	"github.com/egosaar/ozg/notify/notifytest"
 	"github.com/egosaar/ozg/notify/webhook"
 )
 
@@ -76,4 +77,14 @@ func TestTenantSenderConfig(t *testing.T) {
 	assert.True(t, s.ServesTenant(""))
 	assert.True(t, s.ServesTenant("100410000000"))
 	assert.False(t, s.ServesTenant("100420000000"))
+}
+
+func TestTenantConformance(t *testing.T) {
+	ts := notifytest.StartTenants(t, "100410000000", "100420000000")
+	sent := func() int {
+		return len(ts.Sims["100410000000"].Receiver.Received()) + len(ts.Sims["100420000000"].Receiver.Received())
+	}
+	ev := notify.Event{ID: "01950a6e-0000-7000-8000-000000000001", ApplicationID: "A-1", Transition: "RECEIVED", Status: notify.StatusReceived}
+	notifytest.TenantChannelConformance(t, ts.Sender(t), ev, notifytest.EndpointID,
+		[]string{"100410000000", "100420000000"}, []string{"", "100430000000", "1004"}, sent)
 }

@@ -122,6 +122,16 @@ func lookup(stack []nsBind, prefix string) (string, bool) {
 	return "", false
 }
 
+// lookupIndex is lookup returning the binding's index (-1 when none).
+func lookupIndex(stack []nsBind, prefix string) (int, string) {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i].prefix == prefix {
+			return i, stack[i].uri
+		}
+	}
+	return -1, ""
+}
+
 // canonicalizer writes the canonical form of a subtree (minus one excluded
 // element, the enveloped signature) straight into w, typically a hash, and
 // optionally builds an etree copy of exactly the nodes it wrote. It never
@@ -152,6 +162,10 @@ type canonicalizer struct {
 	nsScratch   []nsBind
 	attrScratch []outAttr
 	slab        copySlab
+	// size, when sized, is the node count of the copy to build, counted
+	// by the caller's own walk (else sizeSlab walks the tree once more).
+	size  slabSize
+	sized bool
 }
 
 type outAttr struct {
@@ -163,8 +177,12 @@ const (
 	maxCanonDepth = 4096
 )
 
+// newCanonicalizer returns a pooled canonicalizer for one call of subtree
+// or document, which returns it to the pool: it must not be used after.
 func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build bool) *canonicalizer {
-	return &canonicalizer{mode: mode, skip: skip, w: w, build: build}
+	c := canonicalizers.Get().(*canonicalizer)
+	c.mode, c.skip, c.w, c.build = mode, skip, w, build
+	return c
 }
 
 // subtree canonicalizes apex and its descendants as a document subset
@@ -172,6 +190,7 @@ func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build boo
 // in scope at apex's parent, xmlAttrs the xml:* attributes of its
 // ancestors (see ancestorContext).
 func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttrs []etree.Attr) (*etree.Element, error) {
+	defer c.release()
 	c.inscope = append(c.inscope[:0], inherited...)
 	c.rendered = c.rendered[:0]
 	c.fixBase = false
@@ -211,7 +230,11 @@ func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttr
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
-		c.slab = sizeSlab(apex, c.skip)
+		if c.sized {
+			c.slab = newSlab(c.size)
+		} else {
+			c.slab = sizeSlab(apex, c.skip)
+		}
 	}
 	c.start()
 	c.element(apex, out, true, xmlAttrs)
@@ -244,13 +267,18 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	if doc == nil || doc == root {
 		return c.subtree(root, nil, nil)
 	}
+	defer c.release()
 	c.inscope = c.inscope[:0]
 	c.rendered = c.rendered[:0]
 	c.fixBase = false
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
-		c.slab = sizeSlab(root, c.skip)
+		if c.sized {
+			c.slab = newSlab(c.size)
+		} else {
+			c.slab = sizeSlab(root, c.skip)
+		}
 	}
 	after := false
 	c.start()
@@ -332,7 +360,6 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		return
 	}
 	c.depth++
-	defer func() { c.depth-- }()
 	if c.depth > maxCanonDepth {
 		c.fail(&LimitError{Limit: "depth", Max: maxCanonDepth})
 		return
@@ -340,7 +367,8 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	inMark, rMark := len(c.inscope), len(c.rendered)
 
 	// Namespace declarations of el enter the in-scope stack.
-	for _, a := range el.Attr {
+	for i := range el.Attr {
+		a := &el.Attr[i]
 		if a.Space == "xmlns" {
 			c.inscope = append(c.inscope, nsBind{a.Key, a.Value})
 		} else if a.Space == "" && a.Key == "xmlns" {
@@ -351,36 +379,16 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	// Decide which namespace nodes to render (C14N 1.0 §2.3 and §4.7,
 	// exc-C14N §3).
 	nsOut := c.nsScratch[:0]
-	consider := func(prefix string) {
-		if prefix == "xml" {
-			return
-		}
-		for _, n := range nsOut {
-			if n.prefix == prefix {
-				return
-			}
-		}
-		uri, ok := lookup(c.inscope, prefix)
-		if !ok && prefix != "" {
-			c.fail(&StructureError{Reason: "undeclared namespace prefix " + quote(prefix)})
-			return
-		}
-		have, _ := lookup(c.rendered, prefix)
-		if uri == have {
-			return
-		}
-		nsOut = append(nsOut, nsBind{prefix, uri})
-	}
 	if c.mode.exclusive {
-		consider(el.Space)
-		for _, a := range el.Attr {
-			if a.Space != "" && a.Space != "xmlns" {
-				consider(a.Space)
+		nsOut = c.consider(nsOut, el.Space)
+		for i := range el.Attr {
+			if sp := el.Attr[i].Space; sp != "" && sp != "xmlns" {
+				nsOut = c.consider(nsOut, sp)
 			}
 		}
 		for _, p := range c.mode.inclusive {
 			if _, ok := lookup(c.inscope, p); ok || p == "" {
-				consider(p)
+				nsOut = c.consider(nsOut, p)
 			}
 		}
 	} else if _, ok := lookup(c.inscope, el.Space); !ok && el.Space != "" {
@@ -389,25 +397,25 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		// undeclared prefix.
 		c.fail(&StructureError{Reason: "undeclared namespace prefix " + quote(el.Space)})
 	} else if apex {
-		// Every namespace node in scope is rendered at the apex.
-		seen := map[string]bool{}
+		// Every namespace node in scope is rendered at the apex (the
+		// innermost declaration of each prefix).
 		for i := len(c.inscope) - 1; i >= 0; i-- {
 			p := c.inscope[i].prefix
-			if seen[p] {
-				continue
+			if j, _ := lookupIndex(c.inscope, p); j == i {
+				nsOut = c.consider(nsOut, p)
 			}
-			seen[p] = true
-			consider(p)
 		}
 	} else {
 		for i := inMark; i < len(c.inscope); i++ {
-			consider(c.inscope[i].prefix)
+			nsOut = c.consider(nsOut, c.inscope[i].prefix)
 		}
 	}
 	if c.err != nil {
 		return
 	}
-	slices.SortFunc(nsOut, func(a, b nsBind) int { return strings.Compare(a.prefix, b.prefix) })
+	if len(nsOut) > 1 {
+		slices.SortFunc(nsOut, func(a, b nsBind) int { return strings.Compare(a.prefix, b.prefix) })
+	}
 	c.rendered = append(c.rendered, nsOut...)
 
 	// Attributes, sorted by namespace URI then local name.
@@ -570,7 +578,8 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		}
 	}
 	flushText()
-	if c.inplace {
+	if c.inplace && len(kept) < len(el.Child) {
+		// Something was dropped: the kept tokens moved to the front.
 		clear(el.Child[len(kept):])
 		el.Child = kept
 		el.ReindexChildren()
@@ -586,6 +595,31 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 
 	c.inscope = c.inscope[:inMark]
 	c.rendered = c.rendered[:rMark]
+	// Only here: after a failure the canonicalizer is not used again.
+	c.depth--
+}
+
+// consider appends the namespace node of prefix to nsOut unless it is
+// the xml prefix, already in nsOut, or rendered with the same URI by an
+// output ancestor; an undeclared prefix fails c.
+func (c *canonicalizer) consider(nsOut []nsBind, prefix string) []nsBind {
+	if prefix == "xml" {
+		return nsOut
+	}
+	for i := range nsOut {
+		if nsOut[i].prefix == prefix {
+			return nsOut
+		}
+	}
+	uri, ok := lookup(c.inscope, prefix)
+	if !ok && prefix != "" {
+		c.fail(&StructureError{Reason: "undeclared namespace prefix " + quote(prefix)})
+		return nsOut
+	}
+	if have, _ := lookup(c.rendered, prefix); uri == have {
+		return nsOut
+	}
+	return append(nsOut, nsBind{prefix, uri})
 }
 
 func (c *canonicalizer) fail(err error) {

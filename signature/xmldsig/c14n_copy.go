@@ -69,38 +69,58 @@ type copySlab struct {
 	attrs []etree.Attr
 }
 
-// sizeSlab counts the elements, child tokens, text nodes and attributes
-// of apex's subtree without skip and allocates them. Rendered namespace
-// declarations can outnumber the declarations of the source (the apex
-// renders those it inherits); a few spare attributes cover the usual case.
-func sizeSlab(apex, skip *etree.Element) copySlab {
-	var ne, nt, nk, na int
-	var walk func(e *etree.Element, depth int)
-	walk = func(e *etree.Element, depth int) {
-		ne++
-		nk += len(e.Child)
-		na += len(e.Attr)
-		if depth > maxCanonDepth {
-			return
-		}
-		for _, t := range e.Child {
-			switch t := t.(type) {
-			case *etree.Element:
-				if t != skip {
-					walk(t, depth+1)
-				}
-			case *etree.CharData:
-				nt++
-			}
+// slabSize counts the nodes of a subtree to copy: elements, child tokens,
+// text nodes and attributes.
+type slabSize struct{ elems, toks, texts, attrs int }
+
+// add counts e itself: one element, its child tokens, its text children
+// and its attributes.
+func (n *slabSize) add(e *etree.Element) {
+	n.elems++
+	n.toks += len(e.Child)
+	n.attrs += len(e.Attr)
+	for _, t := range e.Child {
+		if _, ok := t.(*etree.CharData); ok {
+			n.texts++
 		}
 	}
-	walk(apex, 1)
-	na += 8
+}
+
+// subtree counts e and its descendants except skip's subtree.
+func (n *slabSize) subtree(e, skip *etree.Element, depth int) {
+	n.add(e)
+	if depth > maxCanonDepth {
+		return
+	}
+	for _, t := range e.Child {
+		if c, ok := t.(*etree.Element); ok && c != skip {
+			n.subtree(c, skip, depth+1)
+		}
+	}
+}
+
+// minus returns n without the nodes counted in o.
+func (n slabSize) minus(o slabSize) slabSize {
+	return slabSize{n.elems - o.elems, n.toks - o.toks, n.texts - o.texts, n.attrs - o.attrs}
+}
+
+// sizeSlab counts the elements, child tokens, text nodes and attributes
+// of apex's subtree without skip and allocates them.
+func sizeSlab(apex, skip *etree.Element) copySlab {
+	var n slabSize
+	n.subtree(apex, skip, 1)
+	return newSlab(n)
+}
+
+// newSlab allocates the nodes counted in n. Rendered namespace
+// declarations can outnumber the declarations of the source (the apex
+// renders those it inherits); a few spare attributes cover the usual case.
+func newSlab(n slabSize) copySlab {
 	return copySlab{
-		elems: make([]etree.Element, ne),
-		texts: make([]etree.CharData, nt),
-		toks:  make([]etree.Token, nk),
-		attrs: make([]etree.Attr, na),
+		elems: make([]etree.Element, max(n.elems, 0)),
+		texts: make([]etree.CharData, max(n.texts, 0)),
+		toks:  make([]etree.Token, max(n.toks, 0)),
+		attrs: make([]etree.Attr, max(n.attrs, 0)+8),
 	}
 }
 

@@ -2,7 +2,10 @@ package xmldsig
 
 import (
 	"bytes"
+	"sync"
 	"testing"
+
+	"github.com/beevik/etree"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,4 +115,71 @@ func TestC14NInheritedXMLAttributes(t *testing.T) {
 	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(e, ns, xa)
 	require.NoError(t, err)
 	assert.Equal(t, `<e><v></v></e>`, buf.String())
+}
+
+// The verifier sizes the copy of the verified node-set from its scan of
+// the document (minus the Signature); the count must be the one sizeSlab
+// makes by its own walk, or the copy needs extra chunks.
+func TestScanCountsTheCopy(t *testing.T) {
+	docs := []string{
+		`<r xmlns:ds="` + nsDSig + `" a="1"><x>t<!--c-->u</x><ds:Signature><ds:SignedInfo><ds:Reference URI=""/></ds:SignedInfo>text</ds:Signature> <y b="2"/></r>`,
+		`<?xml version="1.0"?><!--p--><r xmlns:ds="` + nsDSig + `"><ds:Signature><ds:SignedInfo><ds:Reference URI=""/></ds:SignedInfo></ds:Signature></r>`,
+	}
+	for _, in := range docs {
+		doc, err := xmlsafe.Parse([]byte(in), xmlsafe.Limits{})
+		require.NoError(t, err)
+		root := doc.Root()
+		sc := scan{lim: Limits{}.withDefaults(), target: root, isRoot: true}
+		for _, c := range doc.ChildElements() {
+			sc.walk(c, 1, c == root)
+		}
+		require.NoError(t, sc.err)
+		require.Len(t, sc.sigs, 1)
+		var sig, want slabSize
+		sig.subtree(sc.sigs[0], nil, 1)
+		want.subtree(root, sc.sigs[0], 1)
+		assert.Equal(t, want, sc.size.minus(sig), in)
+	}
+}
+
+// Pooled canonicalizers carry nothing from one call to the next: the same
+// inputs give the same octets whatever ran before on the same
+// canonicalizer, including calls that failed half way, concurrently.
+func TestCanonicalizerPoolIsolation(t *testing.T) {
+	inputs := []struct {
+		doc  string
+		mode c14nMode
+	}{
+		{`<a:r xmlns:a="urn:a" xmlns:b="urn:b" xml:lang="de"><b:x b:k="1" z="&lt;">t&amp;</b:x><y/></a:r>`, c14nMode{exclusive: true}},
+		{`<r xmlns="urn:d" xmlns:p="urn:p"><p:x a="1"/><!--c--><x>u</x></r>`, c14nMode{}},
+		{`<r xmlns:p="urn:p"><p:x/></r>`, c14nMode{exclusive: true, comments: true, inclusive: []string{"p", ""}}},
+		{`<r xml:base="http://a/b/"><x xml:base="c/"/></r>`, c14nMode{v11: true}},
+	}
+	want := make([]string, len(inputs))
+	for i, in := range inputs {
+		want[i] = canonDoc(t, in.doc, in.mode)
+	}
+	// A tree with an undeclared prefix (not from the parser) fails mid-way.
+	bad := etree.NewDocument()
+	bad.CreateElement("r").CreateElement("x").CreateElement("q:y")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				k := (g + i) % len(inputs)
+				var buf bytes.Buffer
+				_, err := newCanonicalizer(&buf, c14nMode{}, nil, false).document(&bad.Element, bad.Root())
+				assert.Error(t, err)
+				buf.Reset()
+				doc, err := xmlsafe.Parse([]byte(inputs[k].doc), xmlsafe.Limits{})
+				if !assert.NoError(t, err) {
+					return
+				}
+				_, err = newCanonicalizer(&buf, inputs[k].mode, nil, false).document(&doc.Element, doc.Root())
+				assert.NoError(t, err)
+				assert.Equal(t, want[k], buf.String())
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -5,14 +5,38 @@ import (
 	"sync"
 )
 
-// Output side of the canonicalizer: a pooled write buffer in front of the
-// hash and the C14N escaping rules (Canonical XML 1.0 §2.3, shared by
-// C14N 1.1 and exc-C14N).
+// Output side of the canonicalizer: a write buffer in front of the hash
+// and the C14N escaping rules (Canonical XML 1.0 §2.3, shared by C14N 1.1
+// and exc-C14N).
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, c14nBufSize); return &b }}
+// canonicalizers recycles canonicalizers with their write buffer and
+// scratch stacks (namespace scopes, attributes), so that a call costs no
+// allocation for them once they have grown to a document's needs.
+var canonicalizers = sync.Pool{New: func() any {
+	return &canonicalizer{buf: make([]byte, 0, c14nBufSize)}
+}}
 
-// flush writes the buffer out; the final flush (done) returns the buffer
-// to the pool.
+// maxPooledScratch bounds the scratch entries a pooled canonicalizer keeps.
+const maxPooledScratch = 1 << 10
+
+// release clears every reference into the canonicalized tree and returns
+// c to the pool.
+func (c *canonicalizer) release() {
+	keep := func(n int) bool { return n <= maxPooledScratch }
+	clear(c.inscope[:cap(c.inscope)])
+	clear(c.rendered[:cap(c.rendered)])
+	clear(c.nsScratch[:cap(c.nsScratch)])
+	clear(c.attrScratch[:cap(c.attrScratch)])
+	r := canonicalizer{buf: c.buf[:0]}
+	if keep(cap(c.inscope)) && keep(cap(c.rendered)) && keep(cap(c.nsScratch)) && keep(cap(c.attrScratch)) {
+		r.inscope, r.rendered = c.inscope[:0], c.rendered[:0]
+		r.nsScratch, r.attrScratch = c.nsScratch[:0], c.attrScratch[:0]
+	}
+	*c = r
+	canonicalizers.Put(c)
+}
+
+// flush writes the buffer out.
 func (c *canonicalizer) flush() {
 	if c.err == nil && len(c.buf) > 0 {
 		_, c.err = c.w.Write(c.buf)
@@ -21,25 +45,30 @@ func (c *canonicalizer) flush() {
 }
 
 func (c *canonicalizer) start() {
-	c.buf = (*bufPool.Get().(*[]byte))[:0]
+	c.buf = c.buf[:0]
 }
 
 func (c *canonicalizer) done() {
 	c.flush()
-	b := c.buf
-	c.buf = nil
-	bufPool.Put(&b)
 }
 
+// writeString appends s to the buffer (inlined for the usual case that
+// it fits).
 func (c *canonicalizer) writeString(s string) {
-	if len(c.buf)+len(s) > cap(c.buf) {
-		c.flush()
-		if len(s) > cap(c.buf) {
-			if c.err == nil {
-				_, c.err = io.WriteString(c.w, s)
-			}
-			return
+	if len(c.buf)+len(s) <= cap(c.buf) {
+		c.buf = append(c.buf, s...)
+		return
+	}
+	c.writeLong(s)
+}
+
+func (c *canonicalizer) writeLong(s string) {
+	c.flush()
+	if len(s) > cap(c.buf) {
+		if c.err == nil {
+			_, c.err = io.WriteString(c.w, s)
 		}
+		return
 	}
 	c.buf = append(c.buf, s...)
 }
@@ -51,11 +80,33 @@ func (c *canonicalizer) writeByte(b byte) {
 	c.buf = append(c.buf, b)
 }
 
-// escapeText writes s escaped as a C14N text node (C14N 1.0 §2.3: & < >
-// and #xD are replaced).
+// textEscapes and attrEscapes mark the bytes C14N replaces in text nodes
+// (& < > #xD) and in attribute values (& < " #x9 #xA #xD), C14N 1.0 §2.3.
+var textEscapes, attrEscapes = escapeSet("&<>\r"), escapeSet("&<\"\t\n\r")
+
+func escapeSet(chars string) (set [256]bool) {
+	for i := range len(chars) {
+		set[chars[i]] = true
+	}
+	return set
+}
+
+// escapeText writes s escaped as a C14N text node.
 func (c *canonicalizer) escapeText(s string) {
+	c.escape(s, &textEscapes)
+}
+
+// escapeAttr writes s escaped as a C14N attribute value.
+func (c *canonicalizer) escapeAttr(s string) {
+	c.escape(s, &attrEscapes)
+}
+
+func (c *canonicalizer) escape(s string, set *[256]bool) {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		if !set[s[i]] {
+			continue
+		}
 		var rep string
 		switch s[i] {
 		case '&':
@@ -64,29 +115,6 @@ func (c *canonicalizer) escapeText(s string) {
 			rep = "&lt;"
 		case '>':
 			rep = "&gt;"
-		case '\r':
-			rep = "&#xD;"
-		default:
-			continue
-		}
-		c.writeString(s[start:i])
-		c.writeString(rep)
-		start = i + 1
-	}
-	c.writeString(s[start:])
-}
-
-// escapeAttr writes s escaped as a C14N attribute value (& < " #x9 #xA
-// #xD are replaced).
-func (c *canonicalizer) escapeAttr(s string) {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var rep string
-		switch s[i] {
-		case '&':
-			rep = "&amp;"
-		case '<':
-			rep = "&lt;"
 		case '"':
 			rep = "&quot;"
 		case '\t':
@@ -95,8 +123,6 @@ func (c *canonicalizer) escapeAttr(s string) {
 			rep = "&#xA;"
 		case '\r':
 			rep = "&#xD;"
-		default:
-			continue
 		}
 		c.writeString(s[start:i])
 		c.writeString(rep)

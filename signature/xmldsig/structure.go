@@ -29,6 +29,7 @@ type parsedSignature struct {
 	refs       []parsedReference
 	value      []byte
 	keyInfo    *etree.Element
+	refsArr    [1]parsedReference // initial backing array of refs
 }
 
 type parsedReference struct {
@@ -40,10 +41,9 @@ type parsedReference struct {
 	digest       []byte
 }
 
-// dsChildren returns el's child elements, requiring each to be in the
-// XML-DSig namespace.
-func dsChildren(el *etree.Element) ([]*etree.Element, error) {
-	var out []*etree.Element
+// dsChildren appends el's child elements to out, requiring each to be in
+// the XML-DSig namespace.
+func dsChildren(el *etree.Element, out []*etree.Element) ([]*etree.Element, error) {
 	for _, t := range el.Child {
 		switch t := t.(type) {
 		case *etree.Element:
@@ -129,11 +129,13 @@ func algorithmOf(el *etree.Element) (string, error) {
 // and extracts its fields. It rejects anything outside the enveloped
 // profile of this package before any cryptography runs.
 func parseSignature(sig *etree.Element, lim Limits) (*parsedSignature, error) {
-	kids, err := dsChildren(sig)
+	var buf [8]*etree.Element
+	kids, err := dsChildren(sig, buf[:0])
 	if err != nil {
 		return nil, err
 	}
 	ps := &parsedSignature{el: sig}
+	ps.refs = ps.refsArr[:0]
 	var nSI, nSV, nKI int
 	for i, k := range kids {
 		switch k.Tag {
@@ -171,7 +173,7 @@ func parseSignature(sig *etree.Element, lim Limits) (*parsedSignature, error) {
 		return nil, &StructureError{Reason: "empty SignatureValue"}
 	}
 
-	si, err := dsChildren(ps.signedInfo)
+	si, err := dsChildren(ps.signedInfo, buf[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +194,7 @@ func parseSignature(sig *etree.Element, lim Limits) (*parsedSignature, error) {
 	if ps.method, err = algorithmOf(si[1]); err != nil {
 		return nil, err
 	}
-	for _, k := range si[1].ChildElements() {
+	if k := firstChildElement(si[1]); k != nil {
 		// HMACOutputLength or any other parameter: refused.
 		return nil, &UnsupportedError{Feature: "signature method parameter " + quote(k.Tag)}
 	}
@@ -213,9 +215,23 @@ func parseSignature(sig *etree.Element, lim Limits) (*parsedSignature, error) {
 	return ps, nil
 }
 
+// firstChildElement returns el's first child element, or nil.
+func firstChildElement(el *etree.Element) *etree.Element {
+	for _, t := range el.Child {
+		if e, ok := t.(*etree.Element); ok {
+			return e
+		}
+	}
+	return nil
+}
+
 func inclusivePrefixes(el *etree.Element) ([]string, error) {
 	var out []string
-	for _, k := range el.ChildElements() {
+	for _, t := range el.Child {
+		k, ok := t.(*etree.Element)
+		if !ok {
+			continue
+		}
 		if k.Tag != "InclusiveNamespaces" || k.NamespaceURI() != ExcC14N {
 			return nil, &StructureError{Reason: "unexpected element " + quote(k.Tag) + " in " + el.Tag}
 		}
@@ -242,13 +258,14 @@ func parseReference(r *etree.Element, lim Limits) (parsedReference, error) {
 			return pr, &UnsupportedError{Feature: "Reference Type", Algorithm: a.Value}
 		}
 	}
-	kids, err := dsChildren(r)
+	var kb, tb [4]*etree.Element
+	kids, err := dsChildren(r, kb[:0])
 	if err != nil {
 		return pr, err
 	}
 	i := 0
 	if i < len(kids) && kids[i].Tag == "Transforms" {
-		ts, err := dsChildren(kids[i])
+		ts, err := dsChildren(kids[i], tb[:0])
 		if err != nil {
 			return pr, err
 		}
@@ -268,7 +285,7 @@ func parseReference(r *etree.Element, lim Limits) (parsedReference, error) {
 				if pr.enveloped || pr.c14nURI != "" {
 					return pr, &UnsupportedError{Feature: "transform order", Algorithm: alg}
 				}
-				if len(t.ChildElements()) != 0 {
+				if firstChildElement(t) != nil {
 					return pr, &StructureError{Reason: "parameters on the enveloped-signature transform"}
 				}
 				pr.enveloped = true

@@ -1,7 +1,6 @@
 package xmldsig
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/subtle"
@@ -186,6 +185,7 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	}
 
 	sc := scan{lim: v.lim, idAttr: v.idAttr, id: elID, target: el, isRoot: isRoot}
+	sc.ns, sc.sigs = sc.nsArr[:0], sc.sigsArr[:0]
 	if isDocNode(top) {
 		for _, c := range top.ChildElements() {
 			sc.walk(c, 1, c == el)
@@ -216,8 +216,10 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	if err != nil {
 		return nil, err
 	}
-	hashes := make([]crypto.Hash, len(ps.refs))
+	var hashArr [4]crypto.Hash
+	hashes := hashArr[:0]
 	for i, r := range ps.refs {
+		hashes = append(hashes, 0)
 		if !(r.uri == "" && isRoot) && !(elID != "" && r.uri == "#"+elID) {
 			return nil, &ReferenceError{URI: r.uri, Err: &UnsupportedError{Feature: "reference to anything but the signed element"}}
 		}
@@ -242,19 +244,25 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		return nil, kiErr
 	}
 
-	// SignedInfo is canonicalized in its document context (§4.5.1) and the
-	// SignatureValue checked before any reference is digested.
-	var si bytes.Buffer
+	// SignedInfo is canonicalized in its document context (§4.5.1) straight
+	// into the signature method's hash, and the SignatureValue checked
+	// before any reference is digested.
+	if !method.Hash.Available() {
+		return nil, &signature.AlgorithmError{URI: method.URI}
+	}
+	siHash := method.Hash.New()
 	ns, xmlAttrs := ancestorContext(ps.signedInfo)
-	if _, err := newCanonicalizer(&si, ps.c14n, nil, false).subtree(ps.signedInfo, ns, xmlAttrs); err != nil {
+	if _, err := newCanonicalizer(siHash, ps.c14n, nil, false).subtree(ps.signedInfo, ns, xmlAttrs); err != nil {
 		return nil, err
 	}
+	var sumArr [64]byte
+	siDigest := siHash.Sum(sumArr[:0])
 	var pub crypto.PublicKey
 	if leaf == nil {
-		if leaf, chain, pub, err = v.verifyPinned(ctx, method, si.Bytes(), ps.value, kiErr); err != nil {
+		if leaf, chain, pub, err = v.verifyPinned(ctx, method, siDigest, ps.value, kiErr); err != nil {
 			return nil, err
 		}
-	} else if err := signature.Verify(leaf.PublicKey, method, si.Bytes(), ps.value, v.opts); err != nil {
+	} else if err := signature.VerifyDigest(leaf.PublicKey, method, siDigest, ps.value, v.opts); err != nil {
 		return nil, err
 	} else {
 		pub = leaf.PublicKey
@@ -272,6 +280,12 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		}
 		last := i == len(ps.refs)-1
 		c := newCanonicalizer(h, r.c14n, skip, last)
+		c.size, c.sized = sc.size, true
+		if skip != nil {
+			var sig slabSize
+			sig.subtree(skip, nil, 1)
+			c.size = c.size.minus(sig)
+		}
 		// A tree parsed here is rewritten in place into the verified
 		// node-set (no copy); a caller's tree is copied.
 		c.inplace = last && owned
@@ -289,7 +303,7 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		if err != nil {
 			return nil, &ReferenceError{URI: r.uri, Err: err}
 		}
-		if subtle.ConstantTimeCompare(h.Sum(nil), r.digest) != 1 {
+		if subtle.ConstantTimeCompare(h.Sum(sumArr[:0]), r.digest) != 1 {
 			return nil, &ReferenceError{URI: r.uri, Err: ErrDigestMismatch}
 		}
 		if last {
@@ -349,7 +363,7 @@ func fallbackAllowed(err error) bool {
 // returned. When no pinned key verifies the value the result is a
 // [*KeyInfoError] ([ErrUntrustedKey]) wrapping kiErr: a foreign signer and
 // a modified SignedInfo cannot be told apart then.
-func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, signedInfo, value []byte, kiErr error) (*x509.Certificate, []*x509.Certificate, crypto.PublicKey, error) {
+func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, digest, value []byte, kiErr error) (*x509.Certificate, []*x509.Certificate, crypto.PublicKey, error) {
 	var firstErr error
 	keep := func(err error) {
 		if firstErr == nil {
@@ -360,7 +374,7 @@ func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, si
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
 		}
-		if signature.Verify(c.PublicKey, method, signedInfo, value, v.opts) != nil {
+		if signature.VerifyDigest(c.PublicKey, method, digest, value, v.opts) != nil {
 			continue
 		}
 		chain, err := v.trust.Verify(ctx, c, nil)
@@ -376,7 +390,7 @@ func (v *Verifier) verifyPinned(ctx context.Context, method signature.Method, si
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
 		}
-		if signature.Verify(k, method, signedInfo, value, v.opts) != nil {
+		if signature.VerifyDigest(k, method, digest, value, v.opts) != nil {
 			continue
 		}
 		err := v.trust.VerifyKey(ctx, k)
@@ -413,6 +427,13 @@ type scan struct {
 	// signature.
 	others []*etree.Element
 	err    error
+	// size counts the processed element's subtree, for the copy of the
+	// verified node-set.
+	size slabSize
+
+	// Initial backing arrays: a usual document needs no allocation.
+	nsArr   [16]nsBind
+	sigsArr [1]*etree.Element
 }
 
 func (s *scan) walk(e *etree.Element, depth int, inside bool) {
@@ -448,6 +469,12 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 			}
 		}
 	}
+	if inside {
+		// As slabSize.add, the text children counted below.
+		s.size.elems++
+		s.size.toks += len(e.Child)
+		s.size.attrs += len(e.Attr)
+	}
 	if inside && e.Tag == "Signature" {
 		if uri, _ := lookup(s.ns, e.Space); uri == nsDSig {
 			if e != s.target && s.references(e) {
@@ -458,8 +485,13 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 		}
 	}
 	for _, t := range e.Child {
-		if c, ok := t.(*etree.Element); ok {
+		switch c := t.(type) {
+		case *etree.Element:
 			s.walk(c, depth+1, inside || c == s.target)
+		case *etree.CharData:
+			if inside {
+				s.size.texts++
+			}
 		}
 	}
 	s.ns = s.ns[:mark]
@@ -468,12 +500,14 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 // references reports whether a Signature has a Reference to the processed
 // element (URI="" for the document root, or "#" + its ID).
 func (s *scan) references(sig *etree.Element) bool {
-	for _, si := range sig.ChildElements() {
-		if si.Tag != "SignedInfo" {
+	for _, t := range sig.Child {
+		si, ok := t.(*etree.Element)
+		if !ok || si.Tag != "SignedInfo" {
 			continue
 		}
-		for _, r := range si.ChildElements() {
-			if r.Tag != "Reference" {
+		for _, t := range si.Child {
+			r, ok := t.(*etree.Element)
+			if !ok || r.Tag != "Reference" {
 				continue
 			}
 			a := r.SelectAttr("URI")

@@ -46,20 +46,7 @@ func (c *compiler) buildModel(ct *complexType) error {
 		return nil
 	}
 	if ct.particle.kind == pAll {
-		am := &allModel{byName: map[qname]int{}, declOf: map[qname]*elementDecl{}, optional: ct.particle.min == 0}
-		for i, ch := range ct.particle.children {
-			am.decls = append(am.decls, ch.elem)
-			am.required = append(am.required, ch.min > 0)
-			for _, n := range substitutable(ch.elem) {
-				am.byName[n.name] = i
-				am.declOf[n.name] = n
-			}
-		}
-		ct.all = am
-		return nil
-	}
-	if c.deferred {
-		ct.deferred = &deferredModel{maxStates: c.cfg.MaxContentStates}
+		ct.all = newAllModel(ct.particle)
 		return nil
 	}
 	m, err := buildDFA(ct.particle, c.cfg.MaxContentStates)
@@ -70,12 +57,60 @@ func (c *compiler) buildModel(ct *complexType) error {
 	return nil
 }
 
-// deferredModel builds a content automaton on first use, for schema sets
-// from a verified precompiled form (Config.Precompiled), which compiled in
+func newAllModel(p *particle) *allModel {
+	am := &allModel{byName: map[qname]int{}, declOf: map[qname]*elementDecl{}, optional: p.min == 0}
+	for i, ch := range p.children {
+		am.decls = append(am.decls, ch.elem)
+		am.required = append(am.required, ch.min > 0)
+		for _, n := range substitutable(ch.elem) {
+			am.byName[n.name] = i
+			am.declOf[n.name] = n
+		}
+	}
+	return am
+}
+
+// prepareModels sets up the content models of complex types decoded from
+// a precompiled form: xs:all models directly, automata on first use, or
+// all up front when the caller's MaxContentStates is below the one the
+// form was made under (then a model that is too large fails as in
+// Compile).
+func prepareModels(complexes []*complexType, formStates uint64, cfg Config) error {
+	eager := uint64(cfg.MaxContentStates) < formStates
+	for _, ct := range complexes {
+		p := ct.particle
+		switch {
+		case ct == anyType || p == nil:
+		case p.kind == pAll:
+			ct.all = newAllModel(p)
+		case !eager && ct.deferred != nil:
+			ct.deferred.maxStates = cfg.MaxContentStates // decoded from the form's block
+		case !eager:
+			ct.deferred = &deferredModel{maxStates: cfg.MaxContentStates}
+		default:
+			ct.deferred = nil
+			m, err := buildDFA(p, cfg.MaxContentStates)
+			if err != nil {
+				name := "an anonymous complex type"
+				if ct.name.local != "" {
+					name = "type " + ct.name.String()
+				}
+				return &SchemaError{Msg: fmt.Sprintf("content model of %s: %s", name, err.Error()), Err: err}
+			}
+			ct.model = m
+		}
+	}
+	return nil
+}
+
+// deferredModel decodes (from block) or builds a content automaton on
+// first use, for schema sets from a precompiled form, which compiled in
 // full when the form was made.
 type deferredModel struct {
 	once      sync.Once
 	maxStates int
+	block     []byte // the automaton's block in the form, nil: build it
+	tables    *formTables
 }
 
 // rejectAll has one state that accepts nothing, not even the end: the
@@ -87,6 +122,12 @@ var rejectAll = &dfa{states: []dfaState{{}}}
 func (t *complexType) automaton() *dfa {
 	if d := t.deferred; d != nil {
 		d.once.Do(func() {
+			if d.block != nil {
+				if m, ok := decodeDFA(d.block, d.tables); ok {
+					t.model = m
+					return
+				}
+			}
 			m, err := buildDFA(t.particle, d.maxStates)
 			if err != nil {
 				m = rejectAll

@@ -14,9 +14,10 @@ import (
 	"github.com/egosaar/ozg/internal/xmlsafe"
 )
 
-// benchDoc generates a valid baugenehmigung.antrag.0200: a typical message
-// of 5–50 KB for n <= 50 KiB, otherwise one grown to at least n bytes by
-// repeating the largest repeatable subtree.
+// benchDoc generates a valid baugenehmigung.antrag.0200: a small message
+// of 4–5 KB (few optional parts) for n <= 8 KiB, a typical one of 15–50 KB
+// for n <= 50 KiB, otherwise one grown to at least n bytes by repeating
+// the largest repeatable subtree.
 func benchDoc(tb testing.TB, s *Schema, n int) []byte {
 	tb.Helper()
 	write := func(d *etree.Document) []byte {
@@ -29,9 +30,19 @@ func benchDoc(tb testing.TB, s *Schema, n int) []byte {
 	}
 	var data []byte
 	for seed := int64(1); seed < 60; seed++ {
-		g := newGenerator(s, genOpts{seed: seed, optional: 0.6 + 0.1*float64(seed%4), repeat: 1 + int(seed%2), maxDepth: 10})
+		opts := genOpts{seed: seed, optional: 0.6 + 0.1*float64(seed%4), repeat: 1 + int(seed%2), maxDepth: 10}
+		if n <= 8<<10 {
+			opts = genOpts{seed: seed, optional: 0.2, repeat: 1, maxDepth: 8}
+		}
+		g := newGenerator(s, opts)
 		doc := g.document(qname{nsXBau, "baugenehmigung.antrag.0200"})
 		data = write(doc)
+		if n <= 8<<10 {
+			if len(data) >= 4<<10 && len(data) <= 5<<10 && s.ValidateBytes(context.Background(), data) == nil {
+				break
+			}
+			continue
+		}
 		if n <= 50<<10 {
 			if len(data) >= 15<<10 && len(data) <= 50<<10 {
 				break

@@ -50,7 +50,6 @@ type compiler struct {
 	pending      []*elementDecl
 	allElems     []*elementDecl
 	patterns     map[string]*regex.Matcher // by XSD pattern; XÖV types repeat DIN 91379 patterns
-	deferred     bool                      // from a verified precompiled form: automata and patterns on first use
 }
 
 // pattern compiles an XSD pattern once per schema set (a Matcher is
@@ -59,14 +58,9 @@ func (c *compiler) pattern(v string) (*regex.Matcher, error) {
 	if m, ok := c.patterns[v]; ok {
 		return m, nil
 	}
-	var m *regex.Matcher
-	if c.deferred {
-		m = regex.Deferred(v)
-	} else {
-		var err error
-		if m, err = regex.Compile(v); err != nil {
-			return nil, err
-		}
+	m, err := regex.Compile(v)
+	if err != nil {
+		return nil, err
 	}
 	c.patterns[v] = m
 	return m, nil
@@ -105,28 +99,24 @@ func compile(fsys fs.FS, entry string, cfg Config) (*Schema, *loader, error) {
 	if mounted {
 		fsys, entry, cfg.Catalog = mount(fsys, entry, cfg)
 	}
-	l := &loader{fsys: fsys, cfg: cfg, mounted: mounted, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}}
-	deferred := false
+	l := &loader{fsys: fsys, cfg: cfg, mounted: mounted, docs: map[string]*schemaDoc{}, imported: map[string]string{}, pre: map[string]*future{}, key: formKey(entry, cfg)}
 	if cfg.Precompiled != nil {
-		var err error
-		if deferred, err = l.usePrecompiled(cfg.Precompiled); err != nil {
-			return nil, nil, err
+		s, err := l.fromForm(cfg.Precompiled)
+		if err != nil || s != nil {
+			return s, l, err
 		}
-	} else {
-		l.prefetch(path.Dir(entry))
 	}
+	l.prefetch(path.Dir(entry))
 	if _, err := l.load(entry, nil, &schemaDoc{path: entry}, nil); err != nil {
 		return nil, nil, err
 	}
-	// Deferral is sound only for the very set the form was made from.
-	deferred = deferred && l.sameDocuments()
 	c := &compiler{
 		l: l, cfg: cfg,
 		rawTypes: map[qname]rawComp{}, rawElems: map[qname]rawComp{}, rawAttrs: map[qname]rawComp{},
 		rawGroups: map[qname]rawComp{}, rawAttrGrps: map[qname]rawComp{},
 		types: map[qname]typeDef{}, simpleInProg: map[qname]bool{}, elems: map[qname]*elementDecl{},
 		attrs: map[qname]*attrDecl{}, attrGrps: map[qname]*attrGroup{}, attrGrpProg: map[qname]bool{},
-		groupProg: map[qname]bool{}, patterns: map[string]*regex.Matcher{}, deferred: deferred,
+		groupProg: map[qname]bool{}, patterns: map[string]*regex.Matcher{},
 	}
 	if err := c.run(); err != nil {
 		return nil, nil, err

@@ -19,15 +19,12 @@ var anyType = func() *complexType {
 		anyAttr: w,
 		attrs:   map[qname]*attrUse{},
 		done:    true,
+		// Built on first use (no start-up work; buildDFA refers to
+		// anyType). A two-state model cannot exceed the limit.
+		deferred: &deferredModel{maxStates: DefaultMaxContentStates},
 	}
 	return ct
 }()
-
-func init() {
-	// Built in init (not in the var initialiser) because buildDFA refers
-	// to anyType indirectly. A two-state model cannot exceed the limit.
-	anyType.model, _ = buildDFA(anyType.particle, DefaultMaxContentStates)
-}
 
 // finish computes the content type and attribute uses of a complex type
 // definition (Part 1 §3.4.2, complex content and simple content).

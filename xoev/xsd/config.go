@@ -37,12 +37,14 @@ type Config struct {
 	Sources []Source
 
 	// Precompiled is the output of Precompile for the same schema files:
-	// the parsed schema documents (annotations removed), each with the
-	// SHA-256 of its source file. Compile reads and hashes every file it
-	// names and refuses the form (ErrSchema) when one differs, so a stale
-	// form is an error, never a silent fallback; it then takes the trees
-	// from the form instead of tokenising the files. Nil: compile from the
-	// files.
+	// the compiled model with the SHA-256 of each source file. Compile
+	// reads and hashes every file it names and refuses the form
+	// (ErrSchema) when one differs, so a stale form is an error, never a
+	// silent fallback; it then decodes the model instead of compiling,
+	// when entry, Catalog, Sources and AbsoluteImportsAsHints are those the
+	// form was made with and MaxContentStates is not below the form's
+	// (otherwise it compiles from the files). Nil: compile from the files.
+	// LoadPrecompiled decodes a form without reading the files.
 	Precompiled []byte
 
 	// MaxDocumentBytes, MaxDepth, MaxElements and MaxAttributes bound each

@@ -37,8 +37,9 @@ type loader struct {
 	imported map[string]string // namespace → path of the document that provided it
 	nbytes   int64
 	pre      map[string]*future
-	// formPaths are the documents of Config.Precompiled (nil without).
-	formPaths []string
+	// key is formKey of the entry and Config (a precompiled form records
+	// the key it was made with).
+	key string
 }
 
 func (l *loader) fail(doc *schemaDoc, el *node, kind error, format string, args ...any) error {

@@ -9,51 +9,71 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/egosaar/ozg/internal/boundedio"
 )
 
-// The precompiled form (Config.Precompiled) spares a process the dominant
-// start-up cost of a large schema set: reading, annotation stripping and
-// tokenising its documents. It holds each parsed document tree with the
-// SHA-256 of the file it came from:
+// The precompiled form (Precompile, Config.Precompiled, LoadPrecompiled)
+// spares a process the whole start-up cost of a large schema set:
+// reading, annotation stripping, tokenising and compiling its documents.
+// It holds the compiled model itself, so loading it is a decode:
 //
-//	magic "ozg-xsd-precompiled/1\n"
+//	magic "ozg-xsd-precompiled/2\n"
 //	uvarint MaxContentStates the set compiled under
 //	uvarint n, n strings (uvarint length, bytes)        string table
-//	uvarint m, m documents:
-//	  path (string index), SHA-256 (32 bytes), size (uvarint), tree
-//	tree: tag, namespace (string indexes), uvarint a, a × (space, key,
-//	      value string indexes), uvarint k, k subtrees
+//	key (string index): entry, catalog and options the set was made with
+//	uvarint m, m files: path (string index), SHA-256 (32 bytes), size
+//	model (form_encode.go): numbered components, the symbol spaces, then
+//	the content automata (form_automaton.go)
 //
-// Compile verifies every document's hash against the file in the fs.FS
-// before it uses any tree, so the form is a cache of parse results keyed
-// by content: a changed file makes Compile fail, it never mixes old trees
-// with new files. Since the form is only made from a set that compiled in
-// full, Compile defers what cannot fail for it and dominates what is left
-// of the start-up: content automata (built on a type's first use) and
-// pattern matchers (on a pattern's first use), unless the caller's
-// MaxContentStates is below the one the form was made under (then
-// everything is built eagerly, as from the files).
+// Compile with Config.Precompiled verifies every file's hash against the
+// fs.FS before it uses the form (a stale form is ErrSchema, never a silent
+// fallback) and takes the model when the set is the one the form was made
+// from (same entry, catalog and options, MaxContentStates not below the
+// form's); otherwise it compiles from the files. LoadPrecompiled skips the
+// files altogether, for forms whose currency the caller vouches for (as
+// package schemas does for the forms it embeds, checked by its tests).
 //
-// The form is trusted like the schema files themselves (it is built and
-// embedded with them): the hashes guard against a stale form, not against
-// a forged one. A malformed form is refused with ErrSchema; decoding never
-// panics and bounds counts by the remaining input.
+// Content automata are decoded from the form, and patterns translated and
+// compiled, on their first use: the form is only made from a set that
+// compiled in full, so they cannot fail for it, and a process that
+// validates one message touches only the few it needs. The form is trusted like the schema files themselves (it
+// is built and embedded with them): the hashes guard against a stale
+// form, not against a forged one. A malformed form is refused with
+// ErrSchema; decoding never panics, bounds counts by the remaining input
+// and refuses models the compiler never makes (missing references,
+// cycles), see checkModel.
 //
-// The encoding is deterministic (strings numbered in order
-// of first use), so a test can compare a checked-in form with a fresh one.
+// The encoding is deterministic (strings and components numbered in order
+// of first use from the sorted globals), so a test can compare a
+// checked-in form with a fresh one.
 
-const precompiledMagic = "ozg-xsd-precompiled/1\n"
+const precompiledMagic = "ozg-xsd-precompiled/2\n"
 
-// maxPrecompiledDepth bounds the tree depth accepted from a form (the
-// parser's own default depth limit for schema documents is 256).
-const maxPrecompiledDepth = 256
+// formKey identifies what, besides the files, determines a compiled set:
+// the entry, the catalog and the options (after Config.Sources are
+// mounted, which puts their names into the entry and catalog paths).
+func formKey(entry string, cfg Config) string {
+	var b strings.Builder
+	b.WriteString(entry)
+	fmt.Fprintf(&b, "\x00hints=%t", cfg.AbsoluteImportsAsHints)
+	keys := make([]string, 0, len(cfg.Catalog))
+	for k := range cfg.Catalog {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "=" + cfg.Catalog[k])
+	}
+	return b.String()
+}
 
 // Precompile compiles the schema set like Compile (and fails where Compile
-// fails) and returns its precompiled form for Config.Precompiled. Call it
-// at build time (go generate) and embed the result next to the files.
+// fails) and returns its precompiled form for Config.Precompiled or
+// LoadPrecompiled. Call it at build time (go generate) and embed the
+// result next to the files.
 func Precompile(fsys fs.FS, entry string, cfg Config) ([]byte, error) {
 	cfg.Precompiled = nil
 	s, l, err := compile(fsys, entry, cfg)
@@ -61,34 +81,26 @@ func Precompile(fsys fs.FS, entry string, cfg Config) ([]byte, error) {
 		return nil, err
 	}
 	e := &formEncoder{index: map[string]uint64{}}
-	seen := map[string]bool{}
-	var body []byte
 	var paths []string
 	for _, d := range l.order {
-		if !seen[d.path] {
-			seen[d.path] = true
-			paths = append(paths, d.path)
-		}
+		paths = append(paths, d.path)
 	}
-	sort.Strings(paths)
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	body := e.str(nil, l.key)
 	body = binary.AppendUvarint(body, uint64(len(paths)))
 	for _, p := range paths {
 		data, err := l.read(p)
 		if err != nil {
 			return nil, &SchemaError{File: p, Msg: err.Error(), Err: ErrSchema}
 		}
-		var root *node
-		for _, d := range l.order {
-			if d.path == p {
-				root = d.root
-				break
-			}
-		}
 		sum := sha256.Sum256(data)
 		body = e.str(body, p)
 		body = append(body, sum[:]...)
 		body = binary.AppendUvarint(body, uint64(len(data)))
-		body = e.tree(body, root)
+	}
+	if body, err = encodeModel(e, body, s); err != nil {
+		return nil, &SchemaError{Msg: "precompile: " + err.Error(), Err: ErrSchema}
 	}
 	out := []byte(precompiledMagic)
 	out = binary.AppendUvarint(out, uint64(s.cfg.MaxContentStates))
@@ -115,37 +127,26 @@ func (e *formEncoder) str(b []byte, s string) []byte {
 	return binary.AppendUvarint(b, i)
 }
 
-func (e *formEncoder) tree(b []byte, n *node) []byte {
-	b = e.str(b, n.Tag)
-	b = e.str(b, n.space)
-	b = binary.AppendUvarint(b, uint64(len(n.Attr)))
-	for _, a := range n.Attr {
-		b = e.str(b, a.Space)
-		b = e.str(b, a.Key)
-		b = e.str(b, a.Value)
-	}
-	b = binary.AppendUvarint(b, uint64(len(n.kids)))
-	for _, k := range n.kids {
-		b = e.tree(b, k)
-	}
-	return b
-}
-
 // errForm is the cause of a malformed form.
 var errForm = errors.New("malformed precompiled form")
 
-// formDoc is one document of a decoded form.
-type formDoc struct {
+// formFile is one schema document a form was made from.
+type formFile struct {
 	path string
 	sum  [sha256.Size]byte
 	size int64
-	root *node
+}
+
+// formHeader is what precedes the model in a form.
+type formHeader struct {
+	maxStates uint64
+	key       string
+	files     []formFile
 }
 
 type formDecoder struct {
 	data []byte
 	strs []string
-	slab []node // nodes are allocated in blocks
 }
 
 func (d *formDecoder) uvarint() (uint64, error) {
@@ -174,109 +175,97 @@ func (d *formDecoder) str() (string, error) {
 	return d.strs[v], nil
 }
 
-func (d *formDecoder) tree(parent *node, depth int) (*node, error) {
-	if depth > maxPrecompiledDepth {
-		return nil, errForm
-	}
-	if len(d.slab) == 0 {
-		d.slab = make([]node, 256)
-	}
-	n := &d.slab[0]
-	d.slab = d.slab[1:]
-	n.parent = parent
-	var err error
-	if n.Tag, err = d.str(); err != nil {
-		return nil, err
-	}
-	if n.space, err = d.str(); err != nil {
-		return nil, err
-	}
-	na, err := d.count(3)
-	if err != nil {
-		return nil, err
-	}
-	if na > 0 {
-		n.Attr = make([]nattr, na)
-		for i := range n.Attr {
-			a := &n.Attr[i]
-			if a.Space, err = d.str(); err != nil {
-				return nil, err
-			}
-			if a.Key, err = d.str(); err != nil {
-				return nil, err
-			}
-			if a.Value, err = d.str(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	nk, err := d.count(4)
-	if err != nil {
-		return nil, err
-	}
-	if nk > 0 {
-		n.kids = make([]*node, nk)
-		for i := range n.kids {
-			if n.kids[i], err = d.tree(n, depth+1); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return n, nil
-}
-
-// decodeForm parses a precompiled form; it never panics on bad input.
-func decodeForm(data []byte) (docs []formDoc, maxStates uint64, err error) {
+// decodeHeader parses a form up to its model; it never panics on bad
+// input.
+func decodeHeader(data []byte) (*formHeader, *formDecoder, error) {
 	if !bytes.HasPrefix(data, []byte(precompiledMagic)) {
-		return nil, 0, errForm
+		return nil, nil, errForm
 	}
 	d := &formDecoder{data: data[len(precompiledMagic):]}
-	if maxStates, err = d.uvarint(); err != nil {
-		return nil, 0, err
+	h := &formHeader{}
+	var err error
+	if h.maxStates, err = d.uvarint(); err != nil {
+		return nil, nil, err
 	}
 	ns, err := d.count(1)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	d.strs = make([]string, ns)
-	all := string(d.data) // one allocation; the strings are slices of it
-	for i := range d.strs {
+	// The string table is copied into one string (the strings are slices
+	// of it), the rest into a private slice: patterns and automata are
+	// decoded from it on first use, after the caller may have reused form.
+	table := d.data
+	ends := make([]int, 2*ns) // start and end of each string in table
+	for i := range ns {
 		l, err := d.uvarint()
 		if err != nil || l > uint64(len(d.data)) {
-			return nil, 0, errForm
+			return nil, nil, errForm
 		}
-		off := len(all) - len(d.data)
-		d.strs[i] = all[off : off+int(l)]
+		ends[2*i] = len(table) - len(d.data)
 		d.data = d.data[l:]
+		ends[2*i+1] = len(table) - len(d.data)
 	}
-	nd, err := d.count(sha256.Size + 3)
+	all := string(table[:len(table)-len(d.data)])
+	d.data = bytes.Clone(d.data)
+	d.strs = make([]string, ns)
+	for i := range d.strs {
+		d.strs[i] = all[ends[2*i]:ends[2*i+1]]
+	}
+	if h.key, err = d.str(); err != nil {
+		return nil, nil, err
+	}
+	nf, err := d.count(sha256.Size + 2)
 	if err != nil {
-		return nil, 0, errForm
+		return nil, nil, errForm
 	}
-	docs = make([]formDoc, nd)
-	for i := range docs {
-		fd := &docs[i]
-		if fd.path, err = d.str(); err != nil {
-			return nil, 0, err
+	h.files = make([]formFile, nf)
+	for i := range h.files {
+		f := &h.files[i]
+		if f.path, err = d.str(); err != nil {
+			return nil, nil, err
 		}
-		if len(d.data) < sha256.Size {
-			return nil, 0, errForm
+		if p := path.Clean(f.path); !fs.ValidPath(p) || p != f.path || len(d.data) < sha256.Size {
+			return nil, nil, errForm
 		}
-		copy(fd.sum[:], d.data)
+		copy(f.sum[:], d.data)
 		d.data = d.data[sha256.Size:]
 		size, err := d.uvarint()
 		if err != nil || size > 1<<40 {
-			return nil, 0, errForm
+			return nil, nil, errForm
 		}
-		fd.size = int64(size)
-		if fd.root, err = d.tree(nil, 0); err != nil {
-			return nil, 0, err
-		}
+		f.size = int64(size)
+	}
+	return h, d, nil
+}
+
+// decodeForm parses a whole form into its header and a Schema without
+// Config; it never panics on bad input.
+func decodeForm(data []byte) (*formHeader, *Schema, []*complexType, error) {
+	h, d, err := decodeHeader(data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, complexes, err := decodeModel(d)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if len(d.data) != 0 {
-		return nil, 0, errForm
+		return nil, nil, nil, errForm
 	}
-	return docs, maxStates, nil
+	return h, s, complexes, nil
+}
+
+// checkLimits applies the caller's schema limits to the form's files.
+func (h *formHeader) checkLimits(cfg Config) error {
+	if len(h.files) > cfg.MaxSchemaDocuments {
+		return &SchemaError{Msg: fmt.Sprintf("Config.Precompiled: more than %d schema documents", cfg.MaxSchemaDocuments), Err: ErrLimit}
+	}
+	for _, f := range h.files {
+		if f.size > cfg.MaxSchemaBytes {
+			return &SchemaError{File: f.path, Msg: fmt.Sprintf("schema document larger than %d bytes", cfg.MaxSchemaBytes), Err: ErrLimit}
+		}
+	}
+	return nil
 }
 
 // hash returns the size and SHA-256 of the file at p, streamed (a schema
@@ -300,56 +289,73 @@ func (l *loader) hash(p string) (int64, [sha256.Size]byte, error) {
 	return n, sum, nil
 }
 
-// closed is the done channel of a future that is ready.
-var closed = func() chan struct{} {
-	c := make(chan struct{})
-	close(c)
-	return c
-}()
-
-// usePrecompiled decodes cfg.Precompiled, verifies each document against
-// its file in l.fsys and offers the trees to load as parsed documents. It
-// reports whether compilation may defer automata and pattern matchers.
-func (l *loader) usePrecompiled(form []byte) (bool, error) {
-	docs, maxStates, err := decodeForm(form)
+// fromForm verifies cfg.Precompiled against the files in l.fsys and
+// returns its model when it is the set Compile would make (nil when it is
+// not: then Compile goes on from the files).
+func (l *loader) fromForm(form []byte) (*Schema, error) {
+	h, d, err := decodeHeader(form)
 	if err != nil {
-		return false, &SchemaError{Msg: "Config.Precompiled: " + err.Error(), Err: ErrSchema}
+		return nil, &SchemaError{Msg: "Config.Precompiled: " + err.Error(), Err: ErrSchema}
 	}
-	if len(docs) > l.cfg.MaxSchemaDocuments {
-		return false, &SchemaError{Msg: fmt.Sprintf("Config.Precompiled: more than %d schema documents", l.cfg.MaxSchemaDocuments), Err: ErrLimit}
+	if err := h.checkLimits(l.cfg); err != nil {
+		return nil, err
 	}
-	for _, fd := range docs {
-		p := path.Clean(fd.path)
-		if !fs.ValidPath(p) || p != fd.path {
-			return false, &SchemaError{Msg: "Config.Precompiled: " + errForm.Error(), Err: ErrSchema}
+	for _, f := range h.files {
+		size, sum, err := l.hash(f.path)
+		if errors.Is(err, boundedio.ErrTooLarge) {
+			return nil, &SchemaError{File: f.path, Msg: fmt.Sprintf("schema document larger than %d bytes", l.cfg.MaxSchemaBytes), Err: ErrLimit}
 		}
-		size, sum, err := l.hash(p)
-		if errors.Is(err, boundedio.ErrTooLarge) || fd.size > l.cfg.MaxSchemaBytes {
-			return false, &SchemaError{File: p, Msg: fmt.Sprintf("schema document larger than %d bytes", l.cfg.MaxSchemaBytes), Err: ErrLimit}
+		if err != nil || size != f.size || sum != f.sum {
+			return nil, &SchemaError{File: f.path, Msg: "Config.Precompiled is stale: the file differs from the one it was made from (regenerate it)", Err: ErrSchema}
 		}
-		if err != nil || size != fd.size || sum != fd.sum {
-			return false, &SchemaError{File: p, Msg: "Config.Precompiled is stale: the file differs from the one it was made from (regenerate it)", Err: ErrSchema}
-		}
-		l.pre[p] = &future{done: closed, root: fd.root, size: fd.size}
-		l.formPaths = append(l.formPaths, p)
 	}
-	return maxStates <= uint64(l.cfg.MaxContentStates), nil
+	if h.key != l.key || h.maxStates > uint64(l.cfg.MaxContentStates) {
+		return nil, nil
+	}
+	s, complexes, err := decodeModel(d)
+	if err == nil && len(d.data) != 0 {
+		err = errForm
+	}
+	if err != nil {
+		return nil, &SchemaError{Msg: "Config.Precompiled: " + err.Error(), Err: ErrSchema}
+	}
+	s.cfg = l.cfg
+	if err := prepareModels(complexes, h.maxStates, l.cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// sameDocuments reports whether the loaded documents are exactly those of
-// the precompiled form (a caller's catalog may lead elsewhere).
-func (l *loader) sameDocuments() bool {
-	loaded := map[string]bool{}
-	for _, d := range l.order {
-		loaded[d.path] = true
+// LoadPrecompiled returns the schema set of a form made by Precompile
+// without reading the schema files it was made from: the caller vouches
+// that the form is current, as package schemas does for the forms it
+// embeds beside its files (its tests fail when one is stale). Use Compile
+// with Config.Precompiled to have the form checked against the files.
+//
+// cfg's validation settings and schema limits apply; its Catalog,
+// Sources, AbsoluteImportsAsHints and Precompiled must be zero, since the
+// form fixes the set (ErrInvalidConfig otherwise). A MaxContentStates
+// below the one the form was made under builds every content automaton
+// up front, failing like Compile with ErrUnsupported where one is too
+// large. A malformed form is ErrSchema.
+func LoadPrecompiled(form []byte, cfg Config) (*Schema, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if len(loaded) != len(l.formPaths) {
-		return false
+	if cfg.Catalog != nil || cfg.Sources != nil || cfg.AbsoluteImportsAsHints || cfg.Precompiled != nil {
+		return nil, fmt.Errorf("%w: LoadPrecompiled takes no Catalog, Sources, AbsoluteImportsAsHints or Precompiled (the form fixes the schema set)", ErrInvalidConfig)
 	}
-	for _, p := range l.formPaths {
-		if !loaded[p] {
-			return false
-		}
+	cfg = cfg.withDefaults()
+	h, s, complexes, err := decodeForm(form)
+	if err != nil {
+		return nil, &SchemaError{Msg: "precompiled form: " + err.Error(), Err: ErrSchema}
 	}
-	return true
+	if err := h.checkLimits(cfg); err != nil {
+		return nil, err
+	}
+	s.cfg = cfg
+	if err := prepareModels(complexes, h.maxStates, cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
 }

@@ -3,6 +3,7 @@ package xsd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/egosaar/ozg/xoev/xsd/internal/regex"
 )
 
 const (
@@ -38,9 +41,11 @@ func tinyForm(t testing.TB) []byte {
 
 // TestPrecompiledVerdicts validates the generated corpus (valid documents
 // and their mutations) and the sample messages with each bundle compiled
-// from its files and from its precompiled form: the verdicts and messages
-// must be identical. Validation runs concurrently on the form's schema so
-// that -race covers the deferred automata and patterns.
+// from its files, compiled with its precompiled form (Config.Precompiled)
+// and loaded from the form (LoadPrecompiled): every verdict and every
+// violation (line, path, constraint, message) must be identical.
+// Validation runs concurrently on the forms' schemas so that -race covers
+// the deferred automata and patterns.
 func TestPrecompiledVerdicts(t *testing.T) {
 	for _, c := range []struct {
 		b       testBundle
@@ -62,6 +67,8 @@ func TestPrecompiledVerdicts(t *testing.T) {
 			require.NoError(t, err)
 			form, err := Compile(c.b.FS, c.b.Entry, cfg)
 			require.NoError(t, err)
+			loaded, err := LoadPrecompiled(cfg.Precompiled, Config{})
+			require.NoError(t, err)
 			valid, mutated := buildCorpusSeeds(files, c.ns, c.roots, 1, 1, 2)
 			docs := append(valid, mutated...)
 			if c.samples != "" {
@@ -74,14 +81,21 @@ func TestPrecompiledVerdicts(t *testing.T) {
 				}
 			}
 			verdict := func(s *Schema, d corpusDoc) string {
-				return fmt.Sprint(s.ValidateBytes(context.Background(), d.data))
+				err := s.ValidateBytes(context.Background(), d.data)
+				var ve *ValidationError
+				if errors.As(err, &ve) {
+					return fmt.Sprintf("%q truncated=%t", ve.Violations, ve.Truncated)
+				}
+				return fmt.Sprint(err)
 			}
 			got := make([]string, len(docs))
+			gotLoaded := make([]string, len(docs))
 			var wg sync.WaitGroup
 			for w := 0; w < 4; w++ {
 				wg.Go(func() {
 					for i := w; i < len(docs); i += 4 {
 						got[i] = verdict(form, docs[i])
+						gotLoaded[i] = verdict(loaded, docs[i])
 					}
 				})
 			}
@@ -90,6 +104,7 @@ func TestPrecompiledVerdicts(t *testing.T) {
 			for i, d := range docs {
 				want := verdict(files, d)
 				assert.Equal(t, want, got[i], d.name)
+				assert.Equal(t, want, gotLoaded[i], d.name)
 				if want != "<nil>" {
 					invalid++
 				}
@@ -168,27 +183,153 @@ func TestPrecompiledEquivalent(t *testing.T) {
 	assert.Equal(t, errFiles.Error(), errForm.Error())
 }
 
-// TestPrecompiledFailsClosed forges a form whose pattern does not compile
-// (the hashes still match the files): the deferred matcher rejects every
-// value instead of accepting it.
+// TestPrecompiledFailsClosed forges a form whose pattern has a program
+// that does not decode and a source that does not compile (the hashes
+// still match the files): the deferred matcher rejects every value
+// instead of accepting it. With only the program broken, the source is
+// compiled instead and the verdict is unchanged.
 func TestPrecompiledFailsClosed(t *testing.T) {
 	form := tinyForm(t)
-	forged := bytes.Replace(form, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
-	require.NotEqual(t, form, forged)
-	s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: forged})
+	m, err := regex.Compile(`[A-Z]{2}\d`)
 	require.NoError(t, err)
-	assert.ErrorIs(t, s.ValidateBytes(context.Background(), []byte(tinyDoc)), ErrInvalid)
+	prog := m.AppendProgram(nil)
+	at := bytes.Index(form, prog)
+	require.Positive(t, at)
+	badProg := append([]byte(nil), form...)
+	badProg[at] = 0x7f // start beyond the program
+	forged := bytes.Replace(badProg, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
+	require.NotEqual(t, badProg, forged)
+	for _, c := range []struct {
+		form  []byte
+		valid bool
+	}{{form, true}, {badProg, true}, {forged, false}} {
+		s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: c.form})
+		require.NoError(t, err)
+		err = s.ValidateBytes(context.Background(), []byte(tinyDoc))
+		if c.valid {
+			assert.NoError(t, err)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalid)
+		}
+	}
 }
 
-func FuzzDecodeForm(f *testing.F) {
-	f.Add(tinyForm(f))
+// FuzzPrecompiledDecode loads arbitrary bytes as a precompiled form: a
+// typed ErrSchema (or ErrLimit, for sizes beyond the defaults) or a
+// schema that validates without panicking or looping, never a panic.
+func FuzzPrecompiledDecode(f *testing.F) {
+	form := tinyForm(f)
+	f.Add(form)
 	f.Add([]byte(precompiledMagic))
+	f.Add(form[:len(form)/2])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		docs, _, err := decodeForm(data)
-		if err == nil {
-			for _, d := range docs {
-				require.NotNil(t, d.root)
+		s, err := LoadPrecompiled(data, Config{})
+		if err != nil {
+			if !errors.Is(err, ErrLimit) {
+				require.ErrorIs(t, err, ErrSchema)
 			}
+			return
+		}
+		for _, doc := range []string{tinyDoc, `<r xmlns="urn:t"><c>A1</c></r>`, `<x/>`} {
+			_ = s.ValidateBytes(context.Background(), []byte(doc))
 		}
 	})
+}
+
+// LoadPrecompiled refuses what would change the set, applies the caller's
+// limits, refuses every truncation and corrupt form with ErrSchema, and
+// honours a smaller MaxContentStates by building every automaton up front.
+func TestLoadPrecompiled(t *testing.T) {
+	ctx := context.Background()
+	form := tinyForm(t)
+	s, err := LoadPrecompiled(form, Config{})
+	require.NoError(t, err)
+	require.NoError(t, s.ValidateBytes(ctx, []byte(tinyDoc)))
+	assert.ErrorIs(t, s.ValidateBytes(ctx, []byte(`<r xmlns="urn:t"><c>A1</c></r>`)), ErrInvalid)
+
+	for name, c := range map[string]struct {
+		form []byte
+		cfg  Config
+		want error
+	}{
+		"catalog":             {form, Config{Catalog: map[string]string{"urn:x": "b.xsd"}}, ErrInvalidConfig},
+		"sources":             {form, Config{Sources: []Source{{Name: "x", FS: tinyFS()}}}, ErrInvalidConfig},
+		"hints":               {form, Config{AbsoluteImportsAsHints: true}, ErrInvalidConfig},
+		"precompiled":         {form, Config{Precompiled: form}, ErrInvalidConfig},
+		"negative limit":      {form, Config{MaxSchemaBytes: -1}, ErrInvalidConfig},
+		"too many documents":  {form, Config{MaxSchemaDocuments: 1}, ErrLimit},
+		"document too large":  {form, Config{MaxSchemaBytes: 100}, ErrLimit},
+		"automaton too large": {form, Config{MaxContentStates: 2}, ErrUnsupported},
+		"nil form":            {nil, Config{}, ErrSchema},
+		"old version":         {append([]byte("ozg-xsd-precompiled/1\n"), form[len(precompiledMagic):]...), Config{}, ErrSchema},
+		"trailing byte":       {append(append([]byte(nil), form...), 0), Config{}, ErrSchema},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := LoadPrecompiled(c.form, c.cfg)
+			require.ErrorIs(t, err, c.want)
+			assert.Nil(t, s)
+		})
+	}
+	for n := 0; n < len(form); n++ {
+		_, err := LoadPrecompiled(form[:n], Config{})
+		require.ErrorIs(t, err, ErrSchema, "prefix %d", n)
+	}
+	// Every single-byte corruption is an error or a schema that validates
+	// without panicking.
+	for i := len(precompiledMagic); i < len(form); i++ {
+		for _, delta := range []byte{1, 0x80, 0xff} {
+			bad := append([]byte(nil), form...)
+			bad[i] += delta
+			if s, err := LoadPrecompiled(bad, Config{}); err == nil {
+				_ = s.ValidateBytes(ctx, []byte(tinyDoc))
+			}
+		}
+	}
+}
+
+// A form made with another catalog is verified against the files and then
+// not used: Compile compiles from the files (here shown by a forged
+// pattern that only the form's model has).
+func TestPrecompiledOtherSetCompilesFiles(t *testing.T) {
+	form := tinyForm(t)
+	forged := bytes.Replace(form, []byte(`[A-Z]{2}\d`), []byte(`[A-Z]{2}\p`), 1)
+	s, err := Compile(tinyFS(), "a.xsd", Config{Precompiled: forged, Catalog: map[string]string{"urn:x": "b.xsd"}})
+	require.NoError(t, err)
+	assert.NoError(t, s.ValidateBytes(context.Background(), []byte(tinyDoc)))
+	// Still verified: a stale file is refused whatever the catalog.
+	stale := tinyFS()
+	stale["b.xsd"] = &fstest.MapFile{Data: []byte(strings2(tinyB, `\d`, `[0-9]`))}
+	_, err = Compile(stale, "a.xsd", Config{Precompiled: form, Catalog: map[string]string{"urn:x": "b.xsd"}})
+	assert.ErrorIs(t, err, ErrSchema)
+}
+
+// Every automaton block of the bundles' forms decodes to exactly the
+// automaton built from the decoded particles.
+func TestPrecompiledAutomata(t *testing.T) {
+	for _, b := range allBundles(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			form, err := Precompile(b.FS, b.Entry, Config{Catalog: b.Catalog})
+			require.NoError(t, err)
+			_, _, complexes, err := decodeForm(form)
+			require.NoError(t, err)
+			n := 0
+			for _, ct := range complexes {
+				if ct.deferred == nil || ct == anyType {
+					continue
+				}
+				require.NotNil(t, ct.deferred.block, ct.name)
+				got, ok := decodeDFA(ct.deferred.block, ct.deferred.tables)
+				require.True(t, ok, ct.name)
+				want, err := buildDFA(ct.particle, DefaultMaxContentStates)
+				require.NoError(t, err)
+				require.Equal(t, want, got, ct.name)
+				// A truncated block is refused (the model is then rebuilt).
+				_, ok = decodeDFA(ct.deferred.block[:len(ct.deferred.block)-1], ct.deferred.tables)
+				require.False(t, ok, ct.name)
+				n++
+			}
+			t.Logf("%d automata", n)
+			assert.Positive(t, n)
+		})
+	}
 }

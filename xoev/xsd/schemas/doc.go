@@ -14,11 +14,15 @@
 //		Sources: []xsd.Source{schemas.XOEVCore().Source()},
 //	})
 //
-// Bundle.Compile compiles a bundle itself, from the bundle's precompiled
-// form (xsd.Precompile, embedded from precompiled/ and checked against the
-// embedded files on every Compile; about half the compile time of the
-// files). After changing a bundled file, run `go generate` in this
-// directory; TestPrecompiledForms fails until the forms are regenerated.
+// Bundle.Compile loads a bundle from its precompiled form (xsd.Precompile,
+// embedded from precompiled/): the compiled model, decoded with
+// xsd.LoadPrecompiled without reading the schema files, about 6 ms for
+// XBau 2.6 in a fresh process instead of 30-45 ms to compile the files.
+// With a Catalog, Sources or AbsoluteImportsAsHints of the caller's it
+// compiles with the form checked against the embedded files instead.
+// After changing a bundled file, run `go generate` in this directory;
+// TestPrecompiledForms (run by CI) fails until the forms are regenerated,
+// which keeps the files the one source of truth.
 // The package xoev example
 // Example_ownStandard adds a standard end to end (XSD, code list, profile).
 //

@@ -17,7 +17,11 @@ var update = flag.Bool("update", false, "rewrite precompiled/*.bin (go generate)
 
 // TestPrecompiledForms fails when an embedded precompiled form differs from
 // a fresh xsd.Precompile of the embedded files (run `go generate` in this
-// directory); with -update it writes the fresh forms.
+// directory); with -update it writes the fresh forms. Since Bundle.Compile
+// loads the forms without reading the files, this test (run by CI) is what
+// keeps the files the one source of truth: it also names a changed file
+// (the form's hashes checked by xsd.Compile), and checks that the loaded
+// form is what Bundle.Compile returns.
 func TestPrecompiledForms(t *testing.T) {
 	for _, b := range All() {
 		t.Run(b.Name, func(t *testing.T) {
@@ -30,8 +34,38 @@ func TestPrecompiledForms(t *testing.T) {
 			}
 			form, err := b.form()
 			require.NoError(t, err)
+			_, err = xsd.Compile(b.FS, b.Entry, xsd.Config{Catalog: b.Catalog, Precompiled: form})
+			require.NoError(t, err, "precompiled/%s.bin is stale: run go generate ./xoev/xsd/schemas/", b.precompiled)
 			assert.True(t, string(fresh) == string(form), "precompiled/%s.bin is stale: run go generate ./xoev/xsd/schemas/", b.precompiled)
+			loaded, err := xsd.LoadPrecompiled(form, xsd.Config{})
+			require.NoError(t, err)
+			viaBundle, err := b.Compile(xsd.Config{})
+			require.NoError(t, err)
+			assert.Equal(t, loaded.Warnings(), viaBundle.Warnings())
 		})
+	}
+}
+
+// Bundle.Compile loads the form unless the caller's Config changes the
+// set; then it compiles (with the form checked against the files).
+func TestBundleCompilePaths(t *testing.T) {
+	t.Parallel()
+	b := XBau26()
+	_, err := b.Compile(xsd.Config{MaxContentStates: 1})
+	assert.ErrorIs(t, err, xsd.ErrUnsupported, "a smaller MaxContentStates builds every automaton")
+	_, err = b.Compile(xsd.Config{MaxSchemaDocuments: 2})
+	assert.ErrorIs(t, err, xsd.ErrLimit)
+	s, err := b.Compile(xsd.Config{AbsoluteImportsAsHints: true})
+	require.NoError(t, err)
+	assert.Empty(t, s.Warnings())
+	_, err = b.Compile(xsd.Config{Catalog: map[string]string{"urn:unused": "xbau-nachrichten-baugenehmigung.xsd"}})
+	require.NoError(t, err)
+	// A broken embedded form is ErrSchema from both paths.
+	broken := XBau26()
+	broken.precompiled = "no-such-form"
+	for _, cfg := range []xsd.Config{{}, {AbsoluteImportsAsHints: true}} {
+		_, err = broken.Compile(cfg)
+		assert.ErrorIs(t, err, xsd.ErrSchema)
 	}
 }
 

@@ -68,3 +68,31 @@ func TestBundleCompile(t *testing.T) {
 	_, err := schemas.XBau26().Compile(xsd.Config{MaxSchemaDocuments: 2})
 	require.ErrorIs(t, err, xsd.ErrLimit)
 }
+
+// A standard of one's own precompiled with the core as a source: Compile
+// with the form and the same source uses it (same verdicts), a changed
+// core file is refused as stale, and LoadPrecompiled needs no files.
+func TestPrecompiledWithCoreSource(t *testing.T) {
+	t.Parallel()
+	own := fstest.MapFS{"own.xsd": {Data: []byte(ownSchema)}}
+	cfg := xsd.Config{Sources: []xsd.Source{schemas.XOEVCore().Source()}}
+	form, err := xsd.Precompile(own, "own.xsd", cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	good := []byte(`<o:m xmlns:o="urn:example:own:1"><uuid>8a4f5c1e-3b2d-4e6f-9a1b-2c3d4e5f6a7b</uuid></o:m>`)
+	bad := []byte(`<o:m xmlns:o="urn:example:own:1"><uuid>nope</uuid></o:m>`)
+	withForm := cfg
+	withForm.Precompiled = form
+	fromForm, err := xsd.Compile(own, "own.xsd", withForm)
+	require.NoError(t, err)
+	loaded, err := xsd.LoadPrecompiled(form, xsd.Config{})
+	require.NoError(t, err)
+	for _, s := range []*xsd.Schema{fromForm, loaded} {
+		require.NoError(t, s.ValidateBytes(ctx, good))
+		require.ErrorIs(t, s.ValidateBytes(ctx, bad), xsd.ErrInvalid)
+	}
+	changed := fstest.MapFS{"own.xsd": {Data: []byte(ownSchema + " ")}}
+	_, err = xsd.Compile(changed, "own.xsd", withForm)
+	require.ErrorIs(t, err, xsd.ErrSchema)
+	assert.Contains(t, err.Error(), "stale")
+}

@@ -11,15 +11,19 @@ import (
 // a lazily built DFA over the compiled RE2 program (states are created on
 // first use and cached), which is much faster than regexp's backtracker
 // for the large alternations of XÖV patterns (DIN 91379 character sets).
-// It falls back to regexp once the DFA exceeds maxDFAStates. Safe for
-// concurrent use.
+// It falls back to regexp (compiled only then) once the DFA exceeds
+// maxDFAStates. Safe for concurrent use.
 type Matcher struct {
-	re     *regexp.Regexp
 	source string
+	goexpr string
 	prog   *syntax.Prog
 
-	once   *sync.Once // Deferred: translate and compile on first use
-	failed bool       // Deferred pattern that did not compile: matches nothing
+	reOnce sync.Once
+	re     *regexp.Regexp // the fallback, nil until needed (or when it failed)
+
+	once    *sync.Once // Deferred: translate and compile on first use
+	program []byte     // DeferredProgram: the encoded program to use instead
+	failed  bool       // Deferred pattern that did not compile: matches nothing
 
 	mu       sync.RWMutex
 	states   []*dstate
@@ -40,12 +44,6 @@ type dstate struct {
 // String returns the XSD pattern.
 func (m *Matcher) String() string { return m.source }
 
-func newMatcher(source, goexpr string, re *regexp.Regexp) *Matcher {
-	m := &Matcher{source: source}
-	m.init(goexpr, re)
-	return m
-}
-
 // Deferred returns a Matcher that translates and compiles pattern on first
 // use. It is meant for patterns Compile is known to accept (a precompiled
 // schema set, made from files that compiled in full); should pattern fail
@@ -58,33 +56,40 @@ func Deferred(pattern string) *Matcher {
 func (m *Matcher) ready() bool {
 	if m.once != nil {
 		m.once.Do(func() {
-			goexpr, err := Translate(m.source)
-			var re *regexp.Regexp
-			if err == nil {
-				re, err = regexp.Compile(goexpr)
-			}
-			if err != nil {
-				m.failed = true
+			if p, ok := decodeProgram(m.program); ok {
+				m.program = nil
+				m.start(p)
 				return
 			}
-			m.init(goexpr, re)
+			goexpr, err := Translate(m.source)
+			if err == nil {
+				m.goexpr = goexpr
+				err = m.init()
+			}
+			m.failed = err != nil
 		})
 	}
 	return !m.failed
 }
 
-func (m *Matcher) init(goexpr string, re *regexp.Regexp) {
-	m.re = re
-	parsed, err := syntax.Parse(goexpr, syntax.Perl)
+// init compiles the translated pattern into the RE2 program the lazy DFA
+// runs on, with the same parser flags as regexp.Compile (so a program that
+// compiles here also compiles as the fallback).
+func (m *Matcher) init() error {
+	parsed, err := syntax.Parse(m.goexpr, syntax.Perl)
 	if err != nil {
-		m.overflow = true
-		return
+		return err
 	}
 	prog, err := syntax.Compile(parsed.Simplify())
 	if err != nil {
-		m.overflow = true
-		return
+		return err
 	}
+	m.start(prog)
+	return nil
+}
+
+// start sets up the lazy DFA over prog with its start state.
+func (m *Matcher) start(prog *syntax.Prog) {
 	m.prog = prog
 	m.index = map[string]int32{}
 	if _, ok := m.add(m.closure([]uint32{uint32(prog.Start)}, true)); !ok {
@@ -92,10 +97,26 @@ func (m *Matcher) init(goexpr string, re *regexp.Regexp) {
 	}
 }
 
+// fallback matches with regexp, compiled on first use; a pattern regexp
+// refuses matches nothing (fails closed).
+func (m *Matcher) fallback(s string) bool {
+	m.reOnce.Do(func() {
+		goexpr := m.goexpr
+		if goexpr == "" { // made from a stored program
+			var err error
+			if goexpr, err = Translate(m.source); err != nil {
+				return
+			}
+		}
+		m.re, _ = regexp.Compile(goexpr)
+	})
+	return m.re != nil && m.re.MatchString(s)
+}
+
 // closure follows empty transitions. Only \A (at the start) is followed;
 // \z is kept in the set and resolved at the end of input.
 func (m *Matcher) closure(pcs []uint32, atBegin bool) []uint32 {
-	seen := map[uint32]bool{}
+	seen := make([]bool, len(m.prog.Inst))
 	var out []uint32
 	stack := append([]uint32(nil), pcs...)
 	for len(stack) > 0 {
@@ -132,7 +153,7 @@ func (m *Matcher) closure(pcs []uint32, atBegin bool) []uint32 {
 
 func (m *Matcher) acceptsAtEnd(pcs []uint32) bool {
 	stack := append([]uint32(nil), pcs...)
-	seen := map[uint32]bool{}
+	seen := make([]bool, len(m.prog.Inst))
 	for len(stack) > 0 {
 		pc := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -212,7 +233,7 @@ func (m *Matcher) MatchString(s string) bool {
 	m.mu.RLock()
 	if m.overflow {
 		m.mu.RUnlock()
-		return m.re.MatchString(s)
+		return m.fallback(s)
 	}
 	cur := int32(0)
 	for _, r := range s {
@@ -232,7 +253,7 @@ func (m *Matcher) MatchString(s string) bool {
 			if !ok {
 				m.overflow = true
 				m.mu.Unlock()
-				return m.re.MatchString(s)
+				return m.fallback(s)
 			}
 			if r < 128 {
 				st.ascii[r] = id + 1
@@ -246,7 +267,7 @@ func (m *Matcher) MatchString(s string) bool {
 			m.mu.RLock()
 			if m.overflow {
 				m.mu.RUnlock()
-				return m.re.MatchString(s)
+				return m.fallback(s)
 			}
 			nx = id
 		}

@@ -25,11 +25,11 @@ func Compile(pattern string) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	re, err := regexp.Compile(goexpr)
-	if err != nil {
+	m := &Matcher{source: pattern, goexpr: goexpr}
+	if err := m.init(); err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrUnsupported, pattern, err)
 	}
-	return newMatcher(pattern, goexpr, re), nil
+	return m, nil
 }
 
 // Translate returns the anchored Go regexp syntax equivalent to pattern.
@@ -250,13 +250,13 @@ func (p *parser) escape() (set, rune, error) {
 	case 'S':
 		return complement(spaceSet), 0, nil
 	case 'i':
-		return nameStartSet, 0, nil
+		return nameStartSet(), 0, nil
 	case 'I':
-		return complement(nameStartSet), 0, nil
+		return complement(nameStartSet()), 0, nil
 	case 'c':
-		return nameCharSet, 0, nil
+		return nameCharSet(), 0, nil
 	case 'C':
-		return complement(nameCharSet), 0, nil
+		return complement(nameCharSet()), 0, nil
 	case 'd':
 		return mustCategory("Nd"), 0, nil
 	case 'D':

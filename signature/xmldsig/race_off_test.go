@@ -1,0 +1,5 @@
+//go:build !race
+
+package xmldsig_test
+
+const raceEnabled = false
