@@ -82,12 +82,34 @@ func (r *riverTelemetry) InsertMany(ctx context.Context, params []*rivertype.Job
 	return r.m.InsertMany(ctx, params, doInner)
 }
 
+// Work hands otelriver a job error whose text is only its outcome word:
+// otelriver sets err.Error() as the work span's status description, and a
+// channel's error may quote the counterpart (a Postfach problem title, an
+// SMTP reply). river itself still gets the original error.
 func (r *riverTelemetry) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
 	if !r.tel.Active(ctx) {
 		return doInner(ctx)
 	}
-	return r.m.Work(ctx, job, doInner)
+	var inner error
+	_ = r.m.Work(ctx, job, func(ctx context.Context) error {
+		inner = doInner(ctx)
+		if inner == nil {
+			return nil
+		}
+		return &opaqueError{word: r.tel.Classify(inner), err: inner}
+	})
+	return inner
 }
+
+// opaqueError is a job error as otelriver sees it: errors.Is/As reach
+// the original (river's snooze and cancel errors), Error does not.
+type opaqueError struct {
+	word string
+	err  error
+}
+
+func (e *opaqueError) Error() string { return "notify: job failed: " + e.word }
+func (e *opaqueError) Unwrap() error { return e.err }
 
 func (r *riverTelemetry) MetricEmit(ctx context.Context, params *rivertype.HookMetricEmitParams) {
 	if r.tel.Active(ctx) {

@@ -227,6 +227,16 @@ func (o *Op) End(errp *error) {
 	o.t.dur.Record(o.ctx, time.Since(o.start).Seconds(), set)
 }
 
+// Classify returns the outcome word of err (the package's classifier,
+// then the shared one): for wrappers of third-party instrumentation that
+// must not see an error's text.
+func (t *Telemetry) Classify(err error) string {
+	if t == nil {
+		return Classify(err)
+	}
+	return t.outcomeOf(err)
+}
+
 func (t *Telemetry) outcomeOf(err error) string {
 	if err == nil {
 		return OutcomeOK
