@@ -79,10 +79,20 @@ func (r *riverTelemetry) InsertMany(ctx context.Context, params []*rivertype.Job
 	if !r.tel.Active(ctx) {
 		return doInner(ctx)
 	}
-	return r.m.InsertMany(ctx, params, doInner)
+	var inner error
+	res, _ := r.m.InsertMany(ctx, params, func(ctx context.Context) ([]*rivertype.JobInsertResult, error) {
+		var res []*rivertype.JobInsertResult
+		res, inner = doInner(ctx)
+		if inner != nil {
+			return res, &opaqueError{word: r.tel.Classify(inner), err: inner}
+		}
+		return res, nil
+	})
+	return res, inner
 }
 
-// Work hands otelriver a job error whose text is only its outcome word:
+// Work (like InsertMany) hands otelriver an error whose text is only its
+// outcome word:
 // otelriver sets err.Error() as the work span's status description, and a
 // channel's error may quote the counterpart (a Postfach problem title, an
 // SMTP reply). river itself still gets the original error.
