@@ -11,7 +11,11 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/account/internal/uabind"
+	"github.com/egosaar/ozg/internal/telemetry"
 )
 
 // ErrInvalidConfig reports a configuration this package refuses.
@@ -53,6 +57,15 @@ type SessionConfig struct {
 	Now func() time.Time
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+	// TracerProvider receives a span per operation and MeterProvider
+	// the metrics ozg.account.operations and
+	// ozg.account.operation.duration (see docs/observability.md; attributes:
+	// operation, outcome, refusal reason; never identities, subjects,
+	// tokens, URLs or error texts). nil: the otel global providers, which
+	// record nothing until the application installs its own
+	// (otel.SetTracerProvider, otel.SetMeterProvider).
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 // Sessions is the application session layer for logins from account/saml
@@ -65,6 +78,7 @@ type SessionConfig struct {
 type Sessions struct {
 	cfg  SessionConfig
 	csrf *http.CrossOriginProtection
+	tel  *telemetry.Telemetry
 }
 
 // NewSessions checks cfg and returns Sessions; errors wrap
@@ -111,7 +125,7 @@ func NewSessions(cfg SessionConfig) (*Sessions, error) {
 			return nil, fmt.Errorf("%w: TrustedOrigins: %w", ErrInvalidConfig, err)
 		}
 	}
-	return &Sessions{cfg: cfg, csrf: csrf}, nil
+	return &Sessions{cfg: cfg, csrf: csrf, tel: newSessionTelemetry(&cfg)}, nil
 }
 
 // Session is one logged-in session.
@@ -197,7 +211,9 @@ type sessionData struct {
 // (errors wrap ErrInvalidIdentity), ends the session the request carried
 // (rotation: an ID planted before login is worthless), stores a new one
 // with the limits of id.Level, and sets the cookie.
-func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Request, id *Identity, opts StartOptions) (*Session, error) {
+func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Request, id *Identity, opts StartOptions) (_ *Session, err error) {
+	ctx, op := s.tel.Start(ctx, opSessionStart, trace.SpanKindInternal)
+	defer op.End(&err)
 	// A session starts only from an Identity that keeps the stable/
 	// temporary invariant: a temporary login has no subject, so no
 	// subject lookup can ever reach its session, nor it another's.
@@ -239,8 +255,9 @@ func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Req
 // Get returns the request's session; ErrSessionNotFound when there is
 // none or it has ended (absolute or idle limit; an idle-expired session
 // is deleted). LastSeen is written at most once per TouchInterval.
-func (s *Sessions) Get(r *http.Request) (*Session, error) {
-	ctx := r.Context()
+func (s *Sessions) Get(r *http.Request) (_ *Session, err error) {
+	ctx, op := s.tel.Start(r.Context(), opSessionGet, trace.SpanKindInternal)
+	defer op.End(&err)
 	key, ok := s.cookieKey(r)
 	if !ok {
 		return nil, ErrSessionNotFound
@@ -278,7 +295,9 @@ func sessionOf(rec SessionRecord, lim SessionLimits) *Session {
 // End ends the request's session (local logout) and deletes the cookie.
 // It returns the ended session (its IDToken serves RP-initiated logout)
 // or ErrSessionNotFound.
-func (s *Sessions) End(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Session, error) {
+func (s *Sessions) End(ctx context.Context, w http.ResponseWriter, r *http.Request) (_ *Session, err error) {
+	ctx, op := s.tel.Start(ctx, opSessionEnd, trace.SpanKindInternal)
+	defer op.End(&err)
 	sess, err := s.Get(r)
 	http.SetCookie(w, s.cookie("", 0))
 	if err != nil {
@@ -294,7 +313,9 @@ func (s *Sessions) End(ctx context.Context, w http.ResponseWriter, r *http.Reque
 // (OIDC Back-Channel Logout 1.0 §2.7): by sid when it is set, else every
 // session of subject at issuer. Temporary sessions carry no subject and
 // are never matched by one. It returns the number ended.
-func (s *Sessions) EndProviderSessions(ctx context.Context, issuer, subject, sid string) (int, error) {
+func (s *Sessions) EndProviderSessions(ctx context.Context, issuer, subject, sid string) (_ int, err error) {
+	ctx, op := s.tel.Start(ctx, opProviderLogout, trace.SpanKindInternal)
+	defer op.End(&err)
 	if sid != "" {
 		return s.cfg.Store.DeleteSessionsByProviderSession(ctx, issuer, sid)
 	}

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/egosaar/ozg/internal/httpx"
+	"github.com/egosaar/ozg/internal/telemetry"
 	"github.com/egosaar/ozg/signature/jose"
 )
 
@@ -38,6 +39,7 @@ type Client struct {
 	issuer    string
 	decrypter *jose.Decrypter
 	signer    *jose.SETSigner
+	tel       *telemetry.Telemetry
 
 	mu       sync.Mutex
 	token    *oauth2.Token
@@ -51,7 +53,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.Environment.SubmissionAPI, "/"), prefix: "/v2"}
+	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.Environment.SubmissionAPI, "/"), prefix: "/v2", tel: newTelemetry(&cfg)}
 	if cfg.APIVersion == V1 {
 		c.prefix = "/v1"
 	}

@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/jose"
@@ -97,6 +100,16 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger; nil discards. Logs carry IDs, never content or secrets.
 	Logger *slog.Logger
+	// TracerProvider receives a span per operation (fitconnect.send,
+	// .route, .status, .list, .receive, .accept, .reject, .process) and
+	// MeterProvider the metrics ozg.fitconnect.operations and
+	// ozg.fitconnect.operation.duration (see docs/observability.md;
+	// attributes: operation, outcome, the service's LeiKa key; never IDs,
+	// content or error texts). nil: the otel global providers, which
+	// record nothing until the application installs its own
+	// (otel.SetTracerProvider, otel.SetMeterProvider).
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 	// Now; nil means time.Now. Used for token expiry, SET and callback
 	// time checks.
 	Now func() time.Time

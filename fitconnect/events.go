@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/egosaar/ozg/signature/jose"
 )
@@ -59,7 +60,9 @@ type eventPayload struct {
 // against the destination's signature key (validated like the encryption
 // key). An accept event must name exactly the authentication tags sent.
 // Any entry that does not verify fails the call with [ErrEventLog].
-func (c *Client) Status(ctx context.Context, s *SentSubmission) (*Status, error) {
+func (c *Client) Status(ctx context.Context, s *SentSubmission) (_ *Status, err error) {
+	ctx, op := c.startOp(ctx, opStatus, trace.SpanKindClient, "")
+	defer op.End(&err)
 	if s == nil || !isUUID(s.CaseID) || !isUUID(s.SubmissionID) || !isUUID(s.DestinationID) {
 		return nil, fmt.Errorf("%w: status: incomplete SentSubmission", ErrInvalidArgument)
 	}

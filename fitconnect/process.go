@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Handler is the caller's process for a received and checked submission
@@ -45,7 +47,9 @@ type decision struct {
 //
 // A submission failing a check is rejected with its problem and h is not
 // called. A transport error leaves no record, so the call can be repeated.
-func (c *Client) Process(ctx context.Context, store *Store, ref SubmissionRef, h Handler) (Outcome, error) {
+func (c *Client) Process(ctx context.Context, store *Store, ref SubmissionRef, h Handler) (out Outcome, err error) {
+	ctx, op := c.startOp(ctx, opProcess, trace.SpanKindInternal, "")
+	defer func() { processOutcome(op, out); op.End(&err) }()
 	if store == nil || h == nil {
 		return "", fmt.Errorf("%w: Process needs a store and a handler", ErrInvalidConfig)
 	}

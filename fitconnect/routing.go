@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/egosaar/ozg/signature/jose"
 )
@@ -52,7 +53,9 @@ var (
 // configured Submission API host) and services (a leistungIDs entry for
 // the LeiKa key and a gebietIDs entry for the area). A route that does not
 // verify fails the call with [ErrRouting].
-func (c *Client) Route(ctx context.Context, q RouteQuery) ([]Route, error) {
+func (c *Client) Route(ctx context.Context, q RouteQuery) (_ []Route, err error) {
+	ctx, op := c.startOp(ctx, opRoute, trace.SpanKindClient, q.LeikaKey)
+	defer op.End(&err)
 	if c.cfg.Environment.RoutingAPI == "" || c.cfg.Environment.SSPKeysURL == "" {
 		return nil, fmt.Errorf("%w: environment %s has no Routing API", ErrInvalidConfig, c.cfg.Environment.Name)
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/egosaar/ozg/signature/jose"
 )
@@ -81,7 +82,9 @@ type AuthenticationTags struct {
 // Announcing (POST /submissions) is not retried: if its answer is lost the
 // error is an [*AnnounceUnknownError]. Uploads and the final PUT are
 // idempotent and retried.
-func (c *Client) Send(ctx context.Context, s Submission) (*SentSubmission, error) {
+func (c *Client) Send(ctx context.Context, s Submission) (_ *SentSubmission, err error) {
+	ctx, op := c.startOp(ctx, opSend, trace.SpanKindClient, s.ServiceIdentifier)
+	defer op.End(&err)
 	if s.ServiceIdentifier == "" || s.ServiceName == "" {
 		return nil, fmt.Errorf("%w: ServiceName and ServiceIdentifier are required", ErrInvalidArgument)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/signature/jose"
@@ -35,7 +36,9 @@ type SubmissionPage struct {
 
 // ListSubmissions lists submissions ready for pickup at a destination
 // (offset/limit paging; limit 1..500).
-func (c *Client) ListSubmissions(ctx context.Context, destinationID string, offset, limit int) (*SubmissionPage, error) {
+func (c *Client) ListSubmissions(ctx context.Context, destinationID string, offset, limit int) (_ *SubmissionPage, err error) {
+	ctx, op := c.startOp(ctx, opList, trace.SpanKindClient, "")
+	defer op.End(&err)
 	if !isUUID(destinationID) || offset < 0 || limit < 1 || limit > 500 {
 		return nil, fmt.Errorf("%w: list: bad destination ID, offset or limit", ErrInvalidArgument)
 	}
@@ -98,7 +101,9 @@ type wireSubmission struct {
 // attachments. A submission that fails a check yields a
 // [*SubmissionError] carrying the problem to [Client.Reject] it with; no
 // event is sent and the submission stays at the Zustelldienst.
-func (c *Client) Receive(ctx context.Context, ref SubmissionRef) (*ReceivedSubmission, error) {
+func (c *Client) Receive(ctx context.Context, ref SubmissionRef) (_ *ReceivedSubmission, err error) {
+	ctx, op := c.startOp(ctx, opReceive, trace.SpanKindClient, "")
+	defer op.End(&err)
 	if c.decrypter == nil {
 		return nil, ErrNoSubscriber
 	}
@@ -239,7 +244,9 @@ func (c *Client) Reject(ctx context.Context, ref SubmissionRef, problems ...Prob
 
 // postEvent signs and posts a SET for the case. POSTing the same SET again
 // is harmless (same jti), so it is retried like an idempotent call.
-func (c *Client) postEvent(ctx context.Context, ref SubmissionRef, event string, payload any) error {
+func (c *Client) postEvent(ctx context.Context, ref SubmissionRef, event string, payload any) (err error) {
+	ctx, op := c.startOp(ctx, receiptOp(event), trace.SpanKindClient, "")
+	defer op.End(&err)
 	if c.signer == nil {
 		return ErrNoSubscriber
 	}

@@ -137,7 +137,7 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], st *store, ops txOps[TTx
 		CompletedJobRetentionPeriod: cfg.CompletedRetention,
 		Test:                        river.TestConfig{Time: cfg.Test.Time},
 		TestOnly:                    cfg.Test.TestOnly,
-		Plugins:                     riverPlugins(&cfg),
+		Plugins:                     riverPlugins(&cfg, e.tel.tel),
 		Queues: map[string]river.QueueConfig{
 			cfg.Queue: {MaxWorkers: cfg.MaxWorkers},
 		},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/riverqueue/rivercontrib/otelriver"
 	"go.opentelemetry.io/otel/attribute"
@@ -49,18 +50,81 @@ func newTelemetry(cfg *Config) engineTelemetry {
 	}
 }
 
-// riverPlugins is river's own OpenTelemetry middleware (spans river.insert_many
-// and river.work/<kind>, metrics river.*) on the same providers.
-func riverPlugins(cfg *Config) []rivertype.Plugin {
+// riverPlugins is river's own OpenTelemetry middleware (spans
+// river.insert_many and river.work, metrics river.* and messaging.*) on
+// the same providers, behind riverTelemetry.
+func riverPlugins(cfg *Config, tel *telemetry.Telemetry) []rivertype.Plugin {
 	if telemetryOff {
 		return nil
 	}
-	return []rivertype.Plugin{otelriver.NewMiddleware(&otelriver.MiddlewareConfig{
+	return []rivertype.Plugin{&riverTelemetry{tel: tel, m: otelriver.NewMiddleware(&otelriver.MiddlewareConfig{
 		TracerProvider:         cfg.TracerProvider,
 		MeterProvider:          cfg.MeterProvider,
 		EnableSemanticMetrics:  true,
 		EnableTracePropagation: true,
-	})}
+	})}}
+}
+
+// riverTelemetry passes river's inserts, work and metrics to otelriver
+// only while telemetry is Active: with the no-op providers otelriver
+// would still build its attributes and instruments' arguments on every
+// insert (a few µs, several per cent of an enqueue on SQLite).
+type riverTelemetry struct {
+	river.PluginDefaults
+	tel *telemetry.Telemetry
+	m   *otelriver.Middleware
+}
+
+func (r *riverTelemetry) InsertMany(ctx context.Context, params []*rivertype.JobInsertParams, doInner func(context.Context) ([]*rivertype.JobInsertResult, error)) ([]*rivertype.JobInsertResult, error) {
+	if !r.tel.Active(ctx) {
+		return doInner(ctx)
+	}
+	var inner error
+	res, _ := r.m.InsertMany(ctx, params, func(ctx context.Context) ([]*rivertype.JobInsertResult, error) {
+		var res []*rivertype.JobInsertResult
+		res, inner = doInner(ctx)
+		if inner != nil {
+			return res, &opaqueError{word: r.tel.Classify(inner), err: inner}
+		}
+		return res, nil
+	})
+	return res, inner
+}
+
+// Work (like InsertMany) hands otelriver an error whose text is only its
+// outcome word:
+// otelriver sets err.Error() as the work span's status description, and a
+// channel's error may quote the counterpart (a Postfach problem title, an
+// SMTP reply). river itself still gets the original error.
+func (r *riverTelemetry) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+	if !r.tel.Active(ctx) {
+		return doInner(ctx)
+	}
+	var inner error
+	_ = r.m.Work(ctx, job, func(ctx context.Context) error {
+		inner = doInner(ctx)
+		if inner == nil {
+			return nil
+		}
+		return &opaqueError{word: r.tel.Classify(inner), err: inner}
+	})
+	return inner
+}
+
+// opaqueError is a job error as otelriver sees it: errors.Is/As reach
+// the original (river's snooze and cancel errors), Error does not.
+type opaqueError struct {
+	word string
+	err  error
+}
+
+func (e *opaqueError) Error() string { return "notify: job failed: " + e.word }
+func (e *opaqueError) Unwrap() error { return e.err }
+
+func (r *riverTelemetry) MetricEmit(ctx context.Context, params *rivertype.HookMetricEmitParams) {
+	if r.tel.Active(ctx) {
+		r.m.MetricEmit(ctx, params)
+	}
 }
 
 // withTenant adds the ozg.tenant attribute for a tenant key (none for

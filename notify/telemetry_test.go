@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -100,16 +101,53 @@ func TestTelemetryInvalidEnqueue(t *testing.T) {
 // scans every recorded name and attribute value (river's included).
 func TestTelemetryCarriesNoPersonalData(t *testing.T) {
 	sms := &smsGateway{sent: make(chan string, 4)}
-	e, rec := recordedEnv(t, sms)
+	e, rec := recordedEnv(t, sms, leakyChannel{})
 	e.rcv.Fail(notifytest.Fault{Status: 503, RetryAfter: "0"})
 	ev := testEvent("AZ-Mustermann-4711")
 	ev.SenderName = "Ortsamt Erika Mustermann"
 	ev.StatusDetails = "Bescheid fuer Mustermann"
 	ev.Message = notify.Message{Title: "Ihr Antrag, Frau Mustermann", Body: "Kassenzeichen 4299887766554, erika.mustermann@example.org"}
-	ev.Recipients.Custom = []notify.Route{{Channel: "sms", Target: "+4915112345678"}}
+	ev.Recipients.Custom = []notify.Route{{Channel: "sms", Target: "+4915112345678"}, {Channel: "leaky", Target: "erika.mustermann@example.org"}}
 	e.enqueue(ev)
 	e.waitIdle(30 * time.Second)
 	require.NotEmpty(t, rec.SpansNamed("notify.deliver"))
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.deliveries", map[string]string{"ozg.channel": "leaky", "ozg.outcome": "dead", "ozg.reason": "rejected"}))
 	rec.AssertNoPersonalData(t, "Mustermann", "Erika", "4299887766554", "+4915112345678", "4915112345678", "AZ-Mustermann-4711", "example.org")
 	rec.AssertAllowedKeys(t)
+}
+
+// tenantSMS is the SMS gateway with a sender identity for every tenant.
+type tenantSMS struct{ *smsGateway }
+
+func (tenantSMS) ServesTenant(string) bool { return true }
+
+func TestTelemetryTenantAttribute(t *testing.T) {
+	e, rec := recordedEnv(t, tenantSMS{&smsGateway{sent: make(chan string, 4)}})
+	ev := testEvent("TEL-T")
+	ev.Tenant = "100420000000"
+	ev.Recipients.Webhooks = nil
+	ev.Recipients.Custom = []notify.Route{{Channel: "sms", Target: "+4915112345678"}}
+	e.enqueue(ev)
+	e.waitIdle(30 * time.Second)
+	for _, name := range []string{"notify.enqueue", "notify.deliver"} {
+		spans := rec.SpansNamed(name)
+		require.Len(t, spans, 1, name)
+		assert.Equal(t, "100420000000", telemetrytest.SpanAttrs(spans[0])["ozg.tenant"], name)
+	}
+	m := map[string]string{"ozg.tenant": "100420000000", "ozg.channel": "sms"}
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.enqueued", m))
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.deliveries", m))
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.notify.delivery.duration", m))
+	rec.AssertAllowedKeys(t)
+}
+
+// leakyChannel refuses every delivery with an error that quotes the
+// recipient, as a counterpart's answer may: river's work span must not
+// carry its text.
+type leakyChannel struct{}
+
+func (leakyChannel) Name() string { return "leaky" }
+
+func (leakyChannel) Deliver(_ context.Context, d notify.Delivery) error {
+	return &notify.DeliveryError{Class: notify.ClassRejected, Permanent: true, Err: errors.New("mailbox of " + d.Target + " unknown")}
 }

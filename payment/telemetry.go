@@ -50,23 +50,37 @@ func newTelemetry(cfg *Config) clientTelemetry {
 }
 
 // providerName is the adapter's package name (xbezahldienste, pmpayment,
-// girocheckout, paymenttest, …): fixed per deployment, never data.
+// girocheckout, paymenttest, …): fixed per deployment, never data. A
+// wrapper that embeds the adapter (payprovider.WithPushVerifier) is
+// looked through.
 func providerName(p payprovider.Provider) string {
-	t := reflect.TypeOf(p)
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	v := reflect.ValueOf(p)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "other"
+		}
+		v = v.Elem()
 	}
-	if t == nil || t.PkgPath() == "" {
+	if !v.IsValid() {
 		return "other"
 	}
-	path := t.PkgPath()
+	if v.Kind() == reflect.Struct {
+		if f := v.FieldByName("Provider"); f.IsValid() && f.CanInterface() {
+			if inner, ok := f.Interface().(payprovider.Provider); ok && inner != nil {
+				return providerName(inner)
+			}
+		}
+	}
+	path := v.Type().PkgPath()
+	if path == "" {
+		return "other"
+	}
 	return path[strings.LastIndexByte(path, '/')+1:]
 }
 
-// telemetryTenant is the tenant attribute's value. Tenancy hook: it
-// returns "" (no ozg.tenant attribute) until payment.Config carries the
-// caller's tenant key; then it returns that key.
-func (c *Client) telemetryTenant() string { return "" }
+// telemetryTenant is the tenant attribute's value: Config.Tenant ("" for
+// the single-tenant deployment: no ozg.tenant attribute).
+func (c *Client) telemetryTenant() string { return c.cfg.Tenant }
 
 // startOp starts an operation with the client's fixed attributes.
 func (c *Client) startOp(ctx context.Context, op string, kind trace.SpanKind) (context.Context, *telemetry.Op) {

@@ -178,3 +178,54 @@ func TestTelemetryCarriesNoPersonalData(t *testing.T) {
 	rec.AssertNoPersonalData(t, pii...)
 	rec.AssertAllowedKeys(t)
 }
+
+func TestTelemetryTenantAttribute(t *testing.T) {
+	rec := telemetrytest.New(t)
+	h := newHarness(t, func(c *payment.Config) {
+		c.TracerProvider, c.MeterProvider = rec.TracerProvider, rec.MeterProvider
+		c.Tenant = "100420000000"
+	})
+	ctx := context.Background()
+	_, err := h.c.Create(ctx, paymenttest.ValidRequest("k1"))
+	require.NoError(t, err)
+	require.NoError(t, h.fake.Set("k1", paytype.StatusPaid, 1))
+	_, err = h.c.Sync(ctx, "k1")
+	require.Error(t, err)
+	for _, s := range rec.Spans() {
+		assert.Equal(t, "100420000000", telemetrytest.SpanAttrs(s)["ozg.tenant"], s.Name())
+	}
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.payment.operations", map[string]string{"ozg.operation": "create", "ozg.tenant": "100420000000"}))
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.payment.anomalies", map[string]string{"ozg.reason": "mismatch", "ozg.tenant": "100420000000"}))
+
+	// The default tenant records no tenant attribute.
+	rec2 := telemetrytest.New(t)
+	h2 := newHarness(t, func(c *payment.Config) { c.TracerProvider, c.MeterProvider = rec2.TracerProvider, rec2.MeterProvider })
+	_, err = h2.c.Create(ctx, paymenttest.ValidRequest("k1"))
+	require.NoError(t, err)
+	_, has := telemetrytest.SpanAttrs(rec2.SpansNamed("payment.create")[0])["ozg.tenant"]
+	assert.False(t, has)
+}
+
+func TestTelemetryPushOutcomes(t *testing.T) {
+	rec := telemetrytest.New(t)
+	p := payprovider.Push{EventID: "e-1", RequestID: "k-1", Status: paytype.StatusPaid, Amount: 4584, AmountReported: true, Currency: paytype.EUR}
+	h := newHarness(t, func(c *payment.Config) {
+		c.Provider = payprovider.WithPushVerifier(c.Provider, stubPush{p})
+		c.TracerProvider, c.MeterProvider = rec.TracerProvider, rec.MeterProvider
+	})
+	ctx := context.Background()
+	createdTx(t, h, "k-1")
+	res, err := h.c.HandlePush(ctx, payprovider.PushInput{}) // PAYED claimed, the pull says INITIAL
+	require.NoError(t, err)
+	require.True(t, res.Pending)
+	res, err = h.c.HandlePush(ctx, payprovider.PushInput{}) // the same event again
+	require.NoError(t, err)
+	require.True(t, res.Duplicate)
+	for _, outcome := range []string{"pending", "duplicate"} {
+		assert.Equal(t, int64(1), rec.Sum(t, "ozg.payment.operations", map[string]string{"ozg.operation": "push", "ozg.outcome": outcome, "ozg.provider": "paymenttest"}), outcome)
+	}
+	for _, s := range rec.SpansNamed("payment.push") {
+		assert.Equal(t, "Unset", s.Status().Code.String(), "a handled push is no error")
+	}
+	rec.AssertAllowedKeys(t)
+}

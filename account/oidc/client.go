@@ -13,11 +13,13 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/oauth2"
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/internal/uabind"
 	"github.com/egosaar/ozg/internal/replay"
+	"github.com/egosaar/ozg/internal/telemetry"
 )
 
 // Client is an OpenID Connect relying party for one provider. It is safe
@@ -29,6 +31,7 @@ type Client struct {
 	verifiers  map[string]jws.Verifier
 	logoutSeen *replay.Memory
 	binding    uabind.Cookie
+	tel        *telemetry.Telemetry
 }
 
 // New checks cfg, discovers the provider unless cfg.Provider is set, and
@@ -38,7 +41,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg.withDefaults()}
+	c := &Client{cfg: cfg.withDefaults(), tel: newTelemetry(&cfg)}
 	if cfg.Provider != nil {
 		m := *cfg.Provider
 		c.meta = &m
@@ -100,7 +103,9 @@ type Login struct {
 // sets the binding cookie on w) and returns the authorization request URL:
 // response_type code, PKCE S256 (RFC 7636), a fresh state and nonce, and
 // acr_values for the levels ≥ MinLevel the provider advertises.
-func (c *Client) AuthorizationURL(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) (string, error) {
+func (c *Client) AuthorizationURL(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) (_ string, err error) {
+	ctx, op := c.tel.Start(ctx, opStartLogin, trace.SpanKindServer)
+	defer op.End(&err)
 	if opts.ReturnTo != "" && !uabind.LocalPath(opts.ReturnTo) {
 		return "", bad("ReturnTo must be a local path")
 	}
@@ -199,7 +204,9 @@ const maxParam = 4096
 // fetched (unless the provider has no endpoint) and its sub must match;
 // claims are mapped to the Identity. Show the user a generic message on
 // error; ProviderError.LoginRequired tells a refusal from a failure.
-func (c *Client) FinishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Login, error) {
+func (c *Client) FinishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (_ *Login, err error) {
+	ctx, op := c.tel.Start(ctx, opFinishLogin, trace.SpanKindServer)
+	defer endLogin(op, &err)
 	const tok = "authorization_response"
 	if r.Method != http.MethodGet {
 		return nil, checkf(tok, "method", ErrMalformed, "callback accepts GET only")

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/internal/httpx"
 )
@@ -148,6 +151,15 @@ type Config struct {
 	// Logger receives security events without personal data; default
 	// slog.Default().
 	Logger *slog.Logger
+	// TracerProvider receives a span per operation and MeterProvider
+	// the metrics ozg.account.oidc.operations and
+	// ozg.account.oidc.operation.duration (see docs/observability.md; attributes:
+	// operation, outcome, refusal reason; never identities, subjects,
+	// tokens, URLs or error texts). nil: the otel global providers, which
+	// record nothing until the application installs its own
+	// (otel.SetTracerProvider, otel.SetMeterProvider).
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 	// InsecureDevelopment allows plain http to loopback hosts (issuer,
 	// endpoints, redirect) and a binding cookie without Secure/__Host-.
 	// Never in production.

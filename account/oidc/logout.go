@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/internal/replay"
 )
 
@@ -36,7 +38,9 @@ type LogoutToken struct {
 // seen before within the token's lifetime (replay; fail closed when the
 // memory is full). A token is remembered only after every other check
 // passed.
-func (c *Client) VerifyLogoutToken(ctx context.Context, raw string) (*LogoutToken, error) {
+func (c *Client) VerifyLogoutToken(ctx context.Context, raw string) (_ *LogoutToken, err error) {
+	ctx, op := c.tel.Start(ctx, opLogout, trace.SpanKindServer)
+	defer endLogin(op, &err)
 	const tok = "logout_token"
 	j, cl, err := c.parse(tok, raw)
 	if err != nil {

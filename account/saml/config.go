@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/signature"
 )
@@ -160,6 +163,15 @@ type Config struct {
 	// Logger receives Debug/Info/Warn events without personal data; nil
 	// means slog.Default().
 	Logger *slog.Logger
+	// TracerProvider receives a span per operation and MeterProvider
+	// the metrics ozg.account.saml.operations and
+	// ozg.account.saml.operation.duration (see docs/observability.md; attributes:
+	// operation, outcome, refusal reason; never identities, subjects,
+	// tokens, URLs or error texts). nil: the otel global providers, which
+	// record nothing until the application installs its own
+	// (otel.SetTracerProvider, otel.SetMeterProvider).
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 	// CookieName names the user-agent binding cookie; default
 	// DefaultCookieName ("__Host-ozg_saml"), or
 	// DefaultDevelopmentCookieName for a plain-http ACS. Keep the

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/signature/xmldsig"
 )
@@ -128,7 +130,9 @@ func (sp *ServiceProvider) current(ctx context.Context) (*idpState, error) {
 // ErrMetadata). The service provider refreshes in the background by itself;
 // call RefreshMetadata from a maintenance job or after an IdP announced a
 // key rollover. Without IdPMetadataURL it returns ErrInvalidConfig.
-func (sp *ServiceProvider) RefreshMetadata(ctx context.Context) error {
+func (sp *ServiceProvider) RefreshMetadata(ctx context.Context) (err error) {
+	ctx, op := sp.tel.Start(ctx, opRefresh, trace.SpanKindClient)
+	defer op.End(&err)
 	if sp.cfg.IdPMetadataURL == "" {
 		return fmt.Errorf("%w: no IdPMetadataURL", ErrInvalidConfig)
 	}

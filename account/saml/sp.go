@@ -14,9 +14,12 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/account/internal/samlwire"
 	"github.com/egosaar/ozg/account/internal/uabind"
+	"github.com/egosaar/ozg/internal/telemetry"
 	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/xmldsig"
 	"github.com/egosaar/ozg/signature/xmlenc"
@@ -32,6 +35,7 @@ type ServiceProvider struct {
 	reqMethod signature.Method
 	signer    *xmldsig.Signer
 	decrypter *xmlenc.Decrypter
+	tel       *telemetry.Telemetry
 }
 
 // New validates cfg, parses the IdP metadata and prepares signing,
@@ -73,7 +77,7 @@ func New(cfg Config) (*ServiceProvider, error) {
 		cfg.Binding == BindingHTTPRedirect && idp.SSORedirect == "":
 		return nil, fmt.Errorf("%w: Binding %s is not offered by the IdP metadata", ErrInvalidConfig, cfg.Binding)
 	}
-	sp := &ServiceProvider{cfg: cfg, entityID: idp.EntityID}
+	sp := &ServiceProvider{cfg: cfg, entityID: idp.EntityID, tel: newTelemetry(&cfg)}
 	if err := sp.checkEndpoint(idp); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
@@ -209,7 +213,9 @@ func (sp *ServiceProvider) AuthnRequest(opts LoginOptions) (*AuthnRequest, error
 // agent by a random HttpOnly cookie (CSRF and login-injection defence,
 // RFC 9700 §4.7 by analogy; BundID Anbindungsleitfaden), and writes either
 // the auto-submitting POST form or the signed Redirect.
-func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) error {
+func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, opts LoginOptions) (err error) {
+	ctx, op := sp.tel.Start(ctx, opStartLogin, trace.SpanKindServer)
+	defer op.End(&err)
 	if opts.ReturnTo != "" && !uabind.LocalPath(opts.ReturnTo) {
 		return fmt.Errorf("%w: ReturnTo must be a local path", ErrInvalidConfig)
 	}
@@ -277,7 +283,9 @@ func (sp *ServiceProvider) StartLogin(ctx context.Context, w http.ResponseWriter
 // citizen a generic message. Every refusal is logged with its reason (the
 // failed check and sentinel, the SAML status, the attribute Name; never
 // personal data): security-relevant ones at Warn, the rest at Info.
-func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Login, error) {
+func (sp *ServiceProvider) FinishLogin(ctx context.Context, w http.ResponseWriter, r *http.Request) (_ *Login, err error) {
+	ctx, op := sp.tel.Start(ctx, opFinishLogin, trace.SpanKindServer)
+	defer endLogin(op, &err)
 	login, requestID, err := sp.finishLogin(ctx, w, r)
 	if err != nil {
 		sp.logRefusal(ctx, requestID, err)

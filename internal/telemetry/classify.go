@@ -3,14 +3,16 @@ package telemetry
 import (
 	"context"
 	"errors"
+	"net"
 
 	"github.com/egosaar/ozg/internal/httpx"
 )
 
 // Classify maps the errors every package shares to an outcome word:
-// context ends, certificate failures and otherwise OutcomeError. The
-// packages' own classifiers run first.
+// context ends, certificate failures, network errors (temporary) and
+// otherwise OutcomeError. The packages' own classifiers run first.
 func Classify(err error) string {
+	var ne net.Error
 	switch {
 	case err == nil:
 		return OutcomeOK
@@ -18,6 +20,8 @@ func Classify(err error) string {
 		return OutcomeCanceled
 	case httpx.IsCertificateError(err):
 		return OutcomeCert
+	case errors.As(err, &ne):
+		return OutcomeTemporary
 	}
 	return OutcomeError
 }

@@ -3,6 +3,7 @@ package telemetry
 import (
 	"context"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,20 +53,33 @@ var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
 // Telemetry holds one package's tracer and instruments. A nil *Telemetry
 // records nothing.
 type Telemetry struct {
-	pkg      string
+	pkg      string // span name prefix: the last element of the package path
+	metric   string // metric name prefix: "ozg." + the path with dots
 	tracer   trace.Tracer
 	meter    metric.Meter
 	ops      metric.Int64Counter
 	dur      metric.Float64Histogram
 	classify func(error) string
 	names    sync.Map // op → span name
+	// ownTP: the package's Config named a TracerProvider (tracing may be
+	// on); otherwise tracing is on once the application replaced the
+	// otel global one.
+	ownTP bool
 }
 
-// New builds the telemetry of package pkg (e.g. "payment") from the
-// providers of the package's Config; nil means the otel global provider.
+// defaultGlobalTP is the otel global TracerProvider before any
+// otel.SetTracerProvider: a delegating no-op.
+var defaultGlobalTP = otel.GetTracerProvider()
+
+// New builds the telemetry of package pkg (its path below the module,
+// e.g. "payment" or "account/saml") from the providers of the package's
+// Config; nil means the otel global provider. Spans are named
+// "<last path element>.<op>" ("saml.finish_login"), metrics
+// "ozg.<path with dots>.<name>" ("ozg.account.saml.operations").
 // classify maps an operation's error to its outcome word; nil uses
 // Classify alone.
 func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify func(error) string) *Telemetry {
+	ownTP := tp != nil
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
@@ -75,17 +89,19 @@ func New(pkg string, tp trace.TracerProvider, mp metric.MeterProvider, classify 
 	scope := ModulePath + "/" + pkg
 	v := Version()
 	t := &Telemetry{
-		pkg:      pkg,
+		pkg:      pkg[strings.LastIndexByte(pkg, '/')+1:],
+		metric:   "ozg." + strings.ReplaceAll(pkg, "/", "."),
 		tracer:   tp.Tracer(scope, trace.WithInstrumentationVersion(v)),
 		meter:    mp.Meter(scope, metric.WithInstrumentationVersion(v)),
 		classify: classify,
+		ownTP:    ownTP,
 	}
 	// The API returns a usable no-op instrument along with any error (an
 	// invalid name, a provider refusing it); instrumentation never fails
 	// the operation, so the error is dropped deliberately.
-	t.ops, _ = t.meter.Int64Counter("ozg."+pkg+".operations",
+	t.ops, _ = t.meter.Int64Counter(t.metric+".operations",
 		metric.WithUnit("{operation}"), metric.WithDescription("Operations of ozg/"+pkg+" by operation and outcome."))
-	t.dur, _ = t.meter.Float64Histogram("ozg."+pkg+".operation.duration",
+	t.dur, _ = t.meter.Float64Histogram(t.metric+".operation.duration",
 		metric.WithUnit("s"), metric.WithDescription("Duration of operations of ozg/"+pkg+"."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
 	return t
@@ -124,11 +140,11 @@ type Op struct {
 }
 
 // Start begins operation op (span "<pkg>.<op>", of kind) with attrs on
-// both the span and the metrics. When neither the span records nor the
-// operations counter is enabled (the no-op providers), it returns a nil
-// *Op and builds no attributes.
+// both the span and the metrics. When nothing is Active (the no-op
+// providers) or the span does not record and the counter is disabled, it
+// returns a nil *Op and builds no attributes.
 func (t *Telemetry) Start(ctx context.Context, op string, kind trace.SpanKind, attrs ...attribute.KeyValue) (context.Context, *Op) {
-	if t == nil {
+	if !t.Active(ctx) {
 		return ctx, nil
 	}
 	ctx, span := t.tracer.Start(ctx, t.spanName(op), trace.WithSpanKind(kind))
@@ -141,6 +157,18 @@ func (t *Telemetry) Start(ctx context.Context, op string, kind trace.SpanKind, a
 	o.attrs = append(o.attrs, attrs...)
 	span.SetAttributes(o.attrs...)
 	return ctx, o
+}
+
+// Active reports whether anything could be recorded: a TracerProvider was
+// configured or the application installed a global one, or the
+// operations counter is enabled (a MeterProvider with a reader). False on
+// a nil *Telemetry. Wrappers of third-party instrumentation (river's)
+// skip it when false, so that the no-op case costs nothing.
+func (t *Telemetry) Active(ctx context.Context) bool {
+	if t == nil {
+		return false
+	}
+	return t.ownTP || otel.GetTracerProvider() != defaultGlobalTP || t.ops.Enabled(ctx)
 }
 
 // spanName is "<pkg>.<op>", built once per operation.
@@ -199,6 +227,16 @@ func (o *Op) End(errp *error) {
 	o.t.dur.Record(o.ctx, time.Since(o.start).Seconds(), set)
 }
 
+// Classify returns the outcome word of err (the package's classifier,
+// then the shared one): for wrappers of third-party instrumentation that
+// must not see an error's text.
+func (t *Telemetry) Classify(err error) string {
+	if t == nil {
+		return Classify(err)
+	}
+	return t.outcomeOf(err)
+}
+
 func (t *Telemetry) outcomeOf(err error) string {
 	if err == nil {
 		return OutcomeOK
@@ -221,13 +259,13 @@ func (t *Telemetry) NewCounter(name, unit, desc string) *Counter {
 	if t == nil {
 		return nil
 	}
-	c, _ := t.meter.Int64Counter("ozg."+t.pkg+"."+name, metric.WithUnit(unit), metric.WithDescription(desc))
+	c, _ := t.meter.Int64Counter(t.metric+"."+name, metric.WithUnit(unit), metric.WithDescription(desc))
 	return &Counter{c: c}
 }
 
 // Add adds n with attrs (allow-listed keys only).
 func (c *Counter) Add(ctx context.Context, n int64, attrs ...attribute.KeyValue) {
-	if c == nil {
+	if c == nil || !c.c.Enabled(ctx) {
 		return
 	}
 	c.c.Add(ctx, n, metric.WithAttributes(attrs...))
@@ -243,15 +281,23 @@ func (t *Telemetry) NewDuration(name, desc string) *Histogram {
 	if t == nil {
 		return nil
 	}
-	h, _ := t.meter.Float64Histogram("ozg."+t.pkg+"."+name, metric.WithUnit("s"), metric.WithDescription(desc),
+	h, _ := t.meter.Float64Histogram(t.metric+"."+name, metric.WithUnit("s"), metric.WithDescription(desc),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
 	return &Histogram{h: h}
 }
 
 // Record records d with attrs.
 func (h *Histogram) Record(ctx context.Context, d time.Duration, attrs ...attribute.KeyValue) {
-	if h == nil {
+	if h == nil || !h.h.Enabled(ctx) {
 		return
 	}
 	h.h.Record(ctx, d.Seconds(), metric.WithAttributes(attrs...))
+}
+
+// Reason records word as ozg.reason: a fixed word of the package (the
+// refusal reason of a login, say), never text from input.
+func (o *Op) Reason(word string) {
+	if o != nil && word != "" {
+		o.Set(KeyReason.String(word))
+	}
 }

@@ -119,3 +119,17 @@ func BenchmarkNoopOverhead(b *testing.B) {
 		op.End(nil)
 	}
 }
+
+func TestActive(t *testing.T) {
+	rec := telemetrytest.New(t)
+	ctx := context.Background()
+	var none *telemetry.Telemetry
+	assert.False(t, none.Active(ctx))
+	assert.False(t, telemetry.New("x", nil, nil, nil).Active(ctx), "global no-op providers")
+	assert.True(t, telemetry.New("x", rec.TracerProvider, nil, nil).Active(ctx), "a configured TracerProvider")
+	metricsOnly := telemetry.New("x", nil, rec.MeterProvider, nil)
+	assert.True(t, metricsOnly.Active(ctx), "a MeterProvider with a reader")
+	_, op := metricsOnly.Start(ctx, "do", trace.SpanKindInternal)
+	op.End(nil)
+	assert.Equal(t, int64(1), rec.Sum(t, "ozg.x.operations", map[string]string{"ozg.outcome": "ok"}), "metrics without tracing")
+}
