@@ -1,8 +1,3 @@
-// Package telemetrytest records the spans and metrics of the module's
-// packages in memory for their tests (OpenTelemetry SDK: the trace
-// SpanRecorder and the metric ManualReader) and checks them: the
-// attribute keys against the allow-list and every recorded value against
-// personal data the test put into the inputs.
 package telemetrytest
 
 import (
