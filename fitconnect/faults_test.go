@@ -246,3 +246,43 @@ func TestTokenCachedUntilExpiryMinusSkew(t *testing.T) {
 	get()
 	assert.Equal(t, 2, sim.Requests("POST /token"))
 }
+
+// TestSendAnnouncedHook: Announced sees the IDs and tags before anything
+// is uploaded; its error stops Send with nothing submitted (the event log
+// shows the submission incomplete), so a sender that stored the IDs can
+// tell after a crash whether to send again.
+func TestSendAnnouncedHook(t *testing.T) {
+	t.Parallel()
+	errStore := errors.New("store down")
+	cases := []struct {
+		name      string
+		hookErr   error
+		wantState string
+	}{
+		{"hook error stops before any upload", errStore, "incomplete"},
+		{"hook ok, submission submitted", nil, "submitted"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := fitconnecttest.Start(t)
+			c := newClient(t, sim)
+			s := bauantrag()
+			var seen *fitconnect.SentSubmission
+			s.Announced = func(_ context.Context, a *fitconnect.SentSubmission) error {
+				seen = &fitconnect.SentSubmission{SubmissionID: a.SubmissionID, CaseID: a.CaseID, DestinationID: a.DestinationID,
+					AuthenticationTags: a.AuthenticationTags}
+				return tc.hookErr
+			}
+			sent, err := c.Send(context.Background(), s)
+			require.ErrorIs(t, err, tc.hookErr)
+			require.NotNil(t, seen)
+			require.NotNil(t, sent)
+			assert.Equal(t, sent.SubmissionID, seen.SubmissionID)
+			assert.NotEmpty(t, seen.AuthenticationTags.Data)
+			st, err := c.Status(context.Background(), seen)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantState, st.State)
+		})
+	}
+}

@@ -38,6 +38,14 @@ type Submission struct {
 	ReplyChannel              *ReplyChannel
 	AuthenticationInformation []AuthenticationInformation
 	AdditionalReferenceInfo   *AdditionalReferenceInfo
+	// Announced, when set, is called once the Zustelldienst has assigned
+	// the submission and case IDs (and the authentication tags are
+	// known), before any part is uploaded. A sender that must never
+	// submit twice stores the IDs here: after a crash it reads the
+	// submission's state with [Client.Status] ("incomplete": nothing was
+	// submitted, send again) instead of sending blindly. An error stops
+	// Send before anything is submitted and is returned.
+	Announced func(ctx context.Context, s *SentSubmission) error
 }
 
 // Attachment is one file of a submission.
@@ -159,6 +167,11 @@ func (c *Client) Send(ctx context.Context, s Submission) (_ *SentSubmission, err
 		return nil, err
 	}
 	sent.MetadataVersion, sent.AuthenticationTags = version, tags
+	if s.Announced != nil {
+		if err := s.Announced(ctx, sent); err != nil {
+			return sent, err
+		}
+	}
 	for i, j := range atts {
 		if err := c.upload(ctx, sent.SubmissionID, ids[i], j); err != nil {
 			return sent, err

@@ -4,7 +4,10 @@
 // RelayState, and the assertion-ID replay cache in two tables created by
 // its own migrations (component "account", tables ozg_account_saml_*).
 //
-// Both backends run the same conformance suite
+// Open a database of its own with OpenSQLite or OpenPostgres, or share the
+// application's database (opened with package database) with NewSQLite or
+// NewPostgres; NewSessionsSQLite and NewSessionsPostgres put the session
+// store on the same database. Both backends run the same conformance suite
 // (accounttest.TestStore).
 //
 // # Security

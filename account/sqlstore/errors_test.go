@@ -18,6 +18,7 @@ func TestInvalidConfig(t *testing.T) {
 		"NewSessionsSQLite nil db":     func() error { _, err := sqlstore.NewSessionsSQLite(ctx, nil); return err },
 		"NewSessionsPostgres nil pool": func() error { _, err := sqlstore.NewSessionsPostgres(ctx, nil); return err },
 		"NewPostgres nil pool":         func() error { _, err := sqlstore.NewPostgres(ctx, nil); return err },
+		"NewSQLite nil db":             func() error { _, err := sqlstore.NewSQLite(ctx, nil); return err },
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := f()

@@ -37,6 +37,7 @@ type Store struct {
 	db      *sql.DB
 	dialect sqldb.Dialect
 	pool    *pgxpool.Pool // closed by Close when the Store opened it
+	ownsDB  bool          // db is the Store's own handle (not NewSQLite's)
 
 	writes     atomic.Uint64
 	pruneEvery uint64 // PruneEvery; tests lower it
@@ -56,9 +57,24 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
+	s, err := NewSQLite(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.ownsDB = true
+	return s, nil
+}
+
+// NewSQLite uses an existing SQLite database (from database.OpenSQLite,
+// shared with the application and the other stores) and migrates its
+// tables. Close does not close db. A nil db is ErrInvalidConfig.
+func NewSQLite(ctx context.Context, db *sql.DB) (*Store, error) {
+	if db == nil {
+		return nil, invalidConfig("nil database")
+	}
 	s := newStore(db, sqldb.SQLite)
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return s, nil
@@ -87,7 +103,9 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 		return nil, invalidConfig("nil pool")
 	}
 	s := newStore(sqldb.PostgresDB(pool), sqldb.Postgres)
+	s.ownsDB = true // a database/sql view of pool; closing it leaves pool open
 	if err := s.migrate(ctx); err != nil {
+		_ = s.db.Close()
 		return nil, err
 	}
 	return s, nil
@@ -100,8 +118,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database handle.
+// Close releases what the Store opened (OpenSQLite, OpenPostgres); a
+// database or pool passed to NewSQLite or NewPostgres stays open.
 func (s *Store) Close() error {
+	if !s.ownsDB {
+		return nil
+	}
 	err := s.db.Close()
 	if s.pool != nil {
 		s.pool.Close()

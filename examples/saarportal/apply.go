@@ -13,31 +13,8 @@ import (
 
 	"github.com/egosaar/ozg/account"
 	"github.com/egosaar/ozg/fitconnect"
-	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/payment/paytype"
 )
-
-// schema is the portal's own table, in the shared database beside the
-// package stores. Every row carries its tenant (ars).
-const schema = `CREATE TABLE IF NOT EXISTS saarportal_applications (
-	id            TEXT PRIMARY KEY,
-	ars           TEXT NOT NULL,
-	leika         TEXT NOT NULL,
-	subject       TEXT NOT NULL,
-	status        TEXT NOT NULL,
-	email         TEXT NOT NULL,
-	destination   TEXT NOT NULL,
-	schema_uri    TEXT NOT NULL,
-	message_uuid  TEXT NOT NULL,
-	message       BLOB NOT NULL,
-	payment_key   TEXT NOT NULL,
-	kassenzeichen TEXT NOT NULL,
-	submission_id TEXT NOT NULL DEFAULT '',
-	case_id       TEXT NOT NULL DEFAULT '',
-	tags          TEXT NOT NULL DEFAULT '',
-	receipt_at    TEXT NOT NULL DEFAULT '',
-	created_at    TEXT NOT NULL
-)`
 
 // Application states.
 const (
@@ -73,6 +50,7 @@ type Application struct {
 	subject, email, schemaURI, tags string
 	message                         []byte
 	sent                            *fitconnect.SentSubmission
+	attempts                        int
 }
 
 // Started is the result of Start: the application and where the citizen
@@ -102,6 +80,9 @@ func (p *Portal) Start(ctx context.Context, id *account.Identity, ars, leika str
 		return nil, ErrNotYours
 	}
 	dest, schemaURI, routed, err := p.destination(ctx, rt, svc)
+	if errors.Is(err, ErrNoDestination) {
+		p.metrics.application(ctx, ars, leika, "refused_no_destination")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -123,17 +104,21 @@ func (p *Portal) Start(ctx context.Context, id *account.Identity, ars, leika str
 	// tenant's slug, so tenants cannot collide in the shared store.
 	a.PaymentKey = a.ID
 	a.Kassenzeichen = rt.Mandant.KassenzeichenPrefix + randomDigits(8)
+	// The row first, then the fee: every fee the Bezahldienst knows has
+	// its application. The fee's request ID is the application ID, so a
+	// repeated create (a lost answer) is the same transaction.
+	if _, err := p.db.exec(ctx, `INSERT INTO saarportal_applications
+		(id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message, payment_key, kassenzeichen, created_at, next_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.ARS, a.Leika, a.subject, a.Status, a.email, a.Destination, a.schemaURI, a.MessageUUID, a.message,
+		a.PaymentKey, a.Kassenzeichen, time.Now().UTC().Format(time.RFC3339Nano), time.Now().Add(p.cfg.Ha.PaymentPoll).UnixMilli()); err != nil {
+		return nil, err
+	}
 	tx, err := rt.pay.Create(ctx, feeRequest(p.cfg.BaseURL, rt.Tenant, svc, a))
 	if err != nil {
 		return nil, fmt.Errorf("payment: %w", err)
 	}
-	if _, err := p.db.ExecContext(ctx, `INSERT INTO saarportal_applications
-		(id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message, payment_key, kassenzeichen, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		a.ID, a.ARS, a.Leika, a.subject, a.Status, a.email, a.Destination, a.schemaURI, a.MessageUUID, a.message,
-		a.PaymentKey, a.Kassenzeichen, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
-		return nil, err
-	}
+	p.metrics.application(ctx, ars, leika, "started")
 	return &Started{Application: a, PayURL: tx.PayURL, TransactionID: tx.TransactionID}, nil
 }
 
@@ -204,69 +189,6 @@ func feeRequest(base string, t *Tenant, s *Service, a *Application) *paytype.Cre
 	}
 }
 
-// Finish is called when the citizen is back from the pay page: it asks
-// the Bezahldienst for the status (the redirect is never trusted) and,
-// when paid, submits the signed message through FIT-Connect to the
-// destination found at Start.
-func (p *Portal) Finish(ctx context.Context, subject, appID string) (*Application, error) {
-	a, rt, err := p.load(ctx, subject, appID)
-	if err != nil || a.Status != StatePayment {
-		return a, err
-	}
-	tx, err := rt.pay.Sync(ctx, a.PaymentKey)
-	if err != nil {
-		return nil, fmt.Errorf("payment: %w", err)
-	}
-	if tx.Status != paytype.StatusPaid {
-		return a, ErrNotPaid
-	}
-	// Claim the submission: of two requests (two reloads of the status
-	// page, two instances) exactly one submits; the other shows the
-	// state. A failed send releases the claim. A crash while sending
-	// leaves the claim; recovering it (Client.Status of an announced
-	// submission, AnnounceUnknownError) is not in this cut.
-	res, err := p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ? WHERE id = ? AND ars = ? AND status = ?`,
-		StateSending, a.ID, a.ARS, StatePayment)
-	if err != nil {
-		return nil, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		a.Status = StateSending
-		return a, err
-	}
-	a, err = p.submit(ctx, rt, a, tx)
-	if err != nil {
-		if _, rerr := p.db.ExecContext(context.WithoutCancel(ctx), `UPDATE saarportal_applications SET status = ? WHERE id = ? AND ars = ? AND status = ?`,
-			StatePayment, appID, rt.ARS, StateSending); rerr != nil {
-			p.log.Warn("release submission claim", "application", appID, "err", rerr)
-		}
-	}
-	return a, err
-}
-
-func (p *Portal) submit(ctx context.Context, rt *tenantRuntime, a *Application, tx *paytype.Transaction) (*Application, error) {
-	svc, _ := rt.Service(a.Leika)
-	gross := s2f(tx.Request.Total)
-	sent, err := rt.fc.Send(ctx, fitconnect.Submission{
-		DestinationID: a.Destination, ServiceName: svc.Name,
-		ServiceIdentifier: "urn:de:fim:leika:leistung:" + svc.Leika, Region: rt.ARS,
-		Data: a.message, DataMimeType: "application/xml", DataSchemaURI: a.schemaURI,
-		Payment: &fitconnect.PaymentInformation{TransactionID: tx.TransactionID, TransactionReference: a.Kassenzeichen,
-			PaymentMethod: "OTHER", Status: "BOOKED", GrossAmount: &gross},
-		AdditionalReferenceInfo: &fitconnect.AdditionalReferenceInfo{SenderReference: a.ID},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("fitconnect: %w", err)
-	}
-	a.Status, a.SubmissionID, a.CaseID, a.sent = StateSubmitted, sent.SubmissionID, sent.CaseID, sent
-	a.tags = encodeTags(sent.AuthenticationTags)
-	if _, err := p.db.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, submission_id = ?, case_id = ?, tags = ? WHERE id = ? AND ars = ?`,
-		a.Status, a.SubmissionID, a.CaseID, a.tags, a.ID, a.ARS); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 // sentSubmission rebuilds what Status needs from the stored row: the
 // IDs and the authentication tags an accept must name.
 func (a *Application) sentSubmission() *fitconnect.SentSubmission {
@@ -285,65 +207,6 @@ func encodeTags(t fitconnect.AuthenticationTags) string {
 
 func s2f(a paytype.Amount) float64 { return float64(a) / 100 }
 
-// Receipt reads the submission's event log; when the authority accepted,
-// it records the receipt and, in the same transaction, enqueues the
-// notice in the tenant's name (notify's transactional outbox).
-func (p *Portal) Receipt(ctx context.Context, subject, appID string) (*Application, error) {
-	a, rt, err := p.load(ctx, subject, appID)
-	if err != nil || a.Status != StateSubmitted {
-		return a, err
-	}
-	st, err := rt.fc.Status(ctx, a.sentSubmission())
-	if err != nil {
-		return nil, fmt.Errorf("fitconnect: %w", err)
-	}
-	var at time.Time
-	switch st.State {
-	case "accepted":
-		a.Status = StateReceived
-		at = st.Events[len(st.Events)-1].IssuedAt
-	case "rejected":
-		a.Status = StateRejected
-	default:
-		return a, nil
-	}
-	svc, _ := rt.Service(a.Leika)
-	err = p.notify.InTx(ctx, func(tx *sql.Tx) error {
-		// Conditional: of two concurrent readers of the receipt, one
-		// records it and enqueues the notice (notify's unique
-		// application/transition/channel key would drop a second one).
-		res, err := tx.ExecContext(ctx, `UPDATE saarportal_applications SET status = ?, receipt_at = ? WHERE id = ? AND ars = ? AND status = ?`,
-			a.Status, formatTime(at), a.ID, a.ARS, StateSubmitted)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return err
-		}
-		if a.email == "" {
-			return nil
-		}
-		ev := notify.Event{ApplicationID: a.ID, Transition: a.Status, Status: notify.StatusReceived,
-			PublicServiceName: svc.Name, SenderName: rt.Sender.PostfachSender,
-			Message: notify.Message{Title: svc.Name + ": Antrag eingegangen",
-				Body: "Ihr Antrag " + a.ID + " ist bei " + rt.Authority.Name + " eingegangen. Kassenzeichen der Gebühr: " + a.Kassenzeichen + "."},
-			Recipients: notify.Recipients{Custom: []notify.Route{{Channel: rt.mail, Target: a.email}}},
-		}
-		if a.Status == StateRejected {
-			ev.Status = notify.StatusCompleted
-			ev.Message.Title = svc.Name + ": Antrag zurückgewiesen"
-			ev.Message.Body = "Ihr Antrag " + a.ID + " wurde von " + rt.Authority.Name + " nicht angenommen."
-		}
-		_, err = p.notify.EnqueueTx(ctx, tx, ev)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	a.ReceiptAt = at
-	return a, nil
-}
-
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -354,15 +217,21 @@ func formatTime(t time.Time) string {
 // load returns the citizen's application; another citizen's ID is
 // ErrNotYours, whatever tenant it belongs to.
 func (p *Portal) load(ctx context.Context, subject, appID string) (*Application, *tenantRuntime, error) {
-	a := &Application{}
-	var receipt string
-	err := p.db.QueryRowContext(ctx, `SELECT id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message,
-		payment_key, kassenzeichen, submission_id, case_id, tags, receipt_at FROM saarportal_applications WHERE id = ?`, appID).Scan(
-		&a.ID, &a.ARS, &a.Leika, &a.subject, &a.Status, &a.email, &a.Destination, &a.schemaURI, &a.MessageUUID, &a.message,
-		&a.PaymentKey, &a.Kassenzeichen, &a.SubmissionID, &a.CaseID, &a.tags, &receipt)
+	a, rt, err := p.loadApp(ctx, appID)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && a.subject != subject) {
 		return nil, nil, ErrNotYours
 	}
+	return a, rt, err
+}
+
+// loadApp reads an application by ID (the resumer's view: no citizen).
+func (p *Portal) loadApp(ctx context.Context, appID string) (*Application, *tenantRuntime, error) {
+	a := &Application{}
+	var receipt string
+	err := p.db.QueryRowContext(ctx, p.db.q(`SELECT id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message,
+		payment_key, kassenzeichen, submission_id, case_id, tags, receipt_at, attempts FROM saarportal_applications WHERE id = ?`), appID).Scan(
+		&a.ID, &a.ARS, &a.Leika, &a.subject, &a.Status, &a.email, &a.Destination, &a.schemaURI, &a.MessageUUID, &a.message,
+		&a.PaymentKey, &a.Kassenzeichen, &a.SubmissionID, &a.CaseID, &a.tags, &receipt, &a.attempts)
 	if err != nil {
 		return nil, nil, err
 	}

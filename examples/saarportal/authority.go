@@ -17,28 +17,38 @@ import (
 )
 
 // authority is the receiving side of one tenant, simulated in-process
-// for the demo: the municipality's Fachverfahren fetches its
-// submissions, verifies the XÖV message's signature against exactly its
+// for the demo: the municipality's Fachverfahren fetches the submissions
+// of each of its destinations (one per service, each with its own
+// subscriber client and keys), verifies the XÖV message's signature against exactly its
 // own tenant's pinned certificate, checks that the message is addressed
 // to it (leser) and accepts exactly once (fitconnect.Client.Process).
 // A message of another tenant fails the signature check and is rejected.
 type authority struct {
 	tenant   *Tenant
-	client   *fitconnect.Client
+	inboxes  []inbox
 	db       *sql.DB
 	store    *fitconnect.Store
 	verifier *xmldsig.Verifier
 	parser   *xoev.Parser
-	dest     string
 
 	mu       sync.Mutex
 	received []string // application IDs (SenderReference) accepted
 }
 
-func newAuthority(ctx context.Context, dir string, t *Tenant, cfg fitconnect.Config, signer *signature.TrustStore, destinationID string) (*authority, error) {
-	c, err := fitconnect.New(cfg)
-	if err != nil {
-		return nil, err
+// inbox is one destination of the authority and its subscriber client.
+type inbox struct {
+	dest   string
+	client *fitconnect.Client
+}
+
+func newAuthority(ctx context.Context, dir string, t *Tenant, subscribers map[string]fitconnect.Config, signer *signature.TrustStore) (*authority, error) {
+	var inboxes []inbox
+	for dest, cfg := range subscribers {
+		c, err := fitconnect.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		inboxes = append(inboxes, inbox{dest: dest, client: c})
 	}
 	// The authority's own database: it is another organisation's system.
 	db, err := database.OpenSQLite(ctx, filepath.Join(dir, "behoerde-"+t.Slug+".db"))
@@ -60,23 +70,26 @@ func newAuthority(ctx context.Context, dir string, t *Tenant, cfg fitconnect.Con
 		db.Close()
 		return nil, err
 	}
-	return &authority{tenant: t, client: c, db: db, store: store, verifier: v, parser: parser, dest: destinationID}, nil
+	return &authority{tenant: t, inboxes: inboxes, db: db, store: store, verifier: v, parser: parser}, nil
 }
 
-// poll processes every submission waiting at the destination.
+// poll processes every submission waiting at the authority's
+// destinations.
 func (a *authority) poll(ctx context.Context) (int, error) {
-	page, err := a.client.ListSubmissions(ctx, a.dest, 0, 100)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	for _, ref := range page.Submissions {
-		out, err := a.client.Process(ctx, a.store, ref, a.handle)
+	for _, in := range a.inboxes {
+		page, err := in.client.ListSubmissions(ctx, in.dest, 0, 100)
 		if err != nil {
 			return n, err
 		}
-		if out == fitconnect.Accepted {
-			n++
+		for _, ref := range page.Submissions {
+			out, err := in.client.Process(ctx, a.store, ref, a.handle)
+			if err != nil {
+				return n, err
+			}
+			if out == fitconnect.Accepted {
+				n++
+			}
 		}
 	}
 	return n, nil

@@ -10,8 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/egosaar/ozg/internal/testenv"
 )
 
 // TestBrowser drives the web UI with headless Chromium for a citizen of
@@ -19,26 +17,11 @@ import (
 // on its Bezahldienst's page, see the application submitted, then the
 // authority's receipt; the notice goes out in the municipality's name.
 func TestBrowser(t *testing.T) {
-	chromium := testenv.Chromium(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
+	bctx := chromium(t, ctx)
 	ts := defaults(t)
 	s := startPortal(t, ts)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		// The portal's certificate is a throw-away one for 127.0.0.1.
-		chromedp.Flag("ignore-certificate-errors", true),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelA()
-	bctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	require.NoError(t, chromedp.Do(bctx)) // start the browser
 
 	for i, c := range citizens(ts) {
 		tn, v := ts[i], c.Visits[0]

@@ -13,8 +13,8 @@ import (
 // simulators started by their non-test constructors.
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(t.Context(), &out, false, "", false))
-	for _, want := range []string{"Routing-API", "vereinbarter Zustellpunkt", "buergerservice@saarbruecken.example",
+	require.NoError(t, run(t.Context(), &out, false, "", false, ""))
+	for _, want := range []string{"Routing-API", "Bauvorbescheid", "buergerservice@saarbruecken.example",
 		"rathaus@voelklingen.example", "service@homburg.example", "Alle Schritte erfolgreich"} {
 		assert.Contains(t, out.String(), want)
 	}

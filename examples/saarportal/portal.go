@@ -3,20 +3,19 @@ package main
 import (
 	"context"
 	"crypto/x509"
-	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/egosaar/ozg/payment/payprovider"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/egosaar/ozg/account"
-	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/account/saml"
 	"github.com/egosaar/ozg/account/sqlstore"
-	"github.com/egosaar/ozg/database"
 	"github.com/egosaar/ozg/fitconnect"
 	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/notify/email"
@@ -24,7 +23,6 @@ import (
 	paysql "github.com/egosaar/ozg/payment/sqlstore"
 	"github.com/egosaar/ozg/payment/xbezahldienste"
 	"github.com/egosaar/ozg/signature"
-	"github.com/egosaar/ozg/signature/signaturetest"
 	"github.com/egosaar/ozg/signature/xmldsig"
 )
 
@@ -34,14 +32,12 @@ import (
 // contracts.
 type Counterparts struct {
 	// IdP is the BundID the portal's SAML service provider registers at.
-	IdP *accounttest.Server
+	IdP IdP
 	// Payment is each tenant's Bezahldienst account (Mandant), by ARS.
 	Payment map[string]xbezahldienste.Config
-	// FITConnect is the sender configuration per tenant, by ARS. One
-	// Zustelldienst serves all tenants in production; the simulator
-	// models one destination per instance, so the demo runs one per
-	// tenant (see doc.go).
-	FITConnect map[string]fitconnect.Config
+	// FITConnect is the portal's sender client at the one Zustelldienst
+	// that serves every tenant's destinations.
+	FITConnect fitconnect.Config
 }
 
 // Config configures the portal.
@@ -56,35 +52,56 @@ type Config struct {
 	Dir          string
 	Counterparts Counterparts
 	Logger       *slog.Logger
+	// Postgres is the DSN of the PostgreSQL database that every instance
+	// of the portal shares (one pool, database.OpenPostgres, for the
+	// application table, sessions, pending SAML requests, payments and
+	// notify's river queue). Empty: the embedded SQLite database in Dir,
+	// for one instance.
+	Postgres string
+	// Ha is the multi-instance operation: leases, resumer, shared keys
+	// (zero: single-instance defaults, see HaConfig).
+	Ha HaConfig
+	// Operators may log in to the operator page (/operator); none: the
+	// page is off. See operator.go.
+	Operators []Operator
+	// NoticeSchedule is the retry schedule of the notices (notify.Policy);
+	// nil: notify's default (8 attempts over about 27.6 hours).
+	NoticeSchedule []time.Duration
 }
 
 // tenantRuntime is a tenant with what the portal built for it.
 type tenantRuntime struct {
 	*Tenant
-	pay    *payment.Client
-	fc     *fitconnect.Client
-	signer *xmldsig.Signer
-	cert   *x509.Certificate // the certificate the authority pins
-	mail   string            // notify channel name of the tenant's e-mail
-	pickup string            // the e-mail pickup folder (demo)
+	pay      *payment.Client
+	provider payprovider.Provider
+	fc       *fitconnect.Client
+	signer   *xmldsig.Signer
+	cert     *x509.Certificate // the certificate the authority pins
+	mail     string            // notify channel name of the tenant's e-mail
+	pickup   string            // the e-mail pickup folder (demo)
 }
 
 // Portal is one deployment that serves every tenant: one login, one
 // database, per-tenant payment, signing keys, FIT-Connect and notice
 // sender.
 type Portal struct {
-	cfg      Config
-	log      *slog.Logger
-	db       *sql.DB
-	sp       *saml.ServiceProvider
-	sessions *account.Sessions
-	payStore *paysql.Store
-	notify   *notify.Client[*sql.Tx]
-	msg      *messages
-	tenants  map[string]*tenantRuntime // by ARS
-	order    []string                  // ARS in configuration order
-	mux      *http.ServeMux
-	cancel   context.CancelFunc
+	cfg          Config
+	log          *slog.Logger
+	db           *appDB
+	sp           *saml.ServiceProvider
+	sessions     *account.Sessions
+	sessionStore *sqlstore.SessionStore
+	payStore     *paysql.Store
+	notify       outbox // notify's client on the shared database
+	instance     string
+	msg          *messages
+	tenants      map[string]*tenantRuntime // by ARS
+	order        []string                  // ARS in configuration order
+	mux          *http.ServeMux
+	cancel       context.CancelFunc
+	fc           *fitconnect.Client // one sender client for all tenants
+	metrics      *metrics
+	bg           sync.WaitGroup // resumer and payment reconciliation
 }
 
 // New builds the portal on one SQLite database in cfg.Dir, opened once
@@ -108,22 +125,21 @@ func New(ctx context.Context, cfg Config) (_ *Portal, err error) {
 			p.Close()
 		}
 	}()
-	if p.db, err = database.OpenSQLite(ctx, filepath.Join(cfg.Dir, "saarportal.db")); err != nil {
+	if p.metrics, err = newMetrics(); err != nil {
 		return nil, err
 	}
-	if _, err = p.db.ExecContext(ctx, schema); err != nil {
-		return nil, fmt.Errorf("schema: %w", err)
+	if err = p.cfg.Ha.defaults(cfg.Tenants); err != nil {
+		return nil, err
 	}
-	if err = p.setupLogin(ctx); err != nil {
-		return nil, fmt.Errorf("login: %w", err)
-	}
+	p.instance = p.cfg.Ha.Instance
 	if p.msg, err = newMessages(); err != nil {
 		return nil, err
 	}
-	if p.payStore, err = paysql.NewSQLite(ctx, p.db); err != nil {
-		return nil, err
+	if p.fc, err = fitconnect.New(cfg.Counterparts.FITConnect); err != nil {
+		return nil, fmt.Errorf("%w: fitconnect: %w", ErrInvalidConfig, err)
 	}
 	var channels []notify.Channel
+	policies := map[string]notify.Policy{}
 	for i := range cfg.Tenants {
 		t := &cfg.Tenants[i]
 		rt, err := p.setupTenant(t)
@@ -135,15 +151,25 @@ func New(ctx context.Context, cfg Config) (_ *Portal, err error) {
 			return nil, fmt.Errorf("tenant %s: %w", t.ARS, err)
 		}
 		channels = append(channels, ch)
+		policies[rt.mail] = notify.Policy{Schedule: cfg.NoticeSchedule}
 		p.tenants[t.ARS] = rt
 		p.order = append(p.order, t.ARS)
 	}
-	if p.notify, err = notify.NewSQLite(p.db, notify.Config{
-		Channels: channels, Logger: p.log,
-		// Demo latency: pick up a notice within 100 ms, not river's 1 s.
-		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 100 * time.Millisecond,
-	}); err != nil {
+	samlStore, err := p.openStores(ctx, channels, policies)
+	if err != nil {
 		return nil, err
+	}
+	for _, rt := range p.tenants {
+		// All tenants' payment clients share one store, each scoped to its
+		// tenant (the ARS): no query, push or reconciliation of one tenant
+		// touches another's transactions.
+		if rt.pay, err = payment.New(payment.Config{Provider: rt.provider, Store: p.payStore, Tenant: rt.ARS, Logger: p.log,
+			MeterProvider: p.metrics.provider, PollInitial: p.cfg.Ha.PaymentPoll, PollInterval: p.cfg.Ha.ResumeEvery}); err != nil {
+			return nil, err
+		}
+	}
+	if err = p.setupLogin(ctx, samlStore); err != nil {
+		return nil, fmt.Errorf("login: %w", err)
 	}
 	if err = p.notify.Migrate(ctx); err != nil {
 		return nil, err
@@ -153,6 +179,15 @@ func New(ctx context.Context, cfg Config) (_ *Portal, err error) {
 	if err = p.notify.Start(run); err != nil {
 		return nil, err
 	}
+	if err = p.setupOperators(ctx); err != nil {
+		return nil, err
+	}
+	// Every instance resumes the applications and reconciles every
+	// tenant's payments (payment.Client.Run, scoped to the tenant).
+	p.bg.Go(func() { p.resume(run) })
+	for _, rt := range p.tenants {
+		p.bg.Go(func() { _ = rt.pay.Run(run) })
+	}
 	p.routes()
 	return p, nil
 }
@@ -160,18 +195,9 @@ func New(ctx context.Context, cfg Config) (_ *Portal, err error) {
 // ErrInvalidConfig is wrapped by New for a configuration it refuses.
 var ErrInvalidConfig = errors.New("saarportal: invalid configuration")
 
-func (p *Portal) setupLogin(ctx context.Context) error {
+func (p *Portal) setupLogin(ctx context.Context, store saml.Store) error {
 	idp := p.cfg.Counterparts.IdP
-	// Throw-away SP keys; a deployment loads its registered keys with
-	// signature.LoadPKCS12.
-	signing, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "Saarland-Portal SAML-Signatur"})
-	if err != nil {
-		return err
-	}
-	encryption, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "Saarland-Portal SAML-Verschlüsselung"})
-	if err != nil {
-		return err
-	}
+	signing, encryption := p.cfg.Ha.Keys.SAMLSigning, p.cfg.Ha.Keys.SAMLEncryption
 	dec, err := encryption.Decrypter()
 	if err != nil {
 		return err
@@ -189,10 +215,10 @@ func (p *Portal) setupLogin(ctx context.Context) error {
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Saarland-Portal", Lang: "de", OnlineServiceID: "99123456760000"},
 		},
 		Logger: p.log,
-		// Pending SAML requests stay in memory: account/sqlstore opens
-		// its own database by path and has no constructor on a shared
-		// *sql.DB yet (see doc.go). One process only.
-		Store: saml.NewMemoryStore(),
+		// Pending SAML requests and the assertion replay cache in the
+		// shared database: a login started on one instance finishes on
+		// another.
+		Store: store,
 		// The simulated IdP serves plain http on loopback.
 		InsecureDevelopment: true,
 	})
@@ -206,12 +232,8 @@ func (p *Portal) setupLogin(ctx context.Context) error {
 	if err := idp.RegisterSP(md); err != nil {
 		return err
 	}
-	store, err := sqlstore.NewSessionsSQLite(ctx, p.db)
-	if err != nil {
-		return err
-	}
 	p.sessions, err = account.NewSessions(account.SessionConfig{
-		Store: store, Logger: p.log, LoginRequired: http.RedirectHandler("/", http.StatusSeeOther),
+		Store: p.sessionStore, Logger: p.log, LoginRequired: http.RedirectHandler("/", http.StatusSeeOther),
 	})
 	return err
 }
@@ -225,28 +247,17 @@ func (p *Portal) setupTenant(t *Tenant) (*tenantRuntime, error) {
 	if pc.OriginatorID != t.Mandant.OriginatorID || pc.EndpointID != t.Mandant.EndpointID {
 		return nil, fmt.Errorf("%w: Bezahldienst account of tenant %s is not its Mandant", ErrInvalidConfig, t.ARS)
 	}
-	provider, err := xbezahldienste.New(pc)
-	if err != nil {
+	var err error
+	if rt.provider, err = xbezahldienste.New(pc); err != nil {
 		return nil, err
 	}
-	// All tenants' payment clients share one store; request IDs carry the
-	// tenant's slug so they cannot collide (the store has no tenant key).
-	if rt.pay, err = payment.New(payment.Config{Provider: provider, Store: p.payStore, Logger: p.log}); err != nil {
-		return nil, err
-	}
-	fc, ok := p.cfg.Counterparts.FITConnect[t.ARS]
+	// The Routing API finds each tenant's destination by LeiKa key and
+	// ARS; one sender client serves every tenant.
+	rt.fc = p.fc
+	// The key that signs the tenant's XÖV messages (HaConfig.Keys).
+	key, ok := p.cfg.Ha.Keys.Tenants[t.ARS]
 	if !ok {
-		return nil, fmt.Errorf("%w: no FIT-Connect configuration for tenant %s", ErrInvalidConfig, t.ARS)
-	}
-	if rt.fc, err = fitconnect.New(fc); err != nil {
-		return nil, err
-	}
-	// The key that signs the tenant's XÖV messages. Generated for the
-	// demo; a deployment loads each tenant's key (signature.LoadPKCS12,
-	// or an HSM signer) from its own secret, never from tenants.json.
-	key, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: t.Name + " – XÖV-Signatur", UniqueKey: true})
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: no signing key for tenant %s", ErrInvalidConfig, t.ARS)
 	}
 	rt.cert = key.Certificate
 	if rt.signer, err = xmldsig.NewSigner(xmldsig.SignerConfig{Key: key, Placement: xmldsig.Placement{Position: xmldsig.LastChild}}); err != nil {
@@ -256,9 +267,11 @@ func (p *Portal) setupTenant(t *Tenant) (*tenantRuntime, error) {
 }
 
 // tenantMail is a tenant's e-mail channel: notify's e-mail sender with
-// the tenant's From, under a channel name of its own so that one notify
-// client delivers for every tenant and each notice goes out in the name
-// of the tenant it is routed to.
+// the tenant's From as the identity of exactly that tenant (email.Config
+// Tenants), under a channel name of its own (the demo writes each
+// tenant's mail to its own pickup folder). notify refuses at enqueue an
+// event of another tenant routed to it, so a notice never goes out in
+// another municipality's name.
 type tenantMail struct {
 	*email.Sender
 	name string
@@ -271,7 +284,8 @@ func (p *Portal) mailChannel(rt *tenantRuntime) (notify.Channel, error) {
 	if err := os.MkdirAll(rt.pickup, 0o700); err != nil {
 		return nil, err
 	}
-	s, err := email.New(email.Config{From: rt.Sender.EmailFrom, FromName: rt.Sender.EmailFromName, PickupDir: rt.pickup})
+	s, err := email.New(email.Config{Tenants: map[string]email.Identity{rt.ARS: {From: rt.Sender.EmailFrom, FromName: rt.Sender.EmailFromName}},
+		PickupDir: rt.pickup})
 	if err != nil {
 		return nil, err
 	}
@@ -301,6 +315,7 @@ func (p *Portal) Close() {
 	if p.cancel != nil {
 		p.cancel()
 	}
+	p.bg.Wait()
 	if p.notify != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = p.notify.Stop(ctx)
@@ -311,8 +326,16 @@ func (p *Portal) Close() {
 	}
 	if p.db != nil {
 		_ = p.db.Close()
+		if p.db.pool != nil {
+			p.db.pool.Close()
+		}
 	}
+	p.metrics.shutdown(context.Background())
 }
+
+// MetricsHandler serves the Prometheus metrics of the portal and its
+// packages; serve it on an operator-only listener, never to citizens.
+func (p *Portal) MetricsHandler() http.Handler { return p.metrics.handler() }
 
 // trustFor is the trust store the tenant's authority verifies the
 // portal's messages with: exactly the tenant's own signing certificate.

@@ -25,25 +25,32 @@ import (
 // startPortal wires every simulator the portal talks to and starts the
 // portal on them: the issue-21 measure "an application test wires all
 // simulators in under 20 lines" — these are 13 lines (BundID, a
-// Bezahldienst and a FIT-Connect Zustelldienst per tenant; notices go to
-// the e-mail pickup folders).
-func startPortal(t *testing.T, tenants []Tenant) *site {
+// Bezahldienst per tenant, one FIT-Connect Zustelldienst with a
+// destination per tenant and service; notices go to the e-mail pickup
+// folders).
+func startPortal(t testing.TB, tenants []Tenant, opts ...func(*Config)) *site {
+	return startPortalWith(t, tenants, destinations(tenants), opts...)
+}
+
+// startPortalWith starts the portal with the Zustelldienst's destinations
+// dests.
+func startPortalWith(t testing.TB, tenants []Tenant, dests []fitconnecttest.DestinationConfig, opts ...func(*Config)) *site {
 	idp, err := accounttest.NewServer(accounttest.Config{})
 	require.NoError(t, err)
 	t.Cleanup(idp.Close)
-	w := &world{IdP: idp, Pay: map[string]*paymenttest.XBezahldienste{}, FIT: map[string]*fitconnecttest.Sim{}}
+	w := &world{IdP: idp, Pay: map[string]*paymenttest.XBezahldienste{},
+		FIT: fitconnecttest.StartWith(t, fitconnecttest.SimConfig{Destinations: dests})}
 	for i := range tenants {
 		w.Pay[tenants[i].ARS] = paymenttest.NewXBezahldienste(mandant(&tenants[i]))
 		t.Cleanup(w.Pay[tenants[i].ARS].Close)
-		w.FIT[tenants[i].ARS] = fitconnecttest.Start(t)
 	}
-	s, err := startSite(t.Context(), "", t.TempDir(), tenants, w)
+	s, err := startSite(t.Context(), "", t.TempDir(), tenants, w, opts...)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	return s
 }
 
-func defaults(t *testing.T) []Tenant {
+func defaults(t testing.TB) []Tenant {
 	ts, err := LoadTenants(defaultTenants)
 	require.NoError(t, err)
 	return ts
@@ -75,17 +82,19 @@ func TestTourEachTenant(t *testing.T) {
 	for i, r := range results {
 		tn := ts[i]
 		require.Equal(t, tn.ARS, r.ARS)
-		// Only Saarbrücken's building application is in the simulated
-		// Routing API; the others use their agreed destination.
-		assert.Equal(t, tn.ARS == fitconnecttest.ARS, r.Routed, tn.Name)
+		// Every tenant's service is in the Routing API.
+		assert.True(t, r.Routed, tn.Name)
 		svc, _ := tn.Service(r.Leika)
 		// Application: at this tenant's authority only, verified against
 		// this tenant's key and addressed to it.
 		assert.Equal(t, []string{r.AppID}, s.auth[tn.ARS].Received(), tn.Name)
-		assert.Equal(t, 1, s.world.FIT[tn.ARS].Submissions(), tn.Name)
+		assert.Equal(t, 1, s.world.FIT.SubmissionsTo(s.world.destination(tn.ARS, r.Leika)), tn.Name)
 		// Fee: at this tenant's Bezahldienst account only, with its
 		// Kassenzeichen range, paid in full.
 		assert.Equal(t, []string{r.TransactionID}, s.world.Pay[tn.ARS].TransactionIDs(), tn.Name)
+		// Every Bezahldienst numbers from TX00000001: the shared payment
+		// store keeps the tenants' equal IDs apart.
+		assert.Equal(t, results[0].TransactionID, r.TransactionID)
 		assert.True(t, strings.HasPrefix(r.Kassenzeichen, tn.Mandant.KassenzeichenPrefix), r.Kassenzeichen)
 		tx, err := s.tenants[tn.ARS].pay.Get(t.Context(), r.AppID)
 		require.NoError(t, err)
@@ -123,11 +132,41 @@ func TestOneLoginAllTenants(t *testing.T) {
 	}
 }
 
+// TestEveryServiceRouted: one citizen applies for both services of every
+// municipality; each application is routed by (LeiKa key, ARS) to its
+// own destination in the one Zustelldienst and received by its own
+// authority only.
+func TestEveryServiceRouted(t *testing.T) {
+	ts := defaults(t)
+	s := startPortal(t, ts)
+	var visits []visit
+	for _, tn := range ts {
+		for _, svc := range tn.Services {
+			visits = append(visits, visit{ARS: tn.ARS, Leika: svc.Leika})
+		}
+	}
+	results, err := s.tour(t.Context(), t.Logf, []citizen{{User: accounttest.Erika(), Visits: visits}})
+	require.NoError(t, err)
+	require.Len(t, results, len(visits))
+	byTenant := map[string][]string{}
+	for _, r := range results {
+		assert.True(t, r.Routed, "%s %s", r.ARS, r.Leika)
+		assert.Equal(t, 1, s.world.FIT.SubmissionsTo(s.world.destination(r.ARS, r.Leika)), "%s %s", r.ARS, r.Leika)
+		byTenant[r.ARS] = append(byTenant[r.ARS], r.AppID)
+	}
+	for _, tn := range ts {
+		assert.ElementsMatch(t, byTenant[tn.ARS], s.auth[tn.ARS].Received(), tn.Name)
+	}
+	assert.Equal(t, len(visits), s.world.FIT.Submissions())
+}
+
 // TestRefusals: what the portal refuses, and that a refusal takes no fee
 // and changes nothing.
 func TestRefusals(t *testing.T) {
 	ts := defaults(t)
-	s := startPortal(t, ts)
+	// The Zustelldienst lacks Saarbrücken's Bauvorbescheid destination.
+	dests := destinations(ts)
+	s := startPortalWith(t, ts, append(dests[:1:1], dests[2:]...))
 	results, err := s.tour(t.Context(), t.Logf, citizens(ts)[:1])
 	require.NoError(t, err)
 	mallory := s.browser()
@@ -141,6 +180,7 @@ func TestRefusals(t *testing.T) {
 		want       int
 	}{
 		{"service without destination (no route, none agreed)", ts[0].ARS, ts[0].Services[1].Leika, http.StatusServiceUnavailable},
+		{"another tenant's service key with this ARS", ts[0].ARS, "99010099001006", http.StatusNotFound},
 		{"unknown municipality", "100410999999", ts[0].Services[0].Leika, http.StatusNotFound},
 		{"ARS not a tenant", "091620000000", ts[0].Services[0].Leika, http.StatusNotFound},
 		{"service not offered", ts[1].ARS, "99010099001006", http.StatusNotFound},
@@ -176,7 +216,7 @@ func TestRefusals(t *testing.T) {
 		a, err := s.Finish(t.Context(), id.Subject, st.ID)
 		require.ErrorIs(t, err, ErrNotPaid)
 		assert.Equal(t, StatePayment, a.Status)
-		assert.Zero(t, s.world.FIT[ts[2].ARS].Submissions())
+		assert.Zero(t, s.world.FIT.SubmissionsTo(s.world.destination(ts[2].ARS, ts[2].Services[0].Leika)))
 	})
 }
 
@@ -222,7 +262,7 @@ func TestNewRefusesCounterparts(t *testing.T) {
 	cases := map[string]func(c *Counterparts){
 		"no idp":             func(c *Counterparts) { c.IdP = nil },
 		"no payment":         func(c *Counterparts) { delete(c.Payment, ts[0].ARS) },
-		"no fitconnect":      func(c *Counterparts) { delete(c.FITConnect, ts[0].ARS) },
+		"no fitconnect":      func(c *Counterparts) { c.FITConnect = fitconnect.Config{} },
 		"another Mandant":    func(c *Counterparts) { p := c.Payment[ts[0].ARS]; p.EndpointID = "10041519"; c.Payment[ts[0].ARS] = p },
 		"another originator": func(c *Counterparts) { p := c.Payment[ts[0].ARS]; p.OriginatorID = "x"; c.Payment[ts[0].ARS] = p },
 	}
@@ -303,7 +343,7 @@ func TestFinishOnce(t *testing.T) {
 		return out
 	}
 	states := race(s.Finish)
-	assert.Equal(t, 1, s.world.FIT[ts[0].ARS].Submissions())
+	assert.Equal(t, 1, s.world.FIT.SubmissionsTo(s.world.destination(ts[0].ARS, ts[0].Services[0].Leika)))
 	assert.Contains(t, states, StateSubmitted)
 	for _, st := range states {
 		assert.Contains(t, []string{StateSubmitted, StateSending}, st)

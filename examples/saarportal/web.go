@@ -85,7 +85,9 @@ func (p *Portal) acs(w http.ResponseWriter, r *http.Request) {
 		_, err = p.sessions.Start(r.Context(), w, r, login.Identity, account.StartOptions{ProviderSessionID: login.Identity.SessionIndex})
 	}
 	if err != nil {
-		// The SP logged the reason without personal data.
+		// The SP logged the reason without personal data; the operator
+		// page and /metrics count it by reason (refusals.go).
+		p.refused(r.Context(), err)
 		p.render(w, http.StatusForbidden, "error", "Die Anmeldung wurde nicht angenommen. Bitte melden Sie sich erneut an.")
 		return
 	}
@@ -127,9 +129,6 @@ func (p *Portal) status(w http.ResponseWriter, r *http.Request) {
 	msg := ""
 	if errors.Is(err, ErrNotPaid) {
 		msg, err = "Die Gebühr ist noch nicht bezahlt.", nil
-	}
-	if err == nil {
-		a, err = p.Receipt(r.Context(), id.Subject, appID)
 	}
 	if err != nil {
 		p.fail(w, err)

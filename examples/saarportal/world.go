@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"slices"
 
 	"github.com/egosaar/ozg/account/accounttest"
 	"github.com/egosaar/ozg/fitconnect"
@@ -17,36 +18,66 @@ import (
 )
 
 // world is the simulated outside of the portal: the BundID, each
-// tenant's Bezahldienst (its Mandant) and each tenant's FIT-Connect
-// destination (fitconnecttest models one destination per simulator).
+// tenant's Bezahldienst (its Mandant) and one FIT-Connect Zustelldienst
+// with a destination per tenant and service.
 type world struct {
 	IdP *accounttest.Server
 	Pay map[string]*paymenttest.XBezahldienste // by ARS
-	FIT map[string]*fitconnecttest.Sim         // by ARS
+	FIT *fitconnecttest.Sim
+}
+
+// destinations are the tenants' authorities' FIT-Connect destinations:
+// one per tenant and service, listed in the Routing API for the service's
+// LeiKa key and the tenant's ARS, accepting XBau 2.6.
+func destinations(tenants []Tenant) []fitconnecttest.DestinationConfig {
+	var out []fitconnecttest.DestinationConfig
+	for _, t := range tenants {
+		for _, svc := range t.Services {
+			out = append(out, fitconnecttest.DestinationConfig{Name: t.Authority.Name + ": " + svc.Name,
+				Services: []fitconnecttest.ServiceConfig{{LeikaKey: svc.Leika, Name: svc.Name}}, Regions: []string{t.ARS}})
+		}
+	}
+	return out
+}
+
+// inboxes returns the subscriber configurations of the tenant's
+// destinations, by destination ID: what its authority receives with.
+func (w *world) inboxes(ars string) map[string]fitconnect.Config {
+	out := map[string]fitconnect.Config{}
+	for _, d := range w.FIT.Destinations() {
+		if slices.Contains(d.Regions, ars) {
+			out[d.ID] = w.FIT.SubscriberConfig(d.ID)
+		}
+	}
+	return out
+}
+
+// destination returns the ID of the tenant's destination for the
+// service, or "".
+func (w *world) destination(ars, leika string) string {
+	for _, d := range w.FIT.Destinations() {
+		if slices.Contains(d.Regions, ars) && d.Services[0].LeikaKey == leika {
+			return d.ID
+		}
+	}
+	return ""
 }
 
 // mandant is the simulator settings of a tenant's Bezahldienst account.
-// Each simulator numbers its transactions TX00000001, TX00000002, …, and
-// payment's store holds transaction IDs unique across all Mandants, so
-// the second tenant's first payment would collide with the first's; the
-// simulators therefore use the requestId (which starts with the tenant's
-// slug) as transactionId, as XBezahldienste allows. See doc.go.
+// Each simulator numbers its transactions TX00000001, TX00000002, …: the
+// same transaction IDs at every tenant, which the payment store keeps
+// apart by tenant.
 func mandant(t *Tenant) paymenttest.XConfig {
 	return paymenttest.XConfig{OriginatorID: t.Mandant.OriginatorID, EndpointID: t.Mandant.EndpointID,
-		RequiredBookingKeys: t.Mandant.BookingKeys, TransactionIDIsRequestID: true}
+		RequiredBookingKeys: t.Mandant.BookingKeys}
 }
 
 // counterparts are the SDK-side configurations wired to w.
 func (w *world) counterparts() Counterparts {
-	c := Counterparts{IdP: w.IdP, Payment: map[string]xbezahldienste.Config{}, FITConnect: map[string]fitconnect.Config{}}
+	// The portal only sends: the sender client, no subscriber keys.
+	c := Counterparts{IdP: w.IdP, Payment: map[string]xbezahldienste.Config{}, FITConnect: w.FIT.SenderConfig()}
 	for ars, s := range w.Pay {
 		c.Payment[ars] = s.Config()
-	}
-	for ars, s := range w.FIT {
-		cfg := s.Config()
-		// The portal only sends: no decryption or signing keys.
-		cfg.DecryptionKeys, cfg.SigningKey, cfg.SigningKeyID = nil, nil, ""
-		c.FITConnect[ars] = cfg
 	}
 	return c
 }
@@ -73,7 +104,7 @@ func (l *lifetime) close() {
 // constructors; close stops them.
 func newWorld(tenants []Tenant) (w *world, close func(), err error) {
 	life := &lifetime{}
-	w = &world{Pay: map[string]*paymenttest.XBezahldienste{}, FIT: map[string]*fitconnecttest.Sim{}}
+	w = &world{Pay: map[string]*paymenttest.XBezahldienste{}}
 	if w.IdP, err = accounttest.NewServer(accounttest.Config{}); err != nil {
 		return nil, nil, err
 	}
@@ -82,10 +113,10 @@ func newWorld(tenants []Tenant) (w *world, close func(), err error) {
 		t := &tenants[i]
 		w.Pay[t.ARS] = paymenttest.NewXBezahldienste(mandant(t))
 		life.Cleanup(w.Pay[t.ARS].Close)
-		if w.FIT[t.ARS] = fitconnecttest.Start(life); life.err != nil {
-			life.close()
-			return nil, nil, life.err
-		}
+	}
+	if w.FIT = fitconnecttest.StartWith(life, fitconnecttest.SimConfig{Destinations: destinations(tenants)}); life.err != nil {
+		life.close()
+		return nil, nil, life.err
 	}
 	return w, life.close, nil
 }
@@ -97,12 +128,13 @@ type site struct {
 	srv   *httptest.Server
 	world *world
 	auth  map[string]*authority // by ARS
+	ops   siteOps               // operator logins and the metrics listener (site_ops.go)
 }
 
 // startSite serves a portal on addr ("" = any loopback port) over HTTPS
 // with a throw-away certificate for 127.0.0.1 (the Bezahldienst only
 // redirects to https; a deployment uses its own certificate).
-func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world) (_ *site, err error) {
+func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world, opts ...func(*Config)) (_ *site, err error) {
 	s := &site{world: w, auth: map[string]*authority{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { s.Portal.ServeHTTP(rw, r) }))
 	if addr != "" {
@@ -119,15 +151,23 @@ func startSite(ctx context.Context, addr, dir string, tenants []Tenant, w *world
 			s.Close()
 		}
 	}()
-	if s.Portal, err = New(ctx, Config{Tenants: tenants, BaseURL: s.srv.URL, Dir: dir, Counterparts: w.counterparts()}); err != nil {
+	cfg := Config{Tenants: tenants, BaseURL: s.srv.URL, Dir: dir, Counterparts: w.counterparts()}
+	if cfg.Operators, s.ops.passwords, err = demoOperators(tenants); err != nil {
 		return nil, err
 	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if s.Portal, err = New(ctx, cfg); err != nil {
+		return nil, err
+	}
+	s.ops.metrics = httptest.NewServer(s.MetricsHandler())
 	for _, t := range s.Tenants() {
 		trust, err := s.tenants[t.ARS].trust()
 		if err != nil {
 			return nil, err
 		}
-		if s.auth[t.ARS], err = newAuthority(ctx, dir, t, w.FIT[t.ARS].Config(), trust, fitconnecttest.DestinationID); err != nil {
+		if s.auth[t.ARS], err = newAuthority(ctx, dir, t, w.inboxes(t.ARS), trust); err != nil {
 			return nil, err
 		}
 	}
@@ -145,6 +185,9 @@ func (s *site) browser() *http.Client {
 
 func (s *site) Close() {
 	s.srv.Close()
+	if s.ops.metrics != nil {
+		s.ops.metrics.Close()
+	}
 	for _, a := range s.auth {
 		a.close()
 	}

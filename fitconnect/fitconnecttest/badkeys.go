@@ -14,14 +14,14 @@ import (
 )
 
 // faultyKey returns the encryption JWK a key fault serves.
-func (s *Sim) faultyKey(f Fault) (json.RawMessage, error) {
+func (s *Sim) faultyKey(d *destination, f Fault) (json.RawMessage, error) {
 	switch f {
 	case FaultSelfSignedKey:
 		k, err := loadKey("weak-untrusted")
 		if err != nil {
 			return nil, err
 		}
-		return k.jwkJSON(EncryptionKeyID, jose.RSAOAEP256, "wrapKey")
+		return k.jwkJSON(d.encKid, jose.RSAOAEP256, "wrapKey")
 	case FaultWeakKey:
 		priv, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
@@ -38,17 +38,17 @@ func (s *Sim) faultyKey(f Fault) (json.RawMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		return (&testKey{kp: kp, priv: priv}).jwkJSON(EncryptionKeyID, jose.RSAOAEP256, "wrapKey")
+		return (&testKey{kp: kp, priv: priv}).jwkJSON(d.encKid, jose.RSAOAEP256, "wrapKey")
 	case FaultKeyWrongAlg:
-		return s.enc.jwkJSON(EncryptionKeyID, jose.PS512, "wrapKey")
+		return d.enc.jwkJSON(d.encKid, jose.PS512, "wrapKey")
 	}
 	// FaultKeyMismatch: the encryption key's members with the signature
 	// key's certificate chain.
 	var enc, sig map[string]any
-	if err := json.Unmarshal(s.encJWK, &enc); err != nil {
+	if err := json.Unmarshal(d.encJWK, &enc); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(s.sigJWK, &sig); err != nil {
+	if err := json.Unmarshal(d.sigJWK, &sig); err != nil {
 		return nil, err
 	}
 	enc["x5c"] = sig["x5c"]

@@ -16,15 +16,16 @@ import (
 // answered, so tests need no waiting), as the destination's callback
 // configuration would. Failures are ignored ("Nicht-erfolgreiche
 // Callback-Aufrufe dürfen nicht zu einem Fehler führen").
+//
+// With several destinations it configures the first; see SetCallbackFor.
 func (s *Sim) SetCallback(url string, secret []byte) {
-	s.mu.Lock()
-	s.callbackURL, s.callbackSecret = url, append([]byte(nil), secret...)
-	s.mu.Unlock()
+	s.SetCallbackFor(s.dests[0].cfg.ID, url, secret)
 }
 
 func (s *Sim) callback(sub *submission) {
+	d := s.dest(sub.Destination)
 	s.mu.Lock()
-	u, secret := s.callbackURL, s.callbackSecret
+	u, secret := d.callbackURL, d.callbackSecret
 	s.mu.Unlock()
 	if u == "" {
 		return

@@ -12,7 +12,17 @@
 // destination keys.
 //
 // [Start] returns a running simulator; [Sim.Config] a fitconnect.Config
-// wired to it (sender and subscriber). [StoreConformance] checks a
+// wired to it (sender and subscriber).
+//
+// One simulator can host several destinations, as one Zustelldienst
+// serves every authority ([SimConfig].Destinations, [DestinationConfig]):
+// each with its own services (LeiKa keys), regions (ARS) in the Routing
+// API, encryption and signature keys and subscriber API client. The
+// Routing API lists a destination for exactly its (LeiKa key, ARS or AGS)
+// pairs; [Sim.SenderConfig] is the sender's configuration,
+// [Sim.SubscriberConfig] each destination's authority's; a destination's
+// submissions, content and event log are forbidden (403) to every other
+// destination's subscriber. [StoreConformance] checks a
 // fitconnect.Store. SOURCES.md says which behaviour follows the official
 // API and which is modelled.
 //

@@ -68,7 +68,7 @@ func rootCert() (*x509.Certificate, error) {
 	return certs[0], nil
 }
 
-// SubscriberPEM returns the destination's decryption key (current kid
+// SubscriberPEM returns the first destination's decryption key (current kid
 // EncryptionKeyID) and signing key (SignatureKeyID), each as PEM private
 // key followed by its certificate, for programs configured by files.
 func (s *Sim) SubscriberPEM() (decryption, signing []byte, err error) {

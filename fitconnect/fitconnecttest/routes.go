@@ -1,8 +1,8 @@
 package fitconnecttest
 
 import (
+	"context"
 	"crypto/sha512"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -36,16 +36,19 @@ func (s *Sim) routes(mux *http.ServeMux) {
 }
 
 func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" ||
-		subtle.ConstantTimeCompare([]byte(r.PostForm.Get("client_id")), []byte(ClientID)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(r.PostForm.Get("client_secret")), []byte(ClientSecret)) != 1 {
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
+		return
+	}
+	client, ok := s.client(r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"))
+	if !ok {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
 		return
 	}
 	tok := randomToken()
 	s.mu.Lock()
 	s.requests[r.Pattern]++
-	s.tokens[tok] = true
+	s.tokens[tok] = client
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 1800})
 }
@@ -59,16 +62,21 @@ func (s *Sim) auth(next http.HandlerFunc) http.HandlerFunc {
 		}
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
-		valid := ok && s.tokens[tok]
+		client := s.tokens[tok]
 		s.requests[r.Pattern]++
 		s.mu.Unlock()
-		if !valid {
+		if !ok || client == "" {
 			problem(w, http.StatusUnauthorized, "unauthorized")
 			return
 		}
-		next(w, r)
+		next(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, client)))
 	}
 }
+
+// clientKey carries the authenticated API client in the request context.
+type clientKey struct{}
+
+func clientOf(r *http.Request) string { c, _ := r.Context().Value(clientKey{}).(string); return c }
 
 func (s *Sim) jwks(w http.ResponseWriter, _ *http.Request) {
 	k, err := s.zd.jwkJSON(zdKeyID, jose.PS512, "verify")
@@ -81,22 +89,26 @@ func (s *Sim) jwks(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Sim) destination(version string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("id") != DestinationID {
+		dst := s.dest(r.PathValue("id"))
+		if dst == nil {
 			problem(w, http.StatusNotFound, "destination-not-found")
 			return
 		}
 		s.mu.Lock()
-		kid := s.encKid
+		kid := dst.current
 		s.mu.Unlock()
-		svc := map[string]any{"identifier": ServiceIdentifier, "name": ServiceName,
-			"submissionSchemas": []map[string]string{{"schemaUri": DataSchemaURI, "mimeType": "application/xml"}, {"schemaUri": DataSchemaURI, "mimeType": "application/json"}},
-			"regions":           []string{"DE"}}
-		d := map[string]any{"destinationId": DestinationID, "status": "active", "encryptionKid": kid,
+		var svcs []any
+		for _, c := range dst.cfg.Services {
+			svcs = append(svcs, map[string]any{"identifier": c.Identifier(), "name": c.Name,
+				"submissionSchemas": []map[string]string{{"schemaUri": c.SchemaURI, "mimeType": "application/xml"}, {"schemaUri": c.SchemaURI, "mimeType": "application/json"}},
+				"regions":           []string{"DE"}})
+		}
+		d := map[string]any{"destinationId": dst.cfg.ID, "status": "active", "encryptionKid": kid,
 			"metadataVersions": []string{"1.0.0"}}
 		if version == "v1" {
-			d["services"] = []any{svc}
+			d["services"] = svcs
 		} else {
-			d["publicServices"] = []any{svc}
+			d["publicServices"] = svcs
 		}
 		writeJSON(w, http.StatusOK, d)
 	}
@@ -104,22 +116,24 @@ func (s *Sim) destination(version string) http.HandlerFunc {
 
 func (s *Sim) key(w http.ResponseWriter, r *http.Request) {
 	var k json.RawMessage
-	switch r.PathValue("kid") {
-	case EncryptionKeyID:
-		k = s.encJWK
+	d := s.dest(r.PathValue("id"))
+	switch kid := r.PathValue("kid"); {
+	case d == nil:
+	case kid == d.encKid:
+		k = d.encJWK
 		if f, ok := s.take(FaultSelfSignedKey, FaultWeakKey, FaultKeyWrongAlg, FaultKeyMismatch); ok {
 			var err error
-			if k, err = s.faultyKey(f); err != nil {
+			if k, err = s.faultyKey(d, f); err != nil {
 				problem(w, http.StatusInternalServerError, "internal")
 				return
 			}
 		}
-	case NextEncryptionKey:
-		k = s.encNextJWK
-	case SignatureKeyID:
-		k = s.sigJWK
+	case kid == d.nextKid && d.nextJWK != nil:
+		k = d.nextJWK
+	case kid == d.sigKid:
+		k = d.sigJWK
 	}
-	if r.PathValue("id") != DestinationID || k == nil {
+	if k == nil {
 		problem(w, http.StatusNotFound, "key-not-found")
 		return
 	}
@@ -147,11 +161,16 @@ func (s *Sim) announce(version string) http.HandlerFunc {
 		if version == "v1" {
 			svc = req.ServiceType
 		}
-		if req.DestinationID != DestinationID {
+		d := s.dest(req.DestinationID)
+		if d == nil {
 			problem(w, http.StatusNotFound, "destination-not-found")
 			return
 		}
-		if svc == nil || svc.Identifier != ServiceIdentifier || hasDuplicates(req.AnnouncedAttachments) {
+		if svc == nil || hasDuplicates(req.AnnouncedAttachments) {
+			problem(w, http.StatusUnprocessableEntity, "invalid-request")
+			return
+		}
+		if _, ok := d.service(svc.Identifier); !ok {
 			problem(w, http.StatusUnprocessableEntity, "invalid-request")
 			return
 		}
@@ -159,6 +178,7 @@ func (s *Sim) announce(version string) http.HandlerFunc {
 			Announced: req.AnnouncedAttachments, Attachments: map[string]string{}}
 		s.mu.Lock()
 		s.submissions[sub.ID] = sub
+		s.cases[sub.CaseID] = sub
 		s.mu.Unlock()
 		s.logEvent(sub, "create-submission", nil)
 		if _, ok := s.take(FaultLostAnnounce); ok {
@@ -185,6 +205,21 @@ func (s *Sim) lookup(w http.ResponseWriter, r *http.Request) *submission {
 	s.mu.Unlock()
 	if sub == nil {
 		problem(w, http.StatusNotFound, "submission-not-found")
+	}
+	return sub
+}
+
+// lookupOwn returns the submission when the request's client is its
+// destination's subscriber: another destination's subscriber (and the
+// sender) get 403.
+func (s *Sim) lookupOwn(w http.ResponseWriter, r *http.Request) *submission {
+	sub := s.lookup(w, r)
+	if sub == nil {
+		return nil
+	}
+	if !s.subscribes(clientOf(r), s.dest(sub.Destination)) {
+		problem(w, http.StatusForbidden, "forbidden")
+		return nil
 	}
 	return sub
 }
@@ -219,7 +254,7 @@ func (s *Sim) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := string(body)
 	if f, ok := s.take(FaultTamperAttachment, FaultHashMismatch); ok {
-		tok = s.corrupt(tok, f)
+		tok = s.corrupt(s.dest(sub.Destination), tok, f)
 	}
 	s.mu.Lock()
 	sub.Attachments[aid] = tok
@@ -228,10 +263,11 @@ func (s *Sim) upload(w http.ResponseWriter, r *http.Request) {
 }
 
 // corrupt applies an attachment fault.
-func (s *Sim) corrupt(tok string, f Fault) string {
+func (s *Sim) corrupt(d *destination, tok string, f Fault) string {
 	if f == FaultHashMismatch {
 		// A valid JWE for the destination, of other bytes.
-		other, err := jose.Encrypt([]byte("ausgetauschte Anlage"), s.encPublic(), jose.EncryptOptions{KeyID: s.currentKid(), ContentType: "application/pdf"})
+		kid, pub := s.encPublic(d)
+		other, err := jose.Encrypt([]byte("ausgetauschte Anlage"), pub, jose.EncryptOptions{KeyID: kid, ContentType: "application/pdf"})
 		if err == nil {
 			return other
 		}
@@ -245,17 +281,15 @@ func (s *Sim) corrupt(tok string, f Fault) string {
 	return strings.Join(parts, ".")
 }
 
-func (s *Sim) currentKid() string {
+// encPublic returns the destination's current encryption key and kid.
+func (s *Sim) encPublic(d *destination) (string, any) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.encKid
-}
-
-func (s *Sim) encPublic() any {
-	if s.currentKid() == NextEncryptionKey {
-		return &s.encNext.priv.PublicKey
+	kid := d.current
+	s.mu.Unlock()
+	if kid == d.nextKid && d.encNext != nil {
+		return kid, &d.encNext.priv.PublicKey
 	}
-	return &s.enc.priv.PublicKey
+	return d.encKid, &d.enc.priv.PublicKey
 }
 
 func (s *Sim) submit(w http.ResponseWriter, r *http.Request) {
@@ -283,9 +317,9 @@ func (s *Sim) submit(w http.ResponseWriter, r *http.Request) {
 			missing = true
 		}
 	}
-	already := sub.Submitted
-	if !missing {
-		sub.Metadata, sub.Data, sub.Submitted = req.EncryptedMetadata, req.EncryptedData, true
+	already := sub.Submitted || sub.submitting
+	if !missing && !already {
+		sub.Metadata, sub.Data, sub.submitting = req.EncryptedMetadata, req.EncryptedData, true
 	}
 	s.mu.Unlock()
 	if missing {
@@ -293,8 +327,14 @@ func (s *Sim) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !already {
+		// The event first, then the submission becomes visible to the
+		// subscriber: its accept must follow submit-submission in the
+		// case's event log, as at the real Zustelldienst.
 		tags := map[string]any{"metadata": lastSegment(sub.Metadata), "data": lastSegment(sub.Data), "attachments": s.attachmentTags(sub)}
 		s.logEvent(sub, "submit-submission", map[string]any{"authenticationTags": tags})
+		s.mu.Lock()
+		sub.Submitted = true
+		s.mu.Unlock()
 		defer s.callback(sub)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"submissionId": sub.ID, "caseId": sub.CaseID})
@@ -326,7 +366,7 @@ func hasCty(tok string) bool {
 
 func (s *Sim) get(version string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sub := s.lookup(w, r)
+		sub := s.lookupOwn(w, r)
 		if sub == nil {
 			return
 		}
@@ -343,13 +383,20 @@ func (s *Sim) get(version string) http.HandlerFunc {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"submissionId": sub.ID, "caseId": sub.CaseID, "destinationId": sub.Destination,
 			"encryptedMetadata": sub.Metadata, "encryptedData": sub.Data, "attachments": sub.Announced,
-			svcKey: map[string]string{"identifier": sub.Service, "name": ServiceName},
+			svcKey: map[string]string{"identifier": sub.Service, "name": s.serviceName(sub)},
 		})
 	}
 }
 
+// serviceName is the name the submission's destination gives its
+// service; s.mu may be held.
+func (s *Sim) serviceName(sub *submission) string {
+	c, _ := s.dest(sub.Destination).service(sub.Service)
+	return c.Name
+}
+
 func (s *Sim) attachment(w http.ResponseWriter, r *http.Request) {
-	sub := s.lookup(w, r)
+	sub := s.lookupOwn(w, r)
 	if sub == nil {
 		return
 	}
@@ -371,6 +418,10 @@ func (s *Sim) list(w http.ResponseWriter, r *http.Request) {
 	limit, err := strconv.Atoi(q.Get("limit"))
 	if err != nil || limit < 1 || limit > 500 || offset < 0 {
 		problem(w, http.StatusBadRequest, "invalid-paging")
+		return
+	}
+	if !s.subscribes(clientOf(r), s.dest(q.Get("destinationId"))) {
+		problem(w, http.StatusForbidden, "forbidden")
 		return
 	}
 	s.mu.Lock()
@@ -406,10 +457,17 @@ func decodePayload(tok string) string {
 	return string(b)
 }
 
+// caseEvents serves a case's event log to the sender and to the case's
+// destination's subscriber; another destination's subscriber gets 403.
 func (s *Sim) caseEvents(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
+	sub := s.cases[r.PathValue("id")]
 	log := slices.Clone(s.events[r.PathValue("id")])
 	s.mu.Unlock()
+	if c := clientOf(r); sub != nil && c != ClientID && !s.subscribes(c, s.dest(sub.Destination)) {
+		problem(w, http.StatusForbidden, "forbidden")
+		return
+	}
 	if log == nil {
 		log = []string{}
 	}
@@ -425,7 +483,19 @@ func (s *Sim) postEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caseID := r.PathValue("id")
-	v, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: &s.sig.priv.PublicKey, KeyID: SignatureKeyID, Issuer: DestinationID, SingleEvent: true, TransactionID: "case:" + caseID, MinRSABits: 4096})
+	s.mu.Lock()
+	sub := s.cases[caseID]
+	s.mu.Unlock()
+	if sub == nil {
+		problem(w, http.StatusNotFound, "case-not-found")
+		return
+	}
+	d := s.dest(sub.Destination)
+	if !s.subscribes(clientOf(r), d) {
+		problem(w, http.StatusForbidden, "forbidden")
+		return
+	}
+	v, err := jose.NewSETVerifier(jose.SETVerifierConfig{Key: &d.sig.priv.PublicKey, KeyID: d.sigKid, Issuer: d.cfg.ID, SingleEvent: true, TransactionID: "case:" + caseID, MinRSABits: 4096})
 	if err == nil {
 		_, err = v.Verify(string(body))
 	}

@@ -2,9 +2,11 @@ package fitconnecttest
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -12,7 +14,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/egosaar/ozg/fitconnect"
-	"github.com/egosaar/ozg/signature"
 	"github.com/egosaar/ozg/signature/jose"
 )
 
@@ -77,19 +78,17 @@ type Sim struct {
 	t   TB
 	cfg SimConfig
 
-	root                       *x509.Certificate
-	enc, encNext, sig, zd, ssp *testKey
-	zdSigner, wrongAlgSigner   *jose.SETSigner
-	encJWK, encNextJWK, sigJWK json.RawMessage
+	root                     *x509.Certificate
+	zd, ssp                  *testKey
+	zdSigner, wrongAlgSigner *jose.SETSigner
+	dests                    []*destination // configuration order; the first is Start's
 
-	mu             sync.Mutex
-	callbackURL    string
-	callbackSecret []byte
-	encKid         string
-	faults         []Fault
-	tokens         map[string]bool
-	submissions    map[string]*submission
-	events         map[string][]string // caseID → SETs
+	mu          sync.Mutex
+	faults      []Fault
+	tokens      map[string]string // access token → API client
+	submissions map[string]*submission
+	cases       map[string]*submission // caseID → submission
+	events      map[string][]string    // caseID → SETs
 	// Requests counts requests by "METHOD /path-pattern".
 	requests map[string]int
 }
@@ -100,6 +99,10 @@ type submission struct {
 	Attachments                      map[string]string
 	Metadata, Data                   string
 	Submitted                        bool
+	// submitting: the final PUT is logging its submit-submission event;
+	// the submission is listed (Submitted) only after that, so that an
+	// accept can never precede it in the event log.
+	submitting bool
 }
 
 // SimConfig are simulator settings for [StartWith].
@@ -107,6 +110,13 @@ type SimConfig struct {
 	// DiscardAttachments hashes uploaded attachments and forgets them
 	// (for memory benchmarks); such submissions cannot be fetched.
 	DiscardAttachments bool
+	// Destinations the simulator hosts behind one Zustelldienst, at most
+	// MaxDestinations, each with a subscriber client of its own. Nil
+	// means one: DestinationID, offering ServiceIdentifier (LeikaKey) in
+	// ARS, with ClientID as sender and subscriber. The first destination
+	// keeps the package's key constants and only it has a rotation key
+	// (RotateKey).
+	Destinations []DestinationConfig
 }
 
 // TB is the part of testing.TB the simulator needs; programs (examples)
@@ -123,7 +133,10 @@ func Start(t TB) *Sim {
 	return StartWith(t, SimConfig{})
 }
 
-// StartWith starts a simulator with cfg; it stops at cleanup.
+// StartWith starts a simulator with cfg; it stops at cleanup. A bad
+// destination configuration (more than MaxDestinations, a duplicate or
+// malformed ID, no services, a malformed LeiKa key or ARS) fails the
+// test.
 func StartWith(t TB, cfg SimConfig) *Sim {
 	t.Helper()
 	s, err := newSim(t, cfg)
@@ -138,21 +151,29 @@ func newSim(t TB, cfg SimConfig) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{t: t, cfg: cfg, root: root, encKid: EncryptionKeyID, tokens: map[string]bool{},
-		submissions: map[string]*submission{}, events: map[string][]string{}, requests: map[string]int{}}
-	for name, dst := range map[string]**testKey{"destination-enc": &s.enc, "destination-enc-next": &s.encNext, "destination-sig": &s.sig, "zustelldienst-sig": &s.zd, "ssp-sig": &s.ssp} {
+	s := &Sim{t: t, cfg: cfg, root: root, tokens: map[string]string{}, submissions: map[string]*submission{},
+		cases: map[string]*submission{}, events: map[string][]string{}, requests: map[string]int{}}
+	dcs := cfg.Destinations
+	if len(dcs) == 0 {
+		dcs = []DestinationConfig{defaultDestination()}
+	}
+	if len(dcs) > MaxDestinations {
+		return nil, fmt.Errorf("%d destinations, at most %d", len(dcs), MaxDestinations)
+	}
+	for i, dc := range dcs {
+		d, err := newDestination(i+1, dc, root, len(cfg.Destinations) > 0)
+		if err != nil {
+			return nil, err
+		}
+		if s.dest(d.cfg.ID) != nil {
+			return nil, fmt.Errorf("destination %d: ID %s used twice", i+1, d.cfg.ID)
+		}
+		s.dests = append(s.dests, d)
+	}
+	for name, dst := range map[string]**testKey{"zustelldienst-sig": &s.zd, "ssp-sig": &s.ssp} {
 		if *dst, err = loadKey(name, root); err != nil {
 			return nil, err
 		}
-	}
-	if s.encJWK, err = s.enc.jwkJSON(EncryptionKeyID, jose.RSAOAEP256, "wrapKey"); err != nil {
-		return nil, err
-	}
-	if s.encNextJWK, err = s.encNext.jwkJSON(NextEncryptionKey, jose.RSAOAEP256, "wrapKey"); err != nil {
-		return nil, err
-	}
-	if s.sigJWK, err = s.sig.jwkJSON(SignatureKeyID, jose.PS512, "verify"); err != nil {
-		return nil, err
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -171,22 +192,11 @@ func newSim(t TB, cfg SimConfig) (*Sim, error) {
 
 // Config returns a sender-and-subscriber fitconnect.Config wired to the
 // simulator: loopback http, the test PKI's root as the only anchor, the
-// destination's two decryption keys (current and rotation) and its
-// signing key.
+// first destination's two decryption keys (current and rotation) and its
+// signing key. With several destinations, use SubscriberConfig for each
+// destination's authority and SenderConfig for the sender.
 func (s *Sim) Config() fitconnect.Config {
-	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{s.root}, KeyUsage: fitconnect.TrustKeyUsage})
-	if err != nil {
-		s.t.Fatalf("fitconnecttest: trust store: %v", err)
-	}
-	return fitconnect.Config{
-		Environment: fitconnect.Environment{
-			Name: "fitconnecttest", TokenURL: s.URL + "/token", SubmissionAPI: s.URL + "/submission-api",
-			RoutingAPI: s.URL + "/routing-api", SSPKeysURL: s.URL + "/ssp/.well-known/jwks.json",
-		},
-		ClientID: ClientID, ClientSecret: ClientSecret, InsecureDevelopment: true, TrustStore: ts,
-		DecryptionKeys: []jose.DecryptionKey{{KeyID: EncryptionKeyID, Key: s.enc.priv}, {KeyID: NextEncryptionKey, Key: s.encNext.priv}},
-		SigningKey:     s.sig.priv, SigningKeyID: SignatureKeyID,
-	}
+	return s.SubscriberConfig(s.dests[0].cfg.ID)
 }
 
 // Inject queues faults for the next matching requests.
@@ -211,10 +221,11 @@ func (s *Sim) take(want ...Fault) (Fault, bool) {
 	return 0, false
 }
 
-// RotateKey makes the rotation key the destination's encryption key.
+// RotateKey makes the rotation key the first destination's encryption
+// key.
 func (s *Sim) RotateKey() {
 	s.mu.Lock()
-	s.encKid = NextEncryptionKey
+	s.dests[0].current = NextEncryptionKey
 	s.mu.Unlock()
 }
 
@@ -261,6 +272,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+func equalSecret(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 func randomToken() string {
 	b := make([]byte, 16)

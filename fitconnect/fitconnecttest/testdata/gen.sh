@@ -20,6 +20,12 @@ leaf destination-enc-next "ozg test destination encryption (rotation)" keyEnciph
 leaf destination-sig "ozg test destination signature" digitalSignature
 leaf zustelldienst-sig "ozg test Zustelldienst SET signature" digitalSignature
 leaf ssp-sig "ozg test Self-Service-Portal signature" digitalSignature
+# Further destinations of a multi-destination simulator (DestinationConfig):
+# each its own encryption and signature key.
+for i in 2 3 4 5 6 7 8; do
+  leaf destination$i-enc "ozg test destination $i encryption" keyEncipherment
+  leaf destination$i-sig "ozg test destination $i signature" digitalSignature
+done
 key weak-untrusted
 openssl req -x509 -new -key weak-untrusted.key -sha512 -days 36500 -subj "/CN=ozg untrusted self-signed" -out weak-untrusted.pem
 rm -f root.srl
