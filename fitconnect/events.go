@@ -42,7 +42,8 @@ type Event struct {
 
 // Status is the state of a sent submission as read from the event log.
 type Status struct {
-	// State is the last state: "submitted", "forwarded", "accepted",
+	// State is the furthest state the log reaches (never moved back by a
+	// later entry): "submitted", "forwarded", "accepted",
 	// "rejected", "deleted" or "incomplete".
 	State string
 	// Events are every verified event of the submission, oldest first.
@@ -70,25 +71,57 @@ func (c *Client) Status(ctx context.Context, s *SentSubmission) (_ *Status, err 
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{State: "incomplete", Events: events}
+	state, err := stateOf(events, s.AuthenticationTags)
+	if err != nil {
+		return nil, err
+	}
+	return &Status{State: state, Events: events}, nil
+}
+
+// stateRank orders the states of a submission (FIT-Connect Submission API,
+// event log): a later entry never moves a submission back, so an
+// accept that a Zustelldienst logs before its own submit event still reads
+// "accepted". Deletion follows any state.
+var stateRank = map[string]int{
+	EventSubmitSubmission:  1,
+	EventForwardSubmission: 2,
+	EventAcceptSubmission:  3,
+	EventRejectSubmission:  3,
+	EventDeleteSubmission:  4,
+}
+
+var stateName = map[string]string{
+	EventSubmitSubmission:  "submitted",
+	EventForwardSubmission: "forwarded",
+	EventAcceptSubmission:  "accepted",
+	EventRejectSubmission:  "rejected",
+	EventDeleteSubmission:  "deleted",
+}
+
+// stateOf is the state the verified events say, in log order. An accept
+// must name exactly the authentication tags sent; a log with both an
+// accept and a reject contradicts itself and is [ErrEventLog].
+func stateOf(events []Event, sent AuthenticationTags) (string, error) {
+	state, rank := "incomplete", 0
+	var accepted, rejected bool
 	for _, e := range events {
 		switch e.Type {
-		case EventSubmitSubmission:
-			st.State = "submitted"
-		case EventForwardSubmission:
-			st.State = "forwarded"
 		case EventAcceptSubmission:
-			if e.AuthenticationTags == nil || !sameTags(*e.AuthenticationTags, s.AuthenticationTags) {
-				return nil, fmt.Errorf("%w: accept event names other authentication tags than were sent", ErrEventLog)
+			if e.AuthenticationTags == nil || !sameTags(*e.AuthenticationTags, sent) {
+				return "", fmt.Errorf("%w: accept event names other authentication tags than were sent", ErrEventLog)
 			}
-			st.State = "accepted"
+			accepted = true
 		case EventRejectSubmission:
-			st.State = "rejected"
-		case EventDeleteSubmission:
-			st.State = "deleted"
+			rejected = true
+		}
+		if accepted && rejected {
+			return "", fmt.Errorf("%w: the event log both accepts and rejects the submission", ErrEventLog)
+		}
+		if r, ok := stateRank[e.Type]; ok && r >= rank {
+			state, rank = stateName[e.Type], r
 		}
 	}
-	return st, nil
+	return state, nil
 }
 
 func sameTags(a, b AuthenticationTags) bool {

@@ -5,3 +5,6 @@ var (
 	ParseProblemForTest  = parseProblem
 	ParseCallbackForTest = parseCallback
 )
+
+// StateOfForTest is the event log's state rule.
+var StateOfForTest = stateOf
