@@ -60,7 +60,8 @@
 //     printed by -serve). Login refusals are counted portal-wide by reason
 //     in the shared database.
 //   - Prometheus metrics (metrics.go): one OpenTelemetry MeterProvider,
-//     passed to payment and notify (and river through notify), exported
+//     passed to account (saml, sessions), fitconnect, payment and notify
+//     (and river through notify), exported
 //     on a loopback listener of its own; portal counters
 //     saarportal_applications_total{tenant,service,outcome} and
 //     saarportal_login_refusals_total{reason}.
@@ -100,14 +101,8 @@
 // once, every fee created and paid once and every notice written.
 // README.md has the benchmark and load figures.
 //
-// Not in this cut: traces.
-//
-// # What the packages still need for one deployment of many tenants
-//
-//   - payment: the tenant attribute on its metrics (the telemetry tenant
-//     hook is not yet wired to Config.Tenant; notify's carries
-//     Event.Tenant).
-//   - account, fitconnect: a MeterProvider in their Configs.
+// Not in this cut: traces (every package takes a TracerProvider; the
+// portal installs none).
 //
 // # Security
 //

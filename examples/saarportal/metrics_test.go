@@ -37,11 +37,13 @@ func TestMetrics(t *testing.T) {
 		// The packages' metrics on the portal's MeterProvider.
 		`target_info{service_name="saarportal"`,
 		"ozg_payment_operations_total{", "ozg_notify_enqueued_total{", "ozg_notify_deliveries_total{", "river_work_count_total{",
+		"ozg_fitconnect_operations_total{", "ozg_account_operations_total{",
 	} {
 		assert.Contains(t, body, want)
 	}
-	// B's dead-lettered notice, by tenant (Event.Tenant). (payment's
-	// tenant attribute is not wired to Config.Tenant yet.)
+	// B's dead-lettered notice, by tenant (Event.Tenant), and A's fee by
+	// tenant (payment.Config.Tenant).
+	assert.Regexp(t, `ozg_payment_operations_total\{[^}]*ozg_tenant="`+ts[0].ARS+`"`, body)
 	assert.Regexp(t, `ozg_notify_deliveries_total\{[^}]*ozg_channel="mail-`+ts[1].Slug+`",ozg_outcome="dead"[^}]*ozg_tenant="`+ts[1].ARS+`"`, body)
 	// A started application of C's second service (unpaid), counted once.
 	assert.Regexp(t, `saarportal_applications_total\{[^}]*outcome="started"[^}]*service="`+ts[2].Services[1].Leika+`"[^}]*tenant="`+ts[2].ARS+`"[^}]*\} 1\n`, body)

@@ -135,7 +135,9 @@ func New(ctx context.Context, cfg Config) (_ *Portal, err error) {
 	if p.msg, err = newMessages(); err != nil {
 		return nil, err
 	}
-	if p.fc, err = fitconnect.New(cfg.Counterparts.FITConnect); err != nil {
+	fc := cfg.Counterparts.FITConnect
+	fc.MeterProvider = p.metrics.provider
+	if p.fc, err = fitconnect.New(fc); err != nil {
 		return nil, fmt.Errorf("%w: fitconnect: %w", ErrInvalidConfig, err)
 	}
 	var channels []notify.Channel
@@ -214,7 +216,7 @@ func (p *Portal) setupLogin(ctx context.Context, store saml.Store) error {
 			},
 			Display: saml.DisplayInformation{OrganizationDisplayName: "Saarland-Portal", Lang: "de", OnlineServiceID: "99123456760000"},
 		},
-		Logger: p.log,
+		Logger: p.log, MeterProvider: p.metrics.provider,
 		// Pending SAML requests and the assertion replay cache in the
 		// shared database: a login started on one instance finishes on
 		// another.
@@ -233,7 +235,7 @@ func (p *Portal) setupLogin(ctx context.Context, store saml.Store) error {
 		return err
 	}
 	p.sessions, err = account.NewSessions(account.SessionConfig{
-		Store: p.sessionStore, Logger: p.log, LoginRequired: http.RedirectHandler("/", http.StatusSeeOther),
+		Store: p.sessionStore, Logger: p.log, MeterProvider: p.metrics.provider, LoginRequired: http.RedirectHandler("/", http.StatusSeeOther),
 	})
 	return err
 }
