@@ -163,18 +163,18 @@ func storeTenancy(t *testing.T, newStore func(t *testing.T) paystore.Store) {
 			}
 			for _, tx := range due {
 				if tx.Tenant != confTenantA {
-					return errors.New("A's Due returned another tenant's transaction")
+					return errors.New("due of tenant A returned another tenant's transaction")
 				}
 			}
 			if len(due) != 1 {
-				return errors.New("A's Due must return exactly A's shared transaction")
+				return errors.New("due of tenant A must return exactly its shared transaction")
 			}
 			return nil
 		}},
 		{"Anomalies of B's transaction via A", func(w *tenancyWorld) error {
 			as, err := w.a.Anomalies(ctx, "b-only")
 			if err == nil && len(as) > 0 {
-				return errors.New("A sees B's anomalies")
+				return errors.New("tenant A sees the anomalies of B")
 			}
 			return err
 		}},
@@ -189,14 +189,14 @@ func storeTenancy(t *testing.T, newStore func(t *testing.T) paystore.Store) {
 		{"PushSeen of B's event via A", func(w *tenancyWorld) error {
 			seen, err := w.a.PushSeen(ctx, "ev-b")
 			if err == nil && seen {
-				return errors.New("A sees B's push event")
+				return errors.New("tenant A sees the push event of B")
 			}
 			return err
 		}},
 		{"MarkPushSeen of B's event via A is new to A", func(w *tenancyWorld) error {
 			first, err := w.a.MarkPushSeen(ctx, "ev-b", now)
 			if err == nil && !first {
-				return errors.New("B's push event counted as seen in A")
+				return errors.New("the push event of B counted as seen in A")
 			}
 			return err
 		}},

@@ -121,7 +121,7 @@ func SpanAttrs(s sdktrace.ReadOnlySpan) map[string]string { return attrMap(s.Att
 func attrMap(kvs []attribute.KeyValue) map[string]string {
 	m := make(map[string]string, len(kvs))
 	for _, kv := range kvs {
-		m[string(kv.Key)] = kv.Value.Emit()
+		m[string(kv.Key)] = kv.Value.String()
 	}
 	return m
 }
@@ -142,7 +142,7 @@ func (r *Recorder) Texts(t testing.TB) []string {
 	var out []string
 	kv := func(kvs []attribute.KeyValue) {
 		for _, a := range kvs {
-			out = append(out, string(a.Key), a.Value.Emit())
+			out = append(out, string(a.Key), a.Value.String())
 		}
 	}
 	for _, s := range r.Spans() {
