@@ -83,7 +83,7 @@ func (d *modelDecoder) decodeAutomata() {
 
 // decodeDFA decodes one automaton block; ok false when it is malformed.
 func decodeDFA(block []byte, tb *formTables) (*dfa, bool) {
-	d := &modelDecoder{formDecoder: &formDecoder{data: block, strs: tb.strs}, elems: tb.elems, wcs: tb.wcs}
+	d := &modelDecoder{formDecoder: &formDecoder{data: block, strs: tb.strs}, components: components{elems: tb.elems, wcs: tb.wcs}}
 	ns := d.n(3)
 	if ns == 0 {
 		return nil, false

@@ -17,15 +17,7 @@ type modelDecoder struct {
 	*formDecoder
 	err error
 
-	simples   []*simpleType
-	complexes []*complexType
-	elems     []*elementDecl
-	attrDecls []*attrDecl
-	attrUses  []*attrUse
-	wcs       []*wildcard
-	particles []*particle
-	idcs      []*identityConstraint
-	matchers  []*regex.Matcher
+	components
 }
 
 func (d *modelDecoder) fail() {

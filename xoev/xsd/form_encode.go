@@ -25,8 +25,9 @@ import (
 // the order a walk from the sorted global declarations meets them, so the
 // encoding is deterministic.
 
-// modelTables are the numbered components of one schema set.
-type modelTables struct {
+// components are the component tables of one schema set in form order:
+// the encoder numbers them, the decoder rebuilds them.
+type components struct {
 	simples   []*simpleType
 	complexes []*complexType
 	elems     []*elementDecl
@@ -36,6 +37,11 @@ type modelTables struct {
 	particles []*particle
 	idcs      []*identityConstraint
 	matchers  []*regex.Matcher
+}
+
+// modelTables are the numbered components of one schema set.
+type modelTables struct {
+	components
 
 	simpleID   map[*simpleType]uint64
 	complexID  map[*complexType]uint64
