@@ -271,7 +271,10 @@ func (c *Client) Create(ctx context.Context, req *paytype.CreateRequest) (_ *pay
 			return nil, err
 		}
 	}
-	r := req.Clone()
+	// req is not copied here: the store's Insert keeps its own deep copy,
+	// and until then req is only read (like every argument, it must not
+	// be modified while Create runs).
+	r := req
 	fp := r.Fingerprint()
 	for {
 		// Keyed by key and body: callers with the same request share one
