@@ -361,13 +361,14 @@ func (c *Client) create(ctx context.Context, req *paytype.CreateRequest, fp stri
 		c.anomaly(ctx, stored.RequestID, paystore.AnomalyMismatch, err.Error())
 		return nil, err
 	}
+	at := c.cfg.Now()
 	conf, err := c.cfg.Store.Confirm(ctx, stored.RequestID, paystore.Confirmation{
 		TransactionID:  pt.TransactionID,
 		TransactionURL: pt.TransactionURL,
 		PayURL:         pt.PayURL,
 		Reference:      pt.Reference,
-		At:             c.cfg.Now(),
-		NextCheckAt:    c.cfg.Now().Add(c.cfg.PollInitial),
+		At:             at,
+		NextCheckAt:    at.Add(c.cfg.PollInitial),
 	})
 	if err != nil {
 		return nil, &paystore.StoreError{Op: "confirm", Err: err}
