@@ -280,7 +280,7 @@ func (c *Client) Create(ctx context.Context, req *paytype.CreateRequest) (_ *pay
 		// Keyed by key and body: callers with the same request share one
 		// flight; a caller with a different body never inherits another
 		// caller's conflict (the store's insert decides who was first).
-		t, err, led := c.flights.do(ctx, r.IdempotencyKey+"\x00"+fp, func() (*paytype.Transaction, error) {
+		t, err, led := c.flights.do(ctx, flightKey{r.IdempotencyKey, fp}, func() (*paytype.Transaction, error) {
 			return c.create(ctx, r, fp, true)
 		})
 		if led && err == nil && ctx.Err() != nil {

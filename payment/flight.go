@@ -15,8 +15,12 @@ import (
 // are followers.
 type flights struct {
 	mu sync.Mutex
-	m  map[string]*flight
+	m  map[flightKey]*flight
 }
+
+// flightKey is an idempotency key and a request fingerprint (a struct
+// rather than a concatenated string: no allocation per create).
+type flightKey struct{ key, fingerprint string }
 
 type flight struct {
 	done      chan struct{}        // made by the first follower; guarded by flights.mu
@@ -27,10 +31,10 @@ type flight struct {
 
 // do runs fn as the leader for key, or waits for the running leader. led
 // reports which.
-func (g *flights) do(ctx context.Context, key string, fn func() (*paytype.Transaction, error)) (val *paytype.Transaction, err error, led bool) {
+func (g *flights) do(ctx context.Context, key flightKey, fn func() (*paytype.Transaction, error)) (val *paytype.Transaction, err error, led bool) {
 	g.mu.Lock()
 	if g.m == nil {
-		g.m = map[string]*flight{}
+		g.m = map[flightKey]*flight{}
 	}
 	if f, ok := g.m[key]; ok {
 		f.followers++
