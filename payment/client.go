@@ -271,13 +271,16 @@ func (c *Client) Create(ctx context.Context, req *paytype.CreateRequest) (_ *pay
 			return nil, err
 		}
 	}
-	r := req.Clone()
+	// req is not copied here: the store's Insert keeps its own deep copy,
+	// and until then req is only read (like every argument, it must not
+	// be modified while Create runs).
+	r := req
 	fp := r.Fingerprint()
 	for {
 		// Keyed by key and body: callers with the same request share one
 		// flight; a caller with a different body never inherits another
 		// caller's conflict (the store's insert decides who was first).
-		t, err, led := c.flights.do(ctx, r.IdempotencyKey+"\x00"+fp, func() (*paytype.Transaction, error) {
+		t, err, led := c.flights.do(ctx, flightKey{r.IdempotencyKey, fp}, func() (*paytype.Transaction, error) {
 			return c.create(ctx, r, fp, true)
 		})
 		if led && err == nil && ctx.Err() != nil {
@@ -358,13 +361,14 @@ func (c *Client) create(ctx context.Context, req *paytype.CreateRequest, fp stri
 		c.anomaly(ctx, stored.RequestID, paystore.AnomalyMismatch, err.Error())
 		return nil, err
 	}
+	at := c.cfg.Now()
 	conf, err := c.cfg.Store.Confirm(ctx, stored.RequestID, paystore.Confirmation{
 		TransactionID:  pt.TransactionID,
 		TransactionURL: pt.TransactionURL,
 		PayURL:         pt.PayURL,
 		Reference:      pt.Reference,
-		At:             c.cfg.Now(),
-		NextCheckAt:    c.cfg.Now().Add(c.cfg.PollInitial),
+		At:             at,
+		NextCheckAt:    at.Add(c.cfg.PollInitial),
 	})
 	if err != nil {
 		return nil, &paystore.StoreError{Op: "confirm", Err: err}

@@ -583,3 +583,33 @@ func TestCreateLeaderTimeoutDoesNotLoop(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, 1, h.fake.Creates(), "a raw deadline error ends the call; it is not re-led in a loop")
 }
+
+// Create keeps no reference into the caller's request, and the
+// transaction it returns is the caller's own: modifying either after
+// Create changes nothing stored.
+func TestCreateResultAndRequestNotAliased(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	req := paymenttest.ValidRequest("k-alias")
+	req.Items[0].Booking.Extra = map[string]string{"mandant": "0815"}
+	tx, err := h.c.Create(ctx, req)
+	require.NoError(t, err)
+	req.Items[0].ID = "mutated"
+	req.Items[0].Booking.Extra["mandant"] = "mutated"
+	req.Purpose = "mutated"
+	tx.Request.Items[1].ID = "mutated"
+	tx.Status = paytype.StatusPaid
+	got, err := h.c.Get(ctx, "k-alias")
+	require.NoError(t, err)
+	assert.Equal(t, "pos-1", got.Request.Items[0].ID)
+	assert.Equal(t, "pos-2", got.Request.Items[1].ID)
+	assert.Equal(t, "0815", got.Request.Items[0].Booking.Extra["mandant"])
+	assert.NotEqual(t, "mutated", got.Request.Purpose)
+	assert.Equal(t, paytype.StatusInitial, got.Status)
+	// The same request again is the same payment, not a conflict.
+	again, err := h.c.Create(ctx, paymenttest.ValidRequest("k-alias"))
+	if assert.Error(t, err) {
+		assert.ErrorIs(t, err, payment.ErrIdempotencyConflict, "the stored request carries the Extra booking field")
+	}
+	assert.Nil(t, again)
+}

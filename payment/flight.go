@@ -15,47 +15,58 @@ import (
 // are followers.
 type flights struct {
 	mu sync.Mutex
-	m  map[string]*flight
+	m  map[flightKey]*flight
 }
 
+// flightKey is an idempotency key and a request fingerprint (a struct
+// rather than a concatenated string: no allocation per create).
+type flightKey struct{ key, fingerprint string }
+
 type flight struct {
-	done      chan struct{}
-	val       *paytype.Transaction
+	done      chan struct{}        // made by the first follower; guarded by flights.mu
+	val       *paytype.Transaction // for followers, set before done is closed
 	err       error
 	followers int // guarded by flights.mu
 }
 
 // do runs fn as the leader for key, or waits for the running leader. led
 // reports which.
-func (g *flights) do(ctx context.Context, key string, fn func() (*paytype.Transaction, error)) (val *paytype.Transaction, err error, led bool) {
+func (g *flights) do(ctx context.Context, key flightKey, fn func() (*paytype.Transaction, error)) (val *paytype.Transaction, err error, led bool) {
 	g.mu.Lock()
 	if g.m == nil {
-		g.m = map[string]*flight{}
+		g.m = map[flightKey]*flight{}
 	}
 	if f, ok := g.m[key]; ok {
 		f.followers++
+		if f.done == nil {
+			f.done = make(chan struct{})
+		}
+		done := f.done
 		g.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err(), false
-		case <-f.done:
+		case <-done:
 			return f.val, f.err, false
 		}
 	}
-	f := &flight{done: make(chan struct{})}
+	// Most creates have no follower: the channel is made only when one
+	// joins.
+	f := &flight{}
 	g.m[key] = f
 	g.mu.Unlock()
 	var res *paytype.Transaction
+	var ferr error
 	defer func() {
 		g.mu.Lock()
 		delete(g.m, key) // no follower joins after this
-		followers := f.followers
+		done := f.done
 		g.mu.Unlock()
-		if followers > 0 {
-			f.val = res.Clone() // nil-safe
+		if done != nil {
+			f.val, f.err = res.Clone(), ferr // nil-safe
+			close(done)
 		}
-		close(f.done)
 	}()
-	res, f.err = fn()
-	return res, f.err, true
+	res, ferr = fn()
+	return res, ferr, true
 }

@@ -137,7 +137,7 @@ func (c *Client) resume(ctx context.Context, t *paytype.Transaction, now time.Ti
 		return c.cfg.Store.Schedule(ctx, t.RequestID, time.Time{}, t.CheckAttempts+1)
 	}
 	req := t.Request
-	_, rerr, _ := c.flights.do(ctx, t.RequestID+"\x00"+t.Fingerprint, func() (*paytype.Transaction, error) {
+	_, rerr, _ := c.flights.do(ctx, flightKey{t.RequestID, t.Fingerprint}, func() (*paytype.Transaction, error) {
 		return c.create(ctx, &req, t.Fingerprint, false)
 	})
 	res := struct{ Err error }{rerr}

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 
@@ -16,6 +17,23 @@ func ReadBody(resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
 	if limit <= 0 {
 		limit = DefaultMaxBody
+	}
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		// The declared length is read into a buffer of that size (one
+		// allocation, no growing); the spare byte checks that the body
+		// really ends there.
+		buf := make([]byte, n+1)
+		if _, err := io.ReadFull(resp.Body, buf[:n]); err != nil {
+			return nil, err
+		}
+		m, err := resp.Body.Read(buf[n:])
+		switch {
+		case m > 0: // longer than declared: read it as an undeclared body
+			return boundedio.ReadAll(io.MultiReader(bytes.NewReader(buf[:n+1]), resp.Body), limit)
+		case err != nil && err != io.EOF:
+			return nil, err
+		}
+		return buf[:n:n], nil
 	}
 	return boundedio.ReadAll(resp.Body, limit)
 }

@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -136,4 +137,38 @@ func TestReadBody(t *testing.T) {
 	assert.Len(t, b, 100)
 	_, err = ReadBody(get(), 99)
 	require.ErrorIs(t, err, boundedio.ErrTooLarge)
+}
+
+// ReadBody with a declared Content-Length: exact, too long for the limit,
+// shorter than declared, and a body longer than its declared length
+// (possible with a hand-made response) are all handled like an
+// undeclared body.
+func TestReadBodyDeclaredLength(t *testing.T) {
+	t.Parallel()
+	resp := func(body string, declared int64) *http.Response {
+		return &http.Response{Body: io.NopCloser(strings.NewReader(body)), ContentLength: declared}
+	}
+	for name, tc := range map[string]struct {
+		body     string
+		declared int64
+		limit    int64
+		want     string
+		err      error
+	}{
+		"exact":                 {body: "abc", declared: 3, limit: 10, want: "abc"},
+		"at the limit":          {body: "abc", declared: 3, limit: 3, want: "abc"},
+		"undeclared":            {body: "abc", declared: -1, limit: 10, want: "abc"},
+		"declared over limit":   {body: "abcd", declared: 4, limit: 3, err: boundedio.ErrTooLarge},
+		"shorter than declared": {body: "ab", declared: 3, limit: 10, err: io.ErrUnexpectedEOF},
+		"longer than declared":  {body: "abcdef", declared: 3, limit: 10, want: "abcdef"},
+		"longer than limit":     {body: "abcdef", declared: 3, limit: 5, err: boundedio.ErrTooLarge},
+	} {
+		got, err := ReadBody(resp(tc.body, tc.declared), tc.limit)
+		if tc.err != nil {
+			require.ErrorIs(t, err, tc.err, name)
+			continue
+		}
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.want, string(got), name)
+	}
 }

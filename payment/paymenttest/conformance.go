@@ -454,6 +454,57 @@ func StoreConformance(t *testing.T, newStore func(t *testing.T) paystore.Store) 
 		assert.NotEqual(t, "mutated", again.Request.Items[0].ID)
 		assert.Equal(t, paytype.Status(""), again.Status)
 	})
+	t.Run("InputNotRetained", func(t *testing.T) {
+		s := newStore(t)
+		in := newTx("r")
+		in.Request.Items[0].Booking.Extra = map[string]string{"mandant": "0815"}
+		in.Request.Requestor = &paytype.Requestor{Name: "Muster"}
+		_, _, err := s.Insert(ctx, in)
+		require.NoError(t, err)
+		in.Request.Items[0].ID = "mutated"
+		in.Request.Items[0].Booking.Extra["mandant"] = "mutated"
+		in.Request.Requestor.Name = "mutated"
+		in.Fingerprint = "mutated"
+		again, err := s.Get(ctx, "r")
+		require.NoError(t, err)
+		assert.NotEqual(t, "mutated", again.Request.Items[0].ID)
+		assert.Equal(t, "0815", again.Request.Items[0].Booking.Extra["mandant"])
+		assert.NotEqual(t, "mutated", again.Request.Requestor.Name)
+		assert.NotEqual(t, "mutated", again.Fingerprint)
+	})
+	t.Run("ConfirmAndGetCopiesAreIsolated", func(t *testing.T) {
+		s := newStore(t)
+		in := newTx("r")
+		in.Request.Requestor = &paytype.Requestor{Name: "Muster"}
+		_, _, err := s.Insert(ctx, in)
+		require.NoError(t, err)
+		for _, c := range []struct {
+			name string
+			get  func() *paytype.Transaction
+		}{
+			{"confirm", func() *paytype.Transaction { return confirm(t, s, "r", "TX-r", t0) }},
+			{"get", func() *paytype.Transaction {
+				got, err := s.Get(ctx, "r")
+				require.NoError(t, err)
+				return got
+			}},
+			{"get by transaction id", func() *paytype.Transaction {
+				got, err := s.GetByTransactionID(ctx, "TX-r")
+				require.NoError(t, err)
+				return got
+			}},
+		} {
+			name, got := c.name, c.get()
+			got.Request.Items[0].ID = "mutated"
+			got.Request.Requestor.Name = "mutated"
+			got.Status = paytype.StatusPaid
+			again, err := s.Get(ctx, "r")
+			require.NoError(t, err, name)
+			assert.NotEqual(t, "mutated", again.Request.Items[0].ID, name)
+			assert.NotEqual(t, "mutated", again.Request.Requestor.Name, name)
+			assert.Equal(t, paytype.StatusInitial, again.Status, name)
+		}
+	})
 	t.Run("Tenancy", func(t *testing.T) { storeTenancy(t, newStore) })
 	t.Run("CanceledContext", func(t *testing.T) {
 		s := newStore(t)

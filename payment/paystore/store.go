@@ -38,7 +38,10 @@ type Store interface {
 	// Insert stores t under the view's tenant unless a transaction with
 	// t.RequestID exists in that tenant. It returns the stored transaction
 	// (Tenant set) and whether t was inserted. A t.Tenant naming another
-	// tenant is ErrForeignTenant.
+	// tenant is ErrForeignTenant. The store keeps no reference into t, and
+	// no returned transaction (of any method) is the store's own object:
+	// modifying it never changes the store. After an insert the returned
+	// transaction may share t's request items (both belong to the caller).
 	Insert(ctx context.Context, t *paytype.Transaction) (*paytype.Transaction, bool, error)
 	// Get returns the transaction with that requestId or ErrNotFound.
 	Get(ctx context.Context, requestID string) (*paytype.Transaction, error)

@@ -427,6 +427,23 @@ func checkID(field, v string, required bool) error {
 }
 
 func checkText(field, v string, max int, required bool, ok func(rune) bool) error {
+	// One pass for the common valid value; anything it does not accept at
+	// once goes through checkTextSlow, which finds the exact reason.
+	n, blank := 0, true
+	for _, c := range v {
+		if c == utf8.RuneError || !ok(c) {
+			return checkTextSlow(field, v, max, required, ok)
+		}
+		n++
+		blank = blank && unicode.IsSpace(c)
+	}
+	if blank || n > max {
+		return checkTextSlow(field, v, max, required, ok)
+	}
+	return nil
+}
+
+func checkTextSlow(field, v string, max int, required bool, ok func(rune) bool) error {
 	if v == "" {
 		if required {
 			return &FieldError{Field: field, Reason: "missing", Err: ErrInvalidRequest}
