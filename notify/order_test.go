@@ -80,9 +80,11 @@ func TestStatusNeverGoesBackwards(t *testing.T) {
 }
 
 // TestSupersededRetryDropped: a status whose first attempt failed is not
-// delivered after a newer status of its application has been.
+// delivered after a newer status of its application has been. The retry
+// waits 3 s so that the newer status is enqueued before it even on a
+// loaded machine (with 300 ms it once came first under load).
 func TestSupersededRetryDropped(t *testing.T) {
-	e := newEnv(t, envOpts{schedule: []time.Duration{0, 300 * time.Millisecond, time.Millisecond}})
+	e := newEnv(t, envOpts{schedule: []time.Duration{0, 3 * time.Second, time.Millisecond}})
 	e.rcv.Fail(notifytest.Fault{Status: 500})
 	first := testEvent("S-1")
 	out1 := e.enqueue(first)
