@@ -47,7 +47,9 @@
 //     process writes them as PEM for the instances); a deployment loads
 //     each tenant's key from its own secret store (signature.LoadPKCS12 or
 //     an HSM signer) into HaConfig.Keys.
-//   - Notices go to e-mail pickup folders (notify/email PickupDir), one
+//   - Notices go to e-mail pickup folders (notify/email PickupDir; in the
+//     process tests by SMTP to the simulator's mail server,
+//     Counterparts.MailRelay), one
 //     channel per tenant whose sender serves exactly that tenant
 //     (email.Config Tenants, Event.Tenant = ARS); the Postfach sender name
 //     travels as the event's SenderName.
@@ -98,7 +100,9 @@
 // processes (-instance) on one PostgreSQL database behind a load
 // balancer, one killed with SIGKILL while applications are in flight; the
 // counterparts' records then show every paid application submitted
-// once, every fee created and paid once and every notice written.
+// once, every fee created and paid once and one committed notice per
+// application, every delivery counted (a redelivery of the same notice
+// is reported, not failed).
 // README.md has the benchmark and load figures.
 //
 // Not in this cut: traces (every package takes a TracerProvider; the
