@@ -109,6 +109,7 @@ type Portal struct {
 	fc           *fitconnect.Client // one sender client for all tenants
 	metrics      *metrics
 	bg           sync.WaitGroup // resumer and payment reconciliation
+	opPageSize   int            // rows per list of the operator page; 0: opLimit
 }
 
 // New builds the portal on one SQLite database in cfg.Dir, opened once
