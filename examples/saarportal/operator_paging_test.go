@@ -12,20 +12,42 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/egosaar/ozg/account"
+	"github.com/egosaar/ozg/notify"
 	"github.com/egosaar/ozg/payment/paystore"
 )
 
-var (
-	reNextDeliveries = regexp.MustCompile(`id="op-next-zustellungen" href="([^"]+)"`)
-	reNextOpen       = regexp.MustCompile(`id="op-next-offen" href="([^"]+)"`)
-	reDeliveryTable  = regexp.MustCompile(`(?s)<table id="op-deliveries">.*?</table>`)
-	reOpenTable      = regexp.MustCompile(`(?s)<table id="op-open">.*?</table>`)
-)
+// pageWalk follows list's next-page links from query and returns, per
+// page, which of candidates its table shows.
+func (w *opWorld) pageWalk(t *testing.T, c *http.Client, query, list, table string, candidates []string) [][]string {
+	t.Helper()
+	reNext := regexp.MustCompile(`id="op-next-` + list + `" href="([^"]+)"`)
+	reTable := regexp.MustCompile(`(?s)<table id="` + table + `">.*?</table>`)
+	var pages [][]string
+	for query != "" && len(pages) < 10 {
+		code, body := w.get(t, c, query)
+		require.Equal(t, http.StatusOK, code, query)
+		rows := reTable.FindString(body)
+		var on []string
+		for _, id := range candidates {
+			if strings.Contains(rows, id) {
+				on = append(on, id)
+			}
+		}
+		pages = append(pages, on)
+		query = strings.TrimPrefix(html.UnescapeString(find(reNext, body)), "/operator")
+	}
+	return pages
+}
 
-// link returns the href of re in body, unescaped, without the /operator
-// prefix.
-func link(re *regexp.Regexp, body string) string {
-	return strings.TrimPrefix(html.UnescapeString(find(re, body)), "/operator")
+// flat returns the pages' entries; it fails unless each page holds one.
+func flat(t *testing.T, pages [][]string) []string {
+	t.Helper()
+	var out []string
+	for i, p := range pages {
+		assert.Len(t, p, 1, "page %d: one row", i+1)
+		out = append(out, p...)
+	}
+	return out
 }
 
 // TestOperatorPaging: with one row per page, each list links to its next
@@ -44,43 +66,61 @@ func TestOperatorPaging(t *testing.T) {
 	unpaid2 := st.ID
 	all := []string{w.appA, w.appB, w.appC, w.unpaidC, unpaid2}
 
+	// A second dead-lettered notice in B (its pickup folder is still
+	// gone) and a second pending submission in C.
+	paidApp := func(tn Tenant, leika, sub string, poll bool) string {
+		id := &account.Identity{Subject: strings.Repeat(sub, 64), Person: &account.Person{}}
+		id.Person.Email.Value = "erich@example.org"
+		st, err := s.Start(t.Context(), id, tn.ARS, leika)
+		require.NoError(t, err)
+		require.NoError(t, s.world.Pay[tn.ARS].Pay(st.TransactionID))
+		_, err = s.Finish(t.Context(), id.Subject, st.ID)
+		require.NoError(t, err)
+		if poll {
+			_, err = s.auth[tn.ARS].poll(t.Context())
+			require.NoError(t, err)
+			_, err = s.Receipt(t.Context(), id.Subject, st.ID)
+			require.NoError(t, err)
+		}
+		return st.ID
+	}
+	appB2 := paidApp(ts[1], ts[1].Services[0].Leika, "e", true)
+	appC2 := paidApp(ts[2], ts[2].Services[1].Leika, "f", false)
+	require.Eventually(t, func() bool {
+		dls, err := s.notify.DeadLetters(t.Context(), notify.ReplayFilter{Scope: notify.ForTenant(ts[1].ARS), ApplicationID: appB2})
+		return err == nil && len(dls) == 1
+	}, 15*time.Second, 20*time.Millisecond, "B2's notice is dead-lettered")
+	all = append(all, appB2, appC2)
+
 	state := w.opClient(t, stateOperator)
-	code, first := w.get(t, state, "")
-	require.Equal(t, http.StatusOK, code)
-	next := link(reNextDeliveries, first)
-	require.NotEmpty(t, next, "a next page of deliveries")
+	for _, l := range []struct {
+		list, table string
+		want        []string
+	}{
+		{listSubmissions, "op-submissions", []string{w.appC, appC2}},
+		{listDeliveries, "op-deliveries", []string{w.appA, w.appB, appB2}},
+		{listDeadLetters, "op-dead", []string{w.appB, appB2}},
+		{listOpen, "op-open", []string{w.unpaidC, unpaid2}},
+	} {
+		got := flat(t, w.pageWalk(t, state, "?", l.list, l.table, all))
+		assert.ElementsMatch(t, l.want, got, "%s: every row on one page", l.list)
+	}
+	// A municipality's operator pages its own tenant only.
+	opC := w.opClient(t, ts[2].Slug)
+	assert.ElementsMatch(t, []string{w.unpaidC, unpaid2}, flat(t, w.pageWalk(t, opC, "?", listOpen, "op-open", all)))
+	assert.ElementsMatch(t, []string{w.appC, appC2}, flat(t, w.pageWalk(t, opC, "?", listSubmissions, "op-submissions", all)))
+	opB := w.opClient(t, ts[1].Slug)
+	assert.ElementsMatch(t, []string{w.appB, appB2}, flat(t, w.pageWalk(t, opB, "?", listDeadLetters, "op-dead", all)))
+
+	_, first := w.get(t, state, "")
+	next := strings.TrimPrefix(html.UnescapeString(find(regexp.MustCompile(`id="op-next-zustellungen" href="([^"]+)"`), first)), "/operator")
+	require.NotEmpty(t, next)
+	_, firstC := w.get(t, opC, "")
+	nextC := strings.TrimPrefix(html.UnescapeString(find(regexp.MustCompile(`id="op-next-offen" href="([^"]+)"`), firstC)), "/operator")
+	require.NotEmpty(t, nextC)
 	code, second := w.get(t, state, next)
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, second, `id="op-paged"`)
-	assert.Empty(t, find(reNextDeliveries, second), "the last page")
-	var seen []string
-	for _, page := range []string{first, second} {
-		table := reDeliveryTable.FindString(page)
-		for _, app := range []string{w.appA, w.appB} {
-			if strings.Contains(table, app) {
-				seen = append(seen, app)
-			}
-		}
-	}
-	assert.ElementsMatch(t, []string{w.appA, w.appB}, seen, "each delivered application on one page")
-
-	opC := w.opClient(t, ts[2].Slug)
-	_, firstC := w.get(t, opC, "")
-	nextC := link(reNextOpen, firstC)
-	require.NotEmpty(t, nextC, "a next page of C's open transactions")
-	code, secondC := w.get(t, opC, nextC)
-	require.Equal(t, http.StatusOK, code)
-	assert.Empty(t, find(reNextOpen, secondC))
-	seen = nil
-	for _, page := range []string{firstC, secondC} {
-		table := reOpenTable.FindString(page)
-		for _, app := range []string{w.unpaidC, unpaid2} {
-			if strings.Contains(table, app) {
-				seen = append(seen, app)
-			}
-		}
-	}
-	assert.ElementsMatch(t, []string{w.unpaidC, unpaid2}, seen)
 
 	// Positions with a valid MAC of A's operator's own session, but in
 	// another tenant (the operator can read the session's CSRF secret).
