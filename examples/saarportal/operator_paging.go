@@ -121,8 +121,10 @@ func openPage(s *opSession, list, ars, tok string) (opPage, error) {
 	if !known || !ok || len(tok) > 1024 {
 		return opPage{}, errBadCursor
 	}
-	pos, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m)
+	// Strict: one token per position (no spare bits in the last
+	// character).
+	pos, err1 := base64.RawURLEncoding.Strict().DecodeString(p)
+	mac, err2 := base64.RawURLEncoding.Strict().DecodeString(m)
 	if err1 != nil || err2 != nil || len(pos) == 0 || !hmac.Equal(mac, pageMAC(s, list, ars, string(pos))) {
 		return opPage{}, errBadCursor
 	}

@@ -174,3 +174,28 @@ func TestOperatorPaging(t *testing.T) {
 		paystore.EncodeCursor(paystore.Cursor{At: time.Unix(1, 0), Tenant: ts[0].ARS, RequestID: "x"})))
 	assert.Equal(t, http.StatusOK, code)
 }
+
+// FuzzOperatorPageToken: a page token from the request never panics the
+// portal; one that opens is exactly what the session sealed, and its
+// position either fits the view or is refused.
+func FuzzOperatorPageToken(f *testing.F) {
+	s := &opSession{csrf: "sitzungsgeheimnis"}
+	f.Add(listOpen, "100450116116", sealPage(s, listOpen, "100450116116", "eyJ0IjoiMSJ9"))
+	f.Add(listDeliveries, "", sealPage(s, listDeliveries, "", keyset{T: "1", ID: "x", Tenant: "100450116116"}.encode()))
+	f.Add("alles", "", "abc.def")
+	f.Add(listDeadLetters, "", ".")
+	f.Fuzz(func(t *testing.T, list, ars, tok string) {
+		pg, err := openPage(s, list, ars, tok)
+		if err != nil {
+			require.ErrorIs(t, err, errBadCursor)
+			assert.Equal(t, opPage{}, pg)
+			return
+		}
+		assert.Equal(t, list, pg.List)
+		assert.Equal(t, tok, sealPage(s, list, ars, pg.Pos))
+		if k, ok, err := decodeKeyset(pg.Pos, ars); err == nil && ok && ars != "" {
+			assert.Equal(t, ars, k.Tenant)
+		}
+		_ = checkPaymentCursor(pg.Pos, ars)
+	})
+}
