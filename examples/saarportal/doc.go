@@ -47,7 +47,9 @@
 //     process writes them as PEM for the instances); a deployment loads
 //     each tenant's key from its own secret store (signature.LoadPKCS12 or
 //     an HSM signer) into HaConfig.Keys.
-//   - Notices go to e-mail pickup folders (notify/email PickupDir), one
+//   - Notices go to e-mail pickup folders (notify/email PickupDir; in the
+//     process tests by SMTP to the simulator's mail server,
+//     Counterparts.MailRelay), one
 //     channel per tenant whose sender serves exactly that tenant
 //     (email.Config Tenants, Event.Tenant = ARS); the Postfach sender name
 //     travels as the event's SenderName.
@@ -58,7 +60,8 @@
 //     state-wide operator sees every tenant together and each alone, a
 //     municipality's operator only its own (generated logins in the demo,
 //     printed by -serve). Login refusals are counted portal-wide by reason
-//     in the shared database.
+//     in the shared database. Every list is paged (50 rows) with a
+//     next-page link (operator_paging.go).
 //   - Prometheus metrics (metrics.go): one OpenTelemetry MeterProvider,
 //     passed to account (saml, sessions), fitconnect, payment and notify
 //     (and river through notify), exported
@@ -98,7 +101,9 @@
 // processes (-instance) on one PostgreSQL database behind a load
 // balancer, one killed with SIGKILL while applications are in flight; the
 // counterparts' records then show every paid application submitted
-// once, every fee created and paid once and every notice written.
+// once, every fee created and paid once and one committed notice per
+// application, every delivery counted (a redelivery of the same notice
+// is reported, not failed).
 // README.md has the benchmark and load figures.
 //
 // Not in this cut: traces (every package takes a TracerProvider; the
@@ -117,7 +122,11 @@
 //     (paystore ListFilter.AllTenants, notify.AllTenants) serve only the
 //     state-wide operator. The operator page checks the operator's tenant
 //     before every view and replay; replay is a POST behind
-//     http.CrossOriginProtection and a per-session CSRF token.
+//     http.CrossOriginProtection and a per-session CSRF token. A page link
+//     carries the list's position sealed with an HMAC-SHA256 keyed from
+//     the operator session over list, view and position; one forged, of
+//     another session or view, positioned in another tenant, or used
+//     without login is refused (400) and shows no rows.
 //   - Metrics and the refusal counts carry tenant, service, outcome and
 //     reason only; no IDs or personal data.
 //   - Logs carry IDs only; pages carry no technical error text.

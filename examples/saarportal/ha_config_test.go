@@ -35,6 +35,10 @@ func TestHaConfigRefused(t *testing.T) {
 		}, ErrInvalidConfig},
 		{"unparsable PostgreSQL DSN", func(c *Config) { c.Postgres = "postgres://%zz" }, database.ErrInvalidConfig},
 		{"negative notice rescue", func(c *Config) { c.Ha.RescueAfter = -time.Second }, ErrInvalidConfig},
+		{"mail relay not on loopback", func(c *Config) { c.Counterparts.MailRelay = "192.0.2.1:25" }, ErrInvalidConfig},
+		{"mail relay by name", func(c *Config) { c.Counterparts.MailRelay = "localhost:25" }, ErrInvalidConfig},
+		{"mail relay without port", func(c *Config) { c.Counterparts.MailRelay = "127.0.0.1" }, ErrInvalidConfig},
+		{"mail relay bad port", func(c *Config) { c.Counterparts.MailRelay = "127.0.0.1:smtp" }, ErrInvalidConfig},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

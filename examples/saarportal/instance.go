@@ -65,7 +65,7 @@ type instanceOptions struct {
 
 // remoteCounterparts builds the portal's view of the simulator process.
 func remoteCounterparts(ctx context.Context, info simInfo, tenants []Tenant) (Counterparts, error) {
-	c := Counterparts{Payment: map[string]xbezahldienste.Config{}}
+	c := Counterparts{Payment: map[string]xbezahldienste.Config{}, MailRelay: info.Mail}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.IdPMetadata, nil)
 	if err != nil {
 		return c, err

@@ -111,7 +111,7 @@ func loadRun(t *testing.T, sims *simProc, lb *balancer, ts []Tenant, citizens in
 				if !assert.NoError(t, err) {
 					return
 				}
-				for !hasNotice(sims, ts, app) {
+				for !hasNotice(sims, app) {
 					if ctx.Err() != nil {
 						t.Errorf("no notice for %s", app.AppID)
 						return

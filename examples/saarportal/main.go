@@ -36,7 +36,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary directory (database, e-mails)")
 	pg := flag.String("postgres", "", "PostgreSQL DSN of the database all instances share (default: embedded SQLite)")
 	sims := flag.Bool("simulators", false, "run only the simulated counterparts (print their URLs as JSON; see -state)")
-	state := flag.String("state", "", "state directory of -simulators (keys, mail, authorities)")
+	state := flag.String("state", "", "state directory of -simulators (keys, authorities)")
 	inst := flag.String("instance", "", "run one portal instance against the simulator process whose JSON line is in this file")
 	base := flag.String("base", "", "public base URL of -instance (the load balancer in front of all instances)")
 	var ha HaConfig

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -192,13 +193,21 @@ func (o *Operator) mayView(ars string) bool { return o.Tenant == "" || o.Tenant 
 // operatorPage shows the login form, or the view of ?gemeinde= (an ARS;
 // empty: across tenants for a state-wide operator, the own tenant for a
 // municipality's).
+// A page link (liste, seite; operator_paging.go) that is not the
+// session's own for this view is refused with 400.
 func (p *Portal) operatorPage(w http.ResponseWriter, r *http.Request) {
 	s := p.opSessionOf(r)
+	q := r.URL.Query()
+	paging := q.Has("liste") || q.Has("seite")
 	if s == nil {
+		if paging {
+			p.renderOperator(w, http.StatusBadRequest, &operatorView{Error: "Ungültiger Seitenverweis."})
+			return
+		}
 		p.renderOperator(w, http.StatusOK, &operatorView{})
 		return
 	}
-	ars := r.URL.Query().Get("gemeinde")
+	ars := q.Get("gemeinde")
 	if ars == "" {
 		ars = s.Tenant
 	}
@@ -206,13 +215,28 @@ func (p *Portal) operatorPage(w http.ResponseWriter, r *http.Request) {
 		p.renderOperator(w, http.StatusForbidden, &operatorView{LoggedIn: true, Operator: s.Name, CSRF: s.csrf, Error: "Keine Berechtigung für diese Gemeinde."})
 		return
 	}
-	v, err := p.operatorView(r.Context(), s, ars)
+	var pg opPage
+	badPage := func() {
+		p.renderOperator(w, http.StatusBadRequest, &operatorView{LoggedIn: true, Operator: s.Name, CSRF: s.csrf, Error: "Ungültiger Seitenverweis."})
+	}
+	if paging {
+		var err error
+		if pg, err = openPage(s, q.Get("liste"), ars, q.Get("seite")); err != nil {
+			badPage()
+			return
+		}
+	}
+	v, err := p.operatorView(r.Context(), s, ars, pg)
+	if errors.Is(err, errBadCursor) {
+		badPage()
+		return
+	}
 	if err != nil {
 		p.log.Warn("operator view", "err", err)
 		p.renderOperator(w, http.StatusInternalServerError, &operatorView{LoggedIn: true, Operator: s.Name, CSRF: s.csrf, Error: "Die Übersicht ist gerade nicht verfügbar."})
 		return
 	}
-	v.Replayed = r.URL.Query().Get("wiederholt")
+	v.Replayed = q.Get("wiederholt")
 	p.renderOperator(w, http.StatusOK, v)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/egosaar/ozg/notify"
@@ -25,6 +26,10 @@ type operatorView struct {
 	Anomalies           []paystore.Anomaly
 	Open                []*paytype.Transaction
 	Refusals            []Refusal
+	// Next is the href of each list's next page (by list name; absent
+	// at the end), Paged the list continued on this page.
+	Next  map[string]string
+	Paged string
 }
 
 // opSubmission is an application whose submission is pending (claimed
@@ -43,11 +48,22 @@ type opDeadLetter struct {
 	notify.DeadLetter
 }
 
-// opLimit bounds every list of the page.
+// opLimit is the page size of every list of the page (Portal.opPageSize
+// 0).
 const opLimit = 50
 
-func (p *Portal) operatorView(ctx context.Context, s *opSession, ars string) (*operatorView, error) {
-	v := &operatorView{LoggedIn: true, Operator: s.Name, CSRF: s.csrf, StateWide: s.Tenant == ""}
+func (p *Portal) pageSize() int {
+	if p.opPageSize > 0 {
+		return p.opPageSize
+	}
+	return opLimit
+}
+
+// operatorView reads the view of ars ("" = all) with pg's list
+// continued; a position that does not fit the view is errBadCursor.
+func (p *Portal) operatorView(ctx context.Context, s *opSession, ars string, pg opPage) (*operatorView, error) {
+	v := &operatorView{LoggedIn: true, Operator: s.Name, CSRF: s.csrf, StateWide: s.Tenant == "", Paged: pg.List,
+		Next: map[string]string{}}
 	for _, t := range p.Tenants() {
 		if s.mayView(t.ARS) {
 			v.Tenants = append(v.Tenants, t)
@@ -56,81 +72,117 @@ func (p *Portal) operatorView(ctx context.Context, s *opSession, ars string) (*o
 	if ars != "" {
 		v.Tenant = p.tenants[ars].Tenant
 	}
+	next := map[string]string{}
 	var err error
-	if v.Submissions, err = p.pendingSubmissions(ctx, ars); err != nil {
+	if v.Submissions, next[listSubmissions], err = p.pendingSubmissions(ctx, ars, pg.at(listSubmissions)); err != nil {
 		return nil, err
 	}
-	if v.Deliveries, err = p.deliveries(ctx, ars); err != nil {
+	if v.Deliveries, next[listDeliveries], err = p.deliveries(ctx, ars, pg.at(listDeliveries)); err != nil {
 		return nil, err
 	}
-	if v.DeadLetters, err = p.deadLetters(ctx, ars); err != nil {
+	if v.DeadLetters, next[listDeadLetters], err = p.deadLetters(ctx, ars, pg.at(listDeadLetters)); err != nil {
 		return nil, err
 	}
-	if v.Anomalies, v.Open, err = p.payments(ctx, ars); err != nil {
+	if v.Anomalies, next[listAnomalies], err = p.anomalies(ctx, ars, pg.at(listAnomalies)); err != nil {
+		return nil, err
+	}
+	if v.Open, next[listOpen], err = p.openTransactions(ctx, ars, pg.at(listOpen)); err != nil {
 		return nil, err
 	}
 	if v.Refusals, err = p.LoginRefusals(ctx); err != nil {
 		return nil, err
+	}
+	for list, pos := range next {
+		if href := nextLink(s, list, ars, pos); href != "" {
+			v.Next[list] = href
+		}
 	}
 	return v, nil
 }
 
 // pendingSubmissions lists the applications of ars ("" = all) that are
 // being submitted, submitted without the authority's answer, or
-// rejected, oldest first.
-func (p *Portal) pendingSubmissions(ctx context.Context, ars string) ([]opSubmission, error) {
-	rows, err := p.db.QueryContext(ctx, `SELECT id, ars, leika, status, submission_id, created_at FROM saarportal_applications
-		WHERE status IN (?, ?, ?) AND (? = '' OR ars = ?) ORDER BY created_at LIMIT ?`,
-		StateSending, StateSubmitted, StateRejected, ars, ars, opLimit)
+// rejected, oldest first (keyset created_at, id), one page from pos; it
+// returns the position of the next page ("" at the end).
+func (p *Portal) pendingSubmissions(ctx context.Context, ars, pos string) ([]opSubmission, string, error) {
+	k, _, err := decodeKeyset(pos, ars)
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	size := p.pageSize()
+	rows, err := p.db.QueryContext(ctx, `SELECT id, ars, leika, status, submission_id, created_at FROM saarportal_applications
+		WHERE status IN (?, ?, ?) AND (? = '' OR ars = ?) AND (created_at > ? OR (created_at = ? AND id > ?))
+		ORDER BY created_at, id LIMIT ?`,
+		StateSending, StateSubmitted, StateRejected, ars, ars, k.T, k.T, k.ID, size+1)
+	if err != nil {
+		return nil, "", err
 	}
 	defer rows.Close()
 	var out []opSubmission
 	for rows.Next() {
 		var s opSubmission
 		if err := rows.Scan(&s.ID, &s.Tenant, &s.Leika, &s.Status, &s.SubmissionID, &s.Created); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, s)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if len(out) <= size {
+		return out, "", nil
+	}
+	out = out[:size]
+	last := out[size-1]
+	return out, keyset{T: last.Created, ID: last.ID, Tenant: last.Tenant}.encode(), nil
 }
 
 // deliveries is the notify delivery log of the newest applications of
-// ars ("" = all) that have a notice.
-func (p *Portal) deliveries(ctx context.Context, ars string) ([]opDelivery, error) {
-	rows, err := p.db.QueryContext(ctx, `SELECT id, ars FROM saarportal_applications
-		WHERE status IN (?, ?) AND (? = '' OR ars = ?) ORDER BY receipt_at DESC LIMIT ?`,
-		StateReceived, StateRejected, ars, ars, opLimit)
+// ars ("" = all) that have a notice, a page of applications (keyset
+// receipt_at, id, newest first) from pos; it returns the position of the
+// next page ("" at the end).
+func (p *Portal) deliveries(ctx context.Context, ars, pos string) ([]opDelivery, string, error) {
+	k, _, err := decodeKeyset(pos, ars)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	type app struct{ id, ars string }
-	var apps []app
+	size := p.pageSize()
+	rows, err := p.db.QueryContext(ctx, `SELECT id, ars, receipt_at FROM saarportal_applications
+		WHERE status IN (?, ?) AND (? = '' OR ars = ?) AND (? = '' OR receipt_at < ? OR (receipt_at = ? AND id < ?))
+		ORDER BY receipt_at DESC, id DESC LIMIT ?`,
+		StateReceived, StateRejected, ars, ars, k.T, k.T, k.T, k.ID, size+1)
+	if err != nil {
+		return nil, "", err
+	}
+	var apps []keyset
 	for rows.Next() {
-		var a app
-		if err := rows.Scan(&a.id, &a.ars); err != nil {
+		var a keyset
+		if err := rows.Scan(&a.ID, &a.Tenant, &a.T); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, "", err
 		}
 		apps = append(apps, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	next := ""
+	if len(apps) > size {
+		apps = apps[:size]
+		next = apps[size-1].encode()
 	}
 	var out []opDelivery
 	for _, a := range apps {
-		attempts, err := p.attempts(ctx, a.ars, a.id)
+		attempts, err := p.attempts(ctx, a.Tenant, a.ID)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		for _, at := range attempts {
-			out = append(out, opDelivery{Tenant: a.ars, Attempt: at})
+			out = append(out, opDelivery{Tenant: a.Tenant, Attempt: at})
 		}
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // attempts is the delivery log of one of the tenant's applications.
@@ -138,21 +190,53 @@ func (p *Portal) attempts(ctx context.Context, ars, appID string) ([]notify.Atte
 	return p.notify.Attempts(ctx, notify.ForTenant(ars), appID, 20)
 }
 
-// deadLetters lists the unreplayed dead letters of ars ("" = all).
-func (p *Portal) deadLetters(ctx context.Context, ars string) ([]opDeadLetter, error) {
-	f := notify.ReplayFilter{Scope: notify.AllTenants(), Limit: opLimit}
+// deadLetters lists the unreplayed dead letters of ars ("" = all),
+// oldest first, one page from pos; it returns the position of the next
+// page ("" at the end). notify orders them by (dead_at, id) and bounds
+// by time (ReplayFilter.Since) and count, without a cursor: the page
+// starts at the position's time and skips what lies at or before it,
+// asking for more while ties at that time fill the answer.
+func (p *Portal) deadLetters(ctx context.Context, ars, pos string) ([]opDeadLetter, string, error) {
+	k, cont, err := decodeKeyset(pos, ars)
+	if err != nil {
+		return nil, "", err
+	}
+	f := notify.ReplayFilter{Scope: notify.AllTenants()}
 	if ars != "" {
 		f.Scope = notify.ForTenant(ars)
 	}
-	dls, err := p.notify.DeadLetters(ctx, f)
-	if err != nil {
-		return nil, err
+	var after time.Time
+	if cont {
+		micros, err := strconv.ParseInt(k.T, 10, 64)
+		if err != nil {
+			return nil, "", errBadCursor
+		}
+		after = time.UnixMicro(micros)
+		f.Since = after
 	}
-	out := make([]opDeadLetter, 0, len(dls))
-	for _, d := range dls {
-		out = append(out, opDeadLetter{Tenant: d.Tenant, DeadLetter: d})
+	size := p.pageSize()
+	var out []opDeadLetter
+	for f.Limit = size + 1; ; f.Limit *= 2 {
+		dls, err := p.notify.DeadLetters(ctx, f)
+		if err != nil {
+			return nil, "", err
+		}
+		out = out[:0]
+		for _, d := range dls {
+			if !cont || d.DeadAt.After(after) || (d.DeadAt.Equal(after) && d.ID > k.ID) {
+				out = append(out, opDeadLetter{Tenant: d.Tenant, DeadLetter: d})
+			}
+		}
+		if len(out) > size || len(dls) < f.Limit {
+			break
+		}
 	}
-	return out, nil
+	if len(out) <= size {
+		return out, "", nil
+	}
+	out = out[:size]
+	last := out[size-1]
+	return out, keyset{T: strconv.FormatInt(last.DeadAt.UnixMicro(), 10), ID: last.ID, Tenant: last.Tenant}.encode(), nil
 }
 
 // deadLetterTenant returns the tenant of an unreplayed dead letter.
@@ -178,32 +262,61 @@ func (p *Portal) replay(ctx context.Context, ars string, ev notify.EventID) (int
 	return p.notify.Replay(ctx, notify.ReplayFilter{Scope: notify.ForTenant(ars), EventID: ev})
 }
 
-// payments lists payment anomalies and unconfirmed (not final)
-// transactions of ars, oldest first: through the tenant's payment client
-// (its view of the shared store), or across tenants on the store itself
-// (ars "": the state-wide operator).
-func (p *Portal) payments(ctx context.Context, ars string) ([]paystore.Anomaly, []*paytype.Transaction, error) {
-	f := paystore.ListFilter{Limit: opLimit}
-	var (
-		anomalies *paystore.AnomalyPage
-		open      *paystore.TransactionPage
-		err       error
-	)
+// paymentFilter is the listing filter of the view ars ("" = across
+// tenants, on the store itself) from the payment cursor pos.
+func (p *Portal) paymentFilter(ars, pos string) (paystore.ListFilter, error) {
+	if err := checkPaymentCursor(pos, ars); err != nil {
+		return paystore.ListFilter{}, err
+	}
+	return paystore.ListFilter{Limit: p.pageSize(), Cursor: pos, AllTenants: ars == ""}, nil
+}
+
+// paymentErr maps the store's refusal of a cursor to errBadCursor.
+func paymentErr(err error) error {
+	if errors.Is(err, paytype.ErrInvalidRequest) || errors.Is(err, paystore.ErrForeignTenant) {
+		return errBadCursor
+	}
+	return err
+}
+
+// anomalies lists the payment anomalies of ars, oldest first: through
+// the tenant's payment client (its view of the shared store), or across
+// tenants on the store itself (ars "": the state-wide operator); one
+// page from the payment cursor pos, and the next page's cursor.
+func (p *Portal) anomalies(ctx context.Context, ars, pos string) ([]paystore.Anomaly, string, error) {
+	f, err := p.paymentFilter(ars, pos)
+	if err != nil {
+		return nil, "", err
+	}
+	var page *paystore.AnomalyPage
 	if ars == "" {
-		f.AllTenants = true
-		if anomalies, err = p.payStore.ListAnomalies(ctx, f); err == nil {
-			open, err = p.payStore.ListOpen(ctx, f)
-		}
+		page, err = p.payStore.ListAnomalies(ctx, f)
 	} else {
-		rt := p.tenants[ars]
-		if anomalies, err = rt.pay.ListAnomalies(ctx, f); err == nil {
-			open, err = rt.pay.ListOpen(ctx, f)
-		}
+		page, err = p.tenants[ars].pay.ListAnomalies(ctx, f)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, "", paymentErr(err)
 	}
-	return anomalies.Anomalies, open.Transactions, nil
+	return page.Anomalies, page.Next, nil
+}
+
+// openTransactions lists the unconfirmed (not final) transactions of
+// ars like anomalies.
+func (p *Portal) openTransactions(ctx context.Context, ars, pos string) ([]*paytype.Transaction, string, error) {
+	f, err := p.paymentFilter(ars, pos)
+	if err != nil {
+		return nil, "", err
+	}
+	var page *paystore.TransactionPage
+	if ars == "" {
+		page, err = p.payStore.ListOpen(ctx, f)
+	} else {
+		page, err = p.tenants[ars].pay.ListOpen(ctx, f)
+	}
+	if err != nil {
+		return nil, "", paymentErr(err)
+	}
+	return page.Transactions, page.Next, nil
 }
 
 func (p *Portal) renderOperator(w http.ResponseWriter, status int, v *operatorView) {
@@ -235,29 +348,35 @@ var operatorPage = template.Must(template.New("operator").Funcs(template.FuncMap
 {{else}}
 <p>Angemeldet: <span id="op-name">{{.Operator}}</span>. Ansicht: <strong id="op-scope">{{if .Tenant}}{{.Tenant.Name}}{{else}}alle Gemeinden{{end}}</strong></p>
 <nav id="op-tenants">{{if .StateWide}}<a id="op-all" href="/operator">alle Gemeinden</a> · {{end}}{{range .Tenants}}<a id="op-{{.Slug}}" href="/operator?gemeinde={{.ARS}}">{{.Name}}</a> · {{end}}</nav>
+{{if .Paged}}<p id="op-paged">Liste „{{.Paged}}“ fortgesetzt · <a href="/operator{{if .Tenant}}?gemeinde={{.Tenant.ARS}}{{end}}">zum Anfang</a></p>{{end}}
 {{if .Replayed}}<p id="op-replayed">{{.Replayed}} Zustellung(en) erneut eingeplant.</p>{{end}}
 {{$csrf := .CSRF}}{{$g := ""}}{{if .Tenant}}{{$g = .Tenant.ARS}}{{end}}
 <table id="op-submissions"><caption>FIT-Connect-Einreichungen: offen oder zurückgewiesen</caption>
 <tr><th>Antrag</th><th>Gemeinde (ARS)</th><th>Leistung</th><th>Status</th><th>Einreichung</th><th>angelegt</th></tr>
 {{range .Submissions}}<tr><td>{{.ID}}</td><td>{{.Tenant}}</td><td>{{.Leika}}</td><td>{{.Status}}</td><td>{{.SubmissionID}}</td><td>{{.Created}}</td></tr>
 {{else}}<tr><td colspan="6">keine</td></tr>{{end}}</table>
+{{with index .Next "einreichungen"}}<p><a class="op-next" id="op-next-einreichungen" href="{{.}}">nächste Seite</a></p>{{end}}
 <table id="op-deliveries"><caption>Benachrichtigungen: Zustellungen</caption>
 <tr><th>Antrag</th><th>Gemeinde</th><th>Kanal</th><th>Versuch</th><th>Zeit</th><th>Ergebnis</th><th>Fehlerklasse</th></tr>
 {{range .Deliveries}}<tr><td>{{.ApplicationID}}</td><td>{{.Tenant}}</td><td>{{.Channel}}</td><td>{{.Number}}</td><td>{{zeit .StartedAt}}</td><td>{{.Outcome}}</td><td>{{.ErrorClass}}</td></tr>
 {{else}}<tr><td colspan="7">keine</td></tr>{{end}}</table>
+{{with index .Next "zustellungen"}}<p><a class="op-next" id="op-next-zustellungen" href="{{.}}">nächste Seite</a></p>{{end}}
 <table id="op-dead"><caption>Benachrichtigungen: unzustellbar</caption>
 <tr><th>Antrag</th><th>Gemeinde</th><th>Kanal</th><th>Grund</th><th>Versuche</th><th>seit</th><th></th></tr>
 {{range .DeadLetters}}<tr><td>{{.ApplicationID}}</td><td>{{.Tenant}}</td><td>{{.Channel}}</td><td>{{.Reason}} {{.ErrorClass}}</td><td>{{.Attempts}}</td><td>{{zeit .DeadAt}}</td>
 <td><form method="post" action="/operator/replay"><input type="hidden" name="csrf" value="{{$csrf}}"><input type="hidden" name="gemeinde" value="{{$g}}"><input type="hidden" name="event" value="{{.EventID}}"><button class="op-replay" type="submit">erneut zustellen</button></form></td></tr>
 {{else}}<tr><td colspan="7">keine</td></tr>{{end}}</table>
+{{with index .Next "unzustellbar"}}<p><a class="op-next" id="op-next-unzustellbar" href="{{.}}">nächste Seite</a></p>{{end}}
 <table id="op-anomalies"><caption>Zahlungen: Auffälligkeiten</caption>
 <tr><th>Zeit</th><th>Gemeinde</th><th>Vorgang</th><th>Art</th><th>Beschreibung</th></tr>
 {{range .Anomalies}}<tr><td>{{zeit .At}}</td><td>{{.Tenant}}</td><td>{{.RequestID}}</td><td>{{.Kind}}</td><td>{{.Detail}}</td></tr>
 {{else}}<tr><td colspan="5">keine</td></tr>{{end}}</table>
+{{with index .Next "auffaelligkeiten"}}<p><a class="op-next" id="op-next-auffaelligkeiten" href="{{.}}">nächste Seite</a></p>{{end}}
 <table id="op-open"><caption>Zahlungen: nicht bestätigt oder offen</caption>
 <tr><th>angelegt</th><th>Gemeinde</th><th>Vorgang</th><th>Transaktion</th><th>Status</th><th>Betrag</th></tr>
 {{range .Open}}<tr><td>{{zeit .CreatedAt}}</td><td>{{.Tenant}}</td><td>{{.RequestID}}</td><td>{{.TransactionID}}</td><td>{{if .Status}}{{.Status}}{{else}}nicht bestätigt{{end}}</td><td>{{.Request.Total}} EUR</td></tr>
 {{else}}<tr><td colspan="6">keine</td></tr>{{end}}</table>
+{{with index .Next "offen"}}<p><a class="op-next" id="op-next-offen" href="{{.}}">nächste Seite</a></p>{{end}}
 <table id="op-refusals"><caption>Abgelehnte Anmeldungen nach Grund (portalweit)</caption>
 <tr><th>Grund</th><th>Anzahl</th><th>zuletzt</th></tr>
 {{range .Refusals}}<tr><td class="op-reason">{{.Reason}}</td><td>{{.N}}</td><td>{{.LastAt}}</td></tr>

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"github.com/egosaar/ozg/payment/payprovider"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,6 +40,11 @@ type Counterparts struct {
 	// FITConnect is the portal's sender client at the one Zustelldienst
 	// that serves every tenant's destinations.
 	FITConnect fitconnect.Config
+	// MailRelay, when set, is the SMTP server (host:port) the notices go
+	// to in clear text without login — only a loopback address is
+	// accepted (the simulator process's mail server, which records every
+	// delivery). Empty: each tenant's pickup folder in Dir (the demo).
+	MailRelay string
 }
 
 // Config configures the portal.
@@ -102,6 +109,7 @@ type Portal struct {
 	fc           *fitconnect.Client // one sender client for all tenants
 	metrics      *metrics
 	bg           sync.WaitGroup // resumer and payment reconciliation
+	opPageSize   int            // rows per list of the operator page; 0: opLimit
 }
 
 // New builds the portal on one SQLite database in cfg.Dir, opened once
@@ -286,8 +294,17 @@ func (p *Portal) mailChannel(rt *tenantRuntime) (notify.Channel, error) {
 	if err := os.MkdirAll(rt.pickup, 0o700); err != nil {
 		return nil, err
 	}
-	s, err := email.New(email.Config{Tenants: map[string]email.Identity{rt.ARS: {From: rt.Sender.EmailFrom, FromName: rt.Sender.EmailFromName}},
-		PickupDir: rt.pickup})
+	cfg := email.Config{Tenants: map[string]email.Identity{rt.ARS: {From: rt.Sender.EmailFrom, FromName: rt.Sender.EmailFromName}},
+		PickupDir: rt.pickup}
+	if relay := p.cfg.Counterparts.MailRelay; relay != "" {
+		host, port, err := net.SplitHostPort(relay)
+		n, perr := strconv.Atoi(port)
+		if ip := net.ParseIP(host); err != nil || perr != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("%w: MailRelay must be a loopback host:port", ErrInvalidConfig)
+		}
+		cfg.PickupDir, cfg.Host, cfg.Port, cfg.TLSPolicy = "", host, n, email.InsecureNoTLS
+	}
+	s, err := email.New(cfg)
 	if err != nil {
 		return nil, err
 	}

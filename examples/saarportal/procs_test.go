@@ -150,10 +150,6 @@ type simProc struct {
 	*proc
 	info simInfo
 	file string
-
-	mu      sync.Mutex
-	notices map[string]int  // application ID → notice files naming it
-	read    map[string]bool // notice files read
 }
 
 func startSimulators(t *testing.T, bin string) *simProc {

@@ -21,7 +21,8 @@ import (
 
 // The simulated outside world as a process of its own (-simulators): the
 // BundID IdP, each tenant's Bezahldienst and FIT-Connect destination,
-// each tenant's authority and the e-mail pickup folders, with the
+// each tenant's authority and the mail server the notices go to
+// (mailDrop, which records every message it accepts), with the
 // deployment's shared keys written to the state directory. Portal
 // processes (-instance) use it; when one of them is killed, the world
 // keeps its state, so a test can check every application, fee and notice
@@ -39,13 +40,18 @@ type simInfo struct {
 	// FITConnect the Zustelldienst's.
 	Payment    map[string]string `json:"payment"`
 	FITConnect string            `json:"fitConnect"`
-	// State holds keys/ (PEM) and mail/<slug>/ (notices).
+	// Mail is the SMTP address (host:port, loopback, clear text) the
+	// portal processes send their notices to.
+	Mail string `json:"mail"`
+	// State holds keys/ (PEM).
 	State string `json:"state"`
 }
 
 // simRecords are the counterparts' own records (GET /records).
 type simRecords struct {
 	Tenants map[string]*tenantRecords `json:"tenants"` // by ARS
+	// StrayNotices is how many messages came from no tenant's sender.
+	StrayNotices int `json:"strayNotices"`
 }
 
 type tenantRecords struct {
@@ -59,6 +65,10 @@ type tenantRecords struct {
 	// submission.
 	Announced int      `json:"announced"`
 	Received  []string `json:"received"`
+	// Notices are the messages the mail server accepted from the
+	// tenant's sender address, in arrival order: every delivery,
+	// redeliveries included.
+	Notices []noticeArrival `json:"notices"`
 }
 
 // runSimulators starts the world, prints simInfo and serves until ctx
@@ -91,15 +101,17 @@ func runSimulators(ctx context.Context, out io.Writer, state string) error {
 			return err
 		}
 		defer auth[t.ARS].close()
-		if err := os.MkdirAll(filepath.Join(state, "mail", t.Slug), 0o700); err != nil {
-			return err
-		}
 	}
-	admin := &simAdmin{world: w, auth: auth, paid: map[string][]string{}}
+	drop, err := newMailDrop(tenants)
+	if err != nil {
+		return err
+	}
+	defer drop.close()
+	admin := &simAdmin{world: w, auth: auth, mail: drop, paid: map[string][]string{}}
 	srv := httptest.NewServer(admin.routes())
 	defer srv.Close()
 	info := simInfo{Admin: srv.URL, IdPMetadata: w.IdP.URL + "/idp/metadata", IdPEntityID: w.IdP.EntityID,
-		Payment: map[string]string{}, FITConnect: w.FIT.URL, State: state}
+		Payment: map[string]string{}, FITConnect: w.FIT.URL, Mail: drop.Addr(), State: state}
 	for ars, p := range w.Pay {
 		info.Payment[ars] = p.URL
 	}
@@ -137,6 +149,7 @@ func (w *world) announced(ars string) int {
 type simAdmin struct {
 	world *world
 	auth  map[string]*authority
+	mail  *mailDrop
 
 	mu   sync.Mutex
 	paid map[string][]string // by ARS
@@ -180,10 +193,21 @@ func (a *simAdmin) routes() http.Handler {
 		defer a.mu.Unlock()
 		for ars, p := range a.world.Pay {
 			rec.Tenants[ars] = &tenantRecords{Transactions: p.TransactionIDs(), Paid: append([]string(nil), a.paid[ars]...),
-				Creates: p.Calls("create"), Announced: a.world.announced(ars), Received: a.auth[ars].Received()}
+				Creates: p.Calls("create"), Announced: a.world.announced(ars), Received: a.auth[ars].Received(),
+				Notices: a.mail.notices(ars)}
 		}
+		rec.StrayNotices = a.mail.strays()
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(rec)
+	})
+	// GET /notice?app=: 204 once a notice naming the application
+	// arrived, else 404 (cheap; the load test asks often).
+	mux.HandleFunc("GET /notice", func(w http.ResponseWriter, r *http.Request) {
+		if a.mail.has(r.FormValue("app")) {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
 	})
 	return mux
 }
