@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -33,6 +34,11 @@ const (
 
 var operatorPage = template.Must(template.New("operator.html").Funcs(template.FuncMap{"zeit": zeit}).
 	ParseFS(templateFS, "templates/operator.html"))
+
+// anomalyKinds are the kinds the page filters by (?art=); any other
+// value is refused.
+var anomalyKinds = []paystore.AnomalyKind{paystore.AnomalyMismatch, paystore.AnomalyPushMismatch, paystore.AnomalyIllegalTransition,
+	paystore.AnomalyUnknownStatus, paystore.AnomalyExpired, paystore.AnomalyOutcomeUnknown, paystore.AnomalyRefused}
 
 type operatorView struct {
 	LoggedIn  bool
@@ -127,13 +133,16 @@ func (s *service) handleOperator(op *operators, w http.ResponseWriter, r *http.R
 		return
 	}
 	q := r.URL.Query()
-	v := operatorView{LoggedIn: true, Kind: q.Get("art"),
-		Kinds: []paystore.AnomalyKind{paystore.AnomalyMismatch, paystore.AnomalyPushMismatch, paystore.AnomalyIllegalTransition,
-			paystore.AnomalyUnknownStatus, paystore.AnomalyExpired, paystore.AnomalyOutcomeUnknown, paystore.AnomalyRefused}}
+	v := operatorView{LoggedIn: true, Kind: q.Get("art"), Kinds: anomalyKinds}
 	af := paystore.ListFilter{Cursor: q.Get("a"), Limit: 20}
 	of := paystore.ListFilter{Cursor: q.Get("o"), Limit: 20}
 	if v.Kind != "" {
-		af.Kinds = []paystore.AnomalyKind{paystore.AnomalyKind(v.Kind)}
+		k := paystore.AnomalyKind(v.Kind)
+		if !slices.Contains(anomalyKinds, k) {
+			renderOperator(w, http.StatusBadRequest, operatorView{LoggedIn: true, Error: "Ungültige Abfrage."})
+			return
+		}
+		af.Kinds = []paystore.AnomalyKind{k}
 	}
 	if h, err := strconv.Atoi(q.Get("alter")); err == nil && h > 0 && h < 24*366 {
 		v.MinAgeH = h

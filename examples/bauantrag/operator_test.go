@@ -85,6 +85,9 @@ func TestOperatorPage(t *testing.T) {
 	body = do(s, "GET", "/operator?art=expired", "", op).Body.String()
 	assert.NotContains(t, body, "BOOKING_DATA_MISSING", "filtered by kind")
 	assert.Equal(t, http.StatusBadRequest, do(s, "GET", "/operator?a=!!!", "", op).Code)
+	for _, bad := range []string{"unbekannt", "EXPIRED", "expired ", "refused,expired"} {
+		assert.Equal(t, http.StatusBadRequest, do(s, "GET", "/operator?art="+url.QueryEscape(bad), "", op).Code, "unknown kind %q", bad)
+	}
 	assert.Equal(t, http.StatusMethodNotAllowed, do(s, "POST", "/operator", "", op).Code, "read-only")
 
 	rec = do(s, "POST", "/operator/logout", "", op)
