@@ -643,10 +643,11 @@ func (v *session) end() {
 		return
 	}
 	if f.ct != nil && f.st == nil {
+		model := f.ct.automaton()
 		switch {
-		case f.ct.automaton() != nil && !f.ct.automaton().states[f.state].accept:
+		case model != nil && !model.states[f.state].accept:
 			msg := "missing child element(s)"
-			if exp := f.ct.automaton().expected(f.state); exp != "" {
+			if exp := model.expected(f.state); exp != "" {
 				msg += "; expected: " + exp
 			}
 			v.add(f.line, v.path(path), "cvc-complex-type.2.4.b", msg)
