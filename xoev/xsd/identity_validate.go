@@ -95,10 +95,7 @@ func (v *session) idcStart(t xml.StartElement) {
 					continue
 				}
 				for _, a := range t.Attr {
-					if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
-						continue
-					}
-					if p.attr.matches(qname{a.Name.Space, a.Name.Local}) {
+					if !isNamespaceDecl(a) && p.attr.matches(qname{a.Name.Space, a.Name.Local}) {
 						v.setField(m, i, strings.Join(strings.Fields(a.Value), " "))
 					}
 				}

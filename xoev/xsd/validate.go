@@ -497,7 +497,7 @@ func (v *session) attributes(f *frame, attrs []xml.Attr, path string) {
 	var buf [8]qname
 	present := buf[:0]
 	for _, a := range attrs {
-		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+		if isNamespaceDecl(a) {
 			continue
 		}
 		q := qname{a.Name.Space, a.Name.Local}
@@ -690,4 +690,10 @@ func (v *session) end() {
 			v.add(f.line, v.path(path), "cvc-elt.5.2.2.2.2", fmt.Sprintf("value %q does not equal the fixed value %q", redact.Clip(val, 64), *f.decl.fixed))
 		}
 	}
+}
+
+// isNamespaceDecl reports a namespace declaration (xmlns or xmlns:prefix),
+// which is no attribute in the schema's sense (Namespaces in XML 1.0 §3).
+func isNamespaceDecl(a xml.Attr) bool {
+	return a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns"
 }
