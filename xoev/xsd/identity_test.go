@@ -1,5 +1,13 @@
 package xsd
 
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
 // Identity constraints (Part 1 §3.11): appended to featureCases so that
 // TestFeatures and TestFeaturesXMLLint check every verdict against
 // xmllint.
@@ -46,4 +54,19 @@ func init() {
 		{wrap(p("a", "DE", "1") + `<t:akte person="a" land="AT"/>`), false}, // dangling keyref, second field
 		{wrap(`<t:person id="a" land="DE"><t:mail>x</t:mail></t:person><t:person id="b" land="DE"><t:mail>x</t:mail></t:person>`), false},
 	}})
+}
+
+// A violation quotes the offending tuple (built only then).
+func TestIdentityViolationQuotesTuple(t *testing.T) {
+	s := compileInline(t, idcSchema)
+	for _, tt := range []struct{ doc, constraint, msg string }{
+		{wrap(`<t:person id="a" land="DE"/><t:person id="a" land="DE"/>`), "cvc-identity-constraint.4.2.2", `key personKey: duplicate value ["a", "DE"]`},
+		{wrap(`<t:person id="a" land="DE"/><t:akte person="b" land="DE"/>`), "cvc-identity-constraint.4.3", `keyref aktePerson: value ["b", "DE"] matches no key personKey`},
+	} {
+		var ve *ValidationError
+		require.ErrorAs(t, s.ValidateBytes(context.Background(), []byte(tt.doc)), &ve)
+		require.Len(t, ve.Violations, 1)
+		assert.Equal(t, tt.constraint, ve.Violations[0].Constraint)
+		assert.Equal(t, tt.msg, ve.Violations[0].Msg)
+	}
 }

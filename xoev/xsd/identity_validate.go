@@ -23,9 +23,10 @@ type idcScope struct {
 }
 
 type idcTuple struct {
-	key, show string
-	line      int
-	path      string
+	key  string
+	vals []string
+	line int
+	path string
 }
 
 type idcMatch struct {
@@ -94,10 +95,7 @@ func (v *session) idcStart(t xml.StartElement) {
 					continue
 				}
 				for _, a := range t.Attr {
-					if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
-						continue
-					}
-					if p.attr.matches(qname{a.Name.Space, a.Name.Local}) {
+					if !isNamespaceDecl(a) && p.attr.matches(qname{a.Name.Space, a.Name.Local}) {
 						v.setField(m, i, strings.Join(strings.Fields(a.Value), " "))
 					}
 				}
@@ -159,7 +157,7 @@ func (v *session) idcEnd(top int, value string, ok bool) {
 		}
 		for _, r := range s.refs {
 			if _, found := table[r.key]; !found {
-				v.add(r.line, r.path, "cvc-identity-constraint.4.3", fmt.Sprintf("keyref %s: value %s matches no %s %s", s.ic.name.local, r.show, idcNames[s.ic.refer.kind], s.ic.refer.name.local))
+				v.add(r.line, r.path, "cvc-identity-constraint.4.3", fmt.Sprintf("keyref %s: value %s matches no %s %s", s.ic.name.local, showTuple(r.vals), idcNames[s.ic.refer.kind], s.ic.refer.name.local))
 			}
 		}
 	}
@@ -178,23 +176,28 @@ func (v *session) finishMatch(m *idcMatch) {
 		}
 	}
 	key := strings.Join(m.vals, "\x00")
-	shown := make([]string, len(m.vals))
-	for i, s := range m.vals {
-		shown[i] = fmt.Sprintf("%q", redact.Clip(s, 64))
-	}
-	show := "[" + strings.Join(shown, ", ") + "]"
 	switch ic.kind {
 	case idcKeyref:
-		m.scope.refs = append(m.scope.refs, idcTuple{key: key, show: show, line: m.line, path: m.path})
+		m.scope.refs = append(m.scope.refs, idcTuple{key: key, vals: m.vals, line: m.line, path: m.path})
 	default:
 		if _, dup := m.scope.table[key]; dup {
 			c := "cvc-identity-constraint.4.1"
 			if ic.kind == idcKey {
 				c = "cvc-identity-constraint.4.2.2"
 			}
-			v.add(m.line, m.path, c, fmt.Sprintf("%s %s: duplicate value %s", idcNames[ic.kind], ic.name.local, show))
+			v.add(m.line, m.path, c, fmt.Sprintf("%s %s: duplicate value %s", idcNames[ic.kind], ic.name.local, showTuple(m.vals)))
 			return
 		}
 		m.scope.table[key] = struct{}{}
 	}
+}
+
+// showTuple quotes a tuple's values, each clipped, for a violation; it is
+// only built when one is reported.
+func showTuple(vals []string) string {
+	shown := make([]string, len(vals))
+	for i, s := range vals {
+		shown[i] = fmt.Sprintf("%q", redact.Clip(s, 64))
+	}
+	return "[" + strings.Join(shown, ", ") + "]"
 }

@@ -90,14 +90,13 @@ func Precompile(fsys fs.FS, entry string, cfg Config) ([]byte, error) {
 	body := e.str(nil, l.key)
 	body = binary.AppendUvarint(body, uint64(len(paths)))
 	for _, p := range paths {
-		data, err := l.read(p)
+		size, sum, err := l.hash(p)
 		if err != nil {
 			return nil, &SchemaError{File: p, Msg: err.Error(), Err: ErrSchema}
 		}
-		sum := sha256.Sum256(data)
 		body = e.str(body, p)
 		body = append(body, sum[:]...)
-		body = binary.AppendUvarint(body, uint64(len(data)))
+		body = binary.AppendUvarint(body, uint64(size))
 	}
 	if body, err = encodeModel(e, body, s); err != nil {
 		return nil, &SchemaError{Msg: "precompile: " + err.Error(), Err: ErrSchema}
@@ -245,14 +244,21 @@ func decodeForm(data []byte) (*formHeader, *Schema, []*complexType, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	s, complexes, err := decodeModel(d)
+	s, complexes, err := d.model()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(d.data) != 0 {
-		return nil, nil, nil, errForm
-	}
 	return h, s, complexes, nil
+}
+
+// model decodes the rest of a form after its header: the model, with
+// nothing after it.
+func (d *formDecoder) model() (*Schema, []*complexType, error) {
+	s, complexes, err := decodeModel(d)
+	if err == nil && len(d.data) != 0 {
+		err = errForm
+	}
+	return s, complexes, err
 }
 
 // checkLimits applies the caller's schema limits to the form's files.
@@ -312,10 +318,7 @@ func (l *loader) fromForm(form []byte) (*Schema, error) {
 	if h.key != l.key || h.maxStates > uint64(l.cfg.MaxContentStates) {
 		return nil, nil
 	}
-	s, complexes, err := decodeModel(d)
-	if err == nil && len(d.data) != 0 {
-		err = errForm
-	}
+	s, complexes, err := d.model()
 	if err != nil {
 		return nil, &SchemaError{Msg: "Config.Precompiled: " + err.Error(), Err: ErrSchema}
 	}

@@ -497,7 +497,7 @@ func (v *session) attributes(f *frame, attrs []xml.Attr, path string) {
 	var buf [8]qname
 	present := buf[:0]
 	for _, a := range attrs {
-		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+		if isNamespaceDecl(a) {
 			continue
 		}
 		q := qname{a.Name.Space, a.Name.Local}
@@ -643,10 +643,11 @@ func (v *session) end() {
 		return
 	}
 	if f.ct != nil && f.st == nil {
+		model := f.ct.automaton()
 		switch {
-		case f.ct.automaton() != nil && !f.ct.automaton().states[f.state].accept:
+		case model != nil && !model.states[f.state].accept:
 			msg := "missing child element(s)"
-			if exp := f.ct.automaton().expected(f.state); exp != "" {
+			if exp := model.expected(f.state); exp != "" {
 				msg += "; expected: " + exp
 			}
 			v.add(f.line, v.path(path), "cvc-complex-type.2.4.b", msg)
@@ -689,4 +690,10 @@ func (v *session) end() {
 			v.add(f.line, v.path(path), "cvc-elt.5.2.2.2.2", fmt.Sprintf("value %q does not equal the fixed value %q", redact.Clip(val, 64), *f.decl.fixed))
 		}
 	}
+}
+
+// isNamespaceDecl reports a namespace declaration (xmlns or xmlns:prefix),
+// which is no attribute in the schema's sense (Namespaces in XML 1.0 §3).
+func isNamespaceDecl(a xml.Attr) bool {
+	return a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns"
 }
