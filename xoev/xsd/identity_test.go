@@ -56,6 +56,27 @@ func init() {
 	}})
 }
 
+// An attribute field compares in its type's value space, like an element
+// field: "01" and "1" of an xs:int are the same key.
+const idcAttrSchema = `<xs:element name="r"><xs:complexType><xs:sequence>
+	  <xs:element name="e" minOccurs="0" maxOccurs="unbounded"><xs:complexType>
+	    <xs:attribute name="n" type="xs:int"/><xs:attribute name="d" type="xs:decimal"/></xs:complexType></xs:element>
+	</xs:sequence></xs:complexType>
+	<xs:unique name="nUnique"><xs:selector xpath="t:e"/><xs:field xpath="@n"/></xs:unique>
+	<xs:unique name="dUnique"><xs:selector xpath="t:e"/><xs:field xpath="@d"/></xs:unique>
+	</xs:element>`
+
+func init() {
+	featureCases = append(featureCases, featureCase{"identity-constraints-attribute-values", idcAttrSchema, []featureDoc{
+		{wrap(`<t:e n="1"/><t:e n="2"/>`), true},
+		{wrap(`<t:e d="1.5"/><t:e d="1.25"/>`), true},
+		{wrap(`<t:e n="1"/><t:e n="01"/>`), false},     // 1 = 01 in xs:int
+		{wrap(`<t:e n="1"/><t:e n="+1"/>`), false},     // 1 = +1
+		{wrap(`<t:e d="1.5"/><t:e d="1.50"/>`), false}, // 1.5 = 1.50 in xs:decimal
+		{wrap(`<t:e n=" 7"/><t:e n="7 "/>`), false},    // whitespace collapsed by the type
+	}})
+}
+
 // A violation quotes the offending tuple (built only then).
 func TestIdentityViolationQuotesTuple(t *testing.T) {
 	s := compileInline(t, idcSchema)

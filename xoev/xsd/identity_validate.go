@@ -95,13 +95,26 @@ func (v *session) idcStart(t xml.StartElement) {
 					continue
 				}
 				for _, a := range t.Attr {
-					if !isNamespaceDecl(a) && p.attr.matches(qname{a.Name.Space, a.Name.Local}) {
-						v.setField(m, i, strings.Join(strings.Fields(a.Value), " "))
+					if q := (qname{a.Name.Space, a.Name.Local}); !isNamespaceDecl(a) && p.attr.matches(q) {
+						v.setField(m, i, v.attrFieldValue(q, a.Value))
 					}
 				}
 			}
 		}
 	}
+}
+
+// attrFieldValue is an attribute's value as an identity-constraint
+// field: its canonical value when the attribute was assessed against a
+// type (so "01" and "1" of an xs:int are one key), else the value with
+// whitespace collapsed.
+func (v *session) attrFieldValue(q qname, raw string) string {
+	for _, c := range v.attrCanon {
+		if c.q == q {
+			return c.canon
+		}
+	}
+	return strings.Join(strings.Fields(raw), " ")
 }
 
 func (v *session) setField(m *idcMatch, i int, val string) {

@@ -103,6 +103,16 @@ type session struct {
 	pending      []idcPending
 	lastValue    string // canonical value of the element end() just closed
 	lastHasValue bool
+	// attrCanon holds the canonical values of the attributes of the
+	// element being started that were assessed against a type, so that
+	// identity-constraint fields compare attribute values in the value
+	// space as they do element values (Part 1 §3.11.4).
+	attrCanon []attrCanonical
+}
+
+type attrCanonical struct {
+	q     qname
+	canon string
 }
 
 // StartElement implements xmlsafe.Handler.
@@ -494,6 +504,7 @@ func derivedFrom(t, base typeDef, block derivSet) bool {
 }
 
 func (v *session) attributes(f *frame, attrs []xml.Attr, path string) {
+	v.attrCanon = v.attrCanon[:0]
 	var buf [8]qname
 	present := buf[:0]
 	for _, a := range attrs {
@@ -571,6 +582,7 @@ func (v *session) attrValue(t *simpleType, fixed *string, val string, q qname, p
 		v.add(v.line, v.path(path), "cvc-attribute.3", fmt.Sprintf("attribute %s: %s", q, describeValue(val, msg)))
 		return
 	}
+	v.attrCanon = append(v.attrCanon, attrCanonical{q, canon})
 	if fixed != nil {
 		fc, _ := t.check(*fixed, nil, v.resolve)
 		if fc != canon {
