@@ -71,23 +71,45 @@ func (p *Profile) Check(r *paytype.CreateRequest) error {
 	if p.MaxPurposeLength > 0 && utf8.RuneCountInString(r.Purpose) > p.MaxPurposeLength {
 		return bad("purpose", fmt.Sprintf("longer than %d characters", p.MaxPurposeLength))
 	}
-	for i, it := range r.Items {
-		f := fmt.Sprintf("items[%d].bookingData", i)
-		m := it.Booking.Map()
+	// Field paths are formatted only for a violation: Check runs on every
+	// Create.
+	field := func(i int, k string) string { return fmt.Sprintf("items[%d].bookingData.%s", i, k) }
+	for i := range r.Items {
+		bk := &r.Items[i].Booking
 		for _, k := range p.RequiredBooking {
-			if m[k] == "" {
-				return bad(f+"."+k, "required")
+			if bookingValue(bk, k) == "" {
+				return bad(field(i, k), "required")
 			}
 		}
-		if p.MaxKassenzeichenBuchungstext > 0 && it.Booking.Buchungstext != "" {
-			kz := utf8.RuneCountInString(it.Booking.Kassenzeichen)
+		if p.MaxKassenzeichenBuchungstext > 0 && bk.Buchungstext != "" {
+			kz := utf8.RuneCountInString(bk.Kassenzeichen)
 			if kz == 0 {
 				kz = p.AssignedKassenzeichenLength
 			}
-			if n := kz + 1 + utf8.RuneCountInString(it.Booking.Buchungstext); n > p.MaxKassenzeichenBuchungstext {
-				return bad(f+".buchungstext", fmt.Sprintf("kassenzeichen + \"/\" + buchungstext is %d characters, limit %d", n, p.MaxKassenzeichenBuchungstext))
+			if n := kz + 1 + utf8.RuneCountInString(bk.Buchungstext); n > p.MaxKassenzeichenBuchungstext {
+				return bad(field(i, paytype.BookingKeyBuchungstext), fmt.Sprintf("kassenzeichen + \"/\" + buchungstext is %d characters, limit %d", n, p.MaxKassenzeichenBuchungstext))
 			}
 		}
 	}
 	return nil
+}
+
+// bookingValue is b.Map()[k] without building the map: the typed field
+// for a typed key, else the Extra entry.
+func bookingValue(b *paytype.Booking, k string) string {
+	switch k {
+	case paytype.BookingKeyKassenzeichen:
+		return b.Kassenzeichen
+	case paytype.BookingKeyHaushaltsstelle:
+		return b.Haushaltsstelle
+	case paytype.BookingKeyObjektnummer:
+		return b.Objektnummer
+	case paytype.BookingKeyBuchungstext:
+		return b.Buchungstext
+	case paytype.BookingKeyBelegnummer:
+		return b.Belegnummer
+	case paytype.BookingKeyFaelligkeitsdatum:
+		return string(b.Faelligkeitsdatum)
+	}
+	return b.Extra[k]
 }

@@ -1,7 +1,6 @@
 package paymenttest
 
 import (
-	"context"
 	"log/slog"
 	"testing"
 	"time"
@@ -57,15 +56,5 @@ func (s *Sim) Config() payment.Config {
 		PollInterval:        100 * time.Millisecond,
 		PollMax:             time.Second,
 		CreateLeasePoll:     10 * time.Millisecond,
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		},
 	}
 }
