@@ -1,9 +1,6 @@
 package notify
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // MaxTenantLen bounds a tenant key (Event.Tenant).
 const MaxTenantLen = 64
@@ -119,10 +116,5 @@ func tenantKey(tenant, key string) string {
 	if tenant == "" {
 		return key
 	}
-	var b strings.Builder
-	b.Grow(len(tenant) + 1 + len(key))
-	b.WriteString(tenant)
-	b.WriteByte('/')
-	b.WriteString(key)
-	return b.String()
+	return tenant + "/" + key
 }

@@ -117,8 +117,7 @@ func (id Identity) parse() (identity, error) {
 type Sender struct {
 	cfg     Config
 	client  *gomail.Client
-	def     *identity // sender of the default tenant; nil: none
-	tenants map[string]identity
+	tenants map[string]identity // by tenant key; "" the default sender (Config.From), if any
 }
 
 // New validates cfg and returns a Sender.
@@ -131,13 +130,13 @@ func New(cfg Config) (*Sender, error) {
 			return nil, fmt.Errorf("%w: PickupDir must be an existing directory", ErrInvalidConfig)
 		}
 	}
-	s := &Sender{tenants: make(map[string]identity, len(cfg.Tenants))}
+	s := &Sender{tenants: make(map[string]identity, len(cfg.Tenants)+1)}
 	if cfg.From != "" || len(cfg.Tenants) == 0 {
 		def, err := Identity{From: cfg.From, FromName: cfg.FromName, MessageIDDomain: cfg.MessageIDDomain}.parse()
 		if err != nil {
 			return nil, fmt.Errorf("%w: From: %w", ErrInvalidConfig, err)
 		}
-		s.def = &def
+		s.tenants[""] = def
 	}
 	for t, id := range cfg.Tenants {
 		if t == "" || !notify.ValidTenant(t) {
@@ -225,12 +224,6 @@ func (s *Sender) MessageID(ev notify.Event) (id string, ok bool) {
 
 // identity returns the sender of tenant ("" the default).
 func (s *Sender) identity(tenant string) (identity, bool) {
-	if tenant == "" {
-		if s.def == nil {
-			return identity{}, false
-		}
-		return *s.def, true
-	}
 	id, ok := s.tenants[tenant]
 	return id, ok
 }

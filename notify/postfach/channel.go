@@ -62,18 +62,17 @@ type Identity struct {
 // recognise retries.
 type Channel struct {
 	cfg     ChannelConfig
-	def     *Identity // identity of the default tenant; nil: none
-	tenants map[string]Identity
+	tenants map[string]Identity // by tenant key; "" the default identity (ChannelConfig.Sender), if any
 }
 
 // NewChannel returns the "postfach" channel.
 func NewChannel(cfg ChannelConfig) (*Channel, error) {
-	c := &Channel{tenants: make(map[string]Identity, len(cfg.Tenants))}
+	c := &Channel{tenants: make(map[string]Identity, len(cfg.Tenants)+1)}
 	if len(cfg.Tenants) == 0 || cfg.Sender != "" {
 		if cfg.Transport == nil {
 			return nil, fmt.Errorf("%w: ChannelConfig.Transport required", ErrInvalidConfig)
 		}
-		c.def = &Identity{Transport: cfg.Transport, Sender: cfg.Sender, Service: cfg.Service,
+		c.tenants[""] = Identity{Transport: cfg.Transport, Sender: cfg.Sender, Service: cfg.Service,
 			ReplyAddress: cfg.ReplyAddress, RetrievalConfirmationAddress: cfg.RetrievalConfirmationAddress}
 	}
 	for t, id := range cfg.Tenants {
@@ -114,12 +113,6 @@ func (c *Channel) Name() string { return notify.ChannelPostfach }
 
 // identity returns the sender of tenant ("" the default).
 func (c *Channel) identity(tenant string) (Identity, bool) {
-	if tenant == "" {
-		if c.def == nil {
-			return Identity{}, false
-		}
-		return *c.def, true
-	}
 	id, ok := c.tenants[tenant]
 	return id, ok
 }

@@ -90,7 +90,7 @@ type SenderConfig struct {
 type Sender struct {
 	cfg     SenderConfig
 	client  *http.Client
-	tenants map[string]EndpointSource
+	tenants map[string]EndpointSource // by tenant key; "" is SenderConfig.Endpoints, if set
 }
 
 // NewSender returns a Sender.
@@ -98,7 +98,7 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 	if cfg.Endpoints == nil && len(cfg.Tenants) == 0 {
 		return nil, fmt.Errorf("%w: SenderConfig.Endpoints or Tenants required", ErrInvalidConfig)
 	}
-	tenants := make(map[string]EndpointSource, len(cfg.Tenants))
+	tenants := make(map[string]EndpointSource, len(cfg.Tenants)+1)
 	for t, src := range cfg.Tenants {
 		switch {
 		case t == "" || !notify.ValidTenant(t):
@@ -107,6 +107,9 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 			return nil, fmt.Errorf("%w: Tenants[%q] is nil", ErrInvalidConfig, t)
 		}
 		tenants[t] = src
+	}
+	if cfg.Endpoints != nil {
+		tenants[""] = cfg.Endpoints
 	}
 	cfg.Tenants = nil // copied into tenants
 	if cfg.Now == nil {
@@ -150,9 +153,6 @@ func (s *Sender) Name() string { return notify.ChannelWebhook }
 
 // endpoints returns the endpoint source of tenant ("" the default).
 func (s *Sender) endpoints(tenant string) (EndpointSource, bool) {
-	if tenant == "" {
-		return s.cfg.Endpoints, s.cfg.Endpoints != nil
-	}
 	src, ok := s.tenants[tenant]
 	return src, ok
 }
