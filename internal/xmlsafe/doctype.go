@@ -42,22 +42,24 @@ func (p *parser) doctype() error {
 		return err
 	}
 	p.skipSpace()
-	for _, kw := range []string{"PUBLIC", "SYSTEM"} {
-		if strings.HasPrefix(s[p.pos:], kw) {
-			p.pos += len(kw)
-			n := 1
-			if kw == "PUBLIC" {
-				n = 2
-			}
-			for range n {
-				p.skipSpace()
-				if _, err := p.literal(); err != nil {
-					return err
-				}
-			}
-			p.skipSpace()
+	// ExternalID (§4.2.2 [75]): SYSTEM S SystemLiteral or PUBLIC S
+	// PubidLiteral S SystemLiteral, at most one of them.
+	literals := 0
+	switch {
+	case strings.HasPrefix(s[p.pos:], "SYSTEM"):
+		p.pos, literals = p.pos+len("SYSTEM"), 1
+	case strings.HasPrefix(s[p.pos:], "PUBLIC"):
+		p.pos, literals = p.pos+len("PUBLIC"), 2
+	}
+	for range literals {
+		if !p.skipSpace() {
+			return p.errAt(p.pos, "white space required before a literal of the external ID (§4.2.2)")
+		}
+		if _, err := p.literal(); err != nil {
+			return err
 		}
 	}
+	p.skipSpace()
 	if p.pos < len(s) && s[p.pos] == '[' {
 		p.pos++
 		if err := p.internalSubset(); err != nil {

@@ -245,6 +245,9 @@ func TestStreamTrustedDoctype(t *testing.T) {
 		{"doctype after root", `<r/><!DOCTYPE r>`, nil, ErrDoctype},
 		{"doctype inside root", `<r><!DOCTYPE r></r>`, nil, ErrDoctype},
 		{"unterminated subset", `<!DOCTYPE r [<!ENTITY a 'x'>`, nil, ErrSyntax},
+		{"two external ids", `<!DOCTYPE r PUBLIC "p" "r.dtd" SYSTEM "s.dtd"><r/>`, nil, ErrSyntax},
+		{"public id without system literal", `<!DOCTYPE r PUBLIC "p"><r/>`, nil, ErrSyntax},
+		{"no space before the literal", `<!DOCTYPE r SYSTEM"r.dtd"><r/>`, nil, ErrSyntax},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -114,22 +114,21 @@ func setXMLAttr(list []etree.Attr, a etree.Attr) []etree.Attr {
 
 // lookup finds prefix in a binding stack, innermost last.
 func lookup(stack []nsBind, prefix string) (string, bool) {
-	for i := len(stack) - 1; i >= 0; i-- {
-		if stack[i].prefix == prefix {
-			return stack[i].uri, true
-		}
+	if i := lookupIndex(stack, prefix); i >= 0 {
+		return stack[i].uri, true
 	}
 	return "", false
 }
 
-// lookupIndex is lookup returning the binding's index (-1 when none).
-func lookupIndex(stack []nsBind, prefix string) (int, string) {
+// lookupIndex returns the index of prefix's innermost binding in stack
+// (-1 when none).
+func lookupIndex(stack []nsBind, prefix string) int {
 	for i := len(stack) - 1; i >= 0; i-- {
 		if stack[i].prefix == prefix {
-			return i, stack[i].uri
+			return i
 		}
 	}
-	return -1, ""
+	return -1
 }
 
 // canonicalizer writes the canonical form of a subtree (minus one excluded
@@ -401,7 +400,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		// innermost declaration of each prefix).
 		for i := len(c.inscope) - 1; i >= 0; i-- {
 			p := c.inscope[i].prefix
-			if j, _ := lookupIndex(c.inscope, p); j == i {
+			if lookupIndex(c.inscope, p) == i {
 				nsOut = c.consider(nsOut, p)
 			}
 		}
