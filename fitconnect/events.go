@@ -78,24 +78,19 @@ func (c *Client) Status(ctx context.Context, s *SentSubmission) (_ *Status, err 
 	return &Status{State: state, Events: events}, nil
 }
 
-// stateRank orders the states of a submission (FIT-Connect Submission API,
-// event log): a later entry never moves a submission back, so an
-// accept that a Zustelldienst logs before its own submit event still reads
-// "accepted". Deletion follows any state.
-var stateRank = map[string]int{
-	EventSubmitSubmission:  1,
-	EventForwardSubmission: 2,
-	EventAcceptSubmission:  3,
-	EventRejectSubmission:  3,
-	EventDeleteSubmission:  4,
-}
-
-var stateName = map[string]string{
-	EventSubmitSubmission:  "submitted",
-	EventForwardSubmission: "forwarded",
-	EventAcceptSubmission:  "accepted",
-	EventRejectSubmission:  "rejected",
-	EventDeleteSubmission:  "deleted",
+// states names the state each event leads to and orders the states of a
+// submission (FIT-Connect Submission API, event log): a later entry never
+// moves a submission back, so an accept that a Zustelldienst logs before
+// its own submit event still reads "accepted". Deletion follows any state.
+var states = map[string]struct {
+	name string
+	rank int
+}{
+	EventSubmitSubmission:  {"submitted", 1},
+	EventForwardSubmission: {"forwarded", 2},
+	EventAcceptSubmission:  {"accepted", 3},
+	EventRejectSubmission:  {"rejected", 3},
+	EventDeleteSubmission:  {"deleted", 4},
 }
 
 // stateOf is the state the verified events say, in log order. An accept
@@ -117,8 +112,8 @@ func stateOf(events []Event, sent AuthenticationTags) (string, error) {
 		if accepted && rejected {
 			return "", fmt.Errorf("%w: the event log both accepts and rejects the submission", ErrEventLog)
 		}
-		if r, ok := stateRank[e.Type]; ok && r >= rank {
-			state, rank = stateName[e.Type], r
+		if st, ok := states[e.Type]; ok && st.rank >= rank {
+			state, rank = st.name, st.rank
 		}
 	}
 	return state, nil

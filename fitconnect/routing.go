@@ -3,6 +3,7 @@ package fitconnect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -18,7 +19,7 @@ import (
 
 // ErrRouting reports a route whose signed addressing information
 // (destinationSignature) does not verify or does not match the query.
-var ErrRouting = fmt.Errorf("%w: route does not verify", ErrInvalidArgument)
+var ErrRouting = errors.New("fitconnect: route does not verify")
 
 // RouteQuery asks the Routing API for the destination of a service in an
 // area: LeikaKey and exactly one of ARS and AGS.

@@ -31,6 +31,7 @@ func TestRoute(t *testing.T) {
 		sim.Inject(f)
 		_, err := c.Route(ctx, fitconnect.RouteQuery{LeikaKey: fitconnecttest.LeikaKey, ARS: fitconnecttest.ARS})
 		require.ErrorIs(t, err, fitconnect.ErrRouting, name)
+		require.NotErrorIs(t, err, fitconnect.ErrInvalidArgument, name+": a refused answer, not the caller's argument")
 	}
 	bad := map[string]fitconnect.RouteQuery{
 		"no area":       {LeikaKey: fitconnecttest.LeikaKey},
@@ -40,7 +41,8 @@ func TestRoute(t *testing.T) {
 	}
 	for name, q := range bad {
 		_, err := c.Route(ctx, q)
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, fitconnect.ErrInvalidArgument, name)
+		require.NotErrorIs(t, err, fitconnect.ErrRouting, name)
 	}
 	// Another Zustelldienst's client refuses the signed submissionHost.
 	other := fitconnecttest.Start(t)

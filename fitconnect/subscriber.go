@@ -211,7 +211,10 @@ func (c *Client) fetchAttachment(ctx context.Context, submissionID, attachmentID
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength <= int64(c.cfg.MaxSubmissionBytes) {
-		buf.Grow(int(resp.ContentLength))
+		// bytes.Buffer.ReadFrom wants MinRead bytes free before each read,
+		// the one that sees EOF too: without them a body of exactly
+		// ContentLength would be copied into a buffer twice its size.
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
 	n, err := io.Copy(&buf, io.LimitReader(resp.Body, int64(c.cfg.MaxSubmissionBytes)+1))
 	if err != nil {

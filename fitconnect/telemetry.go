@@ -79,8 +79,6 @@ func classifyOutcome(err error) string {
 	switch {
 	case errors.As(err, &ce):
 		return telemetry.OutcomeCert
-	case errors.Is(err, ErrRouting): // wraps ErrInvalidArgument, but the answer was refused
-		return telemetry.OutcomeRefused
 	case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrNoSubscriber):
 		return telemetry.OutcomeInvalid
 	case errors.Is(err, ErrAnnounceUnknown):
@@ -93,7 +91,7 @@ func classifyOutcome(err error) string {
 		}
 		return telemetry.OutcomeRefused
 	case errors.Is(err, ErrDestination), errors.Is(err, ErrUntrustedKey), errors.Is(err, ErrEventLog),
-		errors.Is(err, ErrMetadata):
+		errors.Is(err, ErrMetadata), errors.Is(err, ErrRouting):
 		return telemetry.OutcomeRefused
 	case errors.Is(err, ErrMalformedResponse):
 		return outcomeProtocol

@@ -218,7 +218,7 @@ func (s *Sim) SubscriberConfig(destinationID string) fitconnect.Config {
 		s.t.Fatalf("fitconnecttest: unknown destination %s", destinationID)
 		return fitconnect.Config{}
 	}
-	cfg := s.senderConfig()
+	cfg := s.SenderConfig()
 	cfg.ClientID, cfg.ClientSecret = d.clientID, d.clientSecret
 	cfg.DecryptionKeys = []jose.DecryptionKey{{KeyID: d.encKid, Key: d.enc.priv}}
 	if d.encNext != nil {
@@ -233,10 +233,6 @@ func (s *Sim) SubscriberConfig(destinationID string) fitconnect.Config {
 // The sender client may announce to every destination but reads no
 // submission's content.
 func (s *Sim) SenderConfig() fitconnect.Config {
-	return s.senderConfig()
-}
-
-func (s *Sim) senderConfig() fitconnect.Config {
 	ts, err := signature.NewTrustStore(signature.TrustConfig{Anchors: []*x509.Certificate{s.root}, KeyUsage: fitconnect.TrustKeyUsage})
 	if err != nil {
 		s.t.Fatalf("fitconnecttest: trust store: %v", err)

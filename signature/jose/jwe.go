@@ -435,10 +435,7 @@ func (d *Decrypter) decrypt(compact string, inPlace []byte) (*Decrypted, error) 
 		}
 		ct = ct[:m]
 	}
-	if cap(ct)-len(ct) < gcmTagSize {
-		ct = slices.Grow(ct, gcmTagSize)
-	}
-	ct = append(ct, tag...)
+	ct = append(ct, tag...) // grows only a short in-place segment
 	last := len(candidates) - 1
 	for i, k := range candidates {
 		cek := unwrap(k, encKey, keyLen)

@@ -174,6 +174,9 @@ func TestJWEEncryptInPlaceStreams(t *testing.T) {
 	assert.Equal(t, plain, res.Payload)
 	assert.Equal(t, j.AuthenticationTag(), res.AuthenticationTag)
 	assert.Equal(t, "application/pdf", res.ContentType)
+	before := bytes.Clone(inPlace)
+	res.Payload[0] ^= 0xff
+	assert.NotEqual(t, before, inPlace, "the payload is a part of the input buffer, not a second buffer")
 
 	// The same refusals as Decrypt, in both forms.
 	tampered := bytes.Clone(streamed.Bytes())
