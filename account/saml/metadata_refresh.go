@@ -5,13 +5,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/egosaar/ozg/internal/boundedio"
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/signature/xmldsig"
 )
@@ -202,12 +202,12 @@ func fetchMetadata(ctx context.Context, client *http.Client, rawURL string) ([]b
 	if resp.StatusCode != http.StatusOK {
 		return nil, &MetadataError{Problems: []string{fmt.Sprintf("fetch: HTTP status %d", resp.StatusCode)}}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxMetadataBytes+1))
-	if err != nil {
-		return nil, &MetadataError{Problems: []string{"fetch: " + err.Error()}}
-	}
-	if len(data) > MaxMetadataBytes {
+	data, err := boundedio.ReadAll(resp.Body, MaxMetadataBytes)
+	switch {
+	case errors.Is(err, boundedio.ErrTooLarge):
 		return nil, &MetadataError{Problems: []string{"fetch: metadata over the size limit"}}
+	case err != nil:
+		return nil, &MetadataError{Problems: []string{"fetch: " + err.Error()}}
 	}
 	return data, nil
 }
