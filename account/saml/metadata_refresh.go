@@ -79,9 +79,9 @@ func (sp *ServiceProvider) checkEndpoint(md *IdPMetadata) error {
 	return nil
 }
 
-// newState builds the state for md, fetched at now after failures failed
-// attempts (0 for a good copy).
-func (sp *ServiceProvider) newState(md *IdPMetadata, now time.Time, failures int) (*idpState, error) {
+// newState builds the state of a good copy md fetched at now (no
+// failures).
+func (sp *ServiceProvider) newState(md *IdPMetadata, now time.Time) (*idpState, error) {
 	v, err := sp.newVerifier(md.SigningCertificates)
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func (sp *ServiceProvider) fetchState(ctx context.Context, now time.Time) (*idpS
 	if err := sp.checkEndpoint(md); err != nil {
 		return nil, &MetadataError{Problems: []string{err.Error()}}
 	}
-	st, err := sp.newState(md, now, 0)
+	st, err := sp.newState(md, now)
 	if err != nil {
 		return nil, &MetadataError{Problems: []string{err.Error()}}
 	}
