@@ -19,7 +19,7 @@ var (
 	// of the expected shape (also DOCTYPE/entity declarations).
 	ErrMalformed = samlwire.ErrMalformed
 	// ErrLimit reports a message over a size, depth or decompression limit.
-	ErrLimit = errors.New("saml: message too large")
+	ErrLimit = samlwire.ErrLimit
 	// ErrSignature reports a missing, invalid or untrusted signature.
 	ErrSignature = errors.New("saml: signature verification failed")
 	// ErrDecryption reports an EncryptedAssertion that could not be

@@ -5,13 +5,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/egosaar/ozg/internal/boundedio"
 	"github.com/egosaar/ozg/internal/httpx"
 	"github.com/egosaar/ozg/signature/xmldsig"
 )
@@ -79,9 +79,9 @@ func (sp *ServiceProvider) checkEndpoint(md *IdPMetadata) error {
 	return nil
 }
 
-// newState builds the state for md, fetched at now after failures failed
-// attempts (0 for a good copy).
-func (sp *ServiceProvider) newState(md *IdPMetadata, now time.Time, failures int) (*idpState, error) {
+// newState builds the state of a good copy md fetched at now (no
+// failures).
+func (sp *ServiceProvider) newState(md *IdPMetadata, now time.Time) (*idpState, error) {
 	v, err := sp.newVerifier(md.SigningCertificates)
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func (sp *ServiceProvider) fetchState(ctx context.Context, now time.Time) (*idpS
 	if err := sp.checkEndpoint(md); err != nil {
 		return nil, &MetadataError{Problems: []string{err.Error()}}
 	}
-	st, err := sp.newState(md, now, 0)
+	st, err := sp.newState(md, now)
 	if err != nil {
 		return nil, &MetadataError{Problems: []string{err.Error()}}
 	}
@@ -202,12 +202,12 @@ func fetchMetadata(ctx context.Context, client *http.Client, rawURL string) ([]b
 	if resp.StatusCode != http.StatusOK {
 		return nil, &MetadataError{Problems: []string{fmt.Sprintf("fetch: HTTP status %d", resp.StatusCode)}}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxMetadataBytes+1))
-	if err != nil {
-		return nil, &MetadataError{Problems: []string{"fetch: " + err.Error()}}
-	}
-	if len(data) > MaxMetadataBytes {
+	data, err := boundedio.ReadAll(resp.Body, MaxMetadataBytes)
+	switch {
+	case errors.Is(err, boundedio.ErrTooLarge):
 		return nil, &MetadataError{Problems: []string{"fetch: metadata over the size limit"}}
+	case err != nil:
+		return nil, &MetadataError{Problems: []string{"fetch: " + err.Error()}}
 	}
 	return data, nil
 }

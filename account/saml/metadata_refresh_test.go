@@ -24,7 +24,7 @@ import (
 type metadataProxy struct {
 	*httptest.Server
 	idp  *accounttest.Server
-	mode atomic.Value // "ok", "500", "foreign", "garbage"
+	mode atomic.Value // "ok", "500", "foreign", "garbage", "tampered", "huge"
 	hits atomic.Int32
 }
 
@@ -46,6 +46,8 @@ func newMetadataProxy(t *testing.T, idp *accounttest.Server) *metadataProxy {
 			return
 		case "garbage":
 			md = []byte("<not metadata")
+		case "huge":
+			md = []byte(strings.Repeat(" ", saml.MaxMetadataBytes+1))
 		case "tampered":
 			md = []byte(strings.Replace(string(md), "/idp/sso", "/idp/evil", 1))
 		case "foreign":
@@ -163,10 +165,13 @@ func TestMetadataBackgroundRefresh(t *testing.T) {
 func TestMetadataRefreshFailures(t *testing.T) {
 	t.Parallel()
 	e := newRefreshEnv(t, accounttest.Config{}, func(c *saml.Config) { c.MetadataRefresh = time.Hour })
-	for i, mode := range []string{"500", "garbage", "foreign", "tampered", "500"} {
+	for i, mode := range []string{"500", "garbage", "foreign", "tampered", "huge", "500"} {
 		e.proxy.mode.Store(mode)
 		err := e.sp.RefreshMetadata(context.Background())
 		require.ErrorIs(t, err, saml.ErrMetadata, mode)
+		if mode == "huge" {
+			require.ErrorContains(t, err, "over the size limit")
+		}
 		st := e.sp.MetadataStatus()
 		assert.Equal(t, i+1, st.Failures, mode)
 		backoff := min(time.Minute<<i, time.Hour)

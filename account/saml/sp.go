@@ -99,7 +99,7 @@ func New(cfg Config) (*ServiceProvider, error) {
 	if err := sp.initCrypto(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	st, err := sp.newState(idp, cfg.Now(), 0)
+	st, err := sp.newState(idp, cfg.Now())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}

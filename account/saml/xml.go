@@ -1,14 +1,6 @@
 package saml
 
-import (
-	"errors"
-	"fmt"
-
-	"github.com/beevik/etree"
-
-	"github.com/egosaar/ozg/account/internal/samlwire"
-	"github.com/egosaar/ozg/internal/xmlsafe"
-)
+import "github.com/egosaar/ozg/account/internal/samlwire"
 
 // Bindings and formats (SAML 2.0 bindings §3.4, §3.5; core §8.3).
 const (
@@ -24,20 +16,10 @@ const (
 	ConfirmationMethodBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 )
 
-func parseXML(data []byte, lim xmlsafe.Limits) (*etree.Document, error) {
-	doc, err := xmlsafe.Parse(data, lim)
-	if err != nil {
-		if errors.Is(err, xmlsafe.ErrLimit) {
-			return nil, fmt.Errorf("%w: %w", ErrLimit, err)
-		}
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	return doc, nil
-}
-
 // The strict accessors of the shared wire package (see package
 // account/internal/samlwire for their rules).
 var (
+	parseXML  = samlwire.ParseXML
 	is        = samlwire.Is
 	children  = samlwire.Children
 	child     = samlwire.Child

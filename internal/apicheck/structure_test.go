@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func CheckStructure(fset *token.FileSet, modPath string, p Package) []Violation 
 				continue
 			}
 			otherTop, _, _ := strings.Cut(strings.TrimPrefix(path, modPath+"/"), "/")
-			if otherTop == top || otherTop == "internal" || contains(allowed, otherTop) {
+			if otherTop == top || otherTop == "internal" || slices.Contains(allowed, otherTop) {
 				continue
 			}
 			add(imp.Pos(), RuleImportDir, "%s imports %s: library code of %s may import %v and internal/ only", p.ImportPath, path, top, allowed)
@@ -77,15 +78,6 @@ func CheckStructure(fset *token.FileSet, modPath string, p Package) []Violation 
 		add(p.Files[0].Package, RuleDocGo, "%s has no doc.go with a # Security section", p.ImportPath)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestModuleStructure checks every library package of the module.

@@ -21,17 +21,6 @@ import (
 	"github.com/egosaar/ozg/signature"
 )
 
-func parseXML(data []byte, lim xmlsafe.Limits) (*etree.Document, error) {
-	doc, err := xmlsafe.Parse(data, lim)
-	if err != nil {
-		if errors.Is(err, xmlsafe.ErrLimit) {
-			return nil, fmt.Errorf("%w: %w", saml.ErrLimit, err)
-		}
-		return nil, fmt.Errorf("%w: %w", saml.ErrMalformed, err)
-	}
-	return doc, nil
-}
-
 func keyDescriptors(role *etree.Element) (sign, enc []*x509.Certificate, err error) {
 	sign, enc, err = samlwire.KeyDescriptors(role)
 	var p samlwire.Problem
@@ -193,7 +182,7 @@ func parseExtension(ar *etree.Element) (*saml.Extension, error) {
 // certificates. It checks shape only; [ValidateSPMetadata] checks the
 // BundID rules.
 func ParseSPMetadata(data []byte) (*saml.SPMetadata, error) {
-	doc, err := parseXML(data, xmlsafe.Limits{MaxBytes: saml.MaxMetadataBytes, MaxDepth: 32, MaxElements: 20000})
+	doc, err := samlwire.ParseXML(data, xmlsafe.Limits{MaxBytes: saml.MaxMetadataBytes, MaxDepth: 32, MaxElements: 20000})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/beevik/etree"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/egosaar/ozg/internal/xmlsafe"
 )
 
 // Namespaces (SAML 2.0 core §1.2, metadata §1.1, akdb: BundID §9).
@@ -33,6 +35,23 @@ const (
 // ErrMalformed is account/saml's ErrMalformed: a message that is not a
 // well-formed SAML message of the expected shape.
 var ErrMalformed = errors.New("saml: malformed message")
+
+// ErrLimit is account/saml's ErrLimit: a message over a size, depth or
+// decompression limit.
+var ErrLimit = errors.New("saml: message too large")
+
+// ParseXML parses data within lim (xmlsafe), wrapping a limit breach in
+// ErrLimit and anything else in ErrMalformed.
+func ParseXML(data []byte, lim xmlsafe.Limits) (*etree.Document, error) {
+	doc, err := xmlsafe.Parse(data, lim)
+	if err != nil {
+		if errors.Is(err, xmlsafe.ErrLimit) {
+			return nil, fmt.Errorf("%w: %w", ErrLimit, err)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return doc, nil
+}
 
 // Problem is a metadata rule violation, reported by account/saml in a
 // *saml.MetadataError.
