@@ -27,6 +27,7 @@ var sessionMigrations embed.FS
 type SessionStore struct {
 	db      *sql.DB
 	dialect sqldb.Dialect
+	ownsDB  bool // db is NewSessionsPostgres's database/sql view of the pool
 	creates atomic.Uint64
 
 	get                                              *sql.Stmt // prepared: the per-request lookup
@@ -47,7 +48,14 @@ func NewSessionsPostgres(ctx context.Context, pool *pgxpool.Pool) (*SessionStore
 	if pool == nil {
 		return nil, invalidConfig("nil pool")
 	}
-	return newSessionStore(ctx, sqldb.PostgresDB(pool), sqldb.Postgres)
+	db := sqldb.PostgresDB(pool)
+	s, err := newSessionStore(ctx, db, sqldb.Postgres)
+	if err != nil {
+		_ = db.Close() // the view only; pool stays open
+		return nil, err
+	}
+	s.ownsDB = true
+	return s, nil
 }
 
 // Sessions returns a SessionStore on the same database as s (migrating
@@ -78,8 +86,16 @@ func newSessionStore(ctx context.Context, db *sql.DB, d sqldb.Dialect) (*Session
 	return s, nil
 }
 
-// Close releases the prepared statement; the database stays open.
-func (s *SessionStore) Close() error { return s.get.Close() }
+// Close releases the prepared statement and, after NewSessionsPostgres,
+// its database/sql view of the pool; a database or pool passed in stays
+// open.
+func (s *SessionStore) Close() error {
+	err := s.get.Close()
+	if s.ownsDB {
+		err = errors.Join(err, s.db.Close())
+	}
+	return err
+}
 
 // CreateSession implements account.SessionStore.
 func (s *SessionStore) CreateSession(ctx context.Context, r account.SessionRecord, now time.Time) error {
