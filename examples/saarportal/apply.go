@@ -228,8 +228,8 @@ func (p *Portal) load(ctx context.Context, subject, appID string) (*Application,
 func (p *Portal) loadApp(ctx context.Context, appID string) (*Application, *tenantRuntime, error) {
 	a := &Application{}
 	var receipt string
-	err := p.db.QueryRowContext(ctx, p.db.q(`SELECT id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message,
-		payment_key, kassenzeichen, submission_id, case_id, tags, receipt_at, attempts FROM saarportal_applications WHERE id = ?`), appID).Scan(
+	err := p.db.QueryRowContext(ctx, `SELECT id, ars, leika, subject, status, email, destination, schema_uri, message_uuid, message,
+		payment_key, kassenzeichen, submission_id, case_id, tags, receipt_at, attempts FROM saarportal_applications WHERE id = ?`, appID).Scan(
 		&a.ID, &a.ARS, &a.Leika, &a.subject, &a.Status, &a.email, &a.Destination, &a.schemaURI, &a.MessageUUID, &a.message,
 		&a.PaymentKey, &a.Kassenzeichen, &a.SubmissionID, &a.CaseID, &a.tags, &receipt, &a.attempts)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/egosaar/ozg/payment/paystore"
@@ -113,12 +114,8 @@ func sealPage(s *opSession, list, ars, pos string) string {
 // openPage checks a token of list in the view ars and returns the
 // position.
 func openPage(s *opSession, list, ars, tok string) (opPage, error) {
-	known := false
-	for _, l := range opLists {
-		known = known || l == list
-	}
 	p, m, ok := strings.Cut(tok, ".")
-	if !known || !ok || len(tok) > 1024 {
+	if !slices.Contains(opLists, list) || !ok || len(tok) > 1024 {
 		return opPage{}, errBadCursor
 	}
 	// Strict: one token per position (no spare bits in the last

@@ -57,10 +57,10 @@ func (p *Portal) claimDue(ctx context.Context, owner string) ([]string, error) {
 	now := nowMS()
 	args := append([]any{owner, now + p.cfg.Ha.Lease.Milliseconds()}, active...)
 	args = append(args, now, now, resumeBatch, now)
-	rows, err := p.db.QueryContext(ctx, p.db.q(`UPDATE saarportal_applications SET lease_owner = ?, lease_until = ?
+	rows, err := p.db.QueryContext(ctx, `UPDATE saarportal_applications SET lease_owner = ?, lease_until = ?
 		WHERE id IN (SELECT id FROM saarportal_applications WHERE status IN (?,?,?,?) AND next_at <= ? AND lease_until < ?
 			ORDER BY next_at LIMIT ?`+lock+`) AND lease_until < ?
-		RETURNING id`), args...)
+		RETURNING id`, args...)
 	if err != nil {
 		return nil, err
 	}
