@@ -66,13 +66,15 @@ func modeFor(uri string, prefixList []string) (c14nMode, bool) {
 
 type nsBind struct{ prefix, uri string }
 
-// ancestorContext returns the namespace bindings in scope at el's parent
-// (nearest declaration wins, in document order of the winners) and the
-// xml:* attributes inherited from el's ancestors (nearest wins), as needed
-// to canonicalize el as the apex of a document subset (C14N 1.0 §2.4,
-// C14N 1.1 §2.4, exc-C14N §3).
-func ancestorContext(el *etree.Element) (ns []nsBind, xmlAttrs []etree.Attr) {
-	var chain []*etree.Element
+// ancestorContext appends to ns the namespace bindings in scope at el's
+// parent (nearest declaration wins, in document order of the winners) and
+// to xmlAttrs the xml:* attributes inherited from el's ancestors (nearest
+// wins), as needed to canonicalize el as the apex of a document subset
+// (C14N 1.0 §2.4, C14N 1.1 §2.4, exc-C14N §3). Callers pass stack buffers
+// (usually empty), so the common case allocates nothing.
+func ancestorContext(el *etree.Element, ns []nsBind, xmlAttrs []etree.Attr) ([]nsBind, []etree.Attr) {
+	var chainArr [16]*etree.Element
+	chain := chainArr[:0]
 	for p := el.Parent(); p != nil; p = p.Parent() {
 		chain = append(chain, p)
 	}
@@ -153,6 +155,11 @@ type canonicalizer struct {
 	// fixBase: the apex's own xml:base is replaced by the C14N 1.1
 	// fix-up value passed in with the inherited xml:* attributes.
 	fixBase bool
+	// parentSpace is the prefix of the element whose children are being
+	// written (parentDone: there is one); exclusive C14N has rendered its
+	// binding already.
+	parentSpace string
+	parentDone  bool
 
 	// depth guards the recursion on trees that did not come through the
 	// parser's limits (SignElement on a caller's tree).
@@ -192,7 +199,7 @@ func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttr
 	defer c.release()
 	c.inscope = append(c.inscope[:0], inherited...)
 	c.rendered = c.rendered[:0]
-	c.fixBase = false
+	c.fixBase, c.parentDone = false, false
 	switch {
 	case c.mode.exclusive:
 		// exc-C14N §3 (and its §2.4 discussion): attributes in the xml
@@ -269,7 +276,7 @@ func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etre
 	defer c.release()
 	c.inscope = c.inscope[:0]
 	c.rendered = c.rendered[:0]
-	c.fixBase = false
+	c.fixBase, c.parentDone = false, false
 	var out *etree.Element
 	if c.build && !c.inplace {
 		out = &etree.Element{}
@@ -374,12 +381,28 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 			c.inscope = append(c.inscope, nsBind{"", a.Value})
 		}
 	}
+	// A tree not built by a conforming parser may declare a prefix twice
+	// (XML 1.0 §3.1, unique attribute names): which one a reader takes is
+	// up to the reader.
+	if own := c.inscope[inMark:]; len(own) > 1 {
+		for i := 1; i < len(own); i++ {
+			if lookupIndex(own[:i], own[i].prefix) >= 0 {
+				c.fail(&StructureError{Reason: "namespace prefix " + quote(own[i].prefix) + " declared twice on one element"})
+				return
+			}
+		}
+	}
 
 	// Decide which namespace nodes to render (C14N 1.0 §2.3 and §4.7,
 	// exc-C14N §3).
 	nsOut := c.nsScratch[:0]
 	if c.mode.exclusive {
-		nsOut = c.consider(nsOut, el.Space)
+		// The parent's prefix is rendered with its in-scope binding once
+		// the parent is written; an element with the same prefix that
+		// declares nothing needs no second look (the usual case).
+		if !c.parentDone || c.parentSpace != el.Space || len(c.inscope) > inMark {
+			nsOut = c.consider(nsOut, el.Space)
+		}
 		for i := range el.Attr {
 			if sp := el.Attr[i].Space; sp != "" && sp != "xmlns" {
 				nsOut = c.consider(nsOut, sp)
@@ -415,7 +438,9 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	if len(nsOut) > 1 {
 		slices.SortFunc(nsOut, func(a, b nsBind) int { return strings.Compare(a.prefix, b.prefix) })
 	}
-	c.rendered = append(c.rendered, nsOut...)
+	if len(nsOut) > 0 {
+		c.rendered = append(c.rendered, nsOut...)
+	}
 
 	// Attributes, sorted by namespace URI then local name.
 	attrs := c.attrScratch[:0]
@@ -451,14 +476,17 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 			}
 			return strings.Compare(a.local, b.local)
 		})
+		// Two attributes with one expanded name (Namespaces in XML 1.0
+		// §6.3), possible in a tree not built by a conforming parser.
+		for i := 1; i < len(attrs); i++ {
+			if attrs[i].local == attrs[i-1].local && attrs[i].uri == attrs[i-1].uri {
+				c.fail(&StructureError{Reason: "attribute " + quote(attrs[i].local) + " twice on one element"})
+				return
+			}
+		}
 	}
 
-	c.writeByte('<')
-	if el.Space != "" {
-		c.writeString(el.Space)
-		c.writeByte(':')
-	}
-	c.writeString(el.Tag)
+	c.writeTag(false, el.Space, el.Tag)
 	for _, n := range nsOut {
 		if n.prefix == "" {
 			c.writeString(` xmlns="`)
@@ -471,13 +499,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		c.writeByte('"')
 	}
 	for _, a := range attrs {
-		c.writeByte(' ')
-		if a.prefix != "" {
-			c.writeString(a.prefix)
-			c.writeByte(':')
-		}
-		c.writeString(a.local)
-		c.writeString(`="`)
+		c.writeAttrName(a.prefix, a.local)
 		c.escapeAttr(a.value)
 		c.writeByte('"')
 	}
@@ -488,7 +510,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		copyEl = c.slab.element(parent, el.Space, el.Tag, len(el.Child), len(nsOut)+len(attrs))
 		setOutAttrs(copyEl, nsOut, attrs)
 	}
-	if c.inplace {
+	if c.inplace && !attrsAre(el.Attr, nsOut, attrs) {
 		n := len(nsOut) + len(attrs)
 		if cap(el.Attr) < n {
 			el.Attr = make([]etree.Attr, 0, n)
@@ -505,11 +527,17 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	var more []string
 	pending := false
 	// In place, the kept children are compacted to the front of el.Child
-	// (a write never overtakes the read position of the loop below).
-	var kept []etree.Token
-	if c.inplace {
-		kept = el.Child[:0]
+	// (a write never overtakes the read position of the loop below); kept
+	// counts them, and nothing is written before the first one dropped.
+	kept := 0
+	keep := func(i int, t etree.Token) {
+		if kept != i {
+			el.Child[kept] = t
+		}
+		kept++
 	}
+	outerDone, outerSpace := c.parentDone, c.parentSpace
+	c.parentDone, c.parentSpace = true, el.Space
 	flushText := func() {
 		if pending {
 			switch {
@@ -524,7 +552,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		}
 		pending = false
 	}
-	for _, t := range el.Child {
+	for i, t := range el.Child {
 		switch t := t.(type) {
 		case *etree.Element:
 			if t == c.skip {
@@ -533,7 +561,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 			flushText()
 			c.element(t, copyEl, false, nil)
 			if c.inplace {
-				kept = append(kept, t)
+				keep(i, t)
 			}
 		case *etree.CharData:
 			c.escapeText(t.Data)
@@ -543,7 +571,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 				first, firstTok = t.Data, t
 				pending = true
 				if c.inplace {
-					kept = append(kept, t)
+					keep(i, t)
 				}
 			}
 		case *etree.Comment:
@@ -558,7 +586,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 				copyEl.CreateComment(t.Data)
 			}
 			if c.inplace {
-				kept = append(kept, t)
+				keep(i, t)
 			}
 		case *etree.ProcInst:
 			flushText()
@@ -567,7 +595,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 				copyEl.CreateProcInst(t.Target, t.Inst)
 			}
 			if c.inplace {
-				kept = append(kept, t)
+				keep(i, t)
 			}
 		case *etree.Directive:
 			c.fail(&StructureError{Reason: "directive inside an element"})
@@ -577,20 +605,15 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 		}
 	}
 	flushText()
-	if c.inplace && len(kept) < len(el.Child) {
+	c.parentDone, c.parentSpace = outerDone, outerSpace
+	if c.inplace && kept < len(el.Child) {
 		// Something was dropped: the kept tokens moved to the front.
-		clear(el.Child[len(kept):])
-		el.Child = kept
+		clear(el.Child[kept:])
+		el.Child = el.Child[:kept]
 		el.ReindexChildren()
 	}
 
-	c.writeString("</")
-	if el.Space != "" {
-		c.writeString(el.Space)
-		c.writeByte(':')
-	}
-	c.writeString(el.Tag)
-	c.writeByte('>')
+	c.writeTag(true, el.Space, el.Tag)
 
 	c.inscope = c.inscope[:inMark]
 	c.rendered = c.rendered[:rMark]

@@ -28,16 +28,42 @@ func setOutAttrs(e *etree.Element, nsOut []nsBind, attrs []outAttr) {
 	}
 }
 
+// attrsAre reports whether have already is what setOutAttrs would make
+// of nsOut and attrs (the usual case in place: an element that declares
+// nothing and whose attributes are in canonical order).
+func attrsAre(have []etree.Attr, nsOut []nsBind, attrs []outAttr) bool {
+	if len(have) != len(nsOut)+len(attrs) {
+		return false
+	}
+	for i, ns := range nsOut {
+		a := &have[i]
+		if ns.prefix == "" {
+			if a.Space != "" || a.Key != "xmlns" || a.Value != ns.uri {
+				return false
+			}
+		} else if a.Space != "xmlns" || a.Key != ns.prefix || a.Value != ns.uri {
+			return false
+		}
+	}
+	for i, o := range attrs {
+		a := &have[len(nsOut)+i]
+		if a.Space != o.prefix || a.Key != o.local || a.Value != o.value {
+			return false
+		}
+	}
+	return true
+}
+
 // putAttr is e.CreateAttr(space+":"+key, value) (e.CreateAttr(key, value)
 // without a space) without building the qualified name: an attribute with
 // the same space and key gets the new value, otherwise one is appended.
 func putAttr(e *etree.Element, space, key, value string) {
-	if space == "" {
-		e.CreateAttr(key, value)
-		return
-	}
 	n := len(e.Attr)
 	if n == cap(e.Attr) || strings.IndexByte(space, ':') >= 0 || strings.IndexByte(key, ':') >= 0 {
+		if space == "" {
+			e.CreateAttr(key, value)
+			return
+		}
 		e.CreateAttr(space+":"+key, value)
 		return
 	}

@@ -80,6 +80,75 @@ func (c *canonicalizer) writeByte(b byte) {
 	c.buf = append(c.buf, b)
 }
 
+// writeTag writes a start tag's "<space:tag" or an end tag
+// "</space:tag>" (no colon without a space), checking the buffer once.
+func (c *canonicalizer) writeTag(end bool, space, tag string) {
+	if !c.reserve(len(space) + len(tag) + 3) {
+		if end {
+			c.writeString("</")
+		} else {
+			c.writeByte('<')
+		}
+		c.writeName(space, tag)
+		if end {
+			c.writeByte('>')
+		}
+		return
+	}
+	b := c.buf
+	if end {
+		b = append(b, "</"...)
+	} else {
+		b = append(b, '<')
+	}
+	if space != "" {
+		b = append(b, space...)
+		b = append(b, ':')
+	}
+	b = append(b, tag...)
+	if end {
+		b = append(b, '>')
+	}
+	c.buf = b
+}
+
+// writeAttrName writes ` prefix:local="` (no colon without a prefix).
+func (c *canonicalizer) writeAttrName(prefix, local string) {
+	if !c.reserve(len(prefix) + len(local) + 4) {
+		c.writeByte(' ')
+		c.writeName(prefix, local)
+		c.writeString(`="`)
+		return
+	}
+	b := append(c.buf, ' ')
+	if prefix != "" {
+		b = append(b, prefix...)
+		b = append(b, ':')
+	}
+	b = append(b, local...)
+	c.buf = append(b, `="`...)
+}
+
+// writeName writes prefix:local piece by piece (names longer than the
+// buffer).
+func (c *canonicalizer) writeName(prefix, local string) {
+	if prefix != "" {
+		c.writeString(prefix)
+		c.writeByte(':')
+	}
+	c.writeString(local)
+}
+
+// reserve makes room for n more bytes in the buffer, flushing it if
+// needed; false when n exceeds the buffer.
+func (c *canonicalizer) reserve(n int) bool {
+	if len(c.buf)+n <= cap(c.buf) {
+		return true
+	}
+	c.flush()
+	return n <= cap(c.buf)
+}
+
 // textEscapes and attrEscapes mark the bytes C14N replaces in text nodes
 // (& < > #xD) and in attribute values (& < " #x9 #xA #xD), C14N 1.0 §2.3.
 var textEscapes, attrEscapes = escapeSet("&<>\r"), escapeSet("&<\"\t\n\r")

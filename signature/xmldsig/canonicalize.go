@@ -48,7 +48,9 @@ func Canonicalize(w io.Writer, el *etree.Element, method string, prefixList ...s
 	if err != nil {
 		return err
 	}
-	ns, xmlAttrs := ancestorContext(el)
+	var nsArr [8]nsBind
+	var xmlArr [2]etree.Attr
+	ns, xmlAttrs := ancestorContext(el, nsArr[:0], xmlArr[:0])
 	_, err = newCanonicalizer(w, mode, nil, false).subtree(el, ns, xmlAttrs)
 	return err
 }

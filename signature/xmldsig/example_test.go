@@ -102,6 +102,51 @@ func ExampleVerifier_VerifyElement() {
 	// xmldsig: reference "#a1": digest mismatch
 }
 
+// Verify a tree the application parsed itself and no longer needs:
+// VerifyDocumentInPlace turns it into the verified element instead of
+// copying it, as Verify does with the tree it parses from bytes. The
+// document is handed over; only Result.Element is read afterwards.
+func ExampleVerifier_VerifyDocumentInPlace() {
+	key, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "Bauamt Musterstadt", Key: signaturetest.P256})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signer, err := xmldsig.NewSigner(xmldsig.SignerConfig{Key: key})
+	if err != nil {
+		log.Fatal(err)
+	}
+	signed, err := signer.Sign([]byte(`<xbau:baugenehmigung.antrag.0200 xmlns:xbau="http://www.xleitstelle.de/xbau/2/6"><!-- Entwurf --><antragsteller>Erika Mustermann</antragsteller></xbau:baugenehmigung.antrag.0200>`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	trust, err := signature.NewTrustStore(signature.TrustConfig{Pinned: []*x509.Certificate{key.Certificate}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier, err := xmldsig.NewVerifier(xmldsig.VerifierConfig{Trust: trust})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(signed); err != nil {
+		log.Fatal(err)
+	}
+	res, err := verifier.VerifyDocumentInPlace(context.Background(), doc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := etree.NewDocument()
+	out.SetRoot(res.Element)
+	s, err := out.WriteToString()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s) // the Signature and the comment are gone
+	// Output:
+	// <xbau:baugenehmigung.antrag.0200 xmlns:xbau="http://www.xleitstelle.de/xbau/2/6"><antragsteller>Erika Mustermann</antragsteller></xbau:baugenehmigung.antrag.0200>
+}
+
 // Verify a signature that carries no KeyInfo, as IdPs do that rely on
 // their metadata: the key is found among the pinned certificates (here
 // two, during a key rollover). Trust anchors alone would not do.

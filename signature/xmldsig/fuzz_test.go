@@ -66,6 +66,50 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
+// FuzzVerifyInPlace: on any tree etree builds, VerifyDocument (which
+// copies) and VerifyDocumentInPlace (which rewrites) agree on the verdict
+// and, when both verify, on the verified content; VerifyDocument leaves
+// its tree as it was.
+func FuzzVerifyInPlace(f *testing.F) {
+	ctx := context.Background()
+	kp, err := signaturetest.SelfSigned(signaturetest.Options{Key: signaturetest.P256})
+	if err != nil {
+		f.Fatal(err)
+	}
+	v := newVerifier(f, xmldsig.VerifierConfig{Trust: trustPinned(f, kp.Certificate), Limits: xmldsig.Limits{MaxBytes: 1 << 20}})
+	for _, cfg := range []xmldsig.SignerConfig{
+		{Key: kp},
+		{Key: kp, Canonicalization: xmldsig.ExcC14NWithComments, Placement: xmldsig.Placement{Position: xmldsig.FirstChild}},
+		{Key: kp, Canonicalization: xmldsig.C14N11},
+	} {
+		signed, err := newSigner(f, cfg).Sign([]byte(xoevDoc))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(signed)
+		f.Add(bytes.Replace(signed, []byte("<leer/>"), []byte("<leer/><!--x-->y"), 1))
+		f.Add(bytes.Replace(signed, []byte(`produkt="ozg"`), []byte(`produkt="ozg" produkt="x"`), 1))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kept, fresh := etree.NewDocument(), etree.NewDocument()
+		if kept.ReadFromBytes(data) != nil || fresh.ReadFromBytes(data) != nil {
+			return
+		}
+		before, _ := kept.WriteToBytes()
+		copied, errCopy := v.VerifyDocument(ctx, kept)
+		inPlace, errInPlace := v.VerifyDocumentInPlace(ctx, fresh)
+		if (errCopy == nil) != (errInPlace == nil) {
+			t.Fatalf("verdicts differ: copy %v, in place %v\ninput: %q", errCopy, errInPlace, data)
+		}
+		if after, _ := kept.WriteToBytes(); !bytes.Equal(before, after) {
+			t.Fatalf("VerifyDocument changed its tree\ninput: %q", data)
+		}
+		if errCopy == nil && !bytes.Equal(serialize(copied.Element), serialize(inPlace.Element)) {
+			t.Fatalf("verified content differs\ncopy:     %s\nin place: %s", serialize(copied.Element), serialize(inPlace.Element))
+		}
+	})
+}
+
 // FuzzSignVerify: whatever well-formed document the signer accepts, our
 // verifier accepts the result and returns the same content as a fresh
 // parse of the input (sign/verify consistency, splice correctness).

@@ -256,7 +256,9 @@ func (s *Signer) SignElement(el *etree.Element) error {
 	if err != nil {
 		return err
 	}
-	ns, xmlAttrs := ancestorContext(el)
+	var nsArr [8]nsBind
+	var xmlArr [2]etree.Attr
+	ns, xmlAttrs := ancestorContext(el, nsArr[:0], xmlArr[:0])
 	if _, err := s.digestInto(sig, func(c *canonicalizer) (*etree.Element, error) {
 		return c.subtree(el, ns, xmlAttrs)
 	}); err != nil {
@@ -386,7 +388,9 @@ func (s *Signer) digestInto(sig *etree.Element, run func(*canonicalizer) (*etree
 // stores the signature value.
 func (s *Signer) signSignedInfo(sig *etree.Element) error {
 	si := s.child(sig, "SignedInfo")
-	ns, xmlAttrs := ancestorContext(si)
+	var nsArr [8]nsBind
+	var xmlArr [2]etree.Attr
+	ns, xmlAttrs := ancestorContext(si, nsArr[:0], xmlArr[:0])
 	var buf bytes.Buffer
 	if _, err := newCanonicalizer(&buf, s.c14n, nil, false).subtree(si, ns, xmlAttrs); err != nil {
 		return err

@@ -95,19 +95,21 @@ func base64Of(el *etree.Element) ([]byte, error) {
 }
 
 // decodeBase64 decodes base64 text with XML whitespace anywhere in it
-// (line breaks are common). encoding/base64 skips CR and LF itself; spaces
-// and tabs are removed first, only when present.
+// (line breaks are common). encoding/base64 skips CR and LF itself and
+// refuses spaces and tabs, so those are removed only when a first attempt
+// fails and the text has some.
 func decodeBase64(s string) ([]byte, error) {
-	if strings.ContainsAny(s, " \t") {
-		s = strings.Map(func(r rune) rune {
-			switch r {
-			case ' ', '\t', '\n', '\r':
-				return -1
-			}
-			return r
-		}, s)
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err == nil || !strings.ContainsAny(s, " \t") {
+		return b, err
 	}
-	return base64.StdEncoding.DecodeString(s)
+	return base64.StdEncoding.DecodeString(strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\n', '\r':
+			return -1
+		}
+		return r
+	}, s))
 }
 
 func algorithmOf(el *etree.Element) (string, error) {
