@@ -2,6 +2,7 @@ package xmldsig
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"testing"
 
@@ -182,4 +183,30 @@ func TestCanonicalizerPoolIsolation(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// Names longer than the write buffer take the piecewise path of writeTag
+// and writeAttrName; a buffer nearly full takes the flush.
+func TestC14NLongNames(t *testing.T) {
+	long := strings.Repeat("n", c14nBufSize+10)
+	fill := strings.Repeat("x", c14nBufSize-3)
+	for _, in := range []struct{ doc, want string }{
+		{`<p:` + long + ` xmlns:p="urn:p" p:` + long + `="v"/>`, `<p:` + long + ` xmlns:p="urn:p" p:` + long + `="v"></p:` + long + `>`},
+		{`<` + long + ` ` + long + `="v"/>`, `<` + long + ` ` + long + `="v"></` + long + `>`},
+		{`<r>` + fill + `<a b="c">` + fill + `</a></r>`, `<r>` + fill + `<a b="c">` + fill + `</a></r>`},
+	} {
+		for _, mode := range []c14nMode{{}, {exclusive: true}} {
+			assert.Equal(t, in.want, canonDoc(t, in.doc, mode))
+		}
+	}
+}
+
+// Exclusive C14N renders an element's prefix only where its binding
+// changes: a child with its parent's prefix and no declaration of its own
+// is not looked at again, one that redeclares it or follows a sibling that
+// did is. Expected output: xmllint --exc-c14n (libxml2 2.9.14).
+func TestExcC14NPrefixReuse(t *testing.T) {
+	in := `<p:P xmlns:p="urn:1"><p:A xmlns:p="urn:2"><p:C/></p:A><p:B><p:D xmlns:q="urn:q"/></p:B><x:E xmlns:x="urn:1"><p:F/></x:E><p:G xmlns:p="urn:1"/></p:P>`
+	want := `<p:P xmlns:p="urn:1"><p:A xmlns:p="urn:2"><p:C></p:C></p:A><p:B><p:D></p:D></p:B><x:E xmlns:x="urn:1"><p:F></p:F></x:E><p:G></p:G></p:P>`
+	assert.Equal(t, want, canonDoc(t, in, c14nMode{exclusive: true}))
 }
