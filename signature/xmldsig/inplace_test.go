@@ -137,6 +137,22 @@ func TestDuplicateNamesRefused(t *testing.T) {
 			a.Attr = append(a.Attr, etree.Attr{Key: "xmlns", Value: "urn:x"}, etree.Attr{Key: "xmlns", Value: "urn:y"})
 		}},
 	}
+	t.Run("prefix declared twice on the Signature", func(t *testing.T) {
+		for _, verify := range []func(*etree.Document) (*xmldsig.Result, error){
+			func(d *etree.Document) (*xmldsig.Result, error) { return v.VerifyDocument(ctx, d) },
+			func(d *etree.Document) (*xmldsig.Result, error) { return v.VerifyDocumentInPlace(ctx, d) },
+		} {
+			doc := parseTree(t, signed)
+			sig := doc.FindElement("//Signature")
+			// etree resolves the first declaration, a last-wins reader the
+			// one that makes this a valid signature.
+			sig.Attr = append([]etree.Attr{{Space: "xmlns", Key: sig.Space, Value: "urn:evil"}}, sig.Attr...)
+			_, err := verify(doc)
+			var se *xmldsig.StructureError
+			require.ErrorAs(t, err, &se)
+			assert.Contains(t, se.Reason, "declared twice")
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tree := func() *etree.Document {
@@ -157,6 +173,32 @@ func TestDuplicateNamesRefused(t *testing.T) {
 			unsigned.FindElement("//Signature").Parent().RemoveChild(unsigned.FindElement("//Signature"))
 			err = s.SignElement(unsigned.Root())
 			require.True(t, errors.As(err, &se), "signing: %v", err)
+		})
+	}
+}
+
+// An element of the signature structure that keeps its parent's prefix
+// but binds it to another namespace is not an XML-DSig element, however
+// its name reads.
+func TestRedeclaredDSigPrefix(t *testing.T) {
+	ctx := context.Background()
+	// Trusted through an anchor only, so that a certificate KeyInfo does
+	// not carry in XML-DSig terms leaves no key to verify with.
+	kp, ca := issue(t, signaturetest.RSA2048)
+	v := newVerifier(t, xmldsig.VerifierConfig{Trust: trustAnchors(t, ca.Certificate)})
+	signed, err := newSigner(t, xmldsig.SignerConfig{Key: kp}).Sign([]byte(xoevDoc))
+	require.NoError(t, err)
+	_, err = v.Verify(ctx, signed)
+	require.NoError(t, err)
+	for _, el := range []string{"SignedInfo", "SignatureValue", "Reference", "Transforms", "DigestValue", "KeyInfo", "X509Data", "X509Certificate"} {
+		t.Run(el, func(t *testing.T) {
+			mutated := bytes.Replace(signed, []byte("<ds:"+el+">"), []byte(`<ds:`+el+` xmlns:ds="urn:not-dsig">`), 1)
+			mutated = bytes.Replace(mutated, []byte("<ds:"+el+" "), []byte(`<ds:`+el+` xmlns:ds="urn:not-dsig" `), 1)
+			require.NotEqual(t, signed, mutated)
+			_, err := v.Verify(ctx, mutated)
+			require.Error(t, err)
+			_, errTree := v.VerifyDocument(ctx, parseTree(t, mutated))
+			require.Error(t, errTree)
 		})
 	}
 }

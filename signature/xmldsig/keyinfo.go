@@ -57,12 +57,20 @@ func certificatesFromKeyInfo(ki *etree.Element, cache *certCache) (*x509.Certifi
 	}
 	var certs []*x509.Certificate
 	var keyValues, issuerSerials, skis []*etree.Element
-	for _, k := range ki.ChildElements() {
-		ns := k.NamespaceURI()
+	for _, t := range ki.Child {
+		k, ok := t.(*etree.Element)
+		if !ok {
+			continue
+		}
+		ns := namespaceIn(k, ki, nsDSig)
 		switch {
 		case ns == nsDSig && k.Tag == "X509Data":
-			for _, x := range k.ChildElements() {
-				if x.NamespaceURI() != nsDSig {
+			for _, t := range k.Child {
+				x, ok := t.(*etree.Element)
+				if !ok {
+					continue
+				}
+				if namespaceIn(x, k, nsDSig) != nsDSig {
 					return nil, nil, &KeyInfoError{Reason: "unsupported X509Data child " + quote(x.Tag)}
 				}
 				switch x.Tag {

@@ -42,12 +42,12 @@ type parsedReference struct {
 }
 
 // dsChildren appends el's child elements to out, requiring each to be in
-// the XML-DSig namespace.
+// the XML-DSig namespace; el itself is.
 func dsChildren(el *etree.Element, out []*etree.Element) ([]*etree.Element, error) {
 	for _, t := range el.Child {
 		switch t := t.(type) {
 		case *etree.Element:
-			if t.NamespaceURI() != nsDSig {
+			if namespaceIn(t, el, nsDSig) != nsDSig {
 				return nil, &StructureError{Reason: "unexpected element " + quote(t.Tag) + " in " + el.Tag}
 			}
 			out = append(out, t)
@@ -58,6 +58,23 @@ func dsChildren(el *etree.Element, out []*etree.Element) ([]*etree.Element, erro
 		}
 	}
 	return out, nil
+}
+
+// namespaceIn returns the namespace URI of child, whose parent is in
+// namespace parentNS: parentNS when child has its parent's prefix and does
+// not declare it itself (the usual case, no walk up the tree), else
+// etree's lookup. The verifier's scan has refused a prefix declared twice
+// on one element, where the two lookups could differ.
+func namespaceIn(child, parent *etree.Element, parentNS string) string {
+	if child.Space != parent.Space {
+		return child.NamespaceURI()
+	}
+	for _, a := range child.Attr {
+		if (a.Space == "xmlns" && a.Key == child.Space) || (child.Space == "" && a.Space == "" && a.Key == "xmlns") {
+			return child.NamespaceURI()
+		}
+	}
+	return parentNS
 }
 
 // textOf returns the concatenated text of el, which must have no child

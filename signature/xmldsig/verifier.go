@@ -206,8 +206,10 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 	sc := scan{lim: v.lim, idAttr: v.idAttr, id: elID, target: el, isRoot: isRoot}
 	sc.ns, sc.sigs = sc.nsArr[:0], sc.sigsArr[:0]
 	if isDocNode(top) {
-		for _, c := range top.ChildElements() {
-			sc.walk(c, 1, c == el)
+		for _, t := range top.Child {
+			if c, ok := t.(*etree.Element); ok {
+				sc.walk(c, 1, c == el)
+			}
 		}
 	} else {
 		sc.walk(top, 1, top == el)
@@ -488,6 +490,17 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 			s.ns = append(s.ns, nsBind{a.Key, a.Value})
 		case a.Space == "" && a.Key == "xmlns":
 			s.ns = append(s.ns, nsBind{"", a.Value})
+		}
+	}
+	// One declaration per prefix and element (XML 1.0 §3.1), which a tree
+	// not built by a conforming parser may break: etree resolves the first,
+	// this scan the last. Refused here, before any name is resolved.
+	if own := s.ns[mark:]; len(own) > 1 {
+		for i := 1; i < len(own); i++ {
+			if lookupIndex(own[:i], own[i].prefix) >= 0 {
+				s.err = &StructureError{Reason: "namespace prefix " + quote(own[i].prefix) + " declared twice on one element"}
+				return
+			}
 		}
 	}
 	if s.id != "" {
