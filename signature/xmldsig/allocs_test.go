@@ -59,7 +59,7 @@ func TestVerifyAllocations(t *testing.T) {
 	inPlace()
 	nTree, nBytes, nInPlace := testing.AllocsPerRun(20, tree), testing.AllocsPerRun(20, bytes), testing.AllocsPerRun(20, inPlace)
 	t.Logf("allocations: %.0f tree given, %.0f tree handed over, %.0f from bytes", nTree, nInPlace, nBytes)
-	assert.LessOrEqual(t, nTree, 30.0, "tree given")
-	assert.LessOrEqual(t, nInPlace, 30.0, "tree handed over")
-	assert.LessOrEqual(t, nBytes, 38.0, "from bytes")
+	assert.LessOrEqual(t, nTree, 26.0, "tree given")
+	assert.LessOrEqual(t, nInPlace, 22.0, "tree handed over")
+	assert.LessOrEqual(t, nBytes, 30.0, "from bytes")
 }

@@ -167,6 +167,10 @@ type canonicalizer struct {
 
 	nsScratch   []nsBind
 	attrScratch []outAttr
+	// attrChunk holds room for the attribute lists that grow in place
+	// (exclusive C14N renders declarations where they are used), carved
+	// off one allocation; it belongs to the tree once handed out.
+	attrChunk []etree.Attr
 	slab        copySlab
 	// size, when sized, is the node count of the copy to build, counted
 	// by the caller's own walk (else sizeSlab walks the tree once more).
@@ -513,7 +517,7 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 	if c.inplace && !attrsAre(el.Attr, nsOut, attrs) {
 		n := len(nsOut) + len(attrs)
 		if cap(el.Attr) < n {
-			el.Attr = make([]etree.Attr, 0, n)
+			el.Attr = c.growAttrs(n)
 		}
 		setOutAttrs(el, nsOut, attrs)
 	}

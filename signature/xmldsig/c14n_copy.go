@@ -28,6 +28,17 @@ func setOutAttrs(e *etree.Element, nsOut []nsBind, attrs []outAttr) {
 	}
 }
 
+// growAttrs returns an empty attribute list of capacity n for an element
+// rewritten in place, cut from c.attrChunk.
+func (c *canonicalizer) growAttrs(n int) []etree.Attr {
+	if n > len(c.attrChunk) {
+		c.attrChunk = make([]etree.Attr, max(n, 32))
+	}
+	out := c.attrChunk[:0:n]
+	c.attrChunk = c.attrChunk[n:]
+	return out
+}
+
 // attrsAre reports whether have already is what setOutAttrs would make
 // of nsOut and attrs (the usual case in place: an element that declares
 // nothing and whose attributes are in canonical order).
