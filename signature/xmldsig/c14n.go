@@ -171,7 +171,7 @@ type canonicalizer struct {
 	// (exclusive C14N renders declarations where they are used), carved
 	// off one allocation; it belongs to the tree once handed out.
 	attrChunk []etree.Attr
-	slab        copySlab
+	slab      copySlab
 	// size, when sized, is the node count of the copy to build, counted
 	// by the caller's own walk (else sizeSlab walks the tree once more).
 	size  slabSize

@@ -168,27 +168,36 @@
 //
 //   - Verify of a 2.4 KB RSA-2048 document (4.4 KB signed, certificate in
 //     KeyInfo), timed by the benchmark thread's CPU clock at load average
-//     20-25 (BenchmarkVerify2KB, eight runs): from bytes 2.25-2.41× a raw
-//     rsa.VerifyPKCS1v15 and 1.00-1.06× the floor (parsing, C14N of the
-//     document and of SignedInfo into two SHA-256 digests, raw RSA:
-//     69-108 µs, itself 2.18-2.41× raw RSA); with the tree given
-//     (VerifyDocument, which builds Result.Element as a copy) 1.70-2.07×
-//     raw and 1.19-1.26× its floor (45-75 µs, 1.42-1.64× raw). The
-//     previous release measured 2.80-3.02× and 2.09-2.38× in the same
-//     runs. A chain to an anchor costs no more than a pinned certificate
-//     after the first call (2.20-2.38× raw; paths are cached, see
+//     1.0-1.1 (BenchmarkVerify2KB, three batches of five runs; the
+//     machine's memory speed drifts, so single runs vary by up to 10%).
+//     The floor is what any verification pays: C14N of the document and of
+//     SignedInfo into two SHA-256 digests plus the raw RSA check, and from
+//     bytes also the parse. Ratios to a raw rsa.VerifyPKCS1v15, median
+//     (range):
+//     from bytes (Verify) 1.81 (1.77-2.09), 0.92-0.97× its floor;
+//     with the tree handed over (VerifyDocumentInPlace) 1.40 (1.38-1.46),
+//     1.03-1.08× its floor;
+//     with the tree given and left untouched (VerifyDocument, which builds
+//     Result.Element as a copy) 1.46 (1.45-1.70), 1.09-1.21× its floor;
+//     the floor with the tree given is itself 1.33× (1.31-1.41, about
+//     40 µs), so the verifier's own work (finding and parsing the
+//     Signature, KeyInfo and trust, the rewrite) is 3-8% on top of it.
+//     A chain to an anchor costs no more than a pinned certificate after
+//     the first call (1.84, 1.77-2.12; paths are cached, see
 //     signature.TrustStore).
 //     What separates a verification from a raw RSA check is the parse of
-//     the bytes (about 0.6× an RSA verification: building the etree nodes,
-//     not tokenizing), the canonicalization (about 0.35× with both
-//     digests) and, with the tree given, the copy of the verified node-set
-//     (about 0.25×). Per verification the trust store formats nothing
-//     (the subject only for an error), canonicalizers come from a pool
-//     with their write buffer and scratch stacks, SignedInfo is
-//     canonicalized straight into the signature hash, and the copy is
-//     sized from the verifier's own scan: 31 allocations with the tree
-//     given and 38 from bytes (TestVerifyAllocations), about ten of them
-//     inside crypto/rsa.
+//     the bytes (about 0.55× an RSA verification: building the etree
+//     nodes, not tokenizing), the canonicalization with both digests
+//     (about 0.33×, a fifth of it SHA-256) and, with the tree given and
+//     kept, the copy of the verified node-set (about 0.1×: allocating
+//     and initializing the nodes). Per verification the trust store
+//     formats nothing (the subject only for an error) and compares pinned
+//     certificates as plain bytes, canonicalizers and hash states come
+//     from pools, SignedInfo is canonicalized straight into the signature
+//     hash, XML-DSig children are resolved against their parent's
+//     namespace, and the copy is sized from the verifier's own scan: 23
+//     allocations with the tree given, 18 with it handed over and 26 from
+//     bytes (TestVerifyAllocations), about ten of them inside crypto/rsa.
 //   - 1 MB and 20 MB structured documents: sign 7.6-10.7× and verify
 //     10.5-12.9× the throughput of goxmldsig; 20 MB single base64 node:
 //     sign 10.3×, verify 15.8×.
