@@ -114,6 +114,20 @@ func setXMLAttr(list []etree.Attr, a etree.Attr) []etree.Attr {
 	return append(list, a)
 }
 
+// redeclared refuses a prefix declared twice among one element's
+// declarations own (XML 1.0 §3.1: attribute names are unique per
+// element). A tree not built by a conforming parser may hold that, and
+// which declaration a reader takes is up to the reader: etree takes the
+// first, a binding stack the last.
+func redeclared(own []nsBind) error {
+	for i := 1; i < len(own); i++ {
+		if lookupIndex(own[:i], own[i].prefix) >= 0 {
+			return &StructureError{Reason: "namespace prefix " + quote(own[i].prefix) + " declared twice on one element"}
+		}
+	}
+	return nil
+}
+
 // lookup finds prefix in a binding stack, innermost last.
 func lookup(stack []nsBind, prefix string) (string, bool) {
 	if i := lookupIndex(stack, prefix); i >= 0 {
@@ -385,16 +399,9 @@ func (c *canonicalizer) element(el *etree.Element, parent *etree.Element, apex b
 			c.inscope = append(c.inscope, nsBind{"", a.Value})
 		}
 	}
-	// A tree not built by a conforming parser may declare a prefix twice
-	// (XML 1.0 §3.1, unique attribute names): which one a reader takes is
-	// up to the reader.
-	if own := c.inscope[inMark:]; len(own) > 1 {
-		for i := 1; i < len(own); i++ {
-			if lookupIndex(own[:i], own[i].prefix) >= 0 {
-				c.fail(&StructureError{Reason: "namespace prefix " + quote(own[i].prefix) + " declared twice on one element"})
-				return
-			}
-		}
+	if err := redeclared(c.inscope[inMark:]); err != nil {
+		c.fail(err)
+		return
 	}
 
 	// Decide which namespace nodes to render (C14N 1.0 §2.3 and §4.7,

@@ -492,16 +492,10 @@ func (s *scan) walk(e *etree.Element, depth int, inside bool) {
 			s.ns = append(s.ns, nsBind{"", a.Value})
 		}
 	}
-	// One declaration per prefix and element (XML 1.0 §3.1), which a tree
-	// not built by a conforming parser may break: etree resolves the first,
-	// this scan the last. Refused here, before any name is resolved.
-	if own := s.ns[mark:]; len(own) > 1 {
-		for i := 1; i < len(own); i++ {
-			if lookupIndex(own[:i], own[i].prefix) >= 0 {
-				s.err = &StructureError{Reason: "namespace prefix " + quote(own[i].prefix) + " declared twice on one element"}
-				return
-			}
-		}
+	// Refused here, before any name in the tree is resolved.
+	if err := redeclared(s.ns[mark:]); err != nil {
+		s.err = err
+		return
 	}
 	if s.id != "" {
 		for _, a := range e.Attr {
