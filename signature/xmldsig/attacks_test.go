@@ -25,6 +25,13 @@ func replace(t *testing.T, data []byte, old, new string) []byte {
 	return bytes.Replace(data, []byte(old), []byte(new), 1)
 }
 
+// rebindDS binds the ds prefix to another namespace on the element whose
+// start tag is "<ds:"+name followed by rest (">" or its attributes).
+func rebindDS(t *testing.T, data []byte, name, rest string) []byte {
+	t.Helper()
+	return replace(t, data, "<ds:"+name+rest, "<ds:"+name+` xmlns:ds="urn:not-dsig"`+rest)
+}
+
 const samlResponse = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp" Version="2.0"><saml:Issuer>https://idp.example</saml:Issuer><saml:Assertion ID="_a1" Version="2.0"><saml:Issuer>https://idp.example</saml:Issuer><saml:Subject><saml:NameID>user@user.com.evil.com</saml:NameID></saml:Subject></saml:Assertion></samlp:Response>`
 
 // signedAssertion returns samlResponse with the assertion signed (after
@@ -144,6 +151,16 @@ func TestVerifyRejects(t *testing.T) {
 		{"HMACOutputLength", replace(t, signed, `<ds:SignatureMethod Algorithm="`+signature.RSASHA256+`">`, `<ds:SignatureMethod Algorithm="`+signature.RSASHA256+`"><ds:HMACOutputLength>8</ds:HMACOutputLength>`), xmldsig.ErrUnsupported},
 		{"manifest reference type", replace(t, signed, `<ds:Reference URI=""`, `<ds:Reference Type="http://www.w3.org/2000/09/xmldsig#Manifest" URI=""`), xmldsig.ErrUnsupported},
 		{"foreign element in SignedInfo", replace(t, signed, "</ds:SignedInfo>", "<x:evil xmlns:x=\"urn:x\"></x:evil></ds:SignedInfo>"), xmldsig.ErrMalformed},
+		// The ds prefix bound to another namespace on one element of the
+		// structure: not an XML-DSig element, however its name reads.
+		{"ds rebound on SignedInfo", rebindDS(t, signed, "SignedInfo", ">"), xmldsig.ErrMalformed},
+		{"ds rebound on SignatureValue", rebindDS(t, signed, "SignatureValue", ">"), xmldsig.ErrMalformed},
+		{"ds rebound on Reference", rebindDS(t, signed, "Reference", ` URI=""`), xmldsig.ErrMalformed},
+		{"ds rebound on Transforms", rebindDS(t, signed, "Transforms", ">"), xmldsig.ErrMalformed},
+		{"ds rebound on DigestValue", rebindDS(t, signed, "DigestValue", ">"), xmldsig.ErrMalformed},
+		{"ds rebound on KeyInfo", rebindDS(t, signed, "KeyInfo", ">"), xmldsig.ErrMalformed},
+		{"ds rebound on X509Data", rebindDS(t, signed, "X509Data", ">"), xmldsig.ErrUntrustedKey},
+		{"ds rebound on X509Certificate", rebindDS(t, signed, "X509Certificate", ">"), xmldsig.ErrUntrustedKey},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
