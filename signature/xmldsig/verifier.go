@@ -143,7 +143,7 @@ func (v *Verifier) VerifyDocument(ctx context.Context, doc *etree.Document) (*Re
 // removed, comments dropped, adjacent text merged, namespace declarations
 // as rendered), exactly as [Verifier.Verify] does with the tree it parses,
 // and returns it as Result.Element, detached from doc. That saves the copy,
-// about a fifth of a verification with the tree given.
+// 5-12% of a 2 KB verification with the tree given.
 //
 // doc belongs to the verifier from the call on: neither doc nor any node
 // taken from it before the call may be used afterwards, whatever the
