@@ -70,8 +70,8 @@ type nsBind struct{ prefix, uri string }
 // parent (nearest declaration wins, in document order of the winners) and
 // to xmlAttrs the xml:* attributes inherited from el's ancestors (nearest
 // wins), as needed to canonicalize el as the apex of a document subset
-// (C14N 1.0 §2.4, C14N 1.1 §2.4, exc-C14N §3). Callers pass stack buffers
-// (usually empty), so the common case allocates nothing.
+// (C14N 1.0 §2.4, C14N 1.1 §2.4, exc-C14N §3). The caller passes stack
+// buffers (usually empty), so the common case allocates nothing.
 func ancestorContext(el *etree.Element, ns []nsBind, xmlAttrs []etree.Attr) ([]nsBind, []etree.Attr) {
 	var chainArr [16]*etree.Element
 	chain := chainArr[:0]
@@ -210,11 +210,13 @@ func newCanonicalizer(w io.Writer, mode c14nMode, skip *etree.Element, build boo
 }
 
 // subtree canonicalizes apex and its descendants as a document subset
-// whose apex's ancestors are omitted. inherited are the namespace bindings
-// in scope at apex's parent, xmlAttrs the xml:* attributes of its
-// ancestors (see ancestorContext).
-func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttrs []etree.Attr) (*etree.Element, error) {
+// whose apex's ancestors are omitted: their namespace bindings in scope
+// and xml:* attributes are taken into account (see ancestorContext).
+func (c *canonicalizer) subtree(apex *etree.Element) (*etree.Element, error) {
 	defer c.release()
+	var nsArr [8]nsBind
+	var xmlArr [2]etree.Attr
+	inherited, xmlAttrs := ancestorContext(apex, nsArr[:0], xmlArr[:0])
 	c.inscope = append(c.inscope[:0], inherited...)
 	c.rendered = c.rendered[:0]
 	c.fixBase, c.parentDone = false, false
@@ -289,7 +291,7 @@ func (c *canonicalizer) subtree(apex *etree.Element, inherited []nsBind, xmlAttr
 // root subtree.
 func (c *canonicalizer) document(doc *etree.Element, root *etree.Element) (*etree.Element, error) {
 	if doc == nil || doc == root {
-		return c.subtree(root, nil, nil)
+		return c.subtree(root)
 	}
 	defer c.release()
 	c.inscope = c.inscope[:0]

@@ -78,18 +78,17 @@ func TestExcC14NNamespaces(t *testing.T) {
 	require.NoError(t, err)
 	x := doc.Root().ChildElements()[0]
 	var buf bytes.Buffer
-	ns, xa := ancestorContext(x, nil, nil)
-	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(x, ns, xa)
+	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(x)
 	require.NoError(t, err)
 	assert.Equal(t, `<b:x xmlns:b="urn:b" xmlns:c="urn:c" c:y="1"><z xmlns="urn:d"></z></b:x>`, buf.String())
 
 	buf.Reset()
-	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true, inclusive: []string{"a", ""}}, nil, false).subtree(x, ns, xa)
+	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true, inclusive: []string{"a", ""}}, nil, false).subtree(x)
 	require.NoError(t, err)
 	assert.Equal(t, `<b:x xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" c:y="1"><z></z></b:x>`, buf.String())
 
 	buf.Reset()
-	_, err = newCanonicalizer(&buf, c14nMode{}, nil, false).subtree(x, ns, xa)
+	_, err = newCanonicalizer(&buf, c14nMode{}, nil, false).subtree(x)
 	require.NoError(t, err)
 	assert.Equal(t, `<b:x xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" c:y="1"><z></z></b:x>`, buf.String())
 }
@@ -99,21 +98,20 @@ func TestC14NInheritedXMLAttributes(t *testing.T) {
 	doc, err := xmlsafe.Parse([]byte(in), xmlsafe.Limits{})
 	require.NoError(t, err)
 	e := doc.Root().ChildElements()[0]
-	ns, xa := ancestorContext(e, nil, nil)
 	var buf bytes.Buffer
-	_, err = newCanonicalizer(&buf, c14nMode{}, nil, false).subtree(e, ns, xa)
+	_, err = newCanonicalizer(&buf, c14nMode{}, nil, false).subtree(e)
 	require.NoError(t, err)
 	assert.Equal(t, `<e xml:base="http://example.org/" xml:id="i" xml:lang="de" xml:space="preserve"><v></v></e>`, buf.String())
 
 	// C14N 1.1 §2.4: xml:id is not inherited, xml:base is fixed up (here
 	// a single absolute value, so unchanged).
 	buf.Reset()
-	_, err = newCanonicalizer(&buf, c14nMode{v11: true}, nil, false).subtree(e, ns, xa)
+	_, err = newCanonicalizer(&buf, c14nMode{v11: true}, nil, false).subtree(e)
 	require.NoError(t, err)
 	assert.Equal(t, `<e xml:base="http://example.org/" xml:lang="de" xml:space="preserve"><v></v></e>`, buf.String())
 
 	buf.Reset()
-	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(e, ns, xa)
+	_, err = newCanonicalizer(&buf, c14nMode{exclusive: true}, nil, false).subtree(e)
 	require.NoError(t, err)
 	assert.Equal(t, `<e><v></v></e>`, buf.String())
 }

@@ -48,10 +48,7 @@ func Canonicalize(w io.Writer, el *etree.Element, method string, prefixList ...s
 	if err != nil {
 		return err
 	}
-	var nsArr [8]nsBind
-	var xmlArr [2]etree.Attr
-	ns, xmlAttrs := ancestorContext(el, nsArr[:0], xmlArr[:0])
-	_, err = newCanonicalizer(w, mode, nil, false).subtree(el, ns, xmlAttrs)
+	_, err = newCanonicalizer(w, mode, nil, false).subtree(el)
 	return err
 }
 

@@ -256,11 +256,8 @@ func (s *Signer) SignElement(el *etree.Element) error {
 	if err != nil {
 		return err
 	}
-	var nsArr [8]nsBind
-	var xmlArr [2]etree.Attr
-	ns, xmlAttrs := ancestorContext(el, nsArr[:0], xmlArr[:0])
 	if _, err := s.digestInto(sig, func(c *canonicalizer) (*etree.Element, error) {
-		return c.subtree(el, ns, xmlAttrs)
+		return c.subtree(el)
 	}); err != nil {
 		sig.Parent().RemoveChild(sig)
 		return err
@@ -388,11 +385,8 @@ func (s *Signer) digestInto(sig *etree.Element, run func(*canonicalizer) (*etree
 // stores the signature value.
 func (s *Signer) signSignedInfo(sig *etree.Element) error {
 	si := s.child(sig, "SignedInfo")
-	var nsArr [8]nsBind
-	var xmlArr [2]etree.Attr
-	ns, xmlAttrs := ancestorContext(si, nsArr[:0], xmlArr[:0])
 	var buf bytes.Buffer
-	if _, err := newCanonicalizer(&buf, s.c14n, nil, false).subtree(si, ns, xmlAttrs); err != nil {
+	if _, err := newCanonicalizer(&buf, s.c14n, nil, false).subtree(si); err != nil {
 		return err
 	}
 	v, err := signature.Sign(s.key.Signer, s.method, buf.Bytes())

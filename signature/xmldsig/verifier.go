@@ -272,10 +272,7 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 		return nil, &signature.AlgorithmError{URI: method.URI}
 	}
 	siHash := newHash(method.Hash)
-	var nsArr [8]nsBind
-	var xmlArr [2]etree.Attr
-	ns, xmlAttrs := ancestorContext(ps.signedInfo, nsArr[:0], xmlArr[:0])
-	if _, err := newCanonicalizer(siHash, ps.c14n, nil, false).subtree(ps.signedInfo, ns, xmlAttrs); err != nil {
+	if _, err := newCanonicalizer(siHash, ps.c14n, nil, false).subtree(ps.signedInfo); err != nil {
 		return nil, err
 	}
 	var sumArr [64]byte
@@ -315,18 +312,13 @@ func (v *Verifier) verify(ctx context.Context, el *etree.Element, owned bool) (*
 				c.size = c.size.minus(sig)
 			}
 		}
+		// URI="" is the whole document (XML-DSig 1.1 §4.5.3.3), "#id" the
+		// element with its ancestors' context.
 		var out *etree.Element
-		if r.uri == "" {
-			if isDocNode(top) {
-				out, err = c.document(top, el)
-			} else {
-				out, err = c.subtree(el, nil, nil)
-			}
+		if r.uri == "" && isDocNode(top) {
+			out, err = c.document(top, el)
 		} else {
-			var nsArr [8]nsBind
-			var xmlArr [2]etree.Attr
-			ns, xmlAttrs := ancestorContext(el, nsArr[:0], xmlArr[:0])
-			out, err = c.subtree(el, ns, xmlAttrs)
+			out, err = c.subtree(el)
 		}
 		if err != nil {
 			return nil, &ReferenceError{URI: r.uri, Err: err}

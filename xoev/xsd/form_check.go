@@ -1,5 +1,7 @@
 package xsd
 
+import "slices"
+
 // checkModel refuses a decoded model whose shape the compiler never
 // produces and validation relies on: missing required references (an
 // element particle without its declaration, a declaration without its
@@ -14,13 +16,8 @@ func (d *modelDecoder) checkModel(s *Schema) error {
 		switch {
 		case st.variety == list && st.item == nil:
 			return errForm
-		case st.variety == union && len(st.members) == 0:
+		case st.variety == union && len(st.members) == 0, slices.Contains(st.members, nil):
 			return errForm
-		}
-		for _, m := range st.members {
-			if m == nil {
-				return errForm
-			}
 		}
 	}
 	// Complex types: the base chain ends (at xs:anyType or a simple type).
@@ -36,18 +33,8 @@ func (d *modelDecoder) checkModel(s *Schema) error {
 			}
 			cur, steps = c.base, steps+1
 		}
-		if ct.content == ctSimple && ct.simple == nil {
+		if (ct.content == ctSimple && ct.simple == nil) || slices.Contains(ct.attrList, nil) || hasNil(ct.attrs) {
 			return errForm
-		}
-		for _, u := range ct.attrList {
-			if u == nil {
-				return errForm
-			}
-		}
-		for _, u := range ct.attrs {
-			if u == nil {
-				return errForm
-			}
 		}
 	}
 	for _, p := range d.particles {
@@ -80,15 +67,8 @@ func (d *modelDecoder) checkModel(s *Schema) error {
 				return errForm
 			}
 		}
-		for _, m := range e.members {
-			if m == nil {
-				return errForm
-			}
-		}
-		for _, ic := range e.idcs {
-			if ic == nil {
-				return errForm
-			}
+		if slices.Contains(e.members, nil) || slices.Contains(e.idcs, nil) {
+			return errForm
 		}
 	}
 	for _, a := range d.attrDecls {
@@ -106,20 +86,19 @@ func (d *modelDecoder) checkModel(s *Schema) error {
 			return errForm
 		}
 	}
-	for _, e := range s.elements {
-		if e == nil {
-			return errForm
-		}
-	}
-	for _, t := range s.types {
-		if t == nil {
-			return errForm
-		}
-	}
-	for _, a := range s.attrs {
-		if a == nil {
-			return errForm
-		}
+	if hasNil(s.elements) || hasNil(s.types) || hasNil(s.attrs) {
+		return errForm
 	}
 	return nil
+}
+
+// hasNil reports whether a map of references holds a nil one.
+func hasNil[K comparable, V comparable](m map[K]V) bool {
+	var none V
+	for _, v := range m {
+		if v == none {
+			return true
+		}
+	}
+	return false
 }
