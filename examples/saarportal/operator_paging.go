@@ -118,11 +118,15 @@ func openPage(s *opSession, list, ars, tok string) (opPage, error) {
 	if !slices.Contains(opLists, list) || !ok || len(tok) > 1024 {
 		return opPage{}, errBadCursor
 	}
-	// Strict: one token per position (no spare bits in the last
-	// character).
-	pos, err1 := base64.RawURLEncoding.Strict().DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.Strict().DecodeString(m)
+	pos, err1 := base64.RawURLEncoding.DecodeString(p)
+	mac, err2 := base64.RawURLEncoding.DecodeString(m)
 	if err1 != nil || err2 != nil || len(pos) == 0 || !hmac.Equal(mac, pageMAC(s, list, ars, string(pos))) {
+		return opPage{}, errBadCursor
+	}
+	// One token per position: the decoder skips line breaks and (unless
+	// Strict) spare bits in the last character, so the token must be
+	// spelled exactly as sealPage spells it.
+	if base64.RawURLEncoding.EncodeToString(pos) != p || base64.RawURLEncoding.EncodeToString(mac) != m {
 		return opPage{}, errBadCursor
 	}
 	return opPage{List: list, Pos: string(pos)}, nil

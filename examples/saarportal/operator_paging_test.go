@@ -139,6 +139,8 @@ func TestOperatorPaging(t *testing.T) {
 		query string
 	}{
 		"forged MAC":                  {opC, "?gemeinde=" + ts[2].ARS + "&liste=offen&seite=" + string(forged)},
+		"line break in the MAC":       {opC, "?gemeinde=" + ts[2].ARS + "&liste=offen&seite=" + ownSeite[:len(ownSeite)-4] + "%0A" + ownSeite[len(ownSeite)-4:]},
+		"line break in the position":  {opC, "?gemeinde=" + ts[2].ARS + "&liste=offen&seite=" + ownSeite[:4] + "%0D%0A" + ownSeite[4:]},
 		"garbage":                     {opC, "?gemeinde=" + ts[2].ARS + "&liste=offen&seite=abc"},
 		"no token":                    {opC, "?gemeinde=" + ts[2].ARS + "&liste=offen"},
 		"no list":                     {opC, "?gemeinde=" + ts[2].ARS + "&seite=" + ownSeite},
