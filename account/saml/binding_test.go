@@ -110,7 +110,7 @@ func TestRedirectBinding(t *testing.T) {
 		{"RelayState over 80 bytes", "SAMLRequest=" + url.QueryEscape(vals.Get("SAMLRequest")) + "&RelayState=" + strings.Repeat("r", 81), saml.ErrBinding, nil},
 		{"bad signature encoding", reencode(func(v url.Values) { v.Set("Signature", "***") }), saml.ErrBinding, nil},
 	}
-	other, _ := spKeys(t)
+	other := otherKey(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := samlidp.DecodeRedirect(tc.query, 0, 0)

@@ -200,7 +200,7 @@ func TestEncryptedID(t *testing.T) {
 	assert.Equal(t, saml.NameIDFormatPersistent, id.NameIDFormat)
 
 	// Encrypted for someone else: a decryption error, not a subject error.
-	other, _ := spKeys(t)
+	other := otherKey(t)
 	_, err = e.login(saml.LoginOptions{}, accounttest.Faults{EncryptNameID: true, BeforeSign: func(a *etree.Element) {
 		// Replace the EncryptedData by one for a foreign key.
 		enc, err := xmlenc.NewEncrypter(xmlenc.EncrypterConfig{Recipient: other.Certificate})

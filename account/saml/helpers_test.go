@@ -60,6 +60,18 @@ func spKeys(t testing.TB) (*signature.KeyPair, *signature.KeyPair) {
 	return sign, enc
 }
 
+// otherKey returns a signing key pair that is certainly none of the
+// environment's: pooled RSA keys repeat after signaturetest.PoolSize
+// draws, which tests running in parallel reach, and a negative test with
+// its "other" key equal to the signer's passes a forgery.
+func otherKey(t testing.TB) *signature.KeyPair {
+	t.Helper()
+	kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "other", UniqueKey: true,
+		NotBefore: t0.Add(-24 * time.Hour), NotAfter: t0.Add(365 * 24 * time.Hour)})
+	require.NoError(t, err)
+	return kp
+}
+
 func defaultExtension() *saml.Extension {
 	return &saml.Extension{
 		RequestedAttributes: []saml.RequestedAttribute{

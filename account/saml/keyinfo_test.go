@@ -111,7 +111,7 @@ func TestSignedIdPMetadataWithoutKeyInfo(t *testing.T) {
 	sig := string(signed)[strings.Index(string(signed), "<ds:Signature"):strings.Index(string(signed), "</ds:Signature>")]
 	require.NotContains(t, sig, "KeyInfo")
 	cert := e.idp.Key().Certificate
-	other, _ := spKeys(t)
+	other := otherKey(t)
 
 	md, err := saml.VerifyIdPMetadata(t.Context(), signed, []*x509.Certificate{other.Certificate, cert})
 	require.NoError(t, err)
@@ -197,7 +197,7 @@ func TestKeyInfoHints(t *testing.T) {
 
 	// Signed with a key that is not in the metadata: whatever KeyInfo
 	// says, the signature is refused.
-	attacker, _ := spKeys(t)
+	attacker := otherKey(t)
 	for name, build := range map[string]func(*etree.Element){
 		"attacker KeyValue":          keyValue(attacker.Certificate.PublicKey.(*rsa.PublicKey)),
 		"attacker certificate":       x509Cert(attacker.Certificate.Raw),

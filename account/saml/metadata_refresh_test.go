@@ -207,7 +207,7 @@ func TestMetadataValidUntil(t *testing.T) {
 func TestMetadataURLConfig(t *testing.T) {
 	t.Parallel()
 	e := newRefreshEnv(t, accounttest.Config{}, nil)
-	other, _ := spKeys(t)
+	other := otherKey(t)
 	for name, mod := range map[string]func(*saml.Config){
 		"no signers":             func(c *saml.Config) { c.IdPMetadataSigners = nil },
 		"http without dev":       func(c *saml.Config) { c.InsecureDevelopment = false },

@@ -178,7 +178,7 @@ func TestSignedIdPMetadata(t *testing.T) {
 	_, err = saml.New(c)
 	require.NoError(t, err)
 
-	other, _ := spKeys(t)
+	other := otherKey(t)
 	cases := map[string]struct {
 		data    []byte
 		signers []*x509.Certificate

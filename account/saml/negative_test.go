@@ -37,7 +37,7 @@ func TestResponseRejected(t *testing.T) {
 		c.RequiredAttributes = []string{account.AttrQAALevel, account.AttrBirthdate, account.AttrGender,
 			account.AttrCountry, account.AttrPostkorbHandle}
 	})
-	other, _ := spKeys(t)
+	other := otherKey(t)
 	otherCert := other.Certificate
 	skew := saml.DefaultSkew
 	cases := []struct {

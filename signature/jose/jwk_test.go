@@ -40,8 +40,8 @@ func TestKeyPairJWKAndVerifyJWK(t *testing.T) {
 	require.NoError(t, err)
 	kp, err := inter.Issue(signaturetest.Options{CommonName: "Destination"})
 	require.NoError(t, err)
-	kp.Chain = append(kp.Chain, root.Certificate) // FIT-Connect: complete chain to the root
-	other, err := inter.Issue(signaturetest.Options{CommonName: "Other"})
+	kp.Chain = append(kp.Chain, root.Certificate)                                          // FIT-Connect: complete chain to the root
+	other, err := inter.Issue(signaturetest.Options{CommonName: "Other", UniqueKey: true}) // a pooled key can repeat kp's
 	require.NoError(t, err)
 	evilRoot, err := signaturetest.NewCA("Verwaltungs-PKI Test", signaturetest.RSA2048)
 	require.NoError(t, err)

@@ -131,6 +131,9 @@ type Options struct {
 	// metadata certificates do); KeyUsage is ignored then.
 	NoKeyUsage bool
 	// UniqueKey forces a freshly generated key instead of a pooled one.
+	// Pooled RSA keys repeat after PoolSize draws in the process, which
+	// tests running in parallel reach: a key that must differ from
+	// another one (the "other key" of a negative test) is unique.
 	UniqueKey bool
 	// Signer uses this key instead of generating one (e.g. to issue a
 	// second certificate for the same key, or for an HSM test double).

@@ -33,7 +33,8 @@ func newFixture(t testing.TB) fixture {
 	t.Helper()
 	kp, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "SP encryption"})
 	require.NoError(t, err)
-	other, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "SP encryption"})
+	// Unique: a pooled key can repeat the first one.
+	other, err := signaturetest.SelfSigned(signaturetest.Options{CommonName: "SP encryption", UniqueKey: true})
 	require.NoError(t, err)
 	return fixture{kp: kp, other: other}
 }
